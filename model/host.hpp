@@ -1,0 +1,223 @@
+// A host's network stack: interfaces, routing decision, ports, sockets, TCP and UDP
+// demultiplexing, ICMP, and the Berkeley socket calls. Pure: every call takes `now` and puts
+// what happened (packets to transmit, events) into a StackOutput.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "address.hpp"
+#include "events.hpp"
+#include "packet.hpp"
+#include "profile.hpp"
+#include "result.hpp"
+#include "tcp.hpp"
+
+namespace netstep {
+
+// Socket identifiers are per host, from 1, never reused: the trace refers to them, and after
+// close() an id still names the connection it had (FIN-WAIT-2, TIME-WAIT..., then CLOSED).
+using SocketId = uint32_t;
+
+enum class SocketType { Tcp, Udp };
+std::string_view to_string(SocketType t);  // "TCP", "UDP"
+
+struct InterfaceConfig {
+    std::string adapter;                // what ipconfig shows: "Ethernet adapter Ethernet"
+    std::string network;                // the network (segment) it is attached to
+    Ipv4Prefix address;                 // 192.168.1.10/24: the address and the prefix length
+    std::optional<Ipv4Address> gateway; // default gateway reached through this interface
+    bool operator==(const InterfaceConfig&) const = default;
+};
+
+// A packet leaving the host: on which interface, to which next hop on that network.
+struct Transmission {
+    size_t interface = 0;
+    Ipv4Address next_hop;
+    Ipv4Packet packet;
+};
+
+struct StackEvent {
+    SocketId socket = 0;               // 0: not about a socket (routing, ICMP, unwanted segment)
+    std::optional<FourTuple> tuple;    // the connection it is about, if any
+    ModelEventBody what;
+};
+
+struct StackOutput {
+    std::vector<Transmission> transmit;
+    std::vector<StackEvent> events;
+    void clear() { transmit.clear(); events.clear(); }
+};
+
+struct Route {
+    size_t interface = 0;
+    Ipv4Address next_hop;  // the destination itself when on-link, else the gateway
+    bool local = false;    // one of our own addresses (or 127/8): delivered inside the host,
+                           // never transmitted (interface and next_hop are then meaningless)
+};
+
+// One row of netstat (and what the trace records of a socket).
+struct SocketInfo {
+    SocketId id = 0;
+    SocketType type = SocketType::Tcp;
+    Endpoint local;                    // 0.0.0.0:0 before bind
+    std::optional<Endpoint> remote;    // connected peer
+    std::optional<TcpState> state;     // TCP only
+    bool user_closed = false;          // the program closed it; the connection lives on
+    std::optional<TcpVars> vars;       // TCP connections past LISTEN
+    size_t recv_queued = 0;            // UDP: datagrams; TCP: bytes
+    bool operator==(const SocketInfo&) const = default;
+};
+
+struct Datagram {
+    Endpoint from;
+    Bytes data;
+};
+
+enum class ShutdownHow { Read, Write, Both };
+
+class HostStack {
+public:
+    HostStack(std::string name, std::vector<InterfaceConfig> interfaces, Profile profile,
+              uint64_t seed, bool forwarding = false);
+
+    // --- Berkeley socket calls ---------------------------------------------------------
+    // WouldBlock means: nothing is wrong, the call cannot complete yet; call again with the
+    // same arguments after the stack changed (a packet arrived, a timer fired).
+    CallResult<SocketId> socket(SocketType type, Instant now, StackOutput& out);
+    CallResult<> set_reuseaddr(SocketId s, bool on);
+    CallResult<> set_linger_zero(SocketId s, bool on);  // SO_LINGER {1, 0}: close sends RST
+    // port 0 = an ephemeral port; address any() = every interface. EADDRINUSE, EADDRNOTAVAIL.
+    CallResult<> bind(SocketId s, Endpoint local, Instant now, StackOutput& out);
+    CallResult<> listen(SocketId s, int backlog, Instant now, StackOutput& out);
+    CallResult<SocketId> accept(SocketId listener, Instant now, StackOutput& out);
+    // TCP: the first call sends the SYN and returns WouldBlock; later calls return WouldBlock
+    // until ESTABLISHED (Ok) or failure (ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH...).
+    // UDP: sets the default peer, Ok at once.
+    CallResult<> connect(SocketId s, Endpoint remote, Instant now, StackOutput& out);
+    // Returns how many bytes were taken (possibly fewer than given: call again with the rest).
+    CallResult<size_t> send(SocketId s, std::span<const uint8_t> data, Instant now, StackOutput& out);
+    // TCP: up to `max` bytes; empty = EOF. UDP (connected): one datagram.
+    CallResult<Bytes> recv(SocketId s, size_t max, Instant now, StackOutput& out);
+    CallResult<size_t> sendto(SocketId s, std::span<const uint8_t> data, Endpoint to, Instant now,
+                              StackOutput& out);
+    CallResult<Datagram> recvfrom(SocketId s, Instant now, StackOutput& out);
+    CallResult<> shutdown(SocketId s, ShutdownHow how, Instant now, StackOutput& out);
+    CallResult<> close(SocketId s, Instant now, StackOutput& out);
+
+    // --- Network side ------------------------------------------------------------------
+    // A packet arrived on `interface` (already a value: checksums were fine).
+    void receive(size_t interface, const Ipv4Packet& packet, Instant now, StackOutput& out);
+    // Raw bytes arrived: parsed and judged (bad checksum, bad lengths are Rejected events).
+    void receive_bytes(size_t interface, std::span<const uint8_t> bytes, Instant now, StackOutput& out);
+
+    // --- Timers ------------------------------------------------------------------------
+    std::optional<Instant> poll_at() const;
+    void poll(Instant now, StackOutput& out);
+
+    // --- Introspection -----------------------------------------------------------------
+    const std::string& name() const { return name_; }
+    const std::vector<InterfaceConfig>& interfaces() const { return interfaces_; }
+    const Profile& profile() const { return profile_; }
+    bool forwarding() const { return forwarding_; }
+    // The routing decision (on-link, via gateway, or none).
+    std::optional<Route> route(Ipv4Address dst) const;
+    bool is_local_address(Ipv4Address a) const;
+    std::vector<SocketInfo> sockets() const;          // netstat: every socket that still exists
+    std::optional<SocketInfo> socket_info(SocketId s) const;
+    // TCP state of what the id names (CLOSED once the connection is gone).
+    std::optional<TcpState> state_of(SocketId s) const;
+    // The error that ended this socket's connection, if any (ECONNRESET...).
+    std::optional<Err> socket_error(SocketId s) const;
+
+private:
+    // One socket: what the program's descriptor names. TCP sockets own at most one connection.
+    struct Socket {
+        SocketId id = 0;
+        SocketType type = SocketType::Tcp;
+        Endpoint local;                      // address any() = every interface; port 0 = unbound
+        bool bound = false;
+        bool reuseaddr = false;              // SO_REUSEADDR (children inherit the listener's)
+        bool linger_zero = false;            // SO_LINGER {1, 0}
+        bool user_closed = false;
+        // TCP
+        bool listening = false;
+        int backlog = 0;
+        std::deque<SocketId> accept_queue;   // listener: established children, oldest first
+        SocketId listener = 0;               // child not yet accepted: its listener (else 0)
+        bool queued = false;                 // child: already in the listener's accept queue
+        bool connect_reported = false;       // connect() already returned Ok once
+        std::optional<TcpConnection> conn;
+        // UDP
+        std::optional<Endpoint> peer;        // connect(): the default and only accepted peer
+        std::deque<Datagram> received;
+        size_t received_bytes = 0;
+        std::optional<Err> pending_error;    // from ICMP; reported once by the next call (Linux)
+    };
+    // What state_of()/socket_error() still answer once a socket is gone.
+    struct Reaped {
+        SocketType type = SocketType::Tcp;
+        std::optional<Err> error;
+    };
+
+    // host.cpp: IP layer.
+    void receive_packet(size_t interface, const Ipv4Packet& packet, Instant now, StackOutput& out);
+    void forward(const Ipv4Packet& packet, Instant now, StackOutput& out);
+    void send_packet(Ipv4Packet packet, StackOutput& out);
+    Ipv4Packet make_packet(Ipv4Address src, Ipv4Address dst);
+    Ipv4Address source_for(const Route& r, Ipv4Address dst) const;
+    bool accepts_destination(Ipv4Address dst) const;
+    void finish(Instant now, StackOutput& out);  // local delivery, accept queues, reaping
+    void settle();
+    void note(StackOutput& out, std::string text, SocketId s = 0) const;
+    Socket* find(SocketId s);
+    const Socket* find(SocketId s) const;
+    Socket* find_open(SocketId s);  // not closed by the program
+
+    // host_ports.cpp: port allocation and sequence numbers.
+    bool conflicts(const Socket& s, Endpoint local) const;
+    std::optional<uint16_t> ephemeral_port(SocketType type);
+    CallResult<> bind_to(Socket& s, Endpoint local);
+    CallResult<> autobind(Socket& s);
+    SeqNum initial_sequence(const FourTuple& t, Instant now) const;
+    size_t open_socket_count() const;
+
+    // host_tcp.cpp: TCP sockets and demultiplexing (RFC 9293 §3.10.7).
+    CallResult<> tcp_connect(Socket& s, Endpoint remote, Instant now, StackOutput& out);
+    CallResult<> tcp_connect_progress(Socket& s);
+    void tcp_close(Socket& s, Instant now, StackOutput& out);
+    void receive_tcp(const Ipv4Packet& packet, const TcpSegment& seg, Instant now, StackOutput& out);
+    void tcp_to_listener(Socket& listener, const FourTuple& t, const TcpSegment& seg, Instant now,
+                         StackOutput& out);
+    Socket* find_connection(const FourTuple& t);
+    Socket* find_listener(Endpoint local);
+    size_t pending_children(SocketId listener) const;
+    void emit_tcp(SocketId s, const FourTuple& t, TcpOutput& tcp, StackOutput& out);
+
+    // host_udp.cpp: UDP (RFC 768).
+    CallResult<size_t> udp_send(Socket& s, std::span<const uint8_t> data, Endpoint to, StackOutput& out);
+    void receive_udp(const Ipv4Packet& packet, const UdpDatagram& udp, StackOutput& out);
+    Socket* find_udp(Endpoint local, Endpoint from);
+
+    // host_icmp.cpp: ICMP (RFC 792, RFC 1122 §3.2.2).
+    void receive_icmp(const Ipv4Packet& packet, const IcmpMessage& icmp, StackOutput& out);
+    void send_icmp_error(const Ipv4Packet& offending, uint8_t type, uint8_t code, StackOutput& out);
+
+    std::string name_;
+    std::vector<InterfaceConfig> interfaces_;
+    Profile profile_;
+    bool forwarding_ = false;
+    uint64_t secret_ = 0;                 // from seed and host name: ISNs, first ephemeral port
+    uint16_t next_ephemeral_ = 0;         // where the next ephemeral search starts
+    uint16_t next_ip_id_ = 1;             // IPv4 identification, one counter per host
+    SocketId next_socket_ = 1;
+    std::map<SocketId, Socket> sockets_;  // std::map: references stay valid on insertion
+    std::map<SocketId, Reaped> reaped_;
+    std::deque<Ipv4Packet> local_delivery_;  // packets to ourselves, delivered by finish()
+};
+
+}  // namespace netstep

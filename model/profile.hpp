@@ -1,0 +1,54 @@
+// Stack behaviour profiles: the textbook RFC behaviour, or what the Linux kernel does on the wire.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "time.hpp"
+
+namespace netstep {
+
+struct Profile {
+    enum class Kind { Textbook, Linux };
+    Kind kind = Kind::Textbook;
+
+    // Acknowledgements. Textbook: every segment acknowledged at once.
+    // Linux: delayed ACK (up to ack_delay_max) after a quick-ACK phase at the start of a
+    // connection; the ACK of a FIN rides on the application's own FIN when it closes at once.
+    bool delayed_ack = false;
+    Duration ack_delay_max = Duration::millis(40);
+    uint32_t quickack_segments = 16;  // segments acknowledged at once at the start (Linux quick-ACK)
+
+    // Closing with unread data: Linux sends RST+ACK instead of FIN (RFC 9293 §3.10.4 allows it).
+    bool rst_on_close_with_unread = false;
+
+    // Ephemeral ports: textbook IANA range (RFC 6335) or Linux ip_local_port_range.
+    uint16_t ephemeral_first = 49152;
+    uint16_t ephemeral_last = 65535;
+
+    // Sizes.
+    uint16_t mss = 1460;
+    uint32_t recv_buffer = 65535;  // bytes a socket can hold unread; the advertised window
+    uint32_t send_buffer = 65535;
+    std::optional<uint8_t> window_scale;  // sent in SYN when set (Linux: 7 or more)
+
+    // Timers (RFC 6298; RFC 9293 §3.8.1).
+    Duration rto_initial = Duration::seconds(1);
+    Duration rto_min = Duration::seconds(1);
+    Duration rto_max = Duration::seconds(60);
+    Duration msl = Duration::seconds(30);  // TIME-WAIT lasts 2*MSL
+    uint32_t syn_retries = 5;              // retransmissions of SYN before ETIMEDOUT
+    uint32_t data_retries = 8;             // retransmissions of data/FIN before ETIMEDOUT
+
+    // Initial sequence numbers: zero (readable for a class) or seeded random.
+    bool isn_zero = false;
+
+    // IPv4 header.
+    uint8_t ttl = 64;
+
+    static Profile textbook();
+    static Profile linux();
+    std::string_view name() const { return kind == Kind::Textbook ? "textbook" : "linux"; }
+};
+
+}  // namespace netstep

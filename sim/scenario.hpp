@@ -1,0 +1,197 @@
+// A scenario file, loaded and validated (see SCENARIO_FORMAT.md). Everything a run needs,
+// already checked: names resolve, addresses are inside their subnets, durations are positive.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "model/address.hpp"
+#include "model/errors.hpp"
+#include "model/profile.hpp"
+#include "model/tcp_state.hpp"
+#include "model/time.hpp"
+
+namespace netstep::sim {
+
+// Where something was written in the scenario file (1-based line and column).
+struct SourceLocation {
+    std::string file;
+    int line = 0;
+    int column = 0;
+    std::string to_string() const;  // "handshake.yaml:14:9"
+};
+
+// A scenario-file error: "handshake.yaml:14:9: 'conect' is not a step; did you mean 'connect'?"
+class ScenarioError : public std::runtime_error {
+public:
+    ScenarioError(SourceLocation where, const std::string& message);
+    const SourceLocation& where() const { return where_; }
+    const std::string& message() const { return message_; }
+
+private:
+    SourceLocation where_;
+    std::string message_;
+};
+
+// Explicit limits: a file beyond them is an error, never an out-of-memory.
+struct Limits {
+    size_t max_file_bytes = 4 * 1024 * 1024;
+    size_t max_networks = 1024;
+    size_t max_hosts = 20000;
+    size_t max_interfaces_per_host = 16;
+    size_t max_programs = 20000;
+    size_t max_steps = 1'000'000;        // after expanding nothing: steps as written, all programs
+    size_t max_repeat = 1'000'000;       // times: in one repeat
+    size_t max_send_bytes = 64 * 1024 * 1024;  // one send's bytes: N
+    Duration max_sim_time = Duration::seconds(24 * 3600);
+    size_t max_events = 50'000'000;      // trace events in one run
+};
+
+struct Network {
+    std::string name;
+    Ipv4Prefix subnet;
+    Duration latency;
+    uint64_t bandwidth_bps = 0;
+    double loss = 0.0;  // 0..1
+    SourceLocation where;
+};
+
+struct Interface {
+    std::string adapter;
+    std::string network;
+    Ipv4Address ip;
+    std::optional<Ipv4Address> gateway;
+    SourceLocation where;
+};
+
+struct Host {
+    std::string name;
+    std::vector<Interface> interfaces;
+    bool forwarding = false;
+    SourceLocation where;
+};
+
+// "web:80", "192.168.1.20:80", or a name remembered by recvfrom's peer_as.
+struct Target {
+    std::string host;                   // host name, or empty when given as an address
+    std::optional<Ipv4Address> address; // when given as an address
+    std::string peer;                   // a peer_as name (then host/address are empty)
+    uint16_t port = 0;
+    std::string text;                   // as written
+};
+
+// The payload of send/sendto: literal text (escapes decoded) or N filler bytes.
+struct Payload {
+    std::string data;   // literal bytes
+    size_t filler = 0;  // when > 0 and data is empty: N bytes of filler
+    size_t size() const { return data.empty() ? filler : data.size(); }
+};
+
+enum class SocketKind { Tcp, Udp };
+
+// Expected outcome of a socket step: ok, or an errno.
+struct Expect {
+    std::optional<Err> err;  // nullopt = ok
+};
+
+struct Step;
+using Steps = std::vector<Step>;
+
+namespace step {
+struct Socket { std::string as; SocketKind type = SocketKind::Tcp; };
+struct SetSockOpt { std::string socket; std::optional<bool> reuseaddr; std::optional<int> linger; };
+struct Bind { std::string socket; uint16_t port = 0; std::optional<Ipv4Address> ip; };
+struct Listen { std::string socket; int backlog = 128; };
+struct Accept { std::string socket; std::string as; };
+struct Connect { std::string socket; Target to; };
+struct Send { std::string socket; Payload payload; };
+struct Recv { std::string socket; std::optional<size_t> bytes; std::optional<Duration> timeout; };
+struct SendTo { std::string socket; Target to; Payload payload; };
+struct RecvFrom { std::string socket; std::optional<Duration> timeout; std::string peer_as; };
+struct Shutdown { std::string socket; enum class How { Read, Write, Both } how = How::Write; };
+struct Close { std::string socket; };
+struct Sleep { Duration duration; };
+struct Say { std::string text; };
+struct Ipconfig {};
+struct Netstat {};
+struct ExpectState { std::string socket; TcpState state = TcpState::Closed; };
+struct Repeat { std::optional<uint64_t> times; /* nullopt = forever */ std::shared_ptr<Steps> steps; };
+struct Fork { std::shared_ptr<Steps> steps; };
+}  // namespace step
+
+using StepBody = std::variant<step::Socket, step::SetSockOpt, step::Bind, step::Listen, step::Accept,
+                              step::Connect, step::Send, step::Recv, step::SendTo, step::RecvFrom,
+                              step::Shutdown, step::Close, step::Sleep, step::Say, step::Ipconfig,
+                              step::Netstat, step::ExpectState, step::Repeat, step::Fork>;
+
+struct Step {
+    StepBody body;
+    std::optional<Expect> expect;  // socket steps only; nullopt = no expectation written
+    SourceLocation where;
+    std::string verb() const;      // "connect"
+};
+
+struct Program {
+    std::string host;
+    std::string name;
+    Steps steps;
+    SourceLocation where;
+};
+
+// Fault selectors: `from`/`to` hosts, protocol, TCP flags (exact match), nth matching packet.
+struct PacketSelector {
+    std::string from;                 // empty = any
+    std::string to;                   // empty = any
+    std::optional<std::string> proto; // "tcp", "udp", "icmp"
+    std::optional<uint8_t> flags;     // exact TCP flags
+    uint64_t nth = 1;                 // 1-based; counts packets matching the rest
+};
+
+namespace fault {
+struct Drop { PacketSelector match; };
+struct Delay { PacketSelector match; Duration by; };
+struct Duplicate { PacketSelector match; };
+struct LinkDown { std::string network; Duration from; Duration to; };
+}  // namespace fault
+
+struct Fault {
+    std::variant<fault::Drop, fault::Delay, fault::Duplicate, fault::LinkDown> body;
+    SourceLocation where;
+};
+
+struct Options {
+    Duration msl = Duration::seconds(30);
+    bool isn_zero = false;
+    uint16_t mss = 1460;
+    Duration rto_initial = Duration::seconds(1);
+};
+
+struct Scenario {
+    std::string file;         // path as given
+    int version = 1;
+    std::string title;
+    std::string description;
+    Profile::Kind profile = Profile::Kind::Textbook;
+    uint64_t seed = 1;
+    Options options;
+    std::vector<Network> networks;
+    std::vector<Host> hosts;
+    std::vector<Program> programs;
+    std::vector<Fault> faults;
+
+    // The profile with the scenario's options applied.
+    Profile make_profile() const;
+    const Host* find_host(const std::string& name) const;
+    const Network* find_network(const std::string& name) const;
+};
+
+// Loads and validates; throws ScenarioError naming file, line and column.
+Scenario load_scenario_file(const std::string& path, const Limits& limits = {});
+// Same from text (`file` names it in errors).
+Scenario load_scenario_text(const std::string& text, const std::string& file, const Limits& limits = {});
+
+}  // namespace netstep::sim

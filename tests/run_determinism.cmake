@@ -1,0 +1,15 @@
+# Two runs of the same scenario and seed must give byte-identical text, JSON and pcap.
+file(MAKE_DIRECTORY ${WORK})
+foreach(i 1 2)
+  execute_process(COMMAND ${NETSTEP} run ${SCENARIO} --json ${WORK}/run${i}.json --pcap ${WORK}/run${i}.pcap
+                  OUTPUT_FILE ${WORK}/run${i}.txt ERROR_VARIABLE err RESULT_VARIABLE rc)
+  if(rc GREATER 1)
+    message(FATAL_ERROR "run ${i} failed (exit ${rc}): ${err}")
+  endif()
+endforeach()
+foreach(ext txt json pcap)
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK}/run1.${ext} ${WORK}/run2.${ext} RESULT_VARIABLE same)
+  if(NOT same EQUAL 0)
+    message(FATAL_ERROR "two runs of ${SCENARIO} differ in their .${ext} output")
+  endif()
+endforeach()

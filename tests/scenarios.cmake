@@ -1,0 +1,29 @@
+# Every file in scenarios/ is a test: its text trace must match the golden transcript beside it
+# (scenarios/NAME.trace.txt), its expectations must hold (`netstep check`), a second run must be
+# byte-identical (text, JSON, pcap), and tshark must read its pcap without a warning.
+if(NOT TARGET netstep)
+  return()
+endif()
+file(GLOB SCENARIO_FILES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scenarios/*.yaml)
+find_program(TSHARK tshark)
+foreach(scn ${SCENARIO_FILES})
+  get_filename_component(name ${scn} NAME_WE)
+  add_test(NAME "golden: ${name}"
+           COMMAND ${CMAKE_COMMAND} -DNETSTEP=$<TARGET_FILE:netstep> -DSCENARIO=${scn}
+                   -DGOLDEN=${PROJECT_SOURCE_DIR}/scenarios/${name}.trace.txt
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/run_golden.cmake)
+  add_test(NAME "check: ${name}" COMMAND netstep check ${scn})
+  add_test(NAME "determinism: ${name}"
+           COMMAND ${CMAKE_COMMAND} -DNETSTEP=$<TARGET_FILE:netstep> -DSCENARIO=${scn}
+                   -DWORK=${CMAKE_CURRENT_BINARY_DIR}/determinism/${name}
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/run_determinism.cmake)
+  if(TSHARK)
+    add_test(NAME "tshark: ${name}"
+             COMMAND ${CMAKE_COMMAND} -DNETSTEP=$<TARGET_FILE:netstep> -DSCENARIO=${scn} -DTSHARK=${TSHARK}
+                     -DWORK=${CMAKE_CURRENT_BINARY_DIR}/tshark/${name}
+                     -P ${CMAKE_CURRENT_SOURCE_DIR}/run_tshark.cmake)
+  endif()
+endforeach()
+if(NOT TSHARK)
+  message(WARNING "tshark not found: the pcap tests are skipped (scripts/setup.sh installs it)")
+endif()
