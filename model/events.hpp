@@ -51,6 +51,7 @@ struct Retransmission {
     uint32_t length = 0;   // SEG.LEN of what was resent
     uint32_t attempt = 0;  // 1 for the first retransmission
     Duration rto;          // the (backed-off) RTO now in force
+    bool fast = false;     // fast retransmit on duplicate ACKs (RFC 5681 §3.2), not a timeout
     bool operator==(const Retransmission&) const = default;
 };
 

@@ -2,11 +2,14 @@
 // every call takes `now`, and poll_at() says when it next needs poll(). Segments to send and
 // events (state changes with their cause, timers, rejections, errors) come out in a TcpOutput.
 #pragma once
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <optional>
 #include <span>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "address.hpp"
@@ -96,7 +99,126 @@ public:
 
 private:
     TcpConnection() = default;
-    // Plain, copyable members (the TCB): see tcp.cpp.
+
+    // ---- The TCB (RFC 9293 §3.3.1): plain, copyable members. ----
+    Profile profile_;
+    FourTuple tuple_;
+    TcpState state_ = TcpState::Closed;
+    bool passive_ = false;
+    std::optional<Err> error_;
+
+    // Send sequence space. send_buf_ holds the bytes written and not yet acknowledged (sent or
+    // not); its first byte has sequence number send_buf_seq_ (ISS+1 until the SYN is acked).
+    SeqNum iss_, snd_una_, snd_nxt_, snd_wl1_, snd_wl2_, send_buf_seq_;
+    uint32_t snd_wnd_ = 0;      // peer's window, scaled
+    uint32_t max_snd_wnd_ = 0;  // largest window the peer offered (RFC 5961 §5.2)
+    uint8_t snd_wscale_ = 0;    // shift for the peer's window field (RFC 7323)
+    uint16_t snd_mss_ = 536;    // effective send MSS (RFC 9293 §3.7.1)
+    std::deque<uint8_t> send_buf_;
+    bool fin_queued_ = false;         // CLOSE/shutdown(WR): a FIN follows the queued data
+    std::optional<SeqNum> fin_seq_;   // our FIN's sequence number, once sent
+    std::optional<SeqNum> small_end_; // end of the last sub-MSS segment sent (Nagle/Minshall)
+    std::vector<SeqNum> psh_ends_;    // ends of segments sent with PSH, above SND.UNA
+
+    // Receive sequence space.
+    SeqNum irs_, rcv_nxt_;
+    SeqNum rcv_adv_;            // right edge we advertised: RCV.NXT + RCV.WND
+    uint8_t rcv_wscale_ = 0;    // shift we apply to our window field
+    bool ws_ok_ = false;        // both SYNs carried the window scale option
+    std::deque<uint8_t> recv_buf_;
+    // Reassembly queue (RFC 1122 §4.2.2.20(g)): in-window data beyond RCV.NXT, sorted, disjoint
+    // and never touching; a FIN beyond a hole waits in ooo_fin_.
+    struct OooBlock { SeqNum seq; Bytes data; SeqNum end() const { return seq + uint32_t(data.size()); } };
+    std::vector<OooBlock> ooo_;
+    std::optional<SeqNum> ooo_fin_;
+    bool fin_received_ = false;
+    bool read_shutdown_ = false;
+
+    // Acknowledgements: an ACK owed now, bytes received since our last ACK, quick-ACK budget.
+    bool ack_now_ = false;
+    uint32_t unacked_bytes_ = 0;
+    uint32_t quickacks_left_ = 0;
+
+    // Retransmission (RFC 6298) and persist (RFC 9293 §3.8.6.1).
+    struct RttProbe { SeqNum end; Instant sent; };
+    Duration rto_;
+    std::optional<Duration> srtt_, rttvar_;
+    uint32_t retransmits_ = 0;
+    std::optional<RttProbe> rtt_probe_;  // the one segment being timed (Karn: none if resent)
+    bool syn_retransmitted_ = false;
+    std::optional<SeqNum> recover_;      // SND.NXT when the RTO or fast retransmit last fired
+    bool fast_recovery_ = false;         // recover_ was set by a fast retransmit
+    uint32_t dupacks_ = 0;               // duplicate ACKs in a row (RFC 5681 §2)
+    bool probing_ = false;               // zero window: persist timer instead of RTO
+    Duration persist_interval_;
+    std::array<std::optional<Instant>, 4> timers_;  // deadlines, indexed by TimerKind
+
+    // An event for the trace. (emplace with in_place_type: GCC 12 warns falsely on push_back.)
+    template <class E, class... Args>
+    static void record(TcpOutput& out, Args&&... args) {
+        out.events.emplace_back(std::in_place_type<E>, std::forward<Args>(args)...);
+    }
+
+    // ---- tcp.cpp: state and calls ----
+    void set_state(TcpState to, std::string cause, TcpOutput& out);
+    void fail(Err err, std::string reason, std::string cause, TcpOutput& out);
+    void queue_fin(Instant now, std::string cause, TcpOutput& out);
+    void establish();
+
+    // ---- tcp_input.cpp: SEGMENT ARRIVES (§3.10.7) ----
+    enum class SeqCheck { Accept, AckOnly, Reject };
+    enum class AckNeed { Now, Data, Fin };
+    void on_closed(const TcpSegment& seg, TcpOutput& out);
+    void on_listen(const TcpSegment& seg, Endpoint from, Instant now, TcpOutput& out);
+    void on_syn_sent(const TcpSegment& seg, Instant now, TcpOutput& out);
+    void on_synchronized(const TcpSegment& seg, Instant now, TcpOutput& out);
+    bool on_syn_received_special(const TcpSegment& seg, Instant now, TcpOutput& out);
+    SeqCheck check_sequence(const TcpSegment& seg) const;
+    void reject_sequence(const TcpSegment& seg, Instant now, TcpOutput& out);
+    void on_rst(const TcpSegment& seg, TcpOutput& out);
+    bool process_ack(const TcpSegment& seg, Instant now, TcpOutput& out);
+    void process_text(const TcpSegment& seg, Instant now, TcpOutput& out);
+    void process_fin(const TcpSegment& seg, Instant now, TcpOutput& out);
+    void take_fin(Instant now, TcpOutput& out);
+    void queue_out_of_order(SeqNum seq, Bytes data, TcpOutput& out);
+    uint32_t deliver_in_order(const uint8_t* data, uint32_t n);
+    bool is_dup_ack(const TcpSegment& seg) const;
+    void on_dup_ack(TcpOutput& out);
+    void take_peer_syn(const TcpSegment& seg);
+    void update_send_window(const TcpSegment& seg);
+    void on_ack_advanced(SeqNum ack, Instant now, TcpOutput& out);
+    void need_ack(AckNeed need, Instant now, TcpOutput& out);
+    void after_input(Instant now, TcpOutput& out);
+    void enter_time_wait(Instant now, std::string cause, TcpOutput& out);
+
+    // ---- tcp_output.cpp: segments, windows, timers ----
+    TcpSegment make_segment(uint8_t flags, SeqNum seq, Bytes payload = {});
+    void emit(TcpSegment seg, TcpOutput& out);
+    void send_ack(TcpOutput& out);
+    void send_syn(TcpOutput& out);
+    void send_reset(TcpOutput& out);
+    void output(Instant now, TcpOutput& out);
+    bool may_send(uint32_t n, uint32_t unsent, bool idle) const;
+    void transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& out);
+    uint32_t retransmit_first(uint32_t max_len, TcpOutput& out);
+    void rtt_sample(Duration r);
+    uint16_t syn_window() const;
+    uint16_t window_field();
+    uint32_t free_space() const;
+    bool window_should_open() const;
+    bool window_update_due() const;
+    uint32_t rcv_wnd() const { return uint32_t(rcv_adv_ - rcv_nxt_ > 0 ? rcv_adv_ - rcv_nxt_ : 0); }
+    SeqNum data_end() const { return send_buf_seq_ + uint32_t(send_buf_.size()); }
+    uint32_t unsent() const;
+    uint32_t usable_window() const;
+    bool syn_acked() const { return snd_una_ > iss_; }
+    bool our_fin_acked() const { return fin_seq_ && snd_una_ > *fin_seq_; }
+    void on_retransmission_timeout(Instant now, TcpOutput& out);
+    void on_persist_timeout(Instant now, TcpOutput& out);
+    std::optional<Instant>& timer(TimerKind k) { return timers_[size_t(k)]; }
+    const std::optional<Instant>& timer(TimerKind k) const { return timers_[size_t(k)]; }
+    void arm(TimerKind k, Instant at, TcpOutput& out);
+    void cancel(TimerKind k, TcpOutput& out);
 };
 
 }  // namespace netstep

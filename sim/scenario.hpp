@@ -47,6 +47,7 @@ struct Limits {
     size_t max_steps = 1'000'000;        // after expanding nothing: steps as written, all programs
     size_t max_repeat = 1'000'000;       // times: in one repeat
     size_t max_send_bytes = 64 * 1024 * 1024;  // one send's bytes: N
+    size_t max_depth = 32;               // repeat and fork nested in one another
     Duration max_sim_time = Duration::seconds(24 * 3600);
     size_t max_events = 50'000'000;      // trace events in one run
 };
@@ -175,6 +176,8 @@ struct Scenario {
     int version = 1;
     std::string title;
     std::string description;
+    std::string topic;        // for the index of scenarios/: basics, tcp-open, udp...
+    std::string learn;        // one line: what students learn
     Profile::Kind profile = Profile::Kind::Textbook;
     uint64_t seed = 1;
     Options options;

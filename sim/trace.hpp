@@ -5,6 +5,8 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "model/address.hpp"
@@ -75,7 +77,9 @@ enum class EventKind : uint8_t {
     Blocked,          // program, text = the call it is stuck in (deadlock report)
     RunEnd,           // text
 };
-std::string_view to_string(EventKind k);
+std::string_view to_string(EventKind k);                           // "packet-sent", "state-change"
+std::optional<EventKind> event_kind_from_string(std::string_view);  // inverse of to_string
+inline constexpr int kEventKindCount = int(EventKind::RunEnd) + 1;
 
 struct TraceEvent {
     Instant time;
@@ -129,6 +133,32 @@ struct Trace {
     Instant end_time;
 
     const std::string& str(uint32_t i) const;  // "" for kNone
+};
+
+
+// Helps the engine fill a Trace: interned strings, events, packets and socket histories.
+// It keeps a reference: the Trace must outlive the builder.
+class TraceBuilder {
+public:
+    explicit TraceBuilder(Trace& trace);
+
+    // The index of `text` in trace.strings, adding it the first time it is seen.
+    uint32_t intern(std::string_view text);
+    // Appends an event; returns its step.
+    uint32_t add_event(const TraceEvent& event);
+    // Appends a packet; returns its index.
+    uint32_t add_packet(TracePacket packet);
+    // Records a socket's row as of `step` (appended only when it differs from the last one).
+    void record_socket(uint32_t host, const SocketInfo& row, uint32_t step);
+    // The socket no longer exists from `step` on.
+    void socket_gone(uint32_t host, SocketId id, uint32_t step);
+
+private:
+    SocketHistory& history_of(uint32_t host, SocketId id);
+
+    Trace& trace_;
+    std::unordered_map<std::string, uint32_t> strings_;
+    std::unordered_map<uint64_t, size_t> sockets_;  // (host << 32 | id) -> index in trace.sockets
 };
 
 }  // namespace netstep::sim

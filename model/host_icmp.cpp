@@ -1,0 +1,98 @@
+// HostStack, ICMP (RFC 792; RFC 1122 §3.2.2): echo, error messages sent (port unreachable,
+// time exceeded, net unreachable) and received (reported to connected UDP sockets, as Linux).
+#include <algorithm>
+#include <string>
+
+#include "host.hpp"
+#include "wire/wire.hpp"
+
+namespace netstep {
+
+namespace {
+
+// What an ICMP error quotes: the offending datagram's IP header and the first 8 bytes of its
+// payload, which hold the transport ports (RFC 792; RFC 1122 §3.2.2).
+struct Quoted {
+    Ipv4Address src, dst;
+    uint8_t protocol = 0;
+    uint16_t src_port = 0, dst_port = 0;
+};
+
+uint32_t be32(std::span<const uint8_t> b, size_t at) {
+    return (uint32_t(b[at]) << 24) | (uint32_t(b[at + 1]) << 16) | (uint32_t(b[at + 2]) << 8) | b[at + 3];
+}
+
+uint16_t be16(std::span<const uint8_t> b, size_t at) { return static_cast<uint16_t>((b[at] << 8) | b[at + 1]); }
+
+// Reads the quote; nullopt when it is too short or not IPv4 (hostile bytes are just ignored).
+std::optional<Quoted> parse_quote(std::span<const uint8_t> b) {
+    if (b.size() < 20 || (b[0] >> 4) != 4) return std::nullopt;
+    size_t ihl = size_t(b[0] & 0x0F) * 4;
+    if (ihl < 20 || b.size() < ihl + 8) return std::nullopt;
+    return Quoted{Ipv4Address{be32(b, 12)}, Ipv4Address{be32(b, 16)}, b[9], be16(b, ihl), be16(b, ihl + 2)};
+}
+
+std::string describe(const IcmpMessage& m) {
+    if (m.type == icmp_type::TIME_EXCEEDED) return "ICMP time exceeded";
+    switch (m.code) {
+        case icmp_code::NET_UNREACHABLE: return "ICMP net unreachable";
+        case icmp_code::HOST_UNREACHABLE: return "ICMP host unreachable";
+        case icmp_code::PORT_UNREACHABLE: return "ICMP port unreachable";
+        default: return "ICMP destination unreachable (code " + std::to_string(m.code) + ")";
+    }
+}
+
+}  // namespace
+
+void HostStack::receive_icmp(const Ipv4Packet& packet, const IcmpMessage& icmp, StackOutput& out) {
+    if (icmp.type == icmp_type::ECHO_REQUEST) {  // RFC 792: echo reply, same id, sequence, data
+        auto r = route(packet.src);
+        if (!r) return;
+        Ipv4Address src = is_local_address(packet.dst) ? packet.dst : source_for(*r, packet.src);
+        Ipv4Packet reply = make_packet(src, packet.src);
+        reply.body = IcmpMessage{icmp_type::ECHO_REPLY, 0, icmp.id, icmp.sequence, icmp.data};
+        send_packet(std::move(reply), out);
+        return;
+    }
+    if (!icmp.is_error()) return;  // echo replies: nobody here pings
+
+    auto q = parse_quote(icmp.data);
+    if (!q) {
+        out.events.push_back(StackEvent{0, std::nullopt, Rejected{describe(icmp) + ": quote too short"}});
+        return;
+    }
+    FourTuple t{Endpoint{q->src, q->src_port}, Endpoint{q->dst, q->dst_port}};
+    if (q->protocol != ip_proto::UDP) {
+        out.events.push_back(StackEvent{0, t, Note{describe(icmp) + " from " + packet.src.to_string() + " ignored"}});
+        return;
+    }
+    // Linux (__udp4_lib_err): only hard errors (port unreachable) reach a connected socket, as
+    // ECONNREFUSED on its next call; an unconnected socket never hears of it.
+    Socket* s = find_udp(t.local, t.remote);
+    bool hard = icmp.type == icmp_type::DEST_UNREACHABLE && icmp.code == icmp_code::PORT_UNREACHABLE;
+    if (s && s->peer && hard) {
+        s->pending_error = Err::ConnRefused;
+        out.events.push_back(StackEvent{s->id, t, Note{describe(icmp) + ": ECONNREFUSED on next call"}});
+        return;
+    }
+    std::string why = !s ? "no socket" : !s->peer ? "socket not connected" : "soft error";
+    out.events.push_back(StackEvent{s ? s->id : 0, t, Note{describe(icmp) + " from " + packet.src.to_string() +
+                                                           " ignored (" + why + ")"}});
+}
+
+// An ICMP error about `offending`, back to its source. Never about an ICMP error, nor about a
+// datagram from no one in particular (RFC 1122 §3.2.2).
+void HostStack::send_icmp_error(const Ipv4Packet& offending, uint8_t type, uint8_t code, StackOutput& out) {
+    if (const auto* m = offending.icmp(); m && m->is_error()) return;
+    if (offending.src.is_unspecified() || offending.src == Ipv4Address::broadcast()) return;
+    auto r = route(offending.src);
+    if (!r) return;
+    Bytes quote = wire::emit(offending);
+    size_t ihl = quote.empty() ? 0 : size_t(quote[0] & 0x0F) * 4;
+    quote.resize(std::min(quote.size(), ihl + 8));
+    Ipv4Packet p = make_packet(source_for(*r, offending.src), offending.src);
+    p.body = IcmpMessage{type, code, 0, 0, std::move(quote)};
+    send_packet(std::move(p), out);
+}
+
+}  // namespace netstep

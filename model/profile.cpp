@@ -1,0 +1,94 @@
+// The two stack behaviour profiles.
+#include "profile.hpp"
+
+namespace netstep {
+
+// The RFC behaviour a course teaches from.
+// - Every segment acknowledged at once; hence the classic four-segment close (FIN, ACK, FIN, ACK).
+// - Ephemeral ports 49152-65535 (RFC 6335 §6).
+// - MSS 1460 (Ethernet), window = receive buffer = 65535, no window scaling: the window field
+//   is the window.
+// - RTO: initial 1 s, minimum 1 s (RFC 6298 §2.1, §2.4), maximum 60 s (§2.5 allows a cap of at
+//   least 60 s).
+// - MSL 30 s, the scenario format's default (RFC 9293 §3.4.2 suggests 2 minutes; scenarios
+//   set `msl` to show that): TIME-WAIT lasts 1 minute.
+// - Give up (RFC 1122 §4.2.3.5): a SYN after 7 retransmissions (timeouts 1+2+4+8+16+32+60+60 =
+//   183 s, above the 3 minutes R2 must reach for a SYN), data after 8 (243 s, above 100 s).
+// - Initial sequence numbers seeded random (RFC 9293 §3.4.1), the scenario format's default;
+//   `isn: zero` makes the numbers a student reads small.
+Profile Profile::textbook() {
+    Profile p;
+    p.kind = Kind::Textbook;
+    p.delayed_ack = false;
+    p.rst_on_close_with_unread = false;
+    p.ephemeral_first = 49152;
+    p.ephemeral_last = 65535;
+    p.mss = 1460;
+    p.recv_buffer = 65535;
+    p.send_buffer = 65535;
+    p.window_scale = std::nullopt;
+    p.rto_initial = Duration::seconds(1);
+    p.rto_min = Duration::seconds(1);
+    p.rto_max = Duration::seconds(60);
+    p.msl = Duration::seconds(30);
+    p.syn_retries = 7;
+    p.data_retries = 8;
+    p.isn_zero = false;
+    p.ttl = 64;
+    return p;
+}
+
+// What the Linux kernel puts on the wire, checked against tests/data/captures/
+// a_tcp_client_close.pcap (Linux 6.18, client 10.0.0.1:51997, server 10.0.0.2:80):
+//   1 C>S [SYN]      win=64240 MSS=1460,NOP,WS=10   -> mss 1460; recv_buffer 64240 (the window
+//                                                      of a SYN, never scaled); window_scale 10
+//   2 S>C [SYN,ACK]  win=64240 MSS=1460,NOP,WS=10   -> WS only because the SYN carried it
+//   3 C>S [ACK]      win=63                          -> 63 << 10 = 64512: the free 64240 rounded
+//                                                      up to the scale unit (__tcp_select_window)
+//   4 C>S [PSH,ACK]  len=18 (the request)            -> PSH on the segment that empties the queue
+//   5 S>C [ACK]      +10 us                          -> quick-ACK mode at the start of a
+//                                                      connection: data acknowledged at once
+//   6 S>C [PSH,ACK]  len=20 (the reply)
+//   7 C>S [ACK]      +14 us                          -> quick ACK again
+//   8 C>S [FIN,ACK]                                  -> the client closes
+//   9 S>C [FIN,ACK]  +61 us, ack covers the FIN      -> the ACK of the FIN was delayed (tcp_fin
+//                                                      enters pingpong mode) and rode on the
+//                                                      server's own FIN: a three-segment close
+//  10 C>S [ACK]                                      -> the ACK of a FIN in FIN-WAIT-2 is
+//                                                      immediate; then TIME-WAIT
+// Not visible in the capture, from the kernel's defaults:
+// - delayed ACK: at most TCP_DELACK_MIN = 40 ms once out of quick-ACK mode (TCP_DELACK_MAX is
+//   200 ms, but interactive flows see 40 ms); quick-ACK budget TCP_MAX_QUICKACKS = 16;
+//   every second full-sized segment acknowledged at once (__tcp_ack_snd_check).
+// - close() with unread data: RST+ACK instead of FIN (tcp_close, "data_was_unread").
+// - ephemeral ports: net.ipv4.ip_local_port_range = 32768 60999.
+// - RTO: TCP_TIMEOUT_INIT 1 s, TCP_RTO_MIN 200 ms, TCP_RTO_MAX 120 s.
+// - TIME-WAIT: TCP_TIMEWAIT_LEN = 60 s, so msl = 30 s.
+// - tcp_syn_retries = 6, tcp_retries2 = 15 (Linux counts these as a time budget computed from
+//   the count; we count retransmissions).
+// - random initial sequence numbers (the capture's 2741401298 and 1029368846).
+Profile Profile::linux() {
+    Profile p;
+    p.kind = Kind::Linux;
+    p.delayed_ack = true;
+    p.ack_delay_max = Duration::millis(40);
+    p.quickack_segments = 16;
+    p.rst_on_close_with_unread = true;
+    p.ephemeral_first = 32768;
+    p.ephemeral_last = 60999;
+    p.mss = 1460;
+    p.recv_buffer = 64240;
+    p.send_buffer = 65535;
+    p.window_scale = 10;
+    p.rto_initial = Duration::seconds(1);
+    p.rto_min = Duration::millis(200);
+    p.rto_max = Duration::seconds(120);
+    p.msl = Duration::seconds(30);
+    p.syn_retries = 6;
+    p.data_retries = 15;
+    p.isn_zero = false;
+    p.ttl = 64;
+    return p;
+}
+
+}  // namespace netstep

@@ -1,0 +1,287 @@
+// One TCP connection, part 1: opening, the user calls (RFC 9293 §3.10.1-§3.10.6), the one place
+// where the state changes, and the accessors. Segment arrival is in tcp_input.cpp; segments,
+// windows and timers in tcp_output.cpp.
+#include "tcp.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace netstep {
+
+// ---------------------------------------------------------------------------------------------
+// Opening (§3.10.1)
+// ---------------------------------------------------------------------------------------------
+
+TcpConnection TcpConnection::listening(Endpoint local, SeqNum iss, const Profile& profile) {
+    TcpConnection c;
+    c.profile_ = profile;
+    c.tuple_.local = local;
+    c.state_ = TcpState::Listen;  // a TCB born listening: no transition to record
+    c.passive_ = true;
+    c.iss_ = c.snd_una_ = c.snd_nxt_ = iss;
+    c.send_buf_seq_ = iss + 1;
+    c.rto_ = profile.rto_initial;
+    return c;
+}
+
+TcpConnection TcpConnection::connect(FourTuple tuple, SeqNum iss, Instant now, const Profile& profile,
+                                     TcpOutput& out) {
+    TcpConnection c;
+    c.profile_ = profile;
+    c.tuple_ = tuple;
+    c.iss_ = c.snd_una_ = c.snd_nxt_ = iss;
+    c.send_buf_seq_ = iss + 1;
+    c.rto_ = profile.rto_initial;  // RFC 6298 §2.1
+    // §3.10.1 OPEN, CLOSED state, active: send <SEQ=ISS><CTL=SYN>, enter SYN-SENT.
+    c.set_state(TcpState::SynSent, "connect", out);
+    c.send_syn(out);
+    c.rtt_probe_ = RttProbe{iss + 1, now};
+    c.arm(TimerKind::Retransmission, now + c.rto_, out);
+    return c;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The one place where the state changes: it records old -> new (cause).
+// ---------------------------------------------------------------------------------------------
+
+void TcpConnection::set_state(TcpState to, std::string cause, TcpOutput& out) {
+    record<StateChanged>(out, state_, to, std::move(cause));
+    state_ = to;
+    // CLOSED and LISTEN have no timers and nothing to send (§3.10.7.4: "delete the TCB").
+    if (to == TcpState::Closed || to == TcpState::Listen) {
+        for (TimerKind k : {TimerKind::Retransmission, TimerKind::DelayedAck, TimerKind::TimeWait,
+                            TimerKind::Persist})
+            cancel(k, out);
+        send_buf_.clear();
+        send_buf_seq_ = snd_nxt_;
+        psh_ends_.clear();
+        ooo_.clear();
+        ooo_fin_.reset();
+        fin_queued_ = false;
+        ack_now_ = false;
+        probing_ = false;
+    }
+}
+
+// The connection ends with an error the program will see (ECONNREFUSED, ECONNRESET, ETIMEDOUT).
+void TcpConnection::fail(Err err, std::string reason, std::string cause, TcpOutput& out) {
+    error_ = err;
+    record<ConnectionError>(out, err, std::move(reason));
+    set_state(TcpState::Closed, std::move(cause), out);
+}
+
+// Entering ESTABLISHED (from SYN-SENT or SYN-RECEIVED).
+void TcpConnection::establish() {
+    quickacks_left_ = profile_.quickack_segments;
+    // RFC 6298 §5.7: the SYN (or SYN+ACK) timed out and no RTT was measured: RTO = 3 s.
+    if (syn_retransmitted_ && !srtt_) rto_ = Duration::seconds(3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// SEND (§3.10.2) and RECEIVE (§3.10.3)
+// ---------------------------------------------------------------------------------------------
+
+CallResult<size_t> TcpConnection::send(std::span<const uint8_t> data, Instant now, TcpOutput& out) {
+    if (error_) return CallResult<size_t>::error(*error_);
+    switch (state_) {
+    case TcpState::Closed:
+    case TcpState::Listen:
+        return CallResult<size_t>::error(Err::NotConn);
+    case TcpState::SynSent:
+    case TcpState::SynReceived:
+    case TcpState::Established:
+    case TcpState::CloseWait:
+        break;  // queued; sent once ESTABLISHED
+    default:
+        return CallResult<size_t>::error(Err::Pipe);  // "connection closing"
+    }
+    if (fin_queued_) return CallResult<size_t>::error(Err::Pipe);
+    if (data.empty()) return CallResult<size_t>::ok(0);
+    size_t n = std::min(data.size(), send_space());
+    if (n == 0) return CallResult<size_t>::would_block();
+    send_buf_.insert(send_buf_.end(), data.begin(), data.begin() + std::ptrdiff_t(n));
+    output(now, out);
+    return CallResult<size_t>::ok(n);
+}
+
+CallResult<Bytes> TcpConnection::recv(size_t max, Instant now, TcpOutput& out) {
+    if (!recv_buf_.empty()) {
+        size_t n = std::min(max, recv_buf_.size());
+        Bytes data(recv_buf_.begin(), recv_buf_.begin() + std::ptrdiff_t(n));
+        recv_buf_.erase(recv_buf_.begin(), recv_buf_.begin() + std::ptrdiff_t(n));
+        // §3.8.6.2.2: a window update when the read opens the window enough (window_update_due).
+        // Not when a delayed ACK is owed: it goes out anyway with the new window (unless the
+        // peer is stalled by a window under one MSS: then the owed ACK leaves now).
+        bool peer_may_send = state_ == TcpState::Established || state_ == TcpState::FinWait1 ||
+                             state_ == TcpState::FinWait2;
+        bool ack_owed = timer(TimerKind::DelayedAck).has_value() && rcv_wnd() >= snd_mss_;
+        if (peer_may_send && !ack_owed && window_update_due()) send_ack(out);
+        (void)now;
+        return CallResult<Bytes>::ok(std::move(data));
+    }
+    if (fin_received_ || read_shutdown_) return CallResult<Bytes>::ok({});  // EOF
+    if (error_) return CallResult<Bytes>::error(*error_);
+    if (state_ == TcpState::Closed || state_ == TcpState::Listen)
+        return CallResult<Bytes>::error(Err::NotConn);
+    return CallResult<Bytes>::would_block();
+}
+
+// ---------------------------------------------------------------------------------------------
+// CLOSE (§3.10.4), shutdown, ABORT (§3.10.5)
+// ---------------------------------------------------------------------------------------------
+
+// Our side has no more to send: FIN after the queued data.
+void TcpConnection::queue_fin(Instant now, std::string cause, TcpOutput& out) {
+    switch (state_) {
+    case TcpState::Listen:   // §3.10.4 LISTEN: delete the TCB
+    case TcpState::SynSent:  // §3.10.4 SYN-SENT: delete the TCB
+        set_state(TcpState::Closed, std::move(cause), out);
+        return;
+    case TcpState::SynReceived:  // §3.10.4: FIN once the SYN is acknowledged
+    case TcpState::Established:  // §3.10.4: queue the FIN, enter FIN-WAIT-1
+        fin_queued_ = true;
+        set_state(TcpState::FinWait1, std::move(cause), out);
+        break;
+    case TcpState::CloseWait:  // §3.10.4: queue the FIN, enter LAST-ACK
+        fin_queued_ = true;
+        set_state(TcpState::LastAck, std::move(cause), out);
+        break;
+    default:
+        return;  // already closing, or closed: nothing more to do
+    }
+    output(now, out);
+}
+
+void TcpConnection::close(Instant now, TcpOutput& out) {
+    bool unread = !recv_buf_.empty();
+    read_shutdown_ = true;
+    recv_buf_.clear();
+    bool has_peer = state_ == TcpState::SynReceived || state_ == TcpState::Established ||
+                    state_ == TcpState::CloseWait;
+    // RFC 1122 §4.2.2.13 (RFC 9293 §3.10.4 allows it): closed with data unread, the data is
+    // lost, so reset the connection. Linux sends RST+ACK <SEQ=SND.NXT> (tcp_close).
+    if (unread && has_peer && profile_.rst_on_close_with_unread) {
+        record<Note>(out, "closed with unread data: RST instead of FIN");
+        send_reset(out);
+        set_state(TcpState::Closed, "close", out);
+        return;
+    }
+    queue_fin(now, "close", out);
+}
+
+void TcpConnection::shutdown_write(Instant now, TcpOutput& out) { queue_fin(now, "shutdown", out); }
+
+void TcpConnection::shutdown_read() {
+    read_shutdown_ = true;
+    recv_buf_.clear();
+}
+
+void TcpConnection::abort(Instant now, TcpOutput& out) {
+    (void)now;
+    switch (state_) {
+    case TcpState::Closed:
+        return;
+    case TcpState::SynReceived:
+    case TcpState::Established:
+    case TcpState::FinWait1:
+    case TcpState::FinWait2:
+    case TcpState::CloseWait:
+        // §3.10.5: send <SEQ=SND.NXT><CTL=RST>, then CLOSED.
+        send_reset(out);
+        break;
+    default:
+        break;  // LISTEN, SYN-SENT, CLOSING, LAST-ACK, TIME-WAIT: just delete the TCB
+    }
+    recv_buf_.clear();
+    set_state(TcpState::Closed, "abort", out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timers (§3.10.8)
+// ---------------------------------------------------------------------------------------------
+
+std::optional<Instant> TcpConnection::poll_at() const {
+    std::optional<Instant> first;
+    for (const auto& t : timers_)
+        if (t && (!first || *t < *first)) first = t;
+    return first;
+}
+
+void TcpConnection::poll(Instant now, TcpOutput& out) {
+    auto due = [&](TimerKind k) {
+        if (!timer(k) || *timer(k) > now) return false;
+        record<TimerEvent>(out, k, TimerAction::Fired, *timer(k));
+        timer(k).reset();
+        return true;
+    };
+    // §3.10.8 Time-wait timeout: delete the TCB, enter CLOSED.
+    if (due(TimerKind::TimeWait)) set_state(TcpState::Closed, "2MSL timeout", out);
+    if (due(TimerKind::Retransmission)) on_retransmission_timeout(now, out);
+    if (due(TimerKind::Persist)) on_persist_timeout(now, out);
+    // RFC 9293 §3.8.6.3: the delayed ACK must not wait longer than this.
+    if (due(TimerKind::DelayedAck) && state_ != TcpState::Closed) send_ack(out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accessors
+// ---------------------------------------------------------------------------------------------
+
+TcpState TcpConnection::state() const { return state_; }
+const FourTuple& TcpConnection::tuple() const { return tuple_; }
+bool TcpConnection::passive() const { return passive_; }
+size_t TcpConnection::readable() const { return recv_buf_.size(); }
+bool TcpConnection::eof() const { return fin_received_ && recv_buf_.empty(); }
+std::optional<Err> TcpConnection::error() const { return error_; }
+
+size_t TcpConnection::send_space() const {
+    bool open = state_ == TcpState::SynSent || state_ == TcpState::SynReceived ||
+                state_ == TcpState::Established || state_ == TcpState::CloseWait;
+    if (!open || fin_queued_ || error_) return 0;
+    return profile_.send_buffer > send_buf_.size() ? profile_.send_buffer - send_buf_.size() : 0;
+}
+
+TcpVars TcpConnection::vars() const {
+    TcpVars v;
+    v.iss = iss_;
+    v.irs = irs_;
+    v.snd_una = snd_una_;
+    v.snd_nxt = snd_nxt_;
+    v.snd_wnd = snd_wnd_;
+    v.snd_wl1 = snd_wl1_;
+    v.snd_wl2 = snd_wl2_;
+    v.rcv_nxt = rcv_nxt_;
+    v.rcv_wnd = rcv_wnd();
+    v.mss = snd_mss_;
+    v.rto = rto_;
+    v.srtt = srtt_;
+    v.rttvar = rttvar_;
+    v.retransmits = retransmits_;
+    v.send_queued = send_buf_.size();
+    v.recv_queued = recv_buf_.size();
+    v.retransmit_at = timer(TimerKind::Retransmission);
+    v.delayed_ack_at = timer(TimerKind::DelayedAck);
+    v.time_wait_until = timer(TimerKind::TimeWait);
+    v.persist_at = timer(TimerKind::Persist);
+    return v;
+}
+
+// §3.10.7.1 (CLOSED, or no TCB at all): "If the ACK bit is off, sequence number zero is used,
+// <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. If the ACK bit is on, <SEQ=SEG.ACK><CTL=RST>."
+// An incoming RST is discarded.
+std::optional<TcpSegment> TcpConnection::reset_for(const TcpSegment& seg) {
+    if (seg.has(tcp_flag::RST)) return std::nullopt;
+    TcpSegment r;
+    r.src_port = seg.dst_port;
+    r.dst_port = seg.src_port;
+    if (seg.has(tcp_flag::ACK)) {
+        r.seq = seg.ack;
+        r.flags = tcp_flag::RST;
+    } else {
+        r.seq = SeqNum{0};
+        r.ack = seg.seq + seg.seg_len();
+        r.flags = tcp_flag::RST | tcp_flag::ACK;
+    }
+    return r;
+}
+
+}  // namespace netstep

@@ -1,0 +1,298 @@
+// One TCP connection, part 3: building and sending segments, the windows (RFC 9293 §3.8.6),
+// retransmission (RFC 6298), the persist timer (§3.8.6.1) and the timer bookkeeping.
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "tcp.hpp"
+
+namespace netstep {
+
+using namespace tcp_flag;
+
+// ---------------------------------------------------------------------------------------------
+// Segments
+// ---------------------------------------------------------------------------------------------
+
+// A segment from this connection: ports from the tuple, ACK = RCV.NXT when the ACK bit is set,
+// our window. A SYN carries the MSS option and, when agreed, the window scale (RFC 7323 §2.2).
+TcpSegment TcpConnection::make_segment(uint8_t flags, SeqNum seq, Bytes payload) {
+    TcpSegment s;
+    s.src_port = tuple_.local.port;
+    s.dst_port = tuple_.remote.port;
+    s.seq = seq;
+    s.flags = flags;
+    if (flags & ACK) s.ack = rcv_nxt_;
+    if (flags & SYN) {
+        s.window = syn_window();
+        s.mss = profile_.mss;
+        if (state_ == TcpState::SynSent || ws_ok_) s.window_scale = profile_.window_scale;
+    } else if (!(flags & RST) || (flags & ACK)) {
+        s.window = window_field();
+    }
+    s.payload = std::move(payload);
+    return s;
+}
+
+// Every segment with ACK carries the acknowledgement owed: the delayed ACK is no longer needed.
+void TcpConnection::emit(TcpSegment seg, TcpOutput& out) {
+    if (seg.has(ACK)) {
+        ack_now_ = false;
+        unacked_bytes_ = 0;
+        cancel(TimerKind::DelayedAck, out);
+    }
+    out.segments.push_back(std::move(seg));
+}
+
+// <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
+void TcpConnection::send_ack(TcpOutput& out) { emit(make_segment(ACK, snd_nxt_), out); }
+
+// <SEQ=ISS><CTL=SYN> in SYN-SENT, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> in SYN-RECEIVED.
+void TcpConnection::send_syn(TcpOutput& out) {
+    uint8_t flags = state_ == TcpState::SynSent ? SYN : uint8_t(SYN | ACK);
+    emit(make_segment(flags, iss_), out);
+    if (snd_nxt_ == iss_) snd_nxt_ = iss_ + 1;
+}
+
+// §3.10.4/§3.10.5: <SEQ=SND.NXT><CTL=RST>. Linux also sets ACK (tcp_send_active_reset).
+void TcpConnection::send_reset(TcpOutput& out) {
+    bool linux = profile_.kind == Profile::Kind::Linux;
+    emit(make_segment(linux ? uint8_t(RST | ACK) : RST, snd_nxt_), out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sending data (§3.10.2, §3.7.4, §3.8.6)
+// ---------------------------------------------------------------------------------------------
+
+uint32_t TcpConnection::unsent() const {
+    return data_end() > snd_nxt_ ? uint32_t(data_end() - snd_nxt_) : 0;
+}
+
+// SND.UNA + SND.WND - SND.NXT: what the peer's window still allows.
+uint32_t TcpConnection::usable_window() const {
+    SeqNum right = snd_una_ + snd_wnd_;
+    return right > snd_nxt_ ? uint32_t(right - snd_nxt_) : 0;
+}
+
+// Send what the window, the MSS and Nagle allow, then the FIN when all data is out.
+void TcpConnection::output(Instant now, TcpOutput& out) {
+    bool sends = state_ == TcpState::Established || state_ == TcpState::CloseWait ||
+                 state_ == TcpState::FinWait1 || state_ == TcpState::Closing ||
+                 state_ == TcpState::LastAck;
+    if (!sends || !syn_acked()) return;
+    bool waiting = unsent() > 0 || (fin_queued_ && !fin_seq_);
+    uint32_t usable = usable_window();
+    bool window_ok = usable > 0 && usable >= std::min(uint32_t(snd_mss_), unsent());
+    if (probing_ && (!waiting || window_ok)) {  // the window opened: persist no more
+        probing_ = false;
+        cancel(TimerKind::Persist, out);
+        // A probe octet the peer did not take is sent again with the data that follows it,
+        // as BSD does (snd_nxt = snd_una when leaving persist).
+        // RFC 9293 §3.8.6.1: sending resumes from SND.UNA.
+        if (snd_nxt_ != snd_una_) {
+            snd_nxt_ = snd_una_;
+            if (fin_seq_ && *fin_seq_ >= snd_una_) fin_seq_.reset();
+            std::erase_if(psh_ends_, [&](SeqNum e) { return e > snd_una_; });
+            rtt_probe_.reset();
+        }
+    }
+    bool idle = snd_nxt_ == snd_una_;  // nothing unacknowledged when this output began
+    while (!probing_ && !fin_seq_) {
+        uint32_t left = unsent();
+        usable = usable_window();
+        uint32_t n = std::min({uint32_t(snd_mss_), left, usable});
+        bool fin = fin_queued_ && n == left && usable > n;  // the FIN needs one unit of window
+        if (n == 0 && !fin) break;
+        if (n > 0 && !may_send(n, left, idle)) break;
+        transmit_new(n, fin, now, out);
+    }
+    // RFC 6298 §5.1: data outstanding and the timer not running: start it.
+    if (snd_nxt_ != snd_una_ && !probing_ && !timer(TimerKind::Retransmission))
+        arm(TimerKind::Retransmission, now + rto_, out);
+    // Data waiting, nothing in flight, and the window holds it back: the persist timer. It
+    // probes a zero window (§3.8.6.1; first after one RTO, SHLD-29) and, as BSD does, serves
+    // as the override timer of sender SWS avoidance for a window too small (§3.8.6.2.1).
+    waiting = unsent() > 0 || (fin_queued_ && !fin_seq_);
+    if (!probing_ && waiting && snd_nxt_ == snd_una_) {
+        probing_ = true;
+        persist_interval_ = rto_;
+        arm(TimerKind::Persist, now + persist_interval_, out);
+    }
+}
+
+// Nagle (§3.7.4): with data unacknowledged, a segment shorter than the MSS waits until the
+// outstanding data is acknowledged. As in BSD's tcp_output, "unacknowledged" is judged when the
+// output begins: a write to an idle connection goes out whole, its short tail included.
+// Sender SWS avoidance (§3.8.6.2.1) follows from it.
+bool TcpConnection::may_send(uint32_t n, uint32_t unsent_bytes, bool idle) const {
+    if (n >= snd_mss_) return true;             // a full-sized segment
+    if (idle && n == unsent_bytes) return true; // nothing was unacknowledged: the tail goes
+    if (fin_queued_ && n == unsent_bytes) return true;  // closing: the tail goes with the FIN
+    // Linux uses Minshall's variant: wait only while an earlier short segment is unacknowledged.
+    bool short_in_flight = small_end_ && *small_end_ > snd_una_;
+    return profile_.kind == Profile::Kind::Linux && n == unsent_bytes && !short_in_flight;
+}
+
+// n new bytes from SND.NXT (and the FIN). PSH on the segment that empties the send queue, as
+// Linux does (the end of the program's write).
+void TcpConnection::transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& out) {
+    auto first = send_buf_.begin() + std::ptrdiff_t(uint32_t(snd_nxt_ - send_buf_seq_));
+    Bytes payload(first, first + n);
+    uint8_t flags = ACK;
+    if (n > 0 && snd_nxt_ + n == data_end()) flags |= PSH;
+    if (fin) flags |= FIN;
+    TcpSegment seg = make_segment(flags, snd_nxt_, std::move(payload));
+    if (n > 0 && n < snd_mss_) small_end_ = snd_nxt_ + n;
+    if (flags & PSH) psh_ends_.push_back(snd_nxt_ + n);
+    if (fin) fin_seq_ = snd_nxt_ + n;
+    snd_nxt_ += seg.seg_len();
+    if (!rtt_probe_ && !probing_) rtt_probe_ = RttProbe{snd_nxt_, now};  // time this one
+    emit(std::move(seg), out);
+}
+
+// RFC 6298 §5.4: resend the earliest segment not acknowledged (at most max_len bytes).
+// Karn: a retransmitted segment gives no RTT sample. Returns the SEG.LEN resent. PSH when the
+// bytes resent include the end of a segment first sent with PSH (Linux resends the skb as is).
+uint32_t TcpConnection::retransmit_first(uint32_t max_len, TcpOutput& out) {
+    rtt_probe_.reset();
+    if (!syn_acked()) {
+        send_syn(out);
+        return 1;
+    }
+    SeqNum stop = std::min(snd_nxt_, data_end());
+    uint32_t in_flight = stop > snd_una_ ? uint32_t(stop - snd_una_) : 0;
+    uint32_t n = std::min({max_len, uint32_t(snd_mss_), in_flight});
+    bool fin = fin_seq_ && snd_una_ + n == *fin_seq_ && snd_nxt_ > *fin_seq_;
+    if (n == 0 && !fin) return 0;
+    auto first = send_buf_.begin() + std::ptrdiff_t(uint32_t(snd_una_ - send_buf_seq_));
+    uint8_t flags = ACK;
+    SeqNum end = snd_una_ + n;
+    if (std::any_of(psh_ends_.begin(), psh_ends_.end(), [&](SeqNum e) { return e > snd_una_ && e <= end; }))
+        flags |= PSH;
+    if (fin) flags |= FIN;
+    emit(make_segment(flags, snd_una_, Bytes(first, first + n)), out);
+    return n + (fin ? 1 : 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Receive window (§3.8.6.2.2) and window scaling (RFC 7323)
+// ---------------------------------------------------------------------------------------------
+
+// RCV.BUFF - RCV.USER. After shutdown(SHUT_RD) arriving data is discarded: all space is free.
+uint32_t TcpConnection::free_space() const {
+    if (read_shutdown_) return profile_.recv_buffer;
+    return profile_.recv_buffer > recv_buf_.size() ? profile_.recv_buffer - uint32_t(recv_buf_.size()) : 0;
+}
+
+// The window in a SYN is never scaled (RFC 7323 §2.2).
+uint16_t TcpConnection::syn_window() const { return uint16_t(std::min<uint32_t>(free_space(), 65535)); }
+
+// Receiver SWS avoidance (§3.8.6.2.2): move the right edge only when RCV.BUFF - RCV.USER -
+// RCV.WND >= min(Fr * RCV.BUFF, Eff.snd.MSS), Fr = 1/2. The right edge never moves back.
+bool TcpConnection::window_should_open() const {
+    uint32_t current = rcv_wnd();
+    uint32_t free = free_space();
+    return free > current && free - current >= std::min<uint32_t>(profile_.recv_buffer / 2, snd_mss_);
+}
+
+// A window update on read: RFC 9293 §3.8.6.2.2 allows one once the window can open by
+// min(MSS, buffer/2); like BSD (tcp_output) we wait until the right edge would move by 2*MSS or
+// half the buffer. Measured from the edge last advertised, so nothing goes out for a read that
+// an ACK sent since then already reported.
+bool TcpConnection::window_update_due() const {
+    if (!window_should_open()) return false;
+    SeqNum edge = rcv_nxt_ + free_space();
+    uint32_t growth = edge > rcv_adv_ ? uint32_t(edge - rcv_adv_) : 0;
+    return growth >= 2u * snd_mss_ || growth >= profile_.recv_buffer / 2;
+}
+
+// The 16-bit window field (RFC 7323 §2.3: the window shifted right by our scale). Like Linux
+// (__tcp_select_window), the scaled window is rounded up, so the field is never 0 for a window
+// that is not; the right edge is then where the field says (64240 free -> 63 << 10 = 64512).
+uint16_t TcpConnection::window_field() {
+    if (window_should_open()) rcv_adv_ = rcv_nxt_ + free_space();
+    uint32_t unit = 1u << rcv_wscale_;
+    uint32_t field = std::min<uint32_t>((rcv_wnd() + unit - 1) >> rcv_wscale_, 65535);
+    SeqNum edge = rcv_nxt_ + (field << rcv_wscale_);
+    if (edge > rcv_adv_) rcv_adv_ = edge;
+    return uint16_t(field);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retransmission timer (RFC 6298)
+// ---------------------------------------------------------------------------------------------
+
+// RFC 6298 §2.2 (first measurement) and §2.3 (next ones); K = 4, alpha = 1/8, beta = 1/4,
+// G = 1 ns (the simulated clock). RTO clamped to [rto_min, rto_max] (§2.4, §2.5).
+void TcpConnection::rtt_sample(Duration r) {
+    if (!srtt_) {
+        srtt_ = r;
+        rttvar_ = r / 2;
+    } else {
+        Duration diff = *srtt_ > r ? *srtt_ - r : r - *srtt_;
+        rttvar_ = *rttvar_ * 3 / 4 + diff / 4;
+        srtt_ = *srtt_ * 7 / 8 + r / 8;
+    }
+    Duration g = Duration::nanos(1);
+    rto_ = *srtt_ + std::max(g, *rttvar_ * 4);
+    rto_ = std::clamp(rto_, profile_.rto_min, profile_.rto_max);
+}
+
+// RFC 6298 §5.4-§5.6: resend the earliest unacknowledged segment, double the RTO, restart the
+// timer. Give up after syn_retries (SYN) or data_retries (data/FIN) retransmissions
+// (RFC 1122 §4.2.3.5 R2): ETIMEDOUT, CLOSED, nothing sent (as Linux, tcp_write_timeout).
+void TcpConnection::on_retransmission_timeout(Instant now, TcpOutput& out) {
+    uint32_t limit = syn_acked() ? profile_.data_retries : profile_.syn_retries;
+    if (retransmits_ >= limit) {
+        std::string what = syn_acked() ? "data" : "SYN";
+        return fail(Err::TimedOut,
+                    "no ACK after " + std::to_string(limit) + " retransmissions of " + what,
+                    "retransmission timeout", out);
+    }
+    ++retransmits_;
+    dupacks_ = 0;
+    fast_recovery_ = false;
+    if (!syn_acked()) syn_retransmitted_ = true;
+    uint32_t len = retransmit_first(snd_mss_, out);      // §5.4
+    rto_ = std::min(rto_ * 2, profile_.rto_max);         // §5.5 back off
+    record<Retransmission>(out, snd_una_, len, retransmits_, rto_);
+    recover_ = snd_nxt_;
+    arm(TimerKind::Retransmission, now + rto_, out);     // §5.6
+}
+
+// §3.8.6.1: probe the zero window with one octet of new data (or resend the probe), backing
+// off exponentially (SHLD-30) up to rto_max; probing never gives up while ACKs come back.
+// A small window that is not zero: send what it allows (the SWS override, §3.8.6.2.1).
+void TcpConnection::on_persist_timeout(Instant now, TcpOutput& out) {
+    if (!probing_) return;
+    uint32_t left = unsent();
+    uint32_t usable = usable_window();
+    if (snd_nxt_ == snd_una_ && usable > 0) {
+        probing_ = false;
+        uint32_t n = std::min({uint32_t(snd_mss_), left, usable});
+        transmit_new(n, fin_queued_ && n == left && usable > n, now, out);
+        return output(now, out);  // arms the retransmission timer
+    }
+    record<Note>(out, "zero-window probe");
+    if (snd_nxt_ == snd_una_) transmit_new(left > 0 ? 1 : 0, left == 0 && fin_queued_, now, out);
+    else retransmit_first(1, out);
+    persist_interval_ = std::min(persist_interval_ * 2, profile_.rto_max);
+    arm(TimerKind::Persist, now + persist_interval_, out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timers are data: a deadline per kind. Each change leaves an event for the trace.
+// ---------------------------------------------------------------------------------------------
+
+void TcpConnection::arm(TimerKind k, Instant at, TcpOutput& out) {
+    timer(k) = at;
+    record<TimerEvent>(out, k, TimerAction::Armed, at);
+}
+
+void TcpConnection::cancel(TimerKind k, TcpOutput& out) {
+    if (!timer(k)) return;
+    record<TimerEvent>(out, k, TimerAction::Cancelled, *timer(k));
+    timer(k).reset();
+}
+
+}  // namespace netstep

@@ -1,0 +1,318 @@
+// The engine: run_scenario, the turn-taking scheduler, and how a run ends.
+// (Time and delivery are explained at the top of engine_world.hpp.)
+#include "sim/engine.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <xbt/log.h>
+
+#include "sim/engine_world.hpp"
+
+namespace netstep::sim {
+
+namespace engine {
+
+// ---------------------------------------------------------------------------------------------
+// Scheduler
+
+Scheduler::Scheduler() : back_(sg4::Semaphore::create(0)) {}
+
+uint32_t Scheduler::add_actor() {
+    slots_.push_back(Slot{sg4::Semaphore::create(0), 0, false});
+    return uint32_t(slots_.size() - 1);
+}
+
+void Scheduler::wake_at(uint32_t actor, Instant at) {
+    queue_.push(Wake{std::max(at, now_), next_seq_++, actor, slots_[actor].generation});
+}
+
+void Scheduler::cancel(uint32_t actor) { ++slots_[actor].generation; }
+
+void Scheduler::wait_first_turn(uint32_t actor) {
+    sg4::SemaphorePtr go = slots_[actor].go;
+    go->acquire();
+}
+
+void Scheduler::yield(uint32_t actor) {
+    sg4::SemaphorePtr go = slots_[actor].go;  // a copy: slots_ may grow while we wait
+    back_->release();
+    go->acquire();
+}
+
+void Scheduler::finish(uint32_t actor) {
+    slots_[actor].finished = true;
+    back_->release();
+}
+
+std::optional<Scheduler::Wake> Scheduler::next() {
+    while (!queue_.empty()) {
+        Wake w = queue_.top();
+        queue_.pop();
+        const Slot& s = slots_[w.actor];
+        if (!s.finished && s.generation == w.generation) return w;
+    }
+    return std::nullopt;
+}
+
+void Scheduler::run_turn(const Wake& w) {
+    advance_to(w.at);
+    ++turns_;
+    ++slots_[w.actor].generation;  // its other pending wakes are stale now
+    sg4::SemaphorePtr go = slots_[w.actor].go;
+    go->release();
+    back_->acquire();  // until that actor yields or finishes
+}
+
+void Scheduler::advance_to(Instant t) {
+    if (t <= now_) return;
+    now_ = t;
+    sg4::this_actor::sleep_until(double(now_.ns) / 1e9);  // SimGrid's clock follows ours
+}
+
+// ---------------------------------------------------------------------------------------------
+// World: the scenario copied into the trace, the hosts' stacks, lookups.
+
+World::World(const Scenario& s, const RunOptions& o, Trace& trace)
+    : scenario(s), options(o), trace_(trace), builder_(trace) {
+    seed = options.seed.value_or(scenario.seed);
+    Profile profile = scenario.make_profile();
+
+    trace_.file = scenario.file;
+    trace_.title = scenario.title;
+    trace_.description = scenario.description;
+    trace_.profile = std::string(profile.name());
+    trace_.seed = seed;
+
+    for (uint32_t n = 0; n < scenario.networks.size(); ++n) {
+        const Network& net = scenario.networks[n];
+        trace_.networks.push_back(TraceNetwork{net.name, net.subnet, net.latency, net.bandwidth_bps, net.loss});
+        network_by_name_.emplace(net.name, n);
+        // Each network draws its random losses from its own stream: adding traffic on one
+        // network never changes which packets another one loses.
+        loss_rng_.emplace_back(splitmix64_mix(seed) ^ fnv1a64(net.name));
+    }
+
+    hosts_.resize(scenario.hosts.size());
+    for (uint32_t h = 0; h < scenario.hosts.size(); ++h) {
+        const Host& sh = scenario.hosts[h];
+        HostRuntime& host = hosts_[h];
+        host.index = h;
+        host.name = sh.name;
+        std::vector<InterfaceConfig> interfaces;
+        for (const Interface& itf : sh.interfaces) {
+            auto n = network_index(itf.network);
+            if (!n) throw std::runtime_error("host " + sh.name + ": no network named " + itf.network);
+            const Network& net = scenario.networks[*n];
+            interfaces.push_back(InterfaceConfig{itf.adapter, itf.network, Ipv4Prefix{itf.ip, net.subnet.length},
+                                                 itf.gateway});
+            host.interface_network.push_back(*n);
+            host.busy_until.push_back(Instant::zero());
+            host_by_net_address_.emplace(std::pair{*n, itf.ip.value}, h);
+            owner_by_address_.emplace(itf.ip.value, h);
+        }
+        trace_.hosts.push_back(TraceHost{sh.name, interfaces, sh.forwarding});
+        host.stack = std::make_unique<HostStack>(sh.name, interfaces, profile, seed, sh.forwarding);
+        host_by_name_.emplace(sh.name, h);
+    }
+
+    for (const Fault& f : scenario.faults) {
+        FaultRuntime rt;
+        rt.fault = &f;
+        auto host_or_any = [&](const std::string& name) {
+            if (name.empty()) return kNone;
+            auto h = host_index(name);
+            if (!h) throw std::runtime_error(f.where.to_string() + ": no host named " + name);
+            return *h;
+        };
+        std::visit(
+            [&](const auto& body) {
+                using T = std::decay_t<decltype(body)>;
+                if constexpr (std::is_same_v<T, fault::LinkDown>) {
+                    auto n = network_index(body.network);
+                    if (!n) throw std::runtime_error(f.where.to_string() + ": no network named " + body.network);
+                    rt.network = *n;
+                } else {
+                    rt.from_host = host_or_any(body.match.from);
+                    rt.to_host = host_or_any(body.match.to);
+                }
+            },
+            f.body);
+        faults_.push_back(rt);
+    }
+}
+
+std::optional<uint32_t> World::host_index(const std::string& name) const {
+    auto it = host_by_name_.find(name);
+    if (it == host_by_name_.end()) return std::nullopt;
+    return it->second;
+}
+
+std::optional<uint32_t> World::network_index(const std::string& name) const {
+    auto it = network_by_name_.find(name);
+    if (it == network_by_name_.end()) return std::nullopt;
+    return it->second;
+}
+
+std::optional<uint32_t> World::host_on_network(uint32_t network, Ipv4Address a) const {
+    auto it = host_by_net_address_.find({network, a.value});
+    if (it == host_by_net_address_.end()) return std::nullopt;
+    return it->second;
+}
+
+std::optional<uint32_t> World::owner_of(Ipv4Address a) const {
+    auto it = owner_by_address_.find(a.value);
+    if (it == owner_by_address_.end()) return std::nullopt;
+    return it->second;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recording
+
+uint32_t World::event(TraceEvent e) {
+    e.time = now();
+    uint32_t step = builder_.add_event(e);
+    if (trace_.events.size() >= options.limits.max_events && !stop) {
+        stop = true;
+        limit_message = fmt::format("the run was stopped after {} events (the limit)", trace_.events.size());
+    }
+    return step;
+}
+
+void World::fail(std::string message) {
+    trace_.failures.push_back(std::move(message));
+    trace_.expectations_met = false;
+}
+
+void World::abort_run(std::string message) {
+    TraceEvent e;
+    e.kind = EventKind::Note;
+    e.text = intern("internal error: " + message);
+    event(e);
+    fail("internal error: " + message);
+    stop = true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scheduler actor: runs turns until nothing is left to do, a limit is reached, or an
+// internal error stops the run; then says how the run ended.
+
+void World::scheduler_main() {
+    bool by_until = options.until.has_value();
+    Duration horizon = by_until ? std::min(*options.until, options.limits.max_sim_time) : options.limits.max_sim_time;
+    if (by_until && *options.until > options.limits.max_sim_time) by_until = false;
+    Instant limit = Instant::zero() + horizon;
+
+    std::string end_text;
+    for (;;) {
+        if (stop) {
+            end_text = limit_message.empty() ? "the run was stopped by an internal error" : limit_message;
+            if (!limit_message.empty()) fail(limit_message);
+            break;
+        }
+        if (sched_.turns() > options.limits.max_events) {
+            end_text = fmt::format("the run was stopped after {} turns without ending", sched_.turns());
+            fail(end_text);
+            break;
+        }
+        std::optional<Scheduler::Wake> w = sched_.next();
+        if (!w) {
+            end_text = end_quiescent();
+            break;
+        }
+        if (w->at > limit) {
+            sched_.advance_to(limit);
+            if (by_until) {
+                end_text = fmt::format("stopped at {} (--until)", to_string(horizon));
+            } else {
+                end_text = fmt::format("stopped: the simulated time limit ({}) was reached", to_string(horizon));
+                fail(end_text);
+            }
+            break;
+        }
+        sched_.run_turn(*w);
+    }
+
+    TraceEvent e;
+    e.kind = EventKind::RunEnd;
+    e.text = intern(end_text);
+    stop = false;  // RunEnd is always recorded
+    event(e);
+    trace_.end_time = now();
+    // Returning ends the simulation: every other actor is a daemon, killed by SimGrid now.
+}
+
+// Nothing is pending: no packet in flight, no timer, no sleeping program. Every program still
+// running is blocked in a call that nothing will ever complete. A program inside
+// `repeat: forever` whose fellow programs have all ended is a server that is done; any other is
+// stuck, and that is a failure named after the program and its call.
+std::string World::end_quiescent() {
+    bool finite_left = false;
+    for (const ProgramRuntime& p : programs_) {
+        if (!p.finished && p.forever_depth == 0) finite_left = true;
+    }
+    size_t stuck = 0;
+    for (ProgramRuntime& p : programs_) {
+        if (p.finished) continue;
+        if (p.forever_depth > 0) {
+            TraceEvent e;
+            e.kind = EventKind::ProgramEnd;
+            e.host = p.host;
+            e.program = p.index;
+            e.text = intern(finite_left ? "stopped with the run" : "stopped: every other program has ended");
+            event(e);
+            p.finished = true;
+            continue;
+        }
+        ++stuck;
+        std::string why = blocked_reason(p.blocked_verb);
+        std::string msg = fmt::format("{} is blocked in {}: {}", p.name, p.blocked_call, why);
+        TraceEvent e;
+        e.kind = EventKind::Blocked;
+        e.host = p.host;
+        e.program = p.index;
+        e.text = intern(msg);
+        event(e);
+        fail(p.blocked_where.to_string() + ": " + msg);
+    }
+    if (stuck == 0) return "every program has finished";
+    return fmt::format("{} program{} blocked forever", stuck, stuck == 1 ? "" : "s");
+}
+
+std::string World::blocked_reason(const std::string& verb) {
+    if (verb == "accept") return "nobody will connect";
+    if (verb == "connect") return "no answer will come";
+    if (verb == "recv") return "nothing more will arrive and the peer does not close";
+    if (verb == "recvfrom") return "no datagram will arrive";
+    if (verb == "send" || verb == "sendto") return "the peer will never make room for the data";
+    return "nothing will ever complete it";
+}
+
+}  // namespace engine
+
+// ---------------------------------------------------------------------------------------------
+
+Trace run_scenario(const Scenario& scenario, const RunOptions& options) {
+    // SimGrid talks on stderr; the trace is the only output we want.
+    xbt_log_control_set("root.thresh:critical");
+    engine::sg4::Engine sg_engine("netstep");
+    // CM02 without cross-traffic: a 40-byte packet on a 5 ms link takes 5 ms and its
+    // serialization time, not LV08's corrected 65 ms (DESIGN §3). We compute transmission times
+    // ourselves anyway; the platform stays faithful for anyone who inspects it.
+    engine::sg4::Engine::set_config("network/model:CM02");
+    engine::sg4::Engine::set_config("network/crosstraffic:0");
+    engine::sg4::Engine::set_config("contexts/stack-size:1024");
+
+    Trace trace;
+    {
+        engine::World world(scenario, options, trace);
+        world.build_platform();
+        world.start_actors();
+        sg_engine.run();
+    }
+    trace.expectations_met = trace.failures.empty();
+    return trace;
+}
+
+}  // namespace netstep::sim

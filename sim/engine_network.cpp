@@ -1,0 +1,171 @@
+// The network: a packet put on the wire by a host, its timing on a shared segment, and the
+// faults the scenario asks for (drop, delay, duplicate, link down, random loss).
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "model/wire/wire.hpp"
+#include "sim/engine_world.hpp"
+
+namespace netstep::sim::engine {
+
+namespace {
+
+// Serialization: the time to put `bytes` on a wire of `bps` bits per second, in whole
+// nanoseconds, rounded up (40 bytes at 100 Mbps: exactly 3200 ns).
+Duration transmission_time(size_t bytes, uint64_t bps) {
+    if (bps == 0) return Duration{};
+    uint64_t bits = uint64_t(bytes) * 8;
+    return Duration::nanos(int64_t((bits * 1'000'000'000ull + bps - 1) / bps));
+}
+
+bool matches(const PacketSelector& sel, const FaultRuntime& f, uint32_t from_host, std::optional<uint32_t> dst_host,
+             const Ipv4Packet& packet) {
+    if (f.from_host != kNone && f.from_host != from_host) return false;
+    if (f.to_host != kNone && (!dst_host || *dst_host != f.to_host)) return false;
+    if (sel.proto) {
+        if (*sel.proto == "tcp" && !packet.tcp()) return false;
+        if (*sel.proto == "udp" && !packet.udp()) return false;
+        if (*sel.proto == "icmp" && !packet.icmp()) return false;
+    }
+    if (sel.flags && (!packet.tcp() || packet.tcp()->flags != *sel.flags)) return false;
+    return true;
+}
+
+std::optional<FourTuple> tuple_of(const Ipv4Packet& p) {
+    if (const TcpSegment* t = p.tcp()) return FourTuple{{p.src, t->src_port}, {p.dst, t->dst_port}};
+    if (const UdpDatagram* u = p.udp()) return FourTuple{{p.src, u->src_port}, {p.dst, u->dst_port}};
+    return std::nullopt;
+}
+
+std::string percent(double loss) { return fmt::format("{:g}%", loss * 100.0); }
+
+}  // namespace
+
+// Host `h` puts a packet on the network of interface `t.interface`, addressed to the next hop.
+//
+// Timing: the interface sends one packet at a time, so a packet departs when the previous one
+// has left (busy-until), takes size*8/bandwidth to serialize, then the network's latency to
+// propagate. The whole packet is at the receiver at `arrives`.
+//
+// Faults: every fault's selector counts the packets this host puts on the wire that match it
+// (in trace order); the nth one is dropped, delayed or duplicated. `to` in a selector is the
+// host owning the packet's destination address. A lost packet is recorded as sent and then as
+// dropped at the time it would have arrived.
+void World::transmit(uint32_t h, Transmission& t) {
+    HostRuntime& host = hosts_[h];
+    uint32_t net = host.interface_network.at(t.interface);
+    const Network& network = scenario.networks[net];
+
+    TracePacket p;
+    p.from_host = h;
+    p.network = net;
+    p.from_interface = uint32_t(t.interface);
+    p.bytes = wire::emit(t.packet);
+    std::optional<uint32_t> receiver = host_on_network(net, t.next_hop);
+    p.to_host = receiver.value_or(kNone);
+
+    Duration tx = transmission_time(p.bytes.size(), network.bandwidth_bps);
+    Instant& busy = host.busy_until[t.interface];
+    p.sent = std::max(now(), busy);
+    busy = p.sent + tx;
+    p.arrives = p.sent + tx + network.latency;
+
+    // Faults, in the order the file lists them.
+    std::optional<uint32_t> dst_host = owner_of(t.packet.dst);
+    std::string fault_drop, link_drop;
+    bool duplicate = false;
+    for (FaultRuntime& f : faults_) {
+        std::visit(
+            [&](const auto& body) {
+                using T = std::decay_t<decltype(body)>;
+                if constexpr (std::is_same_v<T, fault::LinkDown>) {
+                    Instant from = Instant::zero() + body.from, to = Instant::zero() + body.to;
+                    if (f.network == net && p.sent >= from && p.sent < to) {
+                        link_drop = fmt::format("link down ({} from {} to {})", network.name, to_string(body.from),
+                                                to_string(body.to));
+                    }
+                } else {
+                    if (!matches(body.match, f, h, dst_host, t.packet)) return;
+                    if (++f.matched != body.match.nth) return;
+                    if constexpr (std::is_same_v<T, fault::Drop>) {
+                        if (fault_drop.empty()) {
+                            fault_drop = fmt::format("fault: drop nth={} ({})", body.match.nth, f.fault->where.to_string());
+                        }
+                    } else if constexpr (std::is_same_v<T, fault::Delay>) {
+                        p.arrives = p.arrives + body.by;
+                    } else {
+                        duplicate = true;
+                    }
+                }
+            },
+            f.fault->body);
+    }
+    // Random loss draws one number per packet on a lossy network, lost or not, so that which
+    // packets are lost depends only on the seed and the traffic on that network.
+    std::string random_drop;
+    if (network.loss > 0.0) {
+        double u = double(loss_rng_[net].next() >> 11) * 0x1.0p-53;
+        if (u < network.loss) random_drop = "random loss " + percent(network.loss);
+    }
+
+    if (!receiver) {
+        p.dropped = true;
+        p.drop_reason = "no host at " + t.next_hop.to_string() + " on " + network.name;
+    } else if (!fault_drop.empty() || !link_drop.empty() || !random_drop.empty()) {
+        p.dropped = true;
+        p.drop_reason = !fault_drop.empty() ? fault_drop : !link_drop.empty() ? link_drop : random_drop;
+    }
+
+    // The receiving interface: the one holding the next-hop address.
+    size_t rx_interface = 0;
+    if (receiver) {
+        const Host& rh = scenario.hosts[*receiver];
+        for (size_t i = 0; i < rh.interfaces.size(); ++i) {
+            if (hosts_[*receiver].interface_network[i] == net && rh.interfaces[i].ip == t.next_hop) rx_interface = i;
+        }
+    }
+
+    auto put_on_wire = [&](TracePacket packet, bool is_copy) {
+        bool dropped = packet.dropped;
+        Instant arrives = packet.arrives;
+        uint32_t index = builder_.add_packet(std::move(packet));
+        TraceEvent e;
+        e.kind = EventKind::PacketSent;
+        e.host = h;
+        e.packet = index;
+        e.tuple = tuple_of(t.packet);
+        trace_.packets[index].sent_step = event(e);
+        if (!receiver) {
+            // Nobody owns the next hop (a real host would wait for ARP in vain): lost at once.
+            TraceEvent d;
+            d.kind = EventKind::PacketDropped;
+            d.host = h;
+            d.packet = index;
+            trace_.packets[index].end_step = event(d);
+            return index;
+        }
+        InFlight f;
+        f.packet = index;
+        f.interface = rx_interface;
+        if (!dropped) f.value = is_copy ? t.packet : std::move(t.packet);
+        hosts_[*receiver].inbox.emplace(std::pair{arrives, index}, std::move(f));
+        expect_arrival(*receiver, arrives);
+        return index;
+    };
+
+    if (duplicate && !p.dropped) {
+        // The network delivers the packet twice: the copy follows right behind the original.
+        TracePacket copy = p;
+        copy.sent = busy;
+        busy = copy.sent + tx;
+        copy.arrives = copy.sent + tx + network.latency + (p.arrives - (p.sent + tx + network.latency));
+        uint32_t original = put_on_wire(std::move(p), true);
+        copy.duplicate_of = original;
+        put_on_wire(std::move(copy), false);
+    } else {
+        put_on_wire(std::move(p), false);
+    }
+}
+
+}  // namespace netstep::sim::engine

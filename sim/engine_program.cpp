@@ -1,0 +1,552 @@
+// A program actor: runs one scripted program's steps, each blocking like the real call.
+//
+// Every socket call goes to the host's stack, which answers Ok, WouldBlock or Error. On
+// WouldBlock the program waits until its host's stack changes (a packet arrived, a timer fired,
+// another program's call did something) or its timeout expires, then calls again with the same
+// arguments (for send: the bytes not yet taken).
+//
+// Outcomes: a call with `expect:` that does not get what was expected records ExpectFailed and
+// a failure, and the program stops there (its later steps would rely on what did not happen).
+// Without `expect:`, an error ends the program ("error: ECONNREFUSED"); the others go on.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "sim/engine_text.hpp"
+#include "sim/engine_world.hpp"
+
+namespace netstep::sim::engine {
+
+namespace {
+
+// A `repeat: forever` whose steps take no simulated time and record nothing would spin in one
+// turn; after this many such passes the run stops with an error.
+constexpr uint64_t kMaxIdlePasses = 1'000'000;
+
+constexpr size_t kRecvChunk = 65536;
+
+std::string err_text(Err e) { return "= " + std::string(to_string(e)); }
+
+std::string_view how_text(step::Shutdown::How how) {
+    switch (how) {
+        case step::Shutdown::How::Read: return "read";
+        case step::Shutdown::How::Write: return "write";
+        case step::Shutdown::How::Both: return "both";
+    }
+    return "?";
+}
+
+std::string payload_text(const Payload& p) {
+    if (p.data.empty()) return fmt::format("{} bytes", p.filler);
+    return quote_bytes(std::span(reinterpret_cast<const uint8_t*>(p.data.data()), p.data.size()));
+}
+
+Bytes payload_bytes(const Payload& p) {
+    if (p.data.empty()) return filler_bytes(p.filler);
+    return Bytes(p.data.begin(), p.data.end());
+}
+
+std::string expected_text(const std::optional<Err>& e) { return e ? std::string(to_string(*e)) : "ok"; }
+
+// Runs the steps of one program (or of a forked child) on its host.
+class ProgramRunner {
+public:
+    enum class Flow { Next, Stop };
+
+    ProgramRunner(World& world, uint32_t program) : w_(world), program_(program) {}
+
+    Flow run(const Steps& steps) {
+        for (const Step& s : steps) {
+            if (w_.stop) return Flow::Stop;
+            step_ = &s;
+            Flow f = std::visit([&](const auto& body) { return perform(body); }, s.body);
+            if (f == Flow::Stop) return f;
+        }
+        return Flow::Next;
+    }
+
+private:
+    ProgramRuntime& p() { return w_.programs_[program_]; }
+    HostStack& stack() { return *w_.hosts_[p().host].stack; }
+    Instant now() const { return w_.now(); }
+
+    // --- Calling the stack -------------------------------------------------------------------
+
+    // Calls `attempt` until it does not block (or `deadline` passes: EAGAIN), recording the
+    // call: "connect(s, web:80) blocks" the first time it blocks, then "connect(s, web:80) = 0".
+    // `describe` gives the text of a successful result; `event_socket` is the socket the Call
+    // event is about (attempt may set it: socket() and accept() make a new one).
+    template <class T, class Attempt, class Describe>
+    CallResult<T> call(const std::string& text, const std::string& verb, SocketId& event_socket,
+                       std::optional<Instant> deadline, Attempt attempt, Describe describe) {
+        bool announced = false;
+        for (;;) {
+            uint32_t first = w_.next_step();
+            StackOutput out;
+            CallResult<T> r = attempt(out);
+            if (r.would_block_now() && deadline && now() >= *deadline) r = CallResult<T>::error(Err::Again);
+            if (!r.would_block_now()) {
+                record_call(text, event_socket, r.is_error() ? err_text(r.err) : describe(r),
+                            r.is_error() ? std::optional<Err>(r.err) : std::nullopt);
+                // The stack's timers can only have moved if the call did something.
+                if (w_.record_output(p().host, out, first, program_, event_socket)) w_.reschedule_stack(p().host);
+                w_.notify_host(p().host);
+                return r;
+            }
+            if (!announced) {
+                record_call(text, event_socket, "blocks", std::nullopt);
+                announced = true;
+            }
+            if (w_.record_output(p().host, out, first, program_, event_socket)) {
+                w_.reschedule_stack(p().host);
+                w_.notify_host(p().host);
+            }
+            wait_for_change(deadline, text, verb);
+            if (w_.stop) return CallResult<T>::error(Err::Again);
+        }
+    }
+
+    void record_call(const std::string& text, SocketId socket, const std::string& result, std::optional<Err> err) {
+        TraceEvent e;
+        e.kind = EventKind::Call;
+        e.host = p().host;
+        e.program = program_;
+        e.socket = socket;
+        e.text = w_.intern(text);
+        e.text2 = w_.intern(result);
+        e.err = err;
+        if (socket != 0) {
+            if (auto info = stack().socket_info(socket); info && info->remote) {
+                e.tuple = FourTuple{info->local, *info->remote};
+            }
+        }
+        w_.event(e);
+    }
+
+    // Blocks until the host's stack changes or the deadline comes.
+    void wait_for_change(std::optional<Instant> deadline, const std::string& text, const std::string& verb) {
+        HostRuntime& host = w_.hosts_[p().host];
+        host.waiters.push_back(program_);
+        if (deadline) w_.sched_.wake_at(p().actor, *deadline);
+        p().blocked = true;
+        p().blocked_call = text.substr(0, text.rfind(')') + 1);  // without " as conn"
+        p().blocked_verb = verb;
+        p().blocked_where = step_->where;
+        w_.sched_.yield(p().actor);
+        p().blocked = false;
+        auto& waiters = w_.hosts_[p().host].waiters;
+        waiters.erase(std::remove(waiters.begin(), waiters.end(), program_), waiters.end());
+    }
+
+    void sleep_until(Instant t) {
+        while (now() < t && !w_.stop) {
+            w_.sched_.wake_at(p().actor, t);
+            w_.sched_.yield(p().actor);
+        }
+    }
+
+    // The outcome of a call against the step's `expect:` (see the top of this file).
+    Flow conclude(std::optional<Err> got, const std::string& what) {
+        const Step& s = *step_;
+        if (s.expect) {
+            if (s.expect->err == got) return Flow::Next;
+            std::string msg = fmt::format("{} returned {}, expected {}", what, expected_text(got), expected_text(s.expect->err));
+            return expectation_failed(msg);
+        }
+        if (got) {
+            p().end_text = "error: " + std::string(to_string(*got));
+            w_.fail(fmt::format("{}: {}: {} failed with {}", s.where.to_string(), p().name, what, to_string(*got)));
+            return Flow::Stop;
+        }
+        return Flow::Next;
+    }
+
+    Flow expectation_failed(const std::string& msg) {
+        TraceEvent e;
+        e.kind = EventKind::ExpectFailed;
+        e.host = p().host;
+        e.program = program_;
+        e.text = w_.intern(msg);
+        w_.event(e);
+        w_.fail(fmt::format("{}: {}: {}", step_->where.to_string(), p().name, msg));
+        p().end_text = "stopped: expectation failed";
+        return Flow::Stop;
+    }
+
+    SocketId socket_named(const std::string& name) {
+        auto it = p().sockets.find(name);
+        return it == p().sockets.end() ? 0 : it->second;
+    }
+
+    // "web:80": the address of that host the sender can reach directly (an interface on a
+    // network they share), else its first address. "ip:port" as written. A peer_as name: the
+    // address and port recvfrom remembered.
+    std::optional<Endpoint> resolve(const Target& t) {
+        if (!t.peer.empty()) {
+            auto it = p().peers.find(t.peer);
+            if (it == p().peers.end()) return std::nullopt;
+            return it->second;
+        }
+        if (t.address) return Endpoint{*t.address, t.port};
+        auto h = w_.host_index(t.host);
+        if (!h) return std::nullopt;
+        const Host& target = w_.scenario.hosts[*h];
+        if (target.interfaces.empty()) return std::nullopt;
+        const Host& me = w_.scenario.hosts[p().host];
+        for (const Interface& theirs : target.interfaces) {
+            for (const Interface& mine : me.interfaces) {
+                if (mine.network == theirs.network) return Endpoint{theirs.ip, t.port};
+            }
+        }
+        return Endpoint{target.interfaces.front().ip, t.port};
+    }
+
+    // A call that could not be made (an unknown socket or peer name): recorded with its error.
+    template <class T = std::monostate>
+    CallResult<T> refused(const std::string& text, Err err, const std::string& note) {
+        SocketId none = 0;
+        TraceEvent n;
+        n.kind = EventKind::Note;
+        n.host = p().host;
+        n.program = program_;
+        n.text = w_.intern(note);
+        w_.event(n);
+        return call<T>(text, "", none, std::nullopt, [&](StackOutput&) { return CallResult<T>::error(err); },
+                       [](const CallResult<T>&) { return std::string(); });
+    }
+
+    static std::string zero(const CallResult<>&) { return "= 0"; }
+
+    // --- Steps -------------------------------------------------------------------------------
+
+    Flow perform(const step::Socket& s) {
+        SocketType type = s.type == SocketKind::Tcp ? SocketType::Tcp : SocketType::Udp;
+        std::string text = fmt::format("socket({}) as {}", s.type == SocketKind::Tcp ? "tcp" : "udp", s.as);
+        SocketId id = 0;
+        auto r = call<SocketId>(text, "socket", id, std::nullopt,
+                                [&](StackOutput& out) {
+                                    auto r = stack().socket(type, now(), out);
+                                    if (r.is_ok()) id = r.value;
+                                    return r;
+                                },
+                                [](const CallResult<SocketId>& r) { return "= " + std::to_string(r.value); });
+        if (r.is_ok()) p().sockets[s.as] = r.value;
+        return conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text);
+    }
+
+    Flow perform(const step::SetSockOpt& s) {
+        SocketId id = socket_named(s.socket);
+        if (s.reuseaddr) {
+            std::string text = fmt::format("setsockopt({}, SO_REUSEADDR, {})", s.socket, *s.reuseaddr ? 1 : 0);
+            auto r = call<std::monostate>(text, "setsockopt", id, std::nullopt,
+                                          [&](StackOutput&) { return stack().set_reuseaddr(id, *s.reuseaddr); }, zero);
+            if (conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text) == Flow::Stop) return Flow::Stop;
+        }
+        if (s.linger) {
+            std::string text = fmt::format("setsockopt({}, SO_LINGER, {{1, {}}})", s.socket, *s.linger);
+            auto r = call<std::monostate>(text, "setsockopt", id, std::nullopt,
+                                          [&](StackOutput&) { return stack().set_linger_zero(id, *s.linger == 0); }, zero);
+            if (conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text) == Flow::Stop) return Flow::Stop;
+        }
+        return Flow::Next;
+    }
+
+    Flow perform(const step::Bind& s) {
+        SocketId id = socket_named(s.socket);
+        Endpoint local{s.ip.value_or(Ipv4Address::any()), s.port};
+        std::string text = fmt::format("bind({}, {})", s.socket, local.to_string());
+        auto r = call<std::monostate>(text, "bind", id, std::nullopt,
+                                      [&](StackOutput& out) { return stack().bind(id, local, now(), out); }, zero);
+        return conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text);
+    }
+
+    Flow perform(const step::Listen& s) {
+        SocketId id = socket_named(s.socket);
+        std::string text = fmt::format("listen({}, {})", s.socket, s.backlog);
+        auto r = call<std::monostate>(text, "listen", id, std::nullopt,
+                                      [&](StackOutput& out) { return stack().listen(id, s.backlog, now(), out); }, zero);
+        return conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text);
+    }
+
+    Flow perform(const step::Accept& s) {
+        SocketId listener = socket_named(s.socket);
+        SocketId event_socket = listener;
+        std::string text = fmt::format("accept({}) as {}", s.socket, s.as);
+        auto r = call<SocketId>(
+            text, "accept", event_socket, std::nullopt,
+            [&](StackOutput& out) {
+                auto r = stack().accept(listener, now(), out);
+                if (r.is_ok()) event_socket = r.value;
+                return r;
+            },
+            [&](const CallResult<SocketId>& r) {
+                auto info = stack().socket_info(r.value);
+                if (info && info->remote) return fmt::format("= {} from {}", r.value, info->remote->to_string());
+                return fmt::format("= {}", r.value);
+            });
+        if (r.is_ok()) p().sockets[s.as] = r.value;
+        return conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text);
+    }
+
+    Flow perform(const step::Connect& s) {
+        SocketId id = socket_named(s.socket);
+        std::string text = fmt::format("connect({}, {})", s.socket, s.to.text);
+        std::optional<Endpoint> remote = resolve(s.to);
+        if (!remote) {
+            auto r = refused(text, Err::DestAddrReq, fmt::format("{}: no address known for {}", p().name, s.to.text));
+            return conclude(r.err, text);
+        }
+        auto r = call<std::monostate>(text, "connect", id, std::nullopt,
+                                      [&](StackOutput& out) { return stack().connect(id, *remote, now(), out); }, zero);
+        return conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text);
+    }
+
+    Flow perform(const step::Send& s) {
+        SocketId id = socket_named(s.socket);
+        std::string text = fmt::format("send({}, {})", s.socket, payload_text(s.payload));
+        Bytes data = payload_bytes(s.payload);
+        size_t taken = 0;
+        auto r = call<size_t>(
+            text, "send", id, std::nullopt,
+            [&](StackOutput& out) -> CallResult<size_t> {
+                // A partial send is not an answer yet: the program's send() returns when all
+                // its bytes are in the socket's buffer.
+                auto r = stack().send(id, std::span(data).subspan(taken), now(), out);
+                if (r.is_error()) return r;
+                if (r.is_ok()) taken += r.value;
+                if (taken < data.size()) return CallResult<size_t>::would_block();
+                return CallResult<size_t>::ok(taken);
+            },
+            [](const CallResult<size_t>& r) { return "= " + std::to_string(r.value); });
+        return conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text);
+    }
+
+    Flow perform(const step::Recv& s) {
+        SocketId id = socket_named(s.socket);
+        std::string args = s.socket;
+        if (s.bytes) args += fmt::format(", {} bytes", *s.bytes);
+        if (s.timeout) args += fmt::format(", timeout {}", to_string(*s.timeout));
+        std::string text = fmt::format("recv({})", args);
+        std::optional<Instant> deadline;
+        if (s.timeout) deadline = now() + *s.timeout;
+        Bytes got;
+        bool eof = false;
+        auto r = call<size_t>(
+            text, "recv", id, deadline,
+            [&](StackOutput& out) -> CallResult<size_t> {
+                size_t want = s.bytes ? *s.bytes - got.size() : kRecvChunk;
+                auto r = stack().recv(id, want, now(), out);
+                if (r.is_error()) return CallResult<size_t>::error(r.err);
+                if (r.would_block_now()) return CallResult<size_t>::would_block();
+                if (r.value.empty()) eof = true;
+                got.insert(got.end(), r.value.begin(), r.value.end());
+                // `bytes: N` waits for exactly N bytes, or EOF.
+                if (s.bytes && got.size() < *s.bytes && !eof) return CallResult<size_t>::would_block();
+                return CallResult<size_t>::ok(got.size());
+            },
+            [&](const CallResult<size_t>&) {
+                if (got.empty()) return std::string("= 0 (EOF)");
+                return fmt::format("= {} bytes {}{}", got.size(), quote_bytes(got), eof ? " then EOF" : "");
+            });
+        return conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text);
+    }
+
+    Flow perform(const step::SendTo& s) {
+        SocketId id = socket_named(s.socket);
+        std::string text = fmt::format("sendto({}, {}, {})", s.socket, s.to.text, payload_text(s.payload));
+        std::optional<Endpoint> to = resolve(s.to);
+        if (!to) {
+            auto r = refused(text, Err::DestAddrReq, fmt::format("{}: no address known for {}", p().name, s.to.text));
+            return conclude(r.err, text);
+        }
+        Bytes data = payload_bytes(s.payload);
+        auto r = call<size_t>(text, "sendto", id, std::nullopt,
+                              [&](StackOutput& out) { return stack().sendto(id, data, *to, now(), out); },
+                              [](const CallResult<size_t>& r) { return "= " + std::to_string(r.value); });
+        return conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text);
+    }
+
+    Flow perform(const step::RecvFrom& s) {
+        SocketId id = socket_named(s.socket);
+        std::string args = s.socket;
+        if (s.timeout) args += fmt::format(", timeout {}", to_string(*s.timeout));
+        std::string text = fmt::format("recvfrom({})", args);
+        std::optional<Instant> deadline;
+        if (s.timeout) deadline = now() + *s.timeout;
+        auto r = call<Datagram>(text, "recvfrom", id, deadline,
+                                [&](StackOutput& out) { return stack().recvfrom(id, now(), out); },
+                                [](const CallResult<Datagram>& r) {
+                                    return fmt::format("= {} bytes {} from {}", r.value.data.size(),
+                                                       quote_bytes(r.value.data), r.value.from.to_string());
+                                });
+        if (r.is_ok() && !s.peer_as.empty()) p().peers[s.peer_as] = r.value.from;
+        return conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text);
+    }
+
+    Flow perform(const step::Shutdown& s) {
+        SocketId id = socket_named(s.socket);
+        std::string text = fmt::format("shutdown({}, {})", s.socket, how_text(s.how));
+        ShutdownHow how = s.how == step::Shutdown::How::Read    ? ShutdownHow::Read
+                          : s.how == step::Shutdown::How::Write ? ShutdownHow::Write
+                                                                : ShutdownHow::Both;
+        auto r = call<std::monostate>(text, "shutdown", id, std::nullopt,
+                                      [&](StackOutput& out) { return stack().shutdown(id, how, now(), out); }, zero);
+        return conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text);
+    }
+
+    Flow perform(const step::Close& s) {
+        SocketId id = socket_named(s.socket);
+        std::string text = fmt::format("close({})", s.socket);
+        auto r = call<std::monostate>(text, "close", id, std::nullopt,
+                                      [&](StackOutput& out) { return stack().close(id, now(), out); }, zero);
+        // The name still refers to the connection (expect_state after close).
+        return conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text);
+    }
+
+    Flow perform(const step::Sleep& s) {
+        sleep_until(now() + s.duration);
+        return w_.stop ? Flow::Stop : Flow::Next;
+    }
+
+    Flow perform(const step::Say& s) {
+        TraceEvent e;
+        e.kind = EventKind::Caption;
+        e.host = p().host;
+        e.program = program_;
+        e.text = w_.intern(s.text);
+        w_.event(e);
+        return Flow::Next;
+    }
+
+    Flow perform(const step::Ipconfig&) { return output(format_ipconfig(stack().interfaces())); }
+    Flow perform(const step::Netstat&) { return output(format_netstat(stack().sockets())); }
+
+    Flow output(const std::string& text) {
+        TraceEvent e;
+        e.kind = EventKind::Output;
+        e.host = p().host;
+        e.program = program_;
+        e.text = w_.intern(text);
+        w_.event(e);
+        return Flow::Next;
+    }
+
+    Flow perform(const step::ExpectState& s) {
+        SocketId id = socket_named(s.socket);
+        std::optional<TcpState> state = id ? stack().state_of(id) : std::nullopt;
+        std::string got = state ? std::string(to_string(*state)) : "no TCP socket";
+        std::string text = fmt::format("expect_state({}, {})", s.socket, to_string(s.state));
+        record_call(text, id, "= " + got, std::nullopt);
+        if (state == s.state) return Flow::Next;
+        return expectation_failed(fmt::format("{}: the socket is {}", text, got));
+    }
+
+    Flow perform(const step::Repeat& s) {
+        if (s.times) {
+            for (uint64_t i = 0; i < *s.times; ++i) {
+                if (run(*s.steps) == Flow::Stop) return Flow::Stop;
+            }
+            return Flow::Next;
+        }
+        // forever: a server loop; it ends when every other program has ended.
+        enter_forever();
+        uint64_t idle = 0;
+        while (!w_.others_done() && !w_.stop) {
+            size_t events = w_.trace_.events.size();
+            Instant t = now();
+            if (run(*s.steps) == Flow::Stop) {
+                leave_forever();
+                return Flow::Stop;
+            }
+            idle = (events == w_.trace_.events.size() && t == now()) ? idle + 1 : 0;
+            if (idle > kMaxIdlePasses) {
+                leave_forever();
+                w_.abort_run(fmt::format("{}: {}: repeat forever makes no progress", step_->where.to_string(), p().name));
+                return Flow::Stop;
+            }
+        }
+        leave_forever();
+        return w_.stop ? Flow::Stop : Flow::Next;
+    }
+
+    void enter_forever() {
+        if (p().forever_depth++ == 0) --w_.live_finite;
+    }
+    void leave_forever() {
+        if (--p().forever_depth == 0) ++w_.live_finite;
+    }
+
+    Flow perform(const step::Fork& s) {
+        uint32_t child = w_.fork_program(program_, s.steps.get());
+        record_call("fork()", 0, "= " + w_.trace_.programs[child].name, std::nullopt);
+        return Flow::Next;
+    }
+
+    World& w_;
+    uint32_t program_;
+    const Step* step_ = nullptr;
+};
+
+}  // namespace
+
+// The program actor: its steps, from ProgramStart to ProgramEnd.
+void World::program_main(uint32_t index) {
+    sg4::Actor::self()->daemonize();
+    uint32_t actor = programs_[index].actor;
+    sched_.wait_first_turn(actor);
+    {
+        ProgramRuntime& p = programs_[index];
+        TraceEvent e;
+        e.kind = EventKind::ProgramStart;
+        e.host = p.host;
+        e.program = index;
+        event(e);
+    }
+    try {
+        ProgramRunner runner(*this, index);
+        runner.run(*programs_[index].steps);
+    } catch (const std::exception& ex) {
+        programs_[index].end_text = std::string("internal error: ") + ex.what();
+        fail(programs_[index].name + ": internal error: " + ex.what());
+    }
+    ProgramRuntime& p = programs_[index];
+    p.finished = true;
+    if (p.forever_depth == 0) --live_finite;
+    p.forever_depth = 0;
+    some_program_ended = true;
+    TraceEvent e;
+    e.kind = EventKind::ProgramEnd;
+    e.host = p.host;
+    e.program = index;
+    e.text = intern(p.end_text);
+    event(e);
+    sched_.finish(actor);
+}
+
+// A child program on the same host, sharing the parent's socket names as they are now.
+uint32_t World::fork_program(uint32_t parent, const Steps* steps) {
+    ProgramRuntime child;
+    {
+        ProgramRuntime& par = programs_[parent];
+        child.index = uint32_t(trace_.programs.size());
+        child.host = par.host;
+        child.name = fmt::format("{}#{}", par.name, ++par.forks);
+        child.steps = steps;
+        child.where = par.where;
+        child.sockets = par.sockets;
+        child.peers = par.peers;
+    }
+    child.actor = sched_.add_actor();
+    trace_.programs.push_back(TraceProgram{child.name, child.host, parent});
+    uint32_t index = child.index;
+    std::string name = child.name;
+    uint32_t host = child.host;
+    uint32_t actor = child.actor;
+    programs_.push_back(std::move(child));
+    ++live_finite;
+    sg4::Actor::create(name, hosts_[host].sg_host, [this, index] { program_main(index); });
+    sched_.wake_at(actor, now());
+    return index;
+}
+
+}  // namespace netstep::sim::engine

@@ -1,0 +1,35 @@
+// Text the engine puts into the trace: what a call read or sent (escaped, shortened), and the
+// output of `ipconfig` and `netstat`, formatted as Windows prints them.
+#pragma once
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "model/host.hpp"
+
+namespace netstep::sim {
+
+// `"GET / HTTP/1.0\r\n\r\n"`: quoted, with C escapes (\r \n \t \\ \" \xNN), cut after `max`
+// characters of the escaped text with "..." after the closing quote.
+std::string quote_bytes(std::span<const uint8_t> bytes, size_t max = 60);
+
+// ipconfig, one block per adapter:
+//   Ethernet adapter Ethernet:
+//      IPv4 Address. . . : 192.168.1.20
+//      Subnet Mask . . . : 255.255.255.0
+//      Default Gateway . : 192.168.1.1
+std::string format_ipconfig(const std::vector<InterfaceConfig>& interfaces);
+
+// netstat -n:
+//     Proto  Local Address          Foreign Address        State
+//     TCP    192.168.1.20:80        0.0.0.0:0              LISTENING
+std::string format_netstat(const std::vector<SocketInfo>& sockets);
+
+// The name netstat gives a TCP state (Windows spelling: LISTENING, SYN_SENT, TIME_WAIT...).
+std::string netstat_state(TcpState s);
+
+// N bytes of filler for `send: { bytes: N }`: the alphabet, over and over.
+Bytes filler_bytes(size_t n);
+
+}  // namespace netstep::sim

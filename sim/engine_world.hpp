@@ -1,0 +1,228 @@
+// Inside the engine: the world a run shares between its SimGrid actors. Not for use outside sim/.
+//
+// How time and delivery work (the design in one place)
+// ----------------------------------------------------
+// SimGrid gives us actors (one stack actor per host, one actor per program) and the simulated
+// clock. It does not carry our packets: with thousands of packets in flight on one link its
+// bandwidth solver becomes quadratic, and packets sent at the same instant would share a link's
+// bandwidth instead of queueing. So we compute every transmission ourselves, exactly, in integer
+// nanoseconds:
+//
+//   departure = max(now, the interface's busy-until)       (back-to-back packets queue)
+//   arrival   = departure + size * 8 / bandwidth + latency (+ a delay fault)
+//
+// and the packet waits in the receiving host's inbox until its arrival time.
+//
+// Which actor runs when is decided by our own Scheduler, not by SimGrid's order of simultaneous
+// events: every actor blocks on its own semaphore, and a scheduler actor pops the next wake-up
+// from a queue ordered by (time, sequence number), moves SimGrid's clock there (sleep_until)
+// and hands control to that one actor until it yields. Exactly one of our actors runs at a time,
+// sequence numbers are handed out in that deterministic order, and so the same scenario and seed
+// give the same trace, byte for byte. Ties at one instant go to whoever was scheduled first.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include <simgrid/s4u.hpp>
+
+#include "model/host.hpp"
+#include "model/rng.hpp"
+#include "sim/engine.hpp"
+#include "sim/scenario.hpp"
+#include "sim/trace.hpp"
+
+namespace netstep::sim::engine {
+
+namespace sg4 = simgrid::s4u;
+
+// ---------------------------------------------------------------------------------------------
+// The turn-taking scheduler.
+class Scheduler {
+public:
+    struct Wake {
+        Instant at;
+        uint64_t seq = 0;         // ties at one instant: first scheduled, first run
+        uint32_t actor = 0;
+        uint64_t generation = 0;  // stale when the actor's generation moved on
+        bool operator>(const Wake& o) const { return at != o.at ? at > o.at : seq > o.seq; }
+    };
+
+    Scheduler();
+    uint32_t add_actor();
+    // Wakes `actor` at `at` (never earlier than now). An actor may have several wakes pending
+    // (a timeout and a notification): the first one to come wins, the others become stale.
+    void wake_at(uint32_t actor, Instant at);
+    void cancel(uint32_t actor);  // forgets every pending wake of `actor`
+
+    // Called from inside actors.
+    void wait_first_turn(uint32_t actor);  // the first line of every actor
+    void yield(uint32_t actor);            // hands control back; returns at the actor's next turn
+    void finish(uint32_t actor);           // hands control back for good (the actor returns)
+
+    // Called by the scheduler actor.
+    std::optional<Wake> next();  // the next valid wake-up, removed from the queue
+    void run_turn(const Wake& w);  // moves the clock to w.at and runs that actor until it yields
+    void advance_to(Instant t);    // moves our clock and SimGrid's forward to t
+
+    Instant now() const { return now_; }
+    uint64_t turns() const { return turns_; }
+
+private:
+    struct Slot {
+        sg4::SemaphorePtr go;  // released when it is this actor's turn
+        uint64_t generation = 0;
+        bool finished = false;
+    };
+    std::priority_queue<Wake, std::vector<Wake>, std::greater<>> queue_;
+    std::vector<Slot> slots_;
+    sg4::SemaphorePtr back_;  // released by the running actor when it yields
+    Instant now_;
+    uint64_t next_seq_ = 0;
+    uint64_t turns_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// A packet on its way to a host (in the host's inbox until it arrives).
+struct InFlight {
+    uint32_t packet = 0;                // index in Trace::packets
+    size_t interface = 0;               // the receiving interface
+    std::optional<Ipv4Packet> value;    // empty: lost on the way (reason in the TracePacket)
+};
+
+struct HostRuntime {
+    uint32_t index = 0;
+    std::string name;
+    sg4::Host* sg_host = nullptr;
+    std::unique_ptr<HostStack> stack;
+    uint32_t actor = 0;                               // its stack actor
+    std::vector<uint32_t> interface_network;          // network index of each interface
+    std::vector<Instant> busy_until;                  // per interface: the wire is busy until
+    std::map<std::pair<Instant, uint32_t>, InFlight> inbox;  // by (arrival, packet index)
+    std::vector<uint32_t> waiters;                    // programs blocked until the stack changes
+    std::map<SocketId, SocketInfo> known_rows;        // last recorded row of each socket
+    // Which known socket a packet concerns, for hosts with many sockets (engine_stack.cpp):
+    // connected ones by (local port, remote address, remote port), the others by local port.
+    std::multimap<std::tuple<uint16_t, uint32_t, uint16_t>, SocketId> by_peer;
+    std::multimap<uint16_t, SocketId> unconnected;
+    SocketId highest_seen = 0;
+    std::optional<Instant> stack_wake;                // when the stack actor is due next
+    Instant last_poll;                                // guards against a timer that never moves:
+    uint64_t polls_at_this_instant = 0;               // polls at last_poll
+};
+
+struct ProgramRuntime {
+    uint32_t index = 0;  // in Trace::programs
+    uint32_t host = 0;
+    uint32_t actor = 0;
+    std::string name;
+    const Steps* steps = nullptr;
+    SourceLocation where;
+    std::map<std::string, SocketId> sockets;  // names given with `as:`
+    std::map<std::string, Endpoint> peers;    // names given with `peer_as:`
+    int forever_depth = 0;                    // > 0 while inside `repeat: forever`
+    bool started = false;
+    bool finished = false;
+    std::string end_text = "exit";
+    // While blocked in a call: what it is ("accept(listener)") and where it was written.
+    bool blocked = false;
+    std::string blocked_call;
+    std::string blocked_verb;
+    SourceLocation blocked_where;
+    bool woken_by_stop = false;
+    uint32_t forks = 0;  // children forked so far (names them)
+};
+
+struct FaultRuntime {
+    const Fault* fault = nullptr;
+    uint32_t from_host = kNone;  // kNone: any
+    uint32_t to_host = kNone;
+    uint32_t network = kNone;    // link_down
+    uint64_t matched = 0;        // packets matching the selector so far
+};
+
+// ---------------------------------------------------------------------------------------------
+class World {
+public:
+    World(const Scenario& scenario, const RunOptions& options, Trace& trace);
+
+    // engine_platform.cpp: the SimGrid zone, hosts, links and routes; the actors.
+    void build_platform();
+    void start_actors();
+
+    // engine.cpp: the scheduler actor's loop and the end of the run.
+    void scheduler_main();
+    std::string end_quiescent();
+    static std::string blocked_reason(const std::string& verb);
+
+    // engine_stack.cpp
+    void stack_main(uint32_t host);
+    // Records what a stack operation produced (its events, then its packets), then the socket
+    // rows that changed; wakes the host's stack actor when needed. Returns whether anything
+    // changed (then programs blocked on this host are woken).
+    // `call_socket` and `delivered` name what the operation was about (a call's socket, the
+    // packet handed to the stack), to find the sockets it may have changed.
+    bool record_output(uint32_t host, StackOutput& out, uint32_t op_first_event, uint32_t program,
+                       SocketId call_socket = 0, const Ipv4Packet* delivered = nullptr);
+    bool record_socket_rows(uint32_t host, uint32_t op_first_event, SocketId call_socket, const Ipv4Packet* delivered);
+    void notify_host(uint32_t host);
+    void reschedule_stack(uint32_t host);
+    void expect_arrival(uint32_t host, Instant at);
+
+    // engine_network.cpp
+    void transmit(uint32_t host, Transmission& t);
+
+    // engine_program.cpp
+    void program_main(uint32_t program);
+    uint32_t fork_program(uint32_t parent, const Steps* steps);
+
+    // Recording helpers (engine.cpp).
+    uint32_t event(TraceEvent e);  // stamps the time; returns the step
+    uint32_t intern(std::string_view text) { return builder_.intern(text); }
+    void fail(std::string message);       // a failure `check` reports
+    void abort_run(std::string message);  // an internal error: fail and stop the run
+    Instant now() const { return sched_.now(); }
+    uint32_t next_step() const { return uint32_t(trace_.events.size()); }
+
+    // Lookups.
+    std::optional<uint32_t> host_index(const std::string& name) const;
+    std::optional<uint32_t> network_index(const std::string& name) const;
+    std::optional<uint32_t> host_on_network(uint32_t network, Ipv4Address a) const;
+    std::optional<uint32_t> owner_of(Ipv4Address a) const;
+
+    const Scenario& scenario;
+    const RunOptions& options;
+    Trace& trace_;
+    TraceBuilder builder_;
+    Scheduler sched_;
+    std::vector<HostRuntime> hosts_;
+    std::deque<ProgramRuntime> programs_;  // deque: forks append without moving the others
+    std::vector<FaultRuntime> faults_;
+    std::vector<SplitMix64> loss_rng_;     // per network, seeded from the run's seed
+    uint64_t seed = 1;
+    uint32_t scheduler_actor = 0;
+
+    // Programs: how many are alive outside a `repeat: forever`, and whether one has ended.
+    uint32_t live_finite = 0;
+    bool some_program_ended = false;
+    bool others_done() const { return some_program_ended && live_finite == 0; }
+
+    bool stop = false;          // set on an internal error or a limit: the scheduler ends the run
+    std::string limit_message;  // why a limit stopped the run
+
+private:
+    sg4::Host* scheduler_host_ = nullptr;
+    std::map<std::string, uint32_t> host_by_name_;
+    std::map<std::string, uint32_t> network_by_name_;
+    std::map<std::pair<uint32_t, uint32_t>, uint32_t> host_by_net_address_;  // (network, ip) -> host
+    std::map<uint32_t, uint32_t> owner_by_address_;
+};
+
+}  // namespace netstep::sim::engine

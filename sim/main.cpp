@@ -1,0 +1,355 @@
+// netstep: run a scenario and print its trace, check scenarios, or watch one in the visualizer.
+//
+//   netstep run FILE [--seed N] [--pcap OUT.pcap] [--json OUT.json] [--until DURATION]
+//   netstep check FILE|DIR...
+//   netstep view [FILE] [--screenshot OUT.png --step N --size WxH --lang en|fr|it --presenter]
+//
+// Exit codes: 0 success, 1 an expectation failed, 2 a usage or scenario-file error.
+//
+// SimGrid allows one engine per process, so `check` runs each scenario in a child process
+// (fork), and the visualizer runs `netstep run FILE --json OUT` as a subprocess.
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "sim/engine.hpp"
+#include "sim/output.hpp"
+#include "sim/scenario.hpp"
+
+#if defined(NETSTEP_HAVE_VIZ) && __has_include("viz/viz.hpp")
+#include "viz/viz.hpp"
+#define NETSTEP_VIEW_AVAILABLE 1
+#endif
+
+namespace fs = std::filesystem;
+using namespace netstep;
+using namespace netstep::sim;
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+// "1.5ms", "30s", "250us", "100ns": a number (decimal allowed) and a unit, exactly as scenario
+// files write durations.
+std::optional<Duration> parse_duration(const std::string& text) {
+    size_t unit_at = text.find_first_not_of("0123456789.");
+    if (unit_at == 0 || unit_at == std::string::npos) return std::nullopt;
+    std::string number = text.substr(0, unit_at), unit = text.substr(unit_at);
+    int64_t scale = unit == "ns" ? 1 : unit == "us" ? 1'000 : unit == "ms" ? 1'000'000 : unit == "s" ? 1'000'000'000 : 0;
+    if (scale == 0) return std::nullopt;
+    size_t dot = number.find('.');
+    std::string whole = number.substr(0, dot), frac = dot == std::string::npos ? "" : number.substr(dot + 1);
+    if (whole.empty() || frac.find('.') != std::string::npos) return std::nullopt;
+    int64_t w = 0;
+    auto [end, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), w);
+    if (ec != std::errc() || end != whole.data() + whole.size() || w > INT64_MAX / scale) return std::nullopt;
+    int64_t ns = w * scale;
+    int64_t place = scale;
+    for (char c : frac) {
+        place /= 10;
+        if (place == 0) {
+            if (c != '0') return std::nullopt;  // finer than a nanosecond
+            continue;
+        }
+        ns += (c - '0') * place;
+    }
+    return Duration::nanos(ns);
+}
+
+// --- run -----------------------------------------------------------------------------------
+
+struct RunArgs {
+    std::string file;
+    uint64_t seed = 0;
+    bool seed_given = false;
+    std::string pcap, json, until;
+};
+
+int command_run(const RunArgs& args) {
+    RunOptions options;
+    if (args.seed_given) options.seed = args.seed;
+    if (!args.until.empty()) {
+        options.until = parse_duration(args.until);
+        if (!options.until) {
+            std::cerr << "netstep run: --until " << args.until << ": expected a duration such as 5s or 1.5ms\n";
+            return kExitUsage;
+        }
+    }
+    Scenario scenario;
+    try {
+        scenario = load_scenario_file(args.file, options.limits);
+    } catch (const ScenarioError& e) {
+        std::cerr << e.what() << "\n";
+        return kExitUsage;
+    }
+    Trace trace = run_scenario(scenario, options);
+    try {
+        if (args.json == "-") {
+            write_json(trace, std::cout);  // for the visualizer: JSON on stdout instead of text
+        } else {
+            write_text(trace, std::cout);
+            if (!args.json.empty()) write_json_file(trace, args.json);
+        }
+        if (!args.pcap.empty()) write_pcap(trace, args.pcap);
+    } catch (const std::exception& e) {
+        std::cerr << "netstep run: " << e.what() << "\n";
+        return kExitUsage;
+    }
+    std::cout.flush();
+    return trace.failures.empty() ? kExitOk : kExitFailed;
+}
+
+// --- check ---------------------------------------------------------------------------------
+
+// Every scenario named: files as given, directories as every *.yaml inside, sorted.
+std::vector<std::string> expand_scenarios(const std::vector<std::string>& args, std::vector<std::string>& errors) {
+    std::vector<std::string> files;
+    for (const std::string& a : args) {
+        std::error_code ec;
+        if (fs::is_directory(a, ec)) {
+            std::vector<std::string> inside;
+            for (const auto& entry : fs::directory_iterator(a, ec)) {
+                if (entry.is_regular_file() && entry.path().extension() == ".yaml") inside.push_back(entry.path().string());
+            }
+            std::sort(inside.begin(), inside.end());
+            if (inside.empty()) errors.push_back(a + ": no *.yaml scenario in this directory");
+            files.insert(files.end(), inside.begin(), inside.end());
+        } else {
+            files.push_back(a);
+        }
+    }
+    return files;
+}
+
+struct CheckResult {
+    int code = kExitOk;  // 0 pass, 1 failed, 2 scenario error
+    std::string line;    // "PASS x.yaml (12 events)" / "FAIL x.yaml: reason"
+};
+
+// Runs one scenario in this process and says how it went (called in a child process).
+CheckResult check_one(const std::string& file) {
+    try {
+        Scenario scenario = load_scenario_file(file);
+        Trace trace = run_scenario(scenario, {});
+        if (trace.failures.empty()) return {kExitOk, "PASS " + file + " (" + std::to_string(trace.events.size()) + " events)"};
+        std::string line = "FAIL " + file + ": " + trace.failures.front();
+        if (trace.failures.size() > 1) line += " (and " + std::to_string(trace.failures.size() - 1) + " more)";
+        return {kExitFailed, line};
+    } catch (const ScenarioError& e) {
+        return {kExitUsage, "FAIL " + file + ": " + e.what()};
+    } catch (const std::exception& e) {
+        return {kExitUsage, "FAIL " + file + ": " + e.what()};
+    }
+}
+
+// One process per scenario (one SimGrid engine per process): the child writes its line to a
+// pipe and exits with its code.
+CheckResult check_in_child(const std::string& file) {
+    int fds[2];
+    if (pipe(fds) != 0) return check_one(file);  // cannot isolate: run here (the first one works)
+    std::cout.flush();
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return {kExitUsage, "FAIL " + file + ": cannot start a process"};
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        CheckResult r = check_one(file);
+        std::string msg = r.line;
+        const char* p = msg.data();
+        size_t left = msg.size();
+        while (left > 0) {
+            ssize_t n = write(fds[1], p, left);
+            if (n <= 0) break;
+            p += n;
+            left -= size_t(n);
+        }
+        close(fds[1]);
+        _exit(r.code);
+    }
+    close(fds[1]);
+    std::string line;
+    char buf[4096];
+    for (;;) {
+        ssize_t n = read(fds[0], buf, sizeof buf);
+        if (n > 0) line.append(buf, size_t(n));
+        else if (n == 0 || errno != EINTR) break;
+    }
+    close(fds[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFEXITED(status)) {
+        int code = WEXITSTATUS(status);
+        if (line.empty()) line = "FAIL " + file + ": the run ended without a result";
+        return {code, line};
+    }
+    return {kExitFailed, "FAIL " + file + ": the run crashed (signal " + std::to_string(WTERMSIG(status)) + ")"};
+}
+
+int command_check(const std::vector<std::string>& args) {
+    std::vector<std::string> errors;
+    std::vector<std::string> files = expand_scenarios(args, errors);
+    int passed = 0, failed = 0, code = kExitOk;
+    for (const std::string& e : errors) {
+        std::cout << "FAIL " << e << "\n";
+        ++failed;
+        code = kExitUsage;
+    }
+    for (const std::string& file : files) {
+        CheckResult r = check_in_child(file);
+        std::cout << r.line << "\n" << std::flush;
+        if (r.code == kExitOk) {
+            ++passed;
+        } else {
+            ++failed;
+            code = std::max(code, r.code);
+        }
+    }
+    std::cout << passed << " passed, " << failed << " failed\n";
+    return code;
+}
+
+// --- view ----------------------------------------------------------------------------------
+
+#ifdef NETSTEP_VIEW_AVAILABLE
+std::string this_executable(const char* argv0) {
+    std::error_code ec;
+    fs::path p = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) return p.string();
+    return argv0;
+}
+
+// The classroom scenario shown by `netstep view` without a file: next to the executable in a
+// build tree (build/sim/netstep -> scenarios/), in an install (bin/ -> share/netstep/), or in
+// the source tree this binary was built from.
+std::string default_scenario(const std::string& exe) {
+    fs::path dir = fs::path(exe).parent_path();
+    std::vector<fs::path> candidates = {
+        dir / "../../scenarios/default.yaml",
+        dir / "../scenarios/default.yaml",
+        dir / "../share/netstep/scenarios/default.yaml",
+    };
+#ifdef NETSTEP_SOURCE_DIR
+    candidates.push_back(fs::path(NETSTEP_SOURCE_DIR) / "scenarios/default.yaml");
+#endif
+    for (const fs::path& c : candidates) {
+        std::error_code ec;
+        if (fs::is_regular_file(c, ec)) return fs::weakly_canonical(c, ec).string();
+    }
+    return "";
+}
+#endif
+
+struct ViewArgs {
+    std::string file;
+    std::string screenshot;
+    uint32_t step = 0;
+    std::string size = "1280x800";
+    std::string lang;
+    bool presenter = false;
+};
+
+int command_view(const ViewArgs& args, const char* argv0) {
+#ifdef NETSTEP_VIEW_AVAILABLE
+    viz::ViewOptions options;
+    options.netstep_exe = this_executable(argv0);
+    options.scenario_file = args.file.empty() ? default_scenario(options.netstep_exe) : args.file;
+    if (!args.screenshot.empty()) options.screenshot = args.screenshot;
+    options.step = args.step;
+    int w = 0, h = 0;
+    char x = 0;
+    if (std::sscanf(args.size.c_str(), "%d%c%d", &w, &x, &h) != 3 || x != 'x' || w < 64 || h < 64 || w > 16384 ||
+        h > 16384) {
+        std::cerr << "netstep view: --size " << args.size << ": expected WIDTHxHEIGHT, such as 1280x800\n";
+        return kExitUsage;
+    }
+    options.width = w;
+    options.height = h;
+    options.lang = args.lang;
+    options.presenter = args.presenter;
+    return viz::run_view(options);
+#else
+    (void)args;
+    (void)argv0;
+    std::cerr << "netstep: built without the visualizer (configure with -DNETSTEP_BUILD_VIZ=ON)\n";
+    return kExitUsage;
+#endif
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{
+        "netstep: watch network protocols work, one packet at a time.\n"
+        "A scenario file describes networks, hosts and the programs they run (socket, connect,\n"
+        "send...); netstep simulates them and shows every packet, state change and socket call.",
+        "netstep"};
+    app.require_subcommand(1);
+    app.footer(
+        "Examples:\n"
+        "  netstep run scenarios/default.yaml              the trace, one line per event\n"
+        "  netstep run handshake.yaml --pcap out.pcap      ...and the packets for Wireshark\n"
+        "  netstep check scenarios/                        verify every expectation\n"
+        "  netstep view                                    the visualizer, classroom scenario\n"
+        "Exit codes: 0 success, 1 an expectation failed, 2 a usage or scenario-file error.");
+
+    RunArgs run_args;
+    CLI::App* run = app.add_subcommand("run", "Simulate a scenario and print its trace as text: one line per event, "
+                                              "with the simulated time and the host.");
+    run->add_option("FILE", run_args.file, "The scenario file (YAML)")->required();
+    run->add_option("--seed", run_args.seed, "Seed for ISNs, ephemeral ports and random loss (default: the file's)");
+    run->add_option("--pcap", run_args.pcap, "Also write every packet to this pcap file (Wireshark, tshark)");
+    run->add_option("--json", run_args.json, "Also write the trace as JSON to this file ('-': JSON on stdout, no text)");
+    run->add_option("--until", run_args.until, "Stop at this simulated time, e.g. 5s or 1.5ms");
+    run->footer("Example:\n  netstep run scenarios/default.yaml --seed 7 --pcap default.pcap");
+
+    std::vector<std::string> check_files;
+    CLI::App* check = app.add_subcommand("check", "Run scenarios and verify every expect: one line per scenario, "
+                                                  "then 'N passed, N failed'. Exit 1 on any failure.");
+    check->add_option("FILE", check_files, "Scenario files, or directories (every *.yaml inside)")->required();
+    check->footer("Example:\n  netstep check scenarios/ my-lesson.yaml");
+
+    ViewArgs view_args;
+    CLI::App* view = app.add_subcommand("view", "Open the visualizer: step through a scenario forward and backward. "
+                                                "Without FILE, the default classroom scenario.");
+    view->add_option("FILE", view_args.file, "The scenario file (YAML)");
+    view->add_option("--screenshot", view_args.screenshot, "Render step --step to this PNG without showing a window");
+    view->add_option("--step", view_args.step, "The step to show (with --screenshot)");
+    view->add_option("--size", view_args.size, "Window or screenshot size, WIDTHxHEIGHT (default 1280x800)");
+    view->add_option("--lang", view_args.lang, "Interface language: en, fr or it (default: from LANG)")
+        ->check(CLI::IsMember({"en", "fr", "it"}));
+    view->add_flag("--presenter", view_args.presenter, "Large fonts and thick lines for a projector");
+    view->footer("Examples:\n  netstep view scenarios/default.yaml\n"
+                 "  netstep view scenarios/default.yaml --screenshot step12.png --step 12 --size 1280x800");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e);
+        return code == 0 ? kExitOk : kExitUsage;
+    }
+    run_args.seed_given = run->count("--seed") > 0;
+
+    if (run->parsed()) return command_run(run_args);
+    if (check->parsed()) return command_check(check_files);
+    if (view->parsed()) return command_view(view_args, argv[0]);
+    return kExitUsage;
+}

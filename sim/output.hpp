@@ -1,0 +1,43 @@
+// Views of a trace written to files: text (handouts, golden tests), JSON (other tools, and the
+// visualizer, which runs `netstep run FILE --json OUT` in a subprocess and reads it back) and
+// pcap (Wireshark). The formats are documented in output_text.cpp and docs/trace-json.md.
+#pragma once
+#include <functional>
+#include <iosfwd>
+#include <string>
+
+#include "sim/trace.hpp"
+#include "sim/trace_index.hpp"
+
+namespace netstep::sim {
+
+// --- Text ------------------------------------------------------------------------------------
+// The whole trace: a header (title, profile, seed, networks, hosts), one line per event, and the
+// outcome. Deterministic: the same trace gives the same bytes.
+void write_text(const Trace& trace, std::ostream& out);
+// One event without time and host, as write_text prints it ("browser: connect(s, web:80) = 0");
+// an Output event gives its first line only. For event lists in the visualizer.
+std::string describe_event(const TraceIndex& index, uint32_t step);
+
+// --- JSON ------------------------------------------------------------------------------------
+void write_json(const Trace& trace, std::ostream& out);
+// Reads what write_json wrote. Throws std::runtime_error naming what was expected where
+// ("trace JSON: events[3].kind: expected an event kind, got \"sent\"") on malformed input.
+Trace read_json(std::istream& in);
+void write_json_file(const Trace& trace, const std::string& path);  // atomically
+Trace read_json_file(const std::string& path);                      // runtime_error if unreadable
+
+// --- pcap ------------------------------------------------------------------------------------
+// Every packet once, when its sender puts it on the wire (the PacketSent event, in step order),
+// as raw IPv4 (LINKTYPE_RAW) with nanosecond timestamps = simulated time. Atomically.
+// Throws std::runtime_error when the file cannot be written.
+void write_pcap(const Trace& trace, const std::string& path);
+
+// --- Files -----------------------------------------------------------------------------------
+// Calls write(temp_path) to fill a new temporary file in the same directory as `path`, then
+// renames it to `path`: readers never see a half-written file. On any exception the temporary
+// file is removed and the exception propagates (the old file at `path`, if any, is untouched).
+using FileWriter = std::function<void(const std::string& temp_path)>;
+void write_file_atomically(const std::string& path, const FileWriter& write);
+
+}  // namespace netstep::sim

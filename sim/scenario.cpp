@@ -1,0 +1,828 @@
+// Loading and validating scenario files (SCENARIO_FORMAT.md): the structure — top level,
+// networks, hosts, programs and their steps, faults. Everything is checked before a Scenario is
+// returned; the first error throws ScenarioError naming file, line and column.
+//
+// Defaults (where the format leaves a choice):
+//   profile textbook; seed 1; options: msl 30s, isn random (seeded), mss 1460, rto_initial 1s;
+//   network: name, subnet, latency and bandwidth are required, loss defaults to 0;
+//   interface: adapter defaults to "eth<N>" (N = its index in the host, from 0);
+//   program: name defaults to "<host>-<N>" (N counts that host's programs, from 1);
+//   listen backlog 128; fault nth 1, and `flags` without `proto` implies proto tcp.
+// Required where a silent default would hide a mistake: socket `type`, shutdown `how`, repeat
+// `times`. Durations must be positive, except sleep (0 allowed) and link_down `from` (0 allowed).
+#include "sim/scenario.hpp"
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "model/packet.hpp"
+#include "sim/scenario_yaml.hpp"
+
+namespace netstep::sim {
+
+using detail::Field;
+using detail::Map;
+using detail::Source;
+
+namespace {
+
+// Step verbs, in the order of StepBody's alternatives; the first twelve are socket calls.
+constexpr std::array<std::string_view, 19> kVerbs{
+    "socket", "setsockopt", "bind",     "listen",   "accept",  "connect",      "send",
+    "recv",   "sendto",     "recvfrom", "shutdown", "close",   "sleep",        "say",
+    "ipconfig", "netstat",  "expect_state", "repeat", "fork"};
+static_assert(kVerbs.size() == std::variant_size_v<StepBody>);
+constexpr size_t kSocketVerbs = 12;
+
+constexpr std::array<std::string_view, 4> kFaults{"drop", "delay", "duplicate", "link_down"};
+
+template <class Range>
+std::vector<std::string> strings(const Range& range) {
+    return {range.begin(), range.end()};
+}
+
+std::string q(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+std::string line_of(const SourceLocation& where) { return "line " + std::to_string(where.line); }
+
+// "a, b or c"
+std::string alternatives(const std::vector<std::string>& options) {
+    std::string out;
+    for (size_t i = 0; i < options.size(); ++i) {
+        if (i > 0) out += (i + 1 == options.size()) ? " or " : ", ";
+        out += options[i];
+    }
+    return out;
+}
+
+// The keys of a step's argument mapping (socket steps also take `expect`).
+std::vector<std::string> step_keys(size_t verb) {
+    std::vector<std::vector<std::string>> keys{
+        {"as", "type"},           {"socket", "reuseaddr", "linger"}, {"socket", "port", "ip"},
+        {"socket", "backlog"},    {"socket", "as"},                  {"socket", "to"},
+        {"socket", "data", "bytes"}, {"socket", "bytes", "timeout"}, {"socket", "to", "data", "bytes"},
+        {"socket", "timeout", "peer_as"}, {"socket", "how"},         {"socket"},
+        {}, {}, {}, {},            {"socket", "state"},              {"times", "steps"},
+        {"steps"}};
+    std::vector<std::string> result = keys.at(verb);
+    if (verb < kSocketVerbs) result.push_back("expect");
+    return result;
+}
+
+std::vector<std::string> errno_names() {
+    std::vector<std::string> names;
+    for (int i = 0;; ++i) {
+        std::string_view name = to_string(static_cast<Err>(i));
+        if (name == "E?") return names;
+        names.emplace_back(name);
+    }
+}
+
+std::vector<std::string> state_names() {
+    std::vector<std::string> names;
+    for (int i = 0; i < kTcpStateCount; ++i) names.emplace_back(to_string(static_cast<TcpState>(i)));
+    return names;
+}
+
+// Names a program can refer to: sockets (named by `as:`) and peers (named by recvfrom's
+// `peer_as:`). A forked child gets a copy; inside repeat, names are simply bound again.
+struct Scope {
+    std::string program;
+    std::set<std::string> sockets;
+    std::set<std::string> peers;
+};
+
+class Loader {
+public:
+    Loader(const Source& source, const Limits& limits) : src_(source), limits_(limits) {}
+    Scenario load(const YAML::Node& root);
+
+private:
+    // Top level.
+    void read_version(const YAML::Node& root);
+    void read_header(const Map& top);
+    void read_options(const Field& f);
+    // Networks and hosts.
+    void read_network(const Field& f);
+    void read_host(const Field& f);
+    Interface read_interface(const Field& f, const Host& host, size_t index);
+    void check_address(const Field& f, Ipv4Address ip, const Network& net, const Host& host);
+    // Programs and steps.
+    void read_program(const Field& f);
+    Steps read_steps(const Field& f, Scope& scope, size_t depth);
+    Step read_step(const Field& f, Scope& scope, size_t depth);
+    void check_one_verb(const Field& f);
+    Field value_of(const YAML::Node& value, const Field& key) const;
+    StepBody read_body(size_t verb, const Field& args, Scope& scope, size_t depth,
+                       Step& step);
+    StepBody read_socket_call(size_t verb, const Map& m, Scope& scope);
+    StepBody read_block(size_t verb, const Map& m, Scope& scope, size_t depth);
+    std::string socket_ref(const Map& m, const Scope& scope);
+    std::string define(const Field& f, std::set<std::string>& names);
+    Target read_target(const Field& f, const Scope& scope);
+    Payload read_payload(const Map& m, const std::string& verb);
+    Expect read_expect(const Field& f);
+    // Faults.
+    void read_fault(const Field& f);
+    PacketSelector read_selector(const Map& m);
+    fault::LinkDown read_link_down(const Map& m);
+    // Helpers.
+    size_t one_of(const Field& f, const std::vector<std::string>& options);
+    const Host& known_host(const Field& f);
+    const Network& known_network(const Field& f);
+    std::vector<std::string> host_names() const;
+    std::vector<Field> list(const Field& f, std::string_view what, size_t limit, std::string_view limit_name);
+    Duration duration(const Field& f, bool allow_zero = false) {
+        return src_.duration(f, allow_zero, limits_.max_sim_time);
+    }
+
+    const Source& src_;
+    const Limits& limits_;
+    Scenario s_;
+    size_t step_count_ = 0;
+};
+
+// ---- Top level -------------------------------------------------------------------------------
+
+Scenario Loader::load(const YAML::Node& root) {
+    if (root.IsNull()) src_.fail({src_.file(), 1, 1}, "the file is empty; a scenario starts with 'netstep: 1'");
+    Field top_field{root, src_.at(root)};
+    if (!root.IsMap()) {
+        src_.fail(top_field, "expected a scenario (a mapping that starts with 'netstep: 1'), got " +
+                                 Source::found(root));
+    }
+    read_version(root);  // first: another version may have other keys
+    Map top(src_, top_field, "a scenario",
+            {"netstep", "title", "description", "topic", "learn", "profile", "seed", "options", "networks",
+             "hosts", "programs", "faults"});
+    read_header(top);
+    for (const Field& f : list(top.require("networks", ""), "networks", limits_.max_networks, "max_networks")) {
+        read_network(f);
+    }
+    for (const Field& f : list(top.require("hosts", ""), "hosts", limits_.max_hosts, "max_hosts")) {
+        read_host(f);
+    }
+    for (const Field& f : list(top.require("programs", ""), "programs", limits_.max_programs, "max_programs")) {
+        read_program(f);
+    }
+    if (auto faults = top.find("faults")) {
+        for (const Field& f : detail::read_list(src_, *faults, "faults")) read_fault(f);
+    }
+    s_.file = src_.file();
+    return std::move(s_);
+}
+
+void Loader::read_version(const YAML::Node& root) {
+    for (auto it = root.begin(); it != root.end(); ++it) {
+        if (!it->first.IsScalar() || it->first.Scalar() != "netstep") continue;
+        SourceLocation key_at = src_.at(it->first);
+        Field f{it->second, it->second.IsNull() ? key_at : src_.at(it->second)};
+        auto version = detail::parse_unsigned(it->second.IsScalar() ? it->second.Scalar() : "");
+        if (!version) src_.fail(f, "expected the format version 1, got " + Source::found(f.node));
+        if (*version != 1) {
+            src_.fail(f, "unsupported format version " + f.node.Scalar() + ": this netstep reads version 1");
+        }
+        s_.version = 1;
+        return;
+    }
+    src_.fail(src_.at(root), "'netstep' is required: the format version, as in 'netstep: 1'");
+}
+
+void Loader::read_header(const Map& top) {
+    s_.title = src_.text(top.require("title", ""), "a title");
+    if (auto f = top.find("description")) s_.description = src_.text(*f, "a description");
+    if (auto f = top.find("topic")) s_.topic = src_.text(*f, "a topic");
+    if (auto f = top.find("learn")) s_.learn = src_.text(*f, "what students learn");
+    if (auto f = top.find("profile")) {
+        s_.profile = one_of(*f, {"textbook", "linux"}) == 0 ? Profile::Kind::Textbook : Profile::Kind::Linux;
+    }
+    if (auto f = top.find("seed")) s_.seed = src_.integer(*f, 0, UINT64_MAX, "a seed");
+    if (auto f = top.find("options")) read_options(*f);
+}
+
+void Loader::read_options(const Field& f) {
+    Map m(src_, f, "options", {"msl", "isn", "mss", "rto_initial"});
+    if (auto v = m.find("msl")) s_.options.msl = duration(*v);
+    if (auto v = m.find("isn")) s_.options.isn_zero = one_of(*v, {"zero", "random"}) == 0;
+    if (auto v = m.find("mss")) s_.options.mss = uint16_t(src_.integer(*v, 1, 65495, "an MSS"));
+    if (auto v = m.find("rto_initial")) s_.options.rto_initial = duration(*v);
+}
+
+// ---- Networks and hosts ----------------------------------------------------------------------
+
+void Loader::read_network(const Field& f) {
+    Map m(src_, f, "a network", {"name", "subnet", "latency", "bandwidth", "loss"});
+    Network net;
+    net.where = f.where;
+    Field name = m.require("name", "network");
+    net.name = src_.name(name);
+    if (const Network* other = s_.find_network(net.name)) {
+        src_.fail(name, "duplicate network name " + q(net.name) + " (first defined at " + line_of(other->where) + ")");
+    }
+    std::string owner = "network " + q(net.name);
+    Field subnet = m.require("subnet", owner);
+    net.subnet = src_.prefix(subnet);
+    if (net.subnet.address != net.subnet.network()) {
+        Ipv4Prefix fixed{net.subnet.network(), net.subnet.length};
+        src_.fail(subnet, "subnet " + net.subnet.to_string() + " has host bits set; did you mean " +
+                              fixed.to_string() + "?");
+    }
+    for (const Network& other : s_.networks) {
+        if (other.subnet.contains(net.subnet.network()) || net.subnet.contains(other.subnet.network())) {
+            src_.fail(subnet, "subnet " + net.subnet.to_string() + " overlaps network " + q(other.name) + " (" +
+                                  other.subnet.to_string() + ")");
+        }
+    }
+    net.latency = duration(m.require("latency", owner));
+    net.bandwidth_bps = src_.bandwidth(m.require("bandwidth", owner));
+    if (auto loss = m.find("loss")) net.loss = src_.loss(*loss);
+    s_.networks.push_back(std::move(net));
+}
+
+void Loader::read_host(const Field& f) {
+    Map m(src_, f, "a host", {"name", "interfaces", "forwarding"});
+    Host host;
+    host.where = f.where;
+    Field name = m.require("name", "host");
+    host.name = src_.name(name);
+    if (const Host* other = s_.find_host(host.name)) {
+        src_.fail(name, "duplicate host name " + q(host.name) + " (first defined at " + line_of(other->where) + ")");
+    }
+    std::string owner = "host " + q(host.name);
+    Field interfaces = m.require("interfaces", owner);
+    auto items = list(interfaces, "interfaces", limits_.max_interfaces_per_host, "max_interfaces_per_host");
+    if (items.empty()) src_.fail(interfaces, owner + ": a host needs at least one interface");
+    for (size_t i = 0; i < items.size(); ++i) host.interfaces.push_back(read_interface(items[i], host, i));
+    if (auto v = m.find("forwarding")) host.forwarding = src_.boolean(*v);
+    s_.hosts.push_back(std::move(host));
+}
+
+Interface Loader::read_interface(const Field& f, const Host& host, size_t index) {
+    Map m(src_, f, "an interface", {"adapter", "network", "ip", "gateway"});
+    std::string owner = "host " + q(host.name);
+    Interface iface;
+    iface.where = f.where;
+    Field network = m.require("network", owner);
+    const Network& net = known_network(network);
+    iface.network = net.name;
+    for (const Interface& other : host.interfaces) {
+        if (other.network == net.name) {
+            src_.fail(network, owner + " already has an interface on network " + q(net.name) + " (" +
+                                   line_of(other.where) + ")");
+        }
+    }
+    Field ip = m.require("ip", owner);
+    iface.ip = src_.address(ip);
+    check_address(ip, iface.ip, net, host);
+    if (auto gateway = m.find("gateway")) {
+        iface.gateway = src_.address(*gateway);
+        if (!net.subnet.contains(*iface.gateway)) {
+            src_.fail(*gateway, "gateway " + iface.gateway->to_string() + " is not on network " + q(net.name) +
+                                    " (" + net.subnet.to_string() + ")");
+        }
+        if (*iface.gateway == iface.ip) {
+            src_.fail(*gateway, "gateway " + iface.gateway->to_string() + " is this interface's own address");
+        }
+    }
+    iface.adapter = "eth" + std::to_string(index);
+    if (auto adapter = m.find("adapter")) iface.adapter = src_.text(*adapter, "an adapter name");
+    return iface;
+}
+
+// Inside the subnet, not its network or broadcast address (for /30 and wider), used once.
+void Loader::check_address(const Field& f, Ipv4Address ip, const Network& net, const Host& host) {
+    std::string where = " of network " + q(net.name) + " (" + net.subnet.to_string() + ")";
+    if (!net.subnet.contains(ip)) {
+        src_.fail(f, ip.to_string() + " is outside network " + q(net.name) + " (" + net.subnet.to_string() + ")");
+    }
+    if (net.subnet.length <= 30 && ip == net.subnet.network()) {
+        src_.fail(f, ip.to_string() + " is the network address" + where);
+    }
+    if (net.subnet.length <= 30 && ip == net.subnet.broadcast()) {
+        src_.fail(f, ip.to_string() + " is the broadcast address" + where);
+    }
+    auto check = [&](const Host& owner) {
+        for (const Interface& other : owner.interfaces) {
+            if (other.ip == ip) {
+                src_.fail(f, ip.to_string() + " is already the address of host " + q(owner.name) + " (" +
+                                 line_of(other.where) + ")");
+            }
+        }
+    };
+    for (const Host& other : s_.hosts) check(other);
+    check(host);
+}
+
+// ---- Programs and steps ----------------------------------------------------------------------
+
+void Loader::read_program(const Field& f) {
+    Map m(src_, f, "a program", {"host", "name", "steps"});
+    Program program;
+    program.where = f.where;
+    program.host = known_host(m.require("host", "program")).name;
+    auto name = m.find("name");
+    if (name) {
+        program.name = src_.name(*name);
+    } else {
+        size_t n = 1;
+        for (const Program& other : s_.programs) n += other.host == program.host ? 1 : 0;
+        program.name = program.host + "-" + std::to_string(n);
+    }
+    for (const Program& other : s_.programs) {
+        if (other.name != program.name) continue;
+        src_.fail(name ? *name : f, "duplicate program name " + q(program.name) + " (first defined at " +
+                                        line_of(other.where) + ")" + (name ? "" : "; give this program a name"));
+    }
+    Scope scope{program.name, {}, {}};
+    program.steps = read_steps(m.require("steps", "program " + q(program.name)), scope, 0);
+    s_.programs.push_back(std::move(program));
+}
+
+// A step is a one-key mapping or a scalar; anything else fails here.
+void Loader::check_one_verb(const Field& f) {
+    if (f.node.IsMap() && f.node.size() > 1) {
+        std::vector<std::string> keys;
+        std::string verb;
+        bool expect = false;
+        for (auto it = f.node.begin(); it != f.node.end(); ++it) {
+            keys.push_back(Source::found(it->first));
+            bool is_expect = it->first.IsScalar() && it->first.Scalar() == "expect";
+            expect = expect || is_expect;
+            if (it->first.IsScalar() && !is_expect && verb.empty()) verb = it->first.Scalar();
+        }
+        src_.fail(f, "a step has one verb, found " + detail::join(keys) +
+                         (expect ? "; write expect inside the arguments: " + verb + ": { ..., expect: ... }"
+                                 : "; is a '-' missing?"));
+    }
+    if (!(f.node.IsScalar() || (f.node.IsMap() && f.node.size() == 1))) {
+        src_.fail(f, "expected a step like '- close: { socket: s }', got " + Source::found(f.node));
+    }
+}
+
+// The value of a key, located at the key when it is empty.
+Field Loader::value_of(const YAML::Node& value, const Field& key) const {
+    return Field{value, value.IsNull() ? key.where : src_.at(value)};
+}
+
+Steps Loader::read_steps(const Field& f, Scope& scope, size_t depth) {
+    Steps steps;
+    for (const Field& item : detail::read_list(src_, f, "steps")) steps.push_back(read_step(item, scope, depth));
+    return steps;
+}
+
+Step Loader::read_step(const Field& f, Scope& scope, size_t depth) {
+    if (++step_count_ > limits_.max_steps) {
+        src_.fail(f, "too many steps: the limit is " + std::to_string(limits_.max_steps) + " (Limits::max_steps)");
+    }
+    check_one_verb(f);
+    // `- close: {...}` is a one-key mapping; `- ipconfig` a scalar with no arguments.
+    bool mapping = f.node.IsMap();
+    const Field verb_field = mapping ? src_.field(f.node.begin()->first) : f;
+    const Field args = mapping ? value_of(f.node.begin()->second, verb_field) : Field{YAML::Node(), f.where};
+    std::string verb = src_.text(verb_field, "a step");
+    auto found = std::find(kVerbs.begin(), kVerbs.end(), verb);
+    if (found == kVerbs.end()) {
+        std::string hint = detail::did_you_mean(verb, strings(kVerbs));
+        src_.fail(verb_field, q(verb) + " is not a step" +
+                                  (hint.empty() ? " (steps: " + detail::join(strings(kVerbs)) + ")" : hint));
+    }
+    Step step;
+    step.where = verb_field.where;
+    step.body = read_body(size_t(found - kVerbs.begin()), args, scope, depth, step);
+    return step;
+}
+
+StepBody Loader::read_body(size_t verb, const Field& args, Scope& scope, size_t depth,
+                           Step& step) {
+    std::string name(kVerbs[verb]);
+    if (name == "sleep") return step::Sleep{duration(args, true)};
+    if (name == "say") return step::Say{src_.text(args, "a caption")};
+    if (name == "ipconfig" || name == "netstat") {
+        if (!args.node.IsNull() && !(args.node.IsMap() && args.node.size() == 0)) {
+            src_.fail(args, q(name) + " takes no arguments, got " + Source::found(args.node));
+        }
+        if (name == "ipconfig") return step::Ipconfig{};
+        return step::Netstat{};
+    }
+    Map m(src_, args, name, step_keys(verb));
+    if (verb < kSocketVerbs) {
+        if (auto e = m.find("expect")) step.expect = read_expect(*e);
+        return read_socket_call(verb, m, scope);
+    }
+    return read_block(verb, m, scope, depth);
+}
+
+StepBody Loader::read_socket_call(size_t verb, const Map& m, Scope& scope) {
+    std::string name(kVerbs[verb]);
+    switch (verb) {
+        case 0: {
+            step::Socket s;
+            s.type = one_of(m.require("type", name), {"tcp", "udp"}) == 0 ? SocketKind::Tcp : SocketKind::Udp;
+            s.as = define(m.require("as", name), scope.sockets);
+            return s;
+        }
+        case 1: {
+            step::SetSockOpt s{socket_ref(m, scope), {}, {}};
+            if (auto v = m.find("reuseaddr")) s.reuseaddr = src_.boolean(*v);
+            if (auto v = m.find("linger")) s.linger = int(src_.integer(*v, 0, 65535, "a linger time in seconds"));
+            if (!s.reuseaddr && !s.linger) src_.fail(m.field(), "setsockopt: give reuseaddr or linger");
+            return s;
+        }
+        case 2: {
+            step::Bind s{socket_ref(m, scope), 0, {}};
+            s.port = uint16_t(src_.integer(m.require("port", name), 0, 65535, "a port"));
+            if (auto v = m.find("ip")) s.ip = src_.address(*v);
+            return s;
+        }
+        case 3: {
+            step::Listen s{socket_ref(m, scope)};
+            if (auto v = m.find("backlog")) s.backlog = int(src_.integer(*v, 0, 65535, "a backlog"));
+            return s;
+        }
+        case 4: {
+            std::string listener = socket_ref(m, scope);
+            return step::Accept{listener, define(m.require("as", name), scope.sockets)};
+        }
+        case 5: {
+            std::string socket = socket_ref(m, scope);
+            return step::Connect{socket, read_target(m.require("to", name), scope)};
+        }
+        case 6: {
+            std::string socket = socket_ref(m, scope);
+            return step::Send{socket, read_payload(m, name)};
+        }
+        case 7: {
+            step::Recv s{socket_ref(m, scope), {}, {}};
+            if (auto v = m.find("bytes")) s.bytes = size_t(src_.integer(*v, 1, SIZE_MAX, "a byte count"));
+            if (auto v = m.find("timeout")) s.timeout = duration(*v);
+            return s;
+        }
+        case 8: {
+            std::string socket = socket_ref(m, scope);
+            Target to = read_target(m.require("to", name), scope);
+            return step::SendTo{socket, to, read_payload(m, name)};
+        }
+        case 9: {
+            step::RecvFrom s{socket_ref(m, scope), {}, {}};
+            if (auto v = m.find("timeout")) s.timeout = duration(*v);
+            if (auto v = m.find("peer_as")) s.peer_as = define(*v, scope.peers);
+            return s;
+        }
+        case 10: {
+            std::string socket = socket_ref(m, scope);
+            size_t how = one_of(m.require("how", name), {"write", "read", "both"});
+            using How = step::Shutdown::How;
+            return step::Shutdown{socket, how == 0 ? How::Write : how == 1 ? How::Read : How::Both};
+        }
+        default:
+            return step::Close{socket_ref(m, scope)};
+    }
+}
+
+StepBody Loader::read_block(size_t verb, const Map& m, Scope& scope, size_t depth) {
+    std::string name(kVerbs[verb]);
+    if (name == "expect_state") {
+        std::string socket = socket_ref(m, scope);
+        Field f = m.require("state", name);
+        std::string text = src_.text(f, "a TCP state");
+        auto state = tcp_state_from_string(text);
+        if (!state) {
+            std::string hint = detail::did_you_mean(text, state_names());
+            src_.fail(f, q(text) + " is not a TCP state" +
+                             (hint.empty() ? " (states: " + detail::join(state_names()) + ")" : hint));
+        }
+        return step::ExpectState{socket, *state};
+    }
+    if (depth + 1 > limits_.max_depth) {
+        src_.fail(m.field(), "repeat and fork nested too deeply: the limit is " + std::to_string(limits_.max_depth) +
+                                 " (Limits::max_depth)");
+    }
+    auto body = [&](Scope& inner) {
+        Field f = m.require("steps", name);
+        auto steps = std::make_shared<Steps>(read_steps(f, inner, depth + 1));
+        if (steps->empty()) src_.fail(f, name + ": 'steps' is empty");
+        return steps;
+    };
+    if (name == "fork") {
+        Scope child = scope;  // the child sees the parent's names as they are at the fork
+        return step::Fork{body(child)};
+    }
+    step::Repeat repeat;
+    Field times = m.require("times", name);
+    if (!(times.node.IsScalar() && times.node.Scalar() == "forever")) {
+        auto n = detail::parse_unsigned(times.node.IsScalar() ? times.node.Scalar() : "");
+        if (!n || *n == 0) src_.fail(times, "expected a number of times (1 or more) or forever, got " + Source::found(times.node));
+        if (*n > limits_.max_repeat) {
+            src_.fail(times, "repeat " + std::to_string(*n) + " times exceeds the limit of " +
+                                 std::to_string(limits_.max_repeat) + " (Limits::max_repeat)");
+        }
+        repeat.times = *n;
+    }
+    repeat.steps = body(scope);
+    return repeat;
+}
+
+std::string Loader::socket_ref(const Map& m, const Scope& scope) {
+    Field f = m.require("socket", "");
+    std::string name = src_.name(f);
+    if (scope.sockets.count(name) == 0) {
+        std::string hint = detail::did_you_mean(name, strings(scope.sockets));
+        src_.fail(f, "no socket named " + q(name) + " in program " + q(scope.program) +
+                         (hint.empty() ? " (name one with 'as:' in an earlier step)" : hint));
+    }
+    return name;
+}
+
+std::string Loader::define(const Field& f, std::set<std::string>& names) {
+    std::string name = src_.name(f);
+    names.insert(name);
+    return name;
+}
+
+// "web:80" (a host), "192.168.1.20:80" (an address), or a peer_as name from an earlier recvfrom.
+Target Loader::read_target(const Field& f, const Scope& scope) {
+    Target target;
+    target.text = src_.text(f, "a destination like web:80");
+    const std::string& text = target.text;
+    size_t colon = text.rfind(':');
+    if (colon == std::string::npos) {
+        if (scope.peers.count(text)) {
+            target.peer = text;
+            return target;
+        }
+        if (s_.find_host(text) || Ipv4Address::parse(text)) src_.fail(f, q(text) + " needs a port, as in '" + text + ":80'");
+        std::vector<std::string> names = host_names();
+        names.insert(names.end(), scope.peers.begin(), scope.peers.end());
+        src_.fail(f, "expected 'host:port', 'ip:port' or a name from recvfrom's peer_as, got " + q(text) +
+                         detail::did_you_mean(text, names));
+    }
+    std::string host = text.substr(0, colon);
+    if (host.empty()) src_.fail(f, "expected 'host:port', 'ip:port' or a name from recvfrom's peer_as, got " + q(text));
+    auto port = detail::parse_unsigned(text.substr(colon + 1));
+    if (!port || *port == 0 || *port > 65535) {
+        src_.fail(f, "expected a port from 1 to 65535 after ':', got " + q(text));
+    }
+    target.port = uint16_t(*port);
+    if (auto address = Ipv4Address::parse(host)) {
+        target.address = address;
+    } else if (s_.find_host(host)) {
+        target.host = host;
+    } else if (host.find_first_not_of("0123456789.") == std::string::npos) {
+        src_.fail(f, "expected an IPv4 address like 192.168.1.20 before ':', got " + q(text));
+    } else {
+        src_.fail(f, "unknown host " + q(host) + " in " + q(text) + detail::did_you_mean(host, host_names()));
+    }
+    return target;
+}
+
+Payload Loader::read_payload(const Map& m, const std::string& verb) {
+    auto data = m.find("data");
+    auto bytes = m.find("bytes");
+    if (data && bytes) src_.fail(*bytes, verb + ": give 'data' or 'bytes', not both");
+    if (!data && !bytes) src_.fail(m.field(), verb + ": 'data' or 'bytes' is required");
+    Payload payload;
+    std::string limit = " (Limits::max_send_bytes)";
+    if (bytes) {
+        payload.filler = size_t(src_.integer(*bytes, 1, UINT64_MAX, "a byte count"));
+        if (payload.filler > limits_.max_send_bytes) {
+            src_.fail(*bytes, "bytes: " + std::to_string(payload.filler) + " exceeds the limit of " +
+                                  std::to_string(limits_.max_send_bytes) + limit);
+        }
+        return payload;
+    }
+    payload.data = src_.data(*data);
+    if (payload.data.size() > limits_.max_send_bytes) {
+        src_.fail(*data, "data of " + std::to_string(payload.data.size()) + " bytes exceeds the limit of " +
+                             std::to_string(limits_.max_send_bytes) + limit);
+    }
+    return payload;
+}
+
+Expect Loader::read_expect(const Field& f) {
+    std::string text = src_.text(f, "ok or an errno name");
+    if (text == "ok" || text == "OK") return Expect{};
+    if (auto err = err_from_string(text)) return Expect{err};
+    std::string hint = detail::did_you_mean(text, errno_names());
+    if (!hint.empty()) src_.fail(f, q(text) + " is not an errno netstep knows" + hint);
+    src_.fail(f, "expected ok or an errno name like ECONNREFUSED, got " + q(text));
+}
+
+// ---- Faults ----------------------------------------------------------------------------------
+
+void Loader::read_fault(const Field& f) {
+    if (!f.node.IsMap() || f.node.size() != 1) {
+        src_.fail(f, "expected a fault like '- drop: { from: a, to: b, nth: 1 }', got " + Source::found(f.node));
+    }
+    const Field kind_field = src_.field(f.node.begin()->first);
+    const Field args = value_of(f.node.begin()->second, kind_field);
+    std::string kind = src_.text(kind_field, "a fault");
+    Fault fault;
+    fault.where = kind_field.where;
+    if (kind == "drop" || kind == "duplicate") {
+        Map m(src_, args, kind, {"from", "to", "proto", "flags", "nth"});
+        PacketSelector match = read_selector(m);
+        fault.body = kind == "drop" ? decltype(fault.body)(fault::Drop{match}) : fault::Duplicate{match};
+    } else if (kind == "delay") {
+        Map m(src_, args, kind, {"from", "to", "proto", "flags", "nth", "by"});
+        PacketSelector match = read_selector(m);
+        fault.body = fault::Delay{match, duration(m.require("by", kind))};
+    } else if (kind == "link_down") {
+        fault.body = read_link_down(Map(src_, args, kind, {"network", "from", "to"}));
+    } else {
+        std::string hint = detail::did_you_mean(kind, strings(kFaults));
+        src_.fail(kind_field, q(kind) + " is not a fault" +
+                                  (hint.empty() ? " (faults: " + detail::join(strings(kFaults)) + ")" : hint));
+    }
+    s_.faults.push_back(std::move(fault));
+}
+
+PacketSelector Loader::read_selector(const Map& m) {
+    PacketSelector match;
+    if (auto v = m.find("from")) match.from = known_host(*v).name;
+    if (auto v = m.find("to")) {
+        match.to = known_host(*v).name;
+        if (match.to == match.from) src_.fail(*v, "'from' and 'to' are the same host " + q(match.to));
+    }
+    const std::vector<std::string> protos{"tcp", "udp", "icmp"};
+    if (auto v = m.find("proto")) match.proto = protos[one_of(*v, protos)];
+    if (auto v = m.find("flags")) {
+        std::string text = src_.text(*v, "TCP flags like SYN+ACK");
+        match.flags = tcp_flags_from_string(text);
+        if (!match.flags) src_.fail(*v, "expected TCP flags like SYN+ACK, got " + q(text));
+        if (match.proto && *match.proto != "tcp") {
+            src_.fail(*v, "flags select TCP segments, but proto is " + q(*match.proto));
+        }
+        match.proto = "tcp";
+    }
+    if (auto v = m.find("nth")) match.nth = src_.integer(*v, 1, UINT64_MAX, "a packet count");
+    return match;
+}
+
+fault::LinkDown Loader::read_link_down(const Map& m) {
+    fault::LinkDown down;
+    down.network = known_network(m.require("network", "link_down")).name;
+    down.from = duration(m.require("from", "link_down"), true);
+    Field to = m.require("to", "link_down");
+    down.to = duration(to);
+    if (down.to <= down.from) {
+        src_.fail(to, "link_down: 'to' (" + to_string(down.to) + ") must be after 'from' (" + to_string(down.from) +
+                          ")");
+    }
+    return down;
+}
+
+// ---- Helpers ---------------------------------------------------------------------------------
+
+size_t Loader::one_of(const Field& f, const std::vector<std::string>& options) {
+    std::string text = src_.text(f, alternatives(options));
+    auto found = std::find(options.begin(), options.end(), text);
+    if (found == options.end()) {
+        src_.fail(f, "expected " + alternatives(options) + ", got " + q(text) + detail::did_you_mean(text, options));
+    }
+    return size_t(found - options.begin());
+}
+
+const Host& Loader::known_host(const Field& f) {
+    std::string name = src_.name(f);
+    if (const Host* host = s_.find_host(name)) return *host;
+    src_.fail(f, "unknown host " + q(name) + detail::did_you_mean(name, host_names()));
+}
+
+std::vector<std::string> Loader::host_names() const {
+    std::vector<std::string> names;
+    for (const Host& h : s_.hosts) names.push_back(h.name);
+    return names;
+}
+
+const Network& Loader::known_network(const Field& f) {
+    std::string name = src_.name(f);
+    if (const Network* net = s_.find_network(name)) return *net;
+    std::vector<std::string> names;
+    for (const Network& n : s_.networks) names.push_back(n.name);
+    src_.fail(f, "unknown network " + q(name) + detail::did_you_mean(name, names));
+}
+
+std::vector<Field> Loader::list(const Field& f, std::string_view what, size_t limit, std::string_view limit_name) {
+    std::vector<Field> items = detail::read_list(src_, f, what);
+    if (items.size() > limit) {
+        src_.fail(items[limit], "too many " + std::string(what) + ": the limit is " + std::to_string(limit) +
+                                    " (Limits::" + std::string(limit_name) + ")");
+    }
+    return items;
+}
+
+// ---- Reading the text ------------------------------------------------------------------------
+
+// yaml-cpp reports a bad escape in a double-quoted string a little after it: point at the backslash.
+[[noreturn]] void fail_on_bad_escape(const Source& source, std::string_view text, size_t pos) {
+    size_t backslash = text.rfind('\\', std::min(pos, text.size() - 1));
+    size_t line_start = text.rfind('\n', std::min(pos, text.size() - 1));
+    if (backslash == std::string_view::npos || (line_start != std::string_view::npos && backslash < line_start)) {
+        source.fail(source.at_offset(pos), "bad escape in a quoted string");
+    }
+    std::string escape(text.substr(backslash, 2));
+    bool hex = escape == "\\x";
+    for (size_t i = backslash + 2; hex && i < text.size() && i < backslash + 4; ++i) {
+        if (text[i] == '"' || text[i] == '\n' || text[i] == '\r') break;
+        escape += text[i];
+    }
+    source.fail(source.at_offset(backslash),
+                "bad escape '" + escape + R"(' in a quoted string; use \r \n \t \\ \" or \xNN)");
+}
+
+YAML::Node parse_yaml(const Source& source, const std::string& text) {
+    std::vector<YAML::Node> documents;
+    try {
+        documents = YAML::LoadAll(text);
+    } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own guard against stack exhaustion
+        source.fail(source.at_offset(size_t(std::max(e.mark.pos, 0))),
+                    "invalid YAML: nested too deeply");
+    } catch (const YAML::ParserException& e) {
+        bool escape = e.msg.find("escape") != std::string::npos || e.msg.find("hex number") != std::string::npos;
+        if (escape && e.mark.pos >= 0 && !text.empty()) fail_on_bad_escape(source, text, size_t(e.mark.pos));
+        SourceLocation where{source.file(), e.mark.line < 0 ? 0 : e.mark.line + 1, e.mark.column + 1};
+        source.fail(where, "invalid YAML: " + e.msg);
+    } catch (const YAML::Exception& e) {
+        source.fail({source.file(), 0, 0}, std::string("invalid YAML: ") + e.what());
+    }
+    if (documents.empty()) return YAML::Node();
+    if (documents.size() > 1) {
+        source.fail(source.at(documents[1]), "a scenario file holds one YAML document; found a second one");
+    }
+    return documents.front();
+}
+
+std::string too_big(size_t limit) {
+    return "the file is larger than the limit of " + std::to_string(limit) + " bytes (Limits::max_file_bytes)";
+}
+
+}  // namespace
+
+// ---- Public interface ------------------------------------------------------------------------
+
+std::string SourceLocation::to_string() const {
+    if (line <= 0) return file;
+    return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+ScenarioError::ScenarioError(SourceLocation where, const std::string& message)
+    : std::runtime_error(where.file.empty() && where.line <= 0 ? message : where.to_string() + ": " + message),
+      where_(std::move(where)),
+      message_(message) {}
+
+std::string Step::verb() const { return std::string(kVerbs.at(body.index())); }
+
+Profile Scenario::make_profile() const {
+    Profile p = profile == Profile::Kind::Linux ? Profile::linux() : Profile::textbook();
+    p.msl = options.msl;
+    p.isn_zero = options.isn_zero;
+    p.mss = options.mss;
+    p.rto_initial = options.rto_initial;
+    return p;
+}
+
+const Host* Scenario::find_host(const std::string& name) const {
+    for (const Host& h : hosts) {
+        if (h.name == name) return &h;
+    }
+    return nullptr;
+}
+
+const Network* Scenario::find_network(const std::string& name) const {
+    for (const Network& n : networks) {
+        if (n.name == name) return &n;
+    }
+    return nullptr;
+}
+
+Scenario load_scenario_text(const std::string& text, const std::string& file, const Limits& limits) {
+    if (text.size() > limits.max_file_bytes) throw ScenarioError({file, 0, 0}, too_big(limits.max_file_bytes));
+    Source source(file, text);
+    YAML::Node root = parse_yaml(source, text);
+    return Loader(source, limits).load(root);
+}
+
+Scenario load_scenario_file(const std::string& path, const Limits& limits) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) throw ScenarioError({path, 0, 0}, "cannot read file: no such file");
+    if (std::filesystem::is_directory(path, ec)) throw ScenarioError({path, 0, 0}, "cannot read file: it is a directory");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ScenarioError({path, 0, 0}, "cannot read file");
+    std::string text;
+    std::array<char, 65536> buffer{};
+    while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
+        text.append(buffer.data(), size_t(in.gcount()));
+        if (text.size() > limits.max_file_bytes) throw ScenarioError({path, 0, 0}, too_big(limits.max_file_bytes));
+    }
+    if (in.bad()) throw ScenarioError({path, 0, 0}, "cannot read file");
+    return load_scenario_text(text, path, limits);
+}
+
+}  // namespace netstep::sim

@@ -1,0 +1,122 @@
+// Low-level readers for scenario files (internal to sim/scenario*.cpp): typed values out of
+// yaml-cpp nodes — names, integers, durations, bandwidths, loss, addresses, escaped data — each
+// failing with a ScenarioError that names file, line and column, what was expected and what was
+// found. scenario.cpp builds the structure on top of these.
+#pragma once
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sim/scenario.hpp"
+
+namespace netstep::sim::detail {
+
+// ---- Pure text parsers: nullopt when the text is not of that kind ---------------------------
+
+// Decimal digits only (no sign, no spaces), fitting in 64 bits.
+std::optional<uint64_t> parse_unsigned(std::string_view text);
+// An integer or decimal with a unit ns us ms s ("10ms", "1.5ms"); a whole number of nanoseconds.
+std::optional<Duration> parse_duration(std::string_view text);
+// An integer or decimal with a unit bps kbps Mbps Gbps; a whole number of bits per second.
+std::optional<uint64_t> parse_bandwidth(std::string_view text);
+// "10%" or "0.1" (a fraction); not range-checked.
+std::optional<double> parse_loss(std::string_view text);
+// Letters, digits, '-', '_', '.', starting with a letter or '_': host, network, socket names.
+bool is_name(std::string_view text);
+
+// Levenshtein distance.
+size_t edit_distance(std::string_view a, std::string_view b);
+// "; did you mean 'connect'?" for the closest candidate within a small distance, else "".
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+// "a, b, c"
+std::string join(const std::vector<std::string>& words, std::string_view separator = ", ");
+
+// ---- Reading nodes ---------------------------------------------------------------------------
+
+// A node with the place it was written (for a missing value, the place of its key).
+// Never assigned: assigning a YAML::Node writes through to the node it refers to (yaml-cpp's
+// reference semantics), which would change the document being read.
+struct Field {
+    YAML::Node node;
+    SourceLocation where;
+
+    Field(YAML::Node n, SourceLocation w) : node(std::move(n)), where(std::move(w)) {}
+    Field(const Field&) = default;
+    Field& operator=(const Field&) = delete;
+};
+
+// The file being read: locations of nodes, errors, and typed readers.
+class Source {
+public:
+    Source(std::string file, std::string_view text) : file_(std::move(file)), text_(text) {}
+
+    const std::string& file() const { return file_; }
+    SourceLocation at(const YAML::Node& node) const;  // the file alone when the node has no mark
+    SourceLocation at_offset(size_t offset) const;    // a byte offset in the text
+    Field field(const YAML::Node& node) const { return {node, at(node)}; }
+    [[noreturn]] void fail(const SourceLocation& where, const std::string& message) const;
+    [[noreturn]] void fail(const Field& field, const std::string& message) const {
+        fail(field.where, message);
+    }
+
+    // The value as written, for messages: "'ten'", "a mapping", "a list", "nothing".
+    static std::string found(const YAML::Node& node);
+
+    // Typed readers: each fails with "expected ..., got ...". `what` names the value in messages.
+    std::string text(const Field& f, std::string_view what) const;  // any scalar
+    std::string name(const Field& f) const;                         // is_name()
+    uint64_t integer(const Field& f, uint64_t min, uint64_t max, std::string_view what) const;
+    bool boolean(const Field& f) const;  // true | false
+    Duration duration(const Field& f, bool allow_zero, Duration max) const;
+    uint64_t bandwidth(const Field& f) const;
+    double loss(const Field& f) const;
+    Ipv4Address address(const Field& f) const;
+    Ipv4Prefix prefix(const Field& f) const;
+    // Text with C escapes \r \n \t \\ \" \xNN decoded; a bad escape fails at its own column.
+    std::string data(const Field& f) const;
+
+private:
+    struct PosChar {
+        char c;
+        size_t offset;  // in text_; where an error about this character points
+    };
+    std::vector<PosChar> scalar_chars(const Field& f) const;
+    std::vector<PosChar> quoted_chars(size_t open_quote) const;
+    std::string decode_escapes(const std::vector<PosChar>& chars, const Field& f) const;
+
+    std::string file_;
+    std::string_view text_;
+};
+
+// A mapping whose keys are checked on construction: a key not in `keys` is an error (with a
+// suggestion), so is a key written twice. `what` names the mapping in messages ("an interface").
+class Map {
+public:
+    Map(const Source& source, const Field& field, std::string what, std::vector<std::string> keys);
+
+    const Field& field() const { return field_; }
+    bool has(const std::string& key) const { return find(key).has_value(); }
+    std::optional<Field> find(const std::string& key) const;
+    // Fails with "<owner>: '<key>' is required" (owner may be empty).
+    Field require(const std::string& key, const std::string& owner) const;
+
+private:
+    const Source& source_;
+    Field field_;
+    struct Entry {
+        std::string key;
+        SourceLocation key_at;
+        Field value;
+    };
+    std::vector<Entry> entries_;
+};
+
+// The items of a list: fails with "expected a list of <what>, got ..." on anything else.
+std::vector<Field> read_list(const Source& source, const Field& f, std::string_view what);
+
+}  // namespace netstep::sim::detail

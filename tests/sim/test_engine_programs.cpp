@@ -1,0 +1,225 @@
+// The engine's programs: expectations, errors, deadlocks, timeouts, forever loops, fork, limits.
+#include <doctest/doctest.h>
+
+#include "sim/engine_text.hpp"
+#include "tests/sim/test_engine_support.hpp"
+
+using namespace netstep;
+using namespace netstep::sim;
+using namespace netstep::sim::test;
+
+TEST_CASE("engine: a program stuck forever is reported, not hung") {
+    Trace t = run_yaml(lan() + R"(programs:
+  - host: web
+    name: httpd
+    steps:
+      - socket: { as: listener, type: tcp }
+      - bind:   { socket: listener, port: 80 }
+      - listen: { socket: listener }
+      - accept: { socket: listener, as: conn }
+)");
+    auto blocked = events_of(t, EventKind::Blocked);
+    REQUIRE(blocked.size() == 1);
+    CHECK(t.str(blocked[0].text) == "httpd is blocked in accept(listener): nobody will connect");
+    REQUIRE(t.failures.size() == 1);
+    CHECK(t.failures[0].find("httpd is blocked in accept(listener): nobody will connect") != std::string::npos);
+    CHECK(t.failures[0].rfind("test.yaml:", 0) == 0);  // names where the step is written
+    CHECK(!t.expectations_met);
+    CHECK(t.str(t.events.back().text) == "1 program blocked forever");
+}
+
+TEST_CASE("engine: an expectation that fails is recorded and stops the program") {
+    Trace t = run_yaml(lan() + R"(programs:
+  - host: laptop
+    name: browser
+    steps:
+      - socket:  { as: s, type: tcp }
+      - connect: { socket: s, to: "web:81", expect: ok }
+      - say: never reached
+)");
+    auto failed = events_of(t, EventKind::ExpectFailed);
+    REQUIRE(failed.size() == 1);
+    CHECK(t.str(failed[0].text) == "connect(s, web:81) returned ECONNREFUSED, expected ok");
+    REQUIRE(t.failures.size() == 1);
+    CHECK(t.failures[0].find("browser: connect(s, web:81) returned ECONNREFUSED, expected ok") != std::string::npos);
+    CHECK(program_end(t, 0) == "stopped: expectation failed");
+    CHECK(events_of(t, EventKind::Caption).empty());
+}
+
+TEST_CASE("engine: an expected error passes; an unexpected one ends only its program") {
+    Trace t = run_yaml(lan() + R"(programs:
+  - host: laptop
+    name: careful
+    steps:
+      - socket:  { as: s, type: tcp }
+      - connect: { socket: s, to: "web:81", expect: ECONNREFUSED }
+      - say: refused, as expected
+  - host: laptop
+    name: careless
+    steps:
+      - sleep: 1ms
+      - socket:  { as: s, type: tcp }
+      - connect: { socket: s, to: "192.168.1.20:81" }
+      - say: never reached
+  - host: web
+    name: bystander
+    steps:
+      - sleep: 100ms
+      - say: still running
+)");
+    CHECK(program_end(t, program_named(t, "careful")) == "exit");
+    CHECK(program_end(t, program_named(t, "careless")) == "error: ECONNREFUSED");
+    CHECK(program_end(t, program_named(t, "bystander")) == "exit");
+    auto captions = events_of(t, EventKind::Caption);
+    REQUIRE(captions.size() == 2);
+    CHECK(t.str(captions[0].text) == "refused, as expected");
+    CHECK(t.str(captions[1].text) == "still running");
+    REQUIRE(t.failures.size() == 1);
+    CHECK(t.failures[0].find("careless: connect(s, 192.168.1.20:81) failed with ECONNREFUSED") != std::string::npos);
+}
+
+TEST_CASE("engine: recv and recvfrom with a timeout fail with EAGAIN when it expires") {
+    Trace t = run_yaml(lan() + R"(programs:
+  - host: web
+    name: quiet
+    steps:
+      - socket:   { as: u, type: udp }
+      - bind:     { socket: u, port: 9 }
+      - recvfrom: { socket: u, timeout: 250ms, expect: EAGAIN }
+      - recvfrom: { socket: u, timeout: 1s, peer_as: client }
+      - sendto:   { socket: u, to: client, data: "pong" }
+  - host: laptop
+    name: pinger
+    steps:
+      - sleep: 500ms
+      - socket:   { as: u, type: udp }
+      - sendto:   { socket: u, to: "web:9", data: "ping" }
+      - recvfrom: { socket: u, timeout: 1s }
+)");
+    CHECK(t.failures.empty());
+    uint32_t quiet = program_named(t, "quiet");
+    bool saw_eagain = false;
+    for (const TraceEvent& e : t.events) {
+        if (e.kind == EventKind::Call && e.program == quiet && t.str(e.text2) == "= EAGAIN") {
+            CHECK(e.time == Instant::zero() + Duration::millis(250));
+            saw_eagain = true;
+        }
+    }
+    CHECK(saw_eagain);
+    std::vector<std::string> pinger = calls_of(t, program_named(t, "pinger"));
+    REQUIRE(!pinger.empty());
+    CHECK(pinger.back().find("= 4 bytes \"pong\" from 192.168.1.20:9") != std::string::npos);
+}
+
+TEST_CASE("engine: a forking server in a forever loop ends when its clients are done") {
+    std::string yaml = lan() + R"(programs:
+  - host: web
+    name: echo
+    steps:
+      - socket: { as: listener, type: tcp }
+      - bind:   { socket: listener, port: 7 }
+      - listen: { socket: listener, backlog: 64 }
+      - repeat:
+          times: forever
+          steps:
+            - accept: { socket: listener, as: conn }
+            - fork:
+                steps:
+                  - recv:  { socket: conn, bytes: 10 }
+                  - send:  { socket: conn, data: "thanks" }
+                  - close: { socket: conn }
+)";
+    for (int i = 1; i <= 3; ++i) {
+        yaml += fmt::format(R"(  - host: laptop
+    name: client{}
+    steps:
+      - sleep: {}ms
+      - socket:  {{ as: s, type: tcp }}
+      - connect: {{ socket: s, to: "web:7" }}
+      - send:    {{ socket: s, bytes: 10 }}
+      - recv:    {{ socket: s, bytes: 6 }}
+      - close:   {{ socket: s }}
+)",
+                            i, i);
+    }
+    Trace t = run_yaml(yaml);
+    CHECK(t.failures.empty());
+    CHECK(events_of(t, EventKind::Blocked).empty());
+    uint32_t echo = program_named(t, "echo");
+    CHECK(program_end(t, echo) == "stopped: every other program has ended");
+    for (int i = 1; i <= 3; ++i) {
+        uint32_t child = program_named(t, fmt::format("echo#{}", i));
+        REQUIRE(child != kNone);
+        CHECK(t.programs[child].parent == echo);
+        CHECK(program_end(t, child) == "exit");
+        CHECK(program_end(t, program_named(t, fmt::format("client{}", i))) == "exit");
+    }
+}
+
+TEST_CASE("engine: --until stops the run at that simulated time") {
+    RunOptions options;
+    options.until = Duration::millis(5);
+    Trace t = run_yaml(lan() + R"(programs:
+  - host: laptop
+    name: sleeper
+    steps:
+      - say: before
+      - sleep: 1s
+      - say: after
+)",
+                       options);
+    CHECK(t.failures.empty());
+    CHECK(events_of(t, EventKind::Caption).size() == 1);
+    CHECK(t.end_time == Instant::zero() + Duration::millis(5));
+    CHECK(t.str(t.events.back().text) == "stopped at 5ms (--until)");
+}
+
+TEST_CASE("engine: ipconfig, netstat and expect_state look at the host") {
+    Trace t = run_yaml(R"(netstep: 1
+title: test
+networks:
+  - { name: lan, subnet: 192.168.1.0/24, latency: 1ms, bandwidth: 100Mbps }
+hosts:
+  - name: web
+    interfaces:
+      - { adapter: "Ethernet adapter Ethernet", network: lan, ip: 192.168.1.20, gateway: 192.168.1.1 }
+programs:
+  - host: web
+    name: admin
+    steps:
+      - ipconfig
+      - socket: { as: l, type: tcp }
+      - bind:   { socket: l, port: 80 }
+      - listen: { socket: l }
+      - expect_state: { socket: l, state: LISTEN }
+      - netstat
+)");
+    CHECK(t.failures.empty());
+    auto outputs = events_of(t, EventKind::Output);
+    REQUIRE(outputs.size() == 2);
+    CHECK(t.str(outputs[0].text) ==
+          "Ethernet adapter Ethernet:\n"
+          "   IPv4 Address. . . : 192.168.1.20\n"
+          "   Subnet Mask . . . : 255.255.255.0\n"
+          "   Default Gateway . : 192.168.1.1");
+    CHECK(t.str(outputs[1].text) ==
+          "  Proto  Local Address          Foreign Address        State\n"
+          "  TCP    0.0.0.0:80             0.0.0.0:0              LISTENING");
+}
+
+TEST_CASE("engine: text helpers quote payloads and format tables") {
+    std::string get = "GET / HTTP/1.0\r\n\r\n";
+    CHECK(quote_bytes(std::span(reinterpret_cast<const uint8_t*>(get.data()), get.size())) ==
+          "\"GET / HTTP/1.0\\r\\n\\r\\n\"");
+    Bytes odd = {0x00, 'a', '"', '\\', 0xff};
+    CHECK(quote_bytes(odd) == "\"\\x00a\\\"\\\\\\xff\"");
+    CHECK(quote_bytes(filler_bytes(100), 10) == "\"abcdefghij\"...");
+    CHECK(filler_bytes(28).back() == 'b');
+    SocketInfo udp;
+    udp.type = SocketType::Udp;
+    udp.local = Endpoint{Ipv4Address::from_octets(10, 0, 0, 1), 53};
+    CHECK(format_netstat({udp}) ==
+          "  Proto  Local Address          Foreign Address        State\n"
+          "  UDP    10.0.0.1:53            *:*");
+    CHECK(netstat_state(TcpState::TimeWait) == "TIME_WAIT");
+}

@@ -1,0 +1,174 @@
+// Helpers for the engine tests: run a scenario written inline, pick events out of the trace.
+// SimGrid allows one engine per process: each TEST_CASE runs run_scenario at most once (CTest
+// runs every test case in its own process); tests that need two runs fork.
+#pragma once
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "model/wire/wire.hpp"
+#include "sim/engine.hpp"
+#include "sim/scenario.hpp"
+#include "sim/trace.hpp"
+
+namespace netstep::sim::test {
+
+inline Trace run_yaml(const std::string& yaml, const RunOptions& options = {}) {
+    return run_scenario(load_scenario_text(yaml, "test.yaml"), options);
+}
+
+inline uint32_t host_named(const Trace& t, const std::string& name) {
+    for (uint32_t i = 0; i < t.hosts.size(); ++i) {
+        if (t.hosts[i].name == name) return i;
+    }
+    return kNone;
+}
+
+inline uint32_t program_named(const Trace& t, const std::string& name) {
+    for (uint32_t i = 0; i < t.programs.size(); ++i) {
+        if (t.programs[i].name == name) return i;
+    }
+    return kNone;
+}
+
+inline std::vector<TraceEvent> events_of(const Trace& t, EventKind kind) {
+    std::vector<TraceEvent> out;
+    for (const TraceEvent& e : t.events) {
+        if (e.kind == kind) out.push_back(e);
+    }
+    return out;
+}
+
+// The packet of each PacketSent event, in trace order.
+inline std::vector<const TracePacket*> sent_packets(const Trace& t) {
+    std::vector<const TracePacket*> out;
+    for (const TraceEvent& e : t.events) {
+        if (e.kind == EventKind::PacketSent) out.push_back(&t.packets[e.packet]);
+    }
+    return out;
+}
+
+inline Ipv4Packet parsed(const TracePacket& p) {
+    auto r = wire::parse(p.bytes);
+    return r.packet.value_or(Ipv4Packet{});
+}
+
+inline uint8_t tcp_flags(const TracePacket& p) {
+    Ipv4Packet v = parsed(p);
+    return v.tcp() ? v.tcp()->flags : 0;
+}
+
+// "LISTEN>SYN-RECEIVED>ESTABLISHED" for every state change on `host`, in order.
+inline std::string state_path(const Trace& t, uint32_t host) {
+    std::string out;
+    for (const TraceEvent& e : t.events) {
+        if (e.kind != EventKind::StateChange || e.host != host) continue;
+        if (out.empty()) out = std::string(to_string(e.from));
+        out += ">" + std::string(to_string(e.to));
+    }
+    return out;
+}
+
+// The text of every Call event of a program: "connect(s, web:80) = 0".
+inline std::vector<std::string> calls_of(const Trace& t, uint32_t program) {
+    std::vector<std::string> out;
+    for (const TraceEvent& e : t.events) {
+        if (e.kind == EventKind::Call && e.program == program) out.push_back(t.str(e.text) + " " + t.str(e.text2));
+    }
+    return out;
+}
+
+inline std::string program_end(const Trace& t, uint32_t program) {
+    for (const TraceEvent& e : t.events) {
+        if (e.kind == EventKind::ProgramEnd && e.program == program) return t.str(e.text);
+    }
+    return "(no end)";
+}
+
+// Everything in a trace as text, field by field: equal digests, equal traces.
+inline std::string digest(const Trace& t) {
+    std::string out;
+    for (const TraceEvent& e : t.events) {
+        out += fmt::format("{} {} h{} p{} s{} k{} '{}' '{}' {}>{} t{} a{} d{} e{} {}\n", e.time.ns, int(e.kind), e.host,
+                           e.program, e.socket, e.packet, t.str(e.text), t.str(e.text2), int(e.from), int(e.to),
+                           int(e.timer), int(e.timer_action), e.deadline.ns, e.err ? int(*e.err) : -1,
+                           e.tuple ? e.tuple->to_string() : "-");
+    }
+    for (const TracePacket& p : t.packets) {
+        out += fmt::format("packet {}>{} n{} {} {} {} {} '{}' {} [", p.from_host, p.to_host, p.network, p.sent.ns,
+                           p.arrives.ns, p.sent_step, p.end_step, p.drop_reason, p.duplicate_of);
+        for (uint8_t b : p.bytes) out += fmt::format("{:02x}", b);
+        out += "]\n";
+    }
+    for (const SocketHistory& s : t.sockets) {
+        out += fmt::format("socket h{} #{} rows {} gone {}\n", s.host, s.id, s.rows.size(), s.gone_step);
+    }
+    for (const std::string& f : t.failures) out += "failure " + f + "\n";
+    return out;
+}
+
+// Runs `yaml` in a child process (a fresh SimGrid engine) and returns digest(trace).
+inline std::string digest_in_child(const std::string& yaml, const RunOptions& options = {}) {
+    int fds[2];
+    if (pipe(fds) != 0) return "pipe failed";
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        std::string d = digest(run_yaml(yaml, options));
+        size_t done = 0;
+        while (done < d.size()) {
+            ssize_t n = write(fds[1], d.data() + done, d.size() - done);
+            if (n <= 0) break;
+            done += size_t(n);
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    std::string d;
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(fds[0], buf, sizeof buf)) > 0) d.append(buf, size_t(n));
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return d;
+}
+
+// Two hosts on one LAN; programs and faults appended by each test.
+inline std::string lan(const std::string& latency = "2ms", const std::string& bandwidth = "100Mbps",
+                       const std::string& loss = "0%") {
+    return fmt::format(R"(netstep: 1
+title: test
+options: {{ isn: zero }}
+networks:
+  - {{ name: lan, subnet: 192.168.1.0/24, latency: {}, bandwidth: {}, loss: {} }}
+hosts:
+  - name: laptop
+    interfaces:
+      - {{ network: lan, ip: 192.168.1.10 }}
+  - name: web
+    interfaces:
+      - {{ network: lan, ip: 192.168.1.20 }}
+)",
+                       latency, bandwidth, loss);
+}
+
+// A web server that accepts one connection, reads a request, answers and closes.
+inline const char* kHttpd = R"(
+  - host: web
+    name: httpd
+    steps:
+      - socket: { as: listener, type: tcp }
+      - bind:   { socket: listener, port: 80 }
+      - listen: { socket: listener, backlog: 8 }
+      - accept: { socket: listener, as: conn }
+      - recv:   { socket: conn }
+      - send:   { socket: conn, data: "HTTP/1.0 200 OK\r\n\r\nhello" }
+      - close:  { socket: conn }
+)";
+
+}  // namespace netstep::sim::test

@@ -1,0 +1,511 @@
+// Scenario files: loading the examples of SCENARIO_FORMAT.md, and the exact message (file, line,
+// column, what was expected, what was found) for each class of bad input.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "model/packet.hpp"
+#include "sim/scenario.hpp"
+#include "sim/scenario_yaml.hpp"
+
+using namespace netstep;
+using namespace netstep::sim;
+
+namespace {
+
+std::string data_file(const std::string& name) {
+    return std::string(NETSTEP_SOURCE_DIR) + "/tests/data/scenarios/" + name;
+}
+
+// The message a scenario text fails with, or "" when it loads.
+std::string error_of(const std::string& text, const Limits& limits = {}) {
+    try {
+        load_scenario_text(text, "t.yaml", limits);
+    } catch (const ScenarioError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+template <class T>
+const T& body(const Step& step) {
+    REQUIRE(std::holds_alternative<T>(step.body));
+    return std::get<T>(step.body);
+}
+
+// Twelve lines; a step appended to it is on line 13 (column 9 for its verb).
+const char* const kBase =
+    "netstep: 1\n"
+    "title: t\n"
+    "networks:\n"
+    "  - { name: lan, subnet: 192.168.1.0/24, latency: 2ms, bandwidth: 100Mbps }\n"
+    "hosts:\n"
+    "  - { name: laptop, interfaces: [ { network: lan, ip: 192.168.1.10 } ] }\n"
+    "  - { name: web, interfaces: [ { network: lan, ip: 192.168.1.20 } ] }\n"
+    "programs:\n"
+    "  - host: laptop\n"
+    "    name: p\n"
+    "    steps:\n"
+    "      - socket: { as: s, type: tcp }\n";
+
+// Four lines: the top of a file with one network; hosts and programs follow from line 5.
+const char* const kTop =
+    "netstep: 1\n"
+    "title: t\n"
+    "networks:\n"
+    "  - { name: lan, subnet: 192.168.1.0/24, latency: 2ms, bandwidth: 100Mbps }\n";
+
+const char* const kWebHost = "hosts:\n  - { name: web, interfaces: [ { network: lan, ip: 192.168.1.20 } ] }\n";
+
+struct BadCase {
+    const char* what;
+    std::string text;
+    std::string message;
+};
+
+void check_cases(const std::vector<BadCase>& cases) {
+    for (const BadCase& c : cases) {
+        INFO(std::string(c.what));
+        CHECK(error_of(c.text) == c.message);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("scenario: the complete example of SCENARIO_FORMAT.md loads with its values") {
+    Scenario s = load_scenario_file(data_file("format_example.yaml"));
+    CHECK(s.version == 1);
+    CHECK(s.title == "A browser fetches a page");
+    CHECK(s.description ==
+          "The browser asks its OS for a TCP socket and connects to port 80 on the web server.\n");
+    CHECK(s.profile == Profile::Kind::Textbook);
+    CHECK(s.seed == 1);
+
+    REQUIRE(s.networks.size() == 1);
+    const Network& lan = s.networks[0];
+    CHECK(lan.name == "lan");
+    CHECK(lan.subnet == *Ipv4Prefix::parse("192.168.1.0/24"));
+    CHECK(lan.latency == Duration::millis(2));
+    CHECK(lan.bandwidth_bps == 100'000'000);
+    CHECK(lan.loss == 0.0);
+    CHECK(lan.where.line == 9);
+    CHECK(s.find_network("lan") == &lan);
+    CHECK(s.find_network("wan") == nullptr);
+
+    REQUIRE(s.hosts.size() == 2);
+    const Host* laptop = s.find_host("laptop");
+    REQUIRE(laptop != nullptr);
+    REQUIRE(laptop->interfaces.size() == 1);
+    CHECK(laptop->interfaces[0].adapter == "Wireless LAN adapter Wi-Fi");
+    CHECK(laptop->interfaces[0].network == "lan");
+    CHECK(laptop->interfaces[0].ip == Ipv4Address::from_octets(192, 168, 1, 10));
+    CHECK(laptop->interfaces[0].gateway == Ipv4Address::from_octets(192, 168, 1, 1));
+    CHECK_FALSE(laptop->forwarding);
+    const Host* web = s.find_host("web");
+    REQUIRE(web != nullptr);
+    CHECK_FALSE(web->interfaces[0].gateway.has_value());
+    CHECK(s.find_host("nobody") == nullptr);
+
+    REQUIRE(s.programs.size() == 2);
+    const Program& httpd = s.programs[0];
+    CHECK(httpd.host == "web");
+    CHECK(httpd.name == "httpd");
+    REQUIRE(httpd.steps.size() == 7);
+    CHECK(body<step::Socket>(httpd.steps[0]).as == "listener");
+    CHECK(body<step::Socket>(httpd.steps[0]).type == SocketKind::Tcp);
+    CHECK(body<step::Bind>(httpd.steps[1]).port == 80);
+    CHECK_FALSE(body<step::Bind>(httpd.steps[1]).ip.has_value());
+    CHECK(body<step::Listen>(httpd.steps[2]).backlog == 8);
+    CHECK(body<step::Accept>(httpd.steps[3]).socket == "listener");
+    CHECK(body<step::Accept>(httpd.steps[3]).as == "conn");
+    CHECK_FALSE(body<step::Recv>(httpd.steps[4]).bytes.has_value());
+    CHECK(body<step::Send>(httpd.steps[5]).payload.data == "HTTP/1.0 200 OK\r\n\r\nhello");
+    CHECK(body<step::Close>(httpd.steps[6]).socket == "conn");
+    CHECK_FALSE(httpd.steps[6].expect.has_value());
+    CHECK(httpd.steps[0].where.to_string() == data_file("format_example.yaml") + ":27:9");
+
+    const Program& browser = s.programs[1];
+    REQUIRE(browser.steps.size() == 7);
+    CHECK(body<step::Sleep>(browser.steps[0]).duration == Duration::millis(10));
+    CHECK(body<step::Say>(browser.steps[1]).text ==
+          "The browser asks the OS for a socket; the OS picks a free ephemeral port.");
+    const Target& to = body<step::Connect>(browser.steps[3]).to;
+    CHECK(to.host == "web");
+    CHECK(to.port == 80);
+    CHECK_FALSE(to.address.has_value());
+    CHECK(to.text == "web:80");
+    CHECK(body<step::Send>(browser.steps[4]).payload.size() == 18);
+    CHECK(browser.steps[3].verb() == "connect");
+    CHECK(s.faults.empty());
+}
+
+TEST_CASE("scenario: the many-clients server loads, with options and defaults") {
+    Scenario s = load_scenario_file(data_file("many_clients.yaml"));
+    CHECK(s.profile == Profile::Kind::Linux);
+    CHECK(s.seed == 7);
+    CHECK(s.networks[0].latency == Duration::micros(1500));
+    CHECK(s.networks[0].bandwidth_bps == 1'000'000'000);
+    CHECK(s.networks[0].loss == doctest::Approx(0.1));
+    CHECK(s.hosts[0].interfaces[0].adapter == "eth0");
+
+    Profile p = s.make_profile();
+    CHECK(p.kind == Profile::Kind::Linux);
+    CHECK(p.msl == Duration::seconds(1));
+    CHECK(p.isn_zero);
+    CHECK(p.mss == 536);
+    CHECK(p.rto_initial == Duration::millis(200));
+
+    const Program& echo = s.programs[0];
+    REQUIRE(echo.steps.size() == 4);
+    const auto& loop = body<step::Repeat>(echo.steps[3]);
+    CHECK_FALSE(loop.times.has_value());  // forever
+    REQUIRE(loop.steps->size() == 2);
+    const auto& fork = body<step::Fork>((*loop.steps)[1]);
+    REQUIRE(fork.steps->size() == 2);
+    CHECK(body<step::Recv>((*fork.steps)[0]).bytes == size_t(1000));
+    CHECK((*fork.steps)[1].verb() == "close");
+
+    const Program& client = s.programs[1];
+    CHECK(client.name == "client-1");
+    REQUIRE(client.steps.size() == 3);
+    const auto& three = body<step::Repeat>(client.steps[0]);
+    CHECK(three.times == uint64_t(3));
+    const Target& to = body<step::Connect>((*three.steps)[1]).to;
+    CHECK(to.address == Ipv4Address::from_octets(10, 0, 0, 1));
+    CHECK(to.host.empty());
+    CHECK(to.port == 7);
+    CHECK(body<step::Send>((*three.steps)[2]).payload.size() == 1000);
+    CHECK(body<step::ExpectState>((*three.steps)[4]).state == TcpState::FinWait2);
+    CHECK(client.steps[1].verb() == "ipconfig");
+    CHECK(client.steps[2].verb() == "netstat");
+}
+
+TEST_CASE("scenario: the faults example loads, with UDP peers and escapes") {
+    Scenario s = load_scenario_file(data_file("faults.yaml"));
+    REQUIRE(s.faults.size() == 5);
+    const auto& drop = std::get<fault::Drop>(s.faults[0].body).match;
+    CHECK(drop.from == "web");
+    CHECK(drop.to == "laptop");
+    CHECK(drop.flags == uint8_t(tcp_flag::SYN | tcp_flag::ACK));
+    CHECK(drop.proto == std::string("tcp"));
+    CHECK(drop.nth == 1);
+    const auto& udp = std::get<fault::Drop>(s.faults[1].body).match;
+    CHECK(udp.to.empty());
+    CHECK(udp.proto == std::string("udp"));
+    CHECK_FALSE(udp.flags.has_value());
+    CHECK(udp.nth == 2);
+    const auto& delay = std::get<fault::Delay>(s.faults[2].body);
+    CHECK(delay.by == Duration::millis(300));
+    CHECK(delay.match.nth == 3);
+    CHECK(std::get<fault::Duplicate>(s.faults[3].body).match.nth == 4);
+    const auto& down = std::get<fault::LinkDown>(s.faults[4].body);
+    CHECK(down.network == "lan");
+    CHECK(down.from == Duration::seconds(1));
+    CHECK(down.to == Duration::seconds(3));
+    CHECK(s.faults[4].where.line == 33);
+
+    const Program& server = s.programs[0];
+    CHECK(body<step::SetSockOpt>(server.steps[1]).reuseaddr == true);
+    CHECK(body<step::Bind>(server.steps[2]).ip == Ipv4Address::from_octets(192, 168, 1, 20));
+    const auto& recvfrom = body<step::RecvFrom>(server.steps[3]);
+    CHECK(recvfrom.timeout == Duration::seconds(5));
+    CHECK(recvfrom.peer_as == "client");
+    const auto& reply = body<step::SendTo>(server.steps[4]);
+    CHECK(reply.to.peer == "client");
+    CHECK(reply.payload.data == std::string("\xFF\x00\\ok", 5));
+
+    const Program& client = s.programs[1];
+    CHECK(body<step::SendTo>(client.steps[1]).payload.data == "tab\there");
+    REQUIRE(client.steps[2].expect.has_value());
+    CHECK(client.steps[2].expect->err == Err::Again);
+    REQUIRE(client.steps[3].expect.has_value());
+    CHECK_FALSE(client.steps[3].expect->err.has_value());  // ok
+    CHECK(body<step::Shutdown>(client.steps[4]).how == step::Shutdown::How::Both);
+    CHECK(body<step::SetSockOpt>(client.steps[5]).linger == 0);
+}
+
+TEST_CASE("scenario: socket names belong to their program, forks inherit, repeat rebinds") {
+    std::string base = kBase;
+    // A fork sees the parent's names; names made in a repeat are there after it.
+    CHECK(error_of(base +
+                   "      - repeat: { times: 2, steps: [ { accept: { socket: s, as: c } } ] }\n"
+                   "      - fork: { steps: [ { close: { socket: c } }, { socket: { as: mine, type: udp } } ] }\n"
+                   "      - close: { socket: c }\n") == "");
+    // A name made in the child is not the parent's.
+    CHECK(error_of(base +
+                   "      - fork: { steps: [ { socket: { as: mine, type: udp } } ] }\n"
+                   "      - close: { socket: mine }\n") ==
+          "t.yaml:14:26: no socket named 'mine' in program 'p' (name one with 'as:' in an earlier step)");
+    // Another program's name is not this one's.
+    CHECK(error_of(base +
+                   "  - host: web\n"
+                   "    steps:\n"
+                   "      - close: { socket: s }\n") ==
+          "t.yaml:15:26: no socket named 's' in program 'web-1' (name one with 'as:' in an earlier step)");
+    // Used before it is made.
+    CHECK(error_of(base + "      - repeat: { times: 2, steps: [ { close: { socket: c } }, { accept: { socket: s, as: c } } ] }\n") ==
+          "t.yaml:13:57: no socket named 'c' in program 'p' (name one with 'as:' in an earlier step)");
+}
+
+TEST_CASE("scenario: durations, bandwidths, loss and names as text") {
+    using namespace netstep::sim::detail;
+    CHECK(parse_duration("10ms") == Duration::millis(10));
+    CHECK(parse_duration("1.5ms") == Duration::micros(1500));
+    CHECK(parse_duration("250us") == Duration::micros(250));
+    CHECK(parse_duration("7ns") == Duration::nanos(7));
+    CHECK(parse_duration("0.25s") == Duration::millis(250));
+    CHECK_FALSE(parse_duration("1.5ns"));  // not a whole number of nanoseconds
+    CHECK_FALSE(parse_duration("10"));
+    CHECK_FALSE(parse_duration("10 ms"));
+    CHECK_FALSE(parse_duration("1.ms"));
+    CHECK_FALSE(parse_duration("-1ms"));
+    CHECK_FALSE(parse_duration("99999999999999999999s"));
+    CHECK(parse_bandwidth("100Mbps") == 100'000'000u);
+    CHECK(parse_bandwidth("1.5kbps") == 1500u);
+    CHECK(parse_bandwidth("56000bps") == 56000u);
+    CHECK_FALSE(parse_bandwidth("10MBps"));
+    CHECK(parse_loss("10%") == doctest::Approx(0.1));
+    CHECK(parse_loss("0.25") == doctest::Approx(0.25));
+    CHECK_FALSE(parse_loss("ten%"));
+    CHECK(is_name("web-1.lan_b"));
+    CHECK_FALSE(is_name("1web"));
+    CHECK_FALSE(is_name("web:80"));
+    CHECK(did_you_mean("conect", {"close", "connect"}) == "; did you mean 'connect'?");
+    CHECK(did_you_mean("c", {"s"}) == "");
+}
+
+TEST_CASE("scenario: data escapes in double, single and no quotes, folded lines") {
+    auto data_of = [](const std::string& value) {
+        Scenario s = load_scenario_text(std::string(kBase) + "      - send: { socket: s, data: " + value + " }\n", "t.yaml");
+        return std::get<step::Send>(s.programs[0].steps[1].body).payload.data;
+    };
+    CHECK(data_of(R"("a\r\n\t\\\"\x41\xe9")") == "a\r\n\t\\\"A\xe9");
+    CHECK(data_of(R"('it''s\x21\n')") == "it's!\n");
+    CHECK(data_of(R"(plain\x21)") == "plain!");
+    CHECK(data_of("\"one\n        two\"") == "one two");
+    CHECK(data_of("\"one\\\n        two\"") == "onetwo");
+    CHECK(data_of("\"\"") == "");
+}
+
+TEST_CASE("scenario: errors in steps name line and column") {
+    std::string b = kBase;
+    check_cases({
+        {"typo'd step", b + "      - conect: { socket: s, to: \"web:80\" }\n",
+         "t.yaml:13:9: 'conect' is not a step; did you mean 'connect'?"},
+        {"unknown step", b + "      - frobnicate: {}\n",
+         "t.yaml:13:9: 'frobnicate' is not a step (steps: socket, setsockopt, bind, listen, accept, connect, send, "
+         "recv, sendto, recvfrom, shutdown, close, sleep, say, ipconfig, netstat, expect_state, repeat, fork)"},
+        {"unknown key in a step", b + "      - connect: { socket: s, too: \"web:80\" }\n",
+         "t.yaml:13:31: 'too' is not a key of connect; did you mean 'to'?"},
+        {"unknown socket", b + "      - connect: { socket: sock, to: \"web:80\" }\n",
+         "t.yaml:13:28: no socket named 'sock' in program 'p' (name one with 'as:' in an earlier step)"},
+        {"unknown host in to", b + "      - connect: { socket: s, to: \"webb:80\" }\n",
+         "t.yaml:13:35: unknown host 'webb' in 'webb:80'; did you mean 'web'?"},
+        {"port 0 in to", b + "      - connect: { socket: s, to: \"web:0\" }\n",
+         "t.yaml:13:35: expected a port from 1 to 65535 after ':', got 'web:0'"},
+        {"to without port", b + "      - connect: { socket: s, to: web }\n",
+         "t.yaml:13:35: 'web' needs a port, as in 'web:80'"},
+        {"to with a bad address", b + "      - connect: { socket: s, to: \"300.1.1.1:80\" }\n",
+         "t.yaml:13:35: expected an IPv4 address like 192.168.1.20 before ':', got '300.1.1.1:80'"},
+        {"to naming nothing", b + "      - sendto: { socket: s, to: peer, data: x }\n",
+         "t.yaml:13:34: expected 'host:port', 'ip:port' or a name from recvfrom's peer_as, got 'peer'"},
+        {"duration with a space", b + "      - sleep: 10 ms\n",
+         "t.yaml:13:16: expected a duration like 10ms, got '10 ms'"},
+        {"duration without unit", b + "      - sleep: 10\n",
+         "t.yaml:13:16: expected a duration like 10ms, got '10': add a unit (ns us ms s)"},
+        {"negative duration", b + "      - sleep: -5ms\n",
+         "t.yaml:13:16: expected a duration like 10ms, got '-5ms': a duration cannot be negative"},
+        {"duration in words", b + "      - sleep: ten\n", "t.yaml:13:16: expected a duration like 10ms, got 'ten'"},
+        {"zero timeout", b + "      - recv: { socket: s, timeout: 0s }\n",
+         "t.yaml:13:37: expected a duration greater than zero, got '0s'"},
+        {"bad escape in double quotes", b + "      - send: { socket: s, data: \"ab\\qc\" }\n",
+         "t.yaml:13:37: bad escape '\\q' in a quoted string; use \\r \\n \\t \\\\ \\\" or \\xNN"},
+        {"bad hex escape", b + "      - send: { socket: s, data: \"ab\\xZZc\" }\n",
+         "t.yaml:13:37: bad escape '\\xZZ' in a quoted string; use \\r \\n \\t \\\\ \\\" or \\xNN"},
+        {"YAML escape that C lacks", b + "      - send: { socket: s, data: \"ab\\ac\" }\n",
+         "t.yaml:13:37: bad escape '\\a' in data; use \\r \\n \\t \\\\ \\\" or \\xNN"},
+        {"bad escape in single quotes", b + "      - send: { socket: s, data: 'x\\q' }\n",
+         "t.yaml:13:36: bad escape '\\q' in data; use \\r \\n \\t \\\\ \\\" or \\xNN"},
+        {"data and bytes", b + "      - send: { socket: s, data: x, bytes: 3 }\n",
+         "t.yaml:13:44: send: give 'data' or 'bytes', not both"},
+        {"neither data nor bytes", b + "      - send: { socket: s }\n",
+         "t.yaml:13:15: send: 'data' or 'bytes' is required"},
+        {"errno typo", b + "      - close: { socket: s, expect: ECONNREFUSE }\n",
+         "t.yaml:13:37: 'ECONNREFUSE' is not an errno netstep knows; did you mean 'ECONNREFUSED'?"},
+        {"unknown errno", b + "      - close: { socket: s, expect: EFOO }\n",
+         "t.yaml:13:37: expected ok or an errno name like ECONNREFUSED, got 'EFOO'"},
+        {"unknown state", b + "      - expect_state: { socket: s, state: TIME-WAT }\n",
+         "t.yaml:13:43: 'TIME-WAT' is not a TCP state; did you mean 'TIME-WAIT'?"},
+        {"expect outside the arguments", b + "      - close: { socket: s }\n        expect: ECONNREFUSED\n",
+         "t.yaml:13:9: a step has one verb, found 'close', 'expect'; write expect inside the arguments: "
+         "close: { ..., expect: ... }"},
+        {"repeat zero times", b + "      - repeat: { times: 0, steps: [ { close: { socket: s } } ] }\n",
+         "t.yaml:13:26: expected a number of times (1 or more) or forever, got '0'"},
+        {"empty fork", b + "      - fork: { steps: [] }\n", "t.yaml:13:24: fork: 'steps' is empty"},
+        {"bad shutdown", b + "      - shutdown: { socket: s, how: wirte }\n",
+         "t.yaml:13:37: expected write, read or both, got 'wirte'; did you mean 'write'?"},
+        {"missing type", b + "      - socket: { as: u }\n", "t.yaml:13:17: socket: 'type' is required"},
+        {"step without its arguments", b + "      - close\n",
+         "t.yaml:13:9: expected a mapping for close (socket, expect), got nothing"},
+        {"arguments where none are taken", b + "      - ipconfig: { x: 1 }\n",
+         "t.yaml:13:19: 'ipconfig' takes no arguments, got a mapping"},
+        {"port out of range", b + "      - bind: { socket: s, port: 70000 }\n",
+         "t.yaml:13:34: expected a port from 0 to 65535, got '70000'"},
+        {"bad name", b + "      - socket: { as: 2x, type: tcp }\n",
+         "t.yaml:13:23: expected a name (letters, digits, '-', '_' or '.', starting with a letter), got '2x'"},
+        {"say with nothing", b + "      - say:\n", "t.yaml:13:9: expected a caption, got nothing"},
+        {"expect on a step without errors", b + "      - expect_state: { socket: s, state: CLOSED, expect: ok }\n",
+         "t.yaml:13:51: 'expect' is not a key of expect_state (expected socket, state)"},
+        {"setsockopt with nothing to set", b + "      - setsockopt: { socket: s }\n",
+         "t.yaml:13:21: setsockopt: give reuseaddr or linger"},
+        {"not a boolean", b + "      - setsockopt: { socket: s, reuseaddr: yes }\n",
+         "t.yaml:13:45: expected true or false, got 'yes'"},
+    });
+}
+
+TEST_CASE("scenario: errors in networks, hosts and programs name line and column") {
+    std::string top = kTop;
+    std::string web = kWebHost;
+    check_cases({
+        {"unknown key in an interface",
+         top + "hosts:\n  - name: web\n    interfaces:\n      - { network: lan, ipp: 192.168.1.20 }\nprograms: []\n",
+         "t.yaml:8:25: 'ipp' is not a key of an interface; did you mean 'ip'?"},
+        {"IP outside its subnet",
+         top + "hosts:\n  - { name: web, interfaces: [ { network: lan, ip: 192.168.2.20 } ] }\nprograms: []\n",
+         "t.yaml:6:52: 192.168.2.20 is outside network 'lan' (192.168.1.0/24)"},
+        {"network address as a host's",
+         top + "hosts:\n  - { name: web, interfaces: [ { network: lan, ip: 192.168.1.0 } ] }\nprograms: []\n",
+         "t.yaml:6:52: 192.168.1.0 is the network address of network 'lan' (192.168.1.0/24)"},
+        {"missing interfaces", top + "hosts:\n  - name: web\nprograms: []\n",
+         "t.yaml:6:5: host 'web': 'interfaces' is required"},
+        {"duplicate host name", top + web + "  - { name: web, interfaces: [ { network: lan, ip: 192.168.1.21 } ] }\nprograms: []\n",
+         "t.yaml:7:13: duplicate host name 'web' (first defined at line 6)"},
+        {"duplicate IP", top + web + "  - { name: db, interfaces: [ { network: lan, ip: 192.168.1.20 } ] }\nprograms: []\n",
+         "t.yaml:7:51: 192.168.1.20 is already the address of host 'web' (line 6)"},
+        {"gateway off the network",
+         top + "hosts:\n  - { name: web, interfaces: [ { network: lan, ip: 192.168.1.20, gateway: 10.0.0.1 } ] }\n"
+               "programs: []\n",
+         "t.yaml:6:75: gateway 10.0.0.1 is not on network 'lan' (192.168.1.0/24)"},
+        {"unknown network",
+         top + "hosts:\n  - { name: web, interfaces: [ { network: lam, ip: 192.168.1.20 } ] }\nprograms: []\n",
+         "t.yaml:6:43: unknown network 'lam'; did you mean 'lan'?"},
+        {"bad bandwidth",
+         "netstep: 1\ntitle: t\nnetworks:\n  - { name: lan, subnet: 10.0.0.0/8, latency: 2ms, bandwidth: 100 Mbit }\n"
+         "hosts: []\nprograms: []\n",
+         "t.yaml:4:63: expected a bandwidth like 100Mbps, got '100 Mbit'"},
+        {"missing latency",
+         "netstep: 1\ntitle: t\nnetworks:\n  - { name: lan, subnet: 10.0.0.0/8, bandwidth: 100Mbps }\nhosts: []\nprograms: []\n",
+         "t.yaml:4:5: network 'lan': 'latency' is required"},
+        {"subnet with host bits",
+         "netstep: 1\ntitle: t\nnetworks:\n  - { name: lan, subnet: 192.168.1.5/24, latency: 2ms, bandwidth: 1Gbps }\n"
+         "hosts: []\nprograms: []\n",
+         "t.yaml:4:26: subnet 192.168.1.5/24 has host bits set; did you mean 192.168.1.0/24?"},
+        {"loss above 100%",
+         "netstep: 1\ntitle: t\nnetworks:\n  - { name: lan, subnet: 10.0.0.0/8, latency: 2ms, bandwidth: 1Gbps, loss: 150% }\n"
+         "hosts: []\nprograms: []\n",
+         "t.yaml:4:76: expected a loss from 0% to 100%, got '150%'"},
+        {"duplicate network", top + "  - { name: lan, subnet: 10.0.0.0/8, latency: 2ms, bandwidth: 1Gbps }\nhosts: []\nprograms: []\n",
+         "t.yaml:5:13: duplicate network name 'lan' (first defined at line 4)"},
+        {"unknown host of a program", top + web + "programs:\n  - host: webb\n    steps: []\n",
+         "t.yaml:8:11: unknown host 'webb'; did you mean 'web'?"},
+        {"duplicate program name",
+         top + web + "programs:\n  - { host: web, name: a, steps: [] }\n  - { host: web, name: a, steps: [] }\n",
+         "t.yaml:9:24: duplicate program name 'a' (first defined at line 8)"},
+    });
+}
+
+TEST_CASE("scenario: errors at the top level name line and column") {
+    std::string top = kTop;
+    check_cases({
+        {"version 2", "netstep: 2\ntitle: t\n", "t.yaml:1:10: unsupported format version 2: this netstep reads version 1"},
+        {"no version", "title: t\n", "t.yaml:1:1: 'netstep' is required: the format version, as in 'netstep: 1'"},
+        {"unknown top-level key", top + "hosts: []\nprograms: []\nprfile: linux\n",
+         "t.yaml:7:1: 'prfile' is not a key of a scenario; did you mean 'profile'?"},
+        {"unknown profile", top + "hosts: []\nprograms: []\nprofile: linx\n",
+         "t.yaml:7:10: expected textbook or linux, got 'linx'; did you mean 'linux'?"},
+        {"duplicate key", top + "hosts: []\nprograms: []\ntitle: again\n",
+         "t.yaml:7:1: duplicate key 'title' (first written at line 2)"},
+        {"missing programs", top + "hosts: []\n", "t.yaml:1:1: 'programs' is required"},
+        {"zero MSL", top + "hosts: []\nprograms: []\noptions: { msl: 0s }\n",
+         "t.yaml:7:17: expected a duration greater than zero, got '0s'"},
+        {"not a mapping", "- a\n- b\n", "t.yaml:1:1: expected a scenario (a mapping that starts with 'netstep: 1'), got a list"},
+        {"empty file", "", "t.yaml:1:1: the file is empty; a scenario starts with 'netstep: 1'"},
+        {"YAML syntax error", top + "hosts: [\nprograms: []\n", "t.yaml:7:1: invalid YAML: end of sequence flow not found"},
+        {"nesting beyond yaml-cpp's guard",
+         "netstep: 1\nprograms: " + std::string(3000, '[') + std::string(3000, ']') + "\n",
+         "t.yaml:2:6011: invalid YAML: nested too deeply"},
+        {"two documents", top + "hosts: []\nprograms: []\n---\nnetstep: 1\n",
+         "t.yaml:8:1: a scenario file holds one YAML document; found a second one"},
+    });
+}
+
+TEST_CASE("scenario: errors in faults name line and column") {
+    std::string head = std::string(kTop) + kWebHost +
+                       "  - { name: pc, interfaces: [ { network: lan, ip: 192.168.1.21 } ] }\nprograms: []\nfaults:\n";
+    check_cases({
+        {"bad flags", head + "  - drop: { from: web, to: pc, flags: SYN+AKC }\n",
+         "t.yaml:10:39: expected TCP flags like SYN+ACK, got 'SYN+AKC'"},
+        {"nth zero", head + "  - drop: { from: web, nth: 0 }\n", "t.yaml:10:29: expected a packet count of at least 1, got '0'"},
+        {"typo'd fault", head + "  - dorp: { from: web }\n", "t.yaml:10:5: 'dorp' is not a fault; did you mean 'drop'?"},
+        {"link up before down", head + "  - link_down: { network: lan, from: 3s, to: 1s }\n",
+         "t.yaml:10:46: link_down: 'to' (1s) must be after 'from' (3s)"},
+        {"unknown host", head + "  - drop: { from: web, to: pcc }\n", "t.yaml:10:28: unknown host 'pcc'; did you mean 'pc'?"},
+        {"flags on UDP", head + "  - drop: { proto: udp, flags: SYN }\n",
+         "t.yaml:10:32: flags select TCP segments, but proto is 'udp'"},
+        {"unknown protocol", head + "  - drop: { proto: tpc }\n",
+         "t.yaml:10:20: expected tcp, udp or icmp, got 'tpc'; did you mean 'tcp'?"},
+        {"unknown network", head + "  - link_down: { network: wan, from: 1s, to: 2s }\n",
+         "t.yaml:10:27: unknown network 'wan'; did you mean 'lan'?"},
+        {"delay without by", head + "  - delay: { from: web }\n", "t.yaml:10:12: delay: 'by' is required"},
+    });
+}
+
+TEST_CASE("scenario: limits are errors that name the limit") {
+    std::string base = kBase;
+    Limits few;
+    few.max_hosts = 1;
+    CHECK(error_of(base, few) == "t.yaml:7:5: too many hosts: the limit is 1 (Limits::max_hosts)");
+    Limits short_programs;
+    short_programs.max_steps = 2;
+    CHECK(error_of(base + "      - close: { socket: s }\n      - close: { socket: s }\n", short_programs) ==
+          "t.yaml:14:9: too many steps: the limit is 2 (Limits::max_steps)");
+    Limits small_file;
+    small_file.max_file_bytes = 100;
+    CHECK(error_of(base, small_file) == "t.yaml: the file is larger than the limit of 100 bytes (Limits::max_file_bytes)");
+    CHECK(error_of(base + "      - repeat: { times: 2000000, steps: [ { close: { socket: s } } ] }\n") ==
+          "t.yaml:13:26: repeat 2000000 times exceeds the limit of 1000000 (Limits::max_repeat)");
+    CHECK(error_of(base + "      - send: { socket: s, bytes: 100000000 }\n") ==
+          "t.yaml:13:35: bytes: 100000000 exceeds the limit of 67108864 (Limits::max_send_bytes)");
+    CHECK(error_of(base + "      - sleep: 100000s\n") ==
+          "t.yaml:13:16: duration '100000s' is longer than the limit of 86400s (Limits::max_sim_time)");
+    Limits shallow;
+    shallow.max_depth = 1;
+    CHECK(error_of(base + "      - fork: { steps: [ { fork: { steps: [ { close: { socket: s } } ] } } ] }\n", shallow) ==
+          "t.yaml:13:34: repeat and fork nested too deeply: the limit is 1 (Limits::max_depth)");
+}
+
+TEST_CASE("scenario: a file that cannot be read is an error naming it") {
+    try {
+        load_scenario_file("/nonexistent/handshake.yaml");
+        FAIL("no error");
+    } catch (const ScenarioError& e) {
+        CHECK(std::string(e.what()) == "/nonexistent/handshake.yaml: cannot read file: no such file");
+        CHECK(e.message() == "cannot read file: no such file");
+        CHECK(e.where().line == 0);
+    }
+    CHECK_THROWS_AS(load_scenario_file(std::string(NETSTEP_SOURCE_DIR) + "/tests"), ScenarioError);
+}
+
+TEST_CASE("scenario: an error carries its location and message apart") {
+    try {
+        load_scenario_text(std::string(kBase) + "      - conect: {}\n", "handshake.yaml");
+        FAIL("no error");
+    } catch (const ScenarioError& e) {
+        CHECK(e.where().file == "handshake.yaml");
+        CHECK(e.where().line == 13);
+        CHECK(e.where().column == 9);
+        CHECK(e.where().to_string() == "handshake.yaml:13:9");
+        CHECK(e.message() == "'conect' is not a step; did you mean 'connect'?");
+    }
+}

@@ -1,0 +1,29 @@
+# Visualizer tests (label "viz").
+#  - viz_tests: the player, the trace view, what-if edits, and the controls driven through ImGui
+#    input in a headless ImGui context (no window, no GL).
+#  - viz_screenshot_*: the real `netstep view ... --screenshot` under xvfb-run, the PNG checked for
+#    content (colors where the layout puts them) and against a golden image with a tolerance.
+file(GLOB VIZ_TEST_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/viz/*.cpp)
+add_executable(viz_tests ${VIZ_TEST_SOURCES})
+target_link_libraries(viz_tests PRIVATE netstep_viz doctest::doctest)
+doctest_discover_tests(viz_tests TEST_PREFIX "viz: " PROPERTIES LABELS viz)
+
+find_program(XVFB_RUN xvfb-run)
+if(TARGET netstep AND XVFB_RUN)
+  add_executable(viz_png_check ${CMAKE_CURRENT_SOURCE_DIR}/viz/tools/png_check.cpp)
+  target_link_libraries(viz_png_check PRIVATE PkgConfig::IMGUI)  # -lstb: stb_image's implementation
+
+  set(VIZ_GOLDEN_DIR ${CMAKE_CURRENT_SOURCE_DIR}/golden/viz)
+  set(VIZ_SHOT_DIR ${CMAKE_CURRENT_BINARY_DIR}/viz_shots)
+  # viz_screenshot(NAME FILE STEP EXPECTED_EXIT [checker arguments...])
+  function(viz_screenshot name file step expected_exit)
+    add_test(NAME viz_screenshot_${name}
+             COMMAND ${CMAKE_COMMAND} -DXVFB_RUN=${XVFB_RUN} -DNETSTEP=$<TARGET_FILE:netstep>
+                     -DCHECK=$<TARGET_FILE:viz_png_check> -DFILE=${file} -DSTEP=${step}
+                     -DEXPECTED_EXIT=${expected_exit} -DOUT=${VIZ_SHOT_DIR}/${name}.png
+                     -DGOLDEN=${VIZ_GOLDEN_DIR}/${name}.png "-DCHECKS=${ARGN}"
+                     -P ${CMAKE_CURRENT_SOURCE_DIR}/viz/run_screenshot.cmake)
+    set_tests_properties(viz_screenshot_${name} PROPERTIES LABELS viz TIMEOUT 120)
+  endfunction()
+  include(${CMAKE_CURRENT_SOURCE_DIR}/viz/screenshots.cmake)
+endif()

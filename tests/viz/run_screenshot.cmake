@@ -1,0 +1,30 @@
+# One screenshot test: run `netstep view FILE --screenshot OUT --step N` under xvfb-run, check the
+# exit code, then (when the run should succeed) check the PNG's content.
+# Variables: XVFB_RUN NETSTEP CHECK FILE STEP EXPECTED_EXIT OUT GOLDEN CHECKS (checker arguments;
+# the word GOLDEN in them is replaced by the golden image's path).
+get_filename_component(out_dir ${OUT} DIRECTORY)
+file(MAKE_DIRECTORY ${out_dir})
+file(REMOVE ${OUT})
+execute_process(COMMAND ${XVFB_RUN} -a -s "-screen 0 1280x800x24"
+                        ${NETSTEP} view ${FILE} --screenshot ${OUT} --step ${STEP} --size 1280x800
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("netstep view exit ${rc}\n${err}")
+if(NOT rc EQUAL EXPECTED_EXIT)
+  message(FATAL_ERROR "netstep view ${FILE}: exit ${rc}, expected ${EXPECTED_EXIT}")
+endif()
+if(NOT EXPECTED_EXIT EQUAL 0)
+  if(err STREQUAL "")
+    message(FATAL_ERROR "a failed run must say why on stderr")
+  endif()
+  get_filename_component(name ${FILE} NAME)
+  string(FIND "${err}" "${name}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "the error message should name the scenario file ${name}")
+  endif()
+  return()
+endif()
+list(TRANSFORM CHECKS REPLACE "^GOLDEN$" "${GOLDEN}")
+execute_process(COMMAND ${CHECK} ${OUT} ${CHECKS} RESULT_VARIABLE crc)
+if(NOT crc EQUAL 0)
+  message(FATAL_ERROR "screenshot ${OUT} failed its checks")
+endif()

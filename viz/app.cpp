@@ -1,0 +1,598 @@
+// The visualizer's shell: window, fonts, layout, the frame loop, commands, screenshots.
+//
+// Index of this file:
+// [SECTION] Fonts and style
+// [SECTION] Layout (computed from the window size; no docking in Debian's ImGui 1.86)
+// [SECTION] The App: state
+// [SECTION] Loading a scenario (child process), what-if, reload on change
+// [SECTION] Applying commands
+// [SECTION] Drawing one frame
+// [SECTION] Screenshot mode
+// [SECTION] Interactive mode
+// [SECTION] run_view
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "viz/commands.hpp"
+#include "viz/i18n.hpp"
+#include "viz/loader.hpp"
+#include "viz/panels.hpp"
+#include "viz/player.hpp"
+#include "viz/screenshot.hpp"
+#include "viz/theme.hpp"
+#include "viz/trace_view.hpp"
+#include "viz/view_model.hpp"
+#include "viz/viz.hpp"
+#include "viz/whatif.hpp"
+
+#ifndef NETSTEP_SCENARIOS_DIR
+#define NETSTEP_SCENARIOS_DIR "scenarios"
+#endif
+
+namespace netstep::viz {
+
+namespace {
+
+//-----------------------------------------------------------------------------
+// [SECTION] Fonts and style
+//-----------------------------------------------------------------------------
+
+constexpr const char* kFontDir = "/usr/share/fonts/truetype/dejavu/";
+
+struct FontSizes { float body, caption, mono; };
+constexpr FontSizes kNormalSizes{17.0f, 25.0f, 15.0f};
+constexpr FontSizes kPresenterSizes{25.0f, 36.0f, 21.0f};
+
+// Latin-1, Latin Extended-A, punctuation (— … “ ”), arrows, box drawing and shapes (▶ ◀ ■), dingbats (✗ ❚).
+std::vector<ImWchar> glyph_ranges() {
+    return {0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x205E, 0x2190, 0x21FF,
+            0x2500, 0x25FF, 0x2700, 0x27FF, 0};
+}
+
+ImFont* add_font(const char* file, float size, const ImWchar* ranges) {
+    ImGuiIO& io = ImGui::GetIO();
+    std::string path = std::string(kFontDir) + file;
+    if (!std::filesystem::exists(path)) {
+        ImFontConfig config;
+        config.SizePixels = size;
+        return io.Fonts->AddFontDefault(&config);
+    }
+    ImFontConfig config;
+    config.OversampleH = 2;
+    config.OversampleV = 1;
+    return io.Fonts->AddFontFromFileTTF(path.c_str(), size, &config, ranges);
+}
+
+Fonts load_fonts(const FontSizes& s, const ImWchar* ranges) {
+    Fonts f;
+    f.body = add_font("DejaVuSans.ttf", s.body, ranges);
+    f.bold = add_font("DejaVuSans-Bold.ttf", s.body, ranges);
+    f.caption = add_font("DejaVuSans-Bold.ttf", s.caption, ranges);
+    f.mono = add_font("DejaVuSansMono.ttf", s.mono, ranges);
+    return f;
+}
+
+// Light and high contrast: projectors wash out dark themes and thin gray text.
+ImGuiStyle classroom_style(bool presenter) {
+    ImGuiStyle style;
+    ImGui::StyleColorsLight(&style);
+    style.WindowRounding = 0.0f;
+    style.FrameRounding = 4.0f;
+    style.GrabRounding = 4.0f;
+    style.TabRounding = 4.0f;
+    style.WindowBorderSize = 1.0f;
+    style.WindowPadding = ImVec2(12, 8);
+    style.FramePadding = ImVec2(8, 4);
+    style.ItemSpacing = ImVec2(10, 6);
+    style.ScrollbarSize = 16.0f;
+    ImVec4* c = style.Colors;
+    c[ImGuiCol_Text] = theme::to_vec4(theme::kInk);
+    c[ImGuiCol_WindowBg] = theme::to_vec4(theme::kPaper);
+    c[ImGuiCol_ChildBg] = theme::to_vec4(theme::kPaper);
+    c[ImGuiCol_TitleBg] = ImVec4(0.88f, 0.91f, 0.96f, 1.0f);
+    c[ImGuiCol_TitleBgActive] = c[ImGuiCol_TitleBg];  // focus must not change the picture
+    c[ImGuiCol_TitleBgCollapsed] = c[ImGuiCol_TitleBg];
+    c[ImGuiCol_Border] = ImVec4(0.70f, 0.72f, 0.78f, 1.0f);
+    c[ImGuiCol_Button] = ImVec4(0.86f, 0.90f, 0.97f, 1.0f);
+    c[ImGuiCol_ButtonHovered] = ImVec4(0.72f, 0.82f, 0.97f, 1.0f);
+    c[ImGuiCol_ButtonActive] = ImVec4(0.55f, 0.70f, 0.95f, 1.0f);
+    if (presenter) style.ScaleAllSizes(1.4f);
+    return style;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Layout (computed from the window size; no docking in Debian's ImGui 1.86)
+//-----------------------------------------------------------------------------
+
+struct Rect { ImVec2 pos, size; };
+
+struct Layout {
+    Rect header, controls, topology, ladder, states, variables, tabs;
+};
+
+//  +----------------------------------------------------------+
+//  | title — description          caption (big)               |  header
+//  | |< < > >|  packet/state jumps  speed  breakpoints  ...    |  controls
+//  | ====================== timeline ======================== |
+//  +-----------------------------+----------------------------+
+//  | topology                    | sequence diagram           |
+//  +----------------+------------+----------------------------+
+//  | TCP states     | variables  | hosts | packet | log (tabs)|
+//  +----------------+------------+----------------------------+
+// Presenter mode: keyboard only (no buttons row), the variables join the tabs, the diagrams grow.
+Layout compute_layout(ImVec2 display, const FontSizes& s, bool presenter) {
+    Layout l;
+    float w = display.x, h = display.y;
+    float header_h = s.caption * 1.45f + s.caption * 1.9f + 18.0f;
+    float controls_h = presenter ? s.body * 2.7f + 18.0f : s.body * 3.6f + 16.0f;
+    float body_y = header_h + controls_h;
+    float body_h = std::max(100.0f, h - body_y);
+    float top_h = std::floor(body_h * 0.5f);
+    float half = std::floor(w * 0.5f);
+    float bottom_split = std::floor(w * (presenter ? 0.5f : 0.56f));
+    float states_w = presenter ? bottom_split : std::floor(w * 0.34f);
+    l.header = {{0, 0}, {w, header_h}};
+    l.controls = {{0, header_h}, {w, controls_h}};
+    l.topology = {{0, body_y}, {half, top_h}};
+    l.ladder = {{half, body_y}, {w - half, top_h}};
+    l.states = {{0, body_y + top_h}, {states_w, body_h - top_h}};
+    l.variables = {{states_w, body_y + top_h}, {bottom_split - states_w, body_h - top_h}};
+    l.tabs = {{bottom_split, body_y + top_h}, {w - bottom_split, body_h - top_h}};
+    return l;
+}
+
+constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+                                    ImGuiWindowFlags_NoBringToFrontOnFocus;
+
+bool begin_fixed(const char* title, const char* id, const Rect& r, ImGuiWindowFlags extra = 0) {
+    ImGui::SetNextWindowPos(r.pos, ImGuiCond_Always);
+    ImGui::SetNextWindowSize(r.size, ImGuiCond_Always);
+    std::string name = std::string(title) + "###" + id;
+    return ImGui::Begin(name.c_str(), nullptr, kFixed | extra);
+}
+
+std::vector<std::string> list_scenarios(const std::string& dir) {
+    std::vector<std::string> files;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+int64_t mtime_of(const std::string& path) {
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0) return 0;
+    return int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string default_scenario() {
+    for (const char* candidate : {"scenarios/default.yaml", NETSTEP_SCENARIOS_DIR "/default.yaml"}) {
+        if (std::filesystem::exists(candidate)) return candidate;
+    }
+    return ":demo";
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] The App: state
+//-----------------------------------------------------------------------------
+
+class App {
+public:
+    explicit App(const ViewOptions& options);
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    int run();
+
+private:
+    bool open_window(bool visible);
+    void setup_imgui();
+    void load(const std::string& file, bool keep_step);
+    void poll_file_changes(double now);
+    void what_if(const cmd::WhatIf& c);
+    void apply(const Command& c);
+    void frame(double wall_dt);
+    void draw_windows(const ViewModel& vm, Commands& out);
+    void draw_error(const Rect& r) const;
+    void render();
+    void take_screenshot(const std::string& path);
+    ViewModel view_model() const;
+    const FontSizes& sizes() const { return presenter_ ? kPresenterSizes : kNormalSizes; }
+    const Fonts& fonts() const { return presenter_ ? presenter_fonts_ : normal_fonts_; }
+    int run_screenshot();
+    void measure_frames(const char* frames_env);
+    int run_interactive();
+
+    ViewOptions options_;
+    GLFWwindow* window_ = nullptr;
+    bool imgui_ready_ = false;
+    std::vector<ImWchar> ranges_ = glyph_ranges();
+    Fonts normal_fonts_, presenter_fonts_;
+    bool presenter_ = false;
+    Language lang_ = Language::En;
+    Strings text_ = strings_for(Language::En);
+
+    // The trace shown, and what the user did with it.
+    std::unique_ptr<sim::Trace> trace_;
+    std::unique_ptr<TraceView> view_;
+    uint64_t generation_ = 0;
+    Player player_;
+    Selection selection_;
+    std::string original_file_, current_file_;
+    std::vector<std::string> scenarios_;
+    std::string error_;            // the last run's error (scenario error), shown in the header
+    std::string status_;           // "Screenshot saved: ..."
+    int64_t original_mtime_ = 0;
+    double next_poll_ = 0.0;
+    bool screenshot_requested_ = false;
+    int tab_request_ = -1;         // select this bottom-right tab on the next frame
+    uint32_t last_selected_packet_ = kNone;
+
+    // The panels.
+    HeaderPanel header_;
+    ControlsPanel controls_;
+    TopologyPanel topology_;
+    LadderPanel ladder_;
+    StatesPanel states_;
+    VariablesPanel variables_;
+    HostsPanel hosts_;
+    InspectorPanel inspector_;
+    LogPanel log_;
+};
+
+App::App(const ViewOptions& options) : options_(options), presenter_(options.presenter) {
+    const char* env_lang = std::getenv("LANG");
+    lang_ = language_from(!options.lang.empty() ? options.lang : env_lang ? env_lang : "en");
+    text_ = strings_for(lang_);
+    original_file_ = current_file_ = options.scenario_file.empty() ? default_scenario() : options.scenario_file;
+}
+
+App::~App() {
+    if (imgui_ready_) {
+        ImGui_ImplOpenGL3_Shutdown();
+        ImGui_ImplGlfw_Shutdown();
+        ImGui::DestroyContext();
+    }
+    if (window_) glfwDestroyWindow(window_);
+    glfwTerminate();
+}
+
+bool App::open_window(bool visible) {
+    if (!glfwInit()) return false;
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_VISIBLE, visible ? GLFW_TRUE : GLFW_FALSE);
+    glfwWindowHint(GLFW_DOUBLEBUFFER, GLFW_TRUE);
+    window_ = glfwCreateWindow(options_.width, options_.height, "netstep", nullptr, nullptr);
+    if (!window_) return false;
+    glfwMakeContextCurrent(window_);
+    glfwSwapInterval(visible ? 1 : 0);
+    return true;
+}
+
+void App::setup_imgui() {
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // the layout is computed, never saved
+    io.LogFilename = nullptr;
+    normal_fonts_ = load_fonts(kNormalSizes, ranges_.data());
+    presenter_fonts_ = load_fonts(kPresenterSizes, ranges_.data());
+    ImGui::GetStyle() = classroom_style(presenter_);
+    ImGui_ImplGlfw_InitForOpenGL(window_, true);
+    ImGui_ImplOpenGL3_Init("#version 330");
+    imgui_ready_ = true;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Loading a scenario (child process), what-if, reload on change
+//-----------------------------------------------------------------------------
+
+void App::load(const std::string& file, bool keep_step) {
+    uint32_t step = keep_step ? player_.step() : options_.step;
+    LoadResult r = load_scenario(options_.netstep_exe, file);
+    if (!r.trace) {
+        error_ = r.error.empty() ? text_.scenario_error : r.error;
+        return;
+    }
+    error_.clear();
+    view_.reset();
+    trace_ = std::move(r.trace);
+    view_ = std::make_unique<TraceView>(*trace_);
+    ++generation_;
+    current_file_ = file;
+    selection_ = {};
+    player_.pause();
+    player_.go_to(step, *view_);
+    std::string dir = std::filesystem::path(original_file_).parent_path().string();
+    scenarios_ = list_scenarios(original_file_ == ":demo" ? NETSTEP_SCENARIOS_DIR : dir.empty() ? "." : dir);
+}
+
+void App::poll_file_changes(double now) {
+    if (now < next_poll_ || original_file_ == ":demo") return;
+    next_poll_ = now + 1.0;
+    int64_t m = mtime_of(original_file_);
+    if (original_mtime_ != 0 && m != original_mtime_) load(original_file_, true);
+    original_mtime_ = m;
+}
+
+void App::what_if(const cmd::WhatIf& c) {
+    if (!view_ || current_file_ == ":demo") return;
+    std::string entry = fault_entry(*view_, c.packet, c.fault);
+    std::string text = add_fault(read_text(current_file_), entry);
+    std::string copy = write_scenario_copy(original_file_, text);
+    load(copy, true);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Applying commands
+//-----------------------------------------------------------------------------
+
+void App::apply(const Command& command) {
+    if (view_ && apply_to_player(command, player_, *view_)) return;
+    std::visit(
+        [&](const auto& c) {
+            using T = std::decay_t<decltype(c)>;
+            if constexpr (std::is_same_v<T, cmd::SelectPacket>) {
+                selection_.packet = c.packet;
+                selection_.connection = kNone;
+                tab_request_ = 1;
+                if (c.go_to_sent && view_) {
+                    player_.pause();
+                    player_.go_to(view_->trace().packets[c.packet].sent_step, *view_);
+                }
+            } else if constexpr (std::is_same_v<T, cmd::SelectConnection>) {
+                selection_.connection = c.history;
+            } else if constexpr (std::is_same_v<T, cmd::WhatIf>) {
+                what_if(c);
+            } else if constexpr (std::is_same_v<T, cmd::Revert> || std::is_same_v<T, cmd::Reload>) {
+                load(original_file_, true);
+            } else if constexpr (std::is_same_v<T, cmd::Open>) {
+                original_file_ = c.path;
+                original_mtime_ = 0;
+                load(c.path, false);
+            } else if constexpr (std::is_same_v<T, cmd::Screenshot>) {
+                screenshot_requested_ = true;
+            } else if constexpr (std::is_same_v<T, cmd::TogglePresenter>) {
+                presenter_ = !presenter_;
+                ImGui::GetStyle() = classroom_style(presenter_);
+            } else if constexpr (std::is_same_v<T, cmd::SetLanguage>) {
+                lang_ = c.lang;
+                text_ = strings_for(c.lang);
+            }
+        },
+        command);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Drawing one frame
+//-----------------------------------------------------------------------------
+
+ViewModel App::view_model() const {
+    ViewModel vm{*view_, text_, player_};
+    vm.step = player_.step();
+    vm.now = player_.display_time(*view_);
+    vm.selection = selection_;
+    if (selection_.connection != kNone) vm.connection = view_->connection_of(selection_.connection);
+    else if (selection_.packet != kNone) vm.connection = view_->connection_of_packet(selection_.packet);
+    if (vm.connection.a == kNone) vm.connection = view_->active_connection(vm.step);
+    vm.fonts = fonts();
+    vm.lang = lang_;
+    vm.presenter = presenter_;
+    vm.thickness = presenter_ ? 1.8f : 1.0f;
+    vm.generation = generation_;
+    vm.scenario_file = original_file_;
+    vm.modified = current_file_ != original_file_;
+    vm.scenarios = scenarios_;
+    vm.screenshot_mode = options_.screenshot.has_value();
+    return vm;
+}
+
+void App::draw_error(const Rect& r) const {
+    if (error_.empty()) return;
+    ImGui::SetNextWindowPos(r.pos, ImGuiCond_Always);
+    ImGui::SetNextWindowSize(r.size, ImGuiCond_Always);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(1.0f, 0.93f, 0.93f, 1.0f));
+    ImGui::Begin("###error", nullptr, kFixed | ImGuiWindowFlags_NoTitleBar);
+    ImGui::PushFont(fonts().caption);
+    ImGui::TextColored(theme::to_vec4(theme::kDrop), "%s", text_.scenario_error);
+    ImGui::PopFont();
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(error_.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::End();
+    ImGui::PopStyleColor();
+}
+
+void App::draw_windows(const ViewModel& vm, Commands& out) {
+    Layout l = compute_layout(ImGui::GetIO().DisplaySize, sizes(), presenter_);
+    if (begin_fixed("header", "header", l.header, ImGuiWindowFlags_NoTitleBar)) header_.draw(vm, out);
+    ImGui::End();
+    if (begin_fixed("controls", "controls", l.controls, ImGuiWindowFlags_NoTitleBar)) controls_.draw(vm, out);
+    ImGui::End();
+    if (begin_fixed(text_.topology, "topology", l.topology, ImGuiWindowFlags_NoScrollbar)) topology_.draw(vm, out);
+    ImGui::End();
+    if (begin_fixed(text_.ladder, "ladder", l.ladder, ImGuiWindowFlags_NoScrollbar)) ladder_.draw(vm, out);
+    ImGui::End();
+    if (begin_fixed(text_.states, "states", l.states, ImGuiWindowFlags_NoScrollbar)) states_.draw(vm, out);
+    ImGui::End();
+    if (!presenter_) {
+        if (begin_fixed(text_.variables, "variables", l.variables)) variables_.draw(vm, out);
+        ImGui::End();
+    }
+    if (begin_fixed("tabs", "tabs", l.tabs, ImGuiWindowFlags_NoTitleBar) && ImGui::BeginTabBar("tabs")) {
+        auto tab = [&](const char* label, const char* id, int index, auto& panel) {
+            ImGuiTabItemFlags flags = tab_request_ == index ? ImGuiTabItemFlags_SetSelected : 0;
+            std::string name = std::string(label) + "###" + id;
+            if (ImGui::BeginTabItem(name.c_str(), nullptr, flags)) {
+                panel.draw(vm, out);
+                ImGui::EndTabItem();
+            }
+        };
+        tab(text_.hosts, "hosts", 0, hosts_);
+        tab(text_.inspector, "inspector", 1, inspector_);
+        tab(text_.log, "log", 2, log_);
+        if (presenter_) tab(text_.variables, "variables", 3, variables_);
+        ImGui::EndTabBar();
+        tab_request_ = -1;
+    }
+    ImGui::End();
+    if (!error_.empty()) draw_error({l.topology.pos, ImVec2(l.header.size.x, l.topology.size.y * 0.6f)});
+    controls_.handle_keys(vm, out);
+}
+
+void App::frame(double wall_dt) {
+    ImGui::NewFrame();
+    ImGui::PushFont(fonts().body);
+    Commands out;
+    if (view_) {
+        if (auto hit = player_.tick(wall_dt, *view_)) tab_request_ = 2;
+        ViewModel vm = view_model();
+        draw_windows(vm, out);
+    } else {
+        Layout l = compute_layout(ImGui::GetIO().DisplaySize, sizes(), presenter_);
+        draw_error({{0, 0}, ImVec2(l.header.size.x, ImGui::GetIO().DisplaySize.y)});
+    }
+    ImGui::PopFont();
+    ImGui::Render();
+    for (const Command& c : out) apply(c);
+}
+
+void App::render() {
+    int w = 0, h = 0;
+    glfwGetFramebufferSize(window_, &w, &h);
+    glViewport(0, 0, w, h);
+    glClearColor(1.0f, 1.0f, 1.0f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+void App::take_screenshot(const std::string& path) {
+    int w = 0, h = 0;
+    glfwGetFramebufferSize(window_, &w, &h);
+    if (save_framebuffer_png(path, w, h)) status_ = std::string(text_.screenshot_saved) + ": " + path;
+    else status_ = "cannot write " + path;
+    std::fprintf(stderr, "%s\n", status_.c_str());
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Screenshot mode
+//-----------------------------------------------------------------------------
+
+// Deterministic: a fixed frame time, no mouse, the animation driven by the step alone.
+int App::run_screenshot() {
+    if (!open_window(false)) {
+        std::fprintf(stderr, "netstep view: cannot open an OpenGL window (is there a display? try xvfb-run)\n");
+        return 2;
+    }
+    setup_imgui();
+    load(current_file_, false);
+    if (!error_.empty()) std::fprintf(stderr, "%s\n", error_.c_str());
+    ImGuiIO& io = ImGui::GetIO();
+    for (int i = 0; i < 3; ++i) {  // windows and tables settle their sizes over the first frames
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        io.DeltaTime = 1.0f / 60.0f;
+        io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+        frame(0.0);
+        render();
+    }
+    take_screenshot(*options_.screenshot);
+    measure_frames(std::getenv("NETSTEP_VIZ_BENCH_FRAMES"));
+    if (!error_.empty() || !view_) return 2;
+    return status_.rfind("cannot", 0) == 0 ? 2 : 0;
+}
+
+// NETSTEP_VIZ_BENCH_FRAMES=N: after the screenshot, play N frames at 20 steps/s and print the
+// mean CPU+GPU time per frame (glFinish each frame), for the 60 fps budget.
+void App::measure_frames(const char* frames_env) {
+    int frames = frames_env ? std::atoi(frames_env) : 0;
+    if (frames <= 0 || !view_) return;
+    player_.speed_index = 3;
+    player_.play(*view_);
+    double start = glfwGetTime(), build = 0.0;
+    for (int i = 0; i < frames; ++i) {
+        double t0 = glfwGetTime();
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        frame(1.0 / 60.0);
+        build += glfwGetTime() - t0;
+        render();
+        glFinish();
+    }
+    double ms = (glfwGetTime() - start) * 1000.0 / frames;
+    std::fprintf(stderr, "%d frames, %.2f ms per frame, %.2f ms of it building the UI (%zu hosts, %zu packets, %zu events)\n",
+                 frames, ms, build * 1000.0 / frames, view_->trace().hosts.size(), view_->trace().packets.size(),
+                 view_->trace().events.size());
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Interactive mode
+//-----------------------------------------------------------------------------
+
+int App::run_interactive() {
+    if (!open_window(true)) {
+        std::fprintf(stderr, "netstep view: cannot open an OpenGL window (no display?)\n");
+        return 2;
+    }
+    setup_imgui();
+    load(current_file_, false);
+    original_mtime_ = mtime_of(original_file_);
+    while (!glfwWindowShouldClose(window_)) {
+        if (player_.playing()) glfwPollEvents();
+        else glfwWaitEventsTimeout(0.25);  // idle: no busy loop, but still poll the file
+        poll_file_changes(glfwGetTime());
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        frame(ImGui::GetIO().DeltaTime);
+        render();
+        if (screenshot_requested_) {
+            screenshot_requested_ = false;
+            take_screenshot("netstep-step" + std::to_string(player_.step()) + ".png");
+        }
+        glfwSwapBuffers(window_);
+    }
+    return 0;
+}
+
+int App::run() { return options_.screenshot ? run_screenshot() : run_interactive(); }
+
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] run_view
+//-----------------------------------------------------------------------------
+
+int run_view(const ViewOptions& options) {
+    App app(options);
+    return app.run();
+}
+
+}  // namespace netstep::viz

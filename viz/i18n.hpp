@@ -1,0 +1,101 @@
+// Every piece of UI text, in English, French and Italian. A panel reads `vm.text.xxx`; no string
+// shown to the user is written anywhere else. Protocol names (SYN, ESTABLISHED, SND.NXT) are not
+// translated: students meet them in that form in the RFC and in Wireshark.
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace netstep::viz {
+
+enum class Language { En, Fr, It };
+
+struct Strings {
+    // Windows.
+    const char* topology;
+    const char* ladder;
+    const char* states;
+    const char* variables;
+    const char* hosts;
+    const char* inspector;
+    const char* log;
+    // Controls.
+    const char* play;
+    const char* pause;
+    const char* first_step;
+    const char* last_step;
+    const char* step_back;
+    const char* step_forward;
+    const char* prev_packet;
+    const char* next_packet;
+    const char* prev_state;
+    const char* next_state;
+    const char* step;            // "step"
+    const char* speed;
+    const char* steps_per_second;  // "steps/s"
+    const char* real_time;
+    const char* slow_motion;
+    const char* breakpoints;
+    const char* stop_on_state;
+    const char* stop_on_errors;
+    const char* open;
+    const char* reload;
+    const char* presenter;
+    const char* language;
+    const char* screenshot_saved;
+    const char* keys_help;
+    // Topology and legend.
+    const char* legend_data;
+    const char* legend_ack;
+    const char* legend_dropped;
+    const char* router;
+    // Ladder and what-if.
+    const char* no_packets;
+    const char* what_if;
+    const char* drop_packet;
+    const char* delay_packet;
+    const char* duplicate_packet;
+    const char* revert;
+    const char* modified;
+    // State diagram and variables.
+    const char* no_connection;
+    const char* end_a;
+    const char* end_b;
+    const char* variable;
+    const char* not_armed;
+    const char* fires_in;
+    const char* timers;
+    // Hosts.
+    const char* adapter;
+    const char* ipv4_address;
+    const char* subnet_mask;
+    const char* default_gateway;
+    const char* proto;
+    const char* local_address;
+    const char* foreign_address;
+    const char* state;
+    const char* no_sockets;
+    // Inspector.
+    const char* select_packet;
+    const char* field;
+    const char* value;
+    const char* bytes;
+    const char* dropped_because;
+    // Log.
+    const char* filter;
+    const char* packets;
+    const char* state_changes;
+    const char* timers_filter;
+    const char* calls;
+    const char* captions;
+    const char* errors;
+    // Loading.
+    const char* scenario_error;
+    const char* loading;
+};
+
+Strings strings_for(Language lang);
+// "fr", "fr_FR.UTF-8", "it_IT" -> Fr/It; anything else English.
+Language language_from(std::string_view code);
+const char* language_code(Language lang);  // "en", "fr", "it"
+
+}  // namespace netstep::viz

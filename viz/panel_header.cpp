@@ -1,0 +1,94 @@
+// The header: scenario title and description, the menu (open, reload, presenter, language), and
+// the caption in force, large, on a yellow band: what the teacher wants the class to read.
+#include <imgui.h>
+
+#include <filesystem>
+#include <string>
+
+#include "viz/panels.hpp"
+#include "viz/theme.hpp"
+
+namespace netstep::viz {
+
+namespace {
+
+void draw_menu(const ViewModel& vm, Commands& out) {
+    const Strings& t = vm.text;
+    std::string open = std::string(t.open) + "…###open";
+    if (ImGui::Button(open.c_str())) ImGui::OpenPopup("scenarios");
+    if (ImGui::BeginPopup("scenarios")) {
+        for (const std::string& path : vm.scenarios) {
+            std::string name = std::filesystem::path(path).stem().string();
+            if (ImGui::Selectable(name.c_str(), path == vm.scenario_file)) out.push_back(cmd::Open{path});
+        }
+        ImGui::EndPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("⟳###reload")) out.push_back(cmd::Reload{});
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.reload);
+    ImGui::SameLine();
+    bool presenter = vm.presenter;
+    if (ImGui::Checkbox("F2###presenter", &presenter)) out.push_back(cmd::TogglePresenter{});
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.presenter);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 3.6f);
+    if (ImGui::BeginCombo("##lang", language_code(vm.lang))) {
+        for (Language lang : {Language::En, Language::Fr, Language::It}) {
+            if (ImGui::Selectable(language_code(lang), lang == vm.lang)) out.push_back(cmd::SetLanguage{lang});
+        }
+        ImGui::EndCombo();
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.language);
+}
+
+}  // namespace
+
+void HeaderPanel::draw(const ViewModel& vm, Commands& out) {
+    const sim::Trace& trace = vm.view.trace();
+    std::string open_label = std::string(vm.text.open) + "…";
+    float menu_w = ImGui::CalcTextSize(open_label.c_str()).x + ImGui::CalcTextSize("F2").x + ImGui::GetFontSize() * 10.0f;
+    float avail = ImGui::GetContentRegionAvail().x;
+    ImGui::PushFont(vm.fonts.caption);
+    ImGui::TextUnformatted(trace.title.c_str());
+    ImGui::PopFont();
+    if (vm.modified) {
+        ImGui::SameLine();
+        ImGui::TextColored(theme::to_vec4(theme::kDrop), "(%s — %s)", vm.text.what_if, vm.text.modified);
+        ImGui::SameLine();
+        if (ImGui::SmallButton(vm.text.revert)) out.push_back(cmd::Revert{});
+    }
+    ImGui::SameLine();
+    float x = ImGui::GetCursorPosX();
+    float desc_w = avail - menu_w - x;
+    if (desc_w > 40.0f) {
+        ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(theme::rgb(70, 72, 80)));
+        ImGui::PushClipRect(ImGui::GetCursorScreenPos(), ImVec2(ImGui::GetCursorScreenPos().x + desc_w,
+                                                                 ImGui::GetCursorScreenPos().y + 200), true);
+        ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 6.0f);
+        std::string first_line = trace.description.substr(0, trace.description.find('\n'));
+        ImGui::TextUnformatted(first_line.c_str());
+        ImGui::PopClipRect();
+        ImGui::PopStyleColor();
+    }
+    ImGui::SameLine(avail - menu_w + ImGui::GetStyle().WindowPadding.x);
+    draw_menu(vm, out);
+
+    // The caption band.
+    auto step = vm.view.index().caption_at(vm.step);
+    std::string caption = step ? trace.str(trace.events[*step].text) : std::string();
+    bool muted = caption.empty();
+    if (muted) caption = vm.view.describe(vm.step);
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    ImVec2 size(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
+    ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), muted ? theme::rgb(242, 243, 246) : theme::kCaptionBg, 6.0f);
+    ImGui::SetCursorScreenPos(ImVec2(p.x + 12, p.y + (size.y - ImGui::GetFontSize() * 1.45f) * 0.5f));
+    ImGui::PushFont(muted ? vm.fonts.bold : vm.fonts.caption);
+    ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(muted ? theme::kMuted : theme::kInk));
+    ImGui::PushClipRect(p, ImVec2(p.x + size.x - 8, p.y + size.y), true);
+    ImGui::TextUnformatted(caption.c_str());
+    ImGui::PopClipRect();
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+}
+
+}  // namespace netstep::viz

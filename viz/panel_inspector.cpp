@@ -1,0 +1,139 @@
+// The packet inspector: the selected packet (or the one of the current step) layer by layer,
+// each field with its value and a tooltip explaining it (wire::describe), beside the real bytes
+// in hex; the field under the mouse is lit in both.
+#include <imgui.h>
+
+#include <cstdio>
+#include <string>
+
+#include "viz/panels.hpp"
+#include "viz/theme.hpp"
+
+namespace netstep::viz {
+
+namespace {
+
+ImU32 layer_color(const std::string& layer) {
+    if (layer.rfind("IPv4", 0) == 0) return theme::rgb(225, 235, 250);
+    if (layer.rfind("TCP", 0) == 0) return theme::rgb(225, 245, 228);
+    if (layer.rfind("UDP", 0) == 0) return theme::rgb(238, 228, 248);
+    if (layer.rfind("ICMP", 0) == 0) return theme::rgb(250, 243, 215);
+    return theme::rgb(240, 240, 240);
+}
+
+// The innermost field covering a byte (-1 if none).
+int field_at(const std::vector<wire::WireField>& fields, size_t byte) {
+    int best = -1;
+    for (size_t i = 0; i < fields.size(); ++i) {
+        const wire::WireField& f = fields[i];
+        if (byte < f.offset || byte >= f.offset + f.length) continue;
+        if (best < 0 || f.length <= fields[size_t(best)].length) best = int(i);
+    }
+    return best;
+}
+
+uint32_t packet_to_show(const ViewModel& vm) {
+    if (vm.selection.packet != kNone) return vm.selection.packet;
+    const sim::TraceEvent& e = vm.view.trace().events[vm.step];
+    return e.packet;
+}
+
+}  // namespace
+
+void InspectorPanel::draw(const ViewModel& vm, Commands&) {
+    uint32_t packet = packet_to_show(vm);
+    const sim::Trace& t = vm.view.trace();
+    if (packet >= t.packets.size()) {
+        ImGui::TextDisabled("%s", vm.text.select_packet);
+        return;
+    }
+    if (packet != cached_packet || vm.generation != cached_generation) {
+        fields = wire::describe(t.packets[packet].bytes);
+        cached_packet = packet;
+        cached_generation = vm.generation;
+        hovered_field = -1;
+    }
+    const sim::TracePacket& p = t.packets[packet];
+    ImGui::PushFont(vm.fonts.bold);
+    ImGui::TextColored(theme::to_vec4(theme::packet_color(vm.view.packet(packet).kind)), "%s", vm.view.describe(p.sent_step).c_str());
+    ImGui::PopFont();
+    ImGui::TextDisabled("%s → %s s", to_string(p.sent).c_str(), to_string(p.arrives).c_str());
+    if (p.dropped) {
+        ImGui::SameLine();
+        ImGui::TextColored(theme::to_vec4(theme::kDrop), "%s %s", vm.text.dropped_because, p.drop_reason.c_str());
+    }
+
+    int hovered_now = -1;
+    float hex_w = ImGui::GetFontSize() * 0.62f * float(bytes_per_row * 3 + 6);
+    ImGui::BeginChild("fields", ImVec2(ImGui::GetContentRegionAvail().x - hex_w - 8, 0));
+    if (ImGui::BeginTable("fields_table", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+        ImGui::TableSetupColumn(vm.text.field, ImGuiTableColumnFlags_WidthStretch, 1.0f);
+        ImGui::TableSetupColumn(vm.text.value, ImGuiTableColumnFlags_WidthStretch, 1.0f);
+        std::string layer;
+        for (size_t i = 0; i < fields.size(); ++i) {
+            const wire::WireField& f = fields[i];
+            if (f.layer != layer) {
+                layer = f.layer;
+                ImGui::TableNextRow();
+                ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, layer_color(layer));
+                ImGui::TableSetColumnIndex(0);
+                ImGui::PushFont(vm.fonts.bold);
+                ImGui::TextUnformatted(layer.c_str());
+                ImGui::PopFont();
+            }
+            ImGui::TableNextRow();
+            if (int(i) == hovered_field) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, theme::kHighlight);
+            ImGui::TableSetColumnIndex(0);
+            ImGui::PushID(int(i));
+            ImGui::Selectable(f.name.c_str(), false, ImGuiSelectableFlags_SpanAllColumns);
+            ImGui::PopID();
+            if (ImGui::IsItemHovered() && !vm.screenshot_mode) {
+                hovered_now = int(i);
+                if (!f.help.empty()) ImGui::SetTooltip("%s", f.help.c_str());
+            }
+            ImGui::TableSetColumnIndex(1);
+            ImGui::TextUnformatted(f.value.c_str());
+        }
+        ImGui::EndTable();
+    }
+    ImGui::EndChild();
+    ImGui::SameLine();
+
+    // The bytes: offset, then bytes_per_row hex pairs; the hovered field's bytes highlighted.
+    ImGui::BeginChild("hex", ImVec2(0, 0), true);
+    ImGui::PushFont(vm.fonts.mono);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    float cw = ImGui::CalcTextSize("0").x, lh = ImGui::GetTextLineHeightWithSpacing();
+    ImVec2 o = ImGui::GetCursorScreenPos();
+    const Bytes& bytes = p.bytes;
+    size_t rows = (bytes.size() + size_t(bytes_per_row) - 1) / size_t(bytes_per_row);
+    ImVec2 mouse = ImGui::GetIO().MousePos;
+    bool hex_hovered = ImGui::IsWindowHovered() && !vm.screenshot_mode;
+    for (size_t r = 0; r < rows; ++r) {
+        char offset[8];
+        std::snprintf(offset, sizeof offset, "%04zx", r * size_t(bytes_per_row));
+        float y = o.y + float(r) * lh;
+        dl->AddText(ImVec2(o.x, y), theme::kMuted, offset);
+        for (size_t c = 0; c < size_t(bytes_per_row); ++c) {
+            size_t i = r * size_t(bytes_per_row) + c;
+            if (i >= bytes.size()) break;
+            float x = o.x + cw * (5.0f + 3.0f * float(c));
+            int field = field_at(fields, i);
+            bool lit = field >= 0 && field == hovered_field;
+            if (lit) dl->AddRectFilled(ImVec2(x - cw * 0.5f, y), ImVec2(x + cw * 2.5f, y + lh), theme::kHighlight);
+            if (hex_hovered && mouse.x >= x - cw * 0.5f && mouse.x < x + cw * 2.5f && mouse.y >= y && mouse.y < y + lh) {
+                hovered_now = field;
+                if (field >= 0) ImGui::SetTooltip("%s: %s", fields[size_t(field)].name.c_str(), fields[size_t(field)].value.c_str());
+            }
+            char hex[4];
+            std::snprintf(hex, sizeof hex, "%02x", bytes[i]);
+            dl->AddText(ImVec2(x, y), theme::kInk, hex);
+        }
+    }
+    ImGui::Dummy(ImVec2(cw * float(5 + 3 * bytes_per_row), float(rows) * lh));
+    ImGui::PopFont();
+    ImGui::EndChild();
+    hovered_field = hovered_now;
+}
+
+}  // namespace netstep::viz

@@ -1,0 +1,220 @@
+// The sequence (ladder) diagram: a lifeline per endpoint, an arrow per packet hop from its
+// sending step to its arrival, the current instant as a yellow band kept in view.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+
+#include "viz/panels.hpp"
+#include "viz/theme.hpp"
+
+namespace netstep::viz {
+
+namespace {
+
+float segment_distance(ImVec2 p, ImVec2 a, ImVec2 b) {
+    float dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+    float t = len2 > 0 ? std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / len2, 0.0f, 1.0f) : 0.0f;
+    return std::hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+}
+
+void arrow_head(ImDrawList* dl, ImVec2 from, ImVec2 to, ImU32 color, float size) {
+    float dx = to.x - from.x, dy = to.y - from.y, len = std::hypot(dx, dy);
+    if (len < 1) return;
+    dx /= len;
+    dy /= len;
+    ImVec2 base(to.x - dx * size, to.y - dy * size);
+    dl->AddTriangleFilled(to, ImVec2(base.x - dy * size * 0.5f, base.y + dx * size * 0.5f),
+                          ImVec2(base.x + dy * size * 0.5f, base.y - dx * size * 0.5f), color);
+}
+
+// Which lifeline a hop leaves from / arrives at: the socket's endpoint on the host that owns the
+// address, else the host itself (a router forwarding), else the bare address (nobody there).
+std::string end_name(const TraceView& v, uint32_t host, Endpoint ep, bool icmp) {
+    auto owner = v.index().host_of(ep.address);
+    if (host != kNone && owner == host) return icmp ? v.index().host_name(host) : v.index().endpoint_name(ep);
+    if (host != kNone) return v.index().host_name(host);
+    return icmp ? v.index().address_name(ep.address) : v.index().endpoint_name(ep);
+}
+
+}  // namespace
+
+void what_if_menu(const ViewModel& vm, uint32_t packet, Commands& out) {
+    if (packet >= vm.view.trace().packets.size()) return;
+    ImGui::TextDisabled("%s %s", vm.text.what_if, vm.view.packet(packet).label.c_str());
+    ImGui::Separator();
+    bool can = vm.scenario_file != ":demo";
+    if (ImGui::MenuItem(vm.text.drop_packet, nullptr, false, can)) out.push_back(cmd::WhatIf{packet, Fault::Drop});
+    if (ImGui::MenuItem(vm.text.delay_packet, nullptr, false, can)) out.push_back(cmd::WhatIf{packet, Fault::Delay});
+    if (ImGui::MenuItem(vm.text.duplicate_packet, nullptr, false, can)) out.push_back(cmd::WhatIf{packet, Fault::Duplicate});
+}
+
+void LadderPanel::build(const ViewModel& vm) {
+    const TraceView& v = vm.view;
+    const sim::Trace& t = v.trace();
+    cache = Cache{};
+    cache.generation = vm.generation;
+    std::map<std::string, int> column;
+    auto lifeline = [&](const std::string& name, uint32_t host) {
+        auto [it, added] = column.try_emplace(name, int(cache.lifelines.size()));
+        if (added) cache.lifelines.push_back({name, host});
+        return it->second;
+    };
+    std::vector<int64_t> flights;
+    for (uint32_t i = 0; i < t.packets.size(); ++i) {
+        const sim::TracePacket& p = t.packets[i];
+        const PacketInfo& info = v.packet(i);
+        bool icmp = info.proto == 1;
+        int from = lifeline(end_name(v, p.from_host, info.src, icmp), p.from_host);
+        int to = lifeline(end_name(v, p.to_host, info.dst, icmp), p.to_host);
+        cache.arrows.push_back({i, from, to});
+        flights.push_back((p.arrives - p.sent).ns);
+    }
+    double typical = 1e6;  // ns: the median flight time sets the vertical scale
+    if (!flights.empty()) {
+        std::nth_element(flights.begin(), flights.begin() + long(flights.size() / 2), flights.end());
+        typical = std::max<double>(1.0, double(flights[flights.size() / 2]));
+    }
+    float px_per_flight = min_gap * 2.2f;
+    cache.flight_px = px_per_flight;
+    cache.step_y.resize(t.events.size());
+    float y = ImGui::GetFontSize();
+    for (size_t s = 0; s < t.events.size(); ++s) {
+        if (s > 0) {
+            double dt = double((t.events[s].time - t.events[s - 1].time).ns);
+            float gap = std::min(max_gap, float(dt / typical) * px_per_flight);
+            if (t.events[s].kind == sim::EventKind::PacketSent) gap = std::max(gap, min_gap);
+            y += gap;
+        }
+        cache.step_y[s] = y;
+    }
+}
+
+// The current instant's y: between this step's and the next one's while playing.
+float LadderPanel::y_now(const ViewModel& vm) const {
+    uint32_t s = std::min<uint32_t>(vm.step, uint32_t(cache.step_y.size() - 1));
+    if (s + 1 >= cache.step_y.size()) return cache.step_y[s];
+    double span = double((vm.view.time_at(s + 1) - vm.view.time_at(s)).ns);
+    double f = span > 0 ? std::clamp(double((vm.now - vm.view.time_at(s)).ns) / span, 0.0, 1.0) : 0.0;
+    return cache.step_y[s] + float(f) * (cache.step_y[s + 1] - cache.step_y[s]);
+}
+
+void LadderPanel::draw(const ViewModel& vm, Commands& out) {
+    if (cache.generation != vm.generation) build(vm);
+    const sim::Trace& t = vm.view.trace();
+    if (cache.arrows.empty() || cache.step_y.empty()) {
+        ImGui::TextDisabled("%s", vm.text.no_packets);
+        return;
+    }
+    float fs = ImGui::GetFontSize(), th = vm.thickness;
+    float col_w = column_width * (vm.presenter ? 1.35f : 1.0f);
+    float left = fs * 4.5f;
+    auto col_x = [&](int c) { return left + col_w * (float(c) + 0.5f); };
+    const sim::SocketHistory* end_a = vm.connection.a != kNone ? &t.sockets[vm.connection.a] : nullptr;
+    const sim::SocketHistory* end_b = vm.connection.b != kNone ? &t.sockets[vm.connection.b] : nullptr;
+    std::string name_a = end_a ? vm.view.socket_name(vm.connection.a, vm.step) : "";
+    std::string name_b = end_b ? vm.view.socket_name(vm.connection.b, vm.step) : "";
+
+    // Lifeline names, above the scrolling diagram (scrolled with it horizontally).
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 head = ImGui::GetCursorScreenPos();
+    float head_h = fs * 1.7f;
+    ImGui::Dummy(ImVec2(1, head_h));
+    dl->PushClipRect(head, ImVec2(head.x + ImGui::GetContentRegionAvail().x, head.y + head_h), true);
+    for (size_t c = 0; c < cache.lifelines.size(); ++c) {
+        const std::string& name = cache.lifelines[c].name;
+        float x = head.x + col_x(int(c)) - scroll_x;
+        ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, name.c_str());
+        ImU32 color = name == name_a ? theme::kEndA : name == name_b ? theme::kEndB : theme::kInk;
+        dl->AddRectFilled(ImVec2(x - ts.x * 0.5f - 6, head.y + 1), ImVec2(x + ts.x * 0.5f + 6, head.y + head_h - 2),
+                          color == theme::kInk ? theme::kHostFill : color, 5.0f);
+        dl->AddText(vm.fonts.bold, fs, ImVec2(x - ts.x * 0.5f, head.y + (head_h - ts.y) * 0.5f),
+                    color == theme::kInk ? theme::kInk : theme::kPaper, name.c_str());
+    }
+    dl->PopClipRect();
+
+    ImGui::BeginChild("ladder_scroll", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+    dl = ImGui::GetWindowDrawList();
+    ImVec2 o = ImGui::GetCursorScreenPos();
+    float total_w = left + col_w * float(cache.lifelines.size()), total_h = cache.step_y.back() + cache.flight_px + fs;
+    float view_h = ImGui::GetWindowHeight(), scroll_y = ImGui::GetScrollY();
+    scroll_x = ImGui::GetScrollX();
+    float now_y = y_now(vm);
+    if (auto_scroll && last_scrolled_step != vm.step) {
+        ImGui::SetScrollY(std::max(0.0f, now_y - view_h * 0.55f));
+        if (!vm.player.playing()) last_scrolled_step = vm.step;
+    }
+    ImGui::InvisibleButton("ladder_canvas", ImVec2(std::max(total_w, ImGui::GetContentRegionAvail().x), total_h));
+    bool hovered_canvas = ImGui::IsItemHovered() && !vm.screenshot_mode;
+    float y_min = scroll_y - fs * 2, y_max = scroll_y + view_h + fs * 2;
+
+    // The current instant, lifelines, times.
+    dl->AddRectFilled(ImVec2(o.x, o.y + now_y - fs * 0.45f), ImVec2(o.x + total_w, o.y + now_y + fs * 0.45f), theme::kNow);
+    for (size_t c = 0; c < cache.lifelines.size(); ++c) {
+        float x = o.x + col_x(int(c));
+        dl->AddLine(ImVec2(x, o.y + std::max(0.0f, y_min)), ImVec2(x, o.y + std::min(total_h, y_max)), theme::kFaint, 2.0f * th);
+    }
+    float last_label_y = -1e9f;
+    for (const Arrow& a : cache.arrows) {
+        float y = cache.step_y[t.packets[a.packet].sent_step];
+        if (y < y_min || y > y_max || y - last_label_y < fs * 1.1f) continue;
+        last_label_y = y;
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.3f ms", double(t.packets[a.packet].sent.ns) / 1e6);
+        dl->AddText(ImVec2(o.x + 4, o.y + y - fs * 0.5f), theme::kMuted, buf);
+    }
+
+    // Arrows sent so far; those in flight grow toward their receiver.
+    uint32_t hovered = kNone;
+    for (const Arrow& a : cache.arrows) {
+        const sim::TracePacket& p = t.packets[a.packet];
+        if (p.sent_step > vm.step) break;
+        float y0 = cache.step_y[p.sent_step];
+        float y1 = p.end_step != kNone ? cache.step_y[p.end_step] : y0 + cache.flight_px;
+        if (std::max(y0, y1) < y_min || std::min(y0, y1) > y_max) continue;
+        ImVec2 from(o.x + col_x(a.from), o.y + y0), to(o.x + col_x(a.to), o.y + y1);
+        bool ended = p.end_step != kNone && p.end_step <= vm.step;
+        float f = ended ? 1.0f : float(vm.view.progress(a.packet, vm.now));
+        if (p.dropped && ended) f = std::clamp(float(vm.view.progress(a.packet, vm.view.time_at(p.end_step))), 0.2f, 0.8f);
+        ImVec2 tip(from.x + (to.x - from.x) * f, from.y + (to.y - from.y) * f);
+        const PacketInfo& info = vm.view.packet(a.packet);
+        ImU32 color = theme::packet_color(info.kind);
+        bool selected = vm.selection.packet == a.packet;
+        if (selected) dl->AddLine(from, tip, theme::kSelected, 6.0f * th);
+        dl->AddLine(from, tip, color, (selected ? 3.5f : 2.5f) * th);
+        if (p.dropped && ended) {
+            float r = fs * 0.5f;
+            dl->AddLine(ImVec2(tip.x - r, tip.y - r), ImVec2(tip.x + r, tip.y + r), theme::kDrop, 4.0f * th);
+            dl->AddLine(ImVec2(tip.x - r, tip.y + r), ImVec2(tip.x + r, tip.y - r), theme::kDrop, 4.0f * th);
+        } else {
+            arrow_head(dl, from, tip, color, fs * 0.7f * th);
+        }
+        std::string text = info.label;
+        ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, text.c_str());
+        ImVec2 mid((from.x + to.x) * 0.5f - ts.x * 0.5f, (from.y + to.y) * 0.5f - ts.y - 1);
+        dl->AddRectFilled(ImVec2(mid.x - 3, mid.y), ImVec2(mid.x + ts.x + 3, mid.y + ts.y), theme::rgb(255, 255, 255, 225), 3.0f);
+        dl->AddText(vm.fonts.bold, fs, mid, color, text.c_str());
+        if (hovered_canvas) {
+            ImVec2 m = ImGui::GetIO().MousePos;
+            bool on_label = m.x >= mid.x && m.x <= mid.x + ts.x && m.y >= mid.y && m.y <= mid.y + ts.y;
+            if (on_label || segment_distance(m, from, tip) < 6.0f) hovered = a.packet;
+        }
+    }
+    if (hovered != kNone) {
+        ImGui::SetTooltip("%s", vm.view.describe(t.packets[hovered].sent_step).c_str());
+        if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) out.push_back(cmd::SelectPacket{hovered, true});
+        if (ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
+            context_packet = hovered;
+            ImGui::OpenPopup("what_if");
+        }
+    }
+    if (ImGui::BeginPopup("what_if")) {
+        what_if_menu(vm, context_packet, out);
+        ImGui::EndPopup();
+    }
+    ImGui::EndChild();
+}
+
+}  // namespace netstep::viz

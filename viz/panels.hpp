@@ -1,0 +1,153 @@
+// The panels. Each is a struct in the style of imgui_club's MemoryEditor: public options (with
+// their defaults), a marked internal-state block, and draw(vm, out) that draws the trace at the
+// current step inside the window the app opened, pushing what the user asked for into `out`.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "model/wire/wire.hpp"
+#include "viz/commands.hpp"
+#include "viz/view_model.hpp"
+
+namespace netstep::viz {
+
+// Title, description and the caption in force: the first thing the class reads.
+struct HeaderPanel {
+    void draw(const ViewModel& vm, Commands& out);
+};
+
+// Step buttons, speed, breakpoints, the timeline, and the keyboard shortcuts.
+struct ControlsPanel {
+    // Options.
+    bool keyboard = true;              // = true  // shortcuts active (off while typing in a filter)
+    // Internal state (read by tests to click the buttons).
+    ImVec2 step_forward_center{}, step_back_center{}, play_center{};
+
+    void draw(const ViewModel& vm, Commands& out);
+    void handle_keys(const ViewModel& vm, Commands& out) const;
+
+private:
+    void draw_buttons(const ViewModel& vm, Commands& out);
+    void draw_speed(const ViewModel& vm, Commands& out) const;
+    void draw_breakpoints(const ViewModel& vm, Commands& out) const;
+    void draw_timeline(const ViewModel& vm, Commands& out) const;
+};
+
+// Hosts, routers and networks; packets moving along links; drops as red crosses.
+struct TopologyPanel {
+    // Options.
+    bool show_addresses = true;        // = true  // address under each host name
+    bool show_legend = true;           // = true
+    bool show_labels = true;           // = true  // "SYN seq=0" beside each moving packet
+
+    void draw(const ViewModel& vm, Commands& out);
+
+    // Internal state: the layout, recomputed when a new trace is loaded.
+    struct Node { float x = 0, y = 0; bool router = false; };  // host center, in [0,1]^2
+    struct Bar { float x0 = 0, x1 = 0, y = 0; };               // network bar, in [0,1]^2
+    struct Layout {
+        std::vector<Node> hosts;
+        std::vector<Bar> networks;
+        uint64_t generation = ~uint64_t(0);
+        ImVec2 canvas{};                                    // the size it was computed for
+    };
+    Layout layout;
+    uint32_t hovered_packet = kNone;
+
+private:
+    void compute_layout(const ViewModel& vm, ImVec2 canvas);
+    void draw_legend(const ViewModel& vm, ImVec2 origin) const;
+};
+
+// One lifeline per endpoint (host:port), one arrow per packet hop, sloping by its flight time.
+struct LadderPanel {
+    // Options.
+    float column_width = 170.0f;       // = 170  // pixels between lifelines
+    float min_gap = 30.0f;             // = 30   // pixels between two packets sent
+    float max_gap = 90.0f;             // = 90   // long waits are compressed to this
+    bool auto_scroll = true;           // = true // keep the current step in view
+
+    void draw(const ViewModel& vm, Commands& out);
+
+    // Internal state.
+    struct Lifeline { std::string name; uint32_t host = kNone; };
+    struct Arrow { uint32_t packet = 0; int from = 0, to = 0; };
+    struct Cache {
+        std::vector<Lifeline> lifelines;
+        std::vector<Arrow> arrows;     // in packet order
+        std::vector<float> step_y;     // per step: its y, growing with time (long waits compressed)
+        float flight_px = 60.0f;       // y span of a packet with no end
+        uint64_t generation = ~uint64_t(0);
+    };
+    Cache cache;
+    uint32_t last_scrolled_step = kNone;
+    uint32_t context_packet = kNone;   // the packet whose what-if menu is open
+    float scroll_x = 0.0f;             // of the diagram, for the lifeline names above it
+
+private:
+    void build(const ViewModel& vm);
+    float y_now(const ViewModel& vm) const;
+};
+
+// The what-if menu for a packet (right-click in the ladder or the topology).
+void what_if_menu(const ViewModel& vm, uint32_t packet, Commands& out);
+
+// RFC 9293 Figure 5: the eleven states, the transitions, both ends of a connection lit.
+struct StatesPanel {
+    // Options.
+    bool show_all_labels = false;      // = false // label every transition (busy), not only the last
+
+    void draw(const ViewModel& vm, Commands& out);
+};
+
+// ISS, IRS, SND.UNA, SND.NXT, RCV.NXT, windows, RTO, timers with countdowns.
+struct VariablesPanel {
+    bool relative = true;              // = true  // sequence numbers relative to the ISN/IRS
+
+    void draw(const ViewModel& vm, Commands& out);
+};
+
+// Per host: ipconfig (adapters, addresses, masks, gateways) and netstat at the current step.
+struct HostsPanel {
+    bool only_connection_hosts = false;  // = false // only the hosts of the selected connection
+
+    void draw(const ViewModel& vm, Commands& out);
+};
+
+// The selected packet layer by layer, with the real bytes; the field under the mouse lit in both.
+struct InspectorPanel {
+    int bytes_per_row = 8;             // = 8
+
+    void draw(const ViewModel& vm, Commands& out);
+
+    // Internal state.
+    uint32_t cached_packet = kNone;
+    uint64_t cached_generation = ~uint64_t(0);
+    std::vector<wire::WireField> fields;
+    int hovered_field = -1;            // from the previous frame (fields or bytes)
+};
+
+// Every event, filterable; the current step highlighted and kept in view; click to go there.
+struct LogPanel {
+    // Options (the filter checkboxes).
+    bool packets = true, states = true, timers = true, calls = true, captions = true, other = true;
+    bool only_errors = false;
+    std::array<char, 96> search{};
+
+    void draw(const ViewModel& vm, Commands& out);
+
+    // Internal state: the steps passing the filter, rebuilt when the filter or trace changes.
+    std::vector<uint32_t> rows;
+    std::string rows_key;
+    uint32_t last_scrolled_step = kNone;
+
+private:
+    bool passes(const ViewModel& vm, uint32_t step) const;
+    std::string filter_key(const ViewModel& vm) const;
+};
+
+}  // namespace netstep::viz

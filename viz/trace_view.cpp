@@ -1,0 +1,262 @@
+// TraceView: packets decoded for drawing, connection pairing, one line of text per event.
+#include "viz/trace_view.hpp"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+namespace netstep::viz {
+
+namespace {
+
+uint16_t be16(const Bytes& b, size_t at) { return uint16_t((b[at] << 8) | b[at + 1]); }
+uint32_t be32(const Bytes& b, size_t at) {
+    return (uint32_t(b[at]) << 24) | (uint32_t(b[at + 1]) << 16) | (uint32_t(b[at + 2]) << 8) | b[at + 3];
+}
+
+// The IPv4 header and the start of the transport header; relative numbers come later.
+PacketInfo decode(const Bytes& b) {
+    PacketInfo p;
+    if (b.size() < 20 || (b[0] >> 4) != 4) return p;
+    size_t ihl = size_t(b[0] & 0x0F) * 4;
+    size_t total = std::min<size_t>(be16(b, 2), b.size());
+    p.proto = b[9];
+    p.src.address = {be32(b, 12)};
+    p.dst.address = {be32(b, 16)};
+    size_t t = ihl;
+    if (p.proto == 6 && total >= t + 20) {
+        p.src.port = be16(b, t);
+        p.dst.port = be16(b, t + 2);
+        p.seq = be32(b, t + 4);
+        p.ack = be32(b, t + 8);
+        size_t offset = size_t(b[t + 12] >> 4) * 4;
+        p.flags = b[t + 13];
+        p.window = be16(b, t + 14);
+        p.payload = uint32_t(total > t + offset ? total - t - offset : 0);
+        p.ok = true;
+    } else if (p.proto == 17 && total >= t + 8) {
+        p.src.port = be16(b, t);
+        p.dst.port = be16(b, t + 2);
+        p.payload = uint32_t(total - t - 8);
+        p.ok = true;
+    } else if (p.proto == 1 && total >= t + 4) {
+        p.icmp_type = b[t];
+        p.icmp_code = b[t + 1];
+        p.payload = uint32_t(total - t - 8 > total ? 0 : total - t - 8);
+        p.ok = true;
+    }
+    return p;
+}
+
+PacketKind tcp_kind(const PacketInfo& p) {
+    bool syn = p.flags & tcp_flag::SYN, ack = p.flags & tcp_flag::ACK;
+    if (p.flags & tcp_flag::RST) return PacketKind::Rst;
+    if (syn) return ack ? PacketKind::SynAck : PacketKind::Syn;
+    if (p.flags & tcp_flag::FIN) return PacketKind::Fin;
+    if (p.payload > 0) return PacketKind::Data;
+    return PacketKind::Ack;
+}
+
+std::string icmp_label(const PacketInfo& p) {
+    switch (p.icmp_type) {
+        case 0: return "ICMP echo reply";
+        case 8: return "ICMP echo request";
+        case 11: return "ICMP time exceeded";
+        case 3: return p.icmp_code == 3 ? "ICMP port unreachable" : "ICMP unreachable";
+        default: return "ICMP type " + std::to_string(p.icmp_type);
+    }
+}
+
+// "SYN seq=0", "SYN+ACK seq=0 ack=1", "ACK ack=1", "seq=1 len=18", "FIN+ACK seq=19 ack=26".
+std::string tcp_label(const PacketInfo& p) {
+    std::string text;
+    bool data_only = p.kind == PacketKind::Data && !(p.flags & (tcp_flag::FIN | tcp_flag::SYN));
+    if (!data_only) text = tcp_flags_to_string(p.flags & ~tcp_flag::PSH);
+    if (p.kind == PacketKind::Rst) return text;
+    bool show_seq = p.kind != PacketKind::Ack;
+    if (show_seq) text += (text.empty() ? "" : " ") + std::string("seq=") + std::to_string(p.rel_seq);
+    if (p.flags & tcp_flag::ACK) text += (text.empty() ? "" : " ") + std::string("ack=") + std::to_string(p.rel_ack);
+    if (p.payload > 0) text += " len=" + std::to_string(p.payload);
+    return text;
+}
+
+}  // namespace
+
+TraceView::TraceView(const sim::Trace& trace) : trace_(&trace), index_(trace) { decode_packets(); }
+
+Instant TraceView::time_at(uint32_t step) const {
+    if (trace_->events.empty()) return Instant::zero();
+    return trace_->events[std::min(step, last_step())].time;
+}
+
+void TraceView::decode_packets() {
+    // Each direction's ISN: the seq of its first SYN (or of its first segment, mid-connection).
+    std::map<std::pair<Endpoint, Endpoint>, uint32_t> isn;
+    packets_.reserve(trace_->packets.size());
+    for (const sim::TracePacket& tp : trace_->packets) {
+        PacketInfo p = decode(tp.bytes);
+        if (p.ok && p.proto == 6) {
+            auto key = std::make_pair(p.src, p.dst);
+            if (p.flags & tcp_flag::SYN) isn[key] = p.seq;
+            isn.try_emplace(key, p.seq);
+        }
+        packets_.push_back(std::move(p));
+    }
+    for (PacketInfo& p : packets_) {
+        if (!p.ok) { p.label = "?"; continue; }
+        if (p.proto == 17) { p.kind = PacketKind::Udp; p.label = "UDP " + std::to_string(p.payload) + " B"; continue; }
+        if (p.proto == 1) { p.kind = PacketKind::Icmp; p.label = icmp_label(p); continue; }
+        auto mine = isn.find({p.src, p.dst});
+        auto theirs = isn.find({p.dst, p.src});
+        p.rel_seq = mine == isn.end() ? p.seq : p.seq - mine->second;
+        p.rel_ack = theirs == isn.end() ? p.ack : p.ack - theirs->second;
+        p.kind = tcp_kind(p);
+        p.label = tcp_label(p);
+    }
+}
+
+double TraceView::progress(uint32_t packet, Instant t) const {
+    const sim::TracePacket& p = trace_->packets[packet];
+    double span = double((p.arrives - p.sent).ns);
+    if (span <= 0) return t >= p.arrives ? 1.0 : 0.0;
+    return std::clamp(double((t - p.sent).ns) / span, 0.0, 1.0);
+}
+
+std::optional<uint32_t> TraceView::history_of(uint32_t host, uint32_t socket) const {
+    const sim::SocketHistory* h = index_.history_of(host, socket);
+    if (!h) return std::nullopt;
+    return uint32_t(h - trace_->sockets.data());
+}
+
+std::optional<uint32_t> TraceView::find_by_tuple(uint32_t host, const FourTuple& t) const {
+    for (uint32_t i = 0; i < trace_->sockets.size(); ++i) {
+        const sim::SocketHistory& h = trace_->sockets[i];
+        if (h.host != host) continue;
+        for (const SocketInfo& row : h.rows) {
+            if (row.remote && *row.remote == t.remote && row.local.port == t.local.port &&
+                (row.local.address == t.local.address || row.local.address.is_unspecified()))
+                return i;
+        }
+    }
+    return std::nullopt;
+}
+
+ConnectionEnds TraceView::connection_of_packet(uint32_t packet) const {
+    const PacketInfo& p = packets_[packet];
+    ConnectionEnds ends;
+    if (!p.ok || p.proto == 1) return ends;
+    if (auto h = index_.host_of(p.src.address)) ends.a = find_by_tuple(*h, {p.src, p.dst}).value_or(kNone);
+    if (auto h = index_.host_of(p.dst.address)) ends.b = find_by_tuple(*h, {p.dst, p.src}).value_or(kNone);
+    return ordered(ends);
+}
+
+ConnectionEnds TraceView::connection_of(uint32_t history) const {
+    ConnectionEnds ends{history, kNone};
+    const sim::SocketHistory& h = trace_->sockets[history];
+    for (const SocketInfo& row : h.rows) {
+        if (!row.remote) continue;
+        if (auto peer_host = index_.host_of(row.remote->address)) {
+            FourTuple mine{row.local, *row.remote};
+            if (mine.local.address.is_unspecified()) mine.local.address = row.remote->address;  // unlikely
+            ends.b = find_by_tuple(*peer_host, mine.reversed()).value_or(kNone);
+        }
+        break;
+    }
+    return ordered(ends);
+}
+
+// End A is the socket created first (the client, for a connection accepted from a listener), so
+// each end keeps its color whichever packet or socket selected the connection.
+ConnectionEnds TraceView::ordered(ConnectionEnds ends) const {
+    if (ends.a == kNone) std::swap(ends.a, ends.b);
+    if (ends.b == kNone) return ends;
+    auto first = [&](uint32_t h) { return trace_->sockets[h].steps.empty() ? kNone : trace_->sockets[h].steps.front(); };
+    if (first(ends.b) < first(ends.a)) std::swap(ends.a, ends.b);
+    return ends;
+}
+
+ConnectionEnds TraceView::active_connection(uint32_t step) const {
+    auto at = index_.prev_step(step + 1, sim::StepKind::StateChange);
+    if (!at) return {};
+    const sim::TraceEvent& e = trace_->events[*at];
+    auto h = history_of(e.host, e.socket);
+    return h ? connection_of(*h) : ConnectionEnds{};
+}
+
+std::optional<uint32_t> TraceView::last_state_change(uint32_t history, uint32_t step) const {
+    const sim::SocketHistory& h = trace_->sockets[history];
+    auto steps = index_.state_changes_of(h.host, h.id);
+    auto it = std::upper_bound(steps.begin(), steps.end(), step);
+    if (it == steps.begin()) return std::nullopt;
+    return *(it - 1);
+}
+
+const SocketInfo* TraceView::row_at(uint32_t history, uint32_t step) const {
+    const sim::SocketHistory& h = trace_->sockets[history];
+    auto it = std::upper_bound(h.steps.begin(), h.steps.end(), step);
+    if (it == h.steps.begin()) return nullptr;
+    return &h.rows[size_t(it - h.steps.begin()) - 1];
+}
+
+std::string TraceView::socket_name(uint32_t history, uint32_t step) const {
+    const sim::SocketHistory& h = trace_->sockets[history];
+    const SocketInfo* row = row_at(history, step);
+    if (!row || row->local.port == 0) {  // not bound yet: name it by the port it gets later
+        for (const SocketInfo& r : h.rows) {
+            if (r.local.port != 0) { row = &r; break; }
+        }
+    }
+    if (!row) return index_.host_name(h.host) + "#" + std::to_string(h.id);
+    return index_.local_name(h.host, row->local);
+}
+
+std::string TraceView::describe(uint32_t step) const {
+    using sim::EventKind;
+    const sim::TraceEvent& e = trace_->events[step];
+    const std::string& text = trace_->str(e.text);
+    auto who = [&] {
+        if (e.socket != 0) {
+            if (auto h = history_of(e.host, e.socket)) return socket_name(*h, step);
+        }
+        if (e.program != kNone) return index_.program_name(e.program) + "@" + index_.host_name(e.host);
+        return index_.host_name(e.host);
+    };
+    auto pkt = [&] {
+        if (e.packet >= packets_.size()) return std::string("?");
+        const PacketInfo& p = packets_[e.packet];
+        std::string ends = p.proto == 1 ? index_.address_name(p.src.address) + " → " + index_.address_name(p.dst.address)
+                                        : index_.endpoint_name(p.src) + " → " + index_.endpoint_name(p.dst);
+        return ends + "  " + p.label;
+    };
+    switch (e.kind) {
+        case EventKind::RunStart: return "▶ " + text;
+        case EventKind::PacketSent: return "sent " + pkt();
+        case EventKind::PacketDelivered: return "delivered " + pkt();
+        case EventKind::PacketDropped: {
+            std::string reason = e.packet < trace_->packets.size() ? trace_->packets[e.packet].drop_reason : "";
+            return "✗ dropped " + pkt() + (reason.empty() ? "" : "  (" + reason + ")");
+        }
+        case EventKind::StateChange:
+            return who() + "  " + std::string(to_string(e.from)) + " → " + std::string(to_string(e.to)) +
+                   (text.empty() ? "" : "  (" + text + ")");
+        case EventKind::Timer:
+            return who() + "  " + std::string(to_string(e.timer)) + " timer " + std::string(to_string(e.timer_action)) +
+                   " (" + to_string(e.deadline) + " s)";
+        case EventKind::Retransmit: return who() + "  retransmit " + text;
+        case EventKind::Rejected: return who() + "  rejected: " + text;
+        case EventKind::ConnError:
+            return who() + "  " + (e.err ? std::string(to_string(*e.err)) : std::string("error")) + " " + text;
+        case EventKind::Call: return who() + "  " + text + " " + trace_->str(e.text2);
+        case EventKind::Caption: return "“" + text + "”";
+        case EventKind::Output: return who() + "  " + text;
+        case EventKind::ProgramStart: return who() + "  started";
+        case EventKind::ProgramEnd: return who() + "  " + (text.empty() ? "ended" : text);
+        case EventKind::ExpectFailed: return who() + "  expectation failed: " + text;
+        case EventKind::Blocked: return who() + "  blocked in " + text;
+        case EventKind::RunEnd: return "■ " + (text.empty() ? std::string("end") : text);
+        case EventKind::Note: break;
+    }
+    return who() + "  " + text;
+}
+
+}  // namespace netstep::viz

@@ -1,0 +1,86 @@
+// TraceView: what the visualizer derives once from a Trace on top of sim::TraceIndex: packets
+// decoded for drawing (kind, label, relative sequence numbers), connection pairing (the two ends
+// of a TCP connection), and one line of text per event for the log. Pure logic: no ImGui.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/trace.hpp"
+#include "sim/trace_index.hpp"
+
+namespace netstep::viz {
+
+using sim::kNone;
+
+// How a packet is drawn: the palette picks a color per kind.
+enum class PacketKind : uint8_t { Syn, SynAck, Fin, Rst, Data, Ack, Udp, Icmp, Other };
+inline constexpr int kPacketKindCount = 9;
+
+// A packet's headers, decoded from its bytes (only what the views show).
+struct PacketInfo {
+    bool ok = false;             // bytes long enough to read IPv4 + transport headers
+    uint8_t proto = 0;           // 1 ICMP, 6 TCP, 17 UDP
+    Endpoint src, dst;
+    uint8_t flags = 0;           // TCP
+    uint32_t seq = 0, ack = 0;   // raw
+    uint32_t rel_seq = 0, rel_ack = 0;  // relative to each side's ISN (as Wireshark shows them)
+    uint16_t window = 0;
+    uint32_t payload = 0;        // bytes after the transport header
+    uint8_t icmp_type = 0, icmp_code = 0;
+    PacketKind kind = PacketKind::Other;
+    std::string label;           // "SYN seq=0", "ACK ack=1", "UDP 5 B", "ICMP unreachable"
+};
+
+// A TCP connection as the state diagram and the variables panel show it: one or two ends.
+struct ConnectionEnds {
+    uint32_t a = kNone;          // index into Trace::sockets
+    uint32_t b = kNone;          // the peer, when it is in the trace
+};
+
+class TraceView {
+public:
+    explicit TraceView(const sim::Trace& trace);
+    TraceView(const TraceView&) = delete;
+    TraceView& operator=(const TraceView&) = delete;
+
+    const sim::Trace& trace() const { return *trace_; }
+    const sim::TraceIndex& index() const { return index_; }
+    uint32_t step_count() const { return uint32_t(trace_->events.size()); }
+    uint32_t last_step() const { return step_count() == 0 ? 0 : step_count() - 1; }
+    Instant time_at(uint32_t step) const;
+
+    const PacketInfo& packet(uint32_t i) const { return packets_[i]; }
+    // The sent/arrival fraction of a packet at time t (0 at the sender, 1 at the receiver).
+    double progress(uint32_t packet, Instant t) const;
+
+    // The socket history (index into Trace::sockets) a socket event names.
+    std::optional<uint32_t> history_of(uint32_t host, uint32_t socket) const;
+    // The connection a packet belongs to (its sender's socket and the receiver's).
+    ConnectionEnds connection_of_packet(uint32_t packet) const;
+    // The two ends of the connection a socket history belongs to.
+    ConnectionEnds connection_of(uint32_t history) const;
+    // The TCP connection most recently changing state at or before `step`.
+    ConnectionEnds active_connection(uint32_t step) const;
+    // The last StateChange step of a socket at or before `step` (nullopt if none).
+    std::optional<uint32_t> last_state_change(uint32_t history, uint32_t step) const;
+    // The socket's row at `step`, or its last row once it is gone (nullptr before it exists).
+    const SocketInfo* row_at(uint32_t history, uint32_t step) const;
+    // "laptop:49152" for a socket history's local end.
+    std::string socket_name(uint32_t history, uint32_t step) const;
+
+    // One line for the event log: "laptop:49152 SYN-SENT → ESTABLISHED (rcv SYN,ACK)".
+    std::string describe(uint32_t step) const;
+
+private:
+    void decode_packets();
+    std::optional<uint32_t> find_by_tuple(uint32_t host, const FourTuple& t) const;
+    ConnectionEnds ordered(ConnectionEnds ends) const;
+
+    const sim::Trace* trace_;
+    sim::TraceIndex index_;
+    std::vector<PacketInfo> packets_;
+};
+
+}  // namespace netstep::viz

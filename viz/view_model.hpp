@@ -1,0 +1,49 @@
+// What every panel draws from: a const view of the trace at the current step.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "viz/commands.hpp"
+#include "viz/i18n.hpp"
+#include "viz/player.hpp"
+#include "viz/trace_view.hpp"
+
+struct ImFont;
+
+namespace netstep::viz {
+
+struct Fonts {
+    ImFont* body = nullptr;
+    ImFont* bold = nullptr;
+    ImFont* caption = nullptr;   // the `say` caption and the title
+    ImFont* mono = nullptr;      // hex bytes
+};
+
+struct Selection {
+    uint32_t packet = kNone;       // index into Trace::packets
+    uint32_t connection = kNone;   // a socket history chosen by the user (kNone: follow the action)
+};
+
+struct ViewModel {
+    ViewModel(const TraceView& v, const Strings& t, const Player& p) : view(v), text(t), player(p) {}
+
+    const TraceView& view;
+    const Strings& text;
+    const Player& player;
+    uint32_t step = 0;
+    Instant now;                   // the simulated time drawn (between steps while playing)
+    Selection selection;
+    ConnectionEnds connection;     // shown in the state diagram and the variables
+    Fonts fonts;
+    Language lang = Language::En;
+    bool presenter = false;
+    float thickness = 1.0f;        // line width multiplier (presenter: thicker)
+    uint64_t generation = 0;       // changes whenever a new trace is loaded
+    std::string scenario_file;
+    bool modified = false;         // a what-if copy is shown
+    std::vector<std::string> scenarios;  // scenarios/*.yaml next to the current one
+    bool screenshot_mode = false;  // no hover effects, no wall-clock effects
+};
+
+}  // namespace netstep::viz

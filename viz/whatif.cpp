@@ -1,0 +1,102 @@
+// What-if edits: a fault selector for one packet, inserted into the scenario's YAML text.
+#include "viz/whatif.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <vector>
+
+namespace netstep::viz {
+
+namespace {
+
+// The selector's match criterion beyond from/to: the exact TCP flags, or the protocol.
+std::string kind_key(const PacketInfo& p) {
+    if (p.proto == 6) return "flags: " + tcp_flags_to_string(p.flags);
+    if (p.proto == 17) return "proto: udp";
+    return "proto: icmp";
+}
+
+// `to` in a selector is the host owning the destination address (as the engine matches it).
+std::optional<uint32_t> destination_host(const TraceView& view, uint32_t packet) {
+    return view.index().host_of(view.packet(packet).dst.address);
+}
+
+// The engine counts, per fault, the packets the sending host puts on the wire that match.
+bool same_selector(const TraceView& view, uint32_t a, uint32_t b) {
+    const sim::TracePacket& pa = view.trace().packets[a];
+    const sim::TracePacket& pb = view.trace().packets[b];
+    return pa.from_host == pb.from_host && destination_host(view, a) == destination_host(view, b) &&
+           pb.duplicate_of == kNone && kind_key(view.packet(a)) == kind_key(view.packet(b));
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+bool is_top_level_key(const std::string& line) {
+    return !line.empty() && line[0] != ' ' && line[0] != '#' && line[0] != '-' && line.find(':') != std::string::npos;
+}
+
+}  // namespace
+
+std::string fault_entry(const TraceView& view, uint32_t packet, Fault fault) {
+    const sim::TracePacket& p = view.trace().packets[packet];
+    int nth = 0;
+    for (uint32_t i = 0; i <= packet; ++i) {
+        if (same_selector(view, packet, i)) ++nth;
+    }
+    const char* verb = fault == Fault::Drop ? "drop" : fault == Fault::Delay ? "delay" : "duplicate";
+    std::string entry = std::string("- ") + verb + ": { from: " + view.index().host_name(p.from_host);
+    if (auto to = destination_host(view, packet)) entry += ", to: " + view.index().host_name(*to);
+    entry += ", " + kind_key(view.packet(packet)) + ", nth: " + std::to_string(nth);
+    if (fault == Fault::Delay) entry += ", by: 100ms";
+    return entry + " }";
+}
+
+std::string add_fault(const std::string& yaml, const std::string& entry) {
+    std::vector<std::string> lines = split_lines(yaml);
+    size_t key = lines.size();
+    for (size_t i = 0; i < lines.size(); ++i) {
+        if (lines[i].rfind("faults:", 0) == 0) key = i;
+    }
+    std::ostringstream out;
+    if (key == lines.size()) {
+        out << yaml;
+        if (!yaml.empty() && yaml.back() != '\n') out << '\n';
+        out << "faults:\n  " << entry << '\n';
+        return out.str();
+    }
+    // The list ends at the next top-level key; new entries go after its last non-blank line.
+    bool inline_empty = lines[key].find("[]") != std::string::npos;
+    size_t last = key;
+    std::string indent = "  ";
+    for (size_t i = key + 1; i < lines.size() && !is_top_level_key(lines[i]); ++i) {
+        size_t first = lines[i].find_first_not_of(' ');
+        if (first == std::string::npos || lines[i][first] == '#') continue;
+        if (last == key && lines[i][first] == '-') indent = lines[i].substr(0, first);
+        last = i;
+    }
+    for (size_t i = 0; i < lines.size(); ++i) {
+        out << (i == key && inline_empty ? std::string("faults:") : lines[i]) << '\n';
+        if (i == last) out << indent << entry << '\n';
+    }
+    return out.str();
+}
+
+std::string write_scenario_copy(const std::string& original, const std::string& text) {
+    namespace fs = std::filesystem;
+    fs::path dir = fs::temp_directory_path() / ("netstep-whatif-" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    fs::path path = dir / fs::path(original).filename();
+    std::ofstream(path) << text;
+    return path.string();
+}
+
+}  // namespace netstep::viz
