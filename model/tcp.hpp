@@ -199,6 +199,7 @@ private:
     void send_reset(TcpOutput& out);
     void output(Instant now, TcpOutput& out);
     bool may_send(uint32_t n, uint32_t unsent, bool idle) const;
+    void rewind_to_una();
     void transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& out);
     uint32_t retransmit_first(uint32_t max_len, TcpOutput& out);
     void rtt_sample(Duration r);

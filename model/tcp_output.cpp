@@ -86,15 +86,7 @@ void TcpConnection::output(Instant now, TcpOutput& out) {
     if (probing_ && (!waiting || window_ok)) {  // the window opened: persist no more
         probing_ = false;
         cancel(TimerKind::Persist, out);
-        // A probe octet the peer did not take is sent again with the data that follows it,
-        // as BSD does (snd_nxt = snd_una when leaving persist).
-        // RFC 9293 §3.8.6.1: sending resumes from SND.UNA.
-        if (snd_nxt_ != snd_una_) {
-            snd_nxt_ = snd_una_;
-            if (fin_seq_ && *fin_seq_ >= snd_una_) fin_seq_.reset();
-            std::erase_if(psh_ends_, [&](SeqNum e) { return e > snd_una_; });
-            rtt_probe_.reset();
-        }
+        rewind_to_una();
     }
     bool idle = snd_nxt_ == snd_una_;  // nothing unacknowledged when this output began
     while (!probing_ && !fin_seq_) {
@@ -118,6 +110,16 @@ void TcpConnection::output(Instant now, TcpOutput& out) {
         persist_interval_ = rto_;
         arm(TimerKind::Persist, now + persist_interval_, out);
     }
+}
+
+// A probe octet the peer did not take is sent again with the data that follows it: sending
+// resumes from SND.UNA (RFC 9293 §3.8.6.1; BSD sets snd_nxt = snd_una when leaving persist).
+void TcpConnection::rewind_to_una() {
+    if (snd_nxt_ == snd_una_) return;
+    snd_nxt_ = snd_una_;
+    if (fin_seq_ && *fin_seq_ >= snd_una_) fin_seq_.reset();
+    std::erase_if(psh_ends_, [&](SeqNum e) { return e > snd_una_; });
+    rtt_probe_.reset();
 }
 
 // Nagle (§3.7.4): with data unacknowledged, a segment shorter than the MSS waits until the
@@ -265,6 +267,7 @@ void TcpConnection::on_retransmission_timeout(Instant now, TcpOutput& out) {
 // A small window that is not zero: send what it allows (the SWS override, §3.8.6.2.1).
 void TcpConnection::on_persist_timeout(Instant now, TcpOutput& out) {
     if (!probing_) return;
+    if (snd_wnd_ > 0) rewind_to_una();  // the window opened a little: no lone probe octet
     uint32_t left = unsent();
     uint32_t usable = usable_window();
     if (snd_nxt_ == snd_una_ && usable > 0) {

@@ -56,6 +56,16 @@ std::optional<Scheduler::Wake> Scheduler::next() {
     return std::nullopt;
 }
 
+void Scheduler::shutdown() {
+    for (uint32_t actor = 0; actor < slots_.size(); ++actor) {
+        if (slots_[actor].finished) continue;
+        ++slots_[actor].generation;
+        sg4::SemaphorePtr go = slots_[actor].go;
+        go->release();
+        back_->acquire();
+    }
+}
+
 void Scheduler::run_turn(const Wake& w) {
     advance_to(w.at);
     ++turns_;
@@ -199,6 +209,25 @@ void World::abort_run(std::string message) {
 // internal error stops the run; then says how the run ended.
 
 void World::scheduler_main() {
+    try {
+        run_turns();
+    } catch (const std::exception& e) {
+        // Nothing may escape an actor (SimGrid would end the process): record it as an error.
+        fail(std::string("internal error: ") + e.what());
+        TraceEvent end;
+        end.kind = EventKind::RunEnd;
+        end.text = intern(std::string("the run was stopped by an internal error: ") + e.what());
+        builder_.add_event(end);
+        trace_.events.back().time = now();
+        trace_.end_time = now();
+    }
+    // Every other actor returns at its last turn; as daemons, they would be killed anyway.
+    shutting_down = true;
+    stop = true;
+    sched_.shutdown();
+}
+
+void World::run_turns() {
     bool by_until = options.until.has_value();
     Duration horizon = by_until ? std::min(*options.until, options.limits.max_sim_time) : options.limits.max_sim_time;
     if (by_until && *options.until > options.limits.max_sim_time) by_until = false;
@@ -240,7 +269,6 @@ void World::scheduler_main() {
     stop = false;  // RunEnd is always recorded
     event(e);
     trace_.end_time = now();
-    // Returning ends the simulation: every other actor is a daemon, killed by SimGrid now.
 }
 
 // Nothing is pending: no packet in flight, no timer, no sleeping program. Every program still

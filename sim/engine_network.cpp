@@ -90,7 +90,7 @@ void World::transmit(uint32_t h, Transmission& t) {
                     if (++f.matched != body.match.nth) return;
                     if constexpr (std::is_same_v<T, fault::Drop>) {
                         if (fault_drop.empty()) {
-                            fault_drop = fmt::format("fault: drop nth={} ({})", body.match.nth, f.fault->where.to_string());
+                            fault_drop = fmt::format("fault: drop nth={} (line {})", body.match.nth, f.fault->where.line);
                         }
                     } else if constexpr (std::is_same_v<T, fault::Delay>) {
                         p.arrives = p.arrives + body.by;

@@ -147,6 +147,7 @@ private:
 
     // The outcome of a call against the step's `expect:` (see the top of this file).
     Flow conclude(std::optional<Err> got, const std::string& what) {
+        if (w_.stop) return Flow::Stop;  // the run is ending: no verdict on an interrupted call
         const Step& s = *step_;
         if (s.expect) {
             if (s.expect->err == got) return Flow::Next;
@@ -494,6 +495,10 @@ void World::program_main(uint32_t index) {
     sg4::Actor::self()->daemonize();
     uint32_t actor = programs_[index].actor;
     sched_.wait_first_turn(actor);
+    if (shutting_down) {
+        sched_.finish(actor);
+        return;
+    }
     {
         ProgramRuntime& p = programs_[index];
         TraceEvent e;
@@ -508,6 +513,11 @@ void World::program_main(uint32_t index) {
     } catch (const std::exception& ex) {
         programs_[index].end_text = std::string("internal error: ") + ex.what();
         fail(programs_[index].name + ": internal error: " + ex.what());
+    }
+    if (shutting_down) {
+        // Interrupted by the end of the run (a limit, or --until): it did not end by itself.
+        sched_.finish(actor);
+        return;
     }
     ProgramRuntime& p = programs_[index];
     p.finished = true;

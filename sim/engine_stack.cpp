@@ -57,6 +57,7 @@ void World::stack_main(uint32_t h) {
     uint32_t actor = hosts_[h].actor;
     sched_.wait_first_turn(actor);
     for (;;) {
+        if (shutting_down) break;
         HostRuntime& host = hosts_[h];
         host.stack_wake.reset();  // this wake is being used
         bool changed = false;
@@ -104,6 +105,7 @@ void World::stack_main(uint32_t h) {
         reschedule_stack(h);
         sched_.yield(actor);
     }
+    sched_.finish(actor);
 }
 
 // The stack actor is due at the first arrival in its inbox or its next timer, whichever comes

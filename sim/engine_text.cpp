@@ -1,6 +1,8 @@
 // Text the engine puts into the trace: quoted payloads, ipconfig and netstat.
 #include "sim/engine_text.hpp"
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 namespace netstep::sim {
@@ -8,6 +10,7 @@ namespace netstep::sim {
 std::string quote_bytes(std::span<const uint8_t> bytes, size_t max) {
     std::string body;
     bool cut = false;
+    bool after_hex_escape = false;  // "\x12" then '4' would read as one escape: escape the '4' too
     for (uint8_t b : bytes) {
         std::string piece;
         switch (b) {
@@ -17,9 +20,11 @@ std::string quote_bytes(std::span<const uint8_t> bytes, size_t max) {
             case '\\': piece = "\\\\"; break;
             case '"': piece = "\\\""; break;
             default:
-                if (b >= 0x20 && b < 0x7f) piece = std::string(1, char(b));
+                bool printable = b >= 0x20 && b < 0x7f && !(after_hex_escape && std::isxdigit(b));
+                if (printable) piece = std::string(1, char(b));
                 else piece = fmt::format("\\x{:02x}", b);
         }
+        after_hex_escape = piece.size() == 4 && piece[1] == 'x';
         if (body.size() + piece.size() > max) {
             cut = true;
             break;

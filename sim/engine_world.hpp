@@ -69,6 +69,9 @@ public:
 
     // Called by the scheduler actor.
     std::optional<Wake> next();  // the next valid wake-up, removed from the queue
+    // At the end of the run: gives every unfinished actor one last turn, in which it sees
+    // World::shutting_down and returns (no actor is killed while inside our code).
+    void shutdown();
     void run_turn(const Wake& w);  // moves the clock to w.at and runs that actor until it yields
     void advance_to(Instant t);    // moves our clock and SimGrid's forward to t
 
@@ -159,6 +162,7 @@ public:
 
     // engine.cpp: the scheduler actor's loop and the end of the run.
     void scheduler_main();
+    void run_turns();
     std::string end_quiescent();
     static std::string blocked_reason(const std::string& verb);
 
@@ -215,6 +219,7 @@ public:
     bool others_done() const { return some_program_ended && live_finite == 0; }
 
     bool stop = false;          // set on an internal error or a limit: the scheduler ends the run
+    bool shutting_down = false; // the run is over: actors return at their next turn
     std::string limit_message;  // why a limit stopped the run
 
 private:

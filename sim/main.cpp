@@ -97,7 +97,13 @@ int command_run(const RunArgs& args) {
         std::cerr << e.what() << "\n";
         return kExitUsage;
     }
-    Trace trace = run_scenario(scenario, options);
+    Trace trace;
+    try {
+        trace = run_scenario(scenario, options);
+    } catch (const std::exception& e) {
+        std::cerr << "netstep run: " << args.file << ": " << e.what() << "\n";
+        return kExitUsage;
+    }
     try {
         if (args.json == "-") {
             write_json(trace, std::cout);  // for the visualizer: JSON on stdout instead of text

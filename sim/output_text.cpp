@@ -159,8 +159,12 @@ std::string conn_error_text(const TraceIndex& index, uint32_t step) {
 
 std::string state_text(const TraceIndex& index, uint32_t step) {
     const TraceEvent& e = index.trace().events[step];
-    std::string text = socket_prefix(index, step) + std::string(to_string(e.from)) + " -> " +
-                       std::string(to_string(e.to));
+    // With several connections on one port, the peer tells them apart: "web:80 [peer laptop:49152]".
+    std::string prefix = socket_prefix(index, step);
+    if (e.tuple && e.tuple->remote.port != 0) {
+        prefix += "[peer " + index.endpoint_name(e.tuple->remote) + "] ";
+    }
+    std::string text = prefix + std::string(to_string(e.from)) + " -> " + std::string(to_string(e.to));
     const std::string& cause = index.trace().str(e.text);
     return cause.empty() ? text : text + " (" + cause + ")";
 }
@@ -180,7 +184,8 @@ std::string program_text(const TraceIndex& index, const TraceEvent& e) {
         case EventKind::ProgramStart: return name + " starts";
         case EventKind::ProgramEnd: return with_text(name + " ends", t.str(e.text));
         case EventKind::ExpectFailed: return with_text(name + ": expectation failed", t.str(e.text));
-        case EventKind::Blocked: return with_text(name + " blocked", t.str(e.text));
+        // The engine's text is a whole sentence that names the program.
+        case EventKind::Blocked: return t.str(e.text).empty() ? name + " is blocked" : t.str(e.text);
         default: return name;
     }
 }

@@ -212,7 +212,7 @@ TEST_CASE("engine: text helpers quote payloads and format tables") {
     CHECK(quote_bytes(std::span(reinterpret_cast<const uint8_t*>(get.data()), get.size())) ==
           "\"GET / HTTP/1.0\\r\\n\\r\\n\"");
     Bytes odd = {0x00, 'a', '"', '\\', 0xff};
-    CHECK(quote_bytes(odd) == "\"\\x00a\\\"\\\\\\xff\"");
+    CHECK(quote_bytes(odd) == "\"\\x00\\x61\\\"\\\\\\xff\"");  // a hex digit after \\xNN is escaped too
     CHECK(quote_bytes(filler_bytes(100), 10) == "\"abcdefghij\"...");
     CHECK(filler_bytes(28).back() == 'b');
     SocketInfo udp;
@@ -222,4 +222,77 @@ TEST_CASE("engine: text helpers quote payloads and format tables") {
           "  Proto  Local Address          Foreign Address        State\n"
           "  UDP    10.0.0.1:53            *:*");
     CHECK(netstat_state(TcpState::TimeWait) == "TIME_WAIT");
+}
+
+TEST_CASE("engine: a router forwards hop by hop, each hop on its own network") {
+    Trace t = run_yaml(R"(netstep: 1
+title: test
+options: { isn: zero }
+networks:
+  - { name: office, subnet: 192.168.1.0/24, latency: 2ms, bandwidth: 100Mbps }
+  - { name: servers, subnet: 10.0.0.0/24, latency: 1ms, bandwidth: 1Gbps }
+hosts:
+  - name: laptop
+    interfaces:
+      - { network: office, ip: 192.168.1.10, gateway: 192.168.1.1 }
+  - name: router
+    forwarding: true
+    interfaces:
+      - { network: office, ip: 192.168.1.1 }
+      - { network: servers, ip: 10.0.0.1 }
+  - name: server
+    interfaces:
+      - { network: servers, ip: 10.0.0.80, gateway: 10.0.0.1 }
+programs:
+  - host: server
+    name: httpd
+    steps:
+      - socket: { as: l, type: tcp }
+      - bind:   { socket: l, port: 80 }
+      - listen: { socket: l }
+      - accept: { socket: l, as: c }
+      - close:  { socket: c }
+  - host: laptop
+    name: browser
+    steps:
+      - socket:  { as: s, type: tcp }
+      - connect: { socket: s, to: "server:80" }
+      - close:   { socket: s }
+)");
+    CHECK(t.failures.empty());
+    uint32_t laptop = host_named(t, "laptop"), router = host_named(t, "router"), server = host_named(t, "server");
+    auto sent = sent_packets(t);
+    REQUIRE(sent.size() >= 2);
+    // The SYN: laptop -> router on the office network, then router -> server on the servers one.
+    const TracePacket& hop1 = *sent[0];
+    const TracePacket& hop2 = *sent[1];
+    CHECK(hop1.from_host == laptop);
+    CHECK(hop1.to_host == router);
+    CHECK(hop1.network == 0);
+    CHECK(hop2.from_host == router);
+    CHECK(hop2.to_host == server);
+    CHECK(hop2.network == 1);
+    CHECK(hop2.from_interface == 1);
+    CHECK(hop2.sent == hop1.arrives);
+    CHECK(parsed(hop1).ttl == parsed(hop2).ttl + 1);
+    CHECK(parsed(hop2).dst == Ipv4Address::from_octets(10, 0, 0, 80));
+}
+
+TEST_CASE("engine: the event limit stops a run that would not end") {
+    RunOptions options;
+    options.limits.max_events = 200;
+    Trace t = run_yaml(lan() + R"(programs:
+  - host: laptop
+    name: chatter
+    steps:
+      - repeat:
+          times: forever
+          steps:
+            - say: again
+)",
+                       options);
+    REQUIRE(!t.failures.empty());
+    CHECK(t.failures[0] == "the run was stopped after 200 events (the limit)");
+    CHECK(t.events.size() <= 202);
+    CHECK(t.events.back().kind == EventKind::RunEnd);
 }

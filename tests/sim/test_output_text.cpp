@@ -43,19 +43,19 @@ host web: 192.168.1.20/24 on lan
 0.000000 web       httpd: listen(listener, 8) = 0
 0.010000 laptop    browser says: The browser asks the OS for a socket.
 0.010000 laptop    browser: socket(TCP) = 3
-0.010000 laptop    laptop:49152 CLOSED -> SYN-SENT (connect)
+0.010000 laptop    laptop:49152 [peer web:80] CLOSED -> SYN-SENT (connect)
 0.010000 laptop    laptop:49152 retransmission timer armed, fires at 1.010000
 0.010000 laptop -> laptop:49152 > web:80 TCP [SYN] seq=0 win=64240 len=0 mss=1460
 0.012000 web    <- laptop:49152 > web:80 TCP [SYN] seq=0 win=64240 len=0 mss=1460
-0.012000 web       web:80 LISTEN -> SYN-RECEIVED (rcv SYN)
+0.012000 web       web:80 [peer laptop:49152] LISTEN -> SYN-RECEIVED (rcv SYN)
 0.012000 web    -> web:80 > laptop:49152 TCP [SYN+ACK] seq=0 ack=1 win=64240 len=0 mss=1460
 0.014000 laptop <- web:80 > laptop:49152 TCP [SYN+ACK] seq=0 ack=1 win=64240 len=0 mss=1460
-0.014000 laptop    laptop:49152 SYN-SENT -> ESTABLISHED (rcv SYN+ACK)
+0.014000 laptop    laptop:49152 [peer web:80] SYN-SENT -> ESTABLISHED (rcv SYN+ACK)
 0.014000 laptop    browser: connect(s, web:80) = 0
 0.014000 laptop -> laptop:49152 > web:80 TCP [ACK] seq=1 ack=1 win=64000 len=0
 0.014000 laptop -> laptop:49152 > web:80 TCP [PSH+ACK] seq=1 ack=1 win=64000 len=18
 0.016000 web    <- laptop:49152 > web:80 TCP [ACK] seq=1 ack=1 win=64000 len=0
-0.016000 web       web:80 SYN-RECEIVED -> ESTABLISHED (rcv ACK)
+0.016000 web       web:80 [peer laptop:49152] SYN-RECEIVED -> ESTABLISHED (rcv ACK)
 0.016000 web    <- laptop:49152 > web:80 TCP [PSH+ACK] seq=1 ack=1 win=64000 len=18
 0.016000 laptop -> laptop:50000 > web:9999 UDP len=5
 0.018000 web    <- laptop:50000 > web:9999 UDP len=5
@@ -143,7 +143,7 @@ TEST_CASE("output: text of the other event kinds") {
         "1.234567 laptop !! laptop:49152 error ECONNREFUSED: rcv RST\n"
         "1.234567 laptop !! browser: connect(s, web:81) = ECONNREFUSED\n"
         "1.234567 laptop !! browser: recv(s) = ENOTCONN\n"
-        "1.234567 web    !! httpd blocked: accept(listener)\n"
+        "1.234567 web    !! accept(listener)\n"
         "1.234567 laptop    browser ends: exit\n";
     CHECK(event_lines(t) == expected);
 

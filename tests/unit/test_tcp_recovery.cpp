@@ -194,6 +194,23 @@ TEST_CASE("tcp: a zero window that opens while the probe is out, with more data 
     CHECK(r[2].seq + uint32_t(r[2].payload.size()) == LOCAL_SEQ + 3000);
 }
 
+TEST_CASE("tcp: a window that opens to less than an MSS while the probe is out") {
+    TcpConnection c = socket_established();
+    auto shut = seg(ACK, REMOTE_SEQ, LOCAL_SEQ);
+    shut.window = 0;
+    send(c, at_ms(0), shut);
+    TcpOutput o;
+    c.send(bytes(3000), at_ms(0), o);
+    REQUIRE(poll(c, *c.vars().persist_at).segments.size() == 1);  // the probe, byte 1001
+    auto small = seg(ACK, REMOTE_SEQ, LOCAL_SEQ);
+    small.window = 500;
+    CHECK(send(c, at_ms(1100), small).empty());  // sender SWS avoidance: wait for more
+    // The persist (override) timer: what the window allows, from SND.UNA, probe byte included.
+    auto out = poll(c, *c.vars().persist_at);
+    REQUIRE(out.segments.size() == 1);
+    CHECK(brief(out.segments[0]) == "[.] seq=1001 ack=5001 len=500");
+}
+
 TEST_CASE("tcp: a retransmitted segment keeps its PSH flag") {
     TcpConnection c = socket_established();
     TcpOutput o;
