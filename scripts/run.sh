@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-bash scripts/build.sh default >/dev/null
+cmake --preset default >/dev/null
+cmake --build --preset default -j "$(nproc)" --target netstep >/dev/null
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec build/sim/netstep view "$@"
 else

@@ -27,3 +27,10 @@ endforeach()
 if(NOT TSHARK)
   message(WARNING "tshark not found: the pcap tests are skipped (scripts/setup.sh installs it)")
 endif()
+
+# The scenario index (scenarios/README.md) is generated from the files: it must be up to date.
+find_package(Python3 COMPONENTS Interpreter)
+if(Python3_Interpreter_FOUND)
+  add_test(NAME "scenario index is up to date"
+           COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/scripts/scenario-index.py --check)
+endif()
