@@ -4,6 +4,7 @@
 // ports and sequence numbers: host_ports.cpp.
 #include "host.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "rng.hpp"
@@ -17,6 +18,11 @@ namespace {
 constexpr size_t kMaxLocalDeliveries = 10000;
 
 constexpr Ipv4Address kLoopback = Ipv4Address::from_octets(127, 0, 0, 1);
+
+// Above this many interfaces, the routing decision uses HostStack::index_ (hash lookups) rather
+// than scanning every interface: a star router with 10,000 links would otherwise scan them all
+// for every packet it receives and forwards (quadratic in N).
+constexpr size_t kIndexedInterfaces = 8;
 
 }  // namespace
 
@@ -34,12 +40,26 @@ HostStack::HostStack(std::string name, std::vector<InterfaceConfig> interfaces, 
     uint32_t first = profile_.ephemeral_first;
     uint32_t last = profile_.ephemeral_last < first ? first : profile_.ephemeral_last;
     next_ephemeral_ = static_cast<uint16_t>(first + rng.next() % (last - first + 1));
+
+    if (interfaces_.size() > kIndexedInterfaces) {
+        InterfaceIndex& ix = index_.emplace();
+        for (size_t i = 0; i < interfaces_.size(); ++i) {
+            const Ipv4Prefix& a = interfaces_[i].address;
+            ix.address.try_emplace(a.address.value, i);  // the first interface wins, as in the scans
+            if (a.length < 31) ix.broadcast.insert(a.broadcast().value);
+            if (std::find(ix.lengths.begin(), ix.lengths.end(), a.length) == ix.lengths.end())
+                ix.lengths.push_back(a.length);
+            ix.network.try_emplace(uint64_t(a.length) << 32 | a.network().value, i);
+            if (interfaces_[i].gateway && !ix.first_gateway) ix.first_gateway = i;
+        }
+    }
 }
 
 // --- Routing --------------------------------------------------------------------------------
 
 bool HostStack::is_local_address(Ipv4Address a) const {
     if (a.is_loopback()) return true;
+    if (index_) return index_->address.contains(a.value);
     for (const auto& i : interfaces_)
         if (i.address.address == a) return true;
     return false;
@@ -48,6 +68,7 @@ bool HostStack::is_local_address(Ipv4Address a) const {
 // Addresses we take packets for: ours, the limited broadcast, our networks' broadcasts.
 bool HostStack::accepts_destination(Ipv4Address dst) const {
     if (is_local_address(dst) || dst == Ipv4Address::broadcast()) return true;
+    if (index_) return index_->broadcast.contains(dst.value);
     for (const auto& i : interfaces_)
         if (i.address.length < 31 && i.address.broadcast() == dst) return true;
     return false;
@@ -57,6 +78,19 @@ bool HostStack::accepts_destination(Ipv4Address dst) const {
 // on-link, the next hop is the destination; else the first interface with a default gateway.
 std::optional<Route> HostStack::route(Ipv4Address dst) const {
     if (is_local_address(dst)) return Route{0, dst, true};
+    if (index_) {
+        // The first interface whose prefix contains dst: the smallest index over the prefix
+        // lengths present (at most 33 lookups).
+        std::optional<size_t> first;
+        for (uint8_t length : index_->lengths) {
+            Ipv4Prefix p{dst, length};
+            auto it = index_->network.find(uint64_t(length) << 32 | p.network().value);
+            if (it != index_->network.end() && (!first || it->second < *first)) first = it->second;
+        }
+        if (first) return Route{*first, dst, false};
+        if (index_->first_gateway) return Route{*index_->first_gateway, *interfaces_[*index_->first_gateway].gateway, false};
+        return std::nullopt;
+    }
     for (size_t i = 0; i < interfaces_.size(); ++i)
         if (interfaces_[i].address.contains(dst)) return Route{i, dst, false};
     for (size_t i = 0; i < interfaces_.size(); ++i)

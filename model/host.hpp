@@ -8,6 +8,8 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "address.hpp"
@@ -218,6 +220,18 @@ private:
     std::map<SocketId, Socket> sockets_;  // std::map: references stay valid on insertion
     std::map<SocketId, Reaped> reaped_;
     std::deque<Ipv4Packet> local_delivery_;  // packets to ourselves, delivered by finish()
+
+    // A lookup index over interfaces_ for hosts with many interfaces (a router with one link
+    // per client): the routing decision in O(prefix lengths) instead of O(interfaces). Built
+    // once in the constructor; the answers are exactly those of the linear scans (host.cpp).
+    struct InterfaceIndex {
+        std::unordered_map<uint32_t, size_t> address;        // address -> first interface
+        std::unordered_set<uint32_t> broadcast;               // directed broadcasts (length < 31)
+        std::vector<uint8_t> lengths;                         // distinct prefix lengths
+        std::unordered_map<uint64_t, size_t> network;         // (length << 32 | network) -> first interface
+        std::optional<size_t> first_gateway;
+    };
+    std::optional<InterfaceIndex> index_;  // only with more than kIndexedInterfaces interfaces
 };
 
 }  // namespace netstep

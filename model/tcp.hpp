@@ -156,7 +156,8 @@ private:
     // An event for the trace. (emplace with in_place_type: GCC 12 warns falsely on push_back.)
     template <class E, class... Args>
     static void record(TcpOutput& out, Args&&... args) {
-        out.events.emplace_back(std::in_place_type<E>, std::forward<Args>(args)...);
+        // E{...}: braces, as clang before 16 has no aggregate initialization with parentheses.
+        out.events.emplace_back(std::in_place_type<E>, E{std::forward<Args>(args)...});
     }
 
     // ---- tcp.cpp: state and calls ----

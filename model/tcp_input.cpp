@@ -334,7 +334,7 @@ void TcpConnection::on_ack_advanced(SeqNum ack, Instant now, TcpOutput& out) {
     // After a fast retransmit this is NewReno's partial ACK (RFC 6582 §3.2 step 3, no cwnd).
     if (recover_ && snd_una_ < *recover_ && !probing_) {
         uint32_t len = retransmit_first(snd_mss_, out);
-        record<Retransmission>(out, snd_una_, len, 1, rto_, fast_recovery_);
+        record<Retransmission>(out, snd_una_, len, 1u, rto_, fast_recovery_);
     } else {
         recover_.reset();
     }
@@ -359,7 +359,7 @@ void TcpConnection::on_dup_ack(TcpOutput& out) {
     uint32_t len = retransmit_first(snd_mss_, out);
     recover_ = snd_nxt_;
     fast_recovery_ = true;
-    record<Retransmission>(out, snd_una_, len, 1, rto_, true);
+    record<Retransmission>(out, snd_una_, len, 1u, rto_, true);
 }
 
 // §3.10.7.4 fifth check: "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated"

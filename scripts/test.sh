@@ -1,7 +1,23 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test (CTest).
+# Installs what is missing, builds, and runs every test (CTest): the whole suite under ASan +
+# UBSan (preset asan), with CI=true each fuzz target for 30 s (scripts/fuzz.sh), and last the
+# whole suite in the normal build (preset default), so ctest's closing lines end the output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+jobs="$(nproc)"
+status=0
+
+echo "== asan: build and test (ASan + UBSan, leak checks)"
+bash scripts/build.sh asan
+ctest --preset asan -j "$jobs" || status=1
+
+if [ "${CI:-}" = "true" ]; then
+  echo "== fuzz: 30 s per target"
+  bash scripts/fuzz.sh 30 || status=1
+fi
+
+echo "== default: build and test"
 bash scripts/build.sh default
-ctest --preset default -j "$(nproc)"
+ctest --preset default -j "$jobs" || status=1
+exit "$status"

@@ -119,7 +119,10 @@ World::World(const Scenario& s, const RunOptions& o, Trace& trace)
                                                  itf.gateway});
             host.interface_network.push_back(*n);
             host.busy_until.push_back(Instant::zero());
-            host_by_net_address_.emplace(std::pair{*n, itf.ip.value}, h);
+            auto owner = host_by_net_address_.emplace(std::pair{*n, itf.ip.value}, h).first;
+            if (owner->second == h) {
+                rx_interface_by_net_address_[std::pair{*n, itf.ip.value}] = uint32_t(host.interface_network.size() - 1);
+            }
             owner_by_address_.emplace(itf.ip.value, h);
         }
         trace_.hosts.push_back(TraceHost{sh.name, interfaces, sh.forwarding});

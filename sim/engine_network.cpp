@@ -119,12 +119,7 @@ void World::transmit(uint32_t h, Transmission& t) {
 
     // The receiving interface: the one holding the next-hop address.
     size_t rx_interface = 0;
-    if (receiver) {
-        const Host& rh = scenario.hosts[*receiver];
-        for (size_t i = 0; i < rh.interfaces.size(); ++i) {
-            if (hosts_[*receiver].interface_network[i] == net && rh.interfaces[i].ip == t.next_hop) rx_interface = i;
-        }
-    }
+    if (receiver) rx_interface = rx_interface_by_net_address_.at({net, t.next_hop.value});
 
     auto put_on_wire = [&](TracePacket packet, bool is_copy) {
         bool dropped = packet.dropped;

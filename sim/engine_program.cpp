@@ -478,6 +478,14 @@ private:
     }
 
     Flow perform(const step::Fork& s) {
+        // A fork bomb (repeat forever: fork) ends the run with a clear message, not out of memory.
+        size_t max_programs = w_.options.limits.max_programs;
+        if (w_.trace_.programs.size() >= max_programs) {
+            w_.limit_message = fmt::format("the run was stopped: fork() would make more than {} programs "
+                                           "(Limits::max_programs)", max_programs);
+            w_.stop = true;
+            return Flow::Stop;
+        }
         uint32_t child = w_.fork_program(program_, s.steps.get());
         record_call("fork()", 0, "= " + w_.trace_.programs[child].name, std::nullopt);
         return Flow::Next;

@@ -227,6 +227,11 @@ private:
     std::map<std::string, uint32_t> host_by_name_;
     std::map<std::string, uint32_t> network_by_name_;
     std::map<std::pair<uint32_t, uint32_t>, uint32_t> host_by_net_address_;  // (network, ip) -> host
+public:
+    // (network, ip) -> the interface of host_on_network(network, ip) holding that address (its
+    // last one, should it hold it twice): the receiving interface, found in O(log n) (transmit).
+    std::map<std::pair<uint32_t, uint32_t>, uint32_t> rx_interface_by_net_address_;
+private:
     std::map<uint32_t, uint32_t> owner_by_address_;
 };
 

@@ -21,6 +21,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -71,6 +72,14 @@ std::optional<Duration> parse_duration(const std::string& text) {
     return Duration::nanos(ns);
 }
 
+// True when the two paths name one file (the same inode if both exist, else the same
+// normalized absolute path): an output file must never overwrite the scenario it came from.
+bool same_file(const std::string& a, const std::string& b) {
+    std::error_code ec;
+    if (fs::exists(a, ec) && fs::exists(b, ec)) return fs::equivalent(a, b, ec);
+    return fs::weakly_canonical(fs::absolute(a, ec), ec) == fs::weakly_canonical(fs::absolute(b, ec), ec);
+}
+
 // --- run -----------------------------------------------------------------------------------
 
 struct RunArgs {
@@ -89,6 +98,16 @@ int command_run(const RunArgs& args) {
             std::cerr << "netstep run: --until " << args.until << ": expected a duration such as 5s or 1.5ms\n";
             return kExitUsage;
         }
+    }
+    for (const auto& [option, out] : {std::pair{"--pcap", args.pcap}, std::pair{"--json", args.json}}) {
+        if (!out.empty() && out != "-" && same_file(out, args.file)) {
+            std::cerr << "netstep run: " << option << " " << out << " is the scenario file itself: refusing to overwrite it\n";
+            return kExitUsage;
+        }
+    }
+    if (!args.pcap.empty() && !args.json.empty() && same_file(args.pcap, args.json)) {
+        std::cerr << "netstep run: --pcap and --json name the same file\n";
+        return kExitUsage;
     }
     Scenario scenario;
     try {
@@ -278,6 +297,11 @@ int command_view(const ViewArgs& args, const char* argv0) {
     viz::ViewOptions options;
     options.netstep_exe = this_executable(argv0);
     options.scenario_file = args.file.empty() ? default_scenario(options.netstep_exe) : args.file;
+    if (!args.screenshot.empty() && same_file(args.screenshot, options.scenario_file)) {
+        std::cerr << "netstep view: --screenshot " << args.screenshot
+                  << " is the scenario file itself: refusing to overwrite it\n";
+        return kExitUsage;
+    }
     if (!args.screenshot.empty()) options.screenshot = args.screenshot;
     options.step = args.step;
     int w = 0, h = 0;

@@ -13,6 +13,7 @@
 #include "sim/scenario.hpp"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -20,7 +21,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
+#include <sstream>
 
 #include "model/packet.hpp"
 #include "sim/scenario_yaml.hpp"
@@ -737,10 +740,44 @@ std::vector<Field> Loader::list(const Field& f, std::string_view what, size_t li
                 "bad escape '" + escape + R"(' in a quoted string; use \r \n \t \\ \" or \xNN)");
 }
 
+// Counts documents (up to two) and notes where the second one's content starts. Used instead of
+// YAML::LoadAll, which loops forever, allocating, on some malformed text (yaml-cpp 0.7: a file
+// starting with ',' is an endless list of empty documents).
+struct DocumentCounter : YAML::EventHandler {
+    int documents = 0;
+    std::optional<YAML::Mark> second;  // the first node of the second document
+    void node(const YAML::Mark& mark) {
+        if (documents == 2 && !second) second = mark;
+    }
+    void OnDocumentStart(const YAML::Mark&) override { ++documents; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override { node(mark); }
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+        node(mark);
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+        node(mark);
+    }
+    void OnMapEnd() override {}
+};
+
 YAML::Node parse_yaml(const Source& source, const std::string& text) {
     std::vector<YAML::Node> documents;
     try {
-        documents = YAML::LoadAll(text);
+        std::istringstream in(text);
+        YAML::Parser parser(in);
+        DocumentCounter counter;
+        while (counter.documents < 2 && parser.HandleNextDocument(counter)) {
+        }
+        if (counter.documents >= 2) {
+            YAML::Mark m = counter.second.value_or(YAML::Mark::null_mark());
+            SourceLocation where{source.file(), m.line < 0 ? 0 : m.line + 1, m.column < 0 ? 0 : m.column + 1};
+            source.fail(where, "a scenario file holds one YAML document; found a second one");
+        }
+        if (counter.documents == 1) documents.push_back(YAML::Load(text));
     } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own guard against stack exhaustion
         source.fail(source.at_offset(size_t(std::max(e.mark.pos, 0))),
                     "invalid YAML: nested too deeply");
@@ -753,9 +790,6 @@ YAML::Node parse_yaml(const Source& source, const std::string& text) {
         source.fail({source.file(), 0, 0}, std::string("invalid YAML: ") + e.what());
     }
     if (documents.empty()) return YAML::Node();
-    if (documents.size() > 1) {
-        source.fail(source.at(documents[1]), "a scenario file holds one YAML document; found a second one");
-    }
     return documents.front();
 }
 

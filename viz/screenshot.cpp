@@ -4,8 +4,12 @@
 #include <GL/gl.h>
 #include <stb/stb_image_write.h>
 
+#include <unistd.h>
+
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <string>
 #include <vector>
 
 namespace netstep::viz {
@@ -21,7 +25,14 @@ bool save_framebuffer_png(const std::string& path, int width, int height) {
     for (int y = 0; y < height; ++y) {
         std::memcpy(&flipped[size_t(y) * row], &pixels[size_t(height - 1 - y) * row], row);
     }
-    return stbi_write_png(path.c_str(), width, height, 3, flipped.data(), int(row)) != 0;
+    // Atomically: a temporary file beside `path`, renamed over it once complete.
+    std::string temp = path + ".tmp-" + std::to_string(getpid());
+    if (stbi_write_png(temp.c_str(), width, height, 3, flipped.data(), int(row)) == 0 ||
+        std::rename(temp.c_str(), path.c_str()) != 0) {
+        std::remove(temp.c_str());
+        return false;
+    }
+    return true;
 }
 
 }  // namespace netstep::viz

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Compare the TCP segment shapes of two captures: a real one (scripts/linux-capture.sh) and
+netstep's (`netstep run X.yaml --pcap out.pcap`), or any two.
+
+    scripts/compare-linux.py REAL.pcap MODEL.pcap [--no-window]
+    scripts/compare-linux.py --run SCENARIO.yaml REAL.pcap [--netstep BIN] [--per-direction]
+
+Each TCP segment becomes (direction, flags, payload length, relative seq, relative ack, window
+field); C>S is from the end that sent the first SYN. Timing is ignored. Prints both sequences
+side by side and the first difference; exit 0 when they match, 1 when not, 2 on a usage error.
+Needs tshark. Only the first TCP connection of each file is compared.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+FIELDS = ["ip.src", "tcp.srcport", "ip.dst", "tcp.dstport", "tcp.flags", "tcp.len",
+          "tcp.seq_raw", "tcp.ack_raw", "tcp.window_size_value"]
+
+
+def flag_text(bits):
+    f = ""
+    if bits & 0x02: f += "S"
+    if bits & 0x01: f += "F"
+    if bits & 0x04: f += "R"
+    if bits & 0x08: f += "P"
+    if bits & 0x10: f += "."
+    return f
+
+
+def segments(path):
+    cmd = ["tshark", "-r", path, "-n", "-o", "tcp.analyze_sequence_numbers:FALSE", "-Y", "tcp",
+           "-T", "fields", "-E", "separator=\t"] + sum((["-e", f] for f in FIELDS), [])
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    rows = []
+    client = None
+    isn = {}
+    for line in out.splitlines():
+        src, sport, dst, dport, flags, length, seq, ack, win = line.split("\t")
+        a, b = (src, sport), (dst, dport)
+        bits = int(flags, 16)
+        if client is None:
+            client = (a, b)
+        if {a, b} != set(client):
+            continue  # another connection
+        to_server = a == client[0]
+        seq, ack = int(seq), int(ack)
+        # Relative numbers: from each side's ISN (its SYN's seq); the RST+ACK to a SYN (seq 0)
+        # keeps its raw seq.
+        me, peer = ("C", "S") if to_server else ("S", "C")
+        if bits & 0x02:
+            isn[me] = seq
+        rseq = (seq - isn[me]) % 2**32 if me in isn else seq
+        rack = (ack - isn[peer]) % 2**32 if (bits & 0x10 and peer in isn) else (0 if not bits & 0x10 else ack)
+        rows.append({"dir": "C>S" if to_server else "S>C", "flags": flag_text(bits),
+                     "len": int(length), "seq": rseq, "ack": rack, "win": int(win)})
+    return rows
+
+
+def show(r, window=True):
+    if r is None:
+        return ""
+    s = f"{r['dir']} {r['flags']:<3} len={r['len']:<5} seq={r['seq']:<6} ack={r['ack']:<6}"
+    return s + (f" win={r['win']}" if window else "")
+
+
+def key(r, window):
+    return (r["dir"], r["flags"], r["len"], r["seq"], r["ack"]) + ((r["win"],) if window else ())
+
+
+def compare(real, model, window=True, names=("real", "model")):
+    width = 60
+    print(f"{'#':>3}  {names[0]:<{width}} {names[1]}")
+    first = None
+    for i in range(max(len(real), len(model))):
+        a = real[i] if i < len(real) else None
+        b = model[i] if i < len(model) else None
+        same = a is not None and b is not None and key(a, window) == key(b, window)
+        if not same and first is None:
+            first = i
+        print(f"{i + 1:>3}{' ' if same else '*'} {show(a, window):<{width}} {show(b, window)}")
+    if first is None:
+        print(f"same shape: {len(real)} segments")
+        return True
+    a = real[first] if first < len(real) else None
+    b = model[first] if first < len(model) else None
+    print(f"first difference at segment {first + 1}: {names[0]} '{show(a, window) or '(none)'}', "
+          f"{names[1]} '{show(b, window) or '(none)'}'")
+    return False
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("pcaps", nargs="+", help="REAL.pcap MODEL.pcap, or REAL.pcap with --run")
+    ap.add_argument("--run", metavar="SCENARIO", help="run this scenario with netstep to get MODEL.pcap")
+    ap.add_argument("--netstep", default=None, help="netstep binary (default: build-linux/sim/netstep or PATH)")
+    ap.add_argument("--no-window", action="store_true", help="ignore the window field")
+    ap.add_argument("--per-direction", action="store_true",
+                    help="compare C>S and S>C on their own (ignores how the two directions interleave, a matter of timing)")
+    args = ap.parse_args()
+    if args.run:
+        if len(args.pcaps) != 1:
+            ap.error("with --run give one REAL.pcap")
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        binary = args.netstep
+        if not binary:
+            for cand in ["build-linux/sim/netstep", "build/sim/netstep"]:
+                if os.path.exists(os.path.join(root, cand)):
+                    binary = os.path.join(root, cand)
+                    break
+            else:
+                binary = "netstep"
+        tmp = tempfile.mkdtemp()
+        model_pcap = os.path.join(tmp, "model.pcap")
+        r = subprocess.run([binary, "run", args.run, "--pcap", model_pcap], capture_output=True, text=True)
+        if r.returncode != 0:
+            print(r.stdout + r.stderr, file=sys.stderr)
+            return 2
+        real_pcap = args.pcaps[0]
+    else:
+        if len(args.pcaps) != 2:
+            ap.error("give REAL.pcap MODEL.pcap")
+        real_pcap, model_pcap = args.pcaps
+    real, model = segments(real_pcap), segments(model_pcap)
+    if args.per_direction:
+        ok = True
+        for d in ("C>S", "S>C"):
+            print(f"--- {d}")
+            ok &= compare([r for r in real if r["dir"] == d], [r for r in model if r["dir"] == d],
+                          not args.no_window)
+    else:
+        ok = compare(real, model, not args.no_window)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
