@@ -479,10 +479,14 @@ private:
 
     Flow perform(const step::Fork& s) {
         // A fork bomb (repeat forever: fork) ends the run with a clear message, not out of memory.
-        size_t max_programs = w_.options.limits.max_programs;
-        if (w_.trace_.programs.size() >= max_programs) {
+        // (Each program is a SimGrid actor with its own stack and guard page: Linux allows about
+        // 32000 such actors per process, vm.max_map_count.)
+        const Limits& limits = w_.options.limits;
+        size_t forks = w_.trace_.programs.size() - w_.scenario.programs.size();
+        if (w_.trace_.programs.size() >= limits.max_programs || forks >= limits.max_forks) {
             w_.limit_message = fmt::format("the run was stopped: fork() would make more than {} programs "
-                                           "(Limits::max_programs)", max_programs);
+                                           "(Limits::max_programs, Limits::max_forks)",
+                                           std::min(limits.max_programs, w_.scenario.programs.size() + limits.max_forks));
             w_.stop = true;
             return Flow::Stop;
         }

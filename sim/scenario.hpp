@@ -49,6 +49,7 @@ struct Limits {
     size_t max_send_bytes = 64 * 1024 * 1024;  // one send's bytes: N
     size_t max_depth = 32;               // repeat and fork nested in one another
     Duration max_sim_time = Duration::seconds(24 * 3600);
+    size_t max_forks = 10'000;            // programs fork() starts in one run
     size_t max_events = 5'000'000;       // trace events in one run (~100 bytes each in memory)
 };
 
