@@ -34,3 +34,6 @@ if(Python3_Interpreter_FOUND)
   add_test(NAME "scenario index is up to date"
            COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/scripts/scenario-index.py --check)
 endif()
+
+# The loader's test fixtures are scenarios too: their expectations must hold when run.
+add_test(NAME "check: test fixtures" COMMAND netstep check ${PROJECT_SOURCE_DIR}/tests/data/scenarios)

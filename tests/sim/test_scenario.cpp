@@ -176,7 +176,7 @@ TEST_CASE("scenario: the many-clients server loads, with options and defaults") 
     CHECK(to.host.empty());
     CHECK(to.port == 7);
     CHECK(body<step::Send>((*three.steps)[2]).payload.size() == 1000);
-    CHECK(body<step::ExpectState>((*three.steps)[4]).state == TcpState::FinWait2);
+    CHECK(body<step::ExpectState>((*three.steps)[4]).state == TcpState::FinWait1);
     CHECK(client.steps[1].verb() == "ipconfig");
     CHECK(client.steps[2].verb() == "netstat");
 }
@@ -191,10 +191,11 @@ TEST_CASE("scenario: the faults example loads, with UDP peers and escapes") {
     CHECK(drop.proto == std::string("tcp"));
     CHECK(drop.nth == 1);
     const auto& udp = std::get<fault::Drop>(s.faults[1].body).match;
+    CHECK(udp.from == "web");
     CHECK(udp.to.empty());
     CHECK(udp.proto == std::string("udp"));
     CHECK_FALSE(udp.flags.has_value());
-    CHECK(udp.nth == 2);
+    CHECK(udp.nth == 1);
     const auto& delay = std::get<fault::Delay>(s.faults[2].body);
     CHECK(delay.by == Duration::millis(300));
     CHECK(delay.match.nth == 3);
