@@ -39,6 +39,9 @@ struct Profile {
     Duration msl = Duration::seconds(30);  // TIME-WAIT lasts 2*MSL
     uint32_t syn_retries = 5;              // retransmissions of SYN before ETIMEDOUT
     uint32_t data_retries = 8;             // retransmissions of data/FIN before ETIMEDOUT
+    // At most one ACK per interval answers out-of-window pure ACKs (RFC 5961 §7 throttling;
+    // Linux tcp_invalid_ratelimit, 500 ms): without it two ends can ACK each other forever.
+    Duration oow_ack_interval = Duration::millis(500);
 
     // Initial sequence numbers: zero (readable for a class) or seeded random.
     bool isn_zero = false;

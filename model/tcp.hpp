@@ -136,6 +136,7 @@ private:
 
     // Acknowledgements: an ACK owed now, bytes received since our last ACK, quick-ACK budget.
     bool ack_now_ = false;
+    std::optional<Instant> last_oow_ack_;  // last ACK answering an out-of-window pure ACK
     uint32_t unacked_bytes_ = 0;
     uint32_t quickacks_left_ = 0;
 

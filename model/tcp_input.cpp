@@ -223,6 +223,14 @@ TcpConnection::SeqCheck TcpConnection::check_sequence(const TcpSegment& seg) con
 // <CTL=ACK> and drop. (Out-of-window RSTs are dropped silently: §3.10.7.4 second check.)
 void TcpConnection::reject_sequence(const TcpSegment& seg, Instant now, TcpOutput& out) {
     if (seg.has(RST)) return record<Rejected>(out, "RST outside receive window (§3.10.7.4 second check)");
+    // RFC 5961 §7, as Linux's tcp_oow_rate_limited: a pure ACK (no data, SYN or FIN) out of the
+    // window gets at most one ACK per oow_ack_interval, so two ends whose windows disagree (a
+    // socket connected to itself with a zero window) cannot ACK each other forever.
+    if (seg.seg_len() == 0) {
+        if (last_oow_ack_ && now - *last_oow_ack_ < profile_.oow_ack_interval)
+            return record<Rejected>(out, "seq outside receive window, ACK throttled (§3.10.7.4 first check, RFC 5961 §7)");
+        last_oow_ack_ = now;
+    }
     ack_now_ = true;
     // TIME-WAIT: "the only thing that can arrive is a retransmission of the remote FIN.
     // Acknowledge it, and restart the 2 MSL timeout" (§3.10.7.4 fifth and eighth checks).

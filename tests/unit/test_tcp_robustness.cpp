@@ -25,6 +25,21 @@ TEST_CASE("tcp: out-of-window segments get an ACK and are dropped") {
     CHECK(c.readable() == 0);
 }
 
+TEST_CASE("tcp: out-of-window pure ACKs get at most one ACK per 500 ms (RFC 5961 §7)") {
+    TcpConnection c = socket_established();
+    auto out = deliver(c, at_ms(1), seg(ACK, REMOTE_SEQ + 100000, LOCAL_SEQ));
+    REQUIRE(out.segments.size() == 1);
+    out = deliver(c, at_ms(200), seg(ACK, REMOTE_SEQ + 100000, LOCAL_SEQ));
+    CHECK(out.segments.empty());
+    CHECK(rejected(out));
+    // Data out of the window is always answered (not an ACK loop), and does not restart the clock.
+    out = deliver(c, at_ms(300), seg(ACK, REMOTE_SEQ + 100000, LOCAL_SEQ, text("far")));
+    CHECK(out.segments.size() == 1);
+    out = deliver(c, at_ms(501), seg(ACK, REMOTE_SEQ + 100000, LOCAL_SEQ));
+    REQUIRE(out.segments.size() == 1);
+    CHECK(brief(out.segments[0]) == "[.] seq=1001 ack=5001 len=0");
+}
+
 TEST_CASE("tcp: ACK of unsent data gets an ACK and is dropped") {
     TcpConnection c = socket_established();
     auto out = deliver(c, at_ms(1), seg(ACK, REMOTE_SEQ, LOCAL_SEQ + 500, text("data")));
