@@ -41,6 +41,7 @@ Profile Profile::textbook() {
     p.syn_losses_for_iw1 = 1;
     p.byte_counting = false;
     p.idle_decay = false;
+    p.limited_transmit = false;
     p.isn_zero = false;
     p.ttl = 64;
     return p;
@@ -77,7 +78,8 @@ Profile Profile::textbook() {
 // - random initial sequence numbers (the capture's 2741401298 and 1029368846).
 // - congestion control: IW10 (RFC 6928, TCP_INIT_CWND), 1 segment after two SYN losses
 //   (tcp_init_transfer), byte counting (tcp_slow_start, tcp_cong_avoid_ai), restart after idle
-//   (tcp_slow_start_after_idle = 1, tcp_cwnd_restart). Modelled as Reno/NewReno: Linux's
+//   (tcp_slow_start_after_idle = 1, tcp_cwnd_restart), limited transmit (without SACK, each
+//   duplicate ACK lets a segment go: tcp_add_reno_sack). Modelled as Reno/NewReno: Linux's
 //   default is CUBIC (after a loss cwnd*0.7, a cubic growth curve, HyStart may leave slow start
 //   early) with PRR (RFC 6937) during recovery instead of inflating cwnd per duplicate ACK,
 //   cwnd counted in segments and grown only when cwnd-limited (tcp_is_cwnd_limited).
@@ -104,6 +106,7 @@ Profile Profile::linux() {
     p.syn_losses_for_iw1 = 2;
     p.byte_counting = true;
     p.idle_decay = true;
+    p.limited_transmit = true;
     p.isn_zero = false;
     p.ttl = 64;
     return p;

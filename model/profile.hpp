@@ -55,6 +55,10 @@ struct Profile {
     // Restart after idle (RFC 5681 §4.1): false, cwnd = min(IW, cwnd); true, as Linux
     // (tcp_cwnd_restart): cwnd halved per RTO idle down to that, ssthresh = max(ssthresh, 3/4 cwnd).
     bool idle_decay = false;
+    // Limited transmit (RFC 3042, a SHOULD of RFC 5681 §3.2 step 1): a new segment on each of
+    // the first two duplicate ACKs. Textbooks leave it out; Linux without SACK does the same
+    // by counting each duplicate ACK as a segment that left the network (tcp_add_reno_sack).
+    bool limited_transmit = false;
 
     // Initial sequence numbers: zero (readable for a class) or seeded random.
     bool isn_zero = false;

@@ -38,7 +38,7 @@ struct TcpVars {
     SeqNum rcv_nxt;
     uint32_t rcv_wnd = 0;  // our advertised window
     uint16_t mss = 0;      // effective send MSS
-    uint32_t cwnd = 0;     // congestion window, bytes (RFC 5681 §2; 0 before ESTABLISHED)
+    uint32_t cwnd = 0;     // congestion window, bytes (RFC 5681 §2; 0 until our SYN is acked)
     uint32_t ssthresh = 0; // slow start threshold, bytes (RFC 5681 §3.1)
     Duration rto;
     std::optional<Duration> srtt, rttvar;
@@ -203,7 +203,7 @@ private:
     // ---- tcp_congestion.cpp: congestion control (RFC 5681, RFC 6582) ----
     uint32_t initial_window() const;
     uint32_t flight_size() const { return uint32_t(snd_nxt_ - snd_una_); }
-    uint32_t cwnd_room() const { return cwnd_ > flight_size() ? cwnd_ - flight_size() : 0; }
+    uint32_t cwnd_room() const;
     bool in_fast_recovery() const { return fast_recovery_ && recover_ && snd_una_ < *recover_; }
     void start_congestion_control();
     void on_ack_congestion(uint32_t acked, bool partial, TcpOutput& out);

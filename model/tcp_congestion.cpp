@@ -23,6 +23,15 @@ uint32_t TcpConnection::initial_window() const {
     return std::min(4 * smss, std::max(2 * smss, 4380u));
 }
 
+// What cwnd lets go now: cwnd - FlightSize. With limited transmit (RFC 3042), the first and
+// second duplicate ACKs each let one more segment go, cwnd itself unchanged (RFC 5681 §3.2
+// step 1: FlightSize up to cwnd + 2*SMSS).
+uint32_t TcpConnection::cwnd_room() const {
+    uint32_t limit = cwnd_;
+    if (profile_.limited_transmit && !recover_ && dupacks_ > 0) limit += std::min(dupacks_, 2u) * snd_mss_;
+    return limit > flight_size() ? limit - flight_size() : 0;
+}
+
 // Our SYN is acknowledged: the first window. RFC 5681 §3.1: IW, but 1 SMSS when the SYN or
 // SYN+ACK had to be retransmitted; ssthresh "arbitrarily high": the largest window the peer
 // can advertise (65535, scaled by its window scale, RFC 7323).

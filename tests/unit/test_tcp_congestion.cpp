@@ -352,3 +352,26 @@ TEST_CASE("cwnd: the two ends of a real exchange, and the trace's variables") {
     CHECK(v.cwnd == 4380 + 30000);  // slow start all along: + min(N, SMSS) per ACK
     CHECK(v.ssthresh == 65535);
 }
+
+TEST_CASE("cwnd: limited transmit (linux): a new segment on each of the first two duplicate ACKs") {
+    for (bool linux : {false, true}) {
+        Profile p = linux ? Profile::linux() : textbook_iw(10);
+        TcpConnection c = socket_established(p);
+        TcpOutput o;
+        c.send(bytes(20 * SMSS), at_ms(1), o);
+        REQUIRE(o.segments.size() == 10);
+        // The first segment is lost: duplicates of ack=LOCAL_SEQ.
+        auto dup = seg(ACK, REMOTE_SEQ, LOCAL_SEQ);
+        auto first = send(c, at_ms(2), dup);
+        auto second = send(c, at_ms(3), dup);
+        CHECK(first.size() == (linux ? 1u : 0u));   // RFC 3042: one new segment each,
+        CHECK(second.size() == (linux ? 1u : 0u));
+        if (linux) CHECK(second[0].seq == LOCAL_SEQ + 11 * SMSS);
+        CHECK(c.vars().cwnd == 10 * SMSS);          // cwnd itself unchanged
+        auto third = send(c, at_ms(4), dup);         // fast retransmit
+        REQUIRE(!third.empty());
+        CHECK(third[0].seq == LOCAL_SEQ);
+        // FlightSize includes the two limited-transmit segments when it is halved.
+        CHECK(c.vars().ssthresh == (linux ? 12 : 10) * SMSS / 2);
+    }
+}
