@@ -16,6 +16,10 @@ namespace netstep {
 //   183 s, above the 3 minutes R2 must reach for a SYN), data after 8 (243 s, above 100 s).
 // - Initial sequence numbers seeded random (RFC 9293 §3.4.1), the scenario format's default;
 //   `isn: zero` makes the numbers a student reads small.
+// - Congestion control by the book: RFC 5681 (slow start, congestion avoidance, fast
+//   retransmit and fast recovery) with NewReno partial ACKs (RFC 6582). IW 4380 bytes (3
+//   segments of 1460, RFC 3390), +SMSS per ACK in slow start, +SMSS*SMSS/cwnd per ACK after;
+//   initial ssthresh the largest window the peer can advertise (65535).
 Profile Profile::textbook() {
     Profile p;
     p.kind = Kind::Textbook;
@@ -33,6 +37,11 @@ Profile Profile::textbook() {
     p.msl = Duration::seconds(30);
     p.syn_retries = 7;
     p.data_retries = 8;
+    p.initial_window = 0;
+    p.syn_losses_for_iw1 = 1;
+    p.byte_counting = false;
+    p.idle_decay = false;
+    p.limited_transmit = false;
     p.isn_zero = false;
     p.ttl = 64;
     return p;
@@ -67,6 +76,13 @@ Profile Profile::textbook() {
 // - tcp_syn_retries = 6, tcp_retries2 = 15 (Linux counts these as a time budget computed from
 //   the count; we count retransmissions).
 // - random initial sequence numbers (the capture's 2741401298 and 1029368846).
+// - congestion control: IW10 (RFC 6928, TCP_INIT_CWND), 1 segment after two SYN losses
+//   (tcp_init_transfer), byte counting (tcp_slow_start, tcp_cong_avoid_ai), restart after idle
+//   (tcp_slow_start_after_idle = 1, tcp_cwnd_restart), limited transmit (without SACK, each
+//   duplicate ACK lets a segment go: tcp_add_reno_sack). Modelled as Reno/NewReno: Linux's
+//   default is CUBIC (after a loss cwnd*0.7, a cubic growth curve, HyStart may leave slow start
+//   early) with PRR (RFC 6937) during recovery instead of inflating cwnd per duplicate ACK,
+//   cwnd counted in segments and grown only when cwnd-limited (tcp_is_cwnd_limited).
 Profile Profile::linux() {
     Profile p;
     p.kind = Kind::Linux;
@@ -86,6 +102,11 @@ Profile Profile::linux() {
     p.msl = Duration::seconds(30);
     p.syn_retries = 6;
     p.data_retries = 15;
+    p.initial_window = 10;
+    p.syn_losses_for_iw1 = 2;
+    p.byte_counting = true;
+    p.idle_decay = true;
+    p.limited_transmit = true;
     p.isn_zero = false;
     p.ttl = 64;
     return p;

@@ -43,6 +43,26 @@ struct Profile {
     // Linux tcp_invalid_ratelimit, 500 ms): without it two ends can ACK each other forever.
     Duration oow_ack_interval = Duration::millis(500);
 
+    // Congestion control (RFC 5681 with NewReno fast recovery, RFC 6582); cwnd in bytes.
+    // Initial window in segments; 0: RFC 5681 §3.1 (1), min(4*SMSS, max(2*SMSS, 4380)) bytes as
+    // in RFC 3390 (3 segments of 1460). Linux: 10 (RFC 6928, TCP_INIT_CWND).
+    uint32_t initial_window = 0;
+    // SYN (or SYN+ACK) retransmissions after which the first window is 1 SMSS instead of IW:
+    // 1 in RFC 5681 §3.1; Linux waits for 2 (tcp_init_transfer, "total_retrans > 1").
+    uint32_t syn_losses_for_iw1 = 1;
+    // Growth per ACK. false: RFC 5681 §3.1 (2) and (3), cwnd += min(N, SMSS) in slow start and
+    // SMSS*SMSS/cwnd in congestion avoidance. true: byte counting as Linux counts segments
+    // (tcp_slow_start: cwnd += N up to ssthresh; tcp_cong_avoid_ai: + SMSS per cwnd of bytes
+    // acknowledged), RFC 3465 without its L = 2*SMSS limit.
+    bool byte_counting = false;
+    // Restart after idle (RFC 5681 §4.1): false, cwnd = min(IW, cwnd); true, as Linux
+    // (tcp_cwnd_restart): cwnd halved per RTO idle down to that, ssthresh = max(ssthresh, 3/4 cwnd).
+    bool idle_decay = false;
+    // Limited transmit (RFC 3042, a SHOULD of RFC 5681 §3.2 step 1): a new segment on each of
+    // the first two duplicate ACKs. Textbooks leave it out; Linux without SACK does the same
+    // by counting each duplicate ACK as a segment that left the network (tcp_add_reno_sack).
+    bool limited_transmit = false;
+
     // Initial sequence numbers: zero (readable for a class) or seeded random.
     bool isn_zero = false;
 

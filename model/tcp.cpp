@@ -74,7 +74,7 @@ void TcpConnection::fail(Err err, std::string reason, std::string cause, TcpOutp
 void TcpConnection::establish() {
     quickacks_left_ = profile_.quickack_segments;
     // RFC 6298 §5.7: the SYN (or SYN+ACK) timed out and no RTT was measured: RTO = 3 s.
-    if (syn_retransmitted_ && !srtt_) rto_ = Duration::seconds(3);
+    if (syn_retransmits_ > 0 && !srtt_) rto_ = Duration::seconds(3);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -252,6 +252,8 @@ TcpVars TcpConnection::vars() const {
     v.rcv_nxt = rcv_nxt_;
     v.rcv_wnd = rcv_wnd();
     v.mss = snd_mss_;
+    v.cwnd = cwnd_;
+    v.ssthresh = ssthresh_;
     v.rto = rto_;
     v.srtt = srtt_;
     v.rttvar = rttvar_;

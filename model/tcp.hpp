@@ -38,6 +38,8 @@ struct TcpVars {
     SeqNum rcv_nxt;
     uint32_t rcv_wnd = 0;  // our advertised window
     uint16_t mss = 0;      // effective send MSS
+    uint32_t cwnd = 0;     // congestion window, bytes (RFC 5681 §2; 0 until our SYN is acked)
+    uint32_t ssthresh = 0; // slow start threshold, bytes (RFC 5681 §3.1)
     Duration rto;
     std::optional<Duration> srtt, rttvar;
     uint32_t retransmits = 0;     // consecutive, for the segment at SND.UNA
@@ -146,11 +148,17 @@ private:
     std::optional<Duration> srtt_, rttvar_;
     uint32_t retransmits_ = 0;
     std::optional<RttProbe> rtt_probe_;  // the one segment being timed (Karn: none if resent)
-    bool syn_retransmitted_ = false;
+    uint32_t syn_retransmits_ = 0;       // of our SYN or SYN+ACK
     std::optional<SeqNum> recover_;      // SND.NXT when the RTO or fast retransmit last fired
     bool fast_recovery_ = false;         // recover_ was set by a fast retransmit
     uint32_t dupacks_ = 0;               // duplicate ACKs in a row (RFC 5681 §2)
     bool probing_ = false;               // zero window: persist timer instead of RTO
+
+    // Congestion control (RFC 5681; NewReno fast recovery, RFC 6582). Bytes.
+    uint32_t cwnd_ = 0;
+    uint32_t ssthresh_ = 0;
+    uint32_t ca_acked_ = 0;                      // bytes acked toward the next +SMSS (byte counting)
+    std::optional<Instant> last_data_sent_;      // for the restart after idle (§4.1)
     Duration persist_interval_;
     std::array<std::optional<Instant>, 4> timers_;  // deadlines, indexed by TimerKind
 
@@ -185,13 +193,24 @@ private:
     void queue_out_of_order(SeqNum seq, Bytes data, TcpOutput& out);
     uint32_t deliver_in_order(const uint8_t* data, uint32_t n);
     bool is_dup_ack(const TcpSegment& seg) const;
-    void on_dup_ack(TcpOutput& out);
+    void on_dup_ack(Instant now, TcpOutput& out);
     void take_peer_syn(const TcpSegment& seg);
     void update_send_window(const TcpSegment& seg);
     void on_ack_advanced(SeqNum ack, Instant now, TcpOutput& out);
     void need_ack(AckNeed need, Instant now, TcpOutput& out);
     void after_input(Instant now, TcpOutput& out);
     void enter_time_wait(Instant now, std::string cause, TcpOutput& out);
+
+    // ---- tcp_congestion.cpp: congestion control (RFC 5681, RFC 6582) ----
+    uint32_t initial_window() const;
+    uint32_t flight_size() const { return uint32_t(snd_nxt_ - snd_una_); }
+    uint32_t cwnd_room() const;
+    bool in_fast_recovery() const { return fast_recovery_ && recover_ && snd_una_ < *recover_; }
+    void start_congestion_control();
+    void on_ack_congestion(uint32_t acked, bool partial, TcpOutput& out);
+    void enter_fast_recovery(TcpOutput& out);
+    void on_timeout_congestion(TcpOutput& out);
+    void restart_after_idle(Instant now, TcpOutput& out);
 
     // ---- tcp_output.cpp: segments, windows, timers ----
     TcpSegment make_segment(uint8_t flags, SeqNum seq, Bytes payload = {});
@@ -203,7 +222,7 @@ private:
     bool may_send(uint32_t n, uint32_t unsent, bool idle) const;
     void rewind_to_una();
     void transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& out);
-    uint32_t retransmit_first(uint32_t max_len, TcpOutput& out);
+    uint32_t retransmit_first(uint32_t max_len, Instant now, TcpOutput& out);
     void rtt_sample(Duration r);
     uint16_t syn_window() const;
     uint16_t window_field();

@@ -297,7 +297,7 @@ bool TcpConnection::process_ack(const TcpSegment& seg, Instant now, TcpOutput& o
         on_ack_advanced(seg.ack, now, out);
     }
     update_send_window(seg);
-    if (dup) on_dup_ack(out);
+    if (dup) on_dup_ack(now, out);
     switch (state_) {
     case TcpState::FinWait1:
         // Our FIN acknowledged: FIN-WAIT-2. With the peer's FIN in the same segment, the
@@ -316,8 +316,11 @@ bool TcpConnection::process_ack(const TcpSegment& seg, Instant now, TcpOutput& o
     }
 }
 
-// New data acknowledged (§3.10.7.4 fifth check; RFC 6298 §5.2/§5.3 for the timer).
+// New data acknowledged (§3.10.7.4 fifth check; RFC 6298 §5.2/§5.3 for the timer; RFC 5681
+// and RFC 6582 for the congestion window).
 void TcpConnection::on_ack_advanced(SeqNum ack, Instant now, TcpOutput& out) {
+    bool data_acked = syn_acked();  // else this is the ACK of our SYN
+    uint32_t acked = uint32_t(ack - snd_una_);
     // RFC 6298 §3 (Karn): sample only a segment never retransmitted (rtt_probe_ is dropped then).
     if (rtt_probe_ && ack >= rtt_probe_->end) {
         rtt_sample(now - rtt_probe_->sent);
@@ -331,6 +334,9 @@ void TcpConnection::on_ack_advanced(SeqNum ack, Instant now, TcpOutput& out) {
     std::erase_if(psh_ends_, [&](SeqNum e) { return e <= ack; });
     snd_una_ = ack;
     retransmits_ = 0;
+    bool partial = recover_ && snd_una_ < *recover_ && !probing_;
+    if (data_acked) on_ack_congestion(acked, partial, out);
+    else start_congestion_control();
     if (snd_una_ == snd_nxt_) {
         cancel(TimerKind::Retransmission, out);  // RFC 6298 §5.2: all acknowledged
         recover_.reset();
@@ -338,10 +344,10 @@ void TcpConnection::on_ack_advanced(SeqNum ack, Instant now, TcpOutput& out) {
     }
     arm(TimerKind::Retransmission, now + rto_, out);  // RFC 6298 §5.3: restart
     // After a timeout, each ACK that moves SND.UNA below the old SND.NXT reveals the next hole:
-    // resend it at once (go-back-N one segment at a time, as slow start after an RTO would).
-    // After a fast retransmit this is NewReno's partial ACK (RFC 6582 §3.2 step 3, no cwnd).
-    if (recover_ && snd_una_ < *recover_ && !probing_) {
-        uint32_t len = retransmit_first(snd_mss_, out);
+    // resend it at once (go-back-N one segment at a time, while cwnd grows in slow start).
+    // After a fast retransmit this is NewReno's partial ACK (RFC 6582 §3.2 step 3).
+    if (partial) {
+        uint32_t len = retransmit_first(snd_mss_, now, out);
         record<Retransmission>(out, snd_una_, len, 1u, rto_, fast_recovery_);
     } else {
         recover_.reset();
@@ -357,16 +363,21 @@ bool TcpConnection::is_dup_ack(const TcpSegment& seg) const {
 }
 
 // RFC 5681 §3.2: on the third duplicate ACK, resend the segment at SND.UNA at once instead of
-// waiting for the RTO (Karn: no RTT sample from it). Only the retransmission: there is no
-// congestion window in this model (ssthresh/cwnd of steps 2-6 not modelled). Not again while
-// recovering from an earlier loss (RFC 6582 §3.2 step 1, §4).
-void TcpConnection::on_dup_ack(TcpOutput& out) {
-    if (++dupacks_ != 3) return;
+// waiting for the RTO (Karn: no RTT sample from it), and enter fast recovery. Not again while
+// recovering from an earlier loss (RFC 6582 §3.2 step 1, §4). In fast recovery, each further
+// duplicate means a segment left the network: cwnd += SMSS (RFC 5681 §3.2 step 4), and new
+// data may follow (step 5, by output()).
+void TcpConnection::on_dup_ack(Instant now, TcpOutput& out) {
+    ++dupacks_;
+    if (in_fast_recovery()) {
+        cwnd_ += snd_mss_;
+        return;
+    }
+    if (dupacks_ != 3) return;
     if (recover_ && snd_una_ < *recover_) return;
-    record<Note>(out, "3 duplicate ACKs: fast retransmit (RFC 5681 §3.2)");
-    uint32_t len = retransmit_first(snd_mss_, out);
+    enter_fast_recovery(out);
+    uint32_t len = retransmit_first(snd_mss_, now, out);
     recover_ = snd_nxt_;
-    fast_recovery_ = true;
     record<Retransmission>(out, snd_una_, len, 1u, rto_, true);
 }
 

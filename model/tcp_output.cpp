@@ -89,11 +89,14 @@ void TcpConnection::output(Instant now, TcpOutput& out) {
         rewind_to_una();
     }
     bool idle = snd_nxt_ == snd_una_;  // nothing unacknowledged when this output began
+    if (idle && unsent() > 0 && !probing_) restart_after_idle(now, out);  // RFC 5681 §4.1
     while (!probing_ && !fin_seq_) {
         uint32_t left = unsent();
         usable = usable_window();
-        uint32_t n = std::min({uint32_t(snd_mss_), left, usable});
-        bool fin = fin_queued_ && n == left && usable > n;  // the FIN needs one unit of window
+        // RFC 5681 §2: the lesser of cwnd and the peer's window governs data transmission.
+        uint32_t n = std::min({uint32_t(snd_mss_), left, usable, cwnd_room()});
+        // The FIN needs one unit of the peer's window; it carries no data, so no cwnd.
+        bool fin = fin_queued_ && n == left && usable > n;
         if (n == 0 && !fin) break;
         if (n > 0 && !may_send(n, left, idle)) break;
         transmit_new(n, fin, now, out);
@@ -149,13 +152,14 @@ void TcpConnection::transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& o
     if (fin) fin_seq_ = snd_nxt_ + n;
     snd_nxt_ += seg.seg_len();
     if (!rtt_probe_ && !probing_) rtt_probe_ = RttProbe{snd_nxt_, now};  // time this one
+    if (n > 0) last_data_sent_ = now;
     emit(std::move(seg), out);
 }
 
 // RFC 6298 §5.4: resend the earliest segment not acknowledged (at most max_len bytes).
 // Karn: a retransmitted segment gives no RTT sample. Returns the SEG.LEN resent. PSH when the
 // bytes resent include the end of a segment first sent with PSH (Linux resends the skb as is).
-uint32_t TcpConnection::retransmit_first(uint32_t max_len, TcpOutput& out) {
+uint32_t TcpConnection::retransmit_first(uint32_t max_len, Instant now, TcpOutput& out) {
     rtt_probe_.reset();
     if (!syn_acked()) {
         send_syn(out);
@@ -172,6 +176,7 @@ uint32_t TcpConnection::retransmit_first(uint32_t max_len, TcpOutput& out) {
     if (std::any_of(psh_ends_.begin(), psh_ends_.end(), [&](SeqNum e) { return e > snd_una_ && e <= end; }))
         flags |= PSH;
     if (fin) flags |= FIN;
+    if (n > 0) last_data_sent_ = now;
     emit(make_segment(flags, snd_una_, Bytes(first, first + n)), out);
     return n + (fin ? 1 : 0);
 }
@@ -251,11 +256,12 @@ void TcpConnection::on_retransmission_timeout(Instant now, TcpOutput& out) {
                     "no ACK after " + std::to_string(limit) + " retransmissions of " + what,
                     "retransmission timeout", out);
     }
+    if (syn_acked()) on_timeout_congestion(out);        // RFC 5681 §3.1: cwnd = 1 SMSS
+    else ++syn_retransmits_;
     ++retransmits_;
     dupacks_ = 0;
     fast_recovery_ = false;
-    if (!syn_acked()) syn_retransmitted_ = true;
-    uint32_t len = retransmit_first(snd_mss_, out);      // §5.4
+    uint32_t len = retransmit_first(snd_mss_, now, out); // §5.4
     rto_ = std::min(rto_ * 2, profile_.rto_max);         // §5.5 back off
     record<Retransmission>(out, snd_una_, len, retransmits_, rto_);
     recover_ = snd_nxt_;
@@ -278,7 +284,7 @@ void TcpConnection::on_persist_timeout(Instant now, TcpOutput& out) {
     }
     record<Note>(out, "zero-window probe");
     if (snd_nxt_ == snd_una_) transmit_new(left > 0 ? 1 : 0, left == 0 && fin_queued_, now, out);
-    else retransmit_first(1, out);
+    else retransmit_first(1, now, out);
     persist_interval_ = std::min(persist_interval_ * 2, profile_.rto_max);
     arm(TimerKind::Persist, now + persist_interval_, out);
 }

@@ -95,7 +95,8 @@ Json vars_json(const TcpVars& v) {
     Json j{{"iss", v.iss.value},         {"irs", v.irs.value},         {"snd_una", v.snd_una.value},
            {"snd_nxt", v.snd_nxt.value}, {"snd_wnd", v.snd_wnd},       {"snd_wl1", v.snd_wl1.value},
            {"snd_wl2", v.snd_wl2.value}, {"rcv_nxt", v.rcv_nxt.value}, {"rcv_wnd", v.rcv_wnd},
-           {"mss", v.mss},               {"rto_ns", v.rto.ns}};
+           {"mss", v.mss},               {"cwnd", v.cwnd},             {"ssthresh", v.ssthresh},
+           {"rto_ns", v.rto.ns}};
     put_optional_ns(j, "srtt_ns", v.srtt);
     put_optional_ns(j, "rttvar_ns", v.rttvar);
     j["retransmits"] = v.retransmits;
@@ -402,6 +403,8 @@ TcpVars read_vars(const Json& j, const std::string& where) {
     v.rcv_nxt = {u("rcv_nxt")};
     v.rcv_wnd = u("rcv_wnd");
     v.mss = uint16_t(unsigned_int(member(j, "mss", where), at(where, "mss"), UINT16_MAX));
+    if (optional_member(j, "cwnd")) v.cwnd = u("cwnd");  // absent in traces written before
+    if (optional_member(j, "ssthresh")) v.ssthresh = u("ssthresh");
     v.rto = {signed_int(member(j, "rto_ns", where), at(where, "rto_ns"))};
     v.srtt = optional_duration(j, "srtt_ns", where);
     v.rttvar = optional_duration(j, "rttvar_ns", where);

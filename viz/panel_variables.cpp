@@ -42,6 +42,8 @@ const Variable kVariables[] = {
     {"RCV.NXT", [](const TcpVars& v, Instant, const Strings&, bool r) { return seq(v.rcv_nxt, v.irs, r); }},
     {"RCV.WND", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.rcv_wnd); }},
     {"MSS", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.mss); }},
+    {"cwnd", [](const TcpVars& v, Instant, const Strings&, bool) { return v.cwnd ? std::to_string(v.cwnd) : std::string("—"); }},
+    {"ssthresh", [](const TcpVars& v, Instant, const Strings&, bool) { return v.ssthresh ? std::to_string(v.ssthresh) : std::string("—"); }},
     {"RTO", [](const TcpVars& v, Instant, const Strings&, bool) { return seconds(v.rto); }},
     {"SRTT", [](const TcpVars& v, Instant, const Strings&, bool) { return v.srtt ? seconds(*v.srtt) : std::string("—"); }},
     {"send queue", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.send_queued) + " B"; }},

@@ -104,7 +104,7 @@ struct StatesPanel {
     void draw(const ViewModel& vm, Commands& out);
 };
 
-// ISS, IRS, SND.UNA, SND.NXT, RCV.NXT, windows, RTO, timers with countdowns.
+// ISS, IRS, SND.UNA, SND.NXT, RCV.NXT, windows, cwnd and ssthresh, RTO, timers with countdowns.
 struct VariablesPanel {
     bool relative = true;              // = true  // sequence numbers relative to the ISN/IRS
 

@@ -51,6 +51,8 @@ Trace trace_with_everything() {
     vars.retransmit_at = at_us(1'014'000);
     vars.time_wait_until = at_us(60'000'000);
     vars.send_queued = 18;
+    vars.cwnd = 4380;
+    vars.ssthresh = 65535;
     SocketInfo row = tcp_row(3, {ip("192.168.1.10"), 49152}, Endpoint{ip("192.168.1.20"), 80}, TcpState::FinWait1);
     row.vars = vars;
     row.user_closed = true;
@@ -86,6 +88,26 @@ TEST_CASE("output: JSON round trip is exact") {
         for (size_t i = 0; i < t.hosts.size(); ++i) CHECK(back.hosts[i].interfaces == t.hosts[i].interfaces);
         CHECK(back.failures == t.failures);
     }
+}
+
+TEST_CASE("output: JSON vars written before cwnd and ssthresh read as 0") {
+    std::string text = json_of(trace_with_everything());
+    for (std::string key : {"\"cwnd\":4380,", "\"ssthresh\":65535,"}) {
+        auto at = text.find(key);
+        REQUIRE(at != std::string::npos);
+        text.erase(at, key.size());
+    }
+    Trace back = from_json(text);
+    bool found = false;
+    for (const auto& h : back.sockets)
+        for (const auto& r : h.rows)
+            if (r.vars) {
+                found = true;
+                CHECK(r.vars->cwnd == 0);
+                CHECK(r.vars->ssthresh == 0);
+                CHECK(r.vars->send_queued == 18);
+            }
+    CHECK(found);
 }
 
 TEST_CASE("output: JSON read back gives the same text trace") {

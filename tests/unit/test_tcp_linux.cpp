@@ -197,6 +197,9 @@ TEST_CASE("linux capture d: close with unread data sends RST+ACK") {
 TEST_CASE("linux capture e: 20000 bytes read slowly") {
     Pair p = connected();
     p.server_send(bytes(20000));
+    // close() came ~140 us after the first segment left, once all 14 were out: the FIN has a
+    // segment of its own. (IW10: 10 segments at once, the ACKs release the other 4.)
+    p.run_for(Duration::micros(100));
     p.server_close();
     for (int i = 0; i < 10; ++i) {
         p.run_for(Duration::millis(50));
@@ -208,8 +211,9 @@ TEST_CASE("linux capture e: 20000 bytes read slowly") {
     p.run_for(Duration::millis(100));
     auto real = read_linux_capture("e_bulk_slow.pcap");
     auto model = lines_of(p);
-    // The harness sends the 14 segments back to back (no congestion window, 10 us away) while
-    // the kernel's ACKs interleave with them: compare each direction on its own.
+    // The harness sends the first 10 segments back to back (IW10, 10 us away), the other 4 as
+    // the first ACKs come back; the kernel's ACKs, a few us away on a veth pair, interleave
+    // with every segment: compare each direction on its own.
     // Two known differences, checked apart:
     // - window: Linux grows rcv_ssthresh by 2*MSS per full segment (tcp_grow_window) up to the
     //   free space (tcp_space, the 128 KiB tcp_rmem[1] buffer scaled by the skb overhead), so

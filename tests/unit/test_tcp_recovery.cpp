@@ -90,7 +90,9 @@ TEST_CASE("tcp: linux acknowledges out-of-order and gap-filling segments at once
 }
 
 TEST_CASE("tcp: fast retransmit on the third duplicate ACK, NewReno partial ACK") {
-    TcpConnection c = socket_established();
+    Profile p = Profile::textbook();
+    p.initial_window = 10;  // all five segments in the first window
+    TcpConnection c = socket_established(p);
     TcpOutput o;
     c.send(bytes(5 * 1460), at_ms(10), o);
     REQUIRE(o.segments.size() == 5);
@@ -133,8 +135,9 @@ TEST_CASE("tcp: one lost segment recovered by fast retransmit, well before the R
     Pair p(Profile::textbook());
     p.run_for(Duration::millis(1));
     p.client_send(bytes(8 * 1460));
-    // The second data segment is lost.
-    REQUIRE(p.flights.size() == 8);
+    // The initial window: 3 segments (RFC 3390). The second is lost; the first's ACK lets 2
+    // more go (slow start), and the third, fourth and fifth bring 3 duplicate ACKs.
+    REQUIRE(p.flights.size() == 3);
     p.flights.erase(p.flights.begin() + 1);
     p.run_for(Duration::millis(5));
     CHECK(p.server_recv(100000) == bytes(8 * 1460));

@@ -1,0 +1,377 @@
+// Congestion control (RFC 5681, NewReno RFC 6582): the initial window per profile, slow start,
+// congestion avoidance, the cuts on a retransmission timeout and on fast retransmit, partial
+// ACKs, the peer's window as the other limit, and the restart after idle.
+#include <set>
+
+#include "test_tcp_fixtures.hpp"
+
+using namespace tcptest;
+
+namespace {
+
+constexpr uint32_t SMSS = 1460;
+
+// A bulk sender on an established connection, and a receiver one RTT away that acknowledges
+// the data segments of each round in order (every `ack_every`-th one, and the last), keeps what
+// arrives out of order and sends duplicate ACKs for a hole. round() delivers the segments sent
+// in the previous round and returns how many data segments the sender sent in response.
+struct Flow {
+    TcpConnection c;
+    Instant now;
+    Duration rtt = Duration::millis(100);
+    size_t to_write;                  // bytes the program still has to hand to TCP
+    std::vector<TcpSegment> pending;  // data segments sent, not yet delivered
+    std::vector<ModelEventBody> events;
+    uint32_t ack_every = 1;
+    uint16_t window = 65535;
+    // The receiver, in offsets from our first data byte.
+    uint32_t rcv_next = 0;
+    std::set<std::pair<uint32_t, uint32_t>> ooo;
+
+    explicit Flow(const Profile& p, size_t total = 1'000'000) : c(socket_established(p)), to_write(total) {
+        fill();
+    }
+
+    void take(TcpOutput& o) {
+        for (auto& s : o.segments)
+            if (!s.payload.empty()) pending.push_back(s);
+        events.insert(events.end(), o.events.begin(), o.events.end());
+    }
+    // The program writes whatever the send buffer takes.
+    void fill() {
+        size_t n = std::min(to_write, c.send_space());
+        if (n == 0) return;
+        TcpOutput o;
+        CHECK(c.send(bytes(n), now, o).value == n);
+        to_write -= n;
+        take(o);
+    }
+    void ack(uint32_t offset) {
+        TcpSegment a = seg(ACK, REMOTE_SEQ, LOCAL_SEQ + offset);
+        a.window = window;
+        TcpOutput o;
+        c.on_segment(a, REMOTE, now, o);
+        take(o);
+        fill();
+    }
+    // The receiver takes one segment; returns true when it moves RCV.NXT.
+    bool receive(const TcpSegment& s) {
+        uint32_t lo = uint32_t(s.seq - LOCAL_SEQ), hi = lo + uint32_t(s.payload.size());
+        if (lo > rcv_next) {
+            ooo.insert({lo, hi});
+            return false;
+        }
+        uint32_t before = rcv_next;
+        rcv_next = std::max(rcv_next, hi);
+        while (!ooo.empty() && ooo.begin()->first <= rcv_next) {
+            rcv_next = std::max(rcv_next, ooo.begin()->second);
+            ooo.erase(ooo.begin());
+        }
+        return rcv_next > before;
+    }
+    size_t round(const std::set<size_t>& lose = {}) {
+        std::vector<TcpSegment> arriving = std::move(pending);
+        pending.clear();
+        now = now + rtt;
+        uint32_t unacked = 0;
+        for (size_t i = 0; i < arriving.size(); ++i) {
+            if (lose.count(i)) continue;
+            bool advanced = receive(arriving[i]);
+            // In order: every ack_every-th segment and the last one; out of order or a
+            // duplicate: a duplicate ACK at once (RFC 5681 §4.2).
+            if (advanced && ++unacked < ack_every && i + 1 < arriving.size()) continue;
+            unacked = 0;
+            ack(rcv_next);
+        }
+        return pending.size();
+    }
+    // Nothing comes back: the retransmission timer fires; returns the segments sent.
+    size_t timeout() {
+        pending.clear();
+        REQUIRE(c.poll_at());
+        now = *c.poll_at();
+        TcpOutput o;
+        c.poll(now, o);
+        take(o);
+        return pending.size();
+    }
+    uint32_t cwnd() const { return c.vars().cwnd; }
+    uint32_t ssthresh() const { return c.vars().ssthresh; }
+    std::vector<std::string> notes() const {
+        std::vector<std::string> v;
+        for (const auto& e : events)
+            if (auto* n = std::get_if<Note>(&e)) v.push_back(n->text);
+        return v;
+    }
+    bool noted(std::string_view what) const {
+        auto v = notes();
+        return std::any_of(v.begin(), v.end(), [&](const std::string& t) { return t.find(what) != std::string::npos; });
+    }
+};
+
+Profile textbook_iw(uint32_t segments) {
+    Profile p = Profile::textbook();
+    p.initial_window = segments;
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("cwnd: the initial window is 3 segments (textbook, RFC 3390) or 10 (linux, RFC 6928)") {
+    Flow t(Profile::textbook());
+    CHECK(t.pending.size() == 3);  // min(4*1460, max(2*1460, 4380)) = 4380
+    CHECK(t.cwnd() == 3 * SMSS);
+    CHECK(t.ssthresh() == 65535);  // the largest window the peer can advertise
+    Flow l(Profile::linux());
+    CHECK(l.pending.size() == 10);
+    CHECK(l.cwnd() == 10 * SMSS);
+    // Before our SYN is acknowledged there is no window yet.
+    CHECK(socket_syn_sent().vars().cwnd == 0);
+    // With a smaller MSS, RFC 3390 allows 4 segments: min(4*536, max(2*536, 4380)) = 2144.
+    TcpConnection c = socket_syn_sent();
+    TcpSegment synack = seg(SYN | ACK, REMOTE_ISS, LOCAL_SEQ);
+    synack.mss = 536;
+    send(c, Instant::zero(), synack);
+    CHECK(c.vars().cwnd == 4 * 536);
+}
+
+TEST_CASE("cwnd: 1 segment after a lost SYN (RFC 5681 §3.1); Linux after two") {
+    auto after_syn_losses = [](const Profile& p, int losses) {
+        TcpConnection c = socket_syn_sent(p);
+        for (int i = 0; i < losses; ++i) poll(c, *c.poll_at());  // the SYN again
+        TcpSegment synack = seg(SYN | ACK, REMOTE_ISS, LOCAL_SEQ);
+        synack.mss = 1460;
+        send(c, *c.poll_at() - Duration::millis(1), synack);
+        REQUIRE(c.state() == TcpState::Established);
+        return c.vars().cwnd;
+    };
+    CHECK(after_syn_losses(Profile::textbook(), 0) == 3 * SMSS);
+    CHECK(after_syn_losses(Profile::textbook(), 1) == SMSS);
+    CHECK(after_syn_losses(Profile::linux(), 1) == 10 * SMSS);
+    CHECK(after_syn_losses(Profile::linux(), 2) == SMSS);
+}
+
+TEST_CASE("cwnd: slow start doubles the window every round trip") {
+    Flow t(Profile::textbook());
+    std::vector<size_t> rounds{t.pending.size()};
+    for (int i = 0; i < 3; ++i) rounds.push_back(t.round());
+    CHECK(rounds == std::vector<size_t>{3, 6, 12, 24});  // +SMSS per ACK (RFC 5681 §3.1 (2))
+    CHECK(t.cwnd() == 24 * SMSS);                        // IW + 21 ACKs of a full segment
+    Flow l(Profile::linux());
+    rounds = {l.pending.size()};
+    for (int i = 0; i < 2; ++i) rounds.push_back(l.round());
+    CHECK(rounds == std::vector<size_t>{10, 20, 40});
+    CHECK(!t.noted("ssthresh"));  // still below ssthresh: no note
+}
+
+TEST_CASE("cwnd: with an ACK for every second segment, byte counting still doubles") {
+    // RFC 5681 §3.1 (2) counts ACKs: cwnd grows by half per round trip. Linux counts the bytes
+    // acknowledged (RFC 3465): it doubles.
+    Flow t(textbook_iw(10));
+    t.ack_every = 2;
+    t.round();
+    CHECK(t.cwnd() == 15 * SMSS);
+    Flow l(Profile::linux());
+    l.ack_every = 2;
+    l.round();
+    CHECK(l.cwnd() == 20 * SMSS);
+}
+
+TEST_CASE("cwnd: congestion avoidance adds about one segment per round trip") {
+    // Slow start until ssthresh (65535, the peer's window); then the peer's window holds the
+    // flight at 44 segments while cwnd creeps up.
+    Flow t(Profile::textbook());
+    for (int i = 0; i < 4; ++i) t.round();
+    CHECK(t.cwnd() >= t.ssthresh());
+    CHECK(t.noted("reached ssthresh 65535: slow start ends, congestion avoidance (RFC 5681 §3.1)"));
+    for (int i = 0; i < 4; ++i) {
+        uint32_t before = t.cwnd();
+        size_t acks = t.round();
+        (void)acks;
+        uint32_t growth = t.cwnd() - before;
+        // RFC 5681 §3.1 (3): SMSS*SMSS/cwnd per ACK, a little under SMSS per cwnd of ACKs.
+        CHECK(growth > SMSS * 8 / 10);
+        CHECK(growth <= SMSS);
+    }
+    // Linux: slow start stops at ssthresh exactly; then + SMSS per cwnd of bytes acknowledged.
+    Flow l(Profile::linux());
+    for (int i = 0; i < 3; ++i) l.round();
+    uint32_t ca_start = l.cwnd();
+    CHECK(ca_start >= 65535);
+    CHECK(ca_start <= 65535 + SMSS);
+    for (int i = 0; i < 6; ++i) l.round();
+    // ~44 segments acknowledged per round, one cwnd (~45 segments) per SMSS: 5 or 6 SMSS.
+    CHECK(l.cwnd() - ca_start >= 5 * SMSS);
+    CHECK(l.cwnd() - ca_start <= 6 * SMSS);
+    CHECK((l.cwnd() - 65535) % SMSS == 0);
+}
+
+TEST_CASE("cwnd: a retransmission timeout collapses cwnd to 1 SMSS, ssthresh = FlightSize/2") {
+    Flow t(Profile::textbook());
+    t.round();  // 3 acknowledged, cwnd 6 segments: 6 in flight
+    REQUIRE(t.pending.size() == 6);
+    REQUIRE(t.cwnd() == 6 * SMSS);
+    // The whole round is lost.
+    CHECK(t.timeout() == 1);
+    CHECK(t.pending[0].seq == LOCAL_SEQ + 3 * SMSS);
+    CHECK(t.ssthresh() == 6 * SMSS / 2);  // max(FlightSize/2, 2*SMSS) (RFC 5681 §3.1 (4))
+    CHECK(t.cwnd() == SMSS);              // LW
+    CHECK(t.noted("retransmission timeout: ssthresh = max(FlightSize/2, 2*SMSS) = 4380, cwnd 8760 -> 1460 (1 SMSS) (RFC 5681 §3.1)"));
+    // Timeout again for the same segment: cwnd stays 1 SMSS, ssthresh is not recomputed.
+    t.events.clear();
+    CHECK(t.timeout() == 1);
+    CHECK(t.ssthresh() == 3 * SMSS);
+    CHECK(t.cwnd() == SMSS);
+    CHECK(t.notes().empty());
+    // The retransmission arrives (the rest of the round was lost too): a partial ACK, the next
+    // hole is resent, and cwnd grows in slow start.
+    CHECK(t.round() == 1);
+    CHECK(t.pending[0].seq == LOCAL_SEQ + 4 * SMSS);
+    CHECK(t.cwnd() == 2 * SMSS);
+}
+
+TEST_CASE("cwnd: fast retransmit halves the flight, inflates per duplicate, deflates on the full ACK") {
+    Flow f(textbook_iw(10));
+    REQUIRE(f.pending.size() == 10);
+    // The first segment is lost; nine duplicate ACKs come back.
+    f.round({0});
+    // Third duplicate (RFC 5681 §3.2): ssthresh = 14600/2 = 7300, cwnd = 7300 + 3*1460 = 11680.
+    CHECK(f.noted("3 duplicate ACKs: fast retransmit; ssthresh = max(FlightSize/2, 2*SMSS) = 7300, cwnd 14600 -> 11680 (ssthresh + 3*SMSS) (RFC 5681 §3.2)"));
+    CHECK(f.ssthresh() == 7300);
+    // Six more duplicates: cwnd 11680 + 6*1460 = 20440, room for 4 new segments beyond the 14600
+    // in flight (RFC 5681 §3.2 steps 4-5).
+    CHECK(f.cwnd() == 20440);
+    REQUIRE(f.pending.size() == 5);
+    CHECK(f.pending[0].seq == LOCAL_SEQ);  // the retransmission
+    CHECK(f.pending[1].seq == LOCAL_SEQ + 10 * SMSS);
+    // The retransmission fills the hole: a full ACK, cwnd = ssthresh (RFC 6582 §3.2 step 3).
+    f.events.clear();
+    f.round();
+    CHECK(f.noted("full ACK: fast recovery ends, cwnd 20440 -> 7300 (ssthresh)"));
+    // Then congestion avoidance: about one segment more per round trip.
+    CHECK(f.cwnd() > 7300);
+    CHECK(f.cwnd() < 7300 + 4 * SMSS);
+    uint32_t before = f.cwnd();
+    f.round();
+    CHECK(f.cwnd() - before > SMSS / 2);
+    CHECK(f.cwnd() - before < 3 * SMSS / 2);
+}
+
+TEST_CASE("cwnd: NewReno partial ACK resends the next hole and deflates cwnd by what it acked") {
+    Flow f(textbook_iw(10));
+    // Segments 1 and 4 are lost: seven duplicates, fast retransmit of segment 1.
+    f.round({0, 3});
+    CHECK(f.ssthresh() == 7300);
+    CHECK(f.cwnd() == 11680 + 5 * SMSS);  // 3 + 5 duplicates
+    uint32_t inflated = f.cwnd();
+    REQUIRE(f.pending.size() >= 1);
+    // The retransmission arrives: ACK up to segment 4's hole, 3 segments acked - partial.
+    f.events.clear();
+    f.pending.resize(1);  // deliver only the retransmission
+    f.round();
+    // RFC 6582 §3.2 step 3: cwnd - 3*1460 + 1460, segment 4 resent at once.
+    CHECK(f.cwnd() == inflated - 3 * SMSS + SMSS);
+    REQUIRE(!f.pending.empty());
+    CHECK(f.pending[0].seq == LOCAL_SEQ + 3 * SMSS);
+    bool fast = false;
+    for (auto& e : f.events)
+        if (auto* r = std::get_if<Retransmission>(&e)) fast = r->fast && r->seq == LOCAL_SEQ + 3 * SMSS;
+    CHECK(fast);
+    CHECK(!f.noted("full ACK"));
+}
+
+TEST_CASE("cwnd: the peer's window limits sending when it is smaller than cwnd") {
+    TcpConnection c = socket_established(Profile::linux());  // cwnd 10 segments
+    TcpSegment w = seg(ACK, REMOTE_SEQ, LOCAL_SEQ);
+    w.window = 3 * SMSS;
+    send(c, at_ms(1), w);
+    TcpOutput o;
+    c.send(bytes(20 * SMSS), at_ms(2), o);
+    CHECK(o.segments.size() == 3);  // min(cwnd, rwnd) = rwnd
+    CHECK(c.vars().cwnd == 10 * SMSS);
+    // And cwnd when it is the smaller: 3 segments of the textbook IW under a 65535 window.
+    TcpConnection t = socket_established();
+    TcpOutput o2;
+    t.send(bytes(20 * SMSS), at_ms(2), o2);
+    CHECK(o2.segments.size() == 3);
+    CHECK(t.vars().snd_wnd == 65535);
+}
+
+TEST_CASE("cwnd: restart after idle (RFC 5681 §4.1)") {
+    // Grow cwnd to 24 segments, let the transfer finish, stay idle, then send again.
+    Flow t(Profile::textbook(), 45 * SMSS);
+    for (int i = 0; i < 4; ++i) t.round();
+    REQUIRE(t.pending.empty());
+    REQUIRE(t.cwnd() > 4380);
+    uint32_t grown = t.cwnd();
+    // Idle (nothing sent: the last round only brought ACKs) for less than an RTO: cwnd kept.
+    t.now = t.now - t.rtt + t.c.vars().rto - Duration::millis(1);
+    t.to_write = 20 * SMSS;
+    t.fill();
+    CHECK(t.cwnd() == grown);
+    CHECK(!t.noted("idle"));
+    for (int i = 0; i < 3; ++i) t.round();
+    REQUIRE(t.pending.empty());
+    grown = t.cwnd();
+    // Idle for more: cwnd = min(IW, cwnd), ssthresh unchanged; the IW goes out.
+    uint32_t ssthresh = t.ssthresh();
+    t.now = t.now + t.c.vars().rto + Duration::millis(1);
+    t.to_write = 20 * SMSS;
+    t.fill();
+    CHECK(t.cwnd() == 4380);
+    CHECK(t.ssthresh() == ssthresh);
+    CHECK(t.pending.size() == 3);
+    CHECK(t.noted("idle for more than the RTO: cwnd " + std::to_string(grown) + " -> 4380 (restart window min(IW, cwnd)) (RFC 5681 §4.1)"));
+
+    // Linux halves cwnd for each RTO of idle time (tcp_cwnd_restart), and keeps ssthresh at
+    // least 3/4 of the old cwnd.
+    Flow l(Profile::linux(), 30 * SMSS);
+    l.round();
+    l.round();
+    REQUIRE(l.pending.empty());
+    uint32_t old = l.cwnd();
+    REQUIRE(old == 40 * SMSS);
+    Duration rto = l.c.vars().rto;
+    l.now = l.now + rto * 2 + rto / 2;  // 2.5 RTOs: halved twice
+    l.to_write = 30 * SMSS;
+    l.fill();
+    CHECK(l.cwnd() == old / 4);
+    CHECK(l.ssthresh() == std::max<uint32_t>(65535, old / 2 + old / 4));
+    CHECK(l.pending.size() == 10);
+}
+
+TEST_CASE("cwnd: the two ends of a real exchange, and the trace's variables") {
+    // 30 KB over the two-ended harness: every byte arrives, cwnd grew, nothing was cut.
+    Pair p(Profile::textbook());
+    p.delay = Duration::millis(10);
+    p.run_for(Duration::millis(30));
+    p.client_send(bytes(30000));
+    p.run_for(Duration::millis(200));
+    CHECK(p.server_recv(100000) == bytes(30000));
+    TcpVars v = p.client.vars();
+    CHECK(v.cwnd == 4380 + 30000);  // slow start all along: + min(N, SMSS) per ACK
+    CHECK(v.ssthresh == 65535);
+}
+
+TEST_CASE("cwnd: limited transmit (linux): a new segment on each of the first two duplicate ACKs") {
+    for (bool linux : {false, true}) {
+        Profile p = linux ? Profile::linux() : textbook_iw(10);
+        TcpConnection c = socket_established(p);
+        TcpOutput o;
+        c.send(bytes(20 * SMSS), at_ms(1), o);
+        REQUIRE(o.segments.size() == 10);
+        // The first segment is lost: duplicates of ack=LOCAL_SEQ.
+        auto dup = seg(ACK, REMOTE_SEQ, LOCAL_SEQ);
+        auto first = send(c, at_ms(2), dup);
+        auto second = send(c, at_ms(3), dup);
+        CHECK(first.size() == (linux ? 1u : 0u));   // RFC 3042: one new segment each,
+        CHECK(second.size() == (linux ? 1u : 0u));
+        if (linux) CHECK(second[0].seq == LOCAL_SEQ + 11 * SMSS);
+        CHECK(c.vars().cwnd == 10 * SMSS);          // cwnd itself unchanged
+        auto third = send(c, at_ms(4), dup);         // fast retransmit
+        REQUIRE(!third.empty());
+        CHECK(third[0].seq == LOCAL_SEQ);
+        // FlightSize includes the two limited-transmit segments when it is halved.
+        CHECK(c.vars().ssthresh == (linux ? 12 : 10) * SMSS / 2);
+    }
+}
