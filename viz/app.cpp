@@ -189,14 +189,14 @@ struct Layout {
 Layout compute_layout(ImVec2 display, const FontSizes& s, bool presenter) {
     Layout l;
     float w = display.x, h = display.y;
-    float header_h = s.caption * 1.45f + s.caption * 1.9f + 18.0f;
+    float header_h = s.caption * 1.45f + s.caption * 2.15f + 18.0f;  // the caption band holds two lines
     float controls_h = presenter ? s.body * 2.7f + 18.0f : s.body * 3.6f + 16.0f;
     float body_y = header_h + controls_h;
     float body_h = std::max(100.0f, h - body_y);
     float top_h = std::floor(body_h * 0.5f);
     float half = std::floor(w * 0.5f);
-    float bottom_split = std::floor(w * (presenter ? 0.5f : 0.56f));
-    float states_w = presenter ? bottom_split : std::floor(w * 0.34f);
+    float bottom_split = std::floor(w * (presenter ? 0.5f : 0.60f));
+    float states_w = presenter ? bottom_split : std::floor(w * 0.30f);
     l.header = {{0, 0}, {w, header_h}};
     l.controls = {{0, header_h}, {w, controls_h}};
     l.topology = {{0, body_y}, {half, top_h}};

@@ -74,6 +74,7 @@ struct Strings {
     const char* foreign_address;
     const char* state;
     const char* no_sockets;
+    const char* closed;          // netstat: the program has called close() on it
     // Inspector.
     const char* select_packet;
     const char* field;

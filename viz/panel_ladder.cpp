@@ -126,6 +126,7 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
     for (size_t c = 0; c < cache.lifelines.size(); ++c) {
         const std::string& name = cache.lifelines[c].name;
         float x = head.x + col_x(int(c)) - scroll_x;
+        if (x < head.x - col_w || x > head.x + ImGui::GetContentRegionAvail().x + col_w) continue;  // out of view
         ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, name.c_str());
         ImU32 color = name == name_a ? theme::kEndA : name == name_b ? theme::kEndB : theme::kInk;
         dl->AddRectFilled(ImVec2(x - ts.x * 0.5f - 6, head.y + 1), ImVec2(x + ts.x * 0.5f + 6, head.y + head_h - 2),

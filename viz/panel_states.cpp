@@ -2,12 +2,14 @@
 // the figure), the transitions in gray, each end of the selected connection lit in its color,
 // and each end's last transition drawn in that color with its cause.
 #include <imgui.h>
+#include <imgui_internal.h>  // ImRect
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "viz/panels.hpp"
 #include "viz/theme.hpp"
@@ -185,12 +187,53 @@ void StatesPanel::draw(const ViewModel& vm, Commands&) {
                     (lit_a || lit_b) ? theme::kPaper : theme::kInk, name.c_str());
     }
 
-    // Each end's last transition, in its color (the cause is in the legend above).
+    // Each end's last transition, in its color, labelled with its cause where the label covers
+    // no box and no other label (candidates around the arrow's middle, nearest first).
+    std::vector<ImRect> taken;
+    for (int box = 0; box <= kClosedBottom; ++box) {
+        ImVec2 c = g.center(box);
+        taken.push_back(ImRect(c.x - g.half.x - 2, c.y - g.half.y - 2, c.x + g.half.x + 2, c.y + g.half.y + 2));
+    }
+    ImRect canvas(g.origin, ImVec2(g.origin.x + g.size.x, g.origin.y + g.size.y));
     for (const End& e : ends) {
         if (!e.change_step) continue;
         const sim::TraceEvent& ev = t.events[*e.change_step];
+        if (ev.from == ev.to) continue;
         auto [a, b] = segment(g, int(ev.from), target_box(ev.from, ev.to));
         draw_arrow(dl, a, b, e.color, 4.0f * th, fs * 0.8f);
+        std::string cause = t.str(ev.text);
+        if (cause.empty()) continue;
+        ImFont* font = vm.fonts.bold;
+        ImVec2 ts = font->CalcTextSizeA(fs, FLT_MAX, 0, cause.c_str());
+        ImVec2 pad(4, 1);
+        // Rings of candidate centres around the arrow's middle, nearest first; a leader line
+        // joins a label placed away from its arrow.
+        ImVec2 m((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f);
+        std::optional<ImRect> best;
+        for (int ring = 0; ring <= 14 && !best; ++ring) {
+            float radius = float(ring) * fs * 0.6f;
+            int steps = ring == 0 ? 1 : 16;
+            for (int k = 0; k < steps && !best; ++k) {
+                float angle = float(k) * 6.2831853f / float(steps);
+                ImVec2 centre(m.x + std::cos(angle) * radius * 1.6f, m.y + std::sin(angle) * radius);
+                ImRect r(centre.x - ts.x * 0.5f - pad.x, centre.y - ts.y * 0.5f - pad.y,
+                         centre.x + ts.x * 0.5f + pad.x, centre.y + ts.y * 0.5f + pad.y);
+                if (r.Min.x < canvas.Min.x || r.Max.x > canvas.Max.x || r.Min.y < canvas.Min.y || r.Max.y > canvas.Max.y) continue;
+                if (std::any_of(taken.begin(), taken.end(), [&](const ImRect& o) { return o.Overlaps(r); })) continue;
+                best = r;
+            }
+        }
+        if (!best) continue;  // nowhere free: the legend above names the cause
+        taken.push_back(*best);
+        ImVec2 centre = best->GetCenter();
+        if (std::hypot(centre.x - m.x, centre.y - m.y) > ts.y) {
+            ImVec2 from(std::clamp(m.x, best->Min.x, best->Max.x), std::clamp(m.y, best->Min.y, best->Max.y));
+            dl->AddLine(from, m, e.color, 1.5f * th);
+            dl->AddCircleFilled(m, 3.0f * th, e.color);
+        }
+        dl->AddRectFilled(best->Min, best->Max, theme::rgb(255, 255, 255, 240), 4.0f);
+        dl->AddRect(best->Min, best->Max, e.color, 4.0f, 0, 1.5f * th);
+        dl->AddText(font, fs, ImVec2(best->Min.x + pad.x, best->Min.y + pad.y), e.color, cause.c_str());
     }
 }
 

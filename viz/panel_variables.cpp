@@ -24,9 +24,10 @@ std::string seq(SeqNum v, SeqNum base, bool relative) {
     return std::to_string(uint32_t(v - base));
 }
 
-std::string timer(const std::optional<Instant>& at, Instant now, const Strings& t) {
-    if (!at) return std::string("— ") + t.not_armed;
-    return std::string(t.fires_in) + " " + seconds(*at - now);
+// A timer's countdown ("59.998 s"), or a dash when it is not armed.
+std::string timer(const std::optional<Instant>& at, Instant now, const Strings&) {
+    if (!at) return "—";
+    return seconds(*at - now);
 }
 
 using Row = std::string (*)(const TcpVars&, Instant, const Strings&, bool);
@@ -47,7 +48,7 @@ const Variable kVariables[] = {
     {"send queue", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.send_queued) + " B"; }},
     {"recv queue", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.recv_queued) + " B"; }},
     {"retransmits", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.retransmits); }},
-    {"◷ retransmission", [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.retransmit_at, now, t); }},
+    {"◷ RTO timer", [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.retransmit_at, now, t); }},
     {"◷ delayed ACK", [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.delayed_ack_at, now, t); }},
     {"◷ TIME-WAIT", [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.time_wait_until, now, t); }},
     {"◷ persist", [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.persist_at, now, t); }},
@@ -63,18 +64,27 @@ void VariablesPanel::draw(const ViewModel& vm, Commands&) {
     }
     const SocketInfo* rows[2] = {vm.view.row_at(ends[0], vm.step), ends[1] != kNone ? vm.view.row_at(ends[1], vm.step) : nullptr};
     ImGui::Checkbox("rel. seq", &relative);
-    ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
+    // Columns as wide as their text; the table scrolls (names and ends frozen) rather than clip.
+    ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit |
+                            ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY;
     int columns = ends[1] != kNone ? 3 : 2;
     if (!ImGui::BeginTable("vars", columns, flags)) return;
-    ImGui::TableSetupColumn(vm.text.variable, ImGuiTableColumnFlags_WidthStretch, 0.9f);
-    for (int i = 0; i < columns - 1; ++i) ImGui::TableSetupColumn(vm.view.socket_name(ends[i], vm.step).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupScrollFreeze(1, 1);
+    ImGui::TableSetupColumn(vm.text.variable);
+    std::string names[2];
+    for (int i = 0; i < columns - 1; ++i) {
+        names[i] = vm.view.socket_name(ends[i], vm.step);
+        ImGui::TableSetupColumn(names[i].c_str());
+    }
     ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
     ImGui::TableSetColumnIndex(0);
     ImGui::TableHeader(vm.text.variable);
     for (int i = 0; i < columns - 1; ++i) {
         ImGui::TableSetColumnIndex(i + 1);
         ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(i == 0 ? theme::kEndA : theme::kEndB));
-        ImGui::TableHeader(vm.view.socket_name(ends[i], vm.step).c_str());
+        ImGui::PushFont(vm.fonts.bold);
+        ImGui::TableHeader(names[i].c_str());
+        ImGui::PopFont();
         ImGui::PopStyleColor();
     }
     ImGui::TableNextRow();
@@ -91,11 +101,13 @@ void VariablesPanel::draw(const ViewModel& vm, Commands&) {
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
         ImGui::TextUnformatted(var.name);
+        ImGui::PushFont(vm.fonts.mono);
         for (int i = 0; i < columns - 1; ++i) {
             ImGui::TableSetColumnIndex(i + 1);
             if (rows[i] && rows[i]->vars) ImGui::TextUnformatted(var.value(*rows[i]->vars, vm.now, vm.text, relative).c_str());
             else ImGui::TextDisabled("—");
         }
+        ImGui::PopFont();
     }
     ImGui::EndTable();
 }
