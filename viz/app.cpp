@@ -196,7 +196,7 @@ Layout compute_layout(ImVec2 display, const FontSizes& s, bool presenter) {
     float top_h = std::floor(body_h * 0.5f);
     float half = std::floor(w * 0.5f);
     float bottom_split = std::floor(w * (presenter ? 0.5f : 0.60f));
-    float states_w = presenter ? bottom_split : std::floor(w * 0.30f);
+    float states_w = presenter ? bottom_split : std::floor(w * 0.29f);
     l.header = {{0, 0}, {w, header_h}};
     l.controls = {{0, header_h}, {w, controls_h}};
     l.topology = {{0, body_y}, {half, top_h}};

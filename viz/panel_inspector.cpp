@@ -100,6 +100,8 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
         cached_packet = packet;
         cached_generation = vm.generation;
         hovered_field = -1;
+        scrolled_to = -1;
+        hex_scrolled_to = -1;
     }
     pinned = find_field(fields, pinned_field);
     int lit_field = hovered_field >= 0 ? hovered_field : pinned;
@@ -114,8 +116,19 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
     }
 
     int hovered_now = -1;
-    float hex_w = ImGui::GetFontSize() * 0.62f * float(bytes_per_row * 3 + 6);
-    ImGui::BeginChild("fields", ImVec2(ImGui::GetContentRegionAvail().x - hex_w - 8, 0));
+    // Side by side when there is room for both; else the fields above and the bytes below.
+    ImGui::PushFont(vm.fonts.mono);
+    float cw = ImGui::CalcTextSize("0").x, lh = ImGui::GetTextLineHeightWithSpacing();
+    ImGui::PopFont();
+    const Bytes& bytes = p.bytes;
+    size_t rows = (bytes.size() + size_t(bytes_per_row) - 1) / size_t(bytes_per_row);
+    ImVec2 avail = ImGui::GetContentRegionAvail();
+    float hex_w = cw * float(bytes_per_row * 3 + 5) + ImGui::GetStyle().WindowPadding.x * 2 + ImGui::GetStyle().ScrollbarSize;
+    bool stacked = avail.x < hex_w * 2.3f;
+    float hex_h = std::min(avail.y * 0.45f, float(rows) * lh + ImGui::GetStyle().WindowPadding.y * 2 + 2);
+    ImVec2 fields_size = stacked ? ImVec2(0, std::max(lh * 3, avail.y - hex_h - ImGui::GetStyle().ItemSpacing.y))
+                                 : ImVec2(avail.x - hex_w - 8, 0);
+    ImGui::BeginChild("fields", fields_size);
     if (ImGui::BeginTable("fields_table", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
         ImGui::TableSetupColumn(vm.text.field, ImGuiTableColumnFlags_WidthStretch, 1.0f);
         ImGui::TableSetupColumn(vm.text.value, ImGuiTableColumnFlags_WidthStretch, 1.0f);
@@ -133,6 +146,10 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
             }
             ImGui::TableNextRow();
             if (int(i) == lit_field) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, theme::kHighlight);
+            if (int(i) == pinned && scrolled_to != pinned) {  // bring the pinned field into view, once
+                ImGui::SetScrollHereY(0.4f);
+                scrolled_to = pinned;
+            }
             ImGui::TableSetColumnIndex(0);
             ImGui::PushID(int(i));
             ImGui::Selectable(f.name.c_str(), false, ImGuiSelectableFlags_SpanAllColumns);
@@ -147,16 +164,13 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
         ImGui::EndTable();
     }
     ImGui::EndChild();
-    ImGui::SameLine();
+    if (!stacked) ImGui::SameLine();
 
     // The bytes: offset, then bytes_per_row hex pairs; the hovered field's bytes highlighted.
-    ImGui::BeginChild("hex", ImVec2(0, 0), true);
+    ImGui::BeginChild("hex", stacked ? ImVec2(std::min(avail.x, hex_w), 0) : ImVec2(0, 0), true);
     ImGui::PushFont(vm.fonts.mono);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    float cw = ImGui::CalcTextSize("0").x, lh = ImGui::GetTextLineHeightWithSpacing();
     ImVec2 o = ImGui::GetCursorScreenPos();
-    const Bytes& bytes = p.bytes;
-    size_t rows = (bytes.size() + size_t(bytes_per_row) - 1) / size_t(bytes_per_row);
     ImVec2 mouse = ImGui::GetIO().MousePos;
     bool hex_hovered = ImGui::IsWindowHovered() && !vm.screenshot_mode;
     for (size_t r = 0; r < rows; ++r) {
@@ -181,6 +195,11 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
         }
     }
     ImGui::Dummy(ImVec2(cw * float(5 + 3 * bytes_per_row), float(rows) * lh));
+    if (pinned >= 0 && hex_scrolled_to != pinned) {  // the pinned field's first row in view, once
+        float y = float(fields[size_t(pinned)].offset / size_t(bytes_per_row)) * lh;
+        ImGui::SetScrollY(std::max(0.0f, y - ImGui::GetWindowHeight() * 0.4f));
+        hex_scrolled_to = pinned;
+    }
     ImGui::PopFont();
     ImGui::EndChild();
     hovered_field = hovered_now;

@@ -158,12 +158,15 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
         dl->AddLine(ImVec2(x, o.y + std::max(0.0f, y_min)), ImVec2(x, o.y + std::min(total_h, y_max)), theme::kFaint, 2.0f * th);
     }
     float last_label_y = -1e9f;
+    std::string last_label;
     for (const Arrow& a : cache.arrows) {
         float y = cache.step_y[t.packets[a.packet].sent_step];
         if (y < y_min || y > y_max || y - last_label_y < fs * 1.1f) continue;
-        last_label_y = y;
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.3f ms", double(t.packets[a.packet].sent.ns) / 1e6);
+        if (buf == last_label) continue;  // many packets at one instant: one time label
+        last_label = buf;
+        last_label_y = y;
         dl->AddText(ImVec2(o.x + 4, o.y + y - fs * 0.5f), theme::kMuted, buf);
     }
 

@@ -316,6 +316,7 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
         std::string text = dropped ? "✗ " + info.label : info.label;
         ImVec2 ts = ImGui::CalcTextSize(text.c_str());
         ImVec2 p(at.x + r * 1.3f + 4, at.y - ts.y * 0.5f);
+        if (p.x + ts.x > c.origin.x + c.size.x - 4) p.x = at.x - r * 1.3f - 4 - ts.x;  // flip: stay inside
         for (int tries = 0; tries < 6; ++tries) {  // move down past labels already placed
             Box mine{p, ImVec2(p.x + ts.x, p.y + ts.y)};
             bool overlaps = std::any_of(placed.begin(), placed.end(), [&](const Box& o) { return o.overlaps(mine); });

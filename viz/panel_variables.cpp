@@ -93,9 +93,7 @@ void VariablesPanel::draw(const ViewModel& vm, Commands&) {
     for (int i = 0; i < columns - 1; ++i) {
         ImGui::TableSetColumnIndex(i + 1);
         std::string s = rows[i] && rows[i]->state ? std::string(to_string(*rows[i]->state)) : "—";
-        ImGui::PushFont(vm.fonts.bold);
         ImGui::TextColored(theme::to_vec4(i == 0 ? theme::kEndA : theme::kEndB), "%s", s.c_str());
-        ImGui::PopFont();
     }
     for (const Variable& var : kVariables) {
         ImGui::TableNextRow();

@@ -141,6 +141,8 @@ struct InspectorPanel {
     std::vector<wire::WireField> fields;
     int hovered_field = -1;            // from the previous frame (fields or bytes)
     int pinned = -1;                   // pinned_field's index in `fields` (-1: none)
+    int scrolled_to = -1;              // the pinned field the list was last scrolled to
+    int hex_scrolled_to = -1;          // ... and the bytes
 };
 
 // The field a selector names: "LAYER.NAME" or "NAME", case, spaces, '-' and '_' ignored; NAME may

@@ -1,12 +1,13 @@
 # One screenshot test: run `netstep view FILE --screenshot OUT --step N` under xvfb-run, check the
 # exit code, then (when the run should succeed) check the PNG's content.
 # Variables: XVFB_RUN NETSTEP CHECK FILE STEP EXPECTED_EXIT OUT GOLDEN CHECKS (checker arguments;
-# the word GOLDEN in them is replaced by the golden image's path).
+# the word GOLDEN in them is replaced by the golden image's path) VIEW_ARGS (more `view` options).
 get_filename_component(out_dir ${OUT} DIRECTORY)
 file(MAKE_DIRECTORY ${out_dir})
 file(REMOVE ${OUT})
+separate_arguments(view_args UNIX_COMMAND "${VIEW_ARGS}")
 execute_process(COMMAND ${XVFB_RUN} -a -s "-screen 0 1280x800x24"
-                        ${NETSTEP} view ${FILE} --screenshot ${OUT} --step ${STEP} --size 1280x800
+                        ${NETSTEP} view ${FILE} --screenshot ${OUT} --step ${STEP} --size 1280x800 ${view_args}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 message("netstep view exit ${rc}\n${err}")
 if(NOT rc EQUAL EXPECTED_EXIT)
