@@ -39,6 +39,7 @@
 #include "viz/panels.hpp"
 #include "viz/player.hpp"
 #include "viz/screenshot.hpp"
+#include "viz/session.hpp"
 #include "viz/theme.hpp"
 #include "viz/trace_view.hpp"
 #include "viz/view_model.hpp"
@@ -218,29 +219,6 @@ bool begin_fixed(const char* title, const char* id, const Rect& r, ImGuiWindowFl
     return ImGui::Begin(name.c_str(), nullptr, kFixed | extra);
 }
 
-std::vector<std::string> list_scenarios(const std::string& dir) {
-    std::vector<std::string> files;
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-        if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
-    }
-    std::sort(files.begin(), files.end());
-    return files;
-}
-
-int64_t mtime_of(const std::string& path) {
-    struct stat st {};
-    if (stat(path.c_str(), &st) != 0) return 0;
-    return int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-}
-
-std::string read_text(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 std::string default_scenario() {
     for (const char* candidate : {"scenarios/default.yaml", NETSTEP_SCENARIOS_DIR "/default.yaml"}) {
         if (std::filesystem::exists(candidate)) return candidate;
@@ -266,10 +244,7 @@ private:
     bool start(bool visible, PendingLoad& pending);
     void setup_imgui();
     void build_fonts();
-    void load(const std::string& file, bool keep_step);
-    void load(PendingLoad pending, bool keep_step);
     void poll_file_changes(double now);
-    void what_if(const cmd::WhatIf& c);
     void apply(const Command& c);
     void frame(double wall_dt);
     void draw_windows(const ViewModel& vm, Commands& out);
@@ -297,16 +272,8 @@ private:
     Strings text_ = strings_for(Language::En);
 
     // The trace shown, and what the user did with it.
-    std::unique_ptr<sim::Trace> trace_;
-    std::unique_ptr<TraceView> view_;
-    uint64_t generation_ = 0;
-    Player player_;
-    Selection selection_;
-    std::string original_file_, current_file_;
-    std::vector<std::string> scenarios_;
-    std::string error_;            // the last run's error (scenario error), shown in the header
+    Session session_;
     std::string status_;           // "Screenshot saved: ..."
-    int64_t original_mtime_ = 0;
     double next_poll_ = 0.0;
     bool screenshot_requested_ = false;
     int tab_request_ = -1;         // select this bottom-right tab on the next frame
@@ -324,11 +291,13 @@ private:
     LogPanel log_;
 };
 
-App::App(const ViewOptions& options) : options_(options), presenter_(options.presenter) {
+App::App(const ViewOptions& options)
+    : options_(options),
+      presenter_(options.presenter),
+      session_(options.netstep_exe, options.scenario_file.empty() ? default_scenario() : options.scenario_file, options.step) {
     const char* env_lang = std::getenv("LANG");
     lang_ = language_from(!options.lang.empty() ? options.lang : env_lang ? env_lang : "en");
     text_ = strings_for(lang_);
-    original_file_ = current_file_ = options.scenario_file.empty() ? default_scenario() : options.scenario_file;
     const char* timing = std::getenv("NETSTEP_VIZ_TIMING");
     timing_.on = timing && *timing && std::string(timing) != "0";
     if (timing_.on) timing_.start = process_start();
@@ -379,7 +348,7 @@ bool App::start(bool visible, PendingLoad& pending) {
     }
     timing_.mark("window + GL ready");
     setup_imgui();
-    load(std::move(pending), false);
+    session_.load(std::move(pending), false);
     timing_.mark("trace loaded");
     return true;
 }
@@ -408,43 +377,11 @@ void App::build_fonts() {
 // [SECTION] Loading a scenario (child process), what-if, reload on change
 //-----------------------------------------------------------------------------
 
-void App::load(const std::string& file, bool keep_step) { load(start_load(options_.netstep_exe, file), keep_step); }
-
-void App::load(PendingLoad pending, bool keep_step) {
-    uint32_t step = keep_step ? player_.step() : options_.step;
-    std::string file = pending.file;
-    LoadResult r = finish_load(pending);
-    if (!r.trace) {
-        error_ = r.error.empty() ? text_.scenario_error : r.error;
-        return;
-    }
-    error_.clear();
-    view_.reset();
-    trace_ = std::move(r.trace);
-    view_ = std::make_unique<TraceView>(*trace_);
-    ++generation_;
-    current_file_ = file;
-    selection_ = {};
-    player_.pause();
-    player_.go_to(step, *view_);
-    std::string dir = std::filesystem::path(original_file_).parent_path().string();
-    scenarios_ = list_scenarios(original_file_ == ":demo" ? NETSTEP_SCENARIOS_DIR : dir.empty() ? "." : dir);
-}
-
+// Once a second: reload (same step) when the scenario file changed on disk.
 void App::poll_file_changes(double now) {
-    if (now < next_poll_ || original_file_ == ":demo") return;
+    if (now < next_poll_) return;
     next_poll_ = now + 1.0;
-    int64_t m = mtime_of(original_file_);
-    if (original_mtime_ != 0 && m != original_mtime_) load(original_file_, true);
-    original_mtime_ = m;
-}
-
-void App::what_if(const cmd::WhatIf& c) {
-    if (!view_ || current_file_ == ":demo") return;
-    std::string entry = fault_entry(*view_, c.packet, c.fault);
-    std::string text = add_fault(read_text(current_file_), entry);
-    std::string copy = write_scenario_copy(original_file_, text);
-    load(copy, true);
+    session_.reload_if_changed();
 }
 
 //-----------------------------------------------------------------------------
@@ -452,28 +389,26 @@ void App::what_if(const cmd::WhatIf& c) {
 //-----------------------------------------------------------------------------
 
 void App::apply(const Command& command) {
-    if (view_ && apply_to_player(command, player_, *view_)) return;
+    if (session_.view && apply_to_player(command, session_.player, *session_.view)) return;
     std::visit(
         [&](const auto& c) {
             using T = std::decay_t<decltype(c)>;
             if constexpr (std::is_same_v<T, cmd::SelectPacket>) {
-                selection_.packet = c.packet;
-                selection_.connection = kNone;
+                session_.selection.packet = c.packet;
+                session_.selection.connection = kNone;
                 tab_request_ = 1;
-                if (c.go_to_sent && view_) {
-                    player_.pause();
-                    player_.go_to(view_->trace().packets[c.packet].sent_step, *view_);
+                if (c.go_to_sent && session_.view) {
+                    session_.player.pause();
+                    session_.player.go_to(session_.view->trace().packets[c.packet].sent_step, *session_.view);
                 }
             } else if constexpr (std::is_same_v<T, cmd::SelectConnection>) {
-                selection_.connection = c.history;
+                session_.selection.connection = c.history;
             } else if constexpr (std::is_same_v<T, cmd::WhatIf>) {
-                what_if(c);
+                session_.what_if(c.packet, c.fault);
             } else if constexpr (std::is_same_v<T, cmd::Revert> || std::is_same_v<T, cmd::Reload>) {
-                load(original_file_, true);
+                session_.revert();
             } else if constexpr (std::is_same_v<T, cmd::Open>) {
-                original_file_ = c.path;
-                original_mtime_ = 0;
-                load(c.path, false);
+                session_.open(c.path);
             } else if constexpr (std::is_same_v<T, cmd::Screenshot>) {
                 screenshot_requested_ = true;
             } else if constexpr (std::is_same_v<T, cmd::TogglePresenter>) {
@@ -492,27 +427,27 @@ void App::apply(const Command& command) {
 //-----------------------------------------------------------------------------
 
 ViewModel App::view_model() const {
-    ViewModel vm{*view_, text_, player_};
-    vm.step = player_.step();
-    vm.now = player_.display_time(*view_);
-    vm.selection = selection_;
-    if (selection_.connection != kNone) vm.connection = view_->connection_of(selection_.connection);
-    else if (selection_.packet != kNone) vm.connection = view_->connection_of_packet(selection_.packet);
-    if (vm.connection.a == kNone) vm.connection = view_->active_connection(vm.step);
+    ViewModel vm{*session_.view, text_, session_.player};
+    vm.step = session_.player.step();
+    vm.now = session_.player.display_time(*session_.view);
+    vm.selection = session_.selection;
+    if (session_.selection.connection != kNone) vm.connection = session_.view->connection_of(session_.selection.connection);
+    else if (session_.selection.packet != kNone) vm.connection = session_.view->connection_of_packet(session_.selection.packet);
+    if (vm.connection.a == kNone) vm.connection = session_.view->active_connection(vm.step);
     vm.fonts = fonts();
     vm.lang = lang_;
     vm.presenter = presenter_;
     vm.thickness = presenter_ ? 1.8f : 1.0f;
-    vm.generation = generation_;
-    vm.scenario_file = original_file_;
-    vm.modified = current_file_ != original_file_;
-    vm.scenarios = scenarios_;
+    vm.generation = session_.generation;
+    vm.scenario_file = session_.original_file;
+    vm.modified = session_.current_file != session_.original_file;
+    vm.scenarios = session_.scenarios;
     vm.screenshot_mode = options_.screenshot.has_value();
     return vm;
 }
 
 void App::draw_error(const Rect& r) const {
-    if (error_.empty()) return;
+    if (session_.error.empty()) return;
     ImGui::SetNextWindowPos(r.pos, ImGuiCond_Always);
     ImGui::SetNextWindowSize(r.size, ImGuiCond_Always);
     ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(1.0f, 0.93f, 0.93f, 1.0f));
@@ -521,7 +456,7 @@ void App::draw_error(const Rect& r) const {
     ImGui::TextColored(theme::to_vec4(theme::kDrop), "%s", text_.scenario_error);
     ImGui::PopFont();
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(error_.c_str());
+    ImGui::TextUnformatted(session_.error.c_str());
     ImGui::PopTextWrapPos();
     ImGui::End();
     ImGui::PopStyleColor();
@@ -560,7 +495,7 @@ void App::draw_windows(const ViewModel& vm, Commands& out) {
         tab_request_ = -1;
     }
     ImGui::End();
-    if (!error_.empty()) draw_error({l.topology.pos, ImVec2(l.header.size.x, l.topology.size.y * 0.6f)});
+    if (!session_.error.empty()) draw_error({l.topology.pos, ImVec2(l.header.size.x, l.topology.size.y * 0.6f)});
     controls_.handle_keys(vm, out);
 }
 
@@ -569,8 +504,8 @@ void App::frame(double wall_dt) {
     ImGui::NewFrame();
     ImGui::PushFont(fonts().body);
     Commands out;
-    if (view_) {
-        if (auto hit = player_.tick(wall_dt, *view_)) tab_request_ = 2;
+    if (session_.view) {
+        if (auto hit = session_.player.tick(wall_dt, *session_.view)) tab_request_ = 2;
         ViewModel vm = view_model();
         draw_windows(vm, out);
     } else {
@@ -607,13 +542,13 @@ void App::take_screenshot(const std::string& path) {
 // The simulator runs as a child while the window and the GL context are being made.
 int App::run_screenshot() {
     timing_.mark("start");
-    PendingLoad pending = start_load(options_.netstep_exe, current_file_);
+    PendingLoad pending = start_load(options_.netstep_exe, session_.current_file);
     timing_.mark("trace child started");
     if (!start(false, pending)) {
         std::fprintf(stderr, "netstep view: cannot open an OpenGL window (is there a display? try xvfb-run)\n");
         return 2;
     }
-    if (!error_.empty()) std::fprintf(stderr, "%s\n", error_.c_str());
+    if (!session_.error.empty()) std::fprintf(stderr, "%s\n", session_.error.c_str());
     select_for_inspector();
     ImGuiIO& io = ImGui::GetIO();
     for (int i = 0; i < 3; ++i) {  // windows and tables settle their sizes over the first frames
@@ -636,7 +571,7 @@ int App::run_screenshot() {
     take_screenshot(*options_.screenshot);
     timing_.mark("PNG written");
     measure_frames(std::getenv("NETSTEP_VIZ_BENCH_FRAMES"));
-    if (!error_.empty() || !view_) return 2;
+    if (!session_.error.empty() || !session_.view) return 2;
     return status_.rfind("cannot", 0) == 0 ? 2 : 0;
 }
 
@@ -658,9 +593,9 @@ double median(std::vector<double> v) {
 // rasterising them (glFinish: llvmpipe's threads) and the buffer swap (a copy to the X server).
 void App::measure_frames(const char* frames_env) {
     int frames = frames_env ? std::atoi(frames_env) : 0;
-    if (frames <= 0 || !view_) return;
-    player_.speed_index = 3;
-    player_.play(*view_);
+    if (frames <= 0 || !session_.view) return;
+    session_.player.speed_index = 3;
+    session_.player.play(*session_.view);
     std::vector<double> total, build, submit, raster, swap;
     int triangles = 0;
     for (int i = 0; i < frames; ++i) {
@@ -694,8 +629,8 @@ void App::measure_frames(const char* frames_env) {
                  "%d frames, %.2f ms per frame (median; mean %.2f): UI build %.2f, GL submit %.2f, raster %.2f, "
                  "swap %.2f; up to %d triangles (%zu hosts, %zu packets, %zu events; %s)\n",
                  frames, median(total) * 1e3, sum * 1e3 / frames, median(build) * 1e3, median(submit) * 1e3,
-                 median(raster) * 1e3, median(swap) * 1e3, triangles, view_->trace().hosts.size(), view_->trace().packets.size(),
-                 view_->trace().events.size(), renderer ? renderer : "?");
+                 median(raster) * 1e3, median(swap) * 1e3, triangles, session_.view->trace().hosts.size(), session_.view->trace().packets.size(),
+                 session_.view->trace().events.size(), renderer ? renderer : "?");
 }
 
 //-----------------------------------------------------------------------------
@@ -703,14 +638,13 @@ void App::measure_frames(const char* frames_env) {
 //-----------------------------------------------------------------------------
 
 int App::run_interactive() {
-    PendingLoad pending = start_load(options_.netstep_exe, current_file_);
+    PendingLoad pending = start_load(options_.netstep_exe, session_.current_file);
     if (!start(true, pending)) {
         std::fprintf(stderr, "netstep view: cannot open an OpenGL window (no display?)\n");
         return 2;
     }
-    original_mtime_ = mtime_of(original_file_);
     while (!glfwWindowShouldClose(window_)) {
-        if (player_.playing()) glfwPollEvents();
+        if (session_.player.playing()) glfwPollEvents();
         else glfwWaitEventsTimeout(0.25);  // idle: no busy loop, but still poll the file
         poll_file_changes(glfwGetTime());
         ImGui_ImplOpenGL3_NewFrame();
@@ -719,7 +653,7 @@ int App::run_interactive() {
         render();
         if (screenshot_requested_) {
             screenshot_requested_ = false;
-            take_screenshot("netstep-step" + std::to_string(player_.step()) + ".png");
+            take_screenshot("netstep-step" + std::to_string(session_.player.step()) + ".png");
         }
         glfwSwapBuffers(window_);
         if (!first_frame_shown_) {

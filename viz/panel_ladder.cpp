@@ -41,14 +41,20 @@ std::string end_name(const TraceView& v, uint32_t host, Endpoint ep, bool icmp) 
 
 }  // namespace
 
-void what_if_menu(const ViewModel& vm, uint32_t packet, Commands& out) {
+void what_if_menu(const ViewModel& vm, uint32_t packet, Commands& out, std::array<ImVec2, 3>* centers) {
     if (packet >= vm.view.trace().packets.size()) return;
     ImGui::TextDisabled("%s %s", vm.text.what_if, vm.view.packet(packet).label.c_str());
     ImGui::Separator();
     bool can = vm.scenario_file != ":demo";
-    if (ImGui::MenuItem(vm.text.drop_packet, nullptr, false, can)) out.push_back(cmd::WhatIf{packet, Fault::Drop});
-    if (ImGui::MenuItem(vm.text.delay_packet, nullptr, false, can)) out.push_back(cmd::WhatIf{packet, Fault::Delay});
-    if (ImGui::MenuItem(vm.text.duplicate_packet, nullptr, false, can)) out.push_back(cmd::WhatIf{packet, Fault::Duplicate});
+    const char* names[3] = {vm.text.drop_packet, vm.text.delay_packet, vm.text.duplicate_packet};
+    const Fault faults[3] = {Fault::Drop, Fault::Delay, Fault::Duplicate};
+    for (int i = 0; i < 3; ++i) {
+        if (ImGui::MenuItem(names[i], nullptr, false, can)) out.push_back(cmd::WhatIf{packet, faults[i]});
+        if (centers) {
+            ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+            (*centers)[size_t(i)] = ImVec2((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f);
+        }
+    }
 }
 
 void LadderPanel::build(const ViewModel& vm) {
@@ -172,6 +178,7 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
 
     // Arrows sent so far; those in flight grow toward their receiver.
     uint32_t hovered = kNone;
+    label_centers.clear();
     for (const Arrow& a : cache.arrows) {
         const sim::TracePacket& p = t.packets[a.packet];
         if (p.sent_step > vm.step) break;
@@ -200,6 +207,7 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
         ImVec2 mid((from.x + to.x) * 0.5f - ts.x * 0.5f, (from.y + to.y) * 0.5f - ts.y - 1);
         dl->AddRectFilled(ImVec2(mid.x - 3, mid.y), ImVec2(mid.x + ts.x + 3, mid.y + ts.y), theme::rgb(255, 255, 255, 225), 3.0f);
         dl->AddText(vm.fonts.bold, fs, mid, color, text.c_str());
+        label_centers.emplace_back(a.packet, ImVec2(mid.x + ts.x * 0.5f, mid.y + ts.y * 0.5f));
         if (hovered_canvas) {
             ImVec2 m = ImGui::GetIO().MousePos;
             bool on_label = m.x >= mid.x && m.x <= mid.x + ts.x && m.y >= mid.y && m.y <= mid.y + ts.y;
@@ -215,7 +223,7 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
         }
     }
     if (ImGui::BeginPopup("what_if")) {
-        what_if_menu(vm, context_packet, out);
+        what_if_menu(vm, context_packet, out, &menu_centers);
         ImGui::EndPopup();
     }
     ImGui::EndChild();

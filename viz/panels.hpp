@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <imgui.h>
@@ -97,6 +98,9 @@ struct LadderPanel {
     uint32_t last_scrolled_step = kNone;
     uint32_t context_packet = kNone;   // the packet whose what-if menu is open
     float scroll_x = 0.0f;             // of the diagram, for the lifeline names above it
+    // Where the last frame drew things (read by tests to click them).
+    std::vector<std::pair<uint32_t, ImVec2>> label_centers;  // packet, its label's center
+    std::array<ImVec2, 3> menu_centers{};                     // drop, delay, duplicate
 
 private:
     void build(const ViewModel& vm);
@@ -104,7 +108,8 @@ private:
 };
 
 // The what-if menu for a packet (right-click in the ladder or the topology).
-void what_if_menu(const ViewModel& vm, uint32_t packet, Commands& out);
+// `centers` (optional) receives the centers of the drop, delay and duplicate items.
+void what_if_menu(const ViewModel& vm, uint32_t packet, Commands& out, std::array<ImVec2, 3>* centers = nullptr);
 
 // RFC 9293 Figure 5: the eleven states, the transitions, both ends of a connection lit.
 struct StatesPanel {
