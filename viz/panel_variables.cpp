@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "viz/panels.hpp"
 #include "viz/theme.hpp"
@@ -64,6 +65,24 @@ void VariablesPanel::draw(const ViewModel& vm, Commands&) {
     }
     const SocketInfo* rows[2] = {vm.view.row_at(ends[0], vm.step), ends[1] != kNone ? vm.view.row_at(ends[1], vm.step) : nullptr};
     ImGui::Checkbox("rel. seq", &relative);
+    // The running timers first, in each end's color: the TIME-WAIT countdown is what the class watches.
+    for (int i = 0; i < 2; ++i) {
+        if (!rows[i] || !rows[i]->vars) continue;
+        const TcpVars& v = *rows[i]->vars;
+        const std::pair<const char*, const std::optional<Instant>*> timers[] = {
+            {"RTO", &v.retransmit_at}, {"delayed ACK", &v.delayed_ack_at}, {"TIME-WAIT", &v.time_wait_until}, {"persist", &v.persist_at}};
+        for (const auto& [name, at] : timers) {
+            if (!*at) continue;
+            char text[64];
+            std::snprintf(text, sizeof text, "◷ %s %s", name, seconds(**at - vm.now).c_str());
+            ImGui::PushFont(vm.fonts.bold);
+            float w = ImGui::CalcTextSize(text).x, gap = ImGui::GetFontSize();
+            float right = ImGui::GetItemRectMax().x + gap + w;  // after the previous item, if it fits
+            if (right < ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine(0, gap);
+            ImGui::TextColored(theme::to_vec4(i == 0 ? theme::kEndA : theme::kEndB), "%s", text);
+            ImGui::PopFont();
+        }
+    }
     // Columns as wide as their text; the table scrolls (names and ends frozen) rather than clip.
     ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit |
                             ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY;
