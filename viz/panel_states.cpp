@@ -204,36 +204,42 @@ void StatesPanel::draw(const ViewModel& vm, Commands&) {
         std::string cause = t.str(ev.text);
         if (cause.empty()) continue;
         ImFont* font = vm.fonts.bold;
-        ImVec2 ts = font->CalcTextSizeA(fs, FLT_MAX, 0, cause.c_str());
-        ImVec2 pad(4, 1);
-        // Rings of candidate centres around the arrow's middle, nearest first; a leader line
-        // joins a label placed away from its arrow.
-        ImVec2 m((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f);
+        // As in the RFC's figure: the event over the action ("rcv SYN,ACK" / "snd ACK").
+        if (size_t at = cause.find(", snd "); at != std::string::npos) cause = cause.substr(0, at) + "\n" + cause.substr(at + 2);
+        ImVec2 pad(4, 1), m((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f), ts;
+        float size = fs;
+        // Rings of candidate centres around the arrow's middle, nearest first, at full size then
+        // smaller; a leader line joins a label placed away from its arrow.
         std::optional<ImRect> best;
-        for (int ring = 0; ring <= 14 && !best; ++ring) {
-            float radius = float(ring) * fs * 0.6f;
-            int steps = ring == 0 ? 1 : 16;
-            for (int k = 0; k < steps && !best; ++k) {
-                float angle = float(k) * 6.2831853f / float(steps);
-                ImVec2 centre(m.x + std::cos(angle) * radius * 1.6f, m.y + std::sin(angle) * radius);
-                ImRect r(centre.x - ts.x * 0.5f - pad.x, centre.y - ts.y * 0.5f - pad.y,
-                         centre.x + ts.x * 0.5f + pad.x, centre.y + ts.y * 0.5f + pad.y);
-                if (r.Min.x < canvas.Min.x || r.Max.x > canvas.Max.x || r.Min.y < canvas.Min.y || r.Max.y > canvas.Max.y) continue;
-                if (std::any_of(taken.begin(), taken.end(), [&](const ImRect& o) { return o.Overlaps(r); })) continue;
-                best = r;
+        for (float scale : {1.0f, 0.85f, 0.72f}) {
+            size = fs * scale;
+            ts = font->CalcTextSizeA(size, FLT_MAX, 0, cause.c_str());
+            for (int ring = 0; ring <= 14 && !best; ++ring) {
+                float radius = float(ring) * fs * 0.6f;
+                int steps = ring == 0 ? 1 : 16;
+                for (int k = 0; k < steps && !best; ++k) {
+                    float angle = float(k) * 6.2831853f / float(steps);
+                    ImVec2 centre(m.x + std::cos(angle) * radius * 1.6f, m.y + std::sin(angle) * radius);
+                    ImRect r(centre.x - ts.x * 0.5f - pad.x, centre.y - ts.y * 0.5f - pad.y,
+                             centre.x + ts.x * 0.5f + pad.x, centre.y + ts.y * 0.5f + pad.y);
+                    if (r.Min.x < canvas.Min.x || r.Max.x > canvas.Max.x || r.Min.y < canvas.Min.y || r.Max.y > canvas.Max.y) continue;
+                    if (std::any_of(taken.begin(), taken.end(), [&](const ImRect& o) { return o.Overlaps(r); })) continue;
+                    best = r;
+                }
             }
+            if (best) break;
         }
         if (!best) continue;  // nowhere free: the legend above names the cause
         taken.push_back(*best);
         ImVec2 centre = best->GetCenter();
-        if (std::hypot(centre.x - m.x, centre.y - m.y) > ts.y) {
+        if (std::hypot(centre.x - m.x, centre.y - m.y) > std::min(ts.y, fs)) {
             ImVec2 from(std::clamp(m.x, best->Min.x, best->Max.x), std::clamp(m.y, best->Min.y, best->Max.y));
             dl->AddLine(from, m, e.color, 1.5f * th);
             dl->AddCircleFilled(m, 3.0f * th, e.color);
         }
         dl->AddRectFilled(best->Min, best->Max, theme::rgb(255, 255, 255, 240), 4.0f);
         dl->AddRect(best->Min, best->Max, e.color, 4.0f, 0, 1.5f * th);
-        dl->AddText(font, fs, ImVec2(best->Min.x + pad.x, best->Min.y + pad.y), e.color, cause.c_str());
+        dl->AddText(font, size, ImVec2(best->Min.x + pad.x, best->Min.y + pad.y), e.color, cause.c_str());
     }
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "viz/panels.hpp"
@@ -203,6 +204,11 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
     auto half_of = [&](uint32_t h) { return layout.hosts[h].compact ? layout.compact_half : box_half; };
     auto bar_y_of = [&](size_t k) { return c.at(0, layout.networks[std::min(k, layout.networks.size() - 1)].y).y; };
 
+    std::vector<Box> reserved;  // network and address labels: packet labels keep off them
+    auto reserve_label = [&](ImVec2 at, const std::string& text, ImFont* font) {
+        ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.c_str());
+        reserved.push_back({ImVec2(at.x - 2, at.y - 1), ImVec2(at.x + ts.x + 2, at.y + ts.y + 1)});
+    };
     // Networks.
     for (size_t k = 0; k < t.networks.size(); ++k) {
         const Bar& bar = layout.networks[k];
@@ -211,8 +217,10 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
         b.x = c.origin.x + c.size.x - 6;
         dl->AddLine(a, b, theme::kNetwork, 7.0f * th);
         std::string name = t.networks[k].name + "  " + t.networks[k].subnet.to_string();
-        if (bar.x0 == 0.0f) label(dl, ImVec2(a.x, a.y + 6 * th), theme::kNetwork, name, vm.fonts.bold);
-        else label(dl, ImVec2(c.origin.x + 6, a.y - box_half.y - fs * 2.6f), theme::kNetwork, name, vm.fonts.bold);  // crowded: above its server
+        ImVec2 at = bar.x0 == 0.0f ? ImVec2(a.x, a.y + 6 * th)
+                                   : ImVec2(c.origin.x + 6, a.y - box_half.y - fs * 2.6f);  // crowded: above its server
+        reserve_label(at, name, vm.fonts.bold);
+        label(dl, at, theme::kNetwork, name, vm.fonts.bold);
     }
 
     // Links: straight down (or up) to the bar; a crowded LAN's hosts hang from their column's link.
@@ -232,7 +240,10 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
             if (show_addresses) {
                 float box_edge = p.y + (bar_y > p.y ? box_half.y : -box_half.y);
                 float y = (box_edge + bar_y) * 0.5f - fs * 0.5f;
-                label(dl, ImVec2(p.x + 6, y), theme::rgb(40, 60, 110), itf.address.address.to_string());
+                std::string address = itf.address.address.to_string();
+                ImVec2 ts = ImGui::CalcTextSize(address.c_str());
+                reserved.push_back({ImVec2(p.x + 4, y - 1), ImVec2(p.x + 8 + ts.x, y + ts.y + 1)});
+                label(dl, ImVec2(p.x + 6, y), theme::rgb(40, 60, 110), address);
             }
         }
     }
@@ -271,6 +282,7 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
         ImVec2 at = node.on_bar ? ImVec2(p.x - ts.x * 0.5f, p.y + hb.y + 4)
                                 : ImVec2(p.x - ts.x * 0.5f, p.y < bar_y ? p.y - hb.y - ts.y - 2 : p.y + hb.y + 2);
         at.x = std::clamp(at.x, c.origin.x + 2, c.origin.x + c.size.x - ts.x - 4);
+        reserved.push_back({ImVec2(at.x - 2, at.y - 1), ImVec2(at.x + ts.x + 2, at.y + ts.y + 1)});
         label(dl, at, theme::rgb(40, 60, 110), text);
     }
     hovered_host = hovered_h;
@@ -302,7 +314,7 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
         return path;
     };
     uint32_t hovered = kNone;
-    std::vector<Box> placed;
+    std::vector<Box> placed = reserved;
     auto draw_packet = [&](uint32_t i, ImVec2 at, bool dropped, bool labeled) {
         const PacketInfo& info = vm.view.packet(i);
         ImU32 color = theme::packet_color(info.kind);
@@ -315,14 +327,24 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
         if (!show_labels || !labeled) return;
         std::string text = dropped ? "✗ " + info.label : info.label;
         ImVec2 ts = ImGui::CalcTextSize(text.c_str());
-        ImVec2 p(at.x + r * 1.3f + 4, at.y - ts.y * 0.5f);
-        if (p.x + ts.x > c.origin.x + c.size.x - 4) p.x = at.x - r * 1.3f - 4 - ts.x;  // flip: stay inside
-        for (int tries = 0; tries < 6; ++tries) {  // move down past labels already placed
-            Box mine{p, ImVec2(p.x + ts.x, p.y + ts.y)};
-            bool overlaps = std::any_of(placed.begin(), placed.end(), [&](const Box& o) { return o.overlaps(mine); });
-            if (!overlaps) break;
-            p.y += ts.y + 2;
+        // Beside the packet: right, left, then above or below either side; the first spot inside
+        // the canvas that covers no address or other label (else the first inside).
+        float dx = r * 1.3f + 4, gap = ts.y * 0.5f + r + 2;
+        const ImVec2 spots[] = {{at.x + dx, at.y - ts.y * 0.5f},        {at.x - dx - ts.x, at.y - ts.y * 0.5f},
+                                {at.x + dx, at.y - gap - ts.y * 0.5f},  {at.x + dx, at.y + gap - ts.y * 0.5f},
+                                {at.x - dx - ts.x, at.y - gap - ts.y * 0.5f}, {at.x - dx - ts.x, at.y + gap - ts.y * 0.5f}};
+        std::optional<ImVec2> inside;
+        ImVec2 p = spots[0];
+        for (const ImVec2& spot : spots) {
+            Box mine{spot, ImVec2(spot.x + ts.x, spot.y + ts.y)};
+            if (mine.min.x < c.origin.x + 2 || mine.max.x > c.origin.x + c.size.x - 2) continue;
+            if (!inside) inside = spot;
+            if (std::none_of(placed.begin(), placed.end(), [&](const Box& o) { return o.overlaps(mine); })) {
+                inside = spot;
+                break;
+            }
         }
+        if (inside) p = *inside;
         placed.push_back({p, ImVec2(p.x + ts.x, p.y + ts.y)});
         label(dl, p, dropped ? theme::kDrop : color, text, vm.fonts.bold);
     };
