@@ -1,10 +1,12 @@
 // The sequence (ladder) diagram: a lifeline per endpoint, an arrow per packet hop from its
 // sending step to its arrival, the current instant as a yellow band kept in view.
 #include <imgui.h>
+#include <imgui_internal.h>  // ImRect
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "viz/panels.hpp"
@@ -151,6 +153,20 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
     float now_y = y_now(vm);
     if (auto_scroll && last_scrolled_step != vm.step) {
         ImGui::SetScrollY(std::max(0.0f, now_y - view_h * 0.55f));
+        // The connection shown elsewhere in view too (a busy server has a lifeline per client).
+        float lo = FLT_MAX, hi = -FLT_MAX, a_x = -1;
+        for (size_t c = 0; c < cache.lifelines.size(); ++c) {
+            const std::string& name = cache.lifelines[c].name;
+            if (name.empty() || (name != name_a && name != name_b)) continue;
+            lo = std::min(lo, col_x(int(c)) - col_w * 0.5f);
+            hi = std::max(hi, col_x(int(c)) + col_w * 0.5f);
+            if (name == name_a) a_x = col_x(int(c));
+        }
+        float view_w = ImGui::GetWindowWidth();
+        if (lo < hi && (lo < scroll_x || hi > scroll_x + view_w)) {  // both if they fit, else end A centred
+            float target = hi - lo <= view_w ? (lo + hi - view_w) * 0.5f : (a_x >= 0 ? a_x - view_w * 0.5f : lo);
+            ImGui::SetScrollX(std::max(0.0f, target));
+        }
         if (!vm.player.playing()) last_scrolled_step = vm.step;
     }
     ImGui::InvisibleButton("ladder_canvas", ImVec2(std::max(total_w, ImGui::GetContentRegionAvail().x), total_h));
@@ -179,6 +195,7 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
     // Arrows sent so far; those in flight grow toward their receiver.
     uint32_t hovered = kNone;
     label_centers.clear();
+    std::vector<ImRect> labels;  // drawn this frame
     for (const Arrow& a : cache.arrows) {
         const sim::TracePacket& p = t.packets[a.packet];
         if (p.sent_step > vm.step) break;
@@ -204,10 +221,25 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
         }
         std::string text = info.label;
         ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, text.c_str());
-        ImVec2 mid((from.x + to.x) * 0.5f - ts.x * 0.5f, (from.y + to.y) * 0.5f - ts.y - 1);
-        dl->AddRectFilled(ImVec2(mid.x - 3, mid.y), ImVec2(mid.x + ts.x + 3, mid.y + ts.y), theme::rgb(255, 255, 255, 225), 3.0f);
-        dl->AddText(vm.fonts.bold, fs, mid, color, text.c_str());
-        label_centers.emplace_back(a.packet, ImVec2(mid.x + ts.x * 0.5f, mid.y + ts.y * 0.5f));
+        // Above the arrow's middle, or further along it when that covers an earlier label; no
+        // label rather than two on top of each other (the tooltip still names the packet).
+        std::optional<ImVec2> spot;
+        for (float along : {0.5f, 0.3f, 0.7f, 0.18f, 0.82f}) {
+            ImVec2 p(from.x + (to.x - from.x) * along - ts.x * 0.5f, from.y + (to.y - from.y) * along - ts.y - 1);
+            ImRect r(p.x - 3, p.y, p.x + ts.x + 3, p.y + ts.y);
+            if (std::none_of(labels.begin(), labels.end(), [&](const ImRect& o) { return o.Overlaps(r); })) {
+                spot = p;
+                break;
+            }
+        }
+        if (!spot && selected) spot = ImVec2((from.x + to.x) * 0.5f - ts.x * 0.5f, (from.y + to.y) * 0.5f - ts.y - 1);
+        ImVec2 mid = spot.value_or(ImVec2(-FLT_MAX, -FLT_MAX));
+        if (spot) {
+            labels.push_back(ImRect(mid.x - 3, mid.y, mid.x + ts.x + 3, mid.y + ts.y));
+            dl->AddRectFilled(ImVec2(mid.x - 3, mid.y), ImVec2(mid.x + ts.x + 3, mid.y + ts.y), theme::rgb(255, 255, 255, 225), 3.0f);
+            dl->AddText(vm.fonts.bold, fs, mid, color, text.c_str());
+            label_centers.emplace_back(a.packet, ImVec2(mid.x + ts.x * 0.5f, mid.y + ts.y * 0.5f));
+        }
         if (hovered_canvas) {
             ImVec2 m = ImGui::GetIO().MousePos;
             bool on_label = m.x >= mid.x && m.x <= mid.x + ts.x && m.y >= mid.y && m.y <= mid.y + ts.y;
