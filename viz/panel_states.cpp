@@ -140,6 +140,13 @@ void StatesPanel::draw(const ViewModel& vm, Commands&) {
     if (ends[0].history == kNone) ImGui::TextDisabled("%s", vm.text.no_connection);
     for (const End& e : ends) {
         if (e.history == kNone) continue;
+        if (&e != &ends[0]) {  // both ends on one line when it holds them (more room for the diagram)
+            std::string name = vm.view.socket_name(e.history, vm.step);
+            std::string cause = e.change_step ? "— " + t.str(t.events[*e.change_step].text) : "";
+            float w = fs * 2 + vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, name.c_str()).x + ImGui::CalcTextSize(cause.c_str()).x + fs;
+            if (ImGui::GetItemRectMax().x + fs * 1.5f + w < ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+                ImGui::SameLine(0, fs * 1.5f);
+        }
         ImVec2 p = ImGui::GetCursorScreenPos();
         dl->AddRectFilled(ImVec2(p.x, p.y + 2), ImVec2(p.x + fs, p.y + fs), e.color, 3.0f);
         ImGui::Dummy(ImVec2(fs + 2, fs));

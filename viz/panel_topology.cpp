@@ -115,6 +115,8 @@ void TopologyPanel::compute_layout(const ViewModel& vm, ImVec2 canvas) {
         size_t per_row = std::max<size_t>(1, std::min<size_t>(per_side, fit));
         size_t rows = (per_side + per_row - 1) / per_row;
         float gap = rows == 1 ? (n == 1 ? 0.3f : 0.22f) : row_step;
+        // Room between a box and its bar for the address label, however large the font.
+        if (rows == 1) gap = std::min(0.45f, std::max(gap, fs * 2.9f / std::max(1.0f, canvas.y - fs * 3.2f)));
         for (size_t i = 0; i < m.size(); ++i) {
             int side = both_sides ? (i % 2 == 0 ? side_of_first : -side_of_first) : side_of_first;
             size_t j = both_sides ? i / 2 : i;
@@ -239,11 +241,11 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
             dl->AddLine(p, ImVec2(p.x, bar_y), theme::kNetwork, 2.5f * th);
             if (show_addresses) {
                 float box_edge = p.y + (bar_y > p.y ? box_half.y : -box_half.y);
-                float y = (box_edge + bar_y) * 0.5f - fs * 0.5f;
                 std::string address = itf.address.address.to_string();
                 ImVec2 ts = ImGui::CalcTextSize(address.c_str());
-                reserved.push_back({ImVec2(p.x + 4, y - 1), ImVec2(p.x + 8 + ts.x, y + ts.y + 1)});
-                label(dl, ImVec2(p.x + 6, y), theme::rgb(40, 60, 110), address);
+                ImVec2 at(p.x + 6, (box_edge + bar_y) * 0.5f - fs * 0.5f);  // on the link, box to bar
+                reserved.push_back({ImVec2(at.x - 2, at.y - 1), ImVec2(at.x + 2 + ts.x, at.y + ts.y + 1)});
+                label(dl, at, theme::rgb(40, 60, 110), address);
             }
         }
     }
@@ -326,7 +328,7 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
         if (canvas_hovered && dist(mouse, at) < r * 2.0f) hovered = i;
         if (!show_labels || !labeled) return;
         std::string text = dropped ? "✗ " + info.label : info.label;
-        ImVec2 ts = ImGui::CalcTextSize(text.c_str());
+        ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, text.c_str());  // as label() draws it
         // Beside the packet: right, left, then above or below either side; the first spot inside
         // the canvas that covers no address or other label (else the first inside).
         float dx = r * 1.3f + 4, gap = ts.y * 0.5f + r + 2;
