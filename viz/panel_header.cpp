@@ -50,9 +50,22 @@ void HeaderPanel::draw(const ViewModel& vm, Commands& out) {
     std::string open_label = std::string(vm.text.open) + "…";
     float menu_w = ImGui::CalcTextSize(open_label.c_str()).x + ImGui::CalcTextSize("F2").x + ImGui::GetFontSize() * 10.0f;
     float avail = ImGui::GetContentRegionAvail().x;
-    ImGui::PushFont(vm.fonts.caption);
-    ImGui::TextUnformatted(trace.title.c_str());
-    ImGui::PopFont();
+    // The title, shrunk (then clipped) to leave room for the menu: long titles and presenter fonts.
+    {
+        ImFont* font = vm.fonts.caption;
+        float room = std::max(50.0f, avail - menu_w - ImGui::GetFontSize());
+        ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, trace.title.c_str());
+        float size = font->FontSize * std::clamp(room / std::max(1.0f, ts.x), 0.7f, 1.0f);
+        ImVec2 at = ImGui::GetCursorScreenPos();
+        ImVec2 shown(std::min(room, ts.x * size / font->FontSize), ts.y);
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->PushClipRect(at, ImVec2(at.x + shown.x, at.y + shown.y), true);
+        dl->AddText(font, size, ImVec2(at.x, at.y + (ts.y - ts.y * size / font->FontSize) * 0.5f), theme::kInk, trace.title.c_str());
+        dl->PopClipRect();
+        ImGui::Dummy(shown);
+        if (ImGui::IsItemHovered() && !vm.screenshot_mode && shown.x < ts.x * size / font->FontSize)
+            ImGui::SetTooltip("%s", trace.title.c_str());
+    }
     if (vm.modified) {
         ImGui::SameLine();
         ImGui::TextColored(theme::to_vec4(theme::kDrop), "(%s — %s)", vm.text.what_if, vm.text.modified);

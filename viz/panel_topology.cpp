@@ -395,15 +395,21 @@ void TopologyPanel::draw_legend(const ViewModel& vm, ImVec2 origin) const {
                           {PacketKind::Rst, "RST"}, {PacketKind::Data, vm.text.legend_data}, {PacketKind::Ack, vm.text.legend_ack},
                           {PacketKind::Udp, "UDP"}, {PacketKind::Icmp, "ICMP"}};
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    float fs = ImGui::GetFontSize(), x = origin.x, y = origin.y + 2;
+    ImFont* font = ImGui::GetFont();
+    // One line, as large as fits the panel (presenter fonts on a small screen are scaled down).
+    float fs = ImGui::GetFontSize(), width = fs * (1.05f + 0.3f) + ImGui::CalcTextSize(vm.text.legend_dropped).x;
+    for (const Item& it : items) width += fs * 1.65f + ImGui::CalcTextSize(it.name).x;
+    float avail = ImGui::GetWindowContentRegionMax().x - ImGui::GetWindowContentRegionMin().x;
+    if (width > avail) fs *= std::max(0.6f, avail / width);
+    float x = origin.x, y = origin.y + 2;
     for (const Item& it : items) {
         dl->AddRectFilled(ImVec2(x, y + fs * 0.2f), ImVec2(x + fs * 0.9f, y + fs * 0.95f), theme::packet_color(it.kind), 3.0f);
         x += fs * 1.05f;
-        dl->AddText(ImVec2(x, y), theme::kInk, it.name);
-        x += ImGui::CalcTextSize(it.name).x + fs * 0.6f;
+        dl->AddText(font, fs, ImVec2(x, y), theme::kInk, it.name);
+        x += font->CalcTextSizeA(fs, FLT_MAX, 0, it.name).x + fs * 0.6f;
     }
     draw_cross(dl, ImVec2(x + fs * 0.4f, y + fs * 0.55f), fs * 0.35f, 3.0f);
-    dl->AddText(ImVec2(x + fs * 1.05f, y), theme::kDrop, vm.text.legend_dropped);
+    dl->AddText(font, fs, ImVec2(x + fs * 1.05f, y), theme::kDrop, vm.text.legend_dropped);
 }
 
 }  // namespace netstep::viz
