@@ -191,7 +191,7 @@ Layout compute_layout(ImVec2 display, const FontSizes& s, bool presenter) {
     Layout l;
     float w = display.x, h = display.y;
     float header_h = s.caption * 1.45f + s.caption * 2.15f + 18.0f;  // the caption band holds two lines
-    float controls_h = presenter ? s.body * 3.3f + 24.0f : s.body * 3.6f + 16.0f;
+    float controls_h = presenter ? s.body * 2.9f + 24.0f : s.body * 3.6f + 16.0f;
     float body_y = header_h + controls_h;
     float body_h = std::max(100.0f, h - body_y);
     float top_h = std::floor(body_h * 0.5f);

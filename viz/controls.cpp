@@ -128,7 +128,7 @@ void ControlsPanel::draw_breakpoints(const ViewModel& vm, Commands& out) const {
 void ControlsPanel::draw_timeline(const ViewModel& vm, Commands& out) const {
     const sim::Trace& trace = vm.view.trace();
     ImVec2 origin = ImGui::GetCursorScreenPos();
-    float width = ImGui::GetContentRegionAvail().x, height = ImGui::GetFontSize() * 1.7f;
+    float width = ImGui::GetContentRegionAvail().x, height = ImGui::GetFontSize() * (vm.presenter ? 1.3f : 1.7f);
     ImGui::InvisibleButton("timeline", ImVec2(width, height));
     ImDrawList* dl = ImGui::GetWindowDrawList();
     float last = float(std::max<uint32_t>(1, vm.view.last_step()));

@@ -74,7 +74,8 @@ ImVec2 canvas_margins(ImVec2 size, float fs) { return ImVec2(std::min(size.x * 0
 
 // The normal host box's half size: as wide as the hosts leave room for.
 ImVec2 normal_half(ImVec2 size, float fs, size_t hosts) {
-    return ImVec2(std::min(fs * 3.6f, std::max(fs * 1.9f, size.x / float(std::max<size_t>(2, hosts)) * 0.45f)), fs * 0.95f);
+    return ImVec2(std::min(fs * 3.6f, std::max(fs * 1.9f, size.x / float(std::max<size_t>(2, hosts)) * 0.45f)),
+                  std::min(fs * 0.95f, std::max(fs * 0.62f, size.y * 0.085f)));  // flatter in a short panel
 }
 
 // Networks stacked top to bottom; single-homed hosts in rows beside their network's bar (above
