@@ -6,9 +6,18 @@ get_filename_component(out_dir ${OUT} DIRECTORY)
 file(MAKE_DIRECTORY ${out_dir})
 file(REMOVE ${OUT})
 separate_arguments(view_args UNIX_COMMAND "${VIEW_ARGS}")
-execute_process(COMMAND ${XVFB_RUN} -a -s "-screen 0 1280x800x24"
-                        ${NETSTEP} view ${FILE} --screenshot ${OUT} --step ${STEP} --size 1280x800 ${view_args}
-                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+# xvfb-run itself sometimes fails when tests run in parallel ("xvfb-run: error: problem while
+# cleaning up temporary directory", exit 5, hiding the viewer's exit code): run it again then.
+foreach(attempt 1 2 3)
+  execute_process(COMMAND ${XVFB_RUN} -a -s "-screen 0 1280x800x24"
+                          ${NETSTEP} view ${FILE} --screenshot ${OUT} --step ${STEP} --size 1280x800 ${view_args}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  string(FIND "${err}" "xvfb-run: error:" xvfb_failed)
+  if(xvfb_failed EQUAL -1)
+    break()
+  endif()
+  message("xvfb-run failed (attempt ${attempt}), running it again:\n${err}")
+endforeach()
 message("netstep view exit ${rc}\n${err}")
 if(NOT rc EQUAL EXPECTED_EXIT)
   message(FATAL_ERROR "netstep view ${FILE}: exit ${rc}, expected ${EXPECTED_EXIT}")
