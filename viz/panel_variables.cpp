@@ -33,27 +33,39 @@ std::string timer(const std::optional<Instant>& at, Instant now, const Strings&)
 
 using Row = std::string (*)(const TcpVars&, Instant, const Strings&, bool);
 
-struct Variable { const char* name; Row value; };
+// A row: RFC names as they are (SND.UNA is what students meet in the RFC and Wireshark), the
+// others from the string tables (`label`, with an optional ◷ for timers).
+struct Variable {
+    const char* name;                      // nullptr: the translated `label`
+    const char* Strings::*label;
+    bool timer;
+    Row value;
+};
 
 const Variable kVariables[] = {
-    {"ISS", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.iss.value); }},
-    {"IRS", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.irs.value); }},
-    {"SND.UNA", [](const TcpVars& v, Instant, const Strings&, bool r) { return seq(v.snd_una, v.iss, r); }},
-    {"SND.NXT", [](const TcpVars& v, Instant, const Strings&, bool r) { return seq(v.snd_nxt, v.iss, r); }},
-    {"SND.WND", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.snd_wnd); }},
-    {"RCV.NXT", [](const TcpVars& v, Instant, const Strings&, bool r) { return seq(v.rcv_nxt, v.irs, r); }},
-    {"RCV.WND", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.rcv_wnd); }},
-    {"MSS", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.mss); }},
-    {"RTO", [](const TcpVars& v, Instant, const Strings&, bool) { return seconds(v.rto); }},
-    {"SRTT", [](const TcpVars& v, Instant, const Strings&, bool) { return v.srtt ? seconds(*v.srtt) : std::string("—"); }},
-    {"send queue", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.send_queued) + " B"; }},
-    {"recv queue", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.recv_queued) + " B"; }},
-    {"retransmits", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.retransmits); }},
-    {"◷ RTO timer", [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.retransmit_at, now, t); }},
-    {"◷ delayed ACK", [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.delayed_ack_at, now, t); }},
-    {"◷ TIME-WAIT", [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.time_wait_until, now, t); }},
-    {"◷ persist", [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.persist_at, now, t); }},
+    {"ISS", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.iss.value); }},
+    {"IRS", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.irs.value); }},
+    {"SND.UNA", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool r) { return seq(v.snd_una, v.iss, r); }},
+    {"SND.NXT", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool r) { return seq(v.snd_nxt, v.iss, r); }},
+    {"SND.WND", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.snd_wnd); }},
+    {"RCV.NXT", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool r) { return seq(v.rcv_nxt, v.irs, r); }},
+    {"RCV.WND", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.rcv_wnd); }},
+    {"MSS", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.mss); }},
+    {"RTO", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return seconds(v.rto); }},
+    {"SRTT", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return v.srtt ? seconds(*v.srtt) : std::string("—"); }},
+    {nullptr, &Strings::send_queue, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.send_queued) + " B"; }},
+    {nullptr, &Strings::recv_queue, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.recv_queued) + " B"; }},
+    {nullptr, &Strings::retransmits, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.retransmits); }},
+    {"RTO", nullptr, true, [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.retransmit_at, now, t); }},
+    {nullptr, &Strings::delayed_ack, true, [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.delayed_ack_at, now, t); }},
+    {"TIME-WAIT", nullptr, true, [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.time_wait_until, now, t); }},
+    {nullptr, &Strings::persist, true, [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.persist_at, now, t); }},
 };
+
+std::string row_name(const Variable& var, const Strings& t) {
+    std::string name = var.name ? var.name : t.*var.label;
+    return var.timer ? "◷ " + name : name;
+}
 
 }  // namespace
 
@@ -64,13 +76,14 @@ void VariablesPanel::draw(const ViewModel& vm, Commands&) {
         return;
     }
     const SocketInfo* rows[2] = {vm.view.row_at(ends[0], vm.step), ends[1] != kNone ? vm.view.row_at(ends[1], vm.step) : nullptr};
-    ImGui::Checkbox("rel. seq", &relative);
+    ImGui::Checkbox(vm.text.relative_seq, &relative);
     // The running timers first, in each end's color: the TIME-WAIT countdown is what the class watches.
     for (int i = 0; i < 2; ++i) {
         if (!rows[i] || !rows[i]->vars) continue;
         const TcpVars& v = *rows[i]->vars;
         const std::pair<const char*, const std::optional<Instant>*> timers[] = {
-            {"RTO", &v.retransmit_at}, {"delayed ACK", &v.delayed_ack_at}, {"TIME-WAIT", &v.time_wait_until}, {"persist", &v.persist_at}};
+            {"RTO", &v.retransmit_at}, {vm.text.delayed_ack, &v.delayed_ack_at}, {"TIME-WAIT", &v.time_wait_until},
+            {vm.text.persist, &v.persist_at}};
         for (const auto& [name, at] : timers) {
             if (!*at) continue;
             char text[64];
@@ -117,7 +130,7 @@ void VariablesPanel::draw(const ViewModel& vm, Commands&) {
     for (const Variable& var : kVariables) {
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
-        ImGui::TextUnformatted(var.name);
+        ImGui::TextUnformatted(row_name(var, vm.text).c_str());
         ImGui::PushFont(vm.fonts.mono);
         for (int i = 0; i < columns - 1; ++i) {
             ImGui::TableSetColumnIndex(i + 1);
