@@ -46,6 +46,14 @@ int64_t file_mtime(const std::string& path) {
 Session::Session(std::string exe, std::string file, uint32_t step)
     : netstep_exe(std::move(exe)), original_file(file), current_file(std::move(file)), first_step(step) {}
 
+Session::~Session() {
+    std::error_code ec;
+    for (const std::string& copy : copies) {
+        std::filesystem::remove(copy, ec);
+        std::filesystem::remove(std::filesystem::path(copy).parent_path(), ec);  // only once empty
+    }
+}
+
 void Session::load(const std::string& file, bool keep_step) { load(start_load(netstep_exe, file), keep_step); }
 
 void Session::load(PendingLoad pending, bool keep_step) {
@@ -75,6 +83,7 @@ bool Session::what_if(uint32_t packet, Fault fault) {
     std::string entry = fault_entry(*view, packet, fault);
     std::string text = add_fault(read_text(current_file), entry);
     std::string copy = write_scenario_copy(original_file, text);
+    if (std::find(copies.begin(), copies.end(), copy) == copies.end()) copies.push_back(copy);
     uint64_t before = generation;
     load(copy, true);
     return generation != before;

@@ -19,6 +19,7 @@ namespace netstep::viz {
 class Session {
 public:
     Session(std::string netstep_exe, std::string file, uint32_t first_step);
+    ~Session();  // removes the what-if copies it wrote
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
 
@@ -46,6 +47,7 @@ public:
     std::string error;                 // the last run's error, empty when it succeeded
     int64_t original_mtime = 0;        // of original_file when last loaded or checked
     uint32_t first_step = 0;
+    std::vector<std::string> copies;   // what-if scenario files written (removed at the end)
 
     bool modified() const { return current_file != original_file; }
 };

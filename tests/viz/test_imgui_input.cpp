@@ -194,6 +194,14 @@ std::string scenario_copy(const char* name) {
 }
 
 struct SessionFixture {
+    ~SessionFixture() {
+        std::error_code ec;
+        std::filesystem::remove_all(std::filesystem::path(file).parent_path(), ec);
+    }
+    SessionFixture() = default;
+    SessionFixture(const SessionFixture&) = delete;
+    SessionFixture& operator=(const SessionFixture&) = delete;
+
     Headless imgui;
     Strings text = strings_for(Language::En);
     std::string file = scenario_copy("default");
@@ -281,6 +289,8 @@ TEST_CASE_FIXTURE(SessionFixture, "what if: right-click a packet, drop it; the r
     CHECK(session.trace->packets[packet].dropped);             // that very packet is lost now
     CHECK(session.trace->events.size() != events_before);      // and the run went differently
 
+    REQUIRE(session.copies.size() == 1);
+    CHECK(std::filesystem::exists(session.copies[0]));
     session.revert();
     CHECK_FALSE(session.modified());
     CHECK(session.player.step() == step);
