@@ -2,7 +2,8 @@
 //
 //   netstep run FILE [--seed N] [--pcap OUT.pcap] [--json OUT.json] [--until DURATION]
 //   netstep check FILE|DIR...
-//   netstep view [FILE] [--screenshot OUT.png --step N --size WxH --lang en|fr|it --presenter]
+//   netstep view [FILE] [--screenshot OUT.png --step N --size WxH --lang en|fr|it --presenter
+//                        --inspect-field tcp.flags]
 //
 // Exit codes: 0 success, 1 an expectation failed, 2 a usage or scenario-file error.
 //
@@ -290,6 +291,7 @@ struct ViewArgs {
     std::string size = "1280x800";
     std::string lang;
     bool presenter = false;
+    std::string inspect_field;
 };
 
 int command_view(const ViewArgs& args, const char* argv0) {
@@ -315,6 +317,7 @@ int command_view(const ViewArgs& args, const char* argv0) {
     options.height = h;
     options.lang = args.lang;
     options.presenter = args.presenter;
+    options.inspect_field = args.inspect_field;
     return viz::run_view(options);
 #else
     (void)args;
@@ -367,6 +370,9 @@ int main(int argc, char** argv) {
     view->add_option("--lang", view_args.lang, "Interface language: en, fr or it (default: from LANG)")
         ->check(CLI::IsMember({"en", "fr", "it"}));
     view->add_flag("--presenter", view_args.presenter, "Large fonts and thick lines for a projector");
+    view->add_option("--inspect-field", view_args.inspect_field,
+                     "With --screenshot: show the packet inspector with this field lit in the tree and the "
+                     "hex (tcp.flags, tcp.seq, ipv4.ttl, udp.length...)");
     view->footer("Examples:\n  netstep view scenarios/default.yaml\n"
                  "  netstep view scenarios/default.yaml --screenshot step12.png --step 12 --size 1280x800");
 

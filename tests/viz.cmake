@@ -6,6 +6,11 @@
 file(GLOB VIZ_TEST_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/viz/*.cpp)
 add_executable(viz_tests ${VIZ_TEST_SOURCES})
 target_link_libraries(viz_tests PRIVATE netstep_viz doctest::doctest)
+target_compile_definitions(viz_tests PRIVATE NETSTEP_TEST_SCENARIOS="${PROJECT_SOURCE_DIR}/scenarios")
+if(TARGET netstep)  # the session tests run the simulator as the viewer does
+  target_compile_definitions(viz_tests PRIVATE NETSTEP_EXE="$<TARGET_FILE:netstep>")
+  add_dependencies(viz_tests netstep)
+endif()
 doctest_discover_tests(viz_tests TEST_PREFIX "viz: " PROPERTIES LABELS viz)
 
 find_program(XVFB_RUN xvfb-run)
@@ -16,14 +21,18 @@ if(TARGET netstep AND XVFB_RUN)
   set(VIZ_GOLDEN_DIR ${CMAKE_CURRENT_SOURCE_DIR}/golden/viz)
   set(VIZ_SHOT_DIR ${CMAKE_CURRENT_BINARY_DIR}/viz_shots)
   # viz_screenshot(NAME FILE STEP EXPECTED_EXIT [checker arguments...])
-  function(viz_screenshot name file step expected_exit)
+  # viz_screenshot_with(NAME FILE STEP EXPECTED_EXIT "more view options" [checker arguments...])
+  function(viz_screenshot_with name file step expected_exit view_args)
     add_test(NAME viz_screenshot_${name}
              COMMAND ${CMAKE_COMMAND} -DXVFB_RUN=${XVFB_RUN} -DNETSTEP=$<TARGET_FILE:netstep>
                      -DCHECK=$<TARGET_FILE:viz_png_check> -DFILE=${file} -DSTEP=${step}
                      -DEXPECTED_EXIT=${expected_exit} -DOUT=${VIZ_SHOT_DIR}/${name}.png
-                     -DGOLDEN=${VIZ_GOLDEN_DIR}/${name}.png "-DCHECKS=${ARGN}"
+                     -DGOLDEN=${VIZ_GOLDEN_DIR}/${name}.png "-DCHECKS=${ARGN}" "-DVIEW_ARGS=${view_args}"
                      -P ${CMAKE_CURRENT_SOURCE_DIR}/viz/run_screenshot.cmake)
     set_tests_properties(viz_screenshot_${name} PROPERTIES LABELS viz TIMEOUT 120)
+  endfunction()
+  function(viz_screenshot name file step expected_exit)
+    viz_screenshot_with(${name} ${file} ${step} ${expected_exit} "" ${ARGN})
   endfunction()
   include(${CMAKE_CURRENT_SOURCE_DIR}/viz/screenshots.cmake)
 endif()

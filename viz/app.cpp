@@ -14,7 +14,10 @@
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
+#include <stb/stb_image_write.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cfloat>
@@ -24,8 +27,10 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <numeric>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "viz/commands.hpp"
@@ -34,6 +39,7 @@
 #include "viz/panels.hpp"
 #include "viz/player.hpp"
 #include "viz/screenshot.hpp"
+#include "viz/session.hpp"
 #include "viz/theme.hpp"
 #include "viz/trace_view.hpp"
 #include "viz/view_model.hpp"
@@ -49,6 +55,47 @@ namespace netstep::viz {
 namespace {
 
 //-----------------------------------------------------------------------------
+// [SECTION] Timing (NETSTEP_VIZ_TIMING=1)
+//-----------------------------------------------------------------------------
+
+// Seconds since boot (CLOCK_BOOTTIME: the clock /proc/self/stat's start time counts in).
+double boot_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_BOOTTIME, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
+// When this process was started, in boot seconds (clock ticks: 10 ms resolution).
+double process_start() {
+    std::ifstream in("/proc/self/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t close = stat.rfind(')');
+    if (close == std::string::npos) return boot_seconds();
+    std::istringstream fields(stat.substr(close + 2));
+    std::string field;
+    for (int i = 3; i <= 22 && fields >> field; ++i) {}  // field 22: starttime
+    return double(std::atoll(field.c_str())) / double(sysconf(_SC_CLK_TCK));
+}
+
+// CPU seconds used so far by this process, all threads (llvmpipe's included).
+double cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
+// Milestones of the start-up, printed on stderr: wall milliseconds since the process started
+// (what the user waits) and CPU milliseconds (what the work costs, whatever the machine's load).
+struct Timing {
+    bool on = false;
+    double start = 0.0;
+    void mark(const char* what) const {
+        if (on) std::fprintf(stderr, "timing: %7.1f ms wall %7.1f ms cpu  %s\n", (boot_seconds() - start) * 1000.0,
+                             cpu_seconds() * 1000.0, what);
+    }
+};
+
+//-----------------------------------------------------------------------------
 // [SECTION] Fonts and style
 //-----------------------------------------------------------------------------
 
@@ -58,10 +105,12 @@ struct FontSizes { float body, caption, mono; };
 constexpr FontSizes kNormalSizes{17.0f, 25.0f, 15.0f};
 constexpr FontSizes kPresenterSizes{25.0f, 36.0f, 21.0f};
 
-// Latin-1, Latin Extended-A, punctuation (— … “ ”), arrows, box drawing and shapes (▶ ◀ ■), dingbats (✗ ❚).
+// Latin-1, Latin Extended-A, punctuation (— … “ ”), arrows, and the few shapes the UI uses
+// (■ ▶ ▷ ◀ ◁ ○ ● ◷ ✓ ✗ ❚ ⟳): the fewer glyphs, the faster the atlas is built at start-up.
 std::vector<ImWchar> glyph_ranges() {
-    return {0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x205E, 0x2190, 0x21FF,
-            0x2500, 0x25FF, 0x2700, 0x27FF, 0};
+    return {0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x205E, 0x2190, 0x21FF, 0x25A0, 0x25A1,
+            0x25B2, 0x25C1, 0x25CB, 0x25CF, 0x25F7, 0x25F7, 0x2713, 0x2717, 0x275A, 0x275A,
+            0x27F3, 0x27F3, 0};
 }
 
 ImFont* add_font(const char* file, float size, const ImWchar* ranges) {
@@ -102,8 +151,11 @@ ImGuiStyle classroom_style(bool presenter) {
     style.ScrollbarSize = 16.0f;
     ImVec4* c = style.Colors;
     c[ImGuiCol_Text] = theme::to_vec4(theme::kInk);
-    c[ImGuiCol_WindowBg] = theme::to_vec4(theme::kPaper);
-    c[ImGuiCol_ChildBg] = theme::to_vec4(theme::kPaper);
+    // The panels tile the window, which is cleared to paper white: a transparent background
+    // draws the same picture without filling every pixel twice (llvmpipe pays per pixel).
+    c[ImGuiCol_WindowBg] = ImVec4(0, 0, 0, 0);
+    c[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
+    c[ImGuiCol_PopupBg] = theme::to_vec4(theme::kPaper);
     c[ImGuiCol_TitleBg] = ImVec4(0.88f, 0.91f, 0.96f, 1.0f);
     c[ImGuiCol_TitleBgActive] = c[ImGuiCol_TitleBg];  // focus must not change the picture
     c[ImGuiCol_TitleBgCollapsed] = c[ImGuiCol_TitleBg];
@@ -138,14 +190,14 @@ struct Layout {
 Layout compute_layout(ImVec2 display, const FontSizes& s, bool presenter) {
     Layout l;
     float w = display.x, h = display.y;
-    float header_h = s.caption * 1.45f + s.caption * 1.9f + 18.0f;
-    float controls_h = presenter ? s.body * 2.7f + 18.0f : s.body * 3.6f + 16.0f;
+    float header_h = s.caption * 1.45f + s.caption * 2.15f + 18.0f;  // the caption band holds two lines
+    float controls_h = presenter ? s.body * 2.9f + 24.0f : s.body * 3.6f + 16.0f;
     float body_y = header_h + controls_h;
     float body_h = std::max(100.0f, h - body_y);
     float top_h = std::floor(body_h * 0.5f);
     float half = std::floor(w * 0.5f);
-    float bottom_split = std::floor(w * (presenter ? 0.5f : 0.56f));
-    float states_w = presenter ? bottom_split : std::floor(w * 0.34f);
+    float bottom_split = std::floor(w * (presenter ? 0.5f : 0.60f));
+    float states_w = presenter ? bottom_split : std::floor(w * 0.29f);
     l.header = {{0, 0}, {w, header_h}};
     l.controls = {{0, header_h}, {w, controls_h}};
     l.topology = {{0, body_y}, {half, top_h}};
@@ -165,29 +217,6 @@ bool begin_fixed(const char* title, const char* id, const Rect& r, ImGuiWindowFl
     ImGui::SetNextWindowSize(r.size, ImGuiCond_Always);
     std::string name = std::string(title) + "###" + id;
     return ImGui::Begin(name.c_str(), nullptr, kFixed | extra);
-}
-
-std::vector<std::string> list_scenarios(const std::string& dir) {
-    std::vector<std::string> files;
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-        if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
-    }
-    std::sort(files.begin(), files.end());
-    return files;
-}
-
-int64_t mtime_of(const std::string& path) {
-    struct stat st {};
-    if (stat(path.c_str(), &st) != 0) return 0;
-    return int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-}
-
-std::string read_text(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 std::string default_scenario() {
@@ -212,10 +241,10 @@ public:
 
 private:
     bool open_window(bool visible);
+    bool start(bool visible, PendingLoad& pending);
     void setup_imgui();
-    void load(const std::string& file, bool keep_step);
+    void build_fonts();
     void poll_file_changes(double now);
-    void what_if(const cmd::WhatIf& c);
     void apply(const Command& c);
     void frame(double wall_dt);
     void draw_windows(const ViewModel& vm, Commands& out);
@@ -224,8 +253,9 @@ private:
     void take_screenshot(const std::string& path);
     ViewModel view_model() const;
     const FontSizes& sizes() const { return presenter_ ? kPresenterSizes : kNormalSizes; }
-    const Fonts& fonts() const { return presenter_ ? presenter_fonts_ : normal_fonts_; }
+    const Fonts& fonts() const { return fonts_; }
     int run_screenshot();
+    void select_for_inspector();
     void measure_frames(const char* frames_env);
     int run_interactive();
 
@@ -233,22 +263,17 @@ private:
     GLFWwindow* window_ = nullptr;
     bool imgui_ready_ = false;
     std::vector<ImWchar> ranges_ = glyph_ranges();
-    Fonts normal_fonts_, presenter_fonts_;
+    Fonts fonts_;                  // the current mode's sizes only (the atlas is rebuilt on F2)
+    bool fonts_presenter_ = false; // the mode fonts_ were built for
     bool presenter_ = false;
+    Timing timing_;
+    bool first_frame_shown_ = false;
     Language lang_ = Language::En;
     Strings text_ = strings_for(Language::En);
 
     // The trace shown, and what the user did with it.
-    std::unique_ptr<sim::Trace> trace_;
-    std::unique_ptr<TraceView> view_;
-    uint64_t generation_ = 0;
-    Player player_;
-    Selection selection_;
-    std::string original_file_, current_file_;
-    std::vector<std::string> scenarios_;
-    std::string error_;            // the last run's error (scenario error), shown in the header
+    Session session_;
     std::string status_;           // "Screenshot saved: ..."
-    int64_t original_mtime_ = 0;
     double next_poll_ = 0.0;
     bool screenshot_requested_ = false;
     int tab_request_ = -1;         // select this bottom-right tab on the next frame
@@ -266,11 +291,16 @@ private:
     LogPanel log_;
 };
 
-App::App(const ViewOptions& options) : options_(options), presenter_(options.presenter) {
+App::App(const ViewOptions& options)
+    : options_(options),
+      presenter_(options.presenter),
+      session_(options.netstep_exe, options.scenario_file.empty() ? default_scenario() : options.scenario_file, options.step) {
     const char* env_lang = std::getenv("LANG");
     lang_ = language_from(!options.lang.empty() ? options.lang : env_lang ? env_lang : "en");
     text_ = strings_for(lang_);
-    original_file_ = current_file_ = options.scenario_file.empty() ? default_scenario() : options.scenario_file;
+    const char* timing = std::getenv("NETSTEP_VIZ_TIMING");
+    timing_.on = timing && *timing && std::string(timing) != "0";
+    if (timing_.on) timing_.start = process_start();
 }
 
 App::~App() {
@@ -285,6 +315,7 @@ App::~App() {
 
 bool App::open_window(bool visible) {
     if (!glfwInit()) return false;
+    timing_.mark("GLFW initialised (X connection)");
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
@@ -292,63 +323,65 @@ bool App::open_window(bool visible) {
     glfwWindowHint(GLFW_DOUBLEBUFFER, GLFW_TRUE);
     window_ = glfwCreateWindow(options_.width, options_.height, "netstep", nullptr, nullptr);
     if (!window_) return false;
+    timing_.mark("window and GL context created (Mesa loaded)");
     glfwMakeContextCurrent(window_);
     glfwSwapInterval(visible ? 1 : 0);
     return true;
 }
 
-void App::setup_imgui() {
+// Start-up: the simulator child (already started) and the font atlas (a thread: pure CPU) work
+// while the main thread opens the window and loads Mesa; then the trace is read.
+bool App::start(bool visible, PendingLoad& pending) {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // the layout is computed, never saved
     io.LogFilename = nullptr;
-    normal_fonts_ = load_fonts(kNormalSizes, ranges_.data());
-    presenter_fonts_ = load_fonts(kPresenterSizes, ranges_.data());
+    std::thread atlas([this] { build_fonts(); });
+    bool ok = open_window(visible);
+    atlas.join();
+    timing_.mark("fonts built");
+    if (!ok) {
+        ImGui::DestroyContext();
+        finish_load(pending);
+        return false;
+    }
+    timing_.mark("window + GL ready");
+    setup_imgui();
+    session_.load(std::move(pending), false);
+    timing_.mark("trace loaded");
+    return true;
+}
+
+void App::setup_imgui() {
     ImGui::GetStyle() = classroom_style(presenter_);
     ImGui_ImplGlfw_InitForOpenGL(window_, true);
     ImGui_ImplOpenGL3_Init("#version 330");
     imgui_ready_ = true;
 }
 
+// The four fonts of the current mode; called again between frames when F2 changes the mode.
+void App::build_fonts() {
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    fonts_ = load_fonts(sizes(), ranges_.data());
+    fonts_presenter_ = presenter_;
+    io.Fonts->Build();
+    if (imgui_ready_) {
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+}
+
 //-----------------------------------------------------------------------------
 // [SECTION] Loading a scenario (child process), what-if, reload on change
 //-----------------------------------------------------------------------------
 
-void App::load(const std::string& file, bool keep_step) {
-    uint32_t step = keep_step ? player_.step() : options_.step;
-    LoadResult r = load_scenario(options_.netstep_exe, file);
-    if (!r.trace) {
-        error_ = r.error.empty() ? text_.scenario_error : r.error;
-        return;
-    }
-    error_.clear();
-    view_.reset();
-    trace_ = std::move(r.trace);
-    view_ = std::make_unique<TraceView>(*trace_);
-    ++generation_;
-    current_file_ = file;
-    selection_ = {};
-    player_.pause();
-    player_.go_to(step, *view_);
-    std::string dir = std::filesystem::path(original_file_).parent_path().string();
-    scenarios_ = list_scenarios(original_file_ == ":demo" ? NETSTEP_SCENARIOS_DIR : dir.empty() ? "." : dir);
-}
-
+// Once a second: reload (same step) when the scenario file changed on disk.
 void App::poll_file_changes(double now) {
-    if (now < next_poll_ || original_file_ == ":demo") return;
+    if (now < next_poll_) return;
     next_poll_ = now + 1.0;
-    int64_t m = mtime_of(original_file_);
-    if (original_mtime_ != 0 && m != original_mtime_) load(original_file_, true);
-    original_mtime_ = m;
-}
-
-void App::what_if(const cmd::WhatIf& c) {
-    if (!view_ || current_file_ == ":demo") return;
-    std::string entry = fault_entry(*view_, c.packet, c.fault);
-    std::string text = add_fault(read_text(current_file_), entry);
-    std::string copy = write_scenario_copy(original_file_, text);
-    load(copy, true);
+    session_.reload_if_changed();
 }
 
 //-----------------------------------------------------------------------------
@@ -356,32 +389,30 @@ void App::what_if(const cmd::WhatIf& c) {
 //-----------------------------------------------------------------------------
 
 void App::apply(const Command& command) {
-    if (view_ && apply_to_player(command, player_, *view_)) return;
+    if (session_.view && apply_to_player(command, session_.player, *session_.view)) return;
     std::visit(
         [&](const auto& c) {
             using T = std::decay_t<decltype(c)>;
             if constexpr (std::is_same_v<T, cmd::SelectPacket>) {
-                selection_.packet = c.packet;
-                selection_.connection = kNone;
+                session_.selection.packet = c.packet;
+                session_.selection.connection = kNone;
                 tab_request_ = 1;
-                if (c.go_to_sent && view_) {
-                    player_.pause();
-                    player_.go_to(view_->trace().packets[c.packet].sent_step, *view_);
+                if (c.go_to_sent && session_.view) {
+                    session_.player.pause();
+                    session_.player.go_to(session_.view->trace().packets[c.packet].sent_step, *session_.view);
                 }
             } else if constexpr (std::is_same_v<T, cmd::SelectConnection>) {
-                selection_.connection = c.history;
+                session_.selection.connection = c.history;
             } else if constexpr (std::is_same_v<T, cmd::WhatIf>) {
-                what_if(c);
+                session_.what_if(c.packet, c.fault);
             } else if constexpr (std::is_same_v<T, cmd::Revert> || std::is_same_v<T, cmd::Reload>) {
-                load(original_file_, true);
+                session_.revert();
             } else if constexpr (std::is_same_v<T, cmd::Open>) {
-                original_file_ = c.path;
-                original_mtime_ = 0;
-                load(c.path, false);
+                session_.open(c.path);
             } else if constexpr (std::is_same_v<T, cmd::Screenshot>) {
                 screenshot_requested_ = true;
             } else if constexpr (std::is_same_v<T, cmd::TogglePresenter>) {
-                presenter_ = !presenter_;
+                presenter_ = !presenter_;  // the fonts follow before the next frame
                 ImGui::GetStyle() = classroom_style(presenter_);
             } else if constexpr (std::is_same_v<T, cmd::SetLanguage>) {
                 lang_ = c.lang;
@@ -396,27 +427,27 @@ void App::apply(const Command& command) {
 //-----------------------------------------------------------------------------
 
 ViewModel App::view_model() const {
-    ViewModel vm{*view_, text_, player_};
-    vm.step = player_.step();
-    vm.now = player_.display_time(*view_);
-    vm.selection = selection_;
-    if (selection_.connection != kNone) vm.connection = view_->connection_of(selection_.connection);
-    else if (selection_.packet != kNone) vm.connection = view_->connection_of_packet(selection_.packet);
-    if (vm.connection.a == kNone) vm.connection = view_->active_connection(vm.step);
+    ViewModel vm{*session_.view, text_, session_.player};
+    vm.step = session_.player.step();
+    vm.now = session_.player.display_time(*session_.view);
+    vm.selection = session_.selection;
+    if (session_.selection.connection != kNone) vm.connection = session_.view->connection_of(session_.selection.connection);
+    else if (session_.selection.packet != kNone) vm.connection = session_.view->connection_of_packet(session_.selection.packet);
+    if (vm.connection.a == kNone) vm.connection = session_.view->active_connection(vm.step);
     vm.fonts = fonts();
     vm.lang = lang_;
     vm.presenter = presenter_;
     vm.thickness = presenter_ ? 1.8f : 1.0f;
-    vm.generation = generation_;
-    vm.scenario_file = original_file_;
-    vm.modified = current_file_ != original_file_;
-    vm.scenarios = scenarios_;
+    vm.generation = session_.generation;
+    vm.scenario_file = session_.original_file;
+    vm.modified = session_.current_file != session_.original_file;
+    vm.scenarios = session_.scenarios;
     vm.screenshot_mode = options_.screenshot.has_value();
     return vm;
 }
 
 void App::draw_error(const Rect& r) const {
-    if (error_.empty()) return;
+    if (session_.error.empty()) return;
     ImGui::SetNextWindowPos(r.pos, ImGuiCond_Always);
     ImGui::SetNextWindowSize(r.size, ImGuiCond_Always);
     ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(1.0f, 0.93f, 0.93f, 1.0f));
@@ -425,7 +456,7 @@ void App::draw_error(const Rect& r) const {
     ImGui::TextColored(theme::to_vec4(theme::kDrop), "%s", text_.scenario_error);
     ImGui::PopFont();
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(error_.c_str());
+    ImGui::TextUnformatted(session_.error.c_str());
     ImGui::PopTextWrapPos();
     ImGui::End();
     ImGui::PopStyleColor();
@@ -435,7 +466,7 @@ void App::draw_windows(const ViewModel& vm, Commands& out) {
     Layout l = compute_layout(ImGui::GetIO().DisplaySize, sizes(), presenter_);
     if (begin_fixed("header", "header", l.header, ImGuiWindowFlags_NoTitleBar)) header_.draw(vm, out);
     ImGui::End();
-    if (begin_fixed("controls", "controls", l.controls, ImGuiWindowFlags_NoTitleBar)) controls_.draw(vm, out);
+    if (begin_fixed("controls", "controls", l.controls, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) controls_.draw(vm, out);
     ImGui::End();
     if (begin_fixed(text_.topology, "topology", l.topology, ImGuiWindowFlags_NoScrollbar)) topology_.draw(vm, out);
     ImGui::End();
@@ -464,16 +495,17 @@ void App::draw_windows(const ViewModel& vm, Commands& out) {
         tab_request_ = -1;
     }
     ImGui::End();
-    if (!error_.empty()) draw_error({l.topology.pos, ImVec2(l.header.size.x, l.topology.size.y * 0.6f)});
+    if (!session_.error.empty()) draw_error({l.topology.pos, ImVec2(l.header.size.x, l.topology.size.y * 0.6f)});
     controls_.handle_keys(vm, out);
 }
 
 void App::frame(double wall_dt) {
+    if (fonts_presenter_ != presenter_) build_fonts();  // outside NewFrame/Render: the atlas is free
     ImGui::NewFrame();
     ImGui::PushFont(fonts().body);
     Commands out;
-    if (view_) {
-        if (auto hit = player_.tick(wall_dt, *view_)) tab_request_ = 2;
+    if (session_.view) {
+        if (auto hit = session_.player.tick(wall_dt, *session_.view)) tab_request_ = 2;
         ViewModel vm = view_model();
         draw_windows(vm, out);
     } else {
@@ -507,14 +539,17 @@ void App::take_screenshot(const std::string& path) {
 //-----------------------------------------------------------------------------
 
 // Deterministic: a fixed frame time, no mouse, the animation driven by the step alone.
+// The simulator runs as a child while the window and the GL context are being made.
 int App::run_screenshot() {
-    if (!open_window(false)) {
+    timing_.mark("start");
+    PendingLoad pending = start_load(options_.netstep_exe, session_.current_file);
+    timing_.mark("trace child started");
+    if (!start(false, pending)) {
         std::fprintf(stderr, "netstep view: cannot open an OpenGL window (is there a display? try xvfb-run)\n");
         return 2;
     }
-    setup_imgui();
-    load(current_file_, false);
-    if (!error_.empty()) std::fprintf(stderr, "%s\n", error_.c_str());
+    if (!session_.error.empty()) std::fprintf(stderr, "%s\n", session_.error.c_str());
+    select_for_inspector();
     ImGuiIO& io = ImGui::GetIO();
     for (int i = 0; i < 3; ++i) {  // windows and tables settle their sizes over the first frames
         ImGui_ImplOpenGL3_NewFrame();
@@ -523,34 +558,79 @@ int App::run_screenshot() {
         io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
         frame(0.0);
         render();
+        if (i == 0) {
+            glFinish();
+            timing_.mark("first frame rendered");
+        }
     }
+    glFinish();
+    timing_.mark("third frame rendered");
+    // Same pixels, faster: one filter for every row instead of trying all five, light deflate.
+    stbi_write_force_png_filter = 1;
+    stbi_write_png_compression_level = 4;
     take_screenshot(*options_.screenshot);
+    timing_.mark("PNG written");
     measure_frames(std::getenv("NETSTEP_VIZ_BENCH_FRAMES"));
-    if (!error_.empty() || !view_) return 2;
+    if (!session_.error.empty() || !session_.view) return 2;
     return status_.rfind("cannot", 0) == 0 ? 2 : 0;
 }
 
+// Screenshots show the packet inspector's content: the packet of the step (or the last one sent
+// before it); with --inspect-field, on the inspector's tab with that field lit.
+void App::select_for_inspector() {
+    inspector_.pinned_field = options_.inspect_field;
+    if (!options_.inspect_field.empty()) tab_request_ = 1;
+}
+
+double median(std::vector<double> v) {
+    if (v.empty()) return 0.0;
+    std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
+    return v[v.size() / 2];
+}
+
 // NETSTEP_VIZ_BENCH_FRAMES=N: after the screenshot, play N frames at 20 steps/s and print the
-// mean CPU+GPU time per frame (glFinish each frame), for the 60 fps budget.
+// median time per frame and its parts: building the UI (CPU), handing the draw lists to GL,
+// rasterising them (glFinish: llvmpipe's threads) and the buffer swap (a copy to the X server).
 void App::measure_frames(const char* frames_env) {
     int frames = frames_env ? std::atoi(frames_env) : 0;
-    if (frames <= 0 || !view_) return;
-    player_.speed_index = 3;
-    player_.play(*view_);
-    double start = glfwGetTime(), build = 0.0;
+    if (frames <= 0 || !session_.view) return;
+    session_.player.speed_index = 3;
+    session_.player.play(*session_.view);
+    std::vector<double> total, build, submit, raster, swap;
+    int triangles = 0;
     for (int i = 0; i < frames; ++i) {
         double t0 = glfwGetTime();
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         frame(1.0 / 60.0);
-        build += glfwGetTime() - t0;
+        double t1 = glfwGetTime();
+        triangles = std::max(triangles, ImGui::GetDrawData()->TotalIdxCount / 3);
+        if (i == frames - 1 && std::getenv("NETSTEP_VIZ_BENCH_LISTS")) {
+            const ImDrawData* dd = ImGui::GetDrawData();
+            for (int l = 0; l < dd->CmdListsCount; ++l)
+                std::fprintf(stderr, "  %-40s %6d triangles %3d commands\n", dd->CmdLists[l]->_OwnerName,
+                             dd->CmdLists[l]->IdxBuffer.Size / 3, dd->CmdLists[l]->CmdBuffer.Size);
+        }
         render();
+        double t2 = glfwGetTime();
         glFinish();
+        double t3 = glfwGetTime();
+        glfwSwapBuffers(window_);
+        double t4 = glfwGetTime();
+        total.push_back(t4 - t0);
+        build.push_back(t1 - t0);
+        submit.push_back(t2 - t1);
+        raster.push_back(t3 - t2);
+        swap.push_back(t4 - t3);
     }
-    double ms = (glfwGetTime() - start) * 1000.0 / frames;
-    std::fprintf(stderr, "%d frames, %.2f ms per frame, %.2f ms of it building the UI (%zu hosts, %zu packets, %zu events)\n",
-                 frames, ms, build * 1000.0 / frames, view_->trace().hosts.size(), view_->trace().packets.size(),
-                 view_->trace().events.size());
+    double sum = std::accumulate(total.begin(), total.end(), 0.0);
+    const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+    std::fprintf(stderr,
+                 "%d frames, %.2f ms per frame (median; mean %.2f): UI build %.2f, GL submit %.2f, raster %.2f, "
+                 "swap %.2f; up to %d triangles (%zu hosts, %zu packets, %zu events; %s)\n",
+                 frames, median(total) * 1e3, sum * 1e3 / frames, median(build) * 1e3, median(submit) * 1e3,
+                 median(raster) * 1e3, median(swap) * 1e3, triangles, session_.view->trace().hosts.size(), session_.view->trace().packets.size(),
+                 session_.view->trace().events.size(), renderer ? renderer : "?");
 }
 
 //-----------------------------------------------------------------------------
@@ -558,15 +638,13 @@ void App::measure_frames(const char* frames_env) {
 //-----------------------------------------------------------------------------
 
 int App::run_interactive() {
-    if (!open_window(true)) {
+    PendingLoad pending = start_load(options_.netstep_exe, session_.current_file);
+    if (!start(true, pending)) {
         std::fprintf(stderr, "netstep view: cannot open an OpenGL window (no display?)\n");
         return 2;
     }
-    setup_imgui();
-    load(current_file_, false);
-    original_mtime_ = mtime_of(original_file_);
     while (!glfwWindowShouldClose(window_)) {
-        if (player_.playing()) glfwPollEvents();
+        if (session_.player.playing()) glfwPollEvents();
         else glfwWaitEventsTimeout(0.25);  // idle: no busy loop, but still poll the file
         poll_file_changes(glfwGetTime());
         ImGui_ImplOpenGL3_NewFrame();
@@ -575,9 +653,13 @@ int App::run_interactive() {
         render();
         if (screenshot_requested_) {
             screenshot_requested_ = false;
-            take_screenshot("netstep-step" + std::to_string(player_.step()) + ".png");
+            take_screenshot("netstep-step" + std::to_string(session_.player.step()) + ".png");
         }
         glfwSwapBuffers(window_);
+        if (!first_frame_shown_) {
+            first_frame_shown_ = true;
+            timing_.mark("first frame swapped");
+        }
     }
     return 0;
 }

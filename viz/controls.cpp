@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "viz/panels.hpp"
 #include "viz/theme.hpp"
@@ -127,21 +128,39 @@ void ControlsPanel::draw_breakpoints(const ViewModel& vm, Commands& out) const {
 void ControlsPanel::draw_timeline(const ViewModel& vm, Commands& out) const {
     const sim::Trace& trace = vm.view.trace();
     ImVec2 origin = ImGui::GetCursorScreenPos();
-    float width = ImGui::GetContentRegionAvail().x, height = ImGui::GetFontSize() * 1.7f;
+    float width = ImGui::GetContentRegionAvail().x, height = ImGui::GetFontSize() * (vm.presenter ? 1.3f : 1.7f);
     ImGui::InvisibleButton("timeline", ImVec2(width, height));
     ImDrawList* dl = ImGui::GetWindowDrawList();
     float last = float(std::max<uint32_t>(1, vm.view.last_step()));
     auto x_of = [&](uint32_t step) { return origin.x + 6.0f + (width - 12.0f) * float(step) / last; };
     dl->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + height), theme::rgb(236, 238, 243), 6.0f);
+    // One tick per pixel column at most (a long run has many packets per pixel): drops win, then
+    // the first packet's color; state changes as one dark run per stretch of columns.
+    int columns = std::max(1, int(width));
+    std::vector<ImU32> tick(size_t(columns), 0);
     for (uint32_t i = 0; i < trace.packets.size(); ++i) {
-        float x = x_of(trace.packets[i].sent_step);
-        ImU32 c = trace.packets[i].dropped ? theme::kDrop : theme::packet_color(vm.view.packet(i).kind);
-        dl->AddLine(ImVec2(x, origin.y + 4), ImVec2(x, origin.y + height * 0.62f), c, 2.0f);
+        int col = std::clamp(int(x_of(trace.packets[i].sent_step) - origin.x), 0, columns - 1);
+        ImU32& c = tick[size_t(col)];
+        if (trace.packets[i].dropped) c = theme::kDrop;
+        else if (c == 0) c = theme::packet_color(vm.view.packet(i).kind);
     }
+    for (int col = 0; col < columns; ++col) {
+        if (tick[size_t(col)] == 0) continue;
+        float x = origin.x + float(col) + 0.5f;
+        dl->AddRectFilled(ImVec2(x - 1, origin.y + 4), ImVec2(x + 1, origin.y + height * 0.62f), tick[size_t(col)]);
+    }
+    std::vector<bool> mark(size_t(columns), false);
     for (const sim::TraceEvent& e : trace.events) {
         if (e.kind != sim::EventKind::StateChange) continue;
-        float x = x_of(uint32_t(&e - trace.events.data()));
-        dl->AddRectFilled(ImVec2(x - 2, origin.y + height * 0.7f), ImVec2(x + 2, origin.y + height - 3), theme::kInk);
+        int col = std::clamp(int(x_of(uint32_t(&e - trace.events.data())) - origin.x), 0, columns - 1);
+        for (int d = -2; d < 2; ++d) mark[size_t(std::clamp(col + d, 0, columns - 1))] = true;
+    }
+    for (int col = 0; col < columns;) {  // runs of marked columns, one rectangle each
+        if (!mark[size_t(col)]) { ++col; continue; }
+        int end = col;
+        while (end < columns && mark[size_t(end)]) ++end;
+        dl->AddRectFilled(ImVec2(origin.x + float(col), origin.y + height * 0.7f), ImVec2(origin.x + float(end), origin.y + height - 3), theme::kInk);
+        col = end;
     }
     float now = x_of(vm.step);
     dl->AddRectFilled(ImVec2(now - 2.5f, origin.y - 2), ImVec2(now + 2.5f, origin.y + height + 2), theme::kDrop);

@@ -64,6 +64,12 @@ struct Strings {
     const char* not_armed;
     const char* fires_in;
     const char* timers;
+    const char* relative_seq;    // the checkbox: sequence numbers relative to ISS/IRS
+    const char* send_queue;
+    const char* recv_queue;
+    const char* retransmits;
+    const char* delayed_ack;     // the timer
+    const char* persist;         // the timer
     // Hosts.
     const char* adapter;
     const char* ipv4_address;
@@ -74,6 +80,7 @@ struct Strings {
     const char* foreign_address;
     const char* state;
     const char* no_sockets;
+    const char* closed;          // netstat: the program has called close() on it
     // Inspector.
     const char* select_packet;
     const char* field;

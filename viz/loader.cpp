@@ -39,8 +39,8 @@ std::string read_all(const std::string& path) {
     return s.str();
 }
 
-// Runs argv with stdout to /dev/null and stderr to `err_path`; returns the exit status (-1: no run).
-int spawn_and_wait(const std::vector<std::string>& args, const std::string& err_path) {
+// Starts argv with stdout to /dev/null and stderr to `err_path`; returns its pid (-1: no run).
+int spawn(const std::vector<std::string>& args, const std::string& err_path) {
     std::vector<char*> argv;
     for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
@@ -51,9 +51,13 @@ int spawn_and_wait(const std::vector<std::string>& args, const std::string& err_
     pid_t pid = 0;
     int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) return -1;
+    return rc == 0 ? int(pid) : -1;
+}
+
+// The child's exit status (-1: cannot wait).
+int wait_for(int pid) {
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
+    while (waitpid(pid_t(pid), &status, 0) < 0) {
         if (errno != EINTR) return -1;
     }
     if (WIFEXITED(status)) return WEXITSTATUS(status);
@@ -62,36 +66,58 @@ int spawn_and_wait(const std::vector<std::string>& args, const std::string& err_
 
 }  // namespace
 
-LoadResult load_scenario(const std::string& netstep_exe, const std::string& file) {
+PendingLoad start_load(const std::string& netstep_exe, const std::string& file) {
+    PendingLoad p;
+    p.file = file;
+    if (file == ":demo") return p;
+    p.json = temp_file(".json");
+    p.err = temp_file(".err");
+    if (p.json.empty() || p.err.empty()) {
+        p.error = "cannot create a temporary file";
+        return p;
+    }
+    p.pid = spawn({netstep_exe, "run", file, "--json", p.json}, p.err);
+    if (p.pid < 0) p.error = "cannot start " + netstep_exe;
+    return p;
+}
+
+LoadResult finish_load(PendingLoad& p) {
     LoadResult result;
-    if (file == ":demo") {
+    if (p.file == ":demo") {
         result.trace = std::make_unique<sim::Trace>(demo_trace());
         return result;
     }
-    std::string json = temp_file(".json"), err = temp_file(".err");
-    if (json.empty() || err.empty()) {
-        result.error = "cannot create a temporary file";
+    if (!p.error.empty() || p.pid < 0) {
+        result.error = p.error.empty() ? "netstep run " + p.file + " was not started" : p.error;
         result.exit_code = 2;
-        return result;
-    }
-    result.exit_code = spawn_and_wait({netstep_exe, "run", file, "--json", json}, err);
-    std::string message = read_all(err);
-    if (result.exit_code == 0 || result.exit_code == 1) {
-        try {
-            result.trace = std::make_unique<sim::Trace>(sim::read_json_file(json));
-        } catch (const std::exception& e) {
-            result.error = e.what();
+    } else {
+        result.exit_code = wait_for(p.pid);
+        p.pid = -1;
+        std::string message = read_all(p.err);
+        if (result.exit_code == 0 || result.exit_code == 1) {
+            try {
+                result.trace = std::make_unique<sim::Trace>(sim::read_json_file(p.json));
+            } catch (const std::exception& e) {
+                result.error = e.what();
+                result.exit_code = 2;
+            }
+        } else {
+            result.error = message.empty() ? "netstep run " + p.file + " failed (exit " +
+                                                 std::to_string(result.exit_code) + ")"
+                                           : message;
             result.exit_code = 2;
         }
-    } else {
-        result.error = message.empty() ? "netstep run " + file + " failed (exit " + std::to_string(result.exit_code) + ")"
-                                        : message;
-        if (result.exit_code != 2) result.exit_code = 2;
     }
-    std::filesystem::remove(json);
-    std::filesystem::remove(err);
+    std::error_code ec;
+    if (!p.json.empty()) std::filesystem::remove(p.json, ec);
+    if (!p.err.empty()) std::filesystem::remove(p.err, ec);
     while (!result.error.empty() && (result.error.back() == '\n' || result.error.back() == ' ')) result.error.pop_back();
     return result;
+}
+
+LoadResult load_scenario(const std::string& netstep_exe, const std::string& file) {
+    PendingLoad pending = start_load(netstep_exe, file);
+    return finish_load(pending);
 }
 
 }  // namespace netstep::viz

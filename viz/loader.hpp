@@ -14,6 +14,16 @@ struct LoadResult {
     int exit_code = 0;                  // the child's: 0 ok, 1 expectations failed, 2 scenario error
 };
 
+// A run started but not yet read back: the child works while the viewer opens its window.
+struct PendingLoad {
+    std::string file;
+    int pid = -1;                       // the child (-1: not started, or the demo trace)
+    std::string json, err;              // its temporary output files
+    std::string error;                  // why it could not start
+};
+
+PendingLoad start_load(const std::string& netstep_exe, const std::string& file);
+LoadResult finish_load(PendingLoad& pending);  // waits for the child, reads its trace
 LoadResult load_scenario(const std::string& netstep_exe, const std::string& file);
 
 // A small hand-made trace (a handshake, one request, a close, a dropped segment), for tests and

@@ -2,6 +2,8 @@
 // the caption in force, large, on a yellow band: what the teacher wants the class to read.
 #include <imgui.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <string>
 
@@ -48,9 +50,22 @@ void HeaderPanel::draw(const ViewModel& vm, Commands& out) {
     std::string open_label = std::string(vm.text.open) + "…";
     float menu_w = ImGui::CalcTextSize(open_label.c_str()).x + ImGui::CalcTextSize("F2").x + ImGui::GetFontSize() * 10.0f;
     float avail = ImGui::GetContentRegionAvail().x;
-    ImGui::PushFont(vm.fonts.caption);
-    ImGui::TextUnformatted(trace.title.c_str());
-    ImGui::PopFont();
+    // The title, shrunk (then clipped) to leave room for the menu: long titles and presenter fonts.
+    {
+        ImFont* font = vm.fonts.caption;
+        float room = std::max(50.0f, avail - menu_w - ImGui::GetFontSize());
+        ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, trace.title.c_str());
+        float size = font->FontSize * std::clamp(room / std::max(1.0f, ts.x), 0.7f, 1.0f);
+        ImVec2 at = ImGui::GetCursorScreenPos();
+        ImVec2 shown(std::min(room, ts.x * size / font->FontSize), ts.y);
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->PushClipRect(at, ImVec2(at.x + shown.x, at.y + shown.y), true);
+        dl->AddText(font, size, ImVec2(at.x, at.y + (ts.y - ts.y * size / font->FontSize) * 0.5f), theme::kInk, trace.title.c_str());
+        dl->PopClipRect();
+        ImGui::Dummy(shown);
+        if (ImGui::IsItemHovered() && !vm.screenshot_mode && shown.x < ts.x * size / font->FontSize)
+            ImGui::SetTooltip("%s", trace.title.c_str());
+    }
     if (vm.modified) {
         ImGui::SameLine();
         ImGui::TextColored(theme::to_vec4(theme::kDrop), "(%s — %s)", vm.text.what_if, vm.text.modified);
@@ -69,6 +84,13 @@ void HeaderPanel::draw(const ViewModel& vm, Commands& out) {
         ImGui::TextUnformatted(first_line.c_str());
         ImGui::PopClipRect();
         ImGui::PopStyleColor();
+        if (ImGui::IsItemHovered() && !vm.screenshot_mode) {  // the whole description, wrapped
+            ImGui::BeginTooltip();
+            ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40.0f);
+            ImGui::TextUnformatted(trace.description.c_str());
+            ImGui::PopTextWrapPos();
+            ImGui::EndTooltip();
+        }
     }
     ImGui::SameLine(avail - menu_w + ImGui::GetStyle().WindowPadding.x);
     draw_menu(vm, out);
@@ -81,14 +103,21 @@ void HeaderPanel::draw(const ViewModel& vm, Commands& out) {
     ImVec2 p = ImGui::GetCursorScreenPos();
     ImVec2 size(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
     ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), muted ? theme::rgb(242, 243, 246) : theme::kCaptionBg, 6.0f);
-    ImGui::SetCursorScreenPos(ImVec2(p.x + 12, p.y + (size.y - ImGui::GetFontSize() * 1.45f) * 0.5f));
-    ImGui::PushFont(muted ? vm.fonts.bold : vm.fonts.caption);
-    ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(muted ? theme::kMuted : theme::kInk));
-    ImGui::PushClipRect(p, ImVec2(p.x + size.x - 8, p.y + size.y), true);
-    ImGui::TextUnformatted(caption.c_str());
-    ImGui::PopClipRect();
-    ImGui::PopStyleColor();
-    ImGui::PopFont();
+    // Wrapped in the band, as large as fits: the full size on one line, smaller on two or three.
+    ImFont* font = muted ? vm.fonts.bold : vm.fonts.caption;
+    float pad = 12.0f, wrap = std::max(50.0f, size.x - 2 * pad), full = font->FontSize;
+    float font_size = full;
+    ImVec2 ts = font->CalcTextSizeA(font_size, FLT_MAX, wrap, caption.c_str());
+    while (ts.y > size.y - 4 && font_size > full * 0.55f) {
+        font_size = std::floor(font_size * 0.9f);
+        ts = font->CalcTextSizeA(font_size, FLT_MAX, wrap, caption.c_str());
+    }
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->PushClipRect(p, ImVec2(p.x + size.x, p.y + size.y), true);
+    dl->AddText(font, font_size, ImVec2(p.x + pad, p.y + std::max(2.0f, (size.y - ts.y) * 0.5f)),
+                muted ? theme::kMuted : theme::kInk, caption.c_str(), nullptr, wrap);
+    dl->PopClipRect();
+    ImGui::Dummy(size);
 }
 
 }  // namespace netstep::viz

@@ -2,6 +2,7 @@
 // `netstat` shows at the current step (proto, local, foreign, state), the selected connection lit.
 #include <imgui.h>
 
+#include <algorithm>
 #include <string>
 
 #include "viz/panels.hpp"
@@ -17,7 +18,10 @@ void draw_ipconfig(const ViewModel& vm, const sim::TraceHost& host) {
         ImGui::PushFont(vm.fonts.bold);
         ImGui::TextUnformatted((itf.adapter.empty() ? itf.network : itf.adapter).c_str());
         ImGui::PopFont();
-        float value_x = ImGui::GetFontSize() * 11.0f;
+        float value_x = 0;  // the values line up after the longest name (French names are long)
+        for (const char* name : {t.ipv4_address, t.subnet_mask, t.default_gateway})
+            value_x = std::max(value_x, ImGui::CalcTextSize(name).x);
+        value_x += ImGui::GetStyle().IndentSpacing + ImGui::GetFontSize() * 0.6f;
         auto line = [&](const char* name, const std::string& value) {
             ImGui::Indent();
             ImGui::TextUnformatted(name);
@@ -38,13 +42,21 @@ void draw_netstat(const ViewModel& vm, uint32_t host) {
         ImGui::TextDisabled("(%s)", t.no_sockets);
         return;
     }
-    ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_SizingStretchProp;
-    if (!ImGui::BeginTable("netstat", 4, flags)) return;
-    ImGui::TableSetupColumn(t.proto, ImGuiTableColumnFlags_WidthStretch, 0.4f);
-    ImGui::TableSetupColumn(t.local_address, ImGuiTableColumnFlags_WidthStretch, 1.3f);
-    ImGui::TableSetupColumn(t.foreign_address, ImGuiTableColumnFlags_WidthStretch, 1.3f);
-    ImGui::TableSetupColumn(t.state, ImGuiTableColumnFlags_WidthStretch, 1.1f);
+    // netstat's own look: monospace, columns as wide as their text; a horizontal scrollbar when
+    // the panel is narrower than full addresses (never an address cut in the middle).
+    ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_SizingFixedFit |
+                            ImGuiTableFlags_ScrollX | ImGuiTableFlags_NoHostExtendX;
+    ImGui::PushFont(vm.fonts.mono);
+    float row_h = ImGui::GetTextLineHeightWithSpacing();
+    ImGui::PopFont();
+    float height = ImGui::GetFrameHeight() + row_h * float(rows.size()) + ImGui::GetStyle().ScrollbarSize + 4.0f;
+    if (!ImGui::BeginTable("netstat", 4, flags, ImVec2(ImGui::GetContentRegionAvail().x, height))) return;
+    ImGui::TableSetupColumn(t.proto);
+    ImGui::TableSetupColumn(t.local_address);
+    ImGui::TableSetupColumn(t.foreign_address);
+    ImGui::TableSetupColumn(t.state);
     ImGui::TableHeadersRow();
+    ImGui::PushFont(vm.fonts.mono);
     for (const SocketInfo& row : rows) {
         auto history = vm.view.history_of(host, row.id);
         ImU32 color = theme::kInk;
@@ -61,11 +73,13 @@ void draw_netstat(const ViewModel& vm, uint32_t host) {
         if (row.remote && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", vm.view.index().endpoint_name(*row.remote).c_str());
         ImGui::TableSetColumnIndex(3);
         std::string state = row.state ? std::string(to_string(*row.state)) : "";
-        if (row.user_closed && !state.empty()) state += " (closed)";
-        if (color != theme::kInk) ImGui::PushFont(vm.fonts.bold);
         ImGui::TextColored(theme::to_vec4(color), "%s", state.c_str());
-        if (color != theme::kInk) ImGui::PopFont();
+        if (row.user_closed && !state.empty()) {  // the program has called close(): the OS finishes alone
+            ImGui::SameLine(0, 4);
+            ImGui::TextColored(theme::to_vec4(theme::kMuted), "(%s)", t.closed);
+        }
     }
+    ImGui::PopFont();
     ImGui::EndTable();
 }
 

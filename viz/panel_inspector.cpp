@@ -3,6 +3,8 @@
 // in hex; the field under the mouse is lit in both.
 #include <imgui.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <string>
 
@@ -32,10 +34,56 @@ int field_at(const std::vector<wire::WireField>& fields, size_t byte) {
     return best;
 }
 
+std::string normalized(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        if (c != ' ' && c != '-' && c != '_') out += char(std::tolower(uint8_t(c)));
+    }
+    return out;
+}
+
+std::string initials(const std::string& name) {
+    std::string out;
+    bool start = true;
+    for (char c : name) {
+        if (start && c != ' ') out += char(std::tolower(uint8_t(c)));
+        start = c == ' ' || c == '-';
+    }
+    return out;
+}
+
+}  // namespace
+
+int find_field(const std::vector<wire::WireField>& fields, const std::string& selector) {
+    if (selector.empty()) return -1;
+    size_t dot = selector.find('.');
+    std::string layer = dot == std::string::npos ? "" : normalized(selector.substr(0, dot));
+    std::string name = normalized(dot == std::string::npos ? selector : selector.substr(dot + 1));
+    for (int pass = 0; pass < 3; ++pass) {  // exact name, then a prefix, then initials
+        for (size_t i = 0; i < fields.size(); ++i) {
+            if (!layer.empty() && normalized(fields[i].layer) != layer) continue;
+            std::string n = normalized(fields[i].name);
+            bool hit = pass == 0 ? n == name : pass == 1 ? n.rfind(name, 0) == 0 : initials(fields[i].name) == name;
+            if (hit) return int(i);
+        }
+    }
+    return -1;
+}
+
+uint32_t packet_at_or_before(const TraceView& view, uint32_t step) {
+    const sim::Trace& t = view.trace();
+    if (step < t.events.size() && t.events[step].packet < t.packets.size()) return t.events[step].packet;
+    // Packets are in the order they were sent: the last with sent_step <= step.
+    auto it = std::upper_bound(t.packets.begin(), t.packets.end(), step,
+                               [](uint32_t s, const sim::TracePacket& p) { return s < p.sent_step; });
+    return it == t.packets.begin() ? kNone : uint32_t(it - t.packets.begin() - 1);
+}
+
+namespace {
+
 uint32_t packet_to_show(const ViewModel& vm) {
     if (vm.selection.packet != kNone) return vm.selection.packet;
-    const sim::TraceEvent& e = vm.view.trace().events[vm.step];
-    return e.packet;
+    return packet_at_or_before(vm.view, vm.step);
 }
 
 }  // namespace
@@ -52,7 +100,11 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
         cached_packet = packet;
         cached_generation = vm.generation;
         hovered_field = -1;
+        scrolled_to = -1;
+        hex_scrolled_to = -1;
     }
+    pinned = find_field(fields, pinned_field);
+    int lit_field = hovered_field >= 0 ? hovered_field : pinned;
     const sim::TracePacket& p = t.packets[packet];
     ImGui::PushFont(vm.fonts.bold);
     ImGui::TextColored(theme::to_vec4(theme::packet_color(vm.view.packet(packet).kind)), "%s", vm.view.describe(p.sent_step).c_str());
@@ -64,8 +116,19 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
     }
 
     int hovered_now = -1;
-    float hex_w = ImGui::GetFontSize() * 0.62f * float(bytes_per_row * 3 + 6);
-    ImGui::BeginChild("fields", ImVec2(ImGui::GetContentRegionAvail().x - hex_w - 8, 0));
+    // Side by side when there is room for both; else the fields above and the bytes below.
+    ImGui::PushFont(vm.fonts.mono);
+    float cw = ImGui::CalcTextSize("0").x, lh = ImGui::GetTextLineHeightWithSpacing();
+    ImGui::PopFont();
+    const Bytes& bytes = p.bytes;
+    size_t rows = (bytes.size() + size_t(bytes_per_row) - 1) / size_t(bytes_per_row);
+    ImVec2 avail = ImGui::GetContentRegionAvail();
+    float hex_w = cw * float(bytes_per_row * 3 + 5) + ImGui::GetStyle().WindowPadding.x * 2 + ImGui::GetStyle().ScrollbarSize;
+    bool stacked = avail.x < hex_w * 2.3f;
+    float hex_h = std::min(avail.y * 0.45f, float(rows) * lh + ImGui::GetStyle().WindowPadding.y * 2 + 2);
+    ImVec2 fields_size = stacked ? ImVec2(0, std::max(lh * 3, avail.y - hex_h - ImGui::GetStyle().ItemSpacing.y))
+                                 : ImVec2(avail.x - hex_w - 8, 0);
+    ImGui::BeginChild("fields", fields_size);
     if (ImGui::BeginTable("fields_table", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
         ImGui::TableSetupColumn(vm.text.field, ImGuiTableColumnFlags_WidthStretch, 1.0f);
         ImGui::TableSetupColumn(vm.text.value, ImGuiTableColumnFlags_WidthStretch, 1.0f);
@@ -82,7 +145,11 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
                 ImGui::PopFont();
             }
             ImGui::TableNextRow();
-            if (int(i) == hovered_field) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, theme::kHighlight);
+            if (int(i) == lit_field) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, theme::kHighlight);
+            if (int(i) == pinned && scrolled_to != pinned) {  // bring the pinned field into view, once
+                ImGui::SetScrollHereY(0.4f);
+                scrolled_to = pinned;
+            }
             ImGui::TableSetColumnIndex(0);
             ImGui::PushID(int(i));
             ImGui::Selectable(f.name.c_str(), false, ImGuiSelectableFlags_SpanAllColumns);
@@ -97,16 +164,13 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
         ImGui::EndTable();
     }
     ImGui::EndChild();
-    ImGui::SameLine();
+    if (!stacked) ImGui::SameLine();
 
     // The bytes: offset, then bytes_per_row hex pairs; the hovered field's bytes highlighted.
-    ImGui::BeginChild("hex", ImVec2(0, 0), true);
+    ImGui::BeginChild("hex", stacked ? ImVec2(std::min(avail.x, hex_w), 0) : ImVec2(0, 0), true);
     ImGui::PushFont(vm.fonts.mono);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    float cw = ImGui::CalcTextSize("0").x, lh = ImGui::GetTextLineHeightWithSpacing();
     ImVec2 o = ImGui::GetCursorScreenPos();
-    const Bytes& bytes = p.bytes;
-    size_t rows = (bytes.size() + size_t(bytes_per_row) - 1) / size_t(bytes_per_row);
     ImVec2 mouse = ImGui::GetIO().MousePos;
     bool hex_hovered = ImGui::IsWindowHovered() && !vm.screenshot_mode;
     for (size_t r = 0; r < rows; ++r) {
@@ -119,7 +183,7 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
             if (i >= bytes.size()) break;
             float x = o.x + cw * (5.0f + 3.0f * float(c));
             int field = field_at(fields, i);
-            bool lit = field >= 0 && field == hovered_field;
+            bool lit = field >= 0 && field == lit_field;
             if (lit) dl->AddRectFilled(ImVec2(x - cw * 0.5f, y), ImVec2(x + cw * 2.5f, y + lh), theme::kHighlight);
             if (hex_hovered && mouse.x >= x - cw * 0.5f && mouse.x < x + cw * 2.5f && mouse.y >= y && mouse.y < y + lh) {
                 hovered_now = field;
@@ -131,6 +195,11 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
         }
     }
     ImGui::Dummy(ImVec2(cw * float(5 + 3 * bytes_per_row), float(rows) * lh));
+    if (pinned >= 0 && hex_scrolled_to != pinned) {  // the pinned field's first row in view, once
+        float y = float(fields[size_t(pinned)].offset / size_t(bytes_per_row)) * lh;
+        ImGui::SetScrollY(std::max(0.0f, y - ImGui::GetWindowHeight() * 0.4f));
+        hex_scrolled_to = pinned;
+    }
     ImGui::PopFont();
     ImGui::EndChild();
     hovered_field = hovered_now;

@@ -1,10 +1,12 @@
 // The sequence (ladder) diagram: a lifeline per endpoint, an arrow per packet hop from its
 // sending step to its arrival, the current instant as a yellow band kept in view.
 #include <imgui.h>
+#include <imgui_internal.h>  // ImRect
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "viz/panels.hpp"
@@ -41,14 +43,20 @@ std::string end_name(const TraceView& v, uint32_t host, Endpoint ep, bool icmp) 
 
 }  // namespace
 
-void what_if_menu(const ViewModel& vm, uint32_t packet, Commands& out) {
+void what_if_menu(const ViewModel& vm, uint32_t packet, Commands& out, std::array<ImVec2, 3>* centers) {
     if (packet >= vm.view.trace().packets.size()) return;
     ImGui::TextDisabled("%s %s", vm.text.what_if, vm.view.packet(packet).label.c_str());
     ImGui::Separator();
     bool can = vm.scenario_file != ":demo";
-    if (ImGui::MenuItem(vm.text.drop_packet, nullptr, false, can)) out.push_back(cmd::WhatIf{packet, Fault::Drop});
-    if (ImGui::MenuItem(vm.text.delay_packet, nullptr, false, can)) out.push_back(cmd::WhatIf{packet, Fault::Delay});
-    if (ImGui::MenuItem(vm.text.duplicate_packet, nullptr, false, can)) out.push_back(cmd::WhatIf{packet, Fault::Duplicate});
+    const char* names[3] = {vm.text.drop_packet, vm.text.delay_packet, vm.text.duplicate_packet};
+    const Fault faults[3] = {Fault::Drop, Fault::Delay, Fault::Duplicate};
+    for (int i = 0; i < 3; ++i) {
+        if (ImGui::MenuItem(names[i], nullptr, false, can)) out.push_back(cmd::WhatIf{packet, faults[i]});
+        if (centers) {
+            ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+            (*centers)[size_t(i)] = ImVec2((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f);
+        }
+    }
 }
 
 void LadderPanel::build(const ViewModel& vm) {
@@ -126,6 +134,7 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
     for (size_t c = 0; c < cache.lifelines.size(); ++c) {
         const std::string& name = cache.lifelines[c].name;
         float x = head.x + col_x(int(c)) - scroll_x;
+        if (x < head.x - col_w || x > head.x + ImGui::GetContentRegionAvail().x + col_w) continue;  // out of view
         ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, name.c_str());
         ImU32 color = name == name_a ? theme::kEndA : name == name_b ? theme::kEndB : theme::kInk;
         dl->AddRectFilled(ImVec2(x - ts.x * 0.5f - 6, head.y + 1), ImVec2(x + ts.x * 0.5f + 6, head.y + head_h - 2),
@@ -144,6 +153,20 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
     float now_y = y_now(vm);
     if (auto_scroll && last_scrolled_step != vm.step) {
         ImGui::SetScrollY(std::max(0.0f, now_y - view_h * 0.55f));
+        // The connection shown elsewhere in view too (a busy server has a lifeline per client).
+        float lo = FLT_MAX, hi = -FLT_MAX, a_x = -1;
+        for (size_t c = 0; c < cache.lifelines.size(); ++c) {
+            const std::string& name = cache.lifelines[c].name;
+            if (name.empty() || (name != name_a && name != name_b)) continue;
+            lo = std::min(lo, col_x(int(c)) - col_w * 0.5f);
+            hi = std::max(hi, col_x(int(c)) + col_w * 0.5f);
+            if (name == name_a) a_x = col_x(int(c));
+        }
+        float view_w = ImGui::GetWindowWidth();
+        if (lo < hi && (lo < scroll_x || hi > scroll_x + view_w)) {  // both if they fit, else end A centred
+            float target = hi - lo <= view_w ? (lo + hi - view_w) * 0.5f : (a_x >= 0 ? a_x - view_w * 0.5f : lo);
+            ImGui::SetScrollX(std::max(0.0f, target));
+        }
         if (!vm.player.playing()) last_scrolled_step = vm.step;
     }
     ImGui::InvisibleButton("ladder_canvas", ImVec2(std::max(total_w, ImGui::GetContentRegionAvail().x), total_h));
@@ -157,17 +180,22 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
         dl->AddLine(ImVec2(x, o.y + std::max(0.0f, y_min)), ImVec2(x, o.y + std::min(total_h, y_max)), theme::kFaint, 2.0f * th);
     }
     float last_label_y = -1e9f;
+    std::string last_label;
     for (const Arrow& a : cache.arrows) {
         float y = cache.step_y[t.packets[a.packet].sent_step];
         if (y < y_min || y > y_max || y - last_label_y < fs * 1.1f) continue;
-        last_label_y = y;
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.3f ms", double(t.packets[a.packet].sent.ns) / 1e6);
+        if (buf == last_label) continue;  // many packets at one instant: one time label
+        last_label = buf;
+        last_label_y = y;
         dl->AddText(ImVec2(o.x + 4, o.y + y - fs * 0.5f), theme::kMuted, buf);
     }
 
     // Arrows sent so far; those in flight grow toward their receiver.
     uint32_t hovered = kNone;
+    label_centers.clear();
+    std::vector<ImRect> labels;  // drawn this frame
     for (const Arrow& a : cache.arrows) {
         const sim::TracePacket& p = t.packets[a.packet];
         if (p.sent_step > vm.step) break;
@@ -193,9 +221,25 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
         }
         std::string text = info.label;
         ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, text.c_str());
-        ImVec2 mid((from.x + to.x) * 0.5f - ts.x * 0.5f, (from.y + to.y) * 0.5f - ts.y - 1);
-        dl->AddRectFilled(ImVec2(mid.x - 3, mid.y), ImVec2(mid.x + ts.x + 3, mid.y + ts.y), theme::rgb(255, 255, 255, 225), 3.0f);
-        dl->AddText(vm.fonts.bold, fs, mid, color, text.c_str());
+        // Above the arrow's middle, or further along it when that covers an earlier label; no
+        // label rather than two on top of each other (the tooltip still names the packet).
+        std::optional<ImVec2> spot;
+        for (float along : {0.5f, 0.3f, 0.7f, 0.18f, 0.82f}) {
+            ImVec2 p(from.x + (to.x - from.x) * along - ts.x * 0.5f, from.y + (to.y - from.y) * along - ts.y - 1);
+            ImRect r(p.x - 3, p.y, p.x + ts.x + 3, p.y + ts.y);
+            if (std::none_of(labels.begin(), labels.end(), [&](const ImRect& o) { return o.Overlaps(r); })) {
+                spot = p;
+                break;
+            }
+        }
+        if (!spot && selected) spot = ImVec2((from.x + to.x) * 0.5f - ts.x * 0.5f, (from.y + to.y) * 0.5f - ts.y - 1);
+        ImVec2 mid = spot.value_or(ImVec2(-FLT_MAX, -FLT_MAX));
+        if (spot) {
+            labels.push_back(ImRect(mid.x - 3, mid.y, mid.x + ts.x + 3, mid.y + ts.y));
+            dl->AddRectFilled(ImVec2(mid.x - 3, mid.y), ImVec2(mid.x + ts.x + 3, mid.y + ts.y), theme::rgb(255, 255, 255, 225), 3.0f);
+            dl->AddText(vm.fonts.bold, fs, mid, color, text.c_str());
+            label_centers.emplace_back(a.packet, ImVec2(mid.x + ts.x * 0.5f, mid.y + ts.y * 0.5f));
+        }
         if (hovered_canvas) {
             ImVec2 m = ImGui::GetIO().MousePos;
             bool on_label = m.x >= mid.x && m.x <= mid.x + ts.x && m.y >= mid.y && m.y <= mid.y + ts.y;
@@ -211,7 +255,7 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
         }
     }
     if (ImGui::BeginPopup("what_if")) {
-        what_if_menu(vm, context_packet, out);
+        what_if_menu(vm, context_packet, out, &menu_centers);
         ImGui::EndPopup();
     }
     ImGui::EndChild();

@@ -2,12 +2,14 @@
 // the figure), the transitions in gray, each end of the selected connection lit in its color,
 // and each end's last transition drawn in that color with its cause.
 #include <imgui.h>
+#include <imgui_internal.h>  // ImRect
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "viz/panels.hpp"
 #include "viz/theme.hpp"
@@ -138,6 +140,13 @@ void StatesPanel::draw(const ViewModel& vm, Commands&) {
     if (ends[0].history == kNone) ImGui::TextDisabled("%s", vm.text.no_connection);
     for (const End& e : ends) {
         if (e.history == kNone) continue;
+        if (&e != &ends[0]) {  // both ends on one line when it holds them (more room for the diagram)
+            std::string name = vm.view.socket_name(e.history, vm.step);
+            std::string cause = e.change_step ? "— " + t.str(t.events[*e.change_step].text) : "";
+            float w = fs * 2 + vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, name.c_str()).x + ImGui::CalcTextSize(cause.c_str()).x + fs;
+            if (ImGui::GetItemRectMax().x + fs * 1.5f + w < ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+                ImGui::SameLine(0, fs * 1.5f);
+        }
         ImVec2 p = ImGui::GetCursorScreenPos();
         dl->AddRectFilled(ImVec2(p.x, p.y + 2), ImVec2(p.x + fs, p.y + fs), e.color, 3.0f);
         ImGui::Dummy(ImVec2(fs + 2, fs));
@@ -185,12 +194,59 @@ void StatesPanel::draw(const ViewModel& vm, Commands&) {
                     (lit_a || lit_b) ? theme::kPaper : theme::kInk, name.c_str());
     }
 
-    // Each end's last transition, in its color (the cause is in the legend above).
+    // Each end's last transition, in its color, labelled with its cause where the label covers
+    // no box and no other label (candidates around the arrow's middle, nearest first).
+    std::vector<ImRect> taken;
+    for (int box = 0; box <= kClosedBottom; ++box) {
+        ImVec2 c = g.center(box);
+        taken.push_back(ImRect(c.x - g.half.x - 2, c.y - g.half.y - 2, c.x + g.half.x + 2, c.y + g.half.y + 2));
+    }
+    ImRect canvas(g.origin, ImVec2(g.origin.x + g.size.x, g.origin.y + g.size.y));
     for (const End& e : ends) {
         if (!e.change_step) continue;
         const sim::TraceEvent& ev = t.events[*e.change_step];
+        if (ev.from == ev.to) continue;
         auto [a, b] = segment(g, int(ev.from), target_box(ev.from, ev.to));
         draw_arrow(dl, a, b, e.color, 4.0f * th, fs * 0.8f);
+        std::string cause = t.str(ev.text);
+        if (cause.empty()) continue;
+        ImFont* font = vm.fonts.bold;
+        // As in the RFC's figure: the event over the action ("rcv SYN,ACK" / "snd ACK").
+        if (size_t at = cause.find(", snd "); at != std::string::npos) cause = cause.substr(0, at) + "\n" + cause.substr(at + 2);
+        ImVec2 pad(4, 1), m((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f), ts;
+        float size = fs;
+        // Rings of candidate centres around the arrow's middle, nearest first, at full size then
+        // smaller; a leader line joins a label placed away from its arrow.
+        std::optional<ImRect> best;
+        for (float scale : {1.0f, 0.85f, 0.72f}) {
+            size = fs * scale;
+            ts = font->CalcTextSizeA(size, FLT_MAX, 0, cause.c_str());
+            for (int ring = 0; ring <= 14 && !best; ++ring) {
+                float radius = float(ring) * fs * 0.6f;
+                int steps = ring == 0 ? 1 : 16;
+                for (int k = 0; k < steps && !best; ++k) {
+                    float angle = float(k) * 6.2831853f / float(steps);
+                    ImVec2 centre(m.x + std::cos(angle) * radius * 1.6f, m.y + std::sin(angle) * radius);
+                    ImRect r(centre.x - ts.x * 0.5f - pad.x, centre.y - ts.y * 0.5f - pad.y,
+                             centre.x + ts.x * 0.5f + pad.x, centre.y + ts.y * 0.5f + pad.y);
+                    if (r.Min.x < canvas.Min.x || r.Max.x > canvas.Max.x || r.Min.y < canvas.Min.y || r.Max.y > canvas.Max.y) continue;
+                    if (std::any_of(taken.begin(), taken.end(), [&](const ImRect& o) { return o.Overlaps(r); })) continue;
+                    best = r;
+                }
+            }
+            if (best) break;
+        }
+        if (!best) continue;  // nowhere free: the legend above names the cause
+        taken.push_back(*best);
+        ImVec2 centre = best->GetCenter();
+        if (std::hypot(centre.x - m.x, centre.y - m.y) > std::min(ts.y, fs)) {
+            ImVec2 from(std::clamp(m.x, best->Min.x, best->Max.x), std::clamp(m.y, best->Min.y, best->Max.y));
+            dl->AddLine(from, m, e.color, 1.5f * th);
+            dl->AddCircleFilled(m, 3.0f * th, e.color);
+        }
+        dl->AddRectFilled(best->Min, best->Max, theme::rgb(255, 255, 255, 240), 4.0f);
+        dl->AddRect(best->Min, best->Max, e.color, 4.0f, 0, 1.5f * th);
+        dl->AddText(font, size, ImVec2(best->Min.x + pad.x, best->Min.y + pad.y), e.color, cause.c_str());
     }
 }
 

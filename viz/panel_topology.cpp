@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "viz/panels.hpp"
@@ -68,8 +69,20 @@ void label(ImDrawList* dl, ImVec2 p, ImU32 color, const std::string& text, ImFon
 
 }  // namespace
 
+// The canvas margins, the same for the layout and the drawing.
+ImVec2 canvas_margins(ImVec2 size, float fs) { return ImVec2(std::min(size.x * 0.12f, fs * 4.0f), fs * 1.6f); }
+
+// The normal host box's half size: as wide as the hosts leave room for.
+ImVec2 normal_half(ImVec2 size, float fs, size_t hosts) {
+    return ImVec2(std::min(fs * 3.6f, std::max(fs * 1.9f, size.x / float(std::max<size_t>(2, hosts)) * 0.45f)),
+                  std::min(fs * 0.95f, std::max(fs * 0.62f, size.y * 0.085f)));  // flatter in a short panel
+}
+
 // Networks stacked top to bottom; single-homed hosts in rows beside their network's bar (above
 // the first, below the last, both sides for the ones between); routers between their networks.
+// A single LAN with more hosts than one row on each side holds (a lab): its busiest host on the
+// bar at the left, the others in small boxes in columns above and below, each column's hosts
+// hanging from one vertical link, so no link crosses a box (see crowded_layout).
 void TopologyPanel::compute_layout(const ViewModel& vm, ImVec2 canvas) {
     const sim::Trace& t = vm.view.trace();
     layout = Layout{};
@@ -91,6 +104,10 @@ void TopologyPanel::compute_layout(const ViewModel& vm, ImVec2 canvas) {
         if (host.interfaces.size() >= 2) routers.push_back(h);
         else if (!host.interfaces.empty()) members[network_index(t, host.interfaces[0].network)].push_back(h);
     }
+    if (n == 1 && routers.empty() && members[0].size() > 2 * fit) {
+        crowded_layout(vm, canvas, members[0]);
+        return;
+    }
     for (size_t k = 0; k < n; ++k) {
         const std::vector<uint32_t>& m = members[k];
         bool both_sides = (n > 2 && k > 0 && k + 1 < n) || (n == 1 && m.size() > 4) || m.size() > 8;
@@ -99,6 +116,8 @@ void TopologyPanel::compute_layout(const ViewModel& vm, ImVec2 canvas) {
         size_t per_row = std::max<size_t>(1, std::min<size_t>(per_side, fit));
         size_t rows = (per_side + per_row - 1) / per_row;
         float gap = rows == 1 ? (n == 1 ? 0.3f : 0.22f) : row_step;
+        // Room between a box and its bar for the address label, however large the font.
+        if (rows == 1) gap = std::min(0.45f, std::max(gap, fs * 2.9f / std::max(1.0f, canvas.y - fs * 3.2f)));
         for (size_t i = 0; i < m.size(); ++i) {
             int side = both_sides ? (i % 2 == 0 ? side_of_first : -side_of_first) : side_of_first;
             size_t j = both_sides ? i / 2 : i;
@@ -106,14 +125,61 @@ void TopologyPanel::compute_layout(const ViewModel& vm, ImVec2 canvas) {
             size_t in_row = std::min(per_row, per_side - row * per_row);
             float x = (float(col) + 0.5f) / float(in_row);
             float y = layout.networks[k].y + float(side) * gap * float(row + 1);
-            layout.hosts[m[i]] = {x, std::clamp(y, 0.0f, 1.0f), false};
+            layout.hosts[m[i]] = {x, std::clamp(y, 0.0f, 1.0f), x, false, false, false};
         }
     }
     for (size_t r = 0; r < routers.size(); ++r) {
         const sim::TraceHost& host = t.hosts[routers[r]];
         float y = 0;
         for (const auto& itf : host.interfaces) y += layout.networks[network_index(t, itf.network)].y;
-        layout.hosts[routers[r]] = {(float(r) + 0.5f) / float(routers.size()), y / float(host.interfaces.size()), true};
+        float x = (float(r) + 0.5f) / float(routers.size());
+        layout.hosts[routers[r]] = {x, y / float(host.interfaces.size()), x, true, false, false};
+    }
+}
+
+void TopologyPanel::crowded_layout(const ViewModel& vm, ImVec2 canvas, std::vector<uint32_t> members) {
+    const sim::Trace& t = vm.view.trace();
+    float fs = ImGui::GetFontSize();
+    ImVec2 margin = canvas_margins(canvas, fs);
+    float w = std::max(1.0f, canvas.x - 2 * margin.x), h = std::max(1.0f, canvas.y - 2 * margin.y);
+    auto norm_x = [&](float px) { return px / w; };
+    auto norm_y = [&](float py) { return py / h; };
+
+    // The busiest host (most packets sent and received): the server everyone talks to.
+    std::vector<uint32_t> traffic(t.hosts.size(), 0);
+    for (const sim::TracePacket& p : t.packets) {
+        if (p.from_host < traffic.size()) ++traffic[p.from_host];
+        if (p.to_host < traffic.size()) ++traffic[p.to_host];
+    }
+    auto busiest = std::max_element(members.begin(), members.end(), [&](uint32_t a, uint32_t b) { return traffic[a] < traffic[b]; });
+    uint32_t server = *busiest;
+    members.erase(busiest);
+    ImVec2 big = normal_half(canvas, fs, t.hosts.size());
+    float bar_py = h * 0.5f;
+    layout.hosts[server] = {norm_x(big.x), 0.5f, norm_x(big.x), false, true, false};
+    layout.networks[0].x0 = norm_x(2 * big.x);
+
+    // Columns of small boxes right of the server: as many as the longest name allows.
+    float name_w = 0;
+    for (uint32_t m : members) name_w = std::max(name_w, vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, t.hosts[m].name.c_str()).x);
+    float left = 2 * big.x + fs * 0.8f, avail = std::max(fs * 3, w - left);
+    float min_cell = name_w * 0.8f + fs * 0.9f;
+    size_t columns = std::max<size_t>(1, size_t(avail / min_cell));
+    size_t rows = (members.size() + 2 * columns - 1) / (2 * columns);
+    columns = (members.size() + 2 * rows - 1) / (2 * rows);  // spread the columns evenly
+    float cell = avail / float(columns);
+    float pitch = std::min(fs * 1.55f, (bar_py - fs * 0.6f) / float(rows));
+    layout.compact_half = ImVec2(std::min(cell - fs * 0.7f, name_w + fs * 0.6f) * 0.5f, std::min(fs * 0.62f, pitch * 0.42f));
+    size_t half = (members.size() + 1) / 2;
+    for (size_t i = 0; i < members.size(); ++i) {
+        bool above = i < half;
+        size_t j = above ? i : i - half;
+        size_t col = j / rows, row = j % rows;
+        float cell_x = left + cell * float(col);
+        float link = cell_x + fs * 0.2f;
+        float x = link + fs * 0.35f + layout.compact_half.x;
+        float y = bar_py + (above ? -1.0f : 1.0f) * (fs * 0.55f + pitch * (float(row) + 0.5f));
+        layout.hosts[members[i]] = {norm_x(x), norm_y(y), norm_x(link), false, false, true};
     }
 }
 
@@ -127,85 +193,161 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
     c.size.y -= legend_h;
     float fs = ImGui::GetFontSize();
     if (layout.generation != vm.generation || layout.canvas.x != c.size.x || layout.canvas.y != c.size.y) compute_layout(vm, c.size);
-    c.margin_x = std::min(c.size.x * 0.12f, fs * 4.0f);
-    c.margin_y = fs * 1.6f;
+    ImVec2 margin = canvas_margins(c.size, fs);
+    c.margin_x = margin.x;
+    c.margin_y = margin.y;
     ImGui::InvisibleButton("topology_canvas", ImVec2(std::max(1.0f, c.size.x), std::max(1.0f, c.size.y)));
     bool canvas_hovered = ImGui::IsItemHovered() && !vm.screenshot_mode;
+    ImVec2 mouse = ImGui::GetIO().MousePos;
     float th = vm.thickness;
 
+    // Host geometry: normal boxes, or a crowded LAN's small ones.
+    ImVec2 box_half = normal_half(c.size, fs, t.hosts.size());
+    auto host_pos = [&](uint32_t h) { return c.at(layout.hosts[h].x, layout.hosts[h].y); };
+    auto half_of = [&](uint32_t h) { return layout.hosts[h].compact ? layout.compact_half : box_half; };
+    auto bar_y_of = [&](size_t k) { return c.at(0, layout.networks[std::min(k, layout.networks.size() - 1)].y).y; };
+
+    std::vector<Box> reserved;  // network and address labels: packet labels keep off them
+    auto reserve_label = [&](ImVec2 at, const std::string& text, ImFont* font) {
+        ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.c_str());
+        reserved.push_back({ImVec2(at.x - 2, at.y - 1), ImVec2(at.x + ts.x + 2, at.y + ts.y + 1)});
+    };
     // Networks.
     for (size_t k = 0; k < t.networks.size(); ++k) {
         const Bar& bar = layout.networks[k];
         ImVec2 a = c.at(bar.x0, bar.y), b = c.at(bar.x1, bar.y);
-        a.x = c.origin.x + 6;
+        if (bar.x0 == 0.0f) a.x = c.origin.x + 6;
         b.x = c.origin.x + c.size.x - 6;
         dl->AddLine(a, b, theme::kNetwork, 7.0f * th);
         std::string name = t.networks[k].name + "  " + t.networks[k].subnet.to_string();
-        label(dl, ImVec2(a.x, a.y + 6 * th), theme::kNetwork, name, vm.fonts.bold);
+        ImVec2 at = bar.x0 == 0.0f ? ImVec2(a.x, a.y + 6 * th)
+                                   : ImVec2(c.origin.x + 6, a.y - box_half.y - fs * 2.6f);  // crowded: above its server
+        reserve_label(at, name, vm.fonts.bold);
+        label(dl, at, theme::kNetwork, name, vm.fonts.bold);
     }
 
-    // Hosts: the link to each network, then the box.
-    ImVec2 box_half(std::min(fs * 3.6f, std::max(fs * 1.9f, c.size.x / float(std::max<size_t>(2, t.hosts.size())) * 0.45f)), fs * 0.95f);
-    auto host_pos = [&](uint32_t h) { return c.at(layout.hosts[h].x, layout.hosts[h].y); };
+    // Links: straight down (or up) to the bar; a crowded LAN's hosts hang from their column's link.
     for (uint32_t h = 0; h < t.hosts.size(); ++h) {
+        const Node& node = layout.hosts[h];
         ImVec2 p = host_pos(h);
+        if (node.on_bar) continue;
         for (const InterfaceConfig& itf : t.hosts[h].interfaces) {
-            float bar_y = c.at(0, layout.networks[network_index(t, itf.network)].y).y;
+            float bar_y = bar_y_of(network_index(t, itf.network));
+            if (node.compact) {
+                float lx = c.at(node.link_x, 0).x;
+                dl->AddLine(ImVec2(lx, p.y), ImVec2(lx, bar_y), theme::kNetwork, 1.5f * th);
+                dl->AddLine(ImVec2(lx, p.y), ImVec2(p.x - layout.compact_half.x, p.y), theme::kNetwork, 1.5f * th);
+                continue;
+            }
             dl->AddLine(p, ImVec2(p.x, bar_y), theme::kNetwork, 2.5f * th);
             if (show_addresses) {
                 float box_edge = p.y + (bar_y > p.y ? box_half.y : -box_half.y);
-                float y = (box_edge + bar_y) * 0.5f - fs * 0.5f;
-                label(dl, ImVec2(p.x + 6, y), theme::rgb(40, 60, 110), itf.address.address.to_string());
+                std::string address = itf.address.address.to_string();
+                ImVec2 ts = ImGui::CalcTextSize(address.c_str());
+                ImVec2 at(p.x + 6, (box_edge + bar_y) * 0.5f - fs * 0.5f);  // on the link, box to bar
+                reserved.push_back({ImVec2(at.x - 2, at.y - 1), ImVec2(at.x + 2 + ts.x, at.y + ts.y + 1)});
+                label(dl, at, theme::rgb(40, 60, 110), address);
             }
         }
     }
     const sim::SocketHistory* end_a = vm.connection.a != kNone ? &t.sockets[vm.connection.a] : nullptr;
     const sim::SocketHistory* end_b = vm.connection.b != kNone ? &t.sockets[vm.connection.b] : nullptr;
+    uint32_t hovered_h = kNone;
+    std::vector<uint32_t> callouts;  // small boxes whose address is shown: the lit ones, the hovered one
     for (uint32_t h = 0; h < t.hosts.size(); ++h) {
-        ImVec2 p = host_pos(h);
-        bool router = layout.hosts[h].router;
+        const Node& node = layout.hosts[h];
+        ImVec2 p = host_pos(h), hb = half_of(h);
+        bool router = node.router;
         ImU32 border = end_a && end_a->host == h ? theme::kEndA : end_b && end_b->host == h ? theme::kEndB : theme::kInk;
-        float bw = border == theme::kInk ? 1.5f : 3.5f;
-        dl->AddRectFilled(ImVec2(p.x - box_half.x, p.y - box_half.y), ImVec2(p.x + box_half.x, p.y + box_half.y),
-                          router ? theme::kRouterFill : theme::kHostFill, router ? box_half.y : 6.0f);
-        dl->AddRect(ImVec2(p.x - box_half.x, p.y - box_half.y), ImVec2(p.x + box_half.x, p.y + box_half.y), border,
-                    router ? box_half.y : 6.0f, 0, bw * th);
+        float bw = border == theme::kInk ? (node.compact ? 1.0f : 1.5f) : (node.compact ? 3.0f : 3.5f);
+        float rounding = router ? hb.y : node.compact ? 3.0f : 6.0f;
+        ImVec2 lo(p.x - hb.x, p.y - hb.y), hi(p.x + hb.x, p.y + hb.y);
+        dl->AddRectFilled(lo, hi, router ? theme::kRouterFill : theme::kHostFill, rounding);
+        dl->AddRect(lo, hi, border, rounding, 0, bw * th);
+        // The name, shrunk (not clipped) to fit its box: one draw call for the whole panel.
         const std::string& name = t.hosts[h].name;
         ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, name.c_str());
-        dl->PushClipRect(ImVec2(p.x - box_half.x + 2, p.y - box_half.y), ImVec2(p.x + box_half.x - 2, p.y + box_half.y), true);
-        dl->AddText(vm.fonts.bold, fs, ImVec2(p.x - ts.x * 0.5f, p.y - ts.y * 0.5f), theme::kInk, name.c_str());
-        dl->PopClipRect();
+        float size = std::min({fs, fs * (2 * hb.x - 6) / std::max(1.0f, ts.x), fs * (2 * hb.y + 2) / std::max(1.0f, ts.y)});
+        ImVec2 shown(ts.x * size / fs, ts.y * size / fs);
+        dl->AddText(vm.fonts.bold, size, ImVec2(p.x - shown.x * 0.5f, p.y - shown.y * 0.5f), theme::kInk, name.c_str());
+        bool mouse_in = canvas_hovered && mouse.x >= lo.x && mouse.x < hi.x && mouse.y >= lo.y && mouse.y < hi.y;
+        if (mouse_in) hovered_h = h;
+        if ((node.compact || node.on_bar) && show_addresses && (border != theme::kInk || mouse_in || node.on_bar)) callouts.push_back(h);
     }
+    // Addresses of the lit, hovered and server hosts of a crowded LAN, on patches over the boxes.
+    for (uint32_t h : callouts) {
+        const Node& node = layout.hosts[h];
+        if (t.hosts[h].interfaces.empty()) continue;
+        ImVec2 p = host_pos(h), hb = half_of(h);
+        std::string text = t.hosts[h].interfaces[0].address.address.to_string();
+        ImVec2 ts = ImGui::CalcTextSize(text.c_str());
+        float bar_y = bar_y_of(0);
+        ImVec2 at = node.on_bar ? ImVec2(p.x - ts.x * 0.5f, p.y + hb.y + 4)
+                                : ImVec2(p.x - ts.x * 0.5f, p.y < bar_y ? p.y - hb.y - ts.y - 2 : p.y + hb.y + 2);
+        at.x = std::clamp(at.x, c.origin.x + 2, c.origin.x + c.size.x - ts.x - 4);
+        reserved.push_back({ImVec2(at.x - 2, at.y - 1), ImVec2(at.x + ts.x + 2, at.y + ts.y + 1)});
+        label(dl, at, theme::rgb(40, 60, 110), text);
+    }
+    hovered_host = hovered_h;
 
     // Packets: the hop's path runs down the sender's link, along the bar, up the receiver's.
     auto path_of = [&](uint32_t i) {
         const sim::TracePacket& p = t.packets[i];
-        float bar_y = c.at(0, layout.networks[std::min<size_t>(p.network, layout.networks.size() - 1)].y).y;
-        ImVec2 from = host_pos(p.from_host);
-        ImVec2 to = p.to_host != kNone ? host_pos(p.to_host) : ImVec2(c.origin.x + c.size.x - 10, bar_y);
-        auto edge = [&](ImVec2 h) { return ImVec2(h.x, h.y + (bar_y > h.y ? box_half.y : -box_half.y)); };
-        return std::vector<ImVec2>{edge(from), ImVec2(from.x, bar_y), ImVec2(to.x, bar_y), edge(to)};
+        float bar_y = bar_y_of(p.network);
+        auto leg = [&](uint32_t h, std::vector<ImVec2>& path) {  // from the host's box to the bar
+            const Node& node = layout.hosts[h];
+            ImVec2 at = host_pos(h), hb = half_of(h);
+            if (node.on_bar) {
+                path.push_back(ImVec2(at.x + hb.x, bar_y));
+            } else if (node.compact) {
+                float lx = c.at(node.link_x, 0).x;
+                path.push_back(ImVec2(at.x - hb.x, at.y));
+                path.push_back(ImVec2(lx, at.y));
+                path.push_back(ImVec2(lx, bar_y));
+            } else {
+                path.push_back(ImVec2(at.x, at.y + (bar_y > at.y ? hb.y : -hb.y)));
+                path.push_back(ImVec2(at.x, bar_y));
+            }
+        };
+        std::vector<ImVec2> path, back;
+        leg(p.from_host, path);
+        if (p.to_host != kNone) leg(p.to_host, back);
+        else back.push_back(ImVec2(c.origin.x + c.size.x - 10, bar_y));
+        path.insert(path.end(), back.rbegin(), back.rend());
+        return path;
     };
     uint32_t hovered = kNone;
-    std::vector<Box> placed;
+    std::vector<Box> placed = reserved;
     auto draw_packet = [&](uint32_t i, ImVec2 at, bool dropped, bool labeled) {
         const PacketInfo& info = vm.view.packet(i);
         ImU32 color = theme::packet_color(info.kind);
         float r = fs * 0.45f * (vm.presenter ? 1.2f : 1.0f);
+        if (layout.compact_half.y > 0) r = std::min(r, layout.compact_half.y * 0.75f);  // as small as the boxes
         dl->AddRectFilled(ImVec2(at.x - r * 1.3f, at.y - r), ImVec2(at.x + r * 1.3f, at.y + r), color, r * 0.5f);
         if (vm.selection.packet == i) dl->AddRect(ImVec2(at.x - r * 1.3f - 3, at.y - r - 3), ImVec2(at.x + r * 1.3f + 3, at.y + r + 3), theme::kSelected, r * 0.5f, 0, 2.5f * th);
         if (dropped) draw_cross(dl, at, r * 1.6f, 4.0f * th);
-        if (canvas_hovered && dist(ImGui::GetIO().MousePos, at) < r * 2.0f) hovered = i;
+        if (canvas_hovered && dist(mouse, at) < r * 2.0f) hovered = i;
         if (!show_labels || !labeled) return;
         std::string text = dropped ? "✗ " + info.label : info.label;
-        ImVec2 ts = ImGui::CalcTextSize(text.c_str());
-        ImVec2 p(at.x + r * 1.3f + 4, at.y - ts.y * 0.5f);
-        for (int tries = 0; tries < 6; ++tries) {  // move down past labels already placed
-            Box mine{p, ImVec2(p.x + ts.x, p.y + ts.y)};
-            bool overlaps = std::any_of(placed.begin(), placed.end(), [&](const Box& o) { return o.overlaps(mine); });
-            if (!overlaps) break;
-            p.y += ts.y + 2;
+        ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, text.c_str());  // as label() draws it
+        // Beside the packet: right, left, then above or below either side; the first spot inside
+        // the canvas that covers no address or other label (else the first inside).
+        float dx = r * 1.3f + 4, gap = ts.y * 0.5f + r + 2;
+        const ImVec2 spots[] = {{at.x + dx, at.y - ts.y * 0.5f},        {at.x - dx - ts.x, at.y - ts.y * 0.5f},
+                                {at.x + dx, at.y - gap - ts.y * 0.5f},  {at.x + dx, at.y + gap - ts.y * 0.5f},
+                                {at.x - dx - ts.x, at.y - gap - ts.y * 0.5f}, {at.x - dx - ts.x, at.y + gap - ts.y * 0.5f}};
+        std::optional<ImVec2> inside;
+        ImVec2 p = spots[0];
+        for (const ImVec2& spot : spots) {
+            Box mine{spot, ImVec2(spot.x + ts.x, spot.y + ts.y)};
+            if (mine.min.x < c.origin.x + 2 || mine.max.x > c.origin.x + c.size.x - 2) continue;
+            if (!inside) inside = spot;
+            if (std::none_of(placed.begin(), placed.end(), [&](const Box& o) { return o.overlaps(mine); })) {
+                inside = spot;
+                break;
+            }
         }
+        if (inside) p = *inside;
         placed.push_back({p, ImVec2(p.x + ts.x, p.y + ts.y)});
         label(dl, p, dropped ? theme::kDrop : color, text, vm.fonts.bold);
     };
@@ -226,8 +368,24 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
     }
     hovered_packet = hovered;
     if (hovered != kNone) {
-        ImGui::SetTooltip("%s\n%s", vm.view.describe(t.packets[hovered].sent_step).c_str(), t.packets[hovered].drop_reason.c_str());
+        const std::string& reason = t.packets[hovered].drop_reason;
+        ImGui::SetTooltip("%s%s%s", vm.view.describe(t.packets[hovered].sent_step).c_str(), reason.empty() ? "" : "\n",
+                          reason.c_str());
         if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) out.push_back(cmd::SelectPacket{hovered, false});
+        if (ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
+            context_packet = hovered;
+            ImGui::OpenPopup("what_if_topology");
+        }
+    } else if (hovered_h != kNone) {
+        std::string tip = t.hosts[hovered_h].name;
+        for (const InterfaceConfig& itf : t.hosts[hovered_h].interfaces)
+            tip += "\n" + (itf.adapter.empty() ? itf.network : itf.adapter) + ": " + itf.address.address.to_string() + "/" +
+                   std::to_string(itf.address.length);
+        ImGui::SetTooltip("%s", tip.c_str());
+    }
+    if (ImGui::BeginPopup("what_if_topology")) {
+        what_if_menu(vm, context_packet, out);
+        ImGui::EndPopup();
     }
     if (show_legend) draw_legend(vm, ImVec2(c.origin.x, c.origin.y + c.size.y + 2));
 }
@@ -238,15 +396,21 @@ void TopologyPanel::draw_legend(const ViewModel& vm, ImVec2 origin) const {
                           {PacketKind::Rst, "RST"}, {PacketKind::Data, vm.text.legend_data}, {PacketKind::Ack, vm.text.legend_ack},
                           {PacketKind::Udp, "UDP"}, {PacketKind::Icmp, "ICMP"}};
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    float fs = ImGui::GetFontSize(), x = origin.x, y = origin.y + 2;
+    ImFont* font = ImGui::GetFont();
+    // One line, as large as fits the panel (presenter fonts on a small screen are scaled down).
+    float fs = ImGui::GetFontSize(), width = fs * (1.05f + 0.3f) + ImGui::CalcTextSize(vm.text.legend_dropped).x;
+    for (const Item& it : items) width += fs * 1.65f + ImGui::CalcTextSize(it.name).x;
+    float avail = ImGui::GetWindowContentRegionMax().x - ImGui::GetWindowContentRegionMin().x;
+    if (width > avail) fs *= std::max(0.6f, avail / width);
+    float x = origin.x, y = origin.y + 2;
     for (const Item& it : items) {
         dl->AddRectFilled(ImVec2(x, y + fs * 0.2f), ImVec2(x + fs * 0.9f, y + fs * 0.95f), theme::packet_color(it.kind), 3.0f);
         x += fs * 1.05f;
-        dl->AddText(ImVec2(x, y), theme::kInk, it.name);
-        x += ImGui::CalcTextSize(it.name).x + fs * 0.6f;
+        dl->AddText(font, fs, ImVec2(x, y), theme::kInk, it.name);
+        x += font->CalcTextSizeA(fs, FLT_MAX, 0, it.name).x + fs * 0.6f;
     }
     draw_cross(dl, ImVec2(x + fs * 0.4f, y + fs * 0.55f), fs * 0.35f, 3.0f);
-    dl->AddText(ImVec2(x + fs * 1.05f, y), theme::kDrop, vm.text.legend_dropped);
+    dl->AddText(font, fs, ImVec2(x + fs * 1.05f, y), theme::kDrop, vm.text.legend_dropped);
 }
 
 }  // namespace netstep::viz

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "viz/panels.hpp"
 #include "viz/theme.hpp"
@@ -24,36 +25,49 @@ std::string seq(SeqNum v, SeqNum base, bool relative) {
     return std::to_string(uint32_t(v - base));
 }
 
-std::string timer(const std::optional<Instant>& at, Instant now, const Strings& t) {
-    if (!at) return std::string("— ") + t.not_armed;
-    return std::string(t.fires_in) + " " + seconds(*at - now);
+// A timer's countdown ("59.998 s"), or a dash when it is not armed.
+std::string timer(const std::optional<Instant>& at, Instant now, const Strings&) {
+    if (!at) return "—";
+    return seconds(*at - now);
 }
 
 using Row = std::string (*)(const TcpVars&, Instant, const Strings&, bool);
 
-struct Variable { const char* name; Row value; };
+// A row: RFC names as they are (SND.UNA is what students meet in the RFC and Wireshark), the
+// others from the string tables (`label`, with an optional ◷ for timers).
+struct Variable {
+    const char* name;                      // nullptr: the translated `label`
+    const char* Strings::*label;
+    bool timer;
+    Row value;
+};
 
 const Variable kVariables[] = {
-    {"ISS", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.iss.value); }},
-    {"IRS", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.irs.value); }},
-    {"SND.UNA", [](const TcpVars& v, Instant, const Strings&, bool r) { return seq(v.snd_una, v.iss, r); }},
-    {"SND.NXT", [](const TcpVars& v, Instant, const Strings&, bool r) { return seq(v.snd_nxt, v.iss, r); }},
-    {"SND.WND", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.snd_wnd); }},
-    {"RCV.NXT", [](const TcpVars& v, Instant, const Strings&, bool r) { return seq(v.rcv_nxt, v.irs, r); }},
-    {"RCV.WND", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.rcv_wnd); }},
-    {"MSS", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.mss); }},
-    {"cwnd", [](const TcpVars& v, Instant, const Strings&, bool) { return v.cwnd ? std::to_string(v.cwnd) : std::string("—"); }},
-    {"ssthresh", [](const TcpVars& v, Instant, const Strings&, bool) { return v.ssthresh ? std::to_string(v.ssthresh) : std::string("—"); }},
-    {"RTO", [](const TcpVars& v, Instant, const Strings&, bool) { return seconds(v.rto); }},
-    {"SRTT", [](const TcpVars& v, Instant, const Strings&, bool) { return v.srtt ? seconds(*v.srtt) : std::string("—"); }},
-    {"send queue", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.send_queued) + " B"; }},
-    {"recv queue", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.recv_queued) + " B"; }},
-    {"retransmits", [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.retransmits); }},
-    {"◷ retransmission", [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.retransmit_at, now, t); }},
-    {"◷ delayed ACK", [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.delayed_ack_at, now, t); }},
-    {"◷ TIME-WAIT", [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.time_wait_until, now, t); }},
-    {"◷ persist", [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.persist_at, now, t); }},
+    {"ISS", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.iss.value); }},
+    {"IRS", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.irs.value); }},
+    {"SND.UNA", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool r) { return seq(v.snd_una, v.iss, r); }},
+    {"SND.NXT", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool r) { return seq(v.snd_nxt, v.iss, r); }},
+    {"SND.WND", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.snd_wnd); }},
+    {"RCV.NXT", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool r) { return seq(v.rcv_nxt, v.irs, r); }},
+    {"RCV.WND", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.rcv_wnd); }},
+    {"MSS", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.mss); }},
+    {"cwnd", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return v.cwnd ? std::to_string(v.cwnd) : std::string("—"); }},
+    {"ssthresh", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return v.ssthresh ? std::to_string(v.ssthresh) : std::string("—"); }},
+    {"RTO", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return seconds(v.rto); }},
+    {"SRTT", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return v.srtt ? seconds(*v.srtt) : std::string("—"); }},
+    {nullptr, &Strings::send_queue, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.send_queued) + " B"; }},
+    {nullptr, &Strings::recv_queue, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.recv_queued) + " B"; }},
+    {nullptr, &Strings::retransmits, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.retransmits); }},
+    {"RTO", nullptr, true, [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.retransmit_at, now, t); }},
+    {nullptr, &Strings::delayed_ack, true, [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.delayed_ack_at, now, t); }},
+    {"TIME-WAIT", nullptr, true, [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.time_wait_until, now, t); }},
+    {nullptr, &Strings::persist, true, [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.persist_at, now, t); }},
 };
+
+std::string row_name(const Variable& var, const Strings& t) {
+    std::string name = var.name ? var.name : t.*var.label;
+    return var.timer ? "◷ " + name : name;
+}
 
 }  // namespace
 
@@ -64,19 +78,47 @@ void VariablesPanel::draw(const ViewModel& vm, Commands&) {
         return;
     }
     const SocketInfo* rows[2] = {vm.view.row_at(ends[0], vm.step), ends[1] != kNone ? vm.view.row_at(ends[1], vm.step) : nullptr};
-    ImGui::Checkbox("rel. seq", &relative);
-    ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
+    ImGui::Checkbox(vm.text.relative_seq, &relative);
+    // The running timers first, in each end's color: the TIME-WAIT countdown is what the class watches.
+    for (int i = 0; i < 2; ++i) {
+        if (!rows[i] || !rows[i]->vars) continue;
+        const TcpVars& v = *rows[i]->vars;
+        const std::pair<const char*, const std::optional<Instant>*> timers[] = {
+            {"RTO", &v.retransmit_at}, {vm.text.delayed_ack, &v.delayed_ack_at}, {"TIME-WAIT", &v.time_wait_until},
+            {vm.text.persist, &v.persist_at}};
+        for (const auto& [name, at] : timers) {
+            if (!*at) continue;
+            char text[64];
+            std::snprintf(text, sizeof text, "◷ %s %s", name, seconds(**at - vm.now).c_str());
+            ImGui::PushFont(vm.fonts.bold);
+            float w = ImGui::CalcTextSize(text).x, gap = ImGui::GetFontSize();
+            float right = ImGui::GetItemRectMax().x + gap + w;  // after the previous item, if it fits
+            if (right < ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine(0, gap);
+            ImGui::TextColored(theme::to_vec4(i == 0 ? theme::kEndA : theme::kEndB), "%s", text);
+            ImGui::PopFont();
+        }
+    }
+    // Columns as wide as their text; the table scrolls (names and ends frozen) rather than clip.
+    ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit |
+                            ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY;
     int columns = ends[1] != kNone ? 3 : 2;
     if (!ImGui::BeginTable("vars", columns, flags)) return;
-    ImGui::TableSetupColumn(vm.text.variable, ImGuiTableColumnFlags_WidthStretch, 0.9f);
-    for (int i = 0; i < columns - 1; ++i) ImGui::TableSetupColumn(vm.view.socket_name(ends[i], vm.step).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupScrollFreeze(1, 1);
+    ImGui::TableSetupColumn(vm.text.variable);
+    std::string names[2];
+    for (int i = 0; i < columns - 1; ++i) {
+        names[i] = vm.view.socket_name(ends[i], vm.step);
+        ImGui::TableSetupColumn(names[i].c_str());
+    }
     ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
     ImGui::TableSetColumnIndex(0);
     ImGui::TableHeader(vm.text.variable);
     for (int i = 0; i < columns - 1; ++i) {
         ImGui::TableSetColumnIndex(i + 1);
         ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(i == 0 ? theme::kEndA : theme::kEndB));
-        ImGui::TableHeader(vm.view.socket_name(ends[i], vm.step).c_str());
+        ImGui::PushFont(vm.fonts.bold);
+        ImGui::TableHeader(names[i].c_str());
+        ImGui::PopFont();
         ImGui::PopStyleColor();
     }
     ImGui::TableNextRow();
@@ -85,19 +127,19 @@ void VariablesPanel::draw(const ViewModel& vm, Commands&) {
     for (int i = 0; i < columns - 1; ++i) {
         ImGui::TableSetColumnIndex(i + 1);
         std::string s = rows[i] && rows[i]->state ? std::string(to_string(*rows[i]->state)) : "—";
-        ImGui::PushFont(vm.fonts.bold);
         ImGui::TextColored(theme::to_vec4(i == 0 ? theme::kEndA : theme::kEndB), "%s", s.c_str());
-        ImGui::PopFont();
     }
     for (const Variable& var : kVariables) {
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
-        ImGui::TextUnformatted(var.name);
+        ImGui::TextUnformatted(row_name(var, vm.text).c_str());
+        ImGui::PushFont(vm.fonts.mono);
         for (int i = 0; i < columns - 1; ++i) {
             ImGui::TableSetColumnIndex(i + 1);
             if (rows[i] && rows[i]->vars) ImGui::TextUnformatted(var.value(*rows[i]->vars, vm.now, vm.text, relative).c_str());
             else ImGui::TextDisabled("—");
         }
+        ImGui::PopFont();
     }
     ImGui::EndTable();
 }

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <imgui.h>
@@ -46,20 +47,30 @@ struct TopologyPanel {
 
     void draw(const ViewModel& vm, Commands& out);
 
-    // Internal state: the layout, recomputed when a new trace is loaded.
-    struct Node { float x = 0, y = 0; bool router = false; };  // host center, in [0,1]^2
-    struct Bar { float x0 = 0, x1 = 0, y = 0; };               // network bar, in [0,1]^2
+    // Internal state: the layout, recomputed when a new trace is loaded or the canvas changes.
+    struct Node {                                          // a host, in [0,1]^2 of the canvas
+        float x = 0, y = 0;                                // box center
+        float link_x = 0;                                  // where its link meets its network's bar
+        bool router = false;
+        bool on_bar = false;                               // drawn on its bar (a crowded LAN's server)
+        bool compact = false;                              // a small box; address on hover or when lit
+    };
+    struct Bar { float x0 = 0, x1 = 1, y = 0; };           // network bar, in [0,1]^2
     struct Layout {
         std::vector<Node> hosts;
         std::vector<Bar> networks;
+        ImVec2 compact_half{};                             // half size of a compact box, pixels
         uint64_t generation = ~uint64_t(0);
-        ImVec2 canvas{};                                    // the size it was computed for
+        ImVec2 canvas{};                                   // the size it was computed for
     };
     Layout layout;
     uint32_t hovered_packet = kNone;
+    uint32_t hovered_host = kNone;
+    uint32_t context_packet = kNone;   // the packet whose what-if menu is open
 
 private:
     void compute_layout(const ViewModel& vm, ImVec2 canvas);
+    void crowded_layout(const ViewModel& vm, ImVec2 canvas, std::vector<uint32_t> members);
     void draw_legend(const ViewModel& vm, ImVec2 origin) const;
 };
 
@@ -87,6 +98,9 @@ struct LadderPanel {
     uint32_t last_scrolled_step = kNone;
     uint32_t context_packet = kNone;   // the packet whose what-if menu is open
     float scroll_x = 0.0f;             // of the diagram, for the lifeline names above it
+    // Where the last frame drew things (read by tests to click them).
+    std::vector<std::pair<uint32_t, ImVec2>> label_centers;  // packet, its label's center
+    std::array<ImVec2, 3> menu_centers{};                     // drop, delay, duplicate
 
 private:
     void build(const ViewModel& vm);
@@ -94,7 +108,8 @@ private:
 };
 
 // The what-if menu for a packet (right-click in the ladder or the topology).
-void what_if_menu(const ViewModel& vm, uint32_t packet, Commands& out);
+// `centers` (optional) receives the centers of the drop, delay and duplicate items.
+void what_if_menu(const ViewModel& vm, uint32_t packet, Commands& out, std::array<ImVec2, 3>* centers = nullptr);
 
 // RFC 9293 Figure 5: the eleven states, the transitions, both ends of a connection lit.
 struct StatesPanel {
@@ -121,6 +136,7 @@ struct HostsPanel {
 // The selected packet layer by layer, with the real bytes; the field under the mouse lit in both.
 struct InspectorPanel {
     int bytes_per_row = 8;             // = 8
+    std::string pinned_field;          // = ""   // lit as if hovered: "tcp.flags", "ipv4.ttl" (screenshots)
 
     void draw(const ViewModel& vm, Commands& out);
 
@@ -129,7 +145,17 @@ struct InspectorPanel {
     uint64_t cached_generation = ~uint64_t(0);
     std::vector<wire::WireField> fields;
     int hovered_field = -1;            // from the previous frame (fields or bytes)
+    int pinned = -1;                   // pinned_field's index in `fields` (-1: none)
+    int scrolled_to = -1;              // the pinned field the list was last scrolled to
+    int hex_scrolled_to = -1;          // ... and the bytes
 };
+
+// The field a selector names: "LAYER.NAME" or "NAME", case, spaces, '-' and '_' ignored; NAME may
+// be a prefix ("tcp.seq") or initials ("ipv4.ttl"). -1 when none matches.
+int find_field(const std::vector<wire::WireField>& fields, const std::string& selector);
+// The packet the inspector shows at `step` when none is selected: the one of that step's event,
+// else the last one sent at or before it (kNone before the first).
+uint32_t packet_at_or_before(const TraceView& view, uint32_t step);
 
 // Every event, filterable; the current step highlighted and kept in view; click to go there.
 struct LogPanel {

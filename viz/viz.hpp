@@ -15,6 +15,8 @@ struct ViewOptions {
     int height = 800;
     std::string lang;                        // "en", "fr", "it"; empty: from the locale (LANG)
     bool presenter = false;                  // large fonts, thick lines, keyboard only
+    std::string inspect_field;               // screenshots: show the packet inspector with this field
+                                             // lit as if hovered ("tcp.flags", "ipv4.ttl", "flags")
 };
 
 // Runs the viewer; returns the process exit code (0 ok, 2 scenario or usage error).

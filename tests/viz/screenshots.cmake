@@ -1,13 +1,13 @@
 # The screenshot tests (included by tests/viz.cmake). Coordinates are those of the default
-# 1280x800 layout: the state diagram fills the bottom-left, topology the top-left quarter.
-# End A of a connection is blue (0072B2), end B vermillion (D55E00); data packets 145AC8;
-# drops D7191E.
+# 1280x800 layout: the state diagram fills the bottom-left, topology the top-left quarter, the
+# tabs (hosts, packet inspector, log) the bottom-right. End A of a connection is blue (0072B2),
+# end B vermillion (D55E00); data packets 145AC8; drops D7191E; the inspector's lit field FFDC5A.
 
 # Step 12: the client ESTABLISHED (A), the server still SYN-RECEIVED (B), the request in flight.
 viz_screenshot(demo_handshake :demo 12 0
   --size 1280 800
-  --color 165 670 270 688 0072B2 400
-  --color 30 637 135 655 D55E00 400
+  --color 145 672 225 690 0072B2 400
+  --color 30 641 112 657 D55E00 400
   --color 0 200 640 450 145AC8 60
   --golden GOLDEN 0.005)
 
@@ -21,8 +21,8 @@ viz_screenshot(demo_drop :demo 18 0
 # Step 40: the client in LAST-ACK (A), the server in FIN-WAIT-1 (B).
 viz_screenshot(demo_close :demo 40 0
   --size 1280 800
-  --color 300 733 405 752 0072B2 400
-  --color 30 701 135 719 D55E00 400
+  --color 260 735 340 752 0072B2 400
+  --color 30 704 112 720 D55E00 400
   --golden GOLDEN 0.005)
 
 # A scenario with an error: exit 2 and the message (naming the file) on stderr.
@@ -33,4 +33,28 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/default.yaml)
   viz_screenshot(default_scenario ${PROJECT_SOURCE_DIR}/scenarios/default.yaml 8 0
     --size 1280 800
     --color 0 200 640 460 3C465A 300)
+endif()
+
+if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/default.yaml)
+  # The packet inspector (--inspect-field): the SYN+ACK of step 17 with its TCP flags lit, in the
+  # field list (a whole row) and in the hex dump (its byte); without the option, nothing is lit.
+  viz_screenshot_with(inspector ${PROJECT_SOURCE_DIR}/scenarios/default.yaml 17 0 "--inspect-field tcp.flags"
+    --size 1280 800
+    --color 780 575 1250 690 FFDC5A 4000
+    --color 780 690 1050 790 FFDC5A 200
+    --golden GOLDEN 0.005)
+  viz_screenshot(inspector_none ${PROJECT_SOURCE_DIR}/scenarios/default.yaml 17 0
+    --size 1280 800
+    --no-color 780 575 1280 800 FFDC5A)
+endif()
+
+if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/scale-busy-server.yaml)
+  # 51 hosts on one LAN: the server (end B) on the bar at the left; the client of the connection
+  # shown (pc29, end A) lit at the foot of the first column below the bar, where the crowded
+  # layout puts it (boxes piled up or clamped to the edges would not be there).
+  viz_screenshot(scale_busy_server ${PROJECT_SOURCE_DIR}/scenarios/scale-busy-server.yaml 200 0
+    --size 1280 800
+    --color 70 310 160 350 D55E00 150
+    --color 160 400 220 432 0072B2 100
+    --golden GOLDEN 0.005)
 endif()

@@ -4,6 +4,9 @@
 #include <doctest/doctest.h>
 #include <imgui.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <functional>
 
 #include "viz/commands.hpp"
@@ -168,3 +171,162 @@ TEST_CASE_FIXTURE(Fixture, "every panel draws every step of the demo trace") {
     }
     CHECK(commands == 0);  // drawing alone asks for nothing
 }
+
+// --- What if, and reload, on a real run of the simulator -----------------------------------
+#ifdef NETSTEP_EXE
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "viz/session.hpp"
+
+namespace {
+
+// A copy of a classroom scenario in a fresh directory (the tests edit it).
+std::string scenario_copy(const char* name) {
+    namespace fs = std::filesystem;
+    fs::path dir = fs::temp_directory_path() / ("netstep-viz-test-" + std::to_string(::getpid()) + "-" + name);
+    fs::create_directories(dir);
+    fs::path to = dir / (std::string(name) + ".yaml");
+    fs::copy_file(fs::path(NETSTEP_TEST_SCENARIOS) / (std::string(name) + ".yaml"), to, fs::copy_options::overwrite_existing);
+    return to.string();
+}
+
+struct SessionFixture {
+    ~SessionFixture() {
+        std::error_code ec;
+        std::filesystem::remove_all(std::filesystem::path(file).parent_path(), ec);
+    }
+    SessionFixture() = default;
+    SessionFixture(const SessionFixture&) = delete;
+    SessionFixture& operator=(const SessionFixture&) = delete;
+
+    Headless imgui;
+    Strings text = strings_for(Language::En);
+    std::string file = scenario_copy("default");
+    Session session{NETSTEP_EXE, file, 0};
+    LadderPanel ladder;
+
+    ViewModel model() const {
+        ViewModel vm(*session.view, text, session.player);
+        vm.step = session.player.step();
+        vm.now = session.player.display_time(*session.view);
+        vm.connection = session.view->active_connection(vm.step);
+        ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
+        vm.fonts = {font, font, font, font};
+        vm.generation = session.generation;
+        vm.scenario_file = session.original_file;
+        return vm;
+    }
+
+    // One frame of the sequence diagram; returns what the user asked for.
+    Commands frame(const std::function<void(ImGuiIO&)>& input = {}) {
+        ImGuiIO& io = ImGui::GetIO();
+        if (input) input(io);
+        ImGui::NewFrame();
+        ViewModel vm = model();
+        Commands out;
+        ImGui::SetNextWindowPos(ImVec2(0, 0));
+        ImGui::SetNextWindowSize(ImVec2(900, 700));
+        ImGui::Begin("ladder");
+        ladder.draw(vm, out);
+        ImGui::End();
+        ImGui::Render();
+        return out;
+    }
+
+    Commands click(ImVec2 at, int button) {
+        Commands all;
+        for (auto input : std::initializer_list<std::function<void(ImGuiIO&)>>{
+                 [&](ImGuiIO& io) { io.MousePos = at; }, [&](ImGuiIO& io) { io.MouseDown[button] = true; },
+                 [&](ImGuiIO& io) { io.MouseDown[button] = false; }}) {
+            Commands out = frame(input);
+            all.insert(all.end(), out.begin(), out.end());
+        }
+        return all;
+    }
+};
+
+}  // namespace
+
+TEST_CASE_FIXTURE(SessionFixture, "what if: right-click a packet, drop it; the run is redone at the same step") {
+    session.load(file, false);
+    REQUIRE(session.view);
+    REQUIRE(session.error.empty());
+    // The step where the server sends its SYN+ACK.
+    uint32_t step = kNone, packet = kNone;
+    for (uint32_t i = 0; i < session.trace->packets.size() && packet == kNone; ++i) {
+        if (session.view->packet(i).kind == PacketKind::SynAck) packet = i;
+    }
+    REQUIRE(packet != kNone);
+    step = session.trace->packets[packet].sent_step;
+    session.player.go_to(step, *session.view);
+    size_t events_before = session.trace->events.size();
+    uint64_t generation_before = session.generation;
+    CHECK_FALSE(session.trace->packets[packet].dropped);
+
+    frame();
+    frame();
+    auto it = std::find_if(ladder.label_centers.begin(), ladder.label_centers.end(),
+                           [&](const auto& lc) { return lc.first == packet; });
+    REQUIRE(it != ladder.label_centers.end());
+    CHECK(click(it->second, 1).empty());          // right-click: the menu opens, nothing yet
+    CHECK(ladder.context_packet == packet);
+    frame();
+    Commands out = click(ladder.menu_centers[0], 0);  // "Drop this packet"
+    REQUIRE(out.size() == 1);
+    const auto* what_if = std::get_if<cmd::WhatIf>(&out[0]);
+    REQUIRE(what_if != nullptr);
+    CHECK(what_if->packet == packet);
+    CHECK(what_if->fault == Fault::Drop);
+
+    CHECK(session.what_if(what_if->packet, what_if->fault));
+    CHECK(session.error.empty());
+    CHECK(session.generation == generation_before + 1);
+    CHECK(session.modified());
+    CHECK(session.player.step() == step);                      // the view stays where it was
+    CHECK(session.trace->packets[packet].dropped);             // that very packet is lost now
+    CHECK(session.trace->events.size() != events_before);      // and the run went differently
+
+    REQUIRE(session.copies.size() == 1);
+    CHECK(std::filesystem::exists(session.copies[0]));
+    session.revert();
+    CHECK_FALSE(session.modified());
+    CHECK(session.player.step() == step);
+    CHECK_FALSE(session.trace->packets[packet].dropped);
+}
+
+TEST_CASE_FIXTURE(SessionFixture, "reload: the file changed on disk, the new run is shown at the same step") {
+    session.load(file, false);
+    REQUIRE(session.view);
+    session.player.go_to(10, *session.view);
+    CHECK_FALSE(session.reload_if_changed());  // nothing changed yet
+
+    std::stringstream text;
+    text << std::ifstream(file).rdbuf();
+    std::string yaml = text.str();
+    size_t at = yaml.find("title:");
+    REQUIRE(at != std::string::npos);
+    yaml.replace(at, yaml.find('\n', at) - at, "title: Edited during the lesson");
+    std::ofstream(file) << yaml;
+    // A second later on disk, as an editor saving it would make it (mtime granularity aside).
+    std::filesystem::last_write_time(file, std::filesystem::last_write_time(file) + std::chrono::seconds(1));
+
+    uint64_t generation_before = session.generation;
+    CHECK(session.reload_if_changed());
+    CHECK(session.generation == generation_before + 1);
+    CHECK(session.trace->title == "Edited during the lesson");
+    CHECK(session.player.step() == 10);
+    CHECK_FALSE(session.reload_if_changed());  // once only
+
+    // A broken edit: the error is kept, and the last good trace stays on screen.
+    std::ofstream(file) << "netstep: 1\nhosts: [\n";
+    std::filesystem::last_write_time(file, std::filesystem::last_write_time(file) + std::chrono::seconds(2));
+    CHECK(session.reload_if_changed());
+    CHECK_FALSE(session.error.empty());
+    CHECK(session.error.find("default.yaml") != std::string::npos);
+    REQUIRE(session.trace);
+    CHECK(session.trace->title == "Edited during the lesson");
+}
+#endif

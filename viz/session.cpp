@@ -1,0 +1,107 @@
+// The session: loading, what-if and reload (see session.hpp).
+#include "viz/session.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "viz/whatif.hpp"
+
+#ifndef NETSTEP_SCENARIOS_DIR
+#define NETSTEP_SCENARIOS_DIR "scenarios"
+#endif
+
+namespace netstep::viz {
+
+namespace {
+
+std::vector<std::string> list_scenarios(const std::string& dir) {
+    std::vector<std::string> files;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+}  // namespace
+
+int64_t file_mtime(const std::string& path) {
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0) return 0;
+    return int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
+Session::Session(std::string exe, std::string file, uint32_t step)
+    : netstep_exe(std::move(exe)), original_file(file), current_file(std::move(file)), first_step(step) {}
+
+Session::~Session() {
+    std::error_code ec;
+    for (const std::string& copy : copies) {
+        std::filesystem::remove(copy, ec);
+        std::filesystem::remove(std::filesystem::path(copy).parent_path(), ec);  // only once empty
+    }
+}
+
+void Session::load(const std::string& file, bool keep_step) { load(start_load(netstep_exe, file), keep_step); }
+
+void Session::load(PendingLoad pending, bool keep_step) {
+    uint32_t step = keep_step ? player.step() : first_step;
+    std::string file = pending.file;
+    if (file == original_file) original_mtime = file_mtime(original_file);  // before the run reads it
+    LoadResult r = finish_load(pending);
+    if (!r.trace) {  // the previous trace stays on screen, under the error
+        error = r.error.empty() ? "netstep run " + file + " failed" : r.error;
+        return;
+    }
+    error.clear();
+    view.reset();
+    trace = std::move(r.trace);
+    view = std::make_unique<TraceView>(*trace);
+    ++generation;
+    current_file = file;
+    selection = {};
+    player.pause();
+    player.go_to(step, *view);
+    std::string dir = std::filesystem::path(original_file).parent_path().string();
+    scenarios = list_scenarios(original_file == ":demo" ? NETSTEP_SCENARIOS_DIR : dir.empty() ? "." : dir);
+}
+
+bool Session::what_if(uint32_t packet, Fault fault) {
+    if (!view || current_file == ":demo" || packet >= view->trace().packets.size()) return false;
+    std::string entry = fault_entry(*view, packet, fault);
+    std::string text = add_fault(read_text(current_file), entry);
+    std::string copy = write_scenario_copy(original_file, text);
+    if (std::find(copies.begin(), copies.end(), copy) == copies.end()) copies.push_back(copy);
+    uint64_t before = generation;
+    load(copy, true);
+    return generation != before;
+}
+
+void Session::open(const std::string& path) {
+    original_file = path;
+    original_mtime = 0;
+    load(path, false);
+}
+
+bool Session::reload_if_changed() {
+    if (original_file == ":demo") return false;
+    int64_t m = file_mtime(original_file);
+    if (m == 0 || m == original_mtime) return false;
+    original_mtime = m;
+    load(original_file, true);
+    return true;
+}
+
+}  // namespace netstep::viz

@@ -1,0 +1,58 @@
+// What the viewer shows and where it comes from: the trace of a scenario file (run by the
+// simulator as a child process), the player stepping through it and the selection; "what if"
+// copies of the scenario, and reloading when the file changes on disk. No window, no ImGui: the
+// app draws it, tests drive it.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "viz/commands.hpp"
+#include "viz/loader.hpp"
+#include "viz/player.hpp"
+#include "viz/trace_view.hpp"
+#include "viz/view_model.hpp"
+
+namespace netstep::viz {
+
+class Session {
+public:
+    Session(std::string netstep_exe, std::string file, uint32_t first_step);
+    ~Session();  // removes the what-if copies it wrote
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    // --- Actions ---------------------------------------------------------------------------
+    // Reads a run started with start_load(); keep_step: stay at the current step (else the first).
+    void load(PendingLoad pending, bool keep_step);
+    void load(const std::string& file, bool keep_step);
+    // Re-runs the scenario with a fault on that packet, at the same step; false if it cannot.
+    bool what_if(uint32_t packet, Fault fault);
+    void revert() { load(original_file, true); }      // back to the file, same step
+    void open(const std::string& path);              // another scenario, from its first step
+    // Reloads (same step) when the scenario file's modification time changed since last seen.
+    bool reload_if_changed();
+
+    // --- State (read by the app and by tests) ----------------------------------------------
+    std::string netstep_exe;
+    std::unique_ptr<sim::Trace> trace;
+    std::unique_ptr<TraceView> view;
+    uint64_t generation = 0;           // +1 per trace loaded
+    Player player;
+    Selection selection;
+    std::string original_file;         // the scenario the user opened
+    std::string current_file;          // it, or a what-if copy of it
+    std::vector<std::string> scenarios;  // the .yaml files beside it
+    std::string error;                 // the last run's error, empty when it succeeded
+    int64_t original_mtime = 0;        // of original_file when last loaded or checked
+    uint32_t first_step = 0;
+    std::vector<std::string> copies;   // what-if scenario files written (removed at the end)
+
+    bool modified() const { return current_file != original_file; }
+};
+
+// Nanoseconds since the epoch of a file's last modification (0 if it cannot be read).
+int64_t file_mtime(const std::string& path);
+
+}  // namespace netstep::viz
