@@ -61,7 +61,8 @@ void VariablesPanel::draw(const ViewModel& vm, Commands&) {
         ImGui::TextDisabled("%s", vm.text.no_connection);
         return;
     }
-    const SocketInfo* rows[2] = {vm.view.row_at(ends[0], vm.step), ends[1] != kNone ? vm.view.row_at(ends[1], vm.step) : nullptr};
+    const std::optional<SocketInfo> rows[2] = {vm.view.row_at(ends[0], vm.step),
+                                               ends[1] != kNone ? vm.view.row_at(ends[1], vm.step) : std::nullopt};
     ImGui::Checkbox("rel. seq", &relative);
     ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
     int columns = ends[1] != kNone ? 3 : 2;
