@@ -38,6 +38,7 @@
 #include <algorithm>
 #include <ostream>
 #include <sstream>
+#include <unordered_map>
 
 #include "sim/output.hpp"
 
@@ -124,8 +125,20 @@ std::string socket_prefix(const TraceIndex& index, uint32_t step) {
     return label.empty() ? label : label + " ";
 }
 
-std::string packet_text(const TraceIndex& index, const TraceEvent& e) {
-    std::string text = index.describe_packet(e.packet);
+// What write_text described at a packet's PacketSent line, kept for its PacketDelivered or
+// PacketDropped line: each packet is printed twice, its bytes are decoded once.
+using PacketTexts = std::unordered_map<uint32_t, std::string>;
+
+std::string packet_text(const TraceIndex& index, const TraceEvent& e, PacketTexts* cache) {
+    std::string text;
+    auto cached = cache ? cache->find(e.packet) : PacketTexts::iterator{};
+    if (cache && cached != cache->end()) {
+        text = std::move(cached->second);
+        cache->erase(cached);
+    } else {
+        text = index.describe_packet(e.packet);
+        if (cache && e.kind == EventKind::PacketSent) cache->emplace(e.packet, text);
+    }
     if (e.packet >= index.trace().packets.size()) return text;
     const TracePacket& p = index.trace().packets[e.packet];
     if (p.duplicate_of != kNone) text += " (duplicate)";
@@ -190,7 +203,7 @@ std::string program_text(const TraceIndex& index, const TraceEvent& e) {
     }
 }
 
-std::string event_text(const TraceIndex& index, uint32_t step) {
+std::string event_text(const TraceIndex& index, uint32_t step, PacketTexts* cache = nullptr) {
     const TraceEvent& e = index.trace().events[step];
     const std::string& text = index.trace().str(e.text);
     switch (e.kind) {
@@ -198,7 +211,7 @@ std::string event_text(const TraceIndex& index, uint32_t step) {
         case EventKind::RunEnd: return with_text("run ends", text);
         case EventKind::PacketSent:
         case EventKind::PacketDelivered:
-        case EventKind::PacketDropped: return packet_text(index, e);
+        case EventKind::PacketDropped: return packet_text(index, e, cache);
         case EventKind::StateChange: return state_text(index, step);
         case EventKind::Timer: return timer_text(index, step);
         case EventKind::Retransmit: return socket_prefix(index, step) + "retransmits: " + text;
@@ -262,7 +275,7 @@ void append_output_lines(const std::string& text, size_t indent, std::string& ou
 
 // One event's line(s), appended to `out` (the text is built in memory and written in large
 // pieces: a stream insertion per field costs more than the formatting).
-void append_event(const TraceIndex& index, Columns widths, uint32_t step, std::string& out) {
+void append_event(const TraceIndex& index, Columns widths, uint32_t step, std::string& out, PacketTexts& packets) {
     const Trace& t = index.trace();
     const TraceEvent& e = t.events[step];
     append_padded(out, to_string(e.time), widths.time, true);
@@ -271,7 +284,7 @@ void append_event(const TraceIndex& index, Columns widths, uint32_t step, std::s
     out += ' ';
     out += marker(e);
     out += ' ';
-    out += event_text(index, step);
+    out += event_text(index, step, &packets);
     out += '\n';
     size_t event_column = widths.time + 1 + widths.host + 1 + 3;  // after "TIME HOST MK "
     if (e.kind == EventKind::Output) append_output_lines(t.str(e.text), event_column, out);
@@ -292,8 +305,9 @@ void write_text(const Trace& trace, std::ostream& out) {
     constexpr size_t kChunk = 1 << 20;
     std::string buffer;
     buffer.reserve(kChunk + 4096);
+    PacketTexts packets;
     for (uint32_t step = 0; step < trace.events.size(); ++step) {
-        append_event(index, widths, step, buffer);
+        append_event(index, widths, step, buffer, packets);
         if (buffer.size() >= kChunk) {
             out.write(buffer.data(), std::streamsize(buffer.size()));
             buffer.clear();
