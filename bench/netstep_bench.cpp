@@ -1,15 +1,16 @@
-// netstep_bench: the benchmark driver (bench/README.md).
+// netstep_bench: what bench/run measures inside one process (bench/README.md). The star workloads
+// and the classroom scenarios are timed with `netstep run` itself.
 //
-//   netstep_bench run FILE           exactly `netstep run FILE` (text trace on stdout, same exit
-//                                    codes), but with the scenario-file limits raised so that the
-//                                    ns3-star topology fits: a router with N+1 interfaces, N+1
-//                                    networks, a file of several MB (Limits in sim/scenario.hpp:
-//                                    16 interfaces per host, 1,024 networks, 4 MB by default).
-//   netstep_bench trace FILE [SEEKS] runs FILE in-process and reports the trace's memory per event
-//                                    (sizeof/capacity accounting and RSS delta), the TraceIndex
-//                                    build time, and the time of SEEKS (default 10,000) random
-//                                    seeks: what a visualizer frame asks at a new step.
+//   netstep_bench trace FILE [SEEKS] runs FILE in-process (default limits) and reports the trace's
+//                                    memory per event (sizeof/capacity accounting and RSS delta),
+//                                    the TraceIndex build time, and the time of SEEKS (default
+//                                    10,000) random seeks: what a visualizer frame asks at a new step.
+//   netstep_bench classroom FILE [RUNS] the in-process time from file to finished text trace
+//                                    (load, simulate, format), median of RUNS (default 10) runs,
+//                                    each in a child process (one SimGrid engine per process).
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -18,6 +19,7 @@
 #include <fstream>
 #include <iostream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -30,17 +32,6 @@ using namespace netstep;
 using namespace netstep::sim;
 
 namespace {
-
-Limits bench_limits() {
-    Limits l;
-    l.max_file_bytes = 256u << 20;
-    l.max_networks = 1'000'000;
-    l.max_interfaces_per_host = 1'000'000;
-    l.max_hosts = 1'000'000;
-    l.max_programs = 1'000'000;
-    l.max_steps = 50'000'000;
-    return l;
-}
 
 size_t rss_kb() {  // current resident set
     std::ifstream f("/proc/self/status");
@@ -75,32 +66,15 @@ Accounting account(const Trace& t, bool used) {
     a.packets = n(t.packets) * sizeof(TracePacket);
     for (const TracePacket& p : t.packets) a.packet_bytes += n(p.bytes) + heap(p.drop_reason);
     a.sockets = n(t.sockets) * sizeof(SocketHistory);
-    for (const SocketHistory& h : t.sockets) a.sockets += n(h.steps) * sizeof(uint32_t) + n(h.rows) * sizeof(SocketInfo);
+    for (const SocketHistory& h : t.sockets) a.sockets += n(h.steps) * sizeof(uint32_t) + h.rows.memory_bytes(used);
     a.strings = n(t.strings) * sizeof(std::string);
     for (const std::string& s : t.strings) a.strings += heap(s);
     a.other = (n(t.hosts) * sizeof(TraceHost) + n(t.networks) * sizeof(TraceNetwork) + n(t.programs) * sizeof(TraceProgram));
     return a;
 }
 
-int command_run(const std::string& file) {
-    Scenario scenario;
-    RunOptions options;
-    options.limits = bench_limits();
-    try {
-        scenario = load_scenario_file(file, options.limits);
-    } catch (const ScenarioError& e) {
-        std::cerr << e.what() << "\n";
-        return 2;
-    }
-    Trace trace = run_scenario(scenario, options);
-    write_text(trace, std::cout);
-    std::cout.flush();
-    return trace.failures.empty() ? 0 : 1;
-}
-
 int command_trace(const std::string& file, int seeks) {
     RunOptions options;
-    options.limits = bench_limits();
     double t0 = now_s();
     Scenario scenario = load_scenario_file(file, options.limits);
     size_t rss0 = rss_kb();
@@ -114,7 +88,7 @@ int command_trace(const std::string& file, int seeks) {
     Accounting a = account(trace, true), reserved = account(trace, false);
     std::printf("trace memory in use (size() x sizeof + heap): %.1f MB = %.1f bytes/event [events %.1f (sizeof "
                 "TraceEvent %zu), packets %.1f (sizeof TracePacket %zu) + wire bytes %.1f, socket histories %.1f "
-                "(sizeof SocketInfo %zu, %zu rows), strings %.1f]; reserved (capacity): %.1f bytes/event\n",
+                "(SocketInfo %zu bytes, stored in %zu rows), strings %.1f]; reserved (capacity): %.1f bytes/event\n",
                 a.total() / 1e6, double(a.total()) / n, double(a.events) / n, sizeof(TraceEvent),
                 double(a.packets) / n, sizeof(TracePacket), double(a.packet_bytes) / n, double(a.sockets) / n,
                 sizeof(SocketInfo), [&] { size_t r = 0; for (auto& h : trace.sockets) r += h.rows.size(); return r; }(),
@@ -172,11 +146,68 @@ int command_trace(const std::string& file, int seeks) {
     return 0;
 }
 
+// One run from file to finished text trace, in this process (a child: one SimGrid engine per
+// process): microseconds spent loading, simulating and writing the text (to /dev/null).
+struct Phases {
+    double load_us = 0, run_us = 0, text_us = 0;
+    double total() const { return load_us + run_us + text_us; }
+};
+
+Phases classroom_once(const std::string& file) {
+    double t0 = now_s();
+    Scenario scenario = load_scenario_file(file);
+    double t1 = now_s();
+    Trace trace = run_scenario(scenario, {});
+    double t2 = now_s();
+    std::ofstream null("/dev/null");
+    write_text(trace, null);
+    null.flush();
+    double t3 = now_s();
+    return {(t1 - t0) * 1e6, (t2 - t1) * 1e6, (t3 - t2) * 1e6};
+}
+
+int command_classroom(const std::string& file, int runs) {
+    std::vector<Phases> all;
+    for (int r = 0; r < runs; ++r) {
+        int fds[2];
+        if (pipe(fds) != 0) return 2;
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(fds[0]);
+            Phases p = classroom_once(file);
+            if (write(fds[1], &p, sizeof p) != ssize_t(sizeof p)) _exit(2);
+            _exit(0);
+        }
+        close(fds[1]);
+        Phases p;
+        bool ok = read(fds[0], &p, sizeof p) == ssize_t(sizeof p);
+        close(fds[0]);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        if (!ok) return 2;
+        all.push_back(p);
+    }
+    auto median = [&](auto get) {
+        std::vector<double> v;
+        for (const Phases& p : all) v.push_back(get(p));
+        std::sort(v.begin(), v.end());
+        return v[v.size() / 2];
+    };
+    std::printf("in_process_ms=%.2f load_ms=%.2f run_ms=%.2f text_ms=%.2f\n",
+                median([](const Phases& p) { return p.total(); }) / 1e3,
+                median([](const Phases& p) { return p.load_us; }) / 1e3,
+                median([](const Phases& p) { return p.run_us; }) / 1e3,
+                median([](const Phases& p) { return p.text_us; }) / 1e3);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc >= 3 && std::strcmp(argv[1], "run") == 0) return command_run(argv[2]);
     if (argc >= 3 && std::strcmp(argv[1], "trace") == 0) return command_trace(argv[2], argc >= 4 ? std::atoi(argv[3]) : 10000);
-    std::fprintf(stderr, "usage: netstep_bench run FILE | netstep_bench trace FILE [SEEKS]\n");
+    if (argc >= 3 && std::strcmp(argv[1], "classroom") == 0) {
+        return command_classroom(argv[2], argc >= 4 ? std::max(1, std::atoi(argv[3])) : 10);
+    }
+    std::fprintf(stderr, "usage: netstep_bench trace FILE [SEEKS] | netstep_bench classroom FILE [RUNS]\n");
     return 2;
 }

@@ -20,7 +20,12 @@ namespace engine {
 Scheduler::Scheduler() : back_(sg4::Semaphore::create(0)) {}
 
 uint32_t Scheduler::add_actor() {
-    slots_.push_back(Slot{sg4::Semaphore::create(0), 0, false});
+    slots_.push_back(Slot{sg4::Semaphore::create(0), 0, false, false});
+    return uint32_t(slots_.size() - 1);
+}
+
+uint32_t Scheduler::add_inline() {
+    slots_.push_back(Slot{nullptr, 0, false, true});
     return uint32_t(slots_.size() - 1);
 }
 
@@ -60,6 +65,10 @@ void Scheduler::shutdown() {
     for (uint32_t actor = 0; actor < slots_.size(); ++actor) {
         if (slots_[actor].finished) continue;
         ++slots_[actor].generation;
+        if (slots_[actor].inline_turns) {  // nothing of it runs between turns
+            slots_[actor].finished = true;
+            continue;
+        }
         sg4::SemaphorePtr go = slots_[actor].go;
         go->release();
         back_->acquire();
@@ -73,6 +82,12 @@ void Scheduler::run_turn(const Wake& w) {
     sg4::SemaphorePtr go = slots_[w.actor].go;
     go->release();
     back_->acquire();  // until that actor yields or finishes
+}
+
+void Scheduler::begin_inline_turn(const Wake& w) {
+    advance_to(w.at);
+    ++turns_;
+    ++slots_[w.actor].generation;  // its other pending wakes are stale now
 }
 
 void Scheduler::advance_to(Instant t) {
@@ -263,7 +278,12 @@ void World::run_turns() {
             }
             break;
         }
-        sched_.run_turn(*w);
+        if (sched_.is_inline(w->actor)) {
+            sched_.begin_inline_turn(*w);
+            stack_turn(stack_host_[w->actor]);
+        } else {
+            sched_.run_turn(*w);
+        }
     }
 
     TraceEvent e;

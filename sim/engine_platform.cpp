@@ -62,9 +62,9 @@ void World::build_platform() {
     zone->seal();
 }
 
-// A stack actor per host, an actor per program (all due at time 0, in file order), and the
-// scheduler that runs them one at a time. Every actor but the scheduler is a daemon: when the
-// scheduler returns, SimGrid ends them and the simulation is over.
+// A stack turn-taker per host (run inline by the scheduler), a SimGrid actor per program (all due
+// at time 0, in file order), and the scheduler that runs them one at a time. Every actor but the
+// scheduler is a daemon: when the scheduler returns, SimGrid ends them and the simulation is over.
 void World::start_actors() {
     TraceEvent start;
     start.kind = EventKind::RunStart;
@@ -72,9 +72,9 @@ void World::start_actors() {
     event(start);
 
     for (HostRuntime& host : hosts_) {
-        host.actor = sched_.add_actor();
-        uint32_t h = host.index;
-        sg4::Actor::create(host.name + ":stack", host.sg_host, [this, h] { stack_main(h); });
+        host.actor = sched_.add_inline();  // its turns: stack_turn, called by the scheduler
+        stack_host_.resize(host.actor + 1, kNone);
+        stack_host_[host.actor] = host.index;
     }
     for (uint32_t i = 0; i < scenario.programs.size(); ++i) {
         const Program& sp = scenario.programs[i];

@@ -1,4 +1,4 @@
-// The stack actor of a host, and how what a stack does is written into the trace.
+// The turns of a host's stack, and how what a stack does is written into the trace.
 #include <algorithm>
 #include <set>
 
@@ -50,62 +50,55 @@ Overloaded(F...) -> Overloaded<F...>;
 
 }  // namespace
 
-// The stack actor: sleeps until a packet arrives or a timer is due, hands it to the host's
-// stack, and wakes the programs blocked on this host (their calls may complete now).
-void World::stack_main(uint32_t h) {
-    sg4::Actor::self()->daemonize();
-    uint32_t actor = hosts_[h].actor;
-    sched_.wait_first_turn(actor);
-    for (;;) {
-        if (shutting_down) break;
-        HostRuntime& host = hosts_[h];
-        host.stack_wake.reset();  // this wake is being used
-        bool changed = false;
-        try {
-            // 1. Packets whose last bit has arrived, by arrival time then by packet number.
-            while (!host.inbox.empty() && host.inbox.begin()->first.first <= now()) {
-                InFlight f = std::move(host.inbox.begin()->second);
-                host.inbox.erase(host.inbox.begin());
-                TracePacket& p = trace_.packets[f.packet];
-                TraceEvent e;
-                e.host = f.value ? h : p.from_host;
-                e.packet = f.packet;
-                if (!f.value) {
-                    // Lost on the way (a fault, random loss, the link was down): it never arrives.
-                    e.kind = EventKind::PacketDropped;
-                    trace_.packets[f.packet].end_step = event(e);
-                    continue;
-                }
-                uint32_t first = next_step();
-                e.kind = EventKind::PacketDelivered;
-                p.end_step = event(e);
-                StackOutput out;
-                host.stack->receive(f.interface, *f.value, now(), out);
-                record_output(h, out, first, kNone, 0, &*f.value);
-                changed = true;
+// A turn of a host's stack (due when a packet arrives or a timer expires; the scheduler calls it
+// in its turn): hands what is due to the host's stack, and wakes the programs blocked on this
+// host (their calls may complete now).
+void World::stack_turn(uint32_t h) {
+    HostRuntime& host = hosts_[h];
+    host.stack_wake.reset();  // this wake is being used
+    bool changed = false;
+    try {
+        // 1. Packets whose last bit has arrived, by arrival time then by packet number.
+        while (!host.inbox.empty() && host.inbox.begin()->first.first <= now()) {
+            InFlight f = std::move(host.inbox.begin()->second);
+            host.inbox.erase(host.inbox.begin());
+            TracePacket& p = trace_.packets[f.packet];
+            TraceEvent e;
+            e.host = f.value ? h : p.from_host;
+            e.packet = f.packet;
+            if (!f.value) {
+                // Lost on the way (a fault, random loss, the link was down): it never arrives.
+                e.kind = EventKind::PacketDropped;
+                trace_.packets[f.packet].end_step = event(e);
+                continue;
             }
-            // 2. Timers that are due (retransmission, delayed ACK, TIME-WAIT, persist).
-            std::optional<Instant> due = host.stack->poll_at();
-            if (due && *due <= now()) {
-                if (host.last_poll != now()) host.polls_at_this_instant = 0;
-                host.last_poll = now();
-                if (++host.polls_at_this_instant > kMaxPollsPerInstant) {
-                    abort_run(fmt::format("{}: a timer stays due at {} after {} polls", host.name,
-                                          to_string(now()), kMaxPollsPerInstant));
-                }
-                uint32_t first = next_step();
-                StackOutput out;
-                host.stack->poll(now(), out);
-                changed = record_output(h, out, first, kNone) || changed;
-            }
-        } catch (const std::exception& ex) {
-            abort_run(fmt::format("{}: {}", host.name, ex.what()));
+            uint32_t first = next_step();
+            e.kind = EventKind::PacketDelivered;
+            p.end_step = event(e);
+            StackOutput out;
+            host.stack->receive(f.interface, *f.value, now(), out);
+            record_output(h, out, first, kNone, 0, &*f.value);
+            changed = true;
         }
-        if (changed) notify_host(h);
-        reschedule_stack(h);
-        sched_.yield(actor);
+        // 2. Timers that are due (retransmission, delayed ACK, TIME-WAIT, persist).
+        std::optional<Instant> due = host.stack->poll_at();
+        if (due && *due <= now()) {
+            if (host.last_poll != now()) host.polls_at_this_instant = 0;
+            host.last_poll = now();
+            if (++host.polls_at_this_instant > kMaxPollsPerInstant) {
+                abort_run(fmt::format("{}: a timer stays due at {} after {} polls", host.name,
+                                      to_string(now()), kMaxPollsPerInstant));
+            }
+            uint32_t first = next_step();
+            StackOutput out;
+            host.stack->poll(now(), out);
+            changed = record_output(h, out, first, kNone) || changed;
+        }
+    } catch (const std::exception& ex) {
+        abort_run(fmt::format("{}: {}", host.name, ex.what()));
     }
-    sched_.finish(actor);
+    if (changed) notify_host(h);
+    reschedule_stack(h);
 }
 
 // The stack actor is due at the first arrival in its inbox or its next timer, whichever comes

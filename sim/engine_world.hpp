@@ -2,8 +2,8 @@
 //
 // How time and delivery work (the design in one place)
 // ----------------------------------------------------
-// SimGrid gives us actors (one stack actor per host, one actor per program) and the simulated
-// clock. It does not carry our packets: with thousands of packets in flight on one link its
+// SimGrid gives us actors (one actor per program, each with its own stack, blocking in its socket
+// calls) and the simulated clock. It does not carry our packets: with thousands of packets in flight on one link its
 // bandwidth solver becomes quadratic, and packets sent at the same instant would share a link's
 // bandwidth instead of queueing. So we compute every transmission ourselves, exactly, in integer
 // nanoseconds:
@@ -16,9 +16,12 @@
 // Which actor runs when is decided by our own Scheduler, not by SimGrid's order of simultaneous
 // events: every actor blocks on its own semaphore, and a scheduler actor pops the next wake-up
 // from a queue ordered by (time, sequence number), moves SimGrid's clock there (sleep_until)
-// and hands control to that one actor until it yields. Exactly one of our actors runs at a time,
-// sequence numbers are handed out in that deterministic order, and so the same scenario and seed
-// give the same trace, byte for byte. Ties at one instant go to whoever was scheduled first.
+// and hands control to that one actor until it yields. A host's stack takes turns in the same
+// queue, but never blocks inside one: the scheduler runs its turn as a plain call (stack_turn),
+// without a SimGrid actor or a context switch (a router with 10,000 interfaces, 10,000 hosts: the
+// actors and switches were a tenth of a run). Exactly one turn runs at a time, sequence numbers
+// are handed out in that deterministic order, and so the same scenario and seed give the same
+// trace, byte for byte. Ties at one instant go to whoever was scheduled first.
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -57,6 +60,11 @@ public:
 
     Scheduler();
     uint32_t add_actor();
+    // An actor whose turns the scheduler runs itself, as a plain call (run_turns): a host's stack
+    // never blocks inside a turn, so it needs no SimGrid actor, no stack of its own, and no
+    // context switch per turn. Its wakes are ordered with everyone else's, exactly as before.
+    uint32_t add_inline();
+    bool is_inline(uint32_t actor) const { return slots_[actor].inline_turns; }
     // Wakes `actor` at `at` (never earlier than now). An actor may have several wakes pending
     // (a timeout and a notification): the first one to come wins, the others become stale.
     void wake_at(uint32_t actor, Instant at);
@@ -73,6 +81,7 @@ public:
     // World::shutting_down and returns (no actor is killed while inside our code).
     void shutdown();
     void run_turn(const Wake& w);  // moves the clock to w.at and runs that actor until it yields
+    void begin_inline_turn(const Wake& w);  // moves the clock to w.at; the caller runs the turn
     void advance_to(Instant t);    // moves our clock and SimGrid's forward to t
 
     Instant now() const { return now_; }
@@ -80,9 +89,10 @@ public:
 
 private:
     struct Slot {
-        sg4::SemaphorePtr go;  // released when it is this actor's turn
+        sg4::SemaphorePtr go;  // released when it is this actor's turn (none when inline)
         uint64_t generation = 0;
         bool finished = false;
+        bool inline_turns = false;
     };
     std::priority_queue<Wake, std::vector<Wake>, std::greater<>> queue_;
     std::vector<Slot> slots_;
@@ -105,7 +115,7 @@ struct HostRuntime {
     std::string name;
     sg4::Host* sg_host = nullptr;
     std::unique_ptr<HostStack> stack;
-    uint32_t actor = 0;                               // its stack actor
+    uint32_t actor = 0;                               // its stack's turn-taker (inline)
     std::vector<uint32_t> interface_network;          // network index of each interface
     std::vector<Instant> busy_until;                  // per interface: the wire is busy until
     std::map<std::pair<Instant, uint32_t>, InFlight> inbox;  // by (arrival, packet index)
@@ -167,7 +177,7 @@ public:
     static std::string blocked_reason(const std::string& verb);
 
     // engine_stack.cpp
-    void stack_main(uint32_t host);
+    void stack_turn(uint32_t host);  // one turn of a host's stack (an inline actor)
     // Records what a stack operation produced (its events, then its packets), then the socket
     // rows that changed; wakes the host's stack actor when needed. Returns whether anything
     // changed (then programs blocked on this host are woken).
@@ -212,6 +222,7 @@ public:
     std::vector<SplitMix64> loss_rng_;     // per network, seeded from the run's seed
     uint64_t seed = 1;
     uint32_t scheduler_actor = 0;
+    std::vector<uint32_t> stack_host_;  // by actor: the host whose stack it is (kNone: a program)
 
     // Programs: how many are alive outside a `repeat: forever`, and whether one has ended.
     uint32_t live_finite = 0;

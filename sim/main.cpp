@@ -9,6 +9,10 @@
 //
 // SimGrid allows one engine per process, so `check` runs each scenario in a child process
 // (fork), and the visualizer runs `netstep run FILE --json OUT` as a subprocess.
+//
+// The visualizer is a separate executable next to this one, `netstep-view` (sim/view_main.cpp),
+// which `netstep view` execs once its arguments are checked: `netstep run` then loads no
+// OpenGL, GLFW or X11 library, and the viewer no SimGrid (bench/README.md: process start).
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,6 +21,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -31,10 +36,6 @@
 #include "sim/output.hpp"
 #include "sim/scenario.hpp"
 
-#if defined(NETSTEP_HAVE_VIZ) && __has_include("viz/viz.hpp")
-#include "viz/viz.hpp"
-#define NETSTEP_VIEW_AVAILABLE 1
-#endif
 
 namespace fs = std::filesystem;
 using namespace netstep;
@@ -255,7 +256,6 @@ int command_check(const std::vector<std::string>& args) {
 
 // --- view ----------------------------------------------------------------------------------
 
-#ifdef NETSTEP_VIEW_AVAILABLE
 std::string this_executable(const char* argv0) {
     std::error_code ec;
     fs::path p = fs::read_symlink("/proc/self/exe", ec);
@@ -282,7 +282,6 @@ std::string default_scenario(const std::string& exe) {
     }
     return "";
 }
-#endif
 
 struct ViewArgs {
     std::string file;
@@ -295,17 +294,18 @@ struct ViewArgs {
 };
 
 int command_view(const ViewArgs& args, const char* argv0) {
-#ifdef NETSTEP_VIEW_AVAILABLE
-    viz::ViewOptions options;
-    options.netstep_exe = this_executable(argv0);
-    options.scenario_file = args.file.empty() ? default_scenario(options.netstep_exe) : args.file;
-    if (!args.screenshot.empty() && same_file(args.screenshot, options.scenario_file)) {
+    std::string exe = this_executable(argv0);
+    std::string viewer = (fs::path(exe).parent_path() / "netstep-view").string();
+    if (access(viewer.c_str(), X_OK) != 0) {
+        std::cerr << "netstep: built without the visualizer (configure with -DNETSTEP_BUILD_VIZ=ON)\n";
+        return kExitUsage;
+    }
+    std::string file = args.file.empty() ? default_scenario(exe) : args.file;
+    if (!args.screenshot.empty() && same_file(args.screenshot, file)) {
         std::cerr << "netstep view: --screenshot " << args.screenshot
                   << " is the scenario file itself: refusing to overwrite it\n";
         return kExitUsage;
     }
-    if (!args.screenshot.empty()) options.screenshot = args.screenshot;
-    options.step = args.step;
     int w = 0, h = 0;
     char x = 0;
     if (std::sscanf(args.size.c_str(), "%d%c%d", &w, &x, &h) != 3 || x != 'x' || w < 64 || h < 64 || w > 16384 ||
@@ -313,18 +313,16 @@ int command_view(const ViewArgs& args, const char* argv0) {
         std::cerr << "netstep view: --size " << args.size << ": expected WIDTHxHEIGHT, such as 1280x800\n";
         return kExitUsage;
     }
-    options.width = w;
-    options.height = h;
-    options.lang = args.lang;
-    options.presenter = args.presenter;
-    options.inspect_field = args.inspect_field;
-    return viz::run_view(options);
-#else
-    (void)args;
-    (void)argv0;
-    std::cerr << "netstep: built without the visualizer (configure with -DNETSTEP_BUILD_VIZ=ON)\n";
+    // netstep-view NETSTEP FILE SCREENSHOT STEP WIDTH HEIGHT LANG PRESENTER INSPECT_FIELD (checked above)
+    std::vector<std::string> argv = {viewer,           exe,          file,      args.screenshot, std::to_string(args.step),
+                                     std::to_string(w), std::to_string(h), args.lang, args.presenter ? "1" : "0", args.inspect_field};
+    std::vector<char*> c_argv;
+    for (std::string& a : argv) c_argv.push_back(a.data());
+    c_argv.push_back(nullptr);
+    std::cout.flush();
+    execv(viewer.c_str(), c_argv.data());
+    std::cerr << "netstep view: cannot start " << viewer << ": " << std::strerror(errno) << "\n";
     return kExitUsage;
-#endif
 }
 
 }  // namespace

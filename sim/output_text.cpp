@@ -38,6 +38,7 @@
 #include <algorithm>
 #include <ostream>
 #include <sstream>
+#include <unordered_map>
 
 #include "sim/output.hpp"
 
@@ -124,8 +125,20 @@ std::string socket_prefix(const TraceIndex& index, uint32_t step) {
     return label.empty() ? label : label + " ";
 }
 
-std::string packet_text(const TraceIndex& index, const TraceEvent& e) {
-    std::string text = index.describe_packet(e.packet);
+// What write_text described at a packet's PacketSent line, kept for its PacketDelivered or
+// PacketDropped line: each packet is printed twice, its bytes are decoded once.
+using PacketTexts = std::unordered_map<uint32_t, std::string>;
+
+std::string packet_text(const TraceIndex& index, const TraceEvent& e, PacketTexts* cache) {
+    std::string text;
+    auto cached = cache ? cache->find(e.packet) : PacketTexts::iterator{};
+    if (cache && cached != cache->end()) {
+        text = std::move(cached->second);
+        cache->erase(cached);
+    } else {
+        text = index.describe_packet(e.packet);
+        if (cache && e.kind == EventKind::PacketSent) cache->emplace(e.packet, text);
+    }
     if (e.packet >= index.trace().packets.size()) return text;
     const TracePacket& p = index.trace().packets[e.packet];
     if (p.duplicate_of != kNone) text += " (duplicate)";
@@ -190,7 +203,7 @@ std::string program_text(const TraceIndex& index, const TraceEvent& e) {
     }
 }
 
-std::string event_text(const TraceIndex& index, uint32_t step) {
+std::string event_text(const TraceIndex& index, uint32_t step, PacketTexts* cache = nullptr) {
     const TraceEvent& e = index.trace().events[step];
     const std::string& text = index.trace().str(e.text);
     switch (e.kind) {
@@ -198,7 +211,7 @@ std::string event_text(const TraceIndex& index, uint32_t step) {
         case EventKind::RunEnd: return with_text("run ends", text);
         case EventKind::PacketSent:
         case EventKind::PacketDelivered:
-        case EventKind::PacketDropped: return packet_text(index, e);
+        case EventKind::PacketDropped: return packet_text(index, e, cache);
         case EventKind::StateChange: return state_text(index, step);
         case EventKind::Timer: return timer_text(index, step);
         case EventKind::Retransmit: return socket_prefix(index, step) + "retransmits: " + text;
@@ -239,27 +252,42 @@ Columns column_widths(const Trace& trace) {
     return widths;
 }
 
-std::string padded(std::string text, size_t width, bool right) {
-    if (text.size() >= width) return text;
-    std::string pad(width - text.size(), ' ');
-    return right ? pad + text : text + pad;
+// Appends `text` to `out`, padded with spaces to `width` (on the left when `right`).
+void append_padded(std::string& out, std::string_view text, size_t width, bool right) {
+    size_t pad = text.size() >= width ? 0 : width - text.size();
+    if (right) out.append(pad, ' ');
+    out += text;
+    if (!right) out.append(pad, ' ');
 }
 
-void write_output_lines(const std::string& text, size_t indent, std::ostream& out) {
-    std::istringstream lines(text);
-    for (std::string line; std::getline(lines, line);) {
-        out << std::string(indent, ' ') << "| " << line << "\n";
+void append_output_lines(const std::string& text, size_t indent, std::string& out) {
+    size_t start = 0;
+    while (start < text.size()) {  // as std::getline: a last line without '\n' still counts
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        out.append(indent, ' ');
+        out += "| ";
+        out.append(text, start, end - start);
+        out += '\n';
+        start = end + 1;
     }
 }
 
-void write_event(const TraceIndex& index, Columns widths, uint32_t step, std::ostream& out) {
+// One event's line(s), appended to `out` (the text is built in memory and written in large
+// pieces: a stream insertion per field costs more than the formatting).
+void append_event(const TraceIndex& index, Columns widths, uint32_t step, std::string& out, PacketTexts& packets) {
     const Trace& t = index.trace();
     const TraceEvent& e = t.events[step];
-    out << padded(to_string(e.time), widths.time, true) << " "
-        << padded(index.host_name(event_host(t, e)), widths.host, false) << " " << marker(e) << " "
-        << event_text(index, step) << "\n";
+    append_padded(out, to_string(e.time), widths.time, true);
+    out += ' ';
+    append_padded(out, index.host_name(event_host(t, e)), widths.host, false);
+    out += ' ';
+    out += marker(e);
+    out += ' ';
+    out += event_text(index, step, &packets);
+    out += '\n';
     size_t event_column = widths.time + 1 + widths.host + 1 + 3;  // after "TIME HOST MK "
-    if (e.kind == EventKind::Output) write_output_lines(t.str(e.text), event_column, out);
+    if (e.kind == EventKind::Output) append_output_lines(t.str(e.text), event_column, out);
 }
 
 }  // namespace
@@ -274,7 +302,18 @@ void write_text(const Trace& trace, std::ostream& out) {
     write_header(trace, out);
     out << "\n";
     Columns widths = column_widths(trace);
-    for (uint32_t step = 0; step < trace.events.size(); ++step) write_event(index, widths, step, out);
+    constexpr size_t kChunk = 1 << 20;
+    std::string buffer;
+    buffer.reserve(kChunk + 4096);
+    PacketTexts packets;
+    for (uint32_t step = 0; step < trace.events.size(); ++step) {
+        append_event(index, widths, step, buffer, packets);
+        if (buffer.size() >= kChunk) {
+            out.write(buffer.data(), std::streamsize(buffer.size()));
+            buffer.clear();
+        }
+    }
+    out.write(buffer.data(), std::streamsize(buffer.size()));
     out << "\n";
     write_outcome(trace, out);
 }

@@ -37,19 +37,23 @@ private:
     std::string message_;
 };
 
-// Explicit limits: a file beyond them is an error, never an out-of-memory.
+// Explicit limits: a file beyond them is an error, never an out-of-memory. They leave room for a
+// busy server with 10,000 clients, each on its own network to one router (bench/gen_star.py:
+// 10,001 networks, a router with 10,001 interfaces, a 5 MB file, 10,000 forked children).
 struct Limits {
-    size_t max_file_bytes = 4 * 1024 * 1024;
-    size_t max_networks = 1024;
+    size_t max_file_bytes = 16 * 1024 * 1024;
+    size_t max_networks = 20000;
     size_t max_hosts = 20000;
-    size_t max_interfaces_per_host = 16;
-    size_t max_programs = 20000;
+    size_t max_interfaces_per_host = 20000;
+    size_t max_programs = 30000;         // as written and forked, in one run (each an actor: see max_forks)
     size_t max_steps = 1'000'000;        // after expanding nothing: steps as written, all programs
     size_t max_repeat = 1'000'000;       // times: in one repeat
     size_t max_send_bytes = 64 * 1024 * 1024;  // one send's bytes: N
     size_t max_depth = 32;               // repeat and fork nested in one another
     Duration max_sim_time = Duration::seconds(24 * 3600);
-    size_t max_forks = 10'000;            // programs fork() starts in one run
+    size_t max_forks = 20'000;           // programs fork() starts in one run (each program is a SimGrid
+                                         // actor with a guarded stack: two memory maps; Linux allows
+                                         // 65,530 per process, vm.max_map_count)
     size_t max_events = 5'000'000;       // trace events in one run (~100 bytes each in memory)
 };
 

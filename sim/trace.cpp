@@ -54,6 +54,82 @@ const std::string& Trace::str(uint32_t i) const {
 }
 
 // ---------------------------------------------------------------------------------------------
+// SocketRows
+
+SocketRows::Row SocketRows::pack(const SocketInfo& info, uint32_t vars) {
+    // Every field of SocketInfo, by name: a field added there fails to compile here until it is
+    // stored in Row too.
+    const auto& [id, type, local, remote, state, user_closed, tcp_vars, recv_queued] = info;
+    (void)tcp_vars;
+    Row row;
+    row.local = local;
+    row.remote = remote.value_or(Endpoint{});
+    row.id = id;
+    row.vars = vars;
+    row.recv_queued = recv_queued;
+    row.type = type;
+    row.state = uint8_t(state.value_or(TcpState::Closed));
+    row.has_remote = remote.has_value();
+    row.has_state = state.has_value();
+    row.user_closed = user_closed;
+    return row;
+}
+
+SocketInfo SocketRows::operator[](size_t i) const {
+    const Row& row = rows_[i];
+    SocketInfo info;
+    info.id = row.id;
+    info.type = row.type;
+    info.local = row.local;
+    if (row.has_remote) info.remote = row.remote;
+    if (row.has_state) info.state = TcpState(row.state);
+    info.user_closed = row.user_closed;
+    if (row.vars != kNoVars) info.vars = vars_[row.vars];
+    info.recv_queued = size_t(row.recv_queued);
+    return info;
+}
+
+bool SocketRows::back_is(const SocketInfo& info) const {
+    const Row& last = rows_.back();
+    if (last.vars == kNoVars ? info.vars.has_value() : !(info.vars && *info.vars == vars_[last.vars])) return false;
+    return pack(info, last.vars) == last;
+}
+
+void SocketRows::push_back(const SocketInfo& info) {
+    uint32_t vars = kNoVars;
+    if (info.vars) {
+        vars = uint32_t(vars_.size());
+        vars_.push_back(*info.vars);
+    }
+    rows_.push_back(pack(info, vars));
+}
+
+void SocketRows::replace_back(const SocketInfo& info) {
+    Row& last = rows_.back();
+    uint32_t vars = last.vars;
+    if (info.vars && vars != kNoVars) {
+        vars_[vars] = *info.vars;  // the last row's variables are the last ones stored
+    } else if (info.vars) {
+        vars = uint32_t(vars_.size());
+        vars_.push_back(*info.vars);
+    } else if (vars != kNoVars) {
+        vars_.pop_back();
+        vars = kNoVars;
+    }
+    last = pack(info, vars);
+}
+
+void SocketRows::clear() {
+    rows_.clear();
+    vars_.clear();
+}
+
+size_t SocketRows::memory_bytes(bool used) const {
+    return (used ? rows_.size() : rows_.capacity()) * sizeof(Row) +
+           (used ? vars_.size() : vars_.capacity()) * sizeof(TcpVars);
+}
+
+// ---------------------------------------------------------------------------------------------
 // TraceBuilder
 
 TraceBuilder::TraceBuilder(Trace& trace) : trace_(trace) {
@@ -64,9 +140,11 @@ TraceBuilder::TraceBuilder(Trace& trace) : trace_(trace) {
 }
 
 uint32_t TraceBuilder::intern(std::string_view text) {
-    auto [it, added] = strings_.try_emplace(std::string(text), uint32_t(trace_.strings.size()));
-    if (added) trace_.strings.emplace_back(text);
-    return it->second;
+    if (auto it = strings_.find(text); it != strings_.end()) return it->second;
+    uint32_t i = uint32_t(trace_.strings.size());
+    strings_.emplace(std::string(text), i);
+    trace_.strings.emplace_back(text);
+    return i;
 }
 
 uint32_t TraceBuilder::add_event(const TraceEvent& event) {
@@ -92,9 +170,9 @@ SocketHistory& TraceBuilder::history_of(uint32_t host, SocketId id) {
 
 void TraceBuilder::record_socket(uint32_t host, const SocketInfo& row, uint32_t step) {
     SocketHistory& history = history_of(host, row.id);
-    if (!history.rows.empty() && history.rows.back() == row) return;
+    if (!history.rows.empty() && history.rows.back_is(row)) return;
     if (!history.steps.empty() && history.steps.back() == step) {
-        history.rows.back() = row;  // several changes within one step: the last one holds
+        history.rows.replace_back(row);  // several changes within one step: the last one holds
         return;
     }
     history.steps.push_back(step);

@@ -1,7 +1,10 @@
 // The trace: the complete, ordered record of a run — the product's spine. The text output, JSON,
 // pcap and the visualizer are all views of it. A step is an index into `events`.
 #pragma once
+#include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <iterator>
 #include <limits>
 #include <optional>
 #include <string>
@@ -99,13 +102,73 @@ struct TraceEvent {
     std::optional<FourTuple> tuple;  // the connection, when known
 };
 
+// The rows of one socket's history, stored compactly: each row is a SocketInfo without its TCP
+// variables (40 bytes instead of 224), and the variables of the rows that have them (TCP
+// connections past LISTEN) sit in a table apart. UDP sockets and listeners, most rows of a busy
+// trace, store no variables at all. Reading a row gives back the whole SocketInfo, by value.
+class SocketRows {
+public:
+    size_t size() const { return rows_.size(); }
+    bool empty() const { return rows_.empty(); }
+    SocketInfo operator[](size_t i) const;
+    SocketInfo back() const { return (*this)[rows_.size() - 1]; }
+    bool back_is(const SocketInfo& row) const;  // the last row equals `row` (not empty)
+    void push_back(const SocketInfo& row);
+    void replace_back(const SocketInfo& row);   // not empty
+    void clear();
+    bool operator==(const SocketRows&) const = default;
+    // Bytes of memory: in use (size()) or reserved (capacity()).
+    size_t memory_bytes(bool used = true) const;
+
+    // Rows in order, as SocketInfo values: `for (const SocketInfo& row : history.rows)`.
+    class const_iterator {
+    public:
+        using iterator_category = std::input_iterator_tag;
+        using value_type = SocketInfo;
+        using difference_type = std::ptrdiff_t;
+        using pointer = void;
+        using reference = SocketInfo;
+        const_iterator() = default;
+        const_iterator(const SocketRows* rows, size_t i) : rows_(rows), i_(i) {}
+        SocketInfo operator*() const { return (*rows_)[i_]; }
+        const_iterator& operator++() { ++i_; return *this; }
+        const_iterator operator++(int) { const_iterator old = *this; ++i_; return old; }
+        bool operator==(const const_iterator& o) const { return i_ == o.i_; }
+
+    private:
+        const SocketRows* rows_ = nullptr;
+        size_t i_ = 0;
+    };
+    const_iterator begin() const { return {this, 0}; }
+    const_iterator end() const { return {this, rows_.size()}; }
+
+private:
+    static constexpr uint32_t kNoVars = std::numeric_limits<uint32_t>::max();
+    struct Row {
+        Endpoint local;
+        Endpoint remote;
+        SocketId id = 0;
+        uint32_t vars = kNoVars;  // index in vars_
+        uint64_t recv_queued = 0;
+        SocketType type = SocketType::Tcp;
+        uint8_t state = 0;        // a TcpState, when has_state
+        bool has_remote = false;
+        bool has_state = false;
+        bool user_closed = false;
+        bool operator==(const Row&) const = default;
+    };
+    static Row pack(const SocketInfo& info, uint32_t vars);
+    std::vector<Row> rows_;
+    std::vector<TcpVars> vars_;  // in row order
+};
+
 // Every change of one socket's row (netstat + connection variables), by step: the table of any
 // host at any step is found by binary search, without re-simulating.
 struct SocketHistory {
     uint32_t host = 0;
     SocketId id = 0;
     std::vector<uint32_t> steps;     // ascending
-    std::vector<SocketInfo> rows;    // rows[i] is in force from steps[i]; a row with state CLOSED
+    SocketRows rows;                 // rows[i] is in force from steps[i]; a row with state CLOSED
                                      // and no remote after the connection ended
     uint32_t gone_step = kNone;      // from this step the socket no longer exists
 };
@@ -156,8 +219,13 @@ public:
 private:
     SocketHistory& history_of(uint32_t host, SocketId id);
 
+    // Looks strings up by string_view, without making a std::string first.
+    struct StringHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+    };
     Trace& trace_;
-    std::unordered_map<std::string, uint32_t> strings_;
+    std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> strings_;
     std::unordered_map<uint64_t, size_t> sockets_;  // (host << 32 | id) -> index in trace.sockets
 };
 

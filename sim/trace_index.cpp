@@ -96,12 +96,13 @@ void TraceIndex::index_addresses() {
 namespace {
 
 // The row of `history` in force at `step`, if the socket exists then.
-const SocketInfo* row_at(const SocketHistory& history, uint32_t step) {
-    if (step >= history.gone_step) return nullptr;
+std::optional<SocketInfo> row_at(const SocketHistory& history, uint32_t step) {
+    if (step >= history.gone_step) return std::nullopt;
     auto it = std::upper_bound(history.steps.begin(), history.steps.end(), step);
-    if (it == history.steps.begin()) return nullptr;
+    if (it == history.steps.begin()) return std::nullopt;
     size_t i = size_t(it - history.steps.begin()) - 1;
-    return i < history.rows.size() ? &history.rows[i] : nullptr;
+    if (i >= history.rows.size()) return std::nullopt;
+    return history.rows[i];
 }
 
 }  // namespace
@@ -110,7 +111,7 @@ std::vector<SocketInfo> TraceIndex::sockets_at(uint32_t host, uint32_t step) con
     std::vector<SocketInfo> rows;
     if (host >= host_sockets_.size()) return rows;
     for (uint32_t i : host_sockets_[host]) {
-        if (const SocketInfo* row = row_at(trace_.sockets[i], step)) rows.push_back(*row);
+        if (auto row = row_at(trace_.sockets[i], step)) rows.push_back(std::move(*row));
     }
     return rows;
 }
@@ -118,8 +119,7 @@ std::vector<SocketInfo> TraceIndex::sockets_at(uint32_t host, uint32_t step) con
 std::optional<SocketInfo> TraceIndex::socket_at(uint32_t host, SocketId id, uint32_t step) const {
     const SocketHistory* history = history_of(host, id);
     if (!history) return std::nullopt;
-    const SocketInfo* row = row_at(*history, step);
-    return row ? std::optional<SocketInfo>(*row) : std::nullopt;
+    return row_at(*history, step);
 }
 
 const SocketHistory* TraceIndex::history_of(uint32_t host, SocketId id) const {

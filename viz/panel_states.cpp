@@ -124,7 +124,7 @@ End end_at(const ViewModel& vm, uint32_t history, ImU32 color) {
     // The state changes are authoritative (a socket's row may be recorded a few steps later).
     e.change_step = vm.view.last_state_change(history, vm.step);
     if (e.change_step) e.state = vm.view.trace().events[*e.change_step].to;
-    else if (const SocketInfo* row = vm.view.row_at(history, vm.step)) e.state = row->state;
+    else if (auto row = vm.view.row_at(history, vm.step)) e.state = row->state;
     return e;
 }
 

@@ -77,7 +77,8 @@ void VariablesPanel::draw(const ViewModel& vm, Commands&) {
         ImGui::TextDisabled("%s", vm.text.no_connection);
         return;
     }
-    const SocketInfo* rows[2] = {vm.view.row_at(ends[0], vm.step), ends[1] != kNone ? vm.view.row_at(ends[1], vm.step) : nullptr};
+    const std::optional<SocketInfo> rows[2] = {vm.view.row_at(ends[0], vm.step),
+                                               ends[1] != kNone ? vm.view.row_at(ends[1], vm.step) : std::nullopt};
     ImGui::Checkbox(vm.text.relative_seq, &relative);
     // The running timers first, in each end's color: the TIME-WAIT countdown is what the class watches.
     for (int i = 0; i < 2; ++i) {

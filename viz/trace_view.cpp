@@ -191,19 +191,19 @@ std::optional<uint32_t> TraceView::last_state_change(uint32_t history, uint32_t 
     return *(it - 1);
 }
 
-const SocketInfo* TraceView::row_at(uint32_t history, uint32_t step) const {
+std::optional<SocketInfo> TraceView::row_at(uint32_t history, uint32_t step) const {
     const sim::SocketHistory& h = trace_->sockets[history];
     auto it = std::upper_bound(h.steps.begin(), h.steps.end(), step);
-    if (it == h.steps.begin()) return nullptr;
-    return &h.rows[size_t(it - h.steps.begin()) - 1];
+    if (it == h.steps.begin()) return std::nullopt;
+    return h.rows[size_t(it - h.steps.begin()) - 1];
 }
 
 std::string TraceView::socket_name(uint32_t history, uint32_t step) const {
     const sim::SocketHistory& h = trace_->sockets[history];
-    const SocketInfo* row = row_at(history, step);
+    std::optional<SocketInfo> row = row_at(history, step);
     if (!row || row->local.port == 0) {  // not bound yet: name it by the port it gets later
         for (const SocketInfo& r : h.rows) {
-            if (r.local.port != 0) { row = &r; break; }
+            if (r.local.port != 0) { row = r; break; }
         }
     }
     if (!row) return index_.host_name(h.host) + "#" + std::to_string(h.id);

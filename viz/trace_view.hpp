@@ -65,8 +65,8 @@ public:
     ConnectionEnds active_connection(uint32_t step) const;
     // The last StateChange step of a socket at or before `step` (nullopt if none).
     std::optional<uint32_t> last_state_change(uint32_t history, uint32_t step) const;
-    // The socket's row at `step`, or its last row once it is gone (nullptr before it exists).
-    const SocketInfo* row_at(uint32_t history, uint32_t step) const;
+    // The socket's row at `step`, or its last row once it is gone (nullopt before it exists).
+    std::optional<SocketInfo> row_at(uint32_t history, uint32_t step) const;
     // "laptop:49152" for a socket history's local end.
     std::string socket_name(uint32_t history, uint32_t step) const;
 

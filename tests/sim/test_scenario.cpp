@@ -413,6 +413,29 @@ TEST_CASE("scenario: errors in networks, hosts and programs name line and column
         {"duplicate program name",
          top + web + "programs:\n  - { host: web, name: a, steps: [] }\n  - { host: web, name: a, steps: [] }\n",
          "t.yaml:9:24: duplicate program name 'a' (first defined at line 8)"},
+        {"a default program name already taken",
+         top + web + "programs:\n  - { host: web, name: web-2, steps: [] }\n  - { host: web, steps: [] }\n",
+         "t.yaml:9:5: duplicate program name 'web-2' (first defined at line 8); give this program a name"},
+        {"duplicate IP on the same host",
+         top + "hosts:\n  - name: web\n    interfaces:\n      - { network: lan, ip: 192.168.1.20 }\n"
+               "      - { network: lan, ip: 192.168.1.20 }\nprograms: []\n",
+         "t.yaml:9:20: host 'web' already has an interface on network 'lan' (line 8)"},
+        {"overlapping subnets",
+         top + "  - { name: wan, subnet: 192.168.0.0/16, latency: 2ms, bandwidth: 1Gbps }\nhosts: []\nprograms: []\n",
+         "t.yaml:5:26: subnet 192.168.0.0/16 overlaps network 'lan' (192.168.1.0/24)"},
+        {"a subnet inside another",
+         top + "  - { name: wan, subnet: 192.168.1.128/25, latency: 2ms, bandwidth: 1Gbps }\nhosts: []\nprograms: []\n",
+         "t.yaml:5:26: subnet 192.168.1.128/25 overlaps network 'lan' (192.168.1.0/24)"},
+        {"a subnet over several: the first in the file is named",
+         top + "  - { name: b, subnet: 192.168.0.0/24, latency: 2ms, bandwidth: 1Gbps }\n"
+               "  - { name: c, subnet: 192.168.2.0/24, latency: 2ms, bandwidth: 1Gbps }\n"
+               "  - { name: all, subnet: 192.168.0.0/16, latency: 2ms, bandwidth: 1Gbps }\nhosts: []\nprograms: []\n",
+         "t.yaml:7:26: subnet 192.168.0.0/16 overlaps network 'lan' (192.168.1.0/24)"},
+        {"an address used by a host read earlier, not the first one",
+         top + "hosts:\n  - { name: a, interfaces: [ { network: lan, ip: 192.168.1.1 } ] }\n"
+               "  - { name: b, interfaces: [ { network: lan, ip: 192.168.1.2 } ] }\n"
+               "  - { name: c, interfaces: [ { network: lan, ip: 192.168.1.2 } ] }\nprograms: []\n",
+         "t.yaml:8:50: 192.168.1.2 is already the address of host 'b' (line 7)"},
     });
 }
 
@@ -480,10 +503,60 @@ TEST_CASE("scenario: limits are errors that name the limit") {
           "t.yaml:13:35: bytes: 100000000 exceeds the limit of 67108864 (Limits::max_send_bytes)");
     CHECK(error_of(base + "      - sleep: 100000s\n") ==
           "t.yaml:13:16: duration '100000s' is longer than the limit of 86400s (Limits::max_sim_time)");
+    Limits few_networks;
+    few_networks.max_networks = 1;
+    CHECK(error_of(std::string(kTop) + "  - { name: wan, subnet: 10.0.0.0/8, latency: 2ms, bandwidth: 1Gbps }\n"
+                                       "hosts: []\nprograms: []\n",
+                   few_networks) == "t.yaml:5:5: too many networks: the limit is 1 (Limits::max_networks)");
+    Limits one_interface;
+    one_interface.max_interfaces_per_host = 1;
+    CHECK(error_of(std::string(kTop) + "  - { name: wan, subnet: 10.0.0.0/8, latency: 2ms, bandwidth: 1Gbps }\n"
+                                       "hosts:\n  - { name: r, interfaces: [ { network: lan, ip: 192.168.1.1 }, "
+                                       "{ network: wan, ip: 10.0.0.1 } ] }\nprograms: []\n",
+                   one_interface) ==
+          "t.yaml:7:65: too many interfaces: the limit is 1 (Limits::max_interfaces_per_host)");
     Limits shallow;
     shallow.max_depth = 1;
     CHECK(error_of(base + "      - fork: { steps: [ { fork: { steps: [ { close: { socket: s } } ] } } ] }\n", shallow) ==
           "t.yaml:13:34: repeat and fork nested too deeply: the limit is 1 (Limits::max_depth)");
+}
+
+// The default limits admit a busy server with 10,000 clients, each on its own network to one
+// router (bench/gen_star.py's topology); one more network or interface is an error naming the limit.
+TEST_CASE("scenario: the default limits admit a router with 10,001 interfaces") {
+    const size_t n = 10'000;
+    std::string text = "netstep: 1\ntitle: star\nnetworks:\n";
+    auto subnet = [](size_t i) {  // 10.0.0.0/30, 10.0.0.4/30, ...
+        uint32_t a = uint32_t(i) * 4;
+        return "10." + std::to_string((a >> 16) & 255) + "." + std::to_string((a >> 8) & 255) + "." +
+               std::to_string(a & 255);
+    };
+    auto host_ip = [&](size_t i, int k) {
+        std::string s = subnet(i);
+        size_t dot = s.rfind('.');
+        return s.substr(0, dot + 1) + std::to_string(std::stoi(s.substr(dot + 1)) + k);
+    };
+    for (size_t i = 0; i <= n; ++i) {
+        text += "  - { name: l" + std::to_string(i) + ", subnet: " + subnet(i) + "/30, latency: 1ms, bandwidth: 1Gbps }\n";
+    }
+    text += "hosts:\n  - name: router\n    forwarding: true\n    interfaces:\n";
+    for (size_t i = 0; i <= n; ++i) text += "      - { network: l" + std::to_string(i) + ", ip: " + host_ip(i, 1) + " }\n";
+    for (size_t i = 0; i <= n; ++i) {
+        text += "  - { name: h" + std::to_string(i) + ", interfaces: [ { network: l" + std::to_string(i) + ", ip: " +
+                host_ip(i, 2) + ", gateway: " + host_ip(i, 1) + " } ] }\n";
+    }
+    text += "programs: []\n";
+    Scenario s = load_scenario_text(text, "star.yaml");
+    CHECK(s.networks.size() == n + 1);
+    CHECK(s.hosts.size() == n + 2);
+    CHECK(s.hosts[0].interfaces.size() == n + 1);
+    Limits fewer;
+    fewer.max_interfaces_per_host = n;
+    fewer.max_networks = n;
+    CHECK(error_of(text, fewer).find("too many networks: the limit is 10000 (Limits::max_networks)") != std::string::npos);
+    fewer.max_networks = n + 1;
+    CHECK(error_of(text, fewer).find("too many interfaces: the limit is 10000 (Limits::max_interfaces_per_host)") !=
+          std::string::npos);
 }
 
 TEST_CASE("scenario: a file that cannot be read is an error naming it") {

@@ -1,0 +1,31 @@
+// netstep-view: the visualizer's executable, started by `netstep view` (sim/main.cpp), which
+// checks the command line and execs it with every argument in place:
+//
+//   netstep-view NETSTEP FILE SCREENSHOT STEP WIDTH HEIGHT LANG PRESENTER INSPECT_FIELD
+//
+// NETSTEP is the netstep executable (the viewer runs `NETSTEP run FILE --json OUT`), SCREENSHOT
+// LANG and INSPECT_FIELD may be empty, PRESENTER is 0 or 1. Apart from `netstep run`, so that a run loads no
+// OpenGL, GLFW or X11 library and the viewer no SimGrid (bench/README.md: process start).
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "viz/viz.hpp"
+
+int main(int argc, char** argv) {
+    if (argc != 10) {
+        std::fprintf(stderr, "netstep-view is started by `netstep view` (see netstep view --help)\n");
+        return 2;
+    }
+    netstep::viz::ViewOptions options;
+    options.netstep_exe = argv[1];
+    options.scenario_file = argv[2];
+    if (argv[3][0] != '\0') options.screenshot = std::string(argv[3]);
+    options.step = uint32_t(std::strtoul(argv[4], nullptr, 10));
+    options.width = std::atoi(argv[5]);
+    options.height = std::atoi(argv[6]);
+    options.lang = argv[7];
+    options.presenter = std::string(argv[8]) == "1";
+    options.inspect_field = argv[9];
+    return netstep::viz::run_view(options);
+}
