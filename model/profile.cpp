@@ -42,6 +42,7 @@ Profile Profile::textbook() {
     p.byte_counting = false;
     p.idle_decay = false;
     p.limited_transmit = false;
+    p.cwnd_limited_growth = false;
     p.isn_zero = false;
     p.ttl = 64;
     return p;
@@ -78,11 +79,13 @@ Profile Profile::textbook() {
 // - random initial sequence numbers (the capture's 2741401298 and 1029368846).
 // - congestion control: IW10 (RFC 6928, TCP_INIT_CWND), 1 segment after two SYN losses
 //   (tcp_init_transfer), byte counting (tcp_slow_start, tcp_cong_avoid_ai), restart after idle
-//   (tcp_slow_start_after_idle = 1, tcp_cwnd_restart), limited transmit (without SACK, each
+//   (tcp_slow_start_after_idle = 1, tcp_cwnd_restart), growth only when cwnd-limited
+//   (tcp_is_cwnd_limited), limited transmit (without SACK, each
 //   duplicate ACK lets a segment go: tcp_add_reno_sack). Modelled as Reno/NewReno: Linux's
 //   default is CUBIC (after a loss cwnd*0.7, a cubic growth curve, HyStart may leave slow start
 //   early) with PRR (RFC 6937) during recovery instead of inflating cwnd per duplicate ACK,
-//   cwnd counted in segments and grown only when cwnd-limited (tcp_is_cwnd_limited).
+//   cwnd counted in segments. cwnd grows only when it is what limits the sender
+//   (tcp_is_cwnd_limited).
 Profile Profile::linux() {
     Profile p;
     p.kind = Kind::Linux;
@@ -107,6 +110,7 @@ Profile Profile::linux() {
     p.byte_counting = true;
     p.idle_decay = true;
     p.limited_transmit = true;
+    p.cwnd_limited_growth = true;
     p.isn_zero = false;
     p.ttl = 64;
     return p;

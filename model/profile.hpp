@@ -62,6 +62,11 @@ struct Profile {
     // the first two duplicate ACKs. Textbooks leave it out; Linux without SACK does the same
     // by counting each duplicate ACK as a segment that left the network (tcp_add_reno_sack).
     bool limited_transmit = false;
+    // Growth only when cwnd is what limits the sender. false: RFC 5681 §3.1 grows cwnd on every
+    // ACK of new data. true: as Linux (tcp_is_cwnd_limited, tcp_cwnd_validate; RFC 7661 in
+    // spirit), not when the peer's window or the program kept the flight below cwnd; in slow
+    // start cwnd still grows up to twice the largest flight of the current window.
+    bool cwnd_limited_growth = false;
 
     // Initial sequence numbers: zero (readable for a class) or seeded random.
     bool isn_zero = false;

@@ -159,6 +159,12 @@ private:
     uint32_t ssthresh_ = 0;
     uint32_t ca_acked_ = 0;                      // bytes acked toward the next +SMSS (byte counting)
     std::optional<Instant> last_data_sent_;      // for the restart after idle (§4.1)
+    // Was cwnd the limit? (Linux tcp_cwnd_validate): set when an output filled cwnd, kept until
+    // SND.UNA passes cwnd_usage_seq_ (the window it was measured in); max_flight_ is the
+    // largest flight of that window.
+    bool cwnd_limited_ = false;
+    uint32_t max_flight_ = 0;
+    SeqNum cwnd_usage_seq_;
     Duration persist_interval_;
     std::array<std::optional<Instant>, 4> timers_;  // deadlines, indexed by TimerKind
 
@@ -211,6 +217,8 @@ private:
     void enter_fast_recovery(TcpOutput& out);
     void on_timeout_congestion(TcpOutput& out);
     void restart_after_idle(Instant now, TcpOutput& out);
+    void cwnd_validate(bool limited);
+    bool is_cwnd_limited() const;
 
     // ---- tcp_output.cpp: segments, windows, timers ----
     TcpSegment make_segment(uint8_t flags, SeqNum seq, Bytes payload = {});

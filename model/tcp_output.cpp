@@ -90,6 +90,7 @@ void TcpConnection::output(Instant now, TcpOutput& out) {
     }
     bool idle = snd_nxt_ == snd_una_;  // nothing unacknowledged when this output began
     if (idle && unsent() > 0 && !probing_) restart_after_idle(now, out);  // RFC 5681 §4.1
+    bool sent_data = false;
     while (!probing_ && !fin_seq_) {
         uint32_t left = unsent();
         usable = usable_window();
@@ -100,7 +101,11 @@ void TcpConnection::output(Instant now, TcpOutput& out) {
         if (n == 0 && !fin) break;
         if (n > 0 && !may_send(n, left, idle)) break;
         transmit_new(n, fin, now, out);
+        sent_data = sent_data || n > 0;
     }
+    // Linux tcp_write_xmit -> tcp_cwnd_validate: remember whether cwnd was the limit.
+    bool cwnd_full = cwnd_ > 0 && flight_size() + snd_mss_ > cwnd_;
+    if (sent_data || cwnd_full) cwnd_validate(cwnd_full);
     // RFC 6298 §5.1: data outstanding and the timer not running: start it.
     if (snd_nxt_ != snd_una_ && !probing_ && !timer(TimerKind::Retransmission))
         arm(TimerKind::Retransmission, now + rto_, out);
