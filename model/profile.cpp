@@ -29,7 +29,10 @@ Profile Profile::textbook() {
     p.ephemeral_last = 65535;
     p.mss = 1460;
     p.recv_buffer = 65535;
+    p.rcv_window_growth = false;
+    p.initial_rcv_window = 0;
     p.send_buffer = 65535;
+    p.psh_on_send_block = false;
     p.window_scale = std::nullopt;
     p.rto_initial = Duration::seconds(1);
     p.rto_min = Duration::seconds(1);
@@ -50,8 +53,9 @@ Profile Profile::textbook() {
 
 // What the Linux kernel puts on the wire, checked against tests/data/captures/
 // a_tcp_client_close.pcap (Linux 6.18, client 10.0.0.1:51997, server 10.0.0.2:80):
-//   1 C>S [SYN]      win=64240 MSS=1460,NOP,WS=10   -> mss 1460; recv_buffer 64240 (the window
-//                                                      of a SYN, never scaled); window_scale 10
+//   1 C>S [SYN]      win=64240 MSS=1460,NOP,WS=10   -> mss 1460; initial_rcv_window 64240 (the
+//                                                      window of a SYN, never scaled; see
+//                                                      below); window_scale 10
 //   2 S>C [SYN,ACK]  win=64240 MSS=1460,NOP,WS=10   -> WS only because the SYN carried it
 //   3 C>S [ACK]      win=63                          -> 63 << 10 = 64512: the free 64240 rounded
 //                                                      up to the scale unit (__tcp_select_window)
@@ -66,6 +70,18 @@ Profile Profile::textbook() {
 //                                                      server's own FIN: a three-segment close
 //  10 C>S [ACK]                                      -> the ACK of a FIN in FIN-WAIT-2 is
 //                                                      immediate; then TIME-WAIT
+// The receive window, from e_bulk_slow.pcap (20000 bytes to a reader that waits):
+//   the client's ACKs offer 63, 66, 69, 72, 75, 77 (<< 10), then 76, 75, ... -> Linux starts
+//   with rcv_ssthresh = the SYN's window and grows it by 2*MSS per full segment received
+//   (tcp_grow_window) while the free buffer allows; the window is min(free, rcv_ssthresh)
+//   rounded up to 1024 (__tcp_select_window), never shrinking (tcp_select_window). The buffer:
+//   tcp_rmem[1] = 131072 bytes of memory, of which Linux offers as window the share payload
+//   takes in its memory (scaling_ratio; 168/256 for a full segment): recv_buffer 86016. The
+//   capture bounds it: 85124 < free buffer <= 86584 (segments 5 and 6 of the burst). The SYN's
+//   64240 is tcp_select_initial_window: half the buffer (65536) rounded down to the MSS.
+// PSH where send() waited for buffer space (e_bulk_slow.pcap, segments 5 and 10 of the 14):
+//   tcp_sendmsg_locked calls tcp_push, which marks the last segment queued, before it sleeps
+//   in sk_stream_wait_memory -> psh_on_send_block.
 // Not visible in the capture, from the kernel's defaults:
 // - delayed ACK: at most TCP_DELACK_MIN = 40 ms once out of quick-ACK mode (TCP_DELACK_MAX is
 //   200 ms, but interactive flows see 40 ms); quick-ACK budget TCP_MAX_QUICKACKS = 16;
@@ -96,8 +112,11 @@ Profile Profile::linux() {
     p.ephemeral_first = 32768;
     p.ephemeral_last = 60999;
     p.mss = 1460;
-    p.recv_buffer = 64240;
+    p.recv_buffer = 86016;
+    p.rcv_window_growth = true;
+    p.initial_rcv_window = 64240;
     p.send_buffer = 65535;
+    p.psh_on_send_block = true;
     p.window_scale = 10;
     p.rto_initial = Duration::seconds(1);
     p.rto_min = Duration::millis(200);
