@@ -79,6 +79,10 @@ Profile Profile::textbook() {
 //   takes in its memory (scaling_ratio; 168/256 for a full segment): recv_buffer 86016. The
 //   capture bounds it: 85124 < free buffer <= 86584 (segments 5 and 6 of the burst). The SYN's
 //   64240 is tcp_select_initial_window: half the buffer (65536) rounded down to the MSS.
+//   Not modelled: Linux counts memory (skb truesize), not bytes, so a read can free more window
+//   than it took bytes (the capture's ACKs 12-14 offer 1024 more than the model); and receive
+//   buffer auto-tuning (tcp_rcv_space_adjust), which grows the buffer past 128 KiB for a reader
+//   that keeps up: the model's window stops at 84 (86016 bytes).
 // PSH where send() waited for buffer space (e_bulk_slow.pcap, segments 5 and 10 of the 14):
 //   tcp_sendmsg_locked calls tcp_push, which marks the last segment queued, before it sleeps
 //   in sk_stream_wait_memory -> psh_on_send_block.
@@ -96,12 +100,10 @@ Profile Profile::textbook() {
 // - congestion control: IW10 (RFC 6928, TCP_INIT_CWND), 1 segment after two SYN losses
 //   (tcp_init_transfer), byte counting (tcp_slow_start, tcp_cong_avoid_ai), restart after idle
 //   (tcp_slow_start_after_idle = 1, tcp_cwnd_restart), growth only when cwnd-limited
-//   (tcp_is_cwnd_limited), limited transmit (without SACK, each
-//   duplicate ACK lets a segment go: tcp_add_reno_sack). Modelled as Reno/NewReno: Linux's
-//   default is CUBIC (after a loss cwnd*0.7, a cubic growth curve, HyStart may leave slow start
-//   early) with PRR (RFC 6937) during recovery instead of inflating cwnd per duplicate ACK,
-//   cwnd counted in segments. cwnd grows only when it is what limits the sender
-//   (tcp_is_cwnd_limited).
+//   (tcp_is_cwnd_limited), limited transmit (without SACK, each duplicate ACK lets a segment
+//   go: tcp_add_reno_sack). Modelled as Reno/NewReno: Linux's default is CUBIC (after a loss
+//   cwnd*0.7, a cubic growth curve, HyStart may leave slow start early) with PRR (RFC 6937)
+//   during recovery instead of inflating cwnd per duplicate ACK, cwnd counted in segments.
 Profile Profile::linux() {
     Profile p;
     p.kind = Kind::Linux;

@@ -238,6 +238,7 @@ uint32_t TcpConnection::linux_select_window() const {
     // Without window scaling: keep the window last offered while it is within one MSS of the
     // free space, else offer the free space rounded down to a multiple of the MSS.
     uint32_t mss = std::min(rcv_mss_, full);
+    if (mss == 0) return 0;
     uint32_t window = rcv_wnd_offered_;
     if (window + mss <= free || window > free) window = free / mss * mss;
     return window;

@@ -230,9 +230,11 @@ TEST_CASE("linux capture e: 20000 bytes read slowly") {
     check_same(real_acks, model_acks);
     // PSH: the kernel's sender also sets PSH where its send buffer filled and send() waited
     // (tcp_sendmsg_locked -> tcp_push on wait_for_space): segments 5 and 10. The model does
-    // too (profile psh_on_send_block), but its send buffer holds the whole 20000 bytes: the
-    // kernel's sk_sndbuf counts memory per segment (about 3 KB for 1460 bytes) and filled after
-    // 5 segments, and its writer woke only once the 5 were acknowledged, a matter of timing.
+    // too (profile psh_on_send_block, tested below), but its send buffer holds the whole 20000
+    // bytes. The kernel's (sk_sndbuf, counted in memory with each segment's overhead) filled
+    // after 5 segments, and its writer woke only once all 5 were acknowledged, a matter of
+    // scheduling: a program in the model wakes at the first ACK that frees space, so even a
+    // 5-segment buffer would put PSH on every later segment, not on the 10th.
     auto without_psh = [](std::vector<Line> v) {
         for (size_t i = 0; i + 1 < v.size(); ++i)  // all but the last data segment
             if (v[i].flags == "P." && v[i + 1].len > 0) v[i].flags = ".";
