@@ -261,8 +261,9 @@ bool TcpConnection::window_update_due() const {
         // Linux tcp_cleanup_rbuf: after a read, an ACK when the window offered has fallen to
         // half the buffer or less and the window it would now offer is at least twice as large.
         uint32_t now_offered = rcv_wnd();
-        return 2 * uint64_t(now_offered) <= profile_.recv_buffer &&
-               linux_select_window() >= 2 * uint64_t(now_offered);
+        if (2 * uint64_t(now_offered) > profile_.recv_buffer) return false;
+        uint32_t would_offer = linux_select_window();
+        return would_offer > 0 && would_offer >= 2 * uint64_t(now_offered);
     }
     if (!window_should_open()) return false;
     SeqNum edge = rcv_nxt_ + free_space();

@@ -324,6 +324,10 @@ TEST_CASE("linux rule: a reader that falls behind closes the window, a read reop
     auto zero = send(c, at_ms(2), seg(ACK, seq, LOCAL_SEQ, bytes(1460)));
     REQUIRE(zero.size() == 1);
     CHECK(zero[0].window == 0);
+    // Reading 100 bytes frees less than one MSS: Linux would still offer 0, no update.
+    TcpOutput o1;
+    REQUIRE(c.recv(100, at_ms(3), o1).is_ok());
+    CHECK(o1.segments.empty());
     // Reading 8 segments: the window that opens is more than twice the one offered (0): a
     // window update (tcp_cleanup_rbuf).
     TcpOutput o;
