@@ -29,7 +29,10 @@ Profile Profile::textbook() {
     p.ephemeral_last = 65535;
     p.mss = 1460;
     p.recv_buffer = 65535;
+    p.rcv_window_growth = false;
+    p.initial_rcv_window = 0;
     p.send_buffer = 65535;
+    p.psh_on_send_block = false;
     p.window_scale = std::nullopt;
     p.rto_initial = Duration::seconds(1);
     p.rto_min = Duration::seconds(1);
@@ -42,6 +45,7 @@ Profile Profile::textbook() {
     p.byte_counting = false;
     p.idle_decay = false;
     p.limited_transmit = false;
+    p.cwnd_limited_growth = false;
     p.isn_zero = false;
     p.ttl = 64;
     return p;
@@ -49,8 +53,9 @@ Profile Profile::textbook() {
 
 // What the Linux kernel puts on the wire, checked against tests/data/captures/
 // a_tcp_client_close.pcap (Linux 6.18, client 10.0.0.1:51997, server 10.0.0.2:80):
-//   1 C>S [SYN]      win=64240 MSS=1460,NOP,WS=10   -> mss 1460; recv_buffer 64240 (the window
-//                                                      of a SYN, never scaled); window_scale 10
+//   1 C>S [SYN]      win=64240 MSS=1460,NOP,WS=10   -> mss 1460; initial_rcv_window 64240 (the
+//                                                      window of a SYN, never scaled; see
+//                                                      below); window_scale 10
 //   2 S>C [SYN,ACK]  win=64240 MSS=1460,NOP,WS=10   -> WS only because the SYN carried it
 //   3 C>S [ACK]      win=63                          -> 63 << 10 = 64512: the free 64240 rounded
 //                                                      up to the scale unit (__tcp_select_window)
@@ -65,6 +70,22 @@ Profile Profile::textbook() {
 //                                                      server's own FIN: a three-segment close
 //  10 C>S [ACK]                                      -> the ACK of a FIN in FIN-WAIT-2 is
 //                                                      immediate; then TIME-WAIT
+// The receive window, from e_bulk_slow.pcap (20000 bytes to a reader that waits):
+//   the client's ACKs offer 63, 66, 69, 72, 75, 77 (<< 10), then 76, 75, ... -> Linux starts
+//   with rcv_ssthresh = the SYN's window and grows it by 2*MSS per full segment received
+//   (tcp_grow_window) while the free buffer allows; the window is min(free, rcv_ssthresh)
+//   rounded up to 1024 (__tcp_select_window), never shrinking (tcp_select_window). The buffer:
+//   tcp_rmem[1] = 131072 bytes of memory, of which Linux offers as window the share payload
+//   takes in its memory (scaling_ratio; 168/256 for a full segment): recv_buffer 86016. The
+//   capture bounds it: 85124 < free buffer <= 86584 (segments 5 and 6 of the burst). The SYN's
+//   64240 is tcp_select_initial_window: half the buffer (65536) rounded down to the MSS.
+//   Not modelled: Linux counts memory (skb truesize), not bytes, so a read can free more window
+//   than it took bytes (the capture's ACKs 12-14 offer 1024 more than the model); and receive
+//   buffer auto-tuning (tcp_rcv_space_adjust), which grows the buffer past 128 KiB for a reader
+//   that keeps up: the model's window stops at 84 (86016 bytes).
+// PSH where send() waited for buffer space (e_bulk_slow.pcap, segments 5 and 10 of the 14):
+//   tcp_sendmsg_locked calls tcp_push, which marks the last segment queued, before it sleeps
+//   in sk_stream_wait_memory -> psh_on_send_block.
 // Not visible in the capture, from the kernel's defaults:
 // - delayed ACK: at most TCP_DELACK_MIN = 40 ms once out of quick-ACK mode (TCP_DELACK_MAX is
 //   200 ms, but interactive flows see 40 ms); quick-ACK budget TCP_MAX_QUICKACKS = 16;
@@ -78,11 +99,11 @@ Profile Profile::textbook() {
 // - random initial sequence numbers (the capture's 2741401298 and 1029368846).
 // - congestion control: IW10 (RFC 6928, TCP_INIT_CWND), 1 segment after two SYN losses
 //   (tcp_init_transfer), byte counting (tcp_slow_start, tcp_cong_avoid_ai), restart after idle
-//   (tcp_slow_start_after_idle = 1, tcp_cwnd_restart), limited transmit (without SACK, each
-//   duplicate ACK lets a segment go: tcp_add_reno_sack). Modelled as Reno/NewReno: Linux's
-//   default is CUBIC (after a loss cwnd*0.7, a cubic growth curve, HyStart may leave slow start
-//   early) with PRR (RFC 6937) during recovery instead of inflating cwnd per duplicate ACK,
-//   cwnd counted in segments and grown only when cwnd-limited (tcp_is_cwnd_limited).
+//   (tcp_slow_start_after_idle = 1, tcp_cwnd_restart), growth only when cwnd-limited
+//   (tcp_is_cwnd_limited), limited transmit (without SACK, each duplicate ACK lets a segment
+//   go: tcp_add_reno_sack). Modelled as Reno/NewReno: Linux's default is CUBIC (after a loss
+//   cwnd*0.7, a cubic growth curve, HyStart may leave slow start early) with PRR (RFC 6937)
+//   during recovery instead of inflating cwnd per duplicate ACK, cwnd counted in segments.
 Profile Profile::linux() {
     Profile p;
     p.kind = Kind::Linux;
@@ -93,8 +114,11 @@ Profile Profile::linux() {
     p.ephemeral_first = 32768;
     p.ephemeral_last = 60999;
     p.mss = 1460;
-    p.recv_buffer = 64240;
+    p.recv_buffer = 86016;
+    p.rcv_window_growth = true;
+    p.initial_rcv_window = 64240;
     p.send_buffer = 65535;
+    p.psh_on_send_block = true;
     p.window_scale = 10;
     p.rto_initial = Duration::seconds(1);
     p.rto_min = Duration::millis(200);
@@ -107,6 +131,7 @@ Profile Profile::linux() {
     p.byte_counting = true;
     p.idle_decay = true;
     p.limited_transmit = true;
+    p.cwnd_limited_growth = true;
     p.isn_zero = false;
     p.ttl = 64;
     return p;

@@ -29,7 +29,16 @@ struct Profile {
     // Sizes.
     uint16_t mss = 1460;
     uint32_t recv_buffer = 65535;  // bytes a socket can hold unread; the advertised window
+    // Receive window. false: the free buffer, opened by the receiver SWS rule of RFC 9293
+    // §3.8.6.2.2. true, as Linux: the window starts at initial_rcv_window and grows by about
+    // 2*MSS per segment received (rcv_ssthresh, tcp_grow_window) up to the free buffer
+    // (__tcp_select_window), rounded up to the window scale unit, never shrinking.
+    bool rcv_window_growth = false;
+    uint32_t initial_rcv_window = 0;  // the window of the SYN; 0: the free buffer (at most 65535)
     uint32_t send_buffer = 65535;
+    // PSH on the last segment queued before send() had to wait for buffer space (Linux
+    // tcp_sendmsg_locked: tcp_push at wait_for_space), besides the segment that empties the queue.
+    bool psh_on_send_block = false;
     std::optional<uint8_t> window_scale;  // sent in SYN when set (Linux: 7 or more)
 
     // Timers (RFC 6298; RFC 9293 §3.8.1).
@@ -62,6 +71,11 @@ struct Profile {
     // the first two duplicate ACKs. Textbooks leave it out; Linux without SACK does the same
     // by counting each duplicate ACK as a segment that left the network (tcp_add_reno_sack).
     bool limited_transmit = false;
+    // Growth only when cwnd is what limits the sender. false: RFC 5681 §3.1 grows cwnd on every
+    // ACK of new data. true: as Linux (tcp_is_cwnd_limited, tcp_cwnd_validate; RFC 7661 in
+    // spirit), not when the peer's window or the program kept the flight below cwnd; in slow
+    // start cwnd still grows up to twice the largest flight of the current window.
+    bool cwnd_limited_growth = false;
 
     // Initial sequence numbers: zero (readable for a class) or seeded random.
     bool isn_zero = false;

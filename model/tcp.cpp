@@ -55,6 +55,7 @@ void TcpConnection::set_state(TcpState to, std::string cause, TcpOutput& out) {
         send_buf_.clear();
         send_buf_seq_ = snd_nxt_;
         psh_ends_.clear();
+        push_marks_.clear();
         ooo_.clear();
         ooo_fin_.reset();
         fin_queued_ = false;
@@ -100,6 +101,9 @@ CallResult<size_t> TcpConnection::send(std::span<const uint8_t> data, Instant no
     size_t n = std::min(data.size(), send_space());
     if (n == 0) return CallResult<size_t>::would_block();
     send_buf_.insert(send_buf_.end(), data.begin(), data.begin() + std::ptrdiff_t(n));
+    // The buffer is full and the program will wait: Linux pushes what it queued first, PSH on
+    // its last segment (tcp_sendmsg_locked, wait_for_space: tcp_push).
+    if (n < data.size() && profile_.psh_on_send_block) push_marks_.push_back(data_end());
     output(now, out);
     return CallResult<size_t>::ok(n);
 }

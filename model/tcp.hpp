@@ -121,11 +121,17 @@ private:
     std::optional<SeqNum> fin_seq_;   // our FIN's sequence number, once sent
     std::optional<SeqNum> small_end_; // end of the last sub-MSS segment sent (Nagle/Minshall)
     std::vector<SeqNum> psh_ends_;    // ends of segments sent with PSH, above SND.UNA
+    std::vector<SeqNum> push_marks_;  // where a send() stopped to wait for space (Linux tcp_push)
 
     // Receive sequence space.
     SeqNum irs_, rcv_nxt_;
     SeqNum rcv_adv_;            // right edge we advertised: RCV.NXT + RCV.WND
     uint8_t rcv_wscale_ = 0;    // shift we apply to our window field
+    // Linux's receive window (profile rcv_window_growth): the most it offers (tcp_grow_window),
+    // and its estimate of the peer's MSS (tcp_measure_rcv_mss).
+    uint32_t rcv_ssthresh_ = 0;
+    uint32_t rcv_mss_ = 536;
+    uint32_t rcv_wnd_offered_ = 0;  // the window last offered (Linux tp->rcv_wnd)
     bool ws_ok_ = false;        // both SYNs carried the window scale option
     std::deque<uint8_t> recv_buf_;
     // Reassembly queue (RFC 1122 §4.2.2.20(g)): in-window data beyond RCV.NXT, sorted, disjoint
@@ -159,6 +165,12 @@ private:
     uint32_t ssthresh_ = 0;
     uint32_t ca_acked_ = 0;                      // bytes acked toward the next +SMSS (byte counting)
     std::optional<Instant> last_data_sent_;      // for the restart after idle (§4.1)
+    // Was cwnd the limit? (Linux tcp_cwnd_validate): set when an output filled cwnd, kept until
+    // SND.UNA passes cwnd_usage_seq_ (the window it was measured in); max_flight_ is the
+    // largest flight of that window.
+    bool cwnd_limited_ = false;
+    uint32_t max_flight_ = 0;
+    SeqNum cwnd_usage_seq_;
     Duration persist_interval_;
     std::array<std::optional<Instant>, 4> timers_;  // deadlines, indexed by TimerKind
 
@@ -211,6 +223,8 @@ private:
     void enter_fast_recovery(TcpOutput& out);
     void on_timeout_congestion(TcpOutput& out);
     void restart_after_idle(Instant now, TcpOutput& out);
+    void cwnd_validate(bool limited);
+    bool is_cwnd_limited() const;
 
     // ---- tcp_output.cpp: segments, windows, timers ----
     TcpSegment make_segment(uint8_t flags, SeqNum seq, Bytes payload = {});
@@ -226,6 +240,8 @@ private:
     void rtt_sample(Duration r);
     uint16_t syn_window() const;
     uint16_t window_field();
+    uint32_t linux_select_window() const;
+    void grow_window(uint32_t len);
     uint32_t free_space() const;
     bool window_should_open() const;
     bool window_update_due() const;

@@ -40,6 +40,9 @@ void TcpConnection::start_congestion_control() {
     cwnd_ = syn_lost ? snd_mss_ : initial_window();
     ssthresh_ = 65535u << snd_wscale_;
     ca_acked_ = 0;
+    cwnd_limited_ = false;
+    max_flight_ = 0;
+    cwnd_usage_seq_ = snd_nxt_;
 }
 
 // An ACK of `acked` new bytes of data. `partial`: it leaves data sent before the last loss
@@ -63,6 +66,10 @@ void TcpConnection::on_ack_congestion(uint32_t acked, bool partial, TcpOutput& o
         ca_acked_ = 0;
         return;
     }
+    // Linux grows cwnd only when cwnd is what holds the sender back (tcp_cong_avoid ->
+    // tcp_is_cwnd_limited): an ACK for a flight the peer's window or the program kept small says
+    // nothing about the network. RFC 5681 §3.1 grows it on every ACK.
+    if (profile_.cwnd_limited_growth && !is_cwnd_limited()) return;
     if (cwnd_ < ssthresh_) {
         // Slow start, RFC 5681 §3.1 (2): cwnd += min(N, SMSS). Byte counting (Linux): cwnd += N,
         // up to ssthresh; the rest counts toward congestion avoidance.
@@ -87,6 +94,26 @@ void TcpConnection::on_ack_congestion(uint32_t acked, bool partial, TcpOutput& o
         // Congestion avoidance, RFC 5681 §3.1 (3): cwnd += SMSS*SMSS/cwnd, at least 1 byte.
         cwnd_ = std::min(cwnd_ + std::max(1u, uint32_t(uint64_t(smss) * smss / cwnd_)), kCwndMax);
     }
+}
+
+// After an output (Linux tcp_cwnd_validate): was the sender cwnd-limited, i.e. is the flight so
+// close to cwnd that no full segment more fits (Linux: packets in flight >= cwnd)? The answer
+// holds for the window of data it was measured in: a later output that is not limited changes
+// it only once SND.UNA passed that window, or to record a larger flight.
+void TcpConnection::cwnd_validate(bool limited) {
+    uint32_t flight = flight_size();
+    if (snd_una_ >= cwnd_usage_seq_ || limited || (!cwnd_limited_ && flight > max_flight_)) {
+        cwnd_limited_ = limited;
+        max_flight_ = flight;
+        cwnd_usage_seq_ = snd_nxt_;
+    }
+}
+
+// Linux tcp_is_cwnd_limited: cwnd-limited in the current window, or in slow start with cwnd
+// under twice the largest flight (so slow start can still double what was really sent).
+bool TcpConnection::is_cwnd_limited() const {
+    if (cwnd_limited_) return true;
+    return cwnd_ < ssthresh_ && cwnd_ < 2 * max_flight_;
 }
 
 // The third duplicate ACK (RFC 5681 §3.2 steps 2-3): ssthresh = max(FlightSize/2, 2*SMSS)

@@ -82,6 +82,8 @@ void TcpConnection::take_peer_syn(const TcpSegment& seg) {
     irs_ = seg.seq;
     rcv_nxt_ = seg.seq + 1;
     rcv_adv_ = rcv_nxt_ + syn_window();
+    rcv_ssthresh_ = rcv_wnd_offered_ = syn_window();  // Linux tcp_connect_init, tcp_openreq_init_rwin
+    rcv_mss_ = std::min<uint32_t>(profile_.mss, 536);  // tcp_initialize_rcv_mss: TCP_MSS_DEFAULT
     snd_mss_ = std::min(profile_.mss, seg.mss.value_or(uint16_t{536}));
     ws_ok_ = profile_.window_scale.has_value() && seg.window_scale.has_value();
     snd_wscale_ = ws_ok_ ? std::min<uint8_t>(*seg.window_scale, 14) : 0;
@@ -332,6 +334,7 @@ void TcpConnection::on_ack_advanced(SeqNum ack, Instant now, TcpOutput& out) {
         send_buf_seq_ += uint32_t(n);
     }
     std::erase_if(psh_ends_, [&](SeqNum e) { return e <= ack; });
+    std::erase_if(push_marks_, [&](SeqNum m) { return m <= ack; });
     snd_una_ = ack;
     retransmits_ = 0;
     bool partial = recover_ && snd_una_ < *recover_ && !probing_;
@@ -417,6 +420,7 @@ void TcpConnection::process_text(const TcpSegment& seg, Instant now, TcpOutput& 
     bool gap = !ooo_.empty();
     uint32_t got = deliver_in_order(data, n);
     unacked_bytes_ += got;
+    if (profile_.rcv_window_growth) grow_window(n);
     if (got > n)
         record<Note>(out, "hole filled: " + std::to_string(got - n) +
                               " bytes from the reassembly queue delivered, RCV.NXT=" + rcv_nxt_.to_string());

@@ -90,6 +90,7 @@ void TcpConnection::output(Instant now, TcpOutput& out) {
     }
     bool idle = snd_nxt_ == snd_una_;  // nothing unacknowledged when this output began
     if (idle && unsent() > 0 && !probing_) restart_after_idle(now, out);  // RFC 5681 §4.1
+    bool sent_data = false;
     while (!probing_ && !fin_seq_) {
         uint32_t left = unsent();
         usable = usable_window();
@@ -100,7 +101,11 @@ void TcpConnection::output(Instant now, TcpOutput& out) {
         if (n == 0 && !fin) break;
         if (n > 0 && !may_send(n, left, idle)) break;
         transmit_new(n, fin, now, out);
+        sent_data = sent_data || n > 0;
     }
+    // Linux tcp_write_xmit -> tcp_cwnd_validate: remember whether cwnd was the limit.
+    bool cwnd_full = cwnd_ > 0 && flight_size() + snd_mss_ > cwnd_;
+    if (sent_data || cwnd_full) cwnd_validate(cwnd_full);
     // RFC 6298 §5.1: data outstanding and the timer not running: start it.
     if (snd_nxt_ != snd_una_ && !probing_ && !timer(TimerKind::Retransmission))
         arm(TimerKind::Retransmission, now + rto_, out);
@@ -139,12 +144,16 @@ bool TcpConnection::may_send(uint32_t n, uint32_t unsent_bytes, bool idle) const
 }
 
 // n new bytes from SND.NXT (and the FIN). PSH on the segment that empties the send queue, as
-// Linux does (the end of the program's write).
+// Linux does (the end of the program's write), and on one that holds a push mark (where a
+// send() waited for buffer space, linux profile).
 void TcpConnection::transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& out) {
     auto first = send_buf_.begin() + std::ptrdiff_t(uint32_t(snd_nxt_ - send_buf_seq_));
     Bytes payload(first, first + n);
     uint8_t flags = ACK;
-    if (n > 0 && snd_nxt_ + n == data_end()) flags |= PSH;
+    SeqNum end = snd_nxt_ + n;
+    if (n > 0 && end == data_end()) flags |= PSH;
+    if (n > 0 && std::any_of(push_marks_.begin(), push_marks_.end(), [&](SeqNum m) { return m > snd_nxt_ && m <= end; }))
+        flags |= PSH;
     if (fin) flags |= FIN;
     TcpSegment seg = make_segment(flags, snd_nxt_, std::move(payload));
     if (n > 0 && n < snd_mss_) small_end_ = snd_nxt_ + n;
@@ -191,8 +200,49 @@ uint32_t TcpConnection::free_space() const {
     return profile_.recv_buffer > recv_buf_.size() ? profile_.recv_buffer - uint32_t(recv_buf_.size()) : 0;
 }
 
-// The window in a SYN is never scaled (RFC 7323 §2.2).
-uint16_t TcpConnection::syn_window() const { return uint16_t(std::min<uint32_t>(free_space(), 65535)); }
+// The window in a SYN is never scaled (RFC 7323 §2.2). Linux offers less than its buffer at
+// first (tcp_select_initial_window: 64240, half the 128 KiB buffer rounded down to the MSS).
+uint16_t TcpConnection::syn_window() const {
+    uint32_t w = std::min<uint32_t>(free_space(), 65535);
+    if (profile_.initial_rcv_window > 0) w = std::min(w, profile_.initial_rcv_window);
+    return uint16_t(w);
+}
+
+// Linux tcp_grow_window, called for in-order data of at least 128 bytes (tcp_event_data_recv):
+// the window Linux is willing to offer, rcv_ssthresh, grows by max(2*MSS, 2*len) per segment,
+// as long as the free buffer has room for it. rcv_mss_ follows the largest segment seen so far
+// (tcp_measure_rcv_mss). The segment is already in the buffer here, as in Linux.
+void TcpConnection::grow_window(uint32_t len) {
+    if (len >= rcv_mss_) rcv_mss_ = std::min<uint32_t>(len, profile_.mss);
+    if (len < 128) return;
+    uint32_t limit = free_space();
+    if (limit <= rcv_ssthresh_) return;
+    uint32_t incr = std::max(2 * rcv_mss_, 2 * len);
+    rcv_ssthresh_ += std::min(limit - rcv_ssthresh_, incr);
+}
+
+// Linux __tcp_select_window, with window scaling: the free buffer, at most rcv_ssthresh, rounded
+// up to the scale unit so that it is not scaled away. When less than half the buffer is free,
+// the free space is rounded down instead, and under 1/16 of the buffer or one MSS the answer is
+// 0 (the caller keeps the window already offered: Linux never shrinks it).
+uint32_t TcpConnection::linux_select_window() const {
+    uint32_t unit = 1u << rcv_wscale_;
+    uint32_t full = profile_.recv_buffer;
+    uint32_t free = free_space();
+    if (free < full / 2) {
+        free = free / unit * unit;
+        if (free < full / 16 || free < rcv_mss_) return 0;
+    }
+    free = std::min(free, rcv_ssthresh_);
+    if (rcv_wscale_ > 0) return (free + unit - 1) / unit * unit;
+    // Without window scaling: keep the window last offered while it is within one MSS of the
+    // free space, else offer the free space rounded down to a multiple of the MSS.
+    uint32_t mss = std::min(rcv_mss_, full);
+    if (mss == 0) return 0;
+    uint32_t window = rcv_wnd_offered_;
+    if (window + mss <= free || window > free) window = free / mss * mss;
+    return window;
+}
 
 // Receiver SWS avoidance (§3.8.6.2.2): move the right edge only when RCV.BUFF - RCV.USER -
 // RCV.WND >= min(Fr * RCV.BUFF, Eff.snd.MSS), Fr = 1/2. The right edge never moves back.
@@ -207,6 +257,14 @@ bool TcpConnection::window_should_open() const {
 // half the buffer. Measured from the edge last advertised, so nothing goes out for a read that
 // an ACK sent since then already reported.
 bool TcpConnection::window_update_due() const {
+    if (profile_.rcv_window_growth) {
+        // Linux tcp_cleanup_rbuf: after a read, an ACK when the window offered has fallen to
+        // half the buffer or less and the window it would now offer is at least twice as large.
+        uint32_t now_offered = rcv_wnd();
+        if (2 * uint64_t(now_offered) > profile_.recv_buffer) return false;
+        uint32_t would_offer = linux_select_window();
+        return would_offer > 0 && would_offer >= 2 * uint64_t(now_offered);
+    }
     if (!window_should_open()) return false;
     SeqNum edge = rcv_nxt_ + free_space();
     uint32_t growth = edge > rcv_adv_ ? uint32_t(edge - rcv_adv_) : 0;
@@ -217,8 +275,18 @@ bool TcpConnection::window_update_due() const {
 // (__tcp_select_window), the scaled window is rounded up, so the field is never 0 for a window
 // that is not; the right edge is then where the field says (64240 free -> 63 << 10 = 64512).
 uint16_t TcpConnection::window_field() {
-    if (window_should_open()) rcv_adv_ = rcv_nxt_ + free_space();
     uint32_t unit = 1u << rcv_wscale_;
+    if (profile_.rcv_window_growth) {
+        // Linux tcp_select_window: the new window, but never less than what is left of the one
+        // offered before (rounded up to the unit): the right edge never moves back.
+        uint32_t cur = rcv_wnd();
+        uint32_t win = std::max(linux_select_window(), (cur + unit - 1) / unit * unit);
+        win = std::min<uint32_t>(win, 65535u << rcv_wscale_);
+        rcv_adv_ = rcv_nxt_ + win;
+        rcv_wnd_offered_ = win;
+        return uint16_t(win >> rcv_wscale_);
+    }
+    if (window_should_open()) rcv_adv_ = rcv_nxt_ + free_space();
     uint32_t field = std::min<uint32_t>((rcv_wnd() + unit - 1) >> rcv_wscale_, 65535);
     SeqNum edge = rcv_nxt_ + (field << rcv_wscale_);
     if (edge > rcv_adv_) rcv_adv_ = edge;
