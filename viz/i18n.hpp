@@ -48,6 +48,7 @@ struct Strings {
     const char* legend_ack;
     const char* legend_dropped;
     const char* router;
+    const char* more_packets;    // "+%d more": packets in flight whose label found no room
     // Ladder and what-if.
     const char* no_packets;
     const char* what_if;

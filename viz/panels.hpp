@@ -66,6 +66,9 @@ struct TopologyPanel {
     Layout layout;
     uint32_t hovered_packet = kNone;
     uint32_t hovered_host = kNone;
+    struct LabelBox { uint32_t packet; ImVec2 min, max; };
+    std::vector<LabelBox> labels;      // the packet labels the last frame drew (read by tests)
+    int unlabeled_packets = 0;         // ... and the packets it drew without one
     uint32_t context_packet = kNone;   // the packet whose what-if menu is open
 
 private:
@@ -119,7 +122,8 @@ struct StatesPanel {
     void draw(const ViewModel& vm, Commands& out);
 };
 
-// ISS, IRS, SND.UNA, SND.NXT, RCV.NXT, windows, cwnd and ssthresh, RTO, timers with countdowns.
+// SND.UNA, SND.NXT, SND.WND, cwnd and ssthresh (sending), RCV.NXT and RCV.WND (receiving), ISS,
+// IRS, MSS, RTO, SRTT, queues, retransmissions, timers with countdowns.
 struct VariablesPanel {
     bool relative = true;              // = true  // sequence numbers relative to the ISN/IRS
 

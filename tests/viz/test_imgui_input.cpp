@@ -329,4 +329,55 @@ TEST_CASE_FIXTURE(SessionFixture, "reload: the file changed on disk, the new run
     REQUIRE(session.trace);
     CHECK(session.trace->title == "Edited during the lesson");
 }
+
+// Slow start: a train of ACKs and segments on one link. Each label has its own place (none on
+// another), a few at most, and the packets left without one are counted ("+N more packets").
+TEST_CASE("topology: packet labels never cover one another; the unlabeled ones are counted") {
+    Headless imgui;
+    Strings text = strings_for(Language::En);
+    Session session{NETSTEP_EXE, std::string(NETSTEP_TEST_SCENARIOS) + "/tcp-slow-start.yaml", 0};
+    session.load(session.original_file, false);
+    REQUIRE(session.view);
+    REQUIRE(session.error.empty());
+    TopologyPanel topology;
+    int unlabeled = 0;
+    for (uint32_t step : {120u, 200u, 300u}) {
+        CAPTURE(step);
+        session.player.go_to(step, *session.view);
+        for (int f = 0; f < 2; ++f) {
+            ImGui::NewFrame();
+            ViewModel vm(*session.view, text, session.player);
+            vm.step = step;
+            vm.now = session.player.display_time(*session.view);
+            vm.connection = session.view->active_connection(step);
+            ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
+            vm.fonts = {font, font, font, font};
+            vm.generation = session.generation;
+            vm.screenshot_mode = true;
+            Commands out;
+            ImGui::SetNextWindowPos(ImVec2(0, 0));
+            ImGui::SetNextWindowSize(ImVec2(640, 310));
+            ImGui::Begin("topology");
+            topology.draw(vm, out);
+            ImGui::End();
+            ImGui::Render();
+        }
+        size_t flying = session.view->index().packets_in_flight(step).size();
+        REQUIRE(flying > 4);
+        CHECK_FALSE(topology.labels.empty());
+        CHECK(topology.labels.size() <= 8);
+        CHECK(topology.labels.size() + size_t(topology.unlabeled_packets) >= flying);
+        for (size_t i = 0; i < topology.labels.size(); ++i) {
+            for (size_t j = i + 1; j < topology.labels.size(); ++j) {
+                const auto& a = topology.labels[i];
+                const auto& b = topology.labels[j];
+                CAPTURE(a.packet);
+                CAPTURE(b.packet);
+                CHECK_FALSE((a.min.x < b.max.x && b.min.x < a.max.x && a.min.y < b.max.y && b.min.y < a.max.y));
+            }
+        }
+        unlabeled += topology.unlabeled_packets;
+    }
+    CHECK(unlabeled > 0);  // too many for one link: some are left unlabeled
+}
 #endif
