@@ -117,8 +117,12 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
         return;
     }
     float fs = ImGui::GetFontSize(), th = vm.thickness;
+    // Columns as wide as the panel allows for a few lifelines (flatter arrows, room for labels),
+    // up to twice the usual.
     float col_w = column_width * (vm.presenter ? 1.35f : 1.0f);
     float left = fs * 4.5f;
+    float fill = (ImGui::GetContentRegionAvail().x - left - ImGui::GetStyle().ScrollbarSize) / float(std::max<size_t>(1, cache.lifelines.size()));
+    col_w = std::clamp(fill, col_w, col_w * 2.0f);
     auto col_x = [&](int c) { return left + col_w * (float(c) + 0.5f); };
     const sim::SocketHistory* end_a = vm.connection.a != kNone ? &t.sockets[vm.connection.a] : nullptr;
     const sim::SocketHistory* end_b = vm.connection.b != kNone ? &t.sockets[vm.connection.b] : nullptr;
