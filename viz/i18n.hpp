@@ -43,6 +43,12 @@ struct Strings {
     const char* language;
     const char* screenshot_saved;
     const char* keys_help;
+    // Presenter mode on a small screen: the big panel's names beside their keys 1-5.
+    const char* big_topology;
+    const char* big_sequence;
+    const char* big_states;
+    const char* big_variables;
+    const char* big_details;     // hosts, packet, log
     // Topology and legend.
     const char* legend_data;
     const char* legend_ack;

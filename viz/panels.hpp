@@ -36,6 +36,7 @@ private:
     void draw_speed(const ViewModel& vm, Commands& out) const;
     void draw_breakpoints(const ViewModel& vm, Commands& out) const;
     void draw_timeline(const ViewModel& vm, Commands& out) const;
+    void draw_panel_keys(const ViewModel& vm) const;
 };
 
 // Hosts, routers and networks; packets moving along links; drops as red crosses.

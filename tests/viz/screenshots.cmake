@@ -58,3 +58,25 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/scale-busy-server.yaml)
     --color 160 400 220 432 0072B2 100
     --golden GOLDEN 0.005)
 endif()
+
+if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/default.yaml)
+  # Presenter mode at 1280x800: the big panel (key 1, the topology: the SYN+ACK on its way, in its
+  # color) and beside it the state diagram, large: SYN-SENT lit blue (A), SYN-RECEIVED vermillion
+  # (B); the row of panel keys with "1 Topology" lit (3C465A).
+  viz_screenshot_with(presenter ${PROJECT_SOURCE_DIR}/scenarios/default.yaml 17 0 "--presenter"
+    --size 1280 800
+    --color 0 280 790 720 006E50 300
+    --color 1125 488 1250 532 0072B2 2500
+    --color 825 488 948 532 D55E00 2500
+    --color 555 158 677 182 3C465A 1000
+    --golden GOLDEN 0.005)
+  # ... with --inspect-field: the tabs as the big panel (key 5), the TCP flags lit in the field
+  # list and in the hex dump; the state diagram still beside them, nothing lit there.
+  viz_screenshot_with(presenter_inspector ${PROJECT_SOURCE_DIR}/scenarios/default.yaml 17 0 "--presenter --inspect-field tcp.flags"
+    --size 1280 800
+    --color 10 470 760 505 FFDC5A 8000
+    --color 100 712 160 748 FFDC5A 400
+    --color 1125 488 1250 532 0072B2 2500
+    --no-color 795 250 1280 800 FFDC5A
+    --golden GOLDEN 0.005)
+endif()

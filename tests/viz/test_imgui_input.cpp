@@ -55,9 +55,15 @@ struct Fixture {
     Strings text = strings_for(Language::En);
     Player player;
     ControlsPanel controls;
+    bool focused = false;          // presenter mode on a small screen
+    BigPanel big_panel = BigPanel::Topology;
+    Commands last;                 // the last frame's commands
 
     ViewModel model() const {
         ViewModel vm(view, text, player);
+        vm.presenter = focused;
+        vm.focused = focused;
+        vm.big_panel = big_panel;
         vm.step = player.step();
         vm.now = player.display_time(view);
         vm.connection = view.active_connection(vm.step);
@@ -80,7 +86,11 @@ struct Fixture {
         ImGui::End();
         controls.handle_keys(vm, out);
         ImGui::Render();
-        for (const Command& c : out) apply_to_player(c, player, view);
+        for (const Command& c : out) {
+            if (const auto* show = std::get_if<cmd::ShowPanel>(&c)) big_panel = show->panel;
+            else apply_to_player(c, player, view);
+        }
+        last = out;
     }
 
     void click(ImVec2 at) {
@@ -132,6 +142,23 @@ TEST_CASE_FIXTURE(Fixture, "keyboard: arrows step, Home and End jump, space play
     CHECK(trace.events[player.step()].kind == sim::EventKind::StateChange);
     press(GLFW_KEY_SPACE);
     CHECK(player.playing());
+}
+
+TEST_CASE_FIXTURE(Fixture, "presenter mode on a small screen: keys 1-5 bring up a panel, Tab the next one") {
+    frame();
+    press(GLFW_KEY_2);
+    CHECK(big_panel == BigPanel::Topology);  // all panels shown: the keys do nothing
+    focused = true;
+    press(GLFW_KEY_2);
+    CHECK(big_panel == BigPanel::Sequence);
+    press(GLFW_KEY_5);
+    CHECK(big_panel == BigPanel::Details);
+    ImGui::GetIO().KeyMap[ImGuiKey_Tab] = GLFW_KEY_TAB;
+    press(GLFW_KEY_TAB);
+    CHECK(big_panel == BigPanel::Topology);  // round again
+    press(GLFW_KEY_TAB);
+    CHECK(big_panel == BigPanel::Sequence);
+    CHECK(player.step() == 0);               // the keys move no step
 }
 
 TEST_CASE_FIXTURE(Fixture, "every panel draws every step of the demo trace") {
