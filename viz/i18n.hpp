@@ -57,6 +57,7 @@ struct Strings {
     const char* more_packets;    // "+%d more": packets in flight whose label found no room
     // Ladder and what-if.
     const char* no_packets;
+    const char* all_lifelines;   // the checkbox: every lifeline, not only the connection's
     const char* what_if;
     const char* drop_packet;
     const char* delay_packet;

@@ -85,6 +85,9 @@ struct LadderPanel {
     float min_gap = 30.0f;             // = 30   // pixels between two packets sent
     float max_gap = 90.0f;             // = 90   // long waits are compressed to this
     bool auto_scroll = true;           // = true // keep the current step in view
+    bool all_lifelines = false;        // = false // more than kManyLifelines: all, not only the
+                                       //           shown connection's two (a checkbox)
+    static constexpr size_t kManyLifelines = 6;
 
     void draw(const ViewModel& vm, Commands& out);
 
