@@ -1,8 +1,9 @@
 # Visualizer tests (label "viz").
 #  - viz_tests: the player, the trace view, what-if edits, and the controls driven through ImGui
 #    input in a headless ImGui context (no window, no GL).
-#  - viz_screenshot_*: the real `netstep view ... --screenshot` under xvfb-run, the PNG checked for
-#    content (colors where the layout puts them) and against a golden image with a tolerance.
+#  - viz_screenshot_*: the real `netstep view ... --screenshot` under its own Xvfb (viz_xvfb_exec:
+#    race-free in parallel, never leaves a server behind), the PNG checked for content (colors
+#    where the layout puts them) and against a golden image with a tolerance.
 file(GLOB VIZ_TEST_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/viz/*.cpp)
 add_executable(viz_tests ${VIZ_TEST_SOURCES})
 target_link_libraries(viz_tests PRIVATE netstep_viz doctest::doctest)
@@ -13,10 +14,11 @@ if(TARGET netstep)  # the session tests run the simulator as the viewer does
 endif()
 doctest_discover_tests(viz_tests TEST_PREFIX "viz: " PROPERTIES LABELS viz)
 
-find_program(XVFB_RUN xvfb-run)
-if(TARGET netstep AND XVFB_RUN)
+find_program(XVFB Xvfb)
+if(TARGET netstep AND XVFB)
   add_executable(viz_png_check ${CMAKE_CURRENT_SOURCE_DIR}/viz/tools/png_check.cpp)
   target_link_libraries(viz_png_check PRIVATE PkgConfig::IMGUI)  # -lstb: stb_image's implementation
+  add_executable(viz_xvfb_exec ${CMAKE_CURRENT_SOURCE_DIR}/viz/tools/xvfb_exec.cpp)
 
   set(VIZ_GOLDEN_DIR ${CMAKE_CURRENT_SOURCE_DIR}/golden/viz)
   set(VIZ_SHOT_DIR ${CMAKE_CURRENT_BINARY_DIR}/viz_shots)
@@ -24,7 +26,7 @@ if(TARGET netstep AND XVFB_RUN)
   # viz_screenshot_with(NAME FILE STEP EXPECTED_EXIT "more view options" [checker arguments...])
   function(viz_screenshot_with name file step expected_exit view_args)
     add_test(NAME viz_screenshot_${name}
-             COMMAND ${CMAKE_COMMAND} -DXVFB_RUN=${XVFB_RUN} -DNETSTEP=$<TARGET_FILE:netstep>
+             COMMAND ${CMAKE_COMMAND} -DXVFB_EXEC=$<TARGET_FILE:viz_xvfb_exec> -DNETSTEP=$<TARGET_FILE:netstep>
                      -DCHECK=$<TARGET_FILE:viz_png_check> -DFILE=${file} -DSTEP=${step}
                      -DEXPECTED_EXIT=${expected_exit} -DOUT=${VIZ_SHOT_DIR}/${name}.png
                      -DGOLDEN=${VIZ_GOLDEN_DIR}/${name}.png "-DCHECKS=${ARGN}" "-DVIEW_ARGS=${view_args}"

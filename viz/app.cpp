@@ -2,7 +2,7 @@
 //
 // Index of this file:
 // [SECTION] Fonts and style
-// [SECTION] Layout (computed from the window size; no docking in Debian's ImGui 1.86)
+// [SECTION] Fixed windows (the layout is computed from the window size: layout.cpp)
 // [SECTION] The App: state
 // [SECTION] Loading a scenario (child process), what-if, reload on change
 // [SECTION] Applying commands
@@ -35,6 +35,7 @@
 
 #include "viz/commands.hpp"
 #include "viz/i18n.hpp"
+#include "viz/layout.hpp"
 #include "viz/loader.hpp"
 #include "viz/panels.hpp"
 #include "viz/player.hpp"
@@ -101,10 +102,6 @@ struct Timing {
 
 constexpr const char* kFontDir = "/usr/share/fonts/truetype/dejavu/";
 
-struct FontSizes { float body, caption, mono; };
-constexpr FontSizes kNormalSizes{17.0f, 25.0f, 15.0f};
-constexpr FontSizes kPresenterSizes{25.0f, 36.0f, 21.0f};
-
 // Latin-1, Latin Extended-A, punctuation (— … “ ”), arrows, and the few shapes the UI uses
 // (■ ▶ ▷ ◀ ◁ ○ ● ◷ ✓ ✗ ❚ ⟳): the fewer glyphs, the faster the atlas is built at start-up.
 std::vector<ImWchar> glyph_ranges() {
@@ -168,46 +165,10 @@ ImGuiStyle classroom_style(bool presenter) {
 }
 
 //-----------------------------------------------------------------------------
-// [SECTION] Layout (computed from the window size; no docking in Debian's ImGui 1.86)
+// [SECTION] Fixed windows (the layout is computed from the window size: layout.cpp)
 //-----------------------------------------------------------------------------
 
-struct Rect { ImVec2 pos, size; };
-
-struct Layout {
-    Rect header, controls, topology, ladder, states, variables, tabs;
-};
-
-//  +----------------------------------------------------------+
-//  | title — description          caption (big)               |  header
-//  | |< < > >|  packet/state jumps  speed  breakpoints  ...    |  controls
-//  | ====================== timeline ======================== |
-//  +-----------------------------+----------------------------+
-//  | topology                    | sequence diagram           |
-//  +----------------+------------+----------------------------+
-//  | TCP states     | variables  | hosts | packet | log (tabs)|
-//  +----------------+------------+----------------------------+
-// Presenter mode: keyboard only (no buttons row), the variables join the tabs, the diagrams grow.
-Layout compute_layout(ImVec2 display, const FontSizes& s, bool presenter) {
-    Layout l;
-    float w = display.x, h = display.y;
-    float header_h = s.caption * 1.45f + s.caption * 2.15f + 18.0f;  // the caption band holds two lines
-    float controls_h = presenter ? s.body * 2.9f + 24.0f : s.body * 3.6f + 16.0f;
-    float body_y = header_h + controls_h;
-    float body_h = std::max(100.0f, h - body_y);
-    float top_h = std::floor(body_h * 0.5f);
-    float half = std::floor(w * 0.5f);
-    float bottom_split = std::floor(w * (presenter ? 0.5f : 0.60f));
-    float states_w = presenter ? bottom_split : std::floor(w * 0.29f);
-    l.header = {{0, 0}, {w, header_h}};
-    l.controls = {{0, header_h}, {w, controls_h}};
-    l.topology = {{0, body_y}, {half, top_h}};
-    l.ladder = {{half, body_y}, {w - half, top_h}};
-    l.states = {{0, body_y + top_h}, {states_w, body_h - top_h}};
-    l.variables = {{states_w, body_y + top_h}, {bottom_split - states_w, body_h - top_h}};
-    l.tabs = {{bottom_split, body_y + top_h}, {w - bottom_split, body_h - top_h}};
-    return l;
-}
-
+// compute_layout (layout.cpp) places the panels; here, fixed windows over its rectangles.
 constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                                     ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                                     ImGuiWindowFlags_NoBringToFrontOnFocus;
@@ -266,6 +227,8 @@ private:
     Fonts fonts_;                  // the current mode's sizes only (the atlas is rebuilt on F2)
     bool fonts_presenter_ = false; // the mode fonts_ were built for
     bool presenter_ = false;
+    BigPanel big_panel_ = BigPanel::Topology;  // presenter mode on a small screen (keys 1-5)
+    bool big_panel_chosen_ = false;            // by NETSTEP_VIZ_PANEL
     Timing timing_;
     bool first_frame_shown_ = false;
     Language lang_ = Language::En;
@@ -298,6 +261,11 @@ App::App(const ViewOptions& options)
     const char* env_lang = std::getenv("LANG");
     lang_ = language_from(!options.lang.empty() ? options.lang : env_lang ? env_lang : "en");
     text_ = strings_for(lang_);
+    const char* panel = std::getenv("NETSTEP_VIZ_PANEL");  // presenter mode's big panel at start
+    if (auto big = big_panel_from(panel ? panel : "")) {
+        big_panel_ = *big;
+        big_panel_chosen_ = true;
+    }
     const char* timing = std::getenv("NETSTEP_VIZ_TIMING");
     timing_.on = timing && *timing && std::string(timing) != "0";
     if (timing_.on) timing_.start = process_start();
@@ -414,6 +382,8 @@ void App::apply(const Command& command) {
             } else if constexpr (std::is_same_v<T, cmd::TogglePresenter>) {
                 presenter_ = !presenter_;  // the fonts follow before the next frame
                 ImGui::GetStyle() = classroom_style(presenter_);
+            } else if constexpr (std::is_same_v<T, cmd::ShowPanel>) {
+                big_panel_ = c.panel;
             } else if constexpr (std::is_same_v<T, cmd::SetLanguage>) {
                 lang_ = c.lang;
                 text_ = strings_for(c.lang);
@@ -437,6 +407,8 @@ ViewModel App::view_model() const {
     vm.fonts = fonts();
     vm.lang = lang_;
     vm.presenter = presenter_;
+    vm.focused = presenter_ && presenter_focused(ImGui::GetIO().DisplaySize);
+    vm.big_panel = big_panel_;
     vm.thickness = presenter_ ? 1.8f : 1.0f;
     vm.generation = session_.generation;
     vm.scenario_file = session_.original_file;
@@ -463,39 +435,41 @@ void App::draw_error(const Rect& r) const {
 }
 
 void App::draw_windows(const ViewModel& vm, Commands& out) {
-    Layout l = compute_layout(ImGui::GetIO().DisplaySize, sizes(), presenter_);
+    Layout l = compute_layout(ImGui::GetIO().DisplaySize, sizes(), presenter_, big_panel_);
     if (begin_fixed("header", "header", l.header, ImGuiWindowFlags_NoTitleBar)) header_.draw(vm, out);
     ImGui::End();
     if (begin_fixed("controls", "controls", l.controls, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) controls_.draw(vm, out);
     ImGui::End();
-    if (begin_fixed(text_.topology, "topology", l.topology, ImGuiWindowFlags_NoScrollbar)) topology_.draw(vm, out);
-    ImGui::End();
-    if (begin_fixed(text_.ladder, "ladder", l.ladder, ImGuiWindowFlags_NoScrollbar)) ladder_.draw(vm, out);
-    ImGui::End();
-    if (begin_fixed(text_.states, "states", l.states, ImGuiWindowFlags_NoScrollbar)) states_.draw(vm, out);
-    ImGui::End();
-    if (!presenter_) {
-        if (begin_fixed(text_.variables, "variables", l.variables)) variables_.draw(vm, out);
+    auto window = [&](const char* title, const char* id, const Rect& r, auto& panel, ImGuiWindowFlags flags) {
+        if (!r.shown()) return;
+        if (begin_fixed(title, id, r, flags)) panel.draw(vm, out);
+        ImGui::End();
+    };
+    window(text_.topology, "topology", l.topology, topology_, ImGuiWindowFlags_NoScrollbar);
+    window(text_.ladder, "ladder", l.ladder, ladder_, ImGuiWindowFlags_NoScrollbar);
+    window(text_.states, "states", l.states, states_, ImGuiWindowFlags_NoScrollbar);
+    window(text_.variables, "variables", l.variables, variables_, 0);
+    if (l.tabs.shown()) {
+        if (begin_fixed("tabs", "tabs", l.tabs, ImGuiWindowFlags_NoTitleBar) && ImGui::BeginTabBar("tabs")) {
+            auto tab = [&](const char* label, const char* id, int index, auto& panel) {
+                ImGuiTabItemFlags flags = tab_request_ == index ? ImGuiTabItemFlags_SetSelected : 0;
+                std::string name = std::string(label) + "###" + id;
+                if (ImGui::BeginTabItem(name.c_str(), nullptr, flags)) {
+                    panel.draw(vm, out);
+                    ImGui::EndTabItem();
+                }
+            };
+            tab(text_.hosts, "hosts", 0, hosts_);
+            tab(text_.inspector, "inspector", 1, inspector_);
+            tab(text_.log, "log", 2, log_);
+            if (!l.variables.shown() && !l.focused) tab(text_.variables, "variables", 3, variables_);
+            ImGui::EndTabBar();
+            tab_request_ = -1;
+        }
         ImGui::End();
     }
-    if (begin_fixed("tabs", "tabs", l.tabs, ImGuiWindowFlags_NoTitleBar) && ImGui::BeginTabBar("tabs")) {
-        auto tab = [&](const char* label, const char* id, int index, auto& panel) {
-            ImGuiTabItemFlags flags = tab_request_ == index ? ImGuiTabItemFlags_SetSelected : 0;
-            std::string name = std::string(label) + "###" + id;
-            if (ImGui::BeginTabItem(name.c_str(), nullptr, flags)) {
-                panel.draw(vm, out);
-                ImGui::EndTabItem();
-            }
-        };
-        tab(text_.hosts, "hosts", 0, hosts_);
-        tab(text_.inspector, "inspector", 1, inspector_);
-        tab(text_.log, "log", 2, log_);
-        if (presenter_) tab(text_.variables, "variables", 3, variables_);
-        ImGui::EndTabBar();
-        tab_request_ = -1;
-    }
-    ImGui::End();
-    if (!session_.error.empty()) draw_error({l.topology.pos, ImVec2(l.header.size.x, l.topology.size.y * 0.6f)});
+    float body_y = l.controls.pos.y + l.controls.size.y;
+    if (!session_.error.empty()) draw_error({{0, body_y}, ImVec2(l.header.size.x, (ImGui::GetIO().DisplaySize.y - body_y) * 0.3f)});
     controls_.handle_keys(vm, out);
 }
 
@@ -509,7 +483,7 @@ void App::frame(double wall_dt) {
         ViewModel vm = view_model();
         draw_windows(vm, out);
     } else {
-        Layout l = compute_layout(ImGui::GetIO().DisplaySize, sizes(), presenter_);
+        Layout l = compute_layout(ImGui::GetIO().DisplaySize, sizes(), presenter_, big_panel_);
         draw_error({{0, 0}, ImVec2(l.header.size.x, ImGui::GetIO().DisplaySize.y)});
     }
     ImGui::PopFont();
@@ -579,7 +553,9 @@ int App::run_screenshot() {
 // before it); with --inspect-field, on the inspector's tab with that field lit.
 void App::select_for_inspector() {
     inspector_.pinned_field = options_.inspect_field;
-    if (!options_.inspect_field.empty()) tab_request_ = 1;
+    if (options_.inspect_field.empty()) return;
+    tab_request_ = 1;
+    if (!big_panel_chosen_) big_panel_ = BigPanel::Details;  // presenter mode on a small screen: the tabs
 }
 
 double median(std::vector<double> v) {

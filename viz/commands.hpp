@@ -13,6 +13,10 @@ namespace netstep::viz {
 
 enum class Fault { Drop, Delay, Duplicate };
 
+// Presenter mode on a small screen shows one big panel (and a companion beside it): which one.
+enum class BigPanel { Topology, Sequence, States, Variables, Details };  // Details: hosts, packet, log
+constexpr int kBigPanelCount = 5;
+
 namespace cmd {
 struct GoTo { uint32_t step = 0; };
 struct StepBy { int delta = 0; };
@@ -30,12 +34,13 @@ struct Reload {};
 struct Screenshot {};
 struct TogglePresenter {};
 struct SetLanguage { Language lang = Language::En; };
+struct ShowPanel { BigPanel panel = BigPanel::Topology; };  // presenter mode on a small screen
 }  // namespace cmd
 
 using Command = std::variant<cmd::GoTo, cmd::StepBy, cmd::JumpPacket, cmd::JumpState, cmd::TogglePlay,
                              cmd::SetSpeed, cmd::SetBreakpoints, cmd::SelectPacket, cmd::SelectConnection,
                              cmd::WhatIf, cmd::Revert, cmd::Open, cmd::Reload, cmd::Screenshot,
-                             cmd::TogglePresenter, cmd::SetLanguage>;
+                             cmd::TogglePresenter, cmd::SetLanguage, cmd::ShowPanel>;
 using Commands = std::vector<Command>;
 
 }  // namespace netstep::viz

@@ -54,7 +54,42 @@ void ControlsPanel::draw(const ViewModel& vm, Commands& out) {
         ImGui::SameLine(0, 24);
         ImGui::TextColored(theme::to_vec4(theme::kMuted), "%s %s", vm.text.speed, speed_label(vm.player.speed(), vm.text).c_str());
     }
+    if (vm.focused) {
+        ImGui::SameLine(0, 24);
+        draw_panel_keys(vm);
+    }
     draw_timeline(vm, out);
+}
+
+// Presenter mode on a small screen: the panels the keys 1-5 bring up, the big one lit; as large
+// as the rest of the row allows.
+void ControlsPanel::draw_panel_keys(const ViewModel& vm) const {
+    const char* names[kBigPanelCount] = {vm.text.big_topology, vm.text.big_sequence, vm.text.big_states,
+                                         vm.text.big_variables, vm.text.big_details};
+    ImFont* font = vm.fonts.bold;
+    float fs = ImGui::GetFontSize(), pad = fs * 0.35f, gap = fs * 0.3f;
+    std::string texts[kBigPanelCount];
+    float total = 0;
+    for (int i = 0; i < kBigPanelCount; ++i) {
+        texts[i] = std::to_string(i + 1) + " " + names[i];
+        total += font->CalcTextSizeA(fs, FLT_MAX, 0, texts[i].c_str()).x + 2 * pad + gap;
+    }
+    float avail = ImGui::GetContentRegionAvail().x;
+    float size = fs * std::clamp(avail / std::max(1.0f, total), 0.6f, 1.0f);
+    pad *= size / fs;
+    gap *= size / fs;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 at = ImGui::GetCursorScreenPos();
+    at.y += (ImGui::GetTextLineHeight() - size) * 0.5f;
+    float x = at.x;
+    for (int i = 0; i < kBigPanelCount; ++i) {
+        bool big = int(vm.big_panel) == i;
+        float w = font->CalcTextSizeA(size, FLT_MAX, 0, texts[i].c_str()).x;
+        dl->AddRectFilled(ImVec2(x, at.y - 2), ImVec2(x + w + 2 * pad, at.y + size + 2), big ? theme::kNetwork : theme::kHostFill, 5.0f);
+        dl->AddText(font, size, ImVec2(x + pad, at.y), big ? theme::kPaper : theme::kInk, texts[i].c_str());
+        x += w + 2 * pad + gap;
+    }
+    ImGui::Dummy(ImVec2(x - at.x, ImGui::GetTextLineHeight()));
 }
 
 void ControlsPanel::draw_buttons(const ViewModel& vm, Commands& out) {
@@ -192,6 +227,16 @@ void ControlsPanel::handle_keys(const ViewModel& vm, Commands& out) const {
     if (pressed(ImGuiKey_Home, false)) out.push_back(cmd::GoTo{0});
     if (pressed(ImGuiKey_End, false)) out.push_back(cmd::GoTo{vm.view.last_step()});
     if (ImGui::IsKeyPressed(GLFW_KEY_F2, false)) out.push_back(cmd::TogglePresenter{});
+    if (vm.focused) {  // presenter mode on a small screen: 1-5 bring up a panel, Tab the next one
+        for (int i = 0; i < kBigPanelCount; ++i) {
+            if (ImGui::IsKeyPressed(GLFW_KEY_1 + i, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_1 + i, false))
+                out.push_back(cmd::ShowPanel{BigPanel(i)});
+        }
+        if (pressed(ImGuiKey_Tab, false)) {
+            int step = io.KeyShift ? kBigPanelCount - 1 : 1;
+            out.push_back(cmd::ShowPanel{BigPanel((int(vm.big_panel) + step) % kBigPanelCount)});
+        }
+    }
     if (ImGui::IsKeyPressed(GLFW_KEY_F5, false)) out.push_back(cmd::Reload{});
     if (ImGui::IsKeyPressed(GLFW_KEY_F12, false)) out.push_back(cmd::Screenshot{});
 }

@@ -43,13 +43,21 @@ struct Strings {
     const char* language;
     const char* screenshot_saved;
     const char* keys_help;
+    // Presenter mode on a small screen: the big panel's names beside their keys 1-5.
+    const char* big_topology;
+    const char* big_sequence;
+    const char* big_states;
+    const char* big_variables;
+    const char* big_details;     // hosts, packet, log
     // Topology and legend.
     const char* legend_data;
     const char* legend_ack;
     const char* legend_dropped;
     const char* router;
+    const char* more_packets;    // "+%d more": packets in flight whose label found no room
     // Ladder and what-if.
     const char* no_packets;
+    const char* all_lifelines;   // the checkbox: every lifeline, not only the connection's
     const char* what_if;
     const char* drop_packet;
     const char* delay_packet;

@@ -117,13 +117,31 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
         return;
     }
     float fs = ImGui::GetFontSize(), th = vm.thickness;
+    // Columns as wide as the panel allows for a few lifelines (flatter arrows, room for labels),
+    // up to twice the usual.
     float col_w = column_width * (vm.presenter ? 1.35f : 1.0f);
     float left = fs * 4.5f;
-    auto col_x = [&](int c) { return left + col_w * (float(c) + 0.5f); };
     const sim::SocketHistory* end_a = vm.connection.a != kNone ? &t.sockets[vm.connection.a] : nullptr;
     const sim::SocketHistory* end_b = vm.connection.b != kNone ? &t.sockets[vm.connection.b] : nullptr;
     std::string name_a = end_a ? vm.view.socket_name(vm.connection.a, vm.step) : "";
     std::string name_b = end_b ? vm.view.socket_name(vm.connection.b, vm.step) : "";
+    // A busy server (a lifeline per client): only the shown connection's two, unless asked for all.
+    bool many = cache.lifelines.size() > kManyLifelines;
+    bool only_connection = many && !all_lifelines && !name_a.empty();
+    std::vector<int> column(cache.lifelines.size(), -1);  // per lifeline: its column, -1 hidden
+    int columns = 0;
+    for (size_t c = 0; c < cache.lifelines.size(); ++c) {
+        const std::string& name = cache.lifelines[c].name;
+        if (!only_connection || name == name_a || name == name_b) column[c] = columns++;
+    }
+    float fill = (ImGui::GetContentRegionAvail().x - left - ImGui::GetStyle().ScrollbarSize) / float(std::max(1, columns));
+    col_w = std::clamp(fill, col_w, col_w * 2.0f);
+    auto col_x = [&](int c) { return left + col_w * (float(column[size_t(c)]) + 0.5f); };
+    if (many) {
+        ImGui::PushStyleColor(ImGuiCol_FrameBg, theme::to_vec4(theme::rgb(218, 225, 238)));  // seen on white
+        ImGui::Checkbox(vm.text.all_lifelines, &all_lifelines);
+        ImGui::PopStyleColor();
+    }
 
     // Lifeline names, above the scrolling diagram (scrolled with it horizontally).
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -132,6 +150,7 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
     ImGui::Dummy(ImVec2(1, head_h));
     dl->PushClipRect(head, ImVec2(head.x + ImGui::GetContentRegionAvail().x, head.y + head_h), true);
     for (size_t c = 0; c < cache.lifelines.size(); ++c) {
+        if (column[c] < 0) continue;
         const std::string& name = cache.lifelines[c].name;
         float x = head.x + col_x(int(c)) - scroll_x;
         if (x < head.x - col_w || x > head.x + ImGui::GetContentRegionAvail().x + col_w) continue;  // out of view
@@ -147,7 +166,7 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
     ImGui::BeginChild("ladder_scroll", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
     dl = ImGui::GetWindowDrawList();
     ImVec2 o = ImGui::GetCursorScreenPos();
-    float total_w = left + col_w * float(cache.lifelines.size()), total_h = cache.step_y.back() + cache.flight_px + fs;
+    float total_w = left + col_w * float(columns), total_h = cache.step_y.back() + cache.flight_px + fs;
     float view_h = ImGui::GetWindowHeight(), scroll_y = ImGui::GetScrollY();
     scroll_x = ImGui::GetScrollX();
     float now_y = y_now(vm);
@@ -157,7 +176,7 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
         float lo = FLT_MAX, hi = -FLT_MAX, a_x = -1;
         for (size_t c = 0; c < cache.lifelines.size(); ++c) {
             const std::string& name = cache.lifelines[c].name;
-            if (name.empty() || (name != name_a && name != name_b)) continue;
+            if (column[c] < 0 || name.empty() || (name != name_a && name != name_b)) continue;
             lo = std::min(lo, col_x(int(c)) - col_w * 0.5f);
             hi = std::max(hi, col_x(int(c)) + col_w * 0.5f);
             if (name == name_a) a_x = col_x(int(c));
@@ -176,6 +195,7 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
     // The current instant, lifelines, times.
     dl->AddRectFilled(ImVec2(o.x, o.y + now_y - fs * 0.45f), ImVec2(o.x + total_w, o.y + now_y + fs * 0.45f), theme::kNow);
     for (size_t c = 0; c < cache.lifelines.size(); ++c) {
+        if (column[c] < 0) continue;
         float x = o.x + col_x(int(c));
         dl->AddLine(ImVec2(x, o.y + std::max(0.0f, y_min)), ImVec2(x, o.y + std::min(total_h, y_max)), theme::kFaint, 2.0f * th);
     }
@@ -202,6 +222,7 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
         float y0 = cache.step_y[p.sent_step];
         float y1 = p.end_step != kNone ? cache.step_y[p.end_step] : y0 + cache.flight_px;
         if (std::max(y0, y1) < y_min || std::min(y0, y1) > y_max) continue;
+        if (column[size_t(a.from)] < 0 || column[size_t(a.to)] < 0) continue;  // another client's
         ImVec2 from(o.x + col_x(a.from), o.y + y0), to(o.x + col_x(a.to), o.y + y1);
         bool ended = p.end_step != kNone && p.end_step <= vm.step;
         float f = ended ? 1.0f : float(vm.view.progress(a.packet, vm.now));

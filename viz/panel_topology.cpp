@@ -4,9 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
-#include <optional>
 #include <string>
+#include <utility>
 
 #include "viz/panels.hpp"
 #include "viz/theme.hpp"
@@ -16,7 +17,8 @@ namespace netstep::viz {
 namespace {
 
 constexpr uint32_t kDropLingerSteps = 6;   // a drop's cross stays this many steps
-constexpr size_t kMaxLabels = 8;           // more packets in flight: label only the selected connection's
+constexpr size_t kMaxLabels = 8;           // at most this many packet labels; more packets in flight: only
+                                           // the shown connection's are labeled
 
 struct Canvas {
     ImVec2 origin, size;
@@ -29,6 +31,27 @@ struct Canvas {
 struct Box {
     ImVec2 min, max;
     bool overlaps(const Box& o) const { return min.x < o.max.x && o.min.x < max.x && min.y < o.max.y && o.min.y < max.y; }
+    float overlap_area(const Box& o) const {
+        return std::max(0.0f, std::min(max.x, o.max.x) - std::max(min.x, o.min.x)) *
+               std::max(0.0f, std::min(max.y, o.max.y) - std::max(min.y, o.min.y));
+    }
+    // Whether the segment a-b passes through the box (Liang-Barsky clipping).
+    bool hit_by(ImVec2 a, ImVec2 b) const {
+        float t0 = 0, t1 = 1, d[2] = {b.x - a.x, b.y - a.y};
+        float lo[2] = {min.x - a.x, min.y - a.y}, hi[2] = {max.x - a.x, max.y - a.y};
+        for (int k = 0; k < 2; ++k) {
+            if (d[k] == 0) {
+                if (lo[k] > 0 || hi[k] < 0) return false;
+                continue;
+            }
+            float ta = lo[k] / d[k], tb = hi[k] / d[k];
+            if (ta > tb) std::swap(ta, tb);
+            t0 = std::max(t0, ta);
+            t1 = std::min(t1, tb);
+            if (t0 > t1) return false;
+        }
+        return true;
+    }
 };
 
 ImVec2 lerp(ImVec2 a, ImVec2 b, float t) { return ImVec2(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t); }
@@ -200,6 +223,8 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
     bool canvas_hovered = ImGui::IsItemHovered() && !vm.screenshot_mode;
     ImVec2 mouse = ImGui::GetIO().MousePos;
     float th = vm.thickness;
+    float r = fs * 0.45f * (vm.presenter ? 1.2f : 1.0f);  // a packet marker's half height (1.3 r its half width)
+    if (layout.compact_half.y > 0) r = std::min(r, layout.compact_half.y * 0.75f);  // as small as the boxes
 
     // Host geometry: normal boxes, or a crowded LAN's small ones.
     ImVec2 box_half = normal_half(c.size, fs, t.hosts.size());
@@ -207,12 +232,14 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
     auto half_of = [&](uint32_t h) { return layout.hosts[h].compact ? layout.compact_half : box_half; };
     auto bar_y_of = [&](size_t k) { return c.at(0, layout.networks[std::min(k, layout.networks.size() - 1)].y).y; };
 
-    std::vector<Box> reserved;  // network and address labels: packet labels keep off them
+    std::vector<Box> reserved;    // network and address labels, host names: packet labels keep off them
+    std::vector<Box> host_boxes;  // ... and off the boxes, unless only an edge beside the packet
     auto reserve_label = [&](ImVec2 at, const std::string& text, ImFont* font) {
         ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.c_str());
         reserved.push_back({ImVec2(at.x - 2, at.y - 1), ImVec2(at.x + ts.x + 2, at.y + ts.y + 1)});
     };
     // Networks.
+    std::vector<Box> name_boxes;  // per network: its name's label
     for (size_t k = 0; k < t.networks.size(); ++k) {
         const Bar& bar = layout.networks[k];
         ImVec2 a = c.at(bar.x0, bar.y), b = c.at(bar.x1, bar.y);
@@ -223,6 +250,7 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
         ImVec2 at = bar.x0 == 0.0f ? ImVec2(a.x, a.y + 6 * th)
                                    : ImVec2(c.origin.x + 6, a.y - box_half.y - fs * 2.6f);  // crowded: above its server
         reserve_label(at, name, vm.fonts.bold);
+        name_boxes.push_back(reserved.back());
         label(dl, at, theme::kNetwork, name, vm.fonts.bold);
     }
 
@@ -244,7 +272,8 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
                 float box_edge = p.y + (bar_y > p.y ? box_half.y : -box_half.y);
                 std::string address = itf.address.address.to_string();
                 ImVec2 ts = ImGui::CalcTextSize(address.c_str());
-                ImVec2 at(p.x + 6, (box_edge + bar_y) * 0.5f - fs * 0.5f);  // on the link, box to bar
+                // Beside the link, box to bar, clear of the packets running down it.
+                ImVec2 at(p.x + r * 1.3f + 5, (box_edge + bar_y) * 0.5f - fs * 0.5f);
                 reserved.push_back({ImVec2(at.x - 2, at.y - 1), ImVec2(at.x + 2 + ts.x, at.y + ts.y + 1)});
                 label(dl, at, theme::rgb(40, 60, 110), address);
             }
@@ -263,6 +292,7 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
         float rounding = router ? hb.y : node.compact ? 3.0f : 6.0f;
         ImVec2 lo(p.x - hb.x, p.y - hb.y), hi(p.x + hb.x, p.y + hb.y);
         dl->AddRectFilled(lo, hi, router ? theme::kRouterFill : theme::kHostFill, rounding);
+        host_boxes.push_back({lo, hi});
         dl->AddRect(lo, hi, border, rounding, 0, bw * th);
         // The name, shrunk (not clipped) to fit its box: one draw call for the whole panel.
         const std::string& name = t.hosts[h].name;
@@ -270,6 +300,7 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
         float size = std::min({fs, fs * (2 * hb.x - 6) / std::max(1.0f, ts.x), fs * (2 * hb.y + 2) / std::max(1.0f, ts.y)});
         ImVec2 shown(ts.x * size / fs, ts.y * size / fs);
         dl->AddText(vm.fonts.bold, size, ImVec2(p.x - shown.x * 0.5f, p.y - shown.y * 0.5f), theme::kInk, name.c_str());
+        reserved.push_back({ImVec2(p.x - shown.x * 0.5f - 2, p.y - shown.y * 0.3f), ImVec2(p.x + shown.x * 0.5f + 2, p.y + shown.y * 0.3f)});  // the letters
         bool mouse_in = canvas_hovered && mouse.x >= lo.x && mouse.x < hi.x && mouse.y >= lo.y && mouse.y < hi.y;
         if (mouse_in) hovered_h = h;
         if ((node.compact || node.on_bar) && show_addresses && (border != theme::kInk || mouse_in || node.on_bar)) callouts.push_back(h);
@@ -316,56 +347,174 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
         path.insert(path.end(), back.rbegin(), back.rend());
         return path;
     };
-    uint32_t hovered = kNone;
-    std::vector<Box> placed = reserved;
-    auto draw_packet = [&](uint32_t i, ImVec2 at, bool dropped, bool labeled) {
-        const PacketInfo& info = vm.view.packet(i);
-        ImU32 color = theme::packet_color(info.kind);
-        float r = fs * 0.45f * (vm.presenter ? 1.2f : 1.0f);
-        if (layout.compact_half.y > 0) r = std::min(r, layout.compact_half.y * 0.75f);  // as small as the boxes
-        dl->AddRectFilled(ImVec2(at.x - r * 1.3f, at.y - r), ImVec2(at.x + r * 1.3f, at.y + r), color, r * 0.5f);
-        if (vm.selection.packet == i) dl->AddRect(ImVec2(at.x - r * 1.3f - 3, at.y - r - 3), ImVec2(at.x + r * 1.3f + 3, at.y + r + 3), theme::kSelected, r * 0.5f, 0, 2.5f * th);
-        if (dropped) draw_cross(dl, at, r * 1.6f, 4.0f * th);
-        if (canvas_hovered && dist(mouse, at) < r * 2.0f) hovered = i;
-        if (!show_labels || !labeled) return;
-        std::string text = dropped ? "✗ " + info.label : info.label;
-        ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, text.c_str());  // as label() draws it
-        // Beside the packet: right, left, then above or below either side; the first spot inside
-        // the canvas that covers no address or other label (else the first inside).
-        float dx = r * 1.3f + 4, gap = ts.y * 0.5f + r + 2;
-        const ImVec2 spots[] = {{at.x + dx, at.y - ts.y * 0.5f},        {at.x - dx - ts.x, at.y - ts.y * 0.5f},
-                                {at.x + dx, at.y - gap - ts.y * 0.5f},  {at.x + dx, at.y + gap - ts.y * 0.5f},
-                                {at.x - dx - ts.x, at.y - gap - ts.y * 0.5f}, {at.x - dx - ts.x, at.y + gap - ts.y * 0.5f}};
-        std::optional<ImVec2> inside;
-        ImVec2 p = spots[0];
-        for (const ImVec2& spot : spots) {
-            Box mine{spot, ImVec2(spot.x + ts.x, spot.y + ts.y)};
-            if (mine.min.x < c.origin.x + 2 || mine.max.x > c.origin.x + c.size.x - 2) continue;
-            if (!inside) inside = spot;
-            if (std::none_of(placed.begin(), placed.end(), [&](const Box& o) { return o.overlaps(mine); })) {
-                inside = spot;
-                break;
-            }
-        }
-        if (inside) p = *inside;
-        placed.push_back({p, ImVec2(p.x + ts.x, p.y + ts.y)});
-        label(dl, p, dropped ? theme::kDrop : color, text, vm.fonts.bold);
-    };
+    // Every packet's marker first (packets in flight, recent drops where they happened), then the
+    // labels over them, most useful first: the selected packet, drops, the newest. A label goes
+    // beside its packet, or a little further with a leader line, where it covers no box, address,
+    // marker or other label; with no such spot it is left out (the marker stays, its tooltip names
+    // it) and counted in its network's "+N more".
+    struct Mark { uint32_t packet; ImVec2 at; bool dropped; };
+    std::vector<Mark> marks;
     std::vector<uint32_t> flying = vm.view.index().packets_in_flight(vm.step);
-    bool crowded = flying.size() > kMaxLabels;  // then only the selected connection's are labeled
-    auto of_connection = [&](uint32_t i) {
-        ConnectionEnds e = vm.view.connection_of_packet(i);
-        return i == vm.selection.packet || (e.a != kNone && (e.a == vm.connection.a || e.a == vm.connection.b));
-    };
-    for (uint32_t i : flying) {
-        draw_packet(i, along(path_of(i), float(vm.view.progress(i, vm.now))), false, !crowded || of_connection(i));
-    }
+    for (uint32_t i : flying) marks.push_back({i, along(path_of(i), float(vm.view.progress(i, vm.now))), false});
     for (uint32_t i = 0; i < t.packets.size(); ++i) {  // recent drops, where they happened
         const sim::TracePacket& p = t.packets[i];
         if (!p.dropped || p.end_step == kNone || p.end_step > vm.step || vm.step - p.end_step > kDropLingerSteps) continue;
         float f = std::clamp(float(vm.view.progress(i, vm.view.time_at(p.end_step))), 0.15f, 0.85f);
-        draw_packet(i, along(path_of(i), f), true, true);
+        marks.push_back({i, along(path_of(i), f), true});
     }
+    uint32_t hovered = kNone;
+    std::vector<Box> keep_out = reserved;
+    for (const Mark& m : marks) {
+        ImVec2 lo(m.at.x - r * 1.3f, m.at.y - r), hi(m.at.x + r * 1.3f, m.at.y + r);
+        dl->AddRectFilled(lo, hi, theme::packet_color(vm.view.packet(m.packet).kind), r * 0.5f);
+        if (vm.selection.packet == m.packet) dl->AddRect(ImVec2(lo.x - 3, lo.y - 3), ImVec2(hi.x + 3, hi.y + 3), theme::kSelected, r * 0.5f, 0, 2.5f * th);
+        if (m.dropped) draw_cross(dl, m.at, r * 1.6f, 4.0f * th);
+        if (canvas_hovered && dist(mouse, m.at) < r * 2.0f) hovered = m.packet;
+        keep_out.push_back({lo, hi});
+    }
+
+    // Which packets get a label, in order. Many in flight (a busy server): only the connection
+    // shown elsewhere; and never more than kMaxLabels, so that what is labeled can be read.
+    auto of_connection = [&](uint32_t i) {
+        ConnectionEnds e = vm.view.connection_of_packet(i);
+        return i == vm.selection.packet || (e.a != kNone && (e.a == vm.connection.a || e.a == vm.connection.b));
+    };
+    auto rank = [&](const Mark& m) { return m.packet == vm.selection.packet ? 0 : m.dropped ? 1 : 2; };
+    std::vector<Mark> order = marks;
+    std::stable_sort(order.begin(), order.end(), [&](const Mark& a, const Mark& b) {
+        if (rank(a) != rank(b)) return rank(a) < rank(b);
+        return t.packets[a.packet].sent_step != t.packets[b.packet].sent_step
+                   ? t.packets[a.packet].sent_step > t.packets[b.packet].sent_step
+                   : a.packet > b.packet;
+    });
+    bool many = flying.size() > kMaxLabels;
+    std::map<uint32_t, int> unlabeled;  // per network
+    labels.clear();
+    // Labels stay in the window (its side padding included) and above the legend.
+    float lx_min = ImGui::GetWindowPos().x + 2, lx_max = ImGui::GetWindowPos().x + ImGui::GetWindowWidth() - 2;
+    float ly_min = c.origin.y, ly_max = c.origin.y + c.size.y;
+    std::vector<std::pair<ImVec2, ImVec2>> leaders;  // drawn so far: later labels keep off them too
+    auto free_at = [&](const Box& b, bool over_boxes) {
+        auto hits = [&](const Box& o) { return o.overlaps(b); };
+        return b.min.x >= lx_min && b.max.x <= lx_max && b.min.y >= ly_min && b.max.y <= ly_max &&
+               std::none_of(keep_out.begin(), keep_out.end(), hits) &&
+               (over_boxes || std::none_of(host_boxes.begin(), host_boxes.end(), hits)) &&
+               std::none_of(leaders.begin(), leaders.end(), [&](const auto& l) { return b.hit_by(l.first, l.second); });
+    };
+    if (!show_labels) order.clear();
+    for (const Mark& m : order) {
+        bool selected = m.packet == vm.selection.packet;
+        if (!selected && (labels.size() >= kMaxLabels || (many && !m.dropped && !of_connection(m.packet)))) {
+            ++unlabeled[t.packets[m.packet].network];
+            continue;
+        }
+        const PacketInfo& info = vm.view.packet(m.packet);
+        ImU32 color = m.dropped ? theme::kDrop : theme::packet_color(info.kind);
+        std::string text = m.dropped ? "✗ " + info.label : info.label;
+        ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, text.c_str());  // as label() draws it
+        // Beside the packet (right, left, a little lower or higher, the four corners, above, below);
+        // then up to four rows further up or down, tied to it by a leader line that crosses nothing.
+        ImVec2 at = m.at;
+        float dx = r * 1.3f + 4, h = ts.y + 2, gap = h * 0.5f + r + 2;
+        float right = at.x + dx, left = at.x - dx - ts.x, middle = at.x - ts.x * 0.5f;
+        struct Spot { ImVec2 corner; bool leader; };
+        std::vector<Spot> spots = {{{right, at.y - ts.y * 0.5f}, false}, {{left, at.y - ts.y * 0.5f}, false}};
+        for (float x : {right, left}) {  // a little lower or higher: a name or an address just above or below
+            spots.push_back({{x, at.y - ts.y * 0.2f}, false});
+            spots.push_back({{x, at.y - ts.y * 0.8f}, false});
+        }
+        for (float x : {right, left}) {
+            spots.push_back({{x, at.y - gap - ts.y * 0.5f}, false});
+            spots.push_back({{x, at.y + gap - ts.y * 0.5f}, false});
+        }
+        spots.push_back({{middle, at.y - r - 3 - ts.y}, false});
+        spots.push_back({{middle, at.y + r + 3}, false});
+        for (int row = 1; row <= 4; ++row) {
+            for (float x : {middle, right, left}) {
+                spots.push_back({{x, at.y - r - 3 - ts.y - float(row) * h}, true});
+                spots.push_back({{x, at.y + r + 3 + float(row) * h}, true});
+            }
+        }
+        auto box_at = [&](ImVec2 p) { return Box{ImVec2(p.x - 3, p.y - 1), ImVec2(p.x + ts.x + 3, p.y + ts.y + 1)}; };
+        auto leader_of = [&](ImVec2 p) {  // from the marker's edge to the label's nearest edge
+            bool below = p.y > at.y;
+            return std::make_pair(ImVec2(at.x, at.y + (below ? r + 1 : -r - 1)),
+                                  ImVec2(std::clamp(at.x, p.x, p.x + ts.x), below ? p.y - 2 : p.y + ts.y + 2));
+        };
+        // First choice: a spot that covers nothing. Then beside the packet over the edge of a host
+        // box (never its name): nearer than a leader line. Then the leader lines' rows.
+        const Spot* spot = nullptr;
+        for (int pass = 0; pass < 3 && !spot; ++pass) {
+            for (const Spot& s : spots) {
+                if (s.leader != (pass == 2)) continue;
+                if (!free_at(box_at(s.corner), pass == 1)) continue;
+                if (s.leader) {
+                    auto [a, b] = leader_of(s.corner);
+                    auto crossed = [&](const Box& o) { return o.hit_by(a, b); };
+                    if (std::any_of(keep_out.begin(), keep_out.end(), crossed) ||
+                        std::any_of(host_boxes.begin(), host_boxes.end(), crossed))
+                        continue;
+                }
+                spot = &s;
+                break;
+            }
+        }
+        // The selected packet and drops are always labeled: where the label covers the least.
+        if (!spot && (selected || m.dropped)) {
+            float least = FLT_MAX;
+            for (const Spot& s : spots) {
+                Box b = box_at(s.corner);
+                if (s.leader || b.min.x < lx_min || b.max.x > lx_max || b.min.y < ly_min || b.max.y > ly_max) continue;
+                float covered = 0;
+                for (const Box& o : keep_out) covered += b.overlap_area(o);
+                if (covered < least) {
+                    least = covered;
+                    spot = &s;
+                }
+            }
+            if (!spot) spot = &spots[0];
+        }
+        if (!spot) {
+            ++unlabeled[t.packets[m.packet].network];
+            continue;
+        }
+        ImVec2 p = spot->corner;
+        Box mine = box_at(p);
+        if (spot->leader) {
+            auto [a, b] = leader_of(p);
+            dl->AddLine(a, b, color, 1.2f * th);
+            leaders.push_back({a, b});
+        }
+        keep_out.push_back(mine);
+        labels.push_back({m.packet, mine.min, mine.max});
+        label(dl, p, color, text, vm.fonts.bold);
+    }
+    // "+N more" at the right end of each network's bar, above or below it, where there is room.
+    for (const auto& [network, count] : unlabeled) {
+        if (count == 0 || network >= layout.networks.size()) continue;
+        char text[48];
+        std::snprintf(text, sizeof text, vm.text.more_packets, count);
+        ImVec2 ts = ImGui::CalcTextSize(text);
+        float bar_y = bar_y_of(network), right = c.origin.x + c.size.x - 8 - ts.x;
+        std::vector<ImVec2> spots;
+        for (float y : {bar_y - 4 * th - ts.y - 3, bar_y + 4 * th + 3, bar_y - 4 * th - 2 * ts.y - 6})
+            for (float x : {right, right - ts.x - fs, c.origin.x + c.size.x * 0.5f}) spots.push_back(ImVec2(x, y));
+        if (network < name_boxes.size()) {  // else beside the network's name (a crowded LAN)
+            const Box& name = name_boxes[network];
+            spots.push_back(ImVec2(name.max.x + fs * 0.6f, name.min.y + 1));
+            spots.push_back(ImVec2(name.min.x + 2, name.max.y + 3));
+            spots.push_back(ImVec2(name.min.x + 2, name.min.y - ts.y - 3));
+        }
+        for (ImVec2 p : spots) {
+            Box mine{ImVec2(p.x - 3, p.y - 1), ImVec2(p.x + ts.x + 3, p.y + ts.y + 1)};
+            if (!free_at(mine, false)) continue;
+            keep_out.push_back(mine);
+            label(dl, p, theme::kMuted, text);
+            break;
+        }
+    }
+    unlabeled_packets = 0;
+    for (const auto& entry : unlabeled) unlabeled_packets += entry.second;
     hovered_packet = hovered;
     if (hovered != kNone) {
         const std::string& reason = t.packets[hovered].drop_reason;

@@ -43,21 +43,27 @@ struct Variable {
 };
 
 const Variable kVariables[] = {
-    {"ISS", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.iss.value); }},
-    {"IRS", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.irs.value); }},
+    // Sending: what is unacknowledged, next, the peer's window, and the congestion control
+    // limiting it (slow start shows cwnd and ssthresh working together).
     {"SND.UNA", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool r) { return seq(v.snd_una, v.iss, r); }},
     {"SND.NXT", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool r) { return seq(v.snd_nxt, v.iss, r); }},
     {"SND.WND", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.snd_wnd); }},
-    {"RCV.NXT", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool r) { return seq(v.rcv_nxt, v.irs, r); }},
-    {"RCV.WND", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.rcv_wnd); }},
-    {"MSS", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.mss); }},
     {"cwnd", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return v.cwnd ? std::to_string(v.cwnd) : std::string("—"); }},
     {"ssthresh", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return v.ssthresh ? std::to_string(v.ssthresh) : std::string("—"); }},
+    // Receiving.
+    {"RCV.NXT", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool r) { return seq(v.rcv_nxt, v.irs, r); }},
+    {"RCV.WND", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.rcv_wnd); }},
+    // The connection's constants.
+    {"ISS", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.iss.value); }},
+    {"IRS", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.irs.value); }},
+    {"MSS", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.mss); }},
+    // Retransmission, buffers.
     {"RTO", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return seconds(v.rto); }},
     {"SRTT", nullptr, false, [](const TcpVars& v, Instant, const Strings&, bool) { return v.srtt ? seconds(*v.srtt) : std::string("—"); }},
     {nullptr, &Strings::send_queue, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.send_queued) + " B"; }},
     {nullptr, &Strings::recv_queue, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.recv_queued) + " B"; }},
     {nullptr, &Strings::retransmits, false, [](const TcpVars& v, Instant, const Strings&, bool) { return std::to_string(v.retransmits); }},
+    // Timers, with their countdowns.
     {"RTO", nullptr, true, [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.retransmit_at, now, t); }},
     {nullptr, &Strings::delayed_ack, true, [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.delayed_ack_at, now, t); }},
     {"TIME-WAIT", nullptr, true, [](const TcpVars& v, Instant now, const Strings& t, bool) { return timer(v.time_wait_until, now, t); }},

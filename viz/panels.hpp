@@ -36,6 +36,7 @@ private:
     void draw_speed(const ViewModel& vm, Commands& out) const;
     void draw_breakpoints(const ViewModel& vm, Commands& out) const;
     void draw_timeline(const ViewModel& vm, Commands& out) const;
+    void draw_panel_keys(const ViewModel& vm) const;
 };
 
 // Hosts, routers and networks; packets moving along links; drops as red crosses.
@@ -66,6 +67,9 @@ struct TopologyPanel {
     Layout layout;
     uint32_t hovered_packet = kNone;
     uint32_t hovered_host = kNone;
+    struct LabelBox { uint32_t packet; ImVec2 min, max; };
+    std::vector<LabelBox> labels;      // the packet labels the last frame drew (read by tests)
+    int unlabeled_packets = 0;         // ... and the packets it drew without one
     uint32_t context_packet = kNone;   // the packet whose what-if menu is open
 
 private:
@@ -81,6 +85,9 @@ struct LadderPanel {
     float min_gap = 30.0f;             // = 30   // pixels between two packets sent
     float max_gap = 90.0f;             // = 90   // long waits are compressed to this
     bool auto_scroll = true;           // = true // keep the current step in view
+    bool all_lifelines = false;        // = false // more than kManyLifelines: all, not only the
+                                       //           shown connection's two (a checkbox)
+    static constexpr size_t kManyLifelines = 6;
 
     void draw(const ViewModel& vm, Commands& out);
 
@@ -119,7 +126,8 @@ struct StatesPanel {
     void draw(const ViewModel& vm, Commands& out);
 };
 
-// ISS, IRS, SND.UNA, SND.NXT, RCV.NXT, windows, cwnd and ssthresh, RTO, timers with countdowns.
+// SND.UNA, SND.NXT, SND.WND, cwnd and ssthresh (sending), RCV.NXT and RCV.WND (receiving), ISS,
+// IRS, MSS, RTO, SRTT, queues, retransmissions, timers with countdowns.
 struct VariablesPanel {
     bool relative = true;              // = true  // sequence numbers relative to the ISN/IRS
 

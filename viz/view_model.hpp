@@ -38,6 +38,8 @@ struct ViewModel {
     Fonts fonts;
     Language lang = Language::En;
     bool presenter = false;
+    bool focused = false;          // presenter on a small screen: only `big_panel` and a companion
+    BigPanel big_panel = BigPanel::Topology;
     float thickness = 1.0f;        // line width multiplier (presenter: thicker)
     uint64_t generation = 0;       // changes whenever a new trace is loaded
     std::string scenario_file;

@@ -1,23 +1,16 @@
-# One screenshot test: run `netstep view FILE --screenshot OUT --step N` under xvfb-run, check the
+# One screenshot test: run `netstep view FILE --screenshot OUT --step N` under Xvfb, check the
 # exit code, then (when the run should succeed) check the PNG's content.
-# Variables: XVFB_RUN NETSTEP CHECK FILE STEP EXPECTED_EXIT OUT GOLDEN CHECKS (checker arguments;
+# Variables: XVFB_EXEC NETSTEP CHECK FILE STEP EXPECTED_EXIT OUT GOLDEN CHECKS (checker arguments;
 # the word GOLDEN in them is replaced by the golden image's path) VIEW_ARGS (more `view` options).
 get_filename_component(out_dir ${OUT} DIRECTORY)
 file(MAKE_DIRECTORY ${out_dir})
 file(REMOVE ${OUT})
 separate_arguments(view_args UNIX_COMMAND "${VIEW_ARGS}")
-# xvfb-run itself sometimes fails when tests run in parallel ("xvfb-run: error: problem while
-# cleaning up temporary directory", exit 5, hiding the viewer's exit code): run it again then.
-foreach(attempt 1 2 3)
-  execute_process(COMMAND ${XVFB_RUN} -a -s "-screen 0 1280x800x24"
-                          ${NETSTEP} view ${FILE} --screenshot ${OUT} --step ${STEP} --size 1280x800 ${view_args}
-                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  string(FIND "${err}" "xvfb-run: error:" xvfb_failed)
-  if(xvfb_failed EQUAL -1)
-    break()
-  endif()
-  message("xvfb-run failed (attempt ${attempt}), running it again:\n${err}")
-endforeach()
+# Under a fresh Xvfb of its own (viz_xvfb_exec: it picks a free display without racing the other
+# tests, and stops its server whatever happens).
+execute_process(COMMAND ${XVFB_EXEC} 1280x800x24
+                        ${NETSTEP} view ${FILE} --screenshot ${OUT} --step ${STEP} --size 1280x800 ${view_args}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 message("netstep view exit ${rc}\n${err}")
 if(NOT rc EQUAL EXPECTED_EXIT)
   message(FATAL_ERROR "netstep view ${FILE}: exit ${rc}, expected ${EXPECTED_EXIT}")

@@ -52,9 +52,35 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/scale-busy-server.yaml)
   # 51 hosts on one LAN: the server (end B) on the bar at the left; the client of the connection
   # shown (pc29, end A) lit at the foot of the first column below the bar, where the crowded
   # layout puts it (boxes piled up or clamped to the edges would not be there).
+  # The sequence diagram shows only that connection's two lifelines (a checkbox brings back the
+  # 51): the server's, web:80 (B), and pc29's (A), both headers in view, side by side.
   viz_screenshot(scale_busy_server ${PROJECT_SOURCE_DIR}/scenarios/scale-busy-server.yaml 200 0
     --size 1280 800
     --color 70 310 160 350 D55E00 150
     --color 160 400 220 432 0072B2 100
+    --color 640 250 960 290 D55E00 300
+    --color 960 250 1280 290 0072B2 300
+    --golden GOLDEN 0.005)
+endif()
+
+if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/default.yaml)
+  # Presenter mode at 1280x800: the big panel (key 1, the topology: the SYN+ACK on its way, in its
+  # color) and beside it the state diagram, large: SYN-SENT lit blue (A), SYN-RECEIVED vermillion
+  # (B); the row of panel keys with "1 Topology" lit (3C465A).
+  viz_screenshot_with(presenter ${PROJECT_SOURCE_DIR}/scenarios/default.yaml 17 0 "--presenter"
+    --size 1280 800
+    --color 0 280 790 720 006E50 300
+    --color 1125 488 1250 532 0072B2 2500
+    --color 825 488 948 532 D55E00 2500
+    --color 555 158 677 182 3C465A 1000
+    --golden GOLDEN 0.005)
+  # ... with --inspect-field: the tabs as the big panel (key 5), the TCP flags lit in the field
+  # list and in the hex dump; the state diagram still beside them, nothing lit there.
+  viz_screenshot_with(presenter_inspector ${PROJECT_SOURCE_DIR}/scenarios/default.yaml 17 0 "--presenter --inspect-field tcp.flags"
+    --size 1280 800
+    --color 10 470 760 505 FFDC5A 8000
+    --color 100 712 160 748 FFDC5A 400
+    --color 1125 488 1250 532 0072B2 2500
+    --no-color 795 250 1280 800 FFDC5A
     --golden GOLDEN 0.005)
 endif()
