@@ -38,7 +38,7 @@ run_one() {
   local execs cpu after
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   # `times` prints the shell's then its children's user and system time: "1m2.5s 0m0.3s".
-  cpu=$(sed -n 2p "$log.cpu" | awk '{ split($1 " " $2, a, /[ms]/); printf "%.0f", a[1]*60 + a[2] + a[4]*60 + a[5] }')
+  cpu=$(sed -n 2p "$log.cpu" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.0f", u[1]*60 + u[2] + s[1]*60 + s[2] }')
   after=$(find "$art" -type f | wc -l)
   echo "fuzz: $t: ${execs:-0} executions, ${cpu:-?} s CPU, $((after - before)) crashes (log: $log)"
   if [ "$after" -gt "$before" ]; then
