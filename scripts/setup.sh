@@ -6,7 +6,7 @@ PACKAGES=(
   cmake g++ pkg-config make ninja-build
   libsimgrid-dev
   libimgui-dev libstb-dev libglfw3-dev libgl-dev libgl1-mesa-dri
-  doctest-dev libyaml-cpp-dev libpcap-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+  doctest-dev libyaml-dev libpcap-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   fonts-dejavu-core xvfb xauth tshark
   clang-14 libclang-rt-14-dev
 )

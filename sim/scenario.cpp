@@ -12,10 +12,6 @@
 // `times`. Durations must be positive, except sleep (0 allowed) and link_down `from` (0 allowed).
 #include "sim/scenario.hpp"
 
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -24,12 +20,12 @@
 #include <optional>
 #include <map>
 #include <set>
-#include <sstream>
 #include <unordered_map>
 #include <utility>
 
 #include "model/packet.hpp"
 #include "sim/scenario_yaml.hpp"
+#include "sim/yaml.hpp"
 
 namespace netstep::sim {
 
@@ -48,6 +44,10 @@ static_assert(kVerbs.size() == std::variant_size_v<StepBody>);
 constexpr size_t kSocketVerbs = 12;
 
 constexpr std::array<std::string_view, 4> kFaults{"drop", "delay", "duplicate", "link_down"};
+
+// Lists and mappings nested deeper than this are refused while reading the YAML (a scenario
+// needs about 10 levels per repeat or fork, and Limits::max_depth bounds those).
+constexpr size_t kMaxYamlNesting = 1000;
 
 template <class Range>
 std::vector<std::string> strings(const Range& range) {
@@ -108,11 +108,11 @@ struct Scope {
 class Loader {
 public:
     Loader(const Source& source, const Limits& limits) : src_(source), limits_(limits) {}
-    Scenario load(const YAML::Node& root);
+    Scenario load(const yaml::Node& root);
 
 private:
     // Top level.
-    void read_version(const YAML::Node& root);
+    void read_version(const yaml::Node& root);
     void read_header(const Map& top);
     void read_options(const Field& f);
     // Networks and hosts.
@@ -130,7 +130,7 @@ private:
     Steps read_steps(const Field& f, Scope& scope, size_t depth);
     Step read_step(const Field& f, Scope& scope, size_t depth);
     void check_one_verb(const Field& f);
-    Field value_of(const YAML::Node& value, const Field& key) const;
+    Field value_of(const yaml::Node& value, const Field& key) const;
     StepBody read_body(size_t verb, const Field& args, Scope& scope, size_t depth,
                        Step& step);
     StepBody read_socket_call(size_t verb, const Map& m, Scope& scope);
@@ -175,10 +175,10 @@ private:
 
 // ---- Top level -------------------------------------------------------------------------------
 
-Scenario Loader::load(const YAML::Node& root) {
-    if (root.IsNull()) src_.fail({src_.file(), 1, 1}, "the file is empty; a scenario starts with 'netstep: 1'");
+Scenario Loader::load(const yaml::Node& root) {
+    if (root.is_null()) src_.fail({src_.file(), 1, 1}, "the file is empty; a scenario starts with 'netstep: 1'");
     Field top_field{root, src_.at(root)};
-    if (!root.IsMap()) {
+    if (!root.is_map()) {
         src_.fail(top_field, "expected a scenario (a mapping that starts with 'netstep: 1'), got " +
                                  Source::found(root));
     }
@@ -203,15 +203,16 @@ Scenario Loader::load(const YAML::Node& root) {
     return std::move(s_);
 }
 
-void Loader::read_version(const YAML::Node& root) {
-    for (auto it = root.begin(); it != root.end(); ++it) {
-        if (!it->first.IsScalar() || it->first.Scalar() != "netstep") continue;
-        SourceLocation key_at = src_.at(it->first);
-        Field f{it->second, it->second.IsNull() ? key_at : src_.at(it->second)};
-        auto version = detail::parse_unsigned(it->second.IsScalar() ? it->second.Scalar() : "");
+void Loader::read_version(const yaml::Node& root) {
+    for (size_t i = 0; i < root.size(); ++i) {
+        const yaml::Node key = root.key(i), value = root.value(i);
+        if (key.scalar() != "netstep") continue;
+        SourceLocation key_at = src_.at(key);
+        Field f{value, value.is_null() ? key_at : src_.at(value)};
+        auto version = detail::parse_unsigned(value.scalar());
         if (!version) src_.fail(f, "expected the format version 1, got " + Source::found(f.node));
         if (*version != 1) {
-            src_.fail(f, "unsupported format version " + f.node.Scalar() + ": this netstep reads version 1");
+            src_.fail(f, "unsupported format version " + f.node.scalar() + ": this netstep reads version 1");
         }
         s_.version = 1;
         return;
@@ -384,28 +385,29 @@ void Loader::read_program(const Field& f) {
 
 // A step is a one-key mapping or a scalar; anything else fails here.
 void Loader::check_one_verb(const Field& f) {
-    if (f.node.IsMap() && f.node.size() > 1) {
+    if (f.node.is_map() && f.node.size() > 1) {
         std::vector<std::string> keys;
         std::string verb;
         bool expect = false;
-        for (auto it = f.node.begin(); it != f.node.end(); ++it) {
-            keys.push_back(Source::found(it->first));
-            bool is_expect = it->first.IsScalar() && it->first.Scalar() == "expect";
+        for (size_t i = 0; i < f.node.size(); ++i) {
+            const yaml::Node key = f.node.key(i);
+            keys.push_back(Source::found(key));
+            bool is_expect = key.is_scalar() && key.scalar() == "expect";
             expect = expect || is_expect;
-            if (it->first.IsScalar() && !is_expect && verb.empty()) verb = it->first.Scalar();
+            if (key.is_scalar() && !is_expect && verb.empty()) verb = key.scalar();
         }
         src_.fail(f, "a step has one verb, found " + detail::join(keys) +
                          (expect ? "; write expect inside the arguments: " + verb + ": { ..., expect: ... }"
                                  : "; is a '-' missing?"));
     }
-    if (!(f.node.IsScalar() || (f.node.IsMap() && f.node.size() == 1))) {
+    if (!(f.node.is_scalar() || (f.node.is_map() && f.node.size() == 1))) {
         src_.fail(f, "expected a step like '- close: { socket: s }', got " + Source::found(f.node));
     }
 }
 
 // The value of a key, located at the key when it is empty.
-Field Loader::value_of(const YAML::Node& value, const Field& key) const {
-    return Field{value, value.IsNull() ? key.where : src_.at(value)};
+Field Loader::value_of(const yaml::Node& value, const Field& key) const {
+    return Field{value, value.is_null() ? key.where : src_.at(value)};
 }
 
 Steps Loader::read_steps(const Field& f, Scope& scope, size_t depth) {
@@ -420,9 +422,9 @@ Step Loader::read_step(const Field& f, Scope& scope, size_t depth) {
     }
     check_one_verb(f);
     // `- close: {...}` is a one-key mapping; `- ipconfig` a scalar with no arguments.
-    bool mapping = f.node.IsMap();
-    const Field verb_field = mapping ? src_.field(f.node.begin()->first) : f;
-    const Field args = mapping ? value_of(f.node.begin()->second, verb_field) : Field{YAML::Node(), f.where};
+    bool mapping = f.node.is_map();
+    const Field verb_field = mapping ? src_.field(f.node.key(0)) : f;
+    const Field args = mapping ? value_of(f.node.value(0), verb_field) : Field{yaml::Node(), f.where};
     std::string verb = src_.text(verb_field, "a step");
     auto found = std::find(kVerbs.begin(), kVerbs.end(), verb);
     if (found == kVerbs.end()) {
@@ -442,7 +444,7 @@ StepBody Loader::read_body(size_t verb, const Field& args, Scope& scope, size_t 
     if (name == "sleep") return step::Sleep{duration(args, true)};
     if (name == "say") return step::Say{src_.text(args, "a caption")};
     if (name == "ipconfig" || name == "netstat") {
-        if (!args.node.IsNull() && !(args.node.IsMap() && args.node.size() == 0)) {
+        if (!args.node.is_null() && !(args.node.is_map() && args.node.size() == 0)) {
             src_.fail(args, q(name) + " takes no arguments, got " + Source::found(args.node));
         }
         if (name == "ipconfig") return step::Ipconfig{};
@@ -553,8 +555,8 @@ StepBody Loader::read_block(size_t verb, const Map& m, Scope& scope, size_t dept
     }
     step::Repeat repeat;
     Field times = m.require("times", name);
-    if (!(times.node.IsScalar() && times.node.Scalar() == "forever")) {
-        auto n = detail::parse_unsigned(times.node.IsScalar() ? times.node.Scalar() : "");
+    if (!(times.node.is_scalar() && times.node.scalar() == "forever")) {
+        auto n = detail::parse_unsigned(times.node.is_scalar() ? times.node.scalar() : "");
         if (!n || *n == 0) src_.fail(times, "expected a number of times (1 or more) or forever, got " + Source::found(times.node));
         if (*n > limits_.max_repeat) {
             src_.fail(times, "repeat " + std::to_string(*n) + " times exceeds the limit of " +
@@ -654,11 +656,11 @@ Expect Loader::read_expect(const Field& f) {
 // ---- Faults ----------------------------------------------------------------------------------
 
 void Loader::read_fault(const Field& f) {
-    if (!f.node.IsMap() || f.node.size() != 1) {
+    if (!f.node.is_map() || f.node.size() != 1) {
         src_.fail(f, "expected a fault like '- drop: { from: a, to: b, nth: 1 }', got " + Source::found(f.node));
     }
-    const Field kind_field = src_.field(f.node.begin()->first);
-    const Field args = value_of(f.node.begin()->second, kind_field);
+    const Field kind_field = src_.field(f.node.key(0));
+    const Field args = value_of(f.node.value(0), kind_field);
     std::string kind = src_.text(kind_field, "a fault");
     Fault fault;
     fault.where = kind_field.where;
@@ -784,111 +786,25 @@ std::vector<Field> Loader::list(const Field& f, std::string_view what, size_t li
                 "bad escape '" + escape + R"(' in a quoted string; use \r \n \t \\ \" or \xNN)");
 }
 
-// Counts documents (up to two) and notes where the second one's content starts. Used instead of
-// YAML::LoadAll, which loops forever, allocating, on some malformed text (yaml-cpp 0.7: a file
-// starting with ',' is an endless list of empty documents).
-struct DocumentCounter : YAML::EventHandler {
-    int documents = 0;
-    std::optional<YAML::Mark> second;  // the first node of the second document
-    void node(const YAML::Mark& mark) {
-        if (documents == 2 && !second) second = mark;
-    }
-    void OnDocumentStart(const YAML::Mark&) override { ++documents; }
-    void OnDocumentEnd() override {}
-    void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
-    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
-    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override { node(mark); }
-    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-        node(mark);
-    }
-    void OnSequenceEnd() override {}
-    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-        node(mark);
-    }
-    void OnMapEnd() override {}
-};
-
-// Counts the documents of `text` (up to two). Throws what yaml-cpp throws.
-DocumentCounter count_documents(const std::string& text) {
-    std::istringstream in(text);
-    YAML::Parser parser(in);
-    DocumentCounter counter;
-    while (counter.documents < 2 && parser.HandleNextDocument(counter)) {
-    }
-    return counter;
-}
-
-// True when `text` surely holds one document and nothing after `root`, its first document as
-// YAML::Load read it: then counting the documents of the whole text (a second full scan, the
-// biggest cost of loading a large file) is not needed. A scenario is a block mapping at column 0:
-// the text after its last node is what could hold more. So the tail from the last node (the last
-// key of the mapping, down through block lists and mappings) is counted on its own, the rest of
-// its first line blanked. Any doubt (directives or document markers anywhere, another shape)
-// answers false and the caller counts the whole text, as before. Checked against a full count on
-// 700,000 mutated scenario files (385,000 of them took this path; none differed).
-bool surely_one_document(const std::string& text, const YAML::Node& root) {
-    for (size_t i = 0; i < text.size();) {  // directives and document markers are at column 0
-        if (text[i] == '%' || text.compare(i, 3, "---") == 0 || text.compare(i, 3, "...") == 0) return false;
-        size_t eol = text.find('\n', i);
-        i = eol == std::string::npos ? text.size() : eol + 1;
-    }
-    if (!root.IsMap() || root.Style() != YAML::EmitterStyle::Block || root.size() == 0) return false;
-    if (root.Mark().column != 0) return false;
-    // (Nodes are moved with reset(): assigning a YAML::Node writes through to the document.)
-    YAML::Node node;
-    node.reset(root);
-    YAML::Mark start = YAML::Mark::null_mark();
-    for (int depth = 0; depth < 64; ++depth) {
-        if (node.IsMap() && node.Style() == YAML::EmitterStyle::Block && node.size() > 0) {
-            YAML::const_iterator last;
-            for (auto it = node.begin(); it != node.end(); ++it) last = it;
-            start = last->first.Mark();
-            node.reset(last->second);
-        } else if (node.IsSequence() && node.Style() == YAML::EmitterStyle::Block && node.size() > 0) {
-            node.reset(std::as_const(node)[node.size() - 1]);
-            start = node.Mark();
-            if (!(node.IsMap() && node.Style() == YAML::EmitterStyle::Block)) break;
-        } else {
-            break;
-        }
-    }
-    if (start.pos < 0 || start.column < 0 || size_t(start.pos) > text.size() || start.column > start.pos) return false;
-    std::string tail(size_t(start.column), ' ');
-    tail.append(text, size_t(start.pos), std::string::npos);
+// The one document of the text, or a located error. libyaml's messages are PyYAML's: "did not
+// find expected key (while parsing a block mapping started at line 3, column 1)".
+yaml::Document parse_yaml(const Source& source, std::string_view text) {
     try {
-        return count_documents(tail).documents == 1;
-    } catch (const YAML::Exception&) {
-        return false;
-    }
-}
-
-YAML::Node parse_yaml(const Source& source, const std::string& text) {
-    YAML::Node root;
-    try {
-        // The first document (YAML::Load reads one); then make sure there is no second one.
-        // (Not YAML::LoadAll: it loops forever, allocating, on some malformed text.)
-        root = YAML::Load(text);
-        if (!surely_one_document(text, root)) {
-            DocumentCounter counter = count_documents(text);
-            if (counter.documents >= 2) {
-                YAML::Mark m = counter.second.value_or(YAML::Mark::null_mark());
-                SourceLocation where{source.file(), m.line < 0 ? 0 : m.line + 1, m.column < 0 ? 0 : m.column + 1};
-                source.fail(where, "a scenario file holds one YAML document; found a second one");
-            }
-            if (counter.documents == 0) return YAML::Node();
+        return yaml::Document::parse(text, kMaxYamlNesting);
+    } catch (const yaml::Error& e) {
+        SourceLocation where{source.file(), e.where.line + 1, e.where.column + 1};
+        if (e.kind == yaml::Error::Kind::SecondDocument) {
+            source.fail(where, "a scenario file holds one YAML document; found a second one");
         }
-    } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own guard against stack exhaustion
-        source.fail(source.at_offset(size_t(std::max(e.mark.pos, 0))),
-                    "invalid YAML: nested too deeply");
-    } catch (const YAML::ParserException& e) {
-        bool escape = e.msg.find("escape") != std::string::npos || e.msg.find("hex number") != std::string::npos;
-        if (escape && e.mark.pos >= 0 && !text.empty()) fail_on_bad_escape(source, text, size_t(e.mark.pos));
-        SourceLocation where{source.file(), e.mark.line < 0 ? 0 : e.mark.line + 1, e.mark.column + 1};
-        source.fail(where, "invalid YAML: " + e.msg);
-    } catch (const YAML::Exception& e) {
-        source.fail({source.file(), 0, 0}, std::string("invalid YAML: ") + e.what());
+        if (e.bad_escape() && !text.empty()) fail_on_bad_escape(source, text, e.where.offset);
+        std::string message = "invalid YAML: " + e.problem;
+        if (!e.context.empty() && e.context_at.line >= 0 &&
+            (e.context_at.line != e.where.line || e.context_at.column != e.where.column)) {
+            message += " (" + e.context + " started at line " + std::to_string(e.context_at.line + 1) +
+                       ", column " + std::to_string(e.context_at.column + 1) + ")";
+        }
+        source.fail(where, message);
     }
-    return root;
 }
 
 std::string too_big(size_t limit) {
@@ -937,8 +853,8 @@ const Network* Scenario::find_network(const std::string& name) const {
 Scenario load_scenario_text(const std::string& text, const std::string& file, const Limits& limits) {
     if (text.size() > limits.max_file_bytes) throw ScenarioError({file, 0, 0}, too_big(limits.max_file_bytes));
     Source source(file, text);
-    YAML::Node root = parse_yaml(source, text);
-    return Loader(source, limits).load(root);
+    const yaml::Document document = parse_yaml(source, text);
+    return Loader(source, limits).load(document.root());
 }
 
 Scenario load_scenario_file(const std::string& path, const Limits& limits) {

@@ -172,8 +172,8 @@ std::string join(const std::vector<std::string>& words, std::string_view separat
 
 // ---- Source ----------------------------------------------------------------------------------
 
-SourceLocation Source::at(const YAML::Node& node) const {
-    YAML::Mark mark = node.Mark();
+SourceLocation Source::at(const yaml::Node& node) const {
+    yaml::Mark mark = node.mark();
     if (mark.line < 0) return {file_, 0, 0};
     return {file_, mark.line + 1, mark.column + 1};
 }
@@ -184,25 +184,28 @@ SourceLocation Source::at_offset(size_t offset) const {
     size_t line_start = before.rfind('\n');
     line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
     int line = int(std::count(before.begin(), before.end(), '\n')) + 1;
-    return {file_, line, int(offset - line_start) + 1};
+    // Columns count characters, as the YAML reader's do: UTF-8 continuation bytes are skipped.
+    int column = 1;
+    for (size_t i = line_start; i < offset; ++i) column += (static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80;
+    return {file_, line, column};
 }
 
 void Source::fail(const SourceLocation& where, const std::string& message) const {
     throw ScenarioError(where, message);
 }
 
-std::string Source::found(const YAML::Node& node) {
-    if (node.IsNull()) return "nothing";
-    if (node.IsMap()) return "a mapping";
-    if (node.IsSequence()) return "a list";
-    const std::string& text = node.Scalar();
+std::string Source::found(const yaml::Node& node) {
+    if (node.is_null()) return "nothing";
+    if (node.is_map()) return "a mapping";
+    if (node.is_list()) return "a list";
+    const std::string& text = node.scalar();
     constexpr size_t kShown = 40;
     return text.size() <= kShown ? quoted(text) : quoted(text.substr(0, kShown) + "...");
 }
 
 std::string Source::text(const Field& f, std::string_view what) const {
-    if (!f.node.IsScalar()) fail(f, "expected " + std::string(what) + ", got " + found(f.node));
-    return f.node.Scalar();
+    if (!f.node.is_scalar()) fail(f, "expected " + std::string(what) + ", got " + found(f.node));
+    return f.node.scalar();
 }
 
 std::string Source::name(const Field& f) const {
@@ -215,7 +218,7 @@ std::string Source::name(const Field& f) const {
 }
 
 uint64_t Source::integer(const Field& f, uint64_t min, uint64_t max, std::string_view what) const {
-    auto value = parse_unsigned(f.node.IsScalar() ? f.node.Scalar() : std::string());
+    auto value = parse_unsigned(f.node.is_scalar() ? f.node.scalar() : std::string());
     std::string range = max == std::numeric_limits<uint64_t>::max()
                             ? " of at least " + std::to_string(min)
                             : " from " + std::to_string(min) + " to " + std::to_string(max);
@@ -225,14 +228,14 @@ uint64_t Source::integer(const Field& f, uint64_t min, uint64_t max, std::string
 }
 
 bool Source::boolean(const Field& f) const {
-    std::string text = f.node.IsScalar() ? lower(f.node.Scalar()) : std::string();
+    std::string text = f.node.is_scalar() ? lower(f.node.scalar()) : std::string();
     if (text == "true") return true;
     if (text == "false") return false;
     fail(f, "expected true or false, got " + found(f.node));
 }
 
 Duration Source::duration(const Field& f, bool allow_zero, Duration max) const {
-    std::string text = f.node.IsScalar() ? f.node.Scalar() : std::string();
+    std::string text = f.node.is_scalar() ? f.node.scalar() : std::string();
     auto value = parse_duration(text);
     if (!value) {
         if (!text.empty() && text[0] == '-' && parse_duration(text.substr(1))) {
@@ -250,7 +253,7 @@ Duration Source::duration(const Field& f, bool allow_zero, Duration max) const {
 }
 
 uint64_t Source::bandwidth(const Field& f) const {
-    std::string text = f.node.IsScalar() ? f.node.Scalar() : std::string();
+    std::string text = f.node.is_scalar() ? f.node.scalar() : std::string();
     auto value = parse_bandwidth(text);
     if (!value) {
         std::string hint = is_bare_number(text) ? ": add a unit (bps kbps Mbps Gbps)" : "";
@@ -261,20 +264,20 @@ uint64_t Source::bandwidth(const Field& f) const {
 }
 
 double Source::loss(const Field& f) const {
-    auto value = parse_loss(f.node.IsScalar() ? f.node.Scalar() : std::string());
+    auto value = parse_loss(f.node.is_scalar() ? f.node.scalar() : std::string());
     if (!value) fail(f, "expected a loss like 10% or 0.1, got " + found(f.node));
     if (*value < 0.0 || *value > 1.0) fail(f, "expected a loss from 0% to 100%, got " + found(f.node));
     return *value;
 }
 
 Ipv4Address Source::address(const Field& f) const {
-    auto value = Ipv4Address::parse(f.node.IsScalar() ? f.node.Scalar() : std::string());
+    auto value = Ipv4Address::parse(f.node.is_scalar() ? f.node.scalar() : std::string());
     if (!value) fail(f, "expected an IPv4 address like 192.168.1.10, got " + found(f.node));
     return *value;
 }
 
 Ipv4Prefix Source::prefix(const Field& f) const {
-    auto value = Ipv4Prefix::parse(f.node.IsScalar() ? f.node.Scalar() : std::string());
+    auto value = Ipv4Prefix::parse(f.node.is_scalar() ? f.node.scalar() : std::string());
     if (!value) fail(f, "expected a subnet like 192.168.1.0/24, got " + found(f.node));
     return *value;
 }
@@ -282,19 +285,19 @@ Ipv4Prefix Source::prefix(const Field& f) const {
 // ---- Data: C escapes, with the column of a bad one --------------------------------------------
 
 std::string Source::data(const Field& f) const {
-    if (!f.node.IsScalar()) fail(f, "expected text, got " + found(f.node));
+    if (!f.node.is_scalar()) fail(f, "expected text, got " + found(f.node));
     return decode_escapes(scalar_chars(f), f);
 }
 
 // The characters of a scalar as YAML reads them, before C escapes, each with its offset in the
-// text. Quoted scalars are read again from the text (yaml-cpp would have decoded YAML escapes,
+// text. Quoted scalars are read again from the text (the YAML reader has decoded YAML escapes,
 // and "\xE9" there is a Unicode character, not a byte); a plain scalar on one line maps to the
 // text directly; anything else (block scalars) points at the scalar's start.
 std::vector<Source::PosChar> Source::scalar_chars(const Field& f) const {
-    const std::string& value = f.node.Scalar();
-    int mark = f.node.Mark().pos;
-    if (mark >= 0 && size_t(mark) < text_.size()) {
-        size_t pos = size_t(mark);
+    const std::string& value = f.node.scalar();
+    yaml::Mark mark = f.node.mark();
+    if (mark.line >= 0 && mark.offset < text_.size()) {
+        size_t pos = mark.offset;
         if (text_[pos] == '"' || text_[pos] == '\'') return quoted_chars(pos);
         if (value.find('\n') == std::string::npos && text_.compare(pos, value.size(), value) == 0) {
             std::vector<PosChar> chars;
@@ -402,14 +405,15 @@ std::string Source::decode_escapes(const std::vector<PosChar>& chars, const Fiel
 
 Map::Map(const Source& source, const Field& field, std::string what, std::vector<std::string> keys)
     : source_(source), field_(field) {
-    if (!field.node.IsMap()) {
+    if (!field.node.is_map()) {
         source.fail(field, "expected a mapping for " + what + " (" + join(keys) + "), got " +
                                Source::found(field.node));
     }
-    for (auto it = field.node.begin(); it != field.node.end(); ++it) {
-        SourceLocation key_at = source.at(it->first);
-        if (!it->first.IsScalar()) source.fail(key_at, "expected a key, got " + Source::found(it->first));
-        const std::string& key = it->first.Scalar();
+    for (size_t i = 0; i < field.node.size(); ++i) {
+        const yaml::Node key_node = field.node.key(i), value = field.node.value(i);
+        SourceLocation key_at = source.at(key_node);
+        if (!key_node.is_scalar()) source.fail(key_at, "expected a key, got " + Source::found(key_node));
+        const std::string& key = key_node.scalar();
         if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
             std::string hint = did_you_mean(key, keys);
             source.fail(key_at, quoted(key) + " is not a key of " + what +
@@ -420,8 +424,8 @@ Map::Map(const Source& source, const Field& field, std::string what, std::vector
             source.fail(key_at, "duplicate key " + quoted(key) + " (first written at line " +
                                     std::to_string(earlier.key_at.line) + ")");
         }
-        SourceLocation value_at = it->second.IsNull() ? key_at : source.at(it->second);
-        entries_.push_back({key, key_at, Field{it->second, value_at}});
+        SourceLocation value_at = value.is_null() ? key_at : source.at(value);
+        entries_.push_back({key, key_at, Field{value, value_at}});
     }
 }
 
@@ -438,11 +442,12 @@ Field Map::require(const std::string& key, const std::string& owner) const {
 }
 
 std::vector<Field> read_list(const Source& source, const Field& f, std::string_view what) {
-    if (!f.node.IsSequence()) {
+    if (!f.node.is_list()) {
         source.fail(f, "expected a list of " + std::string(what) + ", got " + Source::found(f.node));
     }
     std::vector<Field> items;
-    for (const YAML::Node& item : f.node) items.push_back(source.field(item));
+    items.reserve(f.node.size());
+    for (size_t i = 0; i < f.node.size(); ++i) items.push_back(source.field(f.node.item(i)));
     return items;
 }
 

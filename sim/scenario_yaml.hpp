@@ -1,10 +1,8 @@
 // Low-level readers for scenario files (internal to sim/scenario*.cpp): typed values out of
-// yaml-cpp nodes — names, integers, durations, bandwidths, loss, addresses, escaped data — each
-// failing with a ScenarioError that names file, line and column, what was expected and what was
-// found. scenario.cpp builds the structure on top of these.
+// YAML nodes (sim/yaml.hpp) — names, integers, durations, bandwidths, loss, addresses, escaped
+// data — each failing with a ScenarioError that names file, line and column, what was expected
+// and what was found. scenario.cpp builds the structure on top of these.
 #pragma once
-#include <yaml-cpp/yaml.h>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,6 +11,7 @@
 #include <vector>
 
 #include "sim/scenario.hpp"
+#include "sim/yaml.hpp"
 
 namespace netstep::sim::detail {
 
@@ -39,15 +38,9 @@ std::string join(const std::vector<std::string>& words, std::string_view separat
 // ---- Reading nodes ---------------------------------------------------------------------------
 
 // A node with the place it was written (for a missing value, the place of its key).
-// Never assigned: assigning a YAML::Node writes through to the node it refers to (yaml-cpp's
-// reference semantics), which would change the document being read.
 struct Field {
-    YAML::Node node;
+    yaml::Node node;
     SourceLocation where;
-
-    Field(YAML::Node n, SourceLocation w) : node(std::move(n)), where(std::move(w)) {}
-    Field(const Field&) = default;
-    Field& operator=(const Field&) = delete;
 };
 
 // The file being read: locations of nodes, errors, and typed readers.
@@ -56,16 +49,16 @@ public:
     Source(std::string file, std::string_view text) : file_(std::move(file)), text_(text) {}
 
     const std::string& file() const { return file_; }
-    SourceLocation at(const YAML::Node& node) const;  // the file alone when the node has no mark
+    SourceLocation at(const yaml::Node& node) const;  // the file alone when the node has no mark
     SourceLocation at_offset(size_t offset) const;    // a byte offset in the text
-    Field field(const YAML::Node& node) const { return {node, at(node)}; }
+    Field field(const yaml::Node& node) const { return {node, at(node)}; }
     [[noreturn]] void fail(const SourceLocation& where, const std::string& message) const;
     [[noreturn]] void fail(const Field& field, const std::string& message) const {
         fail(field.where, message);
     }
 
     // The value as written, for messages: "'ten'", "a mapping", "a list", "nothing".
-    static std::string found(const YAML::Node& node);
+    static std::string found(const yaml::Node& node);
 
     // Typed readers: each fails with "expected ..., got ...". `what` names the value in messages.
     std::string text(const Field& f, std::string_view what) const;  // any scalar

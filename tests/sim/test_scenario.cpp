@@ -455,10 +455,10 @@ TEST_CASE("scenario: errors at the top level name line and column") {
          "t.yaml:7:17: expected a duration greater than zero, got '0s'"},
         {"not a mapping", "- a\n- b\n", "t.yaml:1:1: expected a scenario (a mapping that starts with 'netstep: 1'), got a list"},
         {"empty file", "", "t.yaml:1:1: the file is empty; a scenario starts with 'netstep: 1'"},
-        {"YAML syntax error", top + "hosts: [\nprograms: []\n", "t.yaml:7:1: invalid YAML: end of sequence flow not found"},
-        {"nesting beyond yaml-cpp's guard",
+        {"YAML syntax error", top + "hosts: [\nprograms: []\n", "t.yaml:7:1: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence started at line 5, column 8)"},
+        {"nesting beyond the YAML reader's limit (1000 levels)",
          "netstep: 1\nprograms: " + std::string(3000, '[') + std::string(3000, ']') + "\n",
-         "t.yaml:2:6011: invalid YAML: nested too deeply"},
+         "t.yaml:2:1010: invalid YAML: nested too deeply"},
         {"two documents", top + "hosts: []\nprograms: []\n---\nnetstep: 1\n",
          "t.yaml:8:1: a scenario file holds one YAML document; found a second one"},
     });
