@@ -38,9 +38,19 @@ std::string to_string(Instant t) {
     // Microsecond precision, truncated as tcpdump does: 10250123 ns is "0.010250".
     uint64_t magnitude = t.ns < 0 ? uint64_t(0) - uint64_t(t.ns) : uint64_t(t.ns);
     uint64_t micros = magnitude / 1'000;
-    std::string fraction = std::to_string(micros % 1'000'000);
-    fraction.insert(0, 6 - fraction.size(), '0');
-    return (t.ns < 0 ? "-" : "") + std::to_string(micros / 1'000'000) + "." + fraction;
+    char buffer[32];  // "-" + 20 digits + "." + 6 digits
+    char* end = buffer + sizeof buffer;
+    char* p = end;
+    uint64_t fraction = micros % 1'000'000;
+    for (int i = 0; i < 6; ++i, fraction /= 10) *--p = char('0' + fraction % 10);
+    *--p = '.';
+    uint64_t seconds = micros / 1'000'000;
+    do {
+        *--p = char('0' + seconds % 10);
+        seconds /= 10;
+    } while (seconds > 0);
+    if (t.ns < 0) *--p = '-';
+    return std::string(p, end);
 }
 
 }  // namespace netstep

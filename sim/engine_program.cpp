@@ -505,12 +505,23 @@ private:
 // The program actor: its steps, from ProgramStart to ProgramEnd.
 void World::program_main(uint32_t index) {
     sg4::Actor::self()->daemonize();
-    uint32_t actor = programs_[index].actor;
+    const uint32_t actor = programs_[index].actor;
     sched_.wait_first_turn(actor);
-    if (shutting_down) {
-        sched_.finish(actor);
-        return;
+    for (;;) {
+        if (shutting_down) break;
+        run_program(index);
+        if (shutting_down) break;
+        // Idle until a fork on this host hands it a program (or the run ends).
+        hosts_[programs_[index].host].idle_actors.push_back(actor);
+        sched_.cancel(actor);
+        sched_.yield(actor);
+        if (shutting_down) break;
+        index = next_program_[actor];
     }
+    sched_.finish(actor);
+}
+
+void World::run_program(uint32_t index) {
     {
         ProgramRuntime& p = programs_[index];
         TraceEvent e;
@@ -526,11 +537,8 @@ void World::program_main(uint32_t index) {
         programs_[index].end_text = std::string("internal error: ") + ex.what();
         fail(programs_[index].name + ": internal error: " + ex.what());
     }
-    if (shutting_down) {
-        // Interrupted by the end of the run (a limit, or --until): it did not end by itself.
-        sched_.finish(actor);
-        return;
-    }
+    // Interrupted by the end of the run (a limit, or --until): it did not end by itself.
+    if (shutting_down) return;
     ProgramRuntime& p = programs_[index];
     p.finished = true;
     if (p.forever_depth == 0) --live_finite;
@@ -542,7 +550,6 @@ void World::program_main(uint32_t index) {
     e.program = index;
     e.text = intern(p.end_text);
     event(e);
-    sched_.finish(actor);
 }
 
 // A child program on the same host, sharing the parent's socket names as they are now.
@@ -558,7 +565,14 @@ uint32_t World::fork_program(uint32_t parent, const Steps* steps) {
         child.sockets = par.sockets;
         child.peers = par.peers;
     }
-    child.actor = sched_.add_actor();
+    std::vector<uint32_t>& idle = hosts_[child.host].idle_actors;
+    const bool reuse = !idle.empty();
+    if (reuse) {  // the most recently idle one: its stack is still warm
+        child.actor = idle.back();
+        idle.pop_back();
+    } else {
+        child.actor = sched_.add_actor();
+    }
     trace_.programs.push_back(TraceProgram{child.name, child.host, parent});
     uint32_t index = child.index;
     std::string name = child.name;
@@ -566,7 +580,9 @@ uint32_t World::fork_program(uint32_t parent, const Steps* steps) {
     uint32_t actor = child.actor;
     programs_.push_back(std::move(child));
     ++live_finite;
-    sg4::Actor::create(name, hosts_[host].sg_host, [this, index] { program_main(index); });
+    if (next_program_.size() <= actor) next_program_.resize(actor + 1, kNone);
+    next_program_[actor] = index;
+    if (!reuse) sg4::Actor::create(name, hosts_[host].sg_host, [this, index] { program_main(index); });
     sched_.wake_at(actor, now());
     return index;
 }

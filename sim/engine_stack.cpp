@@ -195,31 +195,34 @@ bool World::record_socket_rows(uint32_t h, uint32_t op_first_event, SocketId cal
     HostRuntime& host = hosts_[h];
     uint32_t last_step = trace_.events.empty() ? 0 : uint32_t(trace_.events.size() - 1);
 
-    // The sockets to look at, in id order.
-    std::set<SocketId> candidates;
+    // The sockets to look at, in id order (a vector kept between calls: no allocation).
+    std::vector<SocketId>& candidates = candidates_;
+    candidates.clear();
     if (host.known_rows.size() <= kFullCompareMax) {
-        for (const auto& [id, row] : host.known_rows) candidates.insert(id);
-        for (const SocketInfo& row : host.stack->sockets()) candidates.insert(row.id);
+        for (const auto& [id, row] : host.known_rows) candidates.push_back(id);
+        for (const SocketInfo& row : host.stack->sockets()) candidates.push_back(row.id);
     } else {
         for (uint32_t i = op_first_event; i < trace_.events.size(); ++i) {
             const TraceEvent& e = trace_.events[i];
-            if (e.host == h && e.socket != 0) candidates.insert(e.socket);
+            if (e.host == h && e.socket != 0) candidates.push_back(e.socket);
         }
-        if (call_socket != 0) candidates.insert(call_socket);
+        if (call_socket != 0) candidates.push_back(call_socket);
         if (delivered) {
             std::optional<uint16_t> sport, dport;
             if (const TcpSegment* t = delivered->tcp()) sport = t->src_port, dport = t->dst_port;
             if (const UdpDatagram* u = delivered->udp()) sport = u->src_port, dport = u->dst_port;
             if (dport) {
                 auto [a, b] = host.by_peer.equal_range(PeerKey{*dport, delivered->src.value, *sport});
-                for (auto it = a; it != b; ++it) candidates.insert(it->second);
+                for (auto it = a; it != b; ++it) candidates.push_back(it->second);
                 auto [c, d] = host.unconnected.equal_range(*dport);
-                for (auto it = c; it != d; ++it) candidates.insert(it->second);
+                for (auto it = c; it != d; ++it) candidates.push_back(it->second);
             }
         }
         // Sockets created by the operation (ids are never reused: new ones come after the rest).
-        for (SocketId id = host.highest_seen + 1; host.stack->socket_info(id); ++id) candidates.insert(id);
+        for (SocketId id = host.highest_seen + 1; host.stack->socket_info(id); ++id) candidates.push_back(id);
     }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
 
     bool changed = false;
     for (SocketId id : candidates) {

@@ -85,7 +85,11 @@ std::string format_netstat(const std::vector<SocketInfo>& sockets) {
 
 Bytes filler_bytes(size_t n) {
     Bytes b(n);
-    for (size_t i = 0; i < n; ++i) b[i] = uint8_t('a' + i % 26);
+    uint8_t c = 'a';
+    for (size_t i = 0; i < n; ++i) {
+        b[i] = c;
+        c = c == 'z' ? 'a' : uint8_t(c + 1);
+    }
     return b;
 }
 

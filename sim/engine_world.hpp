@@ -120,6 +120,7 @@ struct HostRuntime {
     std::vector<Instant> busy_until;                  // per interface: the wire is busy until
     std::map<std::pair<Instant, uint32_t>, InFlight> inbox;  // by (arrival, packet index)
     std::vector<uint32_t> waiters;                    // programs blocked until the stack changes
+    std::vector<uint32_t> idle_actors;                // program actors whose program ended (fork_program)
     std::map<SocketId, SocketInfo> known_rows;        // last recorded row of each socket
     // Which known socket a packet concerns, for hosts with many sockets (engine_stack.cpp):
     // connected ones by (local port, remote address, remote port), the others by local port.
@@ -186,6 +187,7 @@ public:
     bool record_output(uint32_t host, StackOutput& out, uint32_t op_first_event, uint32_t program,
                        SocketId call_socket = 0, const Ipv4Packet* delivered = nullptr);
     bool record_socket_rows(uint32_t host, uint32_t op_first_event, SocketId call_socket, const Ipv4Packet* delivered);
+    std::vector<SocketId> candidates_;  // record_socket_rows' scratch
     void notify_host(uint32_t host);
     void reschedule_stack(uint32_t host);
     void expect_arrival(uint32_t host, Instant at);
@@ -195,7 +197,12 @@ public:
 
     // engine_program.cpp
     void program_main(uint32_t program);
+    void run_program(uint32_t program);  // one program, ProgramStart to ProgramEnd
     uint32_t fork_program(uint32_t parent, const Steps* steps);
+    // A program actor whose program has ended waits on its host for the next fork there, which
+    // it runs (a busy server forks thousands of short children: one SimGrid actor, with its
+    // stack, for each of them is most of the cost of a fork). By actor: the program it is given.
+    std::vector<uint32_t> next_program_;
 
     // Recording helpers (engine.cpp).
     uint32_t event(TraceEvent e);  // stamps the time; returns the step

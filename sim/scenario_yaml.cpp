@@ -403,7 +403,7 @@ std::string Source::decode_escapes(const std::vector<PosChar>& chars, const Fiel
 
 // ---- Map and list ----------------------------------------------------------------------------
 
-Map::Map(const Source& source, const Field& field, std::string what, std::vector<std::string> keys)
+Map::Map(const Source& source, const Field& field, const std::string& what, const std::vector<std::string>& keys)
     : source_(source), field_(field) {
     if (!field.node.is_map()) {
         source.fail(field, "expected a mapping for " + what + " (" + join(keys) + "), got " +

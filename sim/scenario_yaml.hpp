@@ -90,7 +90,7 @@ private:
 // suggestion), so is a key written twice. `what` names the mapping in messages ("an interface").
 class Map {
 public:
-    Map(const Source& source, const Field& field, std::string what, std::vector<std::string> keys);
+    Map(const Source& source, const Field& field, const std::string& what, const std::vector<std::string>& keys);
 
     const Field& field() const { return field_; }
     bool has(const std::string& key) const { return find(key).has_value(); }

@@ -134,6 +134,8 @@ Document Document::parse(std::string_view text, size_t max_nesting) {
     Parser parser(body);
 
     Document doc;
+    doc.nodes_.reserve(body.size() / 8);  // a scenario file has about one node per 6-10 bytes
+    doc.children_.reserve(body.size() / 8);
     struct Open {
         uint32_t node;
         size_t first_child;  // in pending

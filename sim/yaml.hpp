@@ -88,7 +88,6 @@ private:
 
     std::vector<Data> nodes_;
     std::vector<uint32_t> children_;
-    bool empty_ = true;
 };
 
 }  // namespace netstep::sim::yaml

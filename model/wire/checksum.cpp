@@ -4,14 +4,17 @@
 namespace netstep::wire {
 
 uint32_t checksum_add(std::span<const uint8_t> data, uint32_t sum) {
-    // Add 16-bit words into 32 bits; fold the carries now and then so nothing overflows.
+    // 16-bit words added into 64 bits (no overflow below 2^48 words), then folded: the same
+    // one's complement sum as folding as we go (2^16 = 1 modulo 0xFFFF), four bytes a turn.
+    uint64_t total = sum;
+    const uint8_t* d = data.data();
+    const size_t n = data.size();
     size_t i = 0;
-    for (; i + 1 < data.size(); i += 2) {
-        sum += uint32_t((data[i] << 8) | data[i + 1]);
-        if (sum & 0x8000'0000u) sum = (sum & 0xFFFF) + (sum >> 16);
-    }
-    if (i < data.size()) sum += uint32_t(data[i] << 8);  // odd length: pad with a zero byte
-    return sum;
+    for (; i + 4 <= n; i += 4) total += uint32_t((d[i] << 8) | d[i + 1]) + uint32_t((d[i + 2] << 8) | d[i + 3]);
+    for (; i + 1 < n; i += 2) total += uint32_t((d[i] << 8) | d[i + 1]);
+    if (i < n) total += uint32_t(d[i] << 8);  // odd length: pad with a zero byte
+    while (total >> 16) total = (total & 0xFFFF) + (total >> 16);
+    return uint32_t(total);
 }
 
 uint16_t internet_checksum(std::span<const uint8_t> data, uint32_t initial_sum) {
