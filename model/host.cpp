@@ -301,6 +301,10 @@ std::vector<SocketInfo> HostStack::sockets() const {
     return rows;
 }
 
+void HostStack::append_socket_ids(std::vector<SocketId>& out) const {
+    for (const auto& entry : sockets_) out.push_back(entry.first);
+}
+
 std::optional<TcpState> HostStack::state_of(SocketId id) const {
     if (auto it = reaped_.find(id); it != reaped_.end()) {
         if (it->second.type == SocketType::Tcp) return TcpState::Closed;

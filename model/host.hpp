@@ -130,6 +130,7 @@ public:
     std::optional<Route> route(Ipv4Address dst) const;
     bool is_local_address(Ipv4Address a) const;
     std::vector<SocketInfo> sockets() const;          // netstat: every socket that still exists
+    void append_socket_ids(std::vector<SocketId>& out) const;  // the ids of sockets(), in order
     std::optional<SocketInfo> socket_info(SocketId s) const;
     // TCP state of what the id names (CLOSED once the connection is gone).
     std::optional<TcpState> state_of(SocketId s) const;

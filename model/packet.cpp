@@ -2,6 +2,7 @@
 #include "packet.hpp"
 
 #include <array>
+#include <charconv>
 #include <span>
 #include <utility>
 
@@ -70,13 +71,44 @@ std::optional<uint8_t> tcp_flags_from_string(std::string_view text) {
 // ---------------------------------------------------------------------------------------------
 // Transport bodies
 
+namespace {
+
+void append_number(std::string& text, uint64_t n) {
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+    text.append(digits, end);
+}
+
+}  // namespace
+
+// Built in one string: the text trace prints this for every packet.
 std::string TcpSegment::to_string() const {
-    std::string text = "[" + tcp_flags_to_string(flags) + "] seq=" + seq.to_string();
-    if (has(tcp_flag::ACK)) text += " ack=" + ack.to_string();
-    text += " win=" + std::to_string(window) + " len=" + std::to_string(payload.size());
-    if (has(tcp_flag::URG)) text += " urg=" + std::to_string(urgent);
-    if (mss) text += " mss=" + std::to_string(*mss);
-    if (window_scale) text += " wscale=" + std::to_string(*window_scale);
+    std::string text;
+    text.reserve(72);
+    text += '[';
+    text += tcp_flags_to_string(flags);
+    text += "] seq=";
+    append_number(text, seq.value);
+    if (has(tcp_flag::ACK)) {
+        text += " ack=";
+        append_number(text, ack.value);
+    }
+    text += " win=";
+    append_number(text, window);
+    text += " len=";
+    append_number(text, payload.size());
+    if (has(tcp_flag::URG)) {
+        text += " urg=";
+        append_number(text, urgent);
+    }
+    if (mss) {
+        text += " mss=";
+        append_number(text, *mss);
+    }
+    if (window_scale) {
+        text += " wscale=";
+        append_number(text, *window_scale);
+    }
     if (sack_permitted) text += " sackOK";
     return text;
 }

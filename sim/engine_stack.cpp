@@ -200,7 +200,7 @@ bool World::record_socket_rows(uint32_t h, uint32_t op_first_event, SocketId cal
     candidates.clear();
     if (host.known_rows.size() <= kFullCompareMax) {
         for (const auto& [id, row] : host.known_rows) candidates.push_back(id);
-        for (const SocketInfo& row : host.stack->sockets()) candidates.push_back(row.id);
+        host.stack->append_socket_ids(candidates);
     } else {
         for (uint32_t i = op_first_event; i < trace_.events.size(); ++i) {
             const TraceEvent& e = trace_.events[i];

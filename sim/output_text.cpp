@@ -122,7 +122,8 @@ std::string socket_label(const TraceIndex& index, uint32_t step) {
 // "laptop:49152 " (with the space) or "".
 std::string socket_prefix(const TraceIndex& index, uint32_t step) {
     std::string label = socket_label(index, step);
-    return label.empty() ? label : label + " ";
+    if (!label.empty()) label += ' ';
+    return label;
 }
 
 // What write_text described at a packet's PacketSent line, kept for its PacketDelivered or
@@ -156,9 +157,14 @@ std::string call_text(const TraceIndex& index, const TraceEvent& e) {
 
 std::string timer_text(const TraceIndex& index, uint32_t step) {
     const TraceEvent& e = index.trace().events[step];
-    std::string text = socket_prefix(index, step) + std::string(to_string(e.timer)) + " timer " +
-                       std::string(to_string(e.timer_action));
-    if (e.timer_action == TimerAction::Armed) text += ", fires at " + to_string(e.deadline);
+    std::string text = socket_prefix(index, step);
+    text += to_string(e.timer);
+    text += " timer ";
+    text += to_string(e.timer_action);
+    if (e.timer_action == TimerAction::Armed) {
+        text += ", fires at ";
+        text += to_string(e.deadline);
+    }
     return text;
 }
 
@@ -173,13 +179,22 @@ std::string conn_error_text(const TraceIndex& index, uint32_t step) {
 std::string state_text(const TraceIndex& index, uint32_t step) {
     const TraceEvent& e = index.trace().events[step];
     // With several connections on one port, the peer tells them apart: "web:80 [peer laptop:49152]".
-    std::string prefix = socket_prefix(index, step);
+    std::string text = socket_prefix(index, step);
     if (e.tuple && e.tuple->remote.port != 0) {
-        prefix += "[peer " + index.endpoint_name(e.tuple->remote) + "] ";
+        text += "[peer ";
+        text += index.endpoint_name(e.tuple->remote);
+        text += "] ";
     }
-    std::string text = prefix + std::string(to_string(e.from)) + " -> " + std::string(to_string(e.to));
+    text += to_string(e.from);
+    text += " -> ";
+    text += to_string(e.to);
     const std::string& cause = index.trace().str(e.text);
-    return cause.empty() ? text : text + " (" + cause + ")";
+    if (!cause.empty()) {
+        text += " (";
+        text += cause;
+        text += ')';
+    }
+    return text;
 }
 
 // "name: text" or "name" when the text is empty.

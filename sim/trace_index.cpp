@@ -262,7 +262,10 @@ std::string TraceIndex::address_name(Ipv4Address address) const {
 }
 
 std::string TraceIndex::endpoint_name(Endpoint endpoint) const {
-    return address_name(endpoint.address) + ":" + std::to_string(endpoint.port);
+    std::string text = address_name(endpoint.address);
+    text += ':';
+    text += std::to_string(endpoint.port);
+    return text;
 }
 
 std::string TraceIndex::local_name(uint32_t host, Endpoint local) const {
@@ -296,8 +299,12 @@ std::string TraceIndex::describe_packet(uint32_t packet) const {
 
 std::string TraceIndex::describe_packet(const Ipv4Packet& p) const {
     if (const TcpSegment* s = p.tcp()) {
-        return endpoint_name({p.src, s->src_port}) + " > " + endpoint_name({p.dst, s->dst_port}) +
-               " TCP " + s->to_string();
+        std::string text = endpoint_name({p.src, s->src_port});
+        text += " > ";
+        text += endpoint_name({p.dst, s->dst_port});
+        text += " TCP ";
+        text += s->to_string();
+        return text;
     }
     if (const UdpDatagram* d = p.udp()) {
         return endpoint_name({p.src, d->src_port}) + " > " + endpoint_name({p.dst, d->dst_port}) +
