@@ -151,13 +151,33 @@ Document Document::parse(std::string_view text, size_t max_nesting) {
         if (p.error == YAML_MEMORY_ERROR) throw std::bad_alloc();
         if (p.error == YAML_READER_ERROR) {  // bad UTF-8, a control character: a byte offset
             std::string problem = text_of(reinterpret_cast<const yaml_char_t*>(p.problem));
-            if (p.problem_value != -1) {
-                char hex[16];
-                std::snprintf(hex, sizeof hex, " (byte 0x%02X)", unsigned(p.problem_value) & 0xFFu);
+            size_t offset = std::min(p.problem_offset, body.size());
+            auto byte_at = [&](size_t i) {
+                char hex[8];
+                std::snprintf(hex, sizeof hex, "0x%02X", unsigned((unsigned char)body[i]));
+                return std::string(hex);
+            };
+            if (problem.find("trailing UTF-8") != std::string::npos) {
+                // libyaml points at the byte after the lead byte (Latin-1 "é" then a quote): point
+                // at the character the writer typed.
+                for (size_t back = 1; back <= 3 && offset >= back; ++back) {
+                    if (((unsigned char)body[offset - back] & 0xC0) == 0xC0) {
+                        offset -= back;
+                        break;
+                    }
+                }
+                problem = "byte " + byte_at(offset) + " is not a valid UTF-8 character";
+            } else if (problem.find("leading UTF-8") != std::string::npos && offset < body.size()) {
+                problem = "byte " + byte_at(offset) + " is not a valid UTF-8 character";
+            } else if (problem.find("incomplete UTF-8") != std::string::npos && offset < body.size()) {
+                problem = "byte " + byte_at(offset) + " at the end of the file is not a whole UTF-8 character";
+            } else if (p.problem_value != -1) {
+                char hex[24];
+                std::snprintf(hex, sizeof hex, " (character 0x%02X)", unsigned(p.problem_value));
                 problem += hex;
             }
-            if (problem.find("UTF-8") != std::string::npos) problem += ": the file must be saved as UTF-8";
-            Mark at = mark_of_byte(body, p.problem_offset);
+            if (problem.find("UTF-8") != std::string::npos) problem += ": save the file as UTF-8";
+            Mark at = mark_of_byte(body, offset);
             at.offset += base;
             return Error(Error::Kind::Syntax, problem, at);
         }

@@ -145,14 +145,23 @@ TEST_CASE("yaml: syntax errors say what was expected and what was being read") {
 
 TEST_CASE("yaml: bad bytes are located errors, not replaced") {
     Error e = error_of("a: 1\nb: x\xFFy\n");
-    CHECK(e.problem.find("invalid leading UTF-8 octet") != std::string::npos);
-    CHECK(e.problem.find("0xFF): the file must be saved as UTF-8") != std::string::npos);
+    CHECK(e.problem == "byte 0xFF is not a valid UTF-8 character: save the file as UTF-8");
     CHECK(e.where.line == 1);
     CHECK(e.where.column == 4);
     CHECK(e.where.offset == 9);
 
+    // Latin-1 "é" (0xE9) then a quote: the error is at the "é", not at the quote.
+    Error latin1 = error_of("a: \"caf\xE9\"\n");
+    CHECK(latin1.problem == "byte 0xE9 is not a valid UTF-8 character: save the file as UTF-8");
+    CHECK(latin1.where.column == 7);
+
+    Error cut = error_of("a: caf\xC3");
+    CHECK(cut.problem == "byte 0xC3 at the end of the file is not a whole UTF-8 character: save the file as UTF-8");
+    CHECK(cut.where.column == 6);
+
     Error control = error_of(std::string("a: \x01\n"));
-    CHECK(control.problem.find("control characters are not allowed") != std::string::npos);
+    CHECK(control.problem == "control characters are not allowed (character 0x01)");
+    CHECK(control.where.column == 3);
 }
 
 TEST_CASE("yaml: nesting is bounded, and the error points at the level too deep") {
@@ -166,9 +175,8 @@ TEST_CASE("yaml: nesting is bounded, and the error points at the level too deep"
 }
 
 TEST_CASE("yaml: scenario errors from the reader carry file, line and column") {
-    // Latin-1 "é" (0xE9) then '"': the byte that breaks the sequence is the quote.
     CHECK(scenario_error("netstep: 1\ntitle: \"caf\xE9\"\n") ==
-          "t.yaml:2:13: invalid YAML: invalid trailing UTF-8 octet (byte 0x22): the file must be saved as UTF-8");
+          "t.yaml:2:12: invalid YAML: byte 0xE9 is not a valid UTF-8 character: save the file as UTF-8");
     CHECK(scenario_error("netstep: 1\nhosts:\n  - name: a\n   bad: 1\n") ==
           "t.yaml:4:4: invalid YAML: did not find expected '-' indicator (while parsing a block collection started "
           "at line 3, column 3)");
