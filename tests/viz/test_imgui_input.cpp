@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <functional>
 
 #include "viz/commands.hpp"
@@ -48,6 +49,31 @@ public:
     Headless& operator=(const Headless&) = delete;
 };
 
+using Input = std::function<void(ImGuiIO&)>;
+
+// One headless frame: `input` sets up the mouse and keys, `draw` fills a window of `size` at the
+// top left, `after` runs after the window ends (where the app handles keys). Returns the commands.
+Commands draw_frame(const char* window, ImVec2 size, const Input& input, const std::function<void(Commands&)>& draw,
+                    const std::function<void(Commands&)>& after = {}) {
+    if (input) input(ImGui::GetIO());
+    ImGui::NewFrame();
+    Commands out;
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(size);
+    ImGui::Begin(window);
+    draw(out);
+    ImGui::End();
+    if (after) after(out);
+    ImGui::Render();
+    return out;
+}
+
+// A click is three frames: the mouse moves there, the button goes down, then up.
+std::array<Input, 3> click_frames(ImVec2 at, int button) {
+    return {[at](ImGuiIO& io) { io.MousePos = at; }, [button](ImGuiIO& io) { io.MouseDown[button] = true; },
+            [button](ImGuiIO& io) { io.MouseDown[button] = false; }};
+}
+
 struct Fixture {
     Headless imgui;
     sim::Trace trace = demo_trace();
@@ -73,19 +99,11 @@ struct Fixture {
     }
 
     // One frame: input set up by `input`, the controls drawn, the commands applied.
-    void frame(const std::function<void(ImGuiIO&)>& input = {}) {
-        ImGuiIO& io = ImGui::GetIO();
-        if (input) input(io);
-        ImGui::NewFrame();
+    void frame(const Input& input = {}) {
         ViewModel vm = model();
-        Commands out;
-        ImGui::SetNextWindowPos(ImVec2(0, 0));
-        ImGui::SetNextWindowSize(ImVec2(1280, 120));
-        ImGui::Begin("controls");
-        controls.draw(vm, out);
-        ImGui::End();
-        controls.handle_keys(vm, out);
-        ImGui::Render();
+        Commands out = draw_frame(
+            "controls", ImVec2(1280, 120), input, [&](Commands& c) { controls.draw(vm, c); },
+            [&](Commands& c) { controls.handle_keys(vm, c); });
         for (const Command& c : out) {
             if (const auto* show = std::get_if<cmd::ShowPanel>(&c)) big_panel = show->panel;
             else apply_to_player(c, player, view);
@@ -94,9 +112,7 @@ struct Fixture {
     }
 
     void click(ImVec2 at) {
-        frame([&](ImGuiIO& io) { io.MousePos = at; });
-        frame([&](ImGuiIO& io) { io.MouseDown[0] = true; });
-        frame([&](ImGuiIO& io) { io.MouseDown[0] = false; });
+        for (const Input& input : click_frames(at, 0)) frame(input);
     }
 
     void press(int key) {
@@ -248,26 +264,14 @@ struct SessionFixture {
     }
 
     // One frame of the sequence diagram; returns what the user asked for.
-    Commands frame(const std::function<void(ImGuiIO&)>& input = {}) {
-        ImGuiIO& io = ImGui::GetIO();
-        if (input) input(io);
-        ImGui::NewFrame();
+    Commands frame(const Input& input = {}) {
         ViewModel vm = model();
-        Commands out;
-        ImGui::SetNextWindowPos(ImVec2(0, 0));
-        ImGui::SetNextWindowSize(ImVec2(900, 700));
-        ImGui::Begin("ladder");
-        ladder.draw(vm, out);
-        ImGui::End();
-        ImGui::Render();
-        return out;
+        return draw_frame("ladder", ImVec2(900, 700), input, [&](Commands& c) { ladder.draw(vm, c); });
     }
 
     Commands click(ImVec2 at, int button) {
         Commands all;
-        for (auto input : std::initializer_list<std::function<void(ImGuiIO&)>>{
-                 [&](ImGuiIO& io) { io.MousePos = at; }, [&](ImGuiIO& io) { io.MouseDown[button] = true; },
-                 [&](ImGuiIO& io) { io.MouseDown[button] = false; }}) {
+        for (const Input& input : click_frames(at, button)) {
             Commands out = frame(input);
             all.insert(all.end(), out.begin(), out.end());
         }
