@@ -223,6 +223,12 @@ Document Document::parse(std::string_view text, size_t max_nesting) {
                 if (documents > 1) throw Error(Error::Kind::SecondDocument, "a second document", at);
                 std::string name = text_of(e.data.alias.anchor);
                 auto found = anchors.find(name);
+                bool inside = std::any_of(open.begin(), open.end(), [&](const Open& o) { return o.anchor == name; });
+                if (found == anchors.end() && inside) {
+                    throw Error(Error::Kind::Syntax, "alias '*" + name + "' is inside the node anchored '&" + name +
+                                                         "' (a node cannot contain itself)",
+                                at);
+                }
                 if (found == anchors.end()) {
                     throw Error(Error::Kind::Syntax, "found undefined alias '*" + name +
                                                          "' (an alias refers to an anchor '&" + name +
