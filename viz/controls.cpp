@@ -50,6 +50,16 @@ void ControlsPanel::draw(const ViewModel& vm, Commands& out) {
     ImGui::PopFont();
     ImGui::SameLine();
     ImGui::TextColored(theme::to_vec4(theme::kMuted), "t = %s s", to_string(vm.now).c_str());
+    keys_help_shown = false;
+    if (!vm.presenter) {  // the keyboard shortcuts, as Dear ImGui's demo does: "(?)" and a tooltip
+        ImGui::SameLine();
+        ImGui::TextDisabled("(?)");
+        keys_help_center = center_of_last_item();
+        if (ImGui::IsItemHovered()) {
+            keys_help_shown = true;
+            ImGui::SetTooltip("%s", vm.text.keys_help);
+        }
+    }
     if (vm.presenter) {
         ImGui::SameLine(0, 24);
         ImGui::TextColored(theme::to_vec4(theme::kMuted), "%s %s", vm.text.speed, speed_label(vm.player.speed(), vm.text).c_str());

@@ -26,7 +26,8 @@ struct ControlsPanel {
     // Options.
     bool keyboard = true;              // = true  // shortcuts active (off while typing in a filter)
     // Internal state (read by tests to click the buttons).
-    ImVec2 step_forward_center{}, step_back_center{}, play_center{};
+    ImVec2 step_forward_center{}, step_back_center{}, play_center{}, keys_help_center{};
+    bool keys_help_shown = false;      // the "(?)" beside the step was hovered: the keys are listed
 
     void draw(const ViewModel& vm, Commands& out);
     void handle_keys(const ViewModel& vm, Commands& out) const;

@@ -133,6 +133,17 @@ TEST_CASE_FIXTURE(Fixture, "clicking the step buttons moves the current step") {
     CHECK(player.step() == 1);
 }
 
+TEST_CASE_FIXTURE(Fixture, "hovering the (?) beside the step lists the keyboard shortcuts") {
+    frame();
+    CHECK_FALSE(controls.keys_help_shown);
+    frame([&](ImGuiIO& io) { io.MousePos = controls.keys_help_center; });
+    frame();
+    CHECK(controls.keys_help_shown);
+    focused = true;  // presenter mode: keyboard only, no marker
+    frame();
+    CHECK_FALSE(controls.keys_help_shown);
+}
+
 TEST_CASE_FIXTURE(Fixture, "clicking play starts playing") {
     frame();
     click(controls.play_center);
