@@ -231,6 +231,9 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
         const PacketInfo& info = vm.view.packet(a.packet);
         ImU32 color = theme::packet_color(info.kind);
         bool selected = vm.selection.packet == a.packet;
+        // In flight: the way still to go, faint, so that the label (placed on the whole path,
+        // where it stays while the packet travels) is seen to belong to an arrow.
+        if (!ended) dl->AddLine(tip, to, (color & ~IM_COL32_A_MASK) | (ImU32(70) << IM_COL32_A_SHIFT), 1.5f * th);
         if (selected) dl->AddLine(from, tip, theme::kSelected, 6.0f * th);
         dl->AddLine(from, tip, color, (selected ? 3.5f : 2.5f) * th);
         if (p.dropped && ended) {

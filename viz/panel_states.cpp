@@ -197,9 +197,11 @@ void StatesPanel::draw(const ViewModel& vm, Commands&) {
     // Each end's last transition, in its color, labelled with its cause where the label covers
     // no box and no other label (candidates around the arrow's middle, nearest first).
     std::vector<ImRect> taken;
+    const float margin = std::max(3.0f, fs * 0.3f);  // a label never touches a box
     for (int box = 0; box <= kClosedBottom; ++box) {
         ImVec2 c = g.center(box);
-        taken.push_back(ImRect(c.x - g.half.x - 2, c.y - g.half.y - 2, c.x + g.half.x + 2, c.y + g.half.y + 2));
+        taken.push_back(ImRect(c.x - g.half.x - margin, c.y - g.half.y - margin, c.x + g.half.x + margin,
+                               c.y + g.half.y + margin));
     }
     ImRect canvas(g.origin, ImVec2(g.origin.x + g.size.x, g.origin.y + g.size.y));
     for (const End& e : ends) {
