@@ -3,6 +3,7 @@
 #include "sim/engine.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -77,6 +78,7 @@ void Scheduler::shutdown() {
 
 void Scheduler::run_turn(const Wake& w) {
     advance_to(w.at);
+    sync_clock();  // a SimGrid actor is about to run: SimGrid's clock says our time
     ++turns_;
     ++slots_[w.actor].generation;  // its other pending wakes are stale now
     sg4::SemaphorePtr go = slots_[w.actor].go;
@@ -90,10 +92,21 @@ void Scheduler::begin_inline_turn(const Wake& w) {
     ++slots_[w.actor].generation;  // its other pending wakes are stale now
 }
 
-void Scheduler::advance_to(Instant t) {
-    if (t <= now_) return;
-    now_ = t;
-    sg4::this_actor::sleep_until(double(now_.ns) / 1e9);  // SimGrid's clock follows ours
+void Scheduler::advance_to(Instant t) { now_ = std::max(now_, t); }
+
+// SimGrid's clock is brought to ours before any SimGrid actor (a program) takes its turn, and at
+// the end of the run; not for a stack's turn, a plain call that never asks SimGrid the time (a
+// SimGrid sleep for each of those was 12% of a busy run's instructions).
+void Scheduler::sync_clock() {
+    if (now_ > synced_) {
+        synced_ = now_;
+        sg4::this_actor::sleep_until(double(now_.ns) / 1e9);
+    }
+    // Checked on every program turn of every test run: the two clocks agree (to the nanosecond).
+    if (std::abs(sg4::Engine::get_clock() - double(now_.ns) / 1e9) > 1e-9) {
+        throw std::runtime_error(fmt::format("SimGrid's clock says {:.9f} s, the run's {}", sg4::Engine::get_clock(),
+                                             to_string(now_)));
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -273,6 +286,7 @@ void World::run_turns() {
         }
         if (w->at > limit) {
             sched_.advance_to(limit);
+            sched_.sync_clock();
             if (by_until) {
                 end_text = fmt::format("stopped at {} (--until)", to_string(horizon));
             } else {
@@ -289,6 +303,7 @@ void World::run_turns() {
         }
     }
 
+    sched_.sync_clock();  // SimGrid's clock ends where the run ends
     TraceEvent e;
     e.kind = EventKind::RunEnd;
     e.text = intern(end_text);

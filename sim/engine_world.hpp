@@ -82,7 +82,8 @@ public:
     void shutdown();
     void run_turn(const Wake& w);  // moves the clock to w.at and runs that actor until it yields
     void begin_inline_turn(const Wake& w);  // moves the clock to w.at; the caller runs the turn
-    void advance_to(Instant t);    // moves our clock and SimGrid's forward to t
+    void advance_to(Instant t);    // moves our clock forward to t
+    void sync_clock();             // moves SimGrid's clock to ours (sleeps the calling actor)
 
     Instant now() const { return now_; }
     uint64_t turns() const { return turns_; }
@@ -98,6 +99,7 @@ private:
     std::vector<Slot> slots_;
     sg4::SemaphorePtr back_;  // released by the running actor when it yields
     Instant now_;
+    Instant synced_;  // SimGrid's clock, as last set by sync_clock
     uint64_t next_seq_ = 0;
     uint64_t turns_ = 0;
 };
