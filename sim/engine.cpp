@@ -117,9 +117,6 @@ World::World(const Scenario& s, const RunOptions& o, Trace& trace)
     seed = options.seed.value_or(scenario.seed);
     Profile profile = scenario.make_profile();
 
-    // Address space for the events up front (pages are only touched as events are added): a
-    // growing vector would copy the events and touch twice their memory on the way.
-    trace_.events.reserve(std::min<size_t>(options.limits.max_events, size_t(1) << 20));
     trace_.file = scenario.file;
     trace_.title = scenario.title;
     trace_.description = scenario.description;
