@@ -69,22 +69,20 @@ std::string alternatives(const std::vector<std::string>& options) {
 }
 
 // The keys of a step's argument mapping (socket steps also take `expect`).
-// The keys of each verb's arguments, socket calls with "expect" (built once: loading a large
-// file reads thousands of steps).
-const std::vector<std::string>& step_keys(size_t verb) {
-    static const std::vector<std::vector<std::string>> kKeys = [] {
-        std::vector<std::vector<std::string>> keys{
-            {"as", "type"},           {"socket", "reuseaddr", "linger"}, {"socket", "port", "ip"},
-            {"socket", "backlog"},    {"socket", "as"},                  {"socket", "to"},
-            {"socket", "data", "bytes"}, {"socket", "bytes", "timeout"}, {"socket", "to", "data", "bytes"},
-            {"socket", "timeout", "peer_as"}, {"socket", "how"},         {"socket"},
-            {}, {}, {}, {},            {"socket", "state"},              {"times", "steps"},
-            {"steps"}};
-        for (size_t verb = 0; verb < kSocketVerbs; ++verb) keys[verb].push_back("expect");
-        return keys;
-    }();
-    return kKeys.at(verb);
-}
+// The keys of each verb's arguments (socket calls also take "expect"), by verb.
+const std::vector<std::vector<std::string>> kStepKeys = [] {
+    std::vector<std::vector<std::string>> keys{
+        {"as", "type"},           {"socket", "reuseaddr", "linger"}, {"socket", "port", "ip"},
+        {"socket", "backlog"},    {"socket", "as"},                  {"socket", "to"},
+        {"socket", "data", "bytes"}, {"socket", "bytes", "timeout"}, {"socket", "to", "data", "bytes"},
+        {"socket", "timeout", "peer_as"}, {"socket", "how"},         {"socket"},
+        {}, {}, {}, {},            {"socket", "state"},              {"times", "steps"},
+        {"steps"}};
+    for (size_t verb = 0; verb < kSocketVerbs; ++verb) keys[verb].push_back("expect");
+    return keys;
+}();
+
+const std::vector<std::string>& step_keys(size_t verb) { return kStepKeys.at(verb); }
 
 std::vector<std::string> errno_names() {
     std::vector<std::string> names;

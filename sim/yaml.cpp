@@ -80,6 +80,8 @@ struct Event {
 
 std::string text_of(const yaml_char_t* s) { return s ? reinterpret_cast<const char*>(s) : ""; }
 
+const std::string kNoText;  // the text of a node that is not a scalar
+
 bool is_null_text(std::string_view s) {
     return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
 }
@@ -97,10 +99,7 @@ bool Node::is_scalar() const { return doc_ && doc_->data(index_).kind == Documen
 bool Node::is_list() const { return doc_ && doc_->data(index_).kind == Document::Kind::List; }
 bool Node::is_map() const { return doc_ && doc_->data(index_).kind == Document::Kind::Map; }
 
-const std::string& Node::scalar() const {
-    static const std::string kNone;
-    return is_scalar() ? doc_->data(index_).scalar : kNone;
-}
+const std::string& Node::scalar() const { return is_scalar() ? doc_->data(index_).scalar : kNoText; }
 
 Mark Node::mark() const { return doc_ ? doc_->data(index_).mark : Mark{}; }
 
