@@ -179,15 +179,8 @@ SourceLocation Source::at(const yaml::Node& node) const {
 }
 
 SourceLocation Source::at_offset(size_t offset) const {
-    offset = std::min(offset, text_.size());
-    std::string_view before = text_.substr(0, offset);
-    size_t line_start = before.rfind('\n');
-    line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
-    int line = int(std::count(before.begin(), before.end(), '\n')) + 1;
-    // Columns count characters, as the YAML reader's do: UTF-8 continuation bytes are skipped.
-    int column = 1;
-    for (size_t i = line_start; i < offset; ++i) column += (static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80;
-    return {file_, line, column};
+    yaml::Mark m = yaml::mark_at(text_, offset);  // columns in characters, as the reader's
+    return {file_, m.line + 1, m.column + 1};
 }
 
 void Source::fail(const SourceLocation& where, const std::string& message) const {

@@ -43,21 +43,6 @@ private:
     size_t byte_ = 0;
 };
 
-// Line and column (in characters) of a byte offset, for errors found before any mark.
-Mark mark_of_byte(std::string_view text, size_t offset) {
-    offset = std::min(offset, text.size());
-    Mark m{0, 0, offset};
-    for (size_t i = 0; i < offset; ++i) {
-        if (text[i] == '\n') {
-            ++m.line;
-            m.column = 0;
-        } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-            ++m.column;
-        }
-    }
-    return m;
-}
-
 struct Parser {
     yaml_parser_t p;
     explicit Parser(std::string_view text) {
@@ -87,6 +72,21 @@ bool is_null_text(std::string_view s) {
 }
 
 }  // namespace
+
+Mark mark_at(std::string_view text, size_t offset) {
+    offset = std::min(offset, text.size());
+    const size_t bom = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;  // skipped, as the reader does
+    Mark m{0, 0, offset};
+    for (size_t i = std::min(bom, offset); i < offset; ++i) {
+        if (text[i] == '\n') {
+            ++m.line;
+            m.column = 0;
+        } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+            ++m.column;
+        }
+    }
+    return m;
+}
 
 Error::Error(Kind kind_, std::string problem_, Mark where_, std::string context_, Mark context_at_)
     : std::runtime_error(problem_), kind(kind_), problem(std::move(problem_)), where(where_),
@@ -176,9 +176,7 @@ Document Document::parse(std::string_view text, size_t max_nesting) {
                 problem += hex;
             }
             if (problem.find("UTF-8") != std::string::npos) problem += ": save the file as UTF-8";
-            Mark at = mark_of_byte(body, offset);
-            at.offset += base;
-            return Error(Error::Kind::Syntax, problem, at);
+            return Error(Error::Kind::Syntax, problem, mark_at(text, base + offset));
         }
         std::string problem = p.problem ? p.problem : "malformed YAML";
         std::string context = p.context ? p.context : "";

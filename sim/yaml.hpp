@@ -24,6 +24,9 @@ struct Mark {
     size_t offset = 0;
 };
 
+// The line and column (in characters; a leading byte-order mark not counted) of a byte offset.
+Mark mark_at(std::string_view text, size_t offset);
+
 // Malformed YAML: libyaml's message ("did not find expected key"), with what it was reading
 // ("while parsing a block mapping", and where that started) when it says. Or a second document.
 struct Error : std::runtime_error {
