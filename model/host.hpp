@@ -97,6 +97,9 @@ public:
     CallResult<> bind(SocketId s, Endpoint local, Instant now, StackOutput& out);
     CallResult<> listen(SocketId s, int backlog, Instant now, StackOutput& out);
     CallResult<SocketId> accept(SocketId listener, Instant now, StackOutput& out);
+    // Whether accept(listener) would return WouldBlock now (nothing queued): exactly its test,
+    // without calling it (a blocked accept need not be retried after every packet).
+    bool accept_would_block(SocketId listener) const;
     // TCP: the first call sends the SYN and returns WouldBlock; later calls return WouldBlock
     // until ESTABLISHED (Ok) or failure (ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH...).
     // UDP: sets the default peer, Ok at once.

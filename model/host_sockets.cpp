@@ -82,6 +82,11 @@ CallResult<SocketId> HostStack::accept(SocketId id, Instant, StackOutput&) {
     return CallResult<SocketId>::ok(child);
 }
 
+bool HostStack::accept_would_block(SocketId id) const {
+    const Socket* l = find(id);
+    return l && !l->user_closed && l->listener == 0 && l->listening && l->accept_queue.empty();
+}
+
 CallResult<> HostStack::connect(SocketId id, Endpoint remote, Instant now, StackOutput& out) {
     Socket* s = find_open(id);
     if (!s) return fail<std::monostate>(Err::BadF);

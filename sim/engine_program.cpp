@@ -101,7 +101,9 @@ private:
                 w_.reschedule_stack(p().host);
                 w_.notify_host(p().host);
             }
+            p().accept_on = verb == "accept" ? event_socket : 0;
             wait_for_change(deadline, text, verb);
+            p().accept_on = 0;
             if (w_.stop) return CallResult<T>::error(Err::Again);
         }
     }

@@ -153,6 +153,7 @@ struct ProgramRuntime {
     std::string blocked_verb;
     SourceLocation blocked_where;
     bool woken_by_stop = false;
+    SocketId accept_on = 0;   // while blocked in accept(): its listener (notify_host)
     uint32_t forks = 0;  // children forked so far (names them)
 };
 
