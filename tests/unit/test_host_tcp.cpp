@@ -115,6 +115,27 @@ TEST_CASE("host: TCP connect to a listener; accept returns the connection's four
               .would_block_now());
 }
 
+TEST_CASE("host: accept_would_block says what accept would answer, without calling it") {
+    Tcp t;
+    SocketId l = t.listener(80);
+    CHECK(t.server.accept_would_block(l));  // nothing queued
+    SocketId c = t.socket(t.client());
+    t.connect(t.client(), c, ep("192.168.1.20", 80));
+    t.net.run_for(Duration::micros(1500));   // the SYN has arrived (1 ms), its ACK not yet (3 ms)
+    CHECK(t.server.state_of(l) == TcpState::Listen);
+    CHECK(t.server.accept_would_block(l));
+    CHECK(t.accept(l).would_block_now());
+    t.net.run_for(Duration::millis(10));     // ESTABLISHED: queued
+    CHECK_FALSE(t.server.accept_would_block(l));
+    REQUIRE(t.accept(l).is_ok());
+    CHECK(t.server.accept_would_block(l));
+    // Not a listener, closed, or unknown: accept returns an error, not WouldBlock.
+    CHECK_FALSE(t.server.accept_would_block(t.socket(t.server)));
+    REQUIRE(t.close(t.server, l).is_ok());
+    CHECK_FALSE(t.server.accept_would_block(l));
+    CHECK_FALSE(t.server.accept_would_block(9999));
+}
+
 TEST_CASE("host: TCP connect to a closed port: RST, a note, and ECONNREFUSED") {
     Tcp t;
     SocketId c = t.socket(t.client());
