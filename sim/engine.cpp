@@ -36,21 +36,16 @@ void Scheduler::wake_at(uint32_t actor, Instant at) {
 
 void Scheduler::cancel(uint32_t actor) { ++slots_[actor].generation; }
 
-void Scheduler::wait_first_turn(uint32_t actor) {
-    sg4::SemaphorePtr go = slots_[actor].go;
-    go->acquire();
-}
-
-void Scheduler::yield(uint32_t actor) {
+void Scheduler::wait(uint32_t actor) {
     sg4::SemaphorePtr go = slots_[actor].go;  // a copy: slots_ may grow while we wait
-    back_->release();
     go->acquire();
 }
 
-void Scheduler::finish(uint32_t actor) {
-    slots_[actor].finished = true;
-    back_->release();
-}
+void Scheduler::release(uint32_t actor) { slots_[actor].go->release(); }
+
+void Scheduler::finish(uint32_t actor) { slots_[actor].finished = true; }
+
+void Scheduler::signal_back() { back_->release(); }
 
 std::optional<Scheduler::Wake> Scheduler::next() {
     while (!queue_.empty()) {
@@ -62,7 +57,7 @@ std::optional<Scheduler::Wake> Scheduler::next() {
     return std::nullopt;
 }
 
-void Scheduler::shutdown() {
+void Scheduler::shutdown(uint32_t self, uint32_t last) {
     for (uint32_t actor = 0; actor < slots_.size(); ++actor) {
         if (slots_[actor].finished) continue;
         ++slots_[actor].generation;
@@ -70,20 +65,18 @@ void Scheduler::shutdown() {
             slots_[actor].finished = true;
             continue;
         }
+        if (actor == self || actor == last) continue;
         sg4::SemaphorePtr go = slots_[actor].go;
         go->release();
-        back_->acquire();
+        back_->acquire();  // until it has returned (or yields again: it is left blocked)
     }
 }
 
-void Scheduler::run_turn(const Wake& w) {
+void Scheduler::begin_turn(const Wake& w) {
     advance_to(w.at);
     sync_clock();  // a SimGrid actor is about to run: SimGrid's clock says our time
     ++turns_;
     ++slots_[w.actor].generation;  // its other pending wakes are stale now
-    sg4::SemaphorePtr go = slots_[w.actor].go;
-    go->release();
-    back_->acquire();  // until that actor yields or finishes
 }
 
 void Scheduler::begin_inline_turn(const Wake& w) {
@@ -236,12 +229,96 @@ void World::abort_run(std::string message) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The scheduler actor: runs turns until nothing is left to do, a limit is reached, or an
-// internal error stops the run; then says how the run ended.
+// The scheduler. The scheduler actor runs it first; from then on, each actor that yields runs it,
+// until a program's turn comes: control passes straight to that program's actor. When nothing is
+// left to do, a limit is reached, or an internal error stops the run, the actor that found out
+// says how the run ended and gives every other actor its last turn; the scheduler actor, the only
+// one that is not a daemon, returns last, and with it SimGrid's run.
 
 void World::scheduler_main() {
+    yield(scheduler_actor);
+    // Back here at the end of the run: released by the actor that ended it, after all the others
+    // (or this actor ended it itself).
+    sched_.finish(scheduler_actor);
+}
+
+void World::yield(uint32_t self) {
+    if (shutting_down) {  // given its last turn, it yields again: it stays blocked (a daemon)
+        sched_.signal_back();
+        sched_.wait(self);
+        return;
+    }
+    std::optional<uint32_t> next = run_to_program_turn();
+    if (!next) {  // the run is over
+        run_ender_ = self;
+        sched_.shutdown(self, scheduler_actor);
+        return;  // `self` sees shutting_down and returns; the scheduler actor after it
+    }
+    if (*next == self) return;  // its own turn: it goes on, without a context switch
+    sched_.release(*next);
+    sched_.wait(self);
+}
+
+// An actor's last act, at the end of the run.
+void World::finish_actor(uint32_t self) {
+    sched_.finish(self);
+    if (self == run_ender_) sched_.release(scheduler_actor);  // it returns last
+    else sched_.signal_back();                                // the run's ender waits for each one
+}
+
+// Runs turns, a host stack's as a plain call, until one belongs to a program: returns its actor,
+// SimGrid's clock moved to that turn. None: the run is over (RunEnd recorded, shutting_down set).
+std::optional<uint32_t> World::run_to_program_turn() {
     try {
-        run_turns();
+        bool by_until = options.until.has_value();
+        Duration horizon = by_until ? std::min(*options.until, options.limits.max_sim_time) : options.limits.max_sim_time;
+        if (by_until && *options.until > options.limits.max_sim_time) by_until = false;
+        Instant limit = Instant::zero() + horizon;
+
+        std::string end_text;
+        for (;;) {
+            if (stop) {
+                end_text = limit_message.empty() ? "the run was stopped by an internal error" : limit_message;
+                if (!limit_message.empty()) fail(limit_message);
+                break;
+            }
+            if (sched_.turns() > options.limits.max_events) {
+                end_text = fmt::format("the run was stopped after {} turns without ending", sched_.turns());
+                fail(end_text);
+                break;
+            }
+            std::optional<Scheduler::Wake> w = sched_.next();
+            if (!w) {
+                end_text = end_quiescent();
+                break;
+            }
+            if (w->at > limit) {
+                sched_.advance_to(limit);
+                sched_.sync_clock();
+                if (by_until) {
+                    end_text = fmt::format("stopped at {} (--until)", to_string(horizon));
+                } else {
+                    end_text = fmt::format("stopped: the simulated time limit ({}) was reached", to_string(horizon));
+                    fail(end_text);
+                }
+                break;
+            }
+            if (sched_.is_inline(w->actor)) {
+                sched_.begin_inline_turn(*w);
+                stack_turn(stack_host_[w->actor]);
+            } else {
+                sched_.begin_turn(*w);
+                return w->actor;
+            }
+        }
+
+        sched_.sync_clock();  // SimGrid's clock ends where the run ends
+        TraceEvent e;
+        e.kind = EventKind::RunEnd;
+        e.text = intern(end_text);
+        stop = false;  // RunEnd is always recorded
+        event(e);
+        trace_.end_time = now();
     } catch (const std::exception& e) {
         // Nothing may escape an actor (SimGrid would end the process): record it as an error.
         fail(std::string("internal error: ") + e.what());
@@ -255,58 +332,7 @@ void World::scheduler_main() {
     // Every other actor returns at its last turn; as daemons, they would be killed anyway.
     shutting_down = true;
     stop = true;
-    sched_.shutdown();
-}
-
-void World::run_turns() {
-    bool by_until = options.until.has_value();
-    Duration horizon = by_until ? std::min(*options.until, options.limits.max_sim_time) : options.limits.max_sim_time;
-    if (by_until && *options.until > options.limits.max_sim_time) by_until = false;
-    Instant limit = Instant::zero() + horizon;
-
-    std::string end_text;
-    for (;;) {
-        if (stop) {
-            end_text = limit_message.empty() ? "the run was stopped by an internal error" : limit_message;
-            if (!limit_message.empty()) fail(limit_message);
-            break;
-        }
-        if (sched_.turns() > options.limits.max_events) {
-            end_text = fmt::format("the run was stopped after {} turns without ending", sched_.turns());
-            fail(end_text);
-            break;
-        }
-        std::optional<Scheduler::Wake> w = sched_.next();
-        if (!w) {
-            end_text = end_quiescent();
-            break;
-        }
-        if (w->at > limit) {
-            sched_.advance_to(limit);
-            sched_.sync_clock();
-            if (by_until) {
-                end_text = fmt::format("stopped at {} (--until)", to_string(horizon));
-            } else {
-                end_text = fmt::format("stopped: the simulated time limit ({}) was reached", to_string(horizon));
-                fail(end_text);
-            }
-            break;
-        }
-        if (sched_.is_inline(w->actor)) {
-            sched_.begin_inline_turn(*w);
-            stack_turn(stack_host_[w->actor]);
-        } else {
-            sched_.run_turn(*w);
-        }
-    }
-
-    sched_.sync_clock();  // SimGrid's clock ends where the run ends
-    TraceEvent e;
-    e.kind = EventKind::RunEnd;
-    e.text = intern(end_text);
-    stop = false;  // RunEnd is always recorded
-    event(e);
-    trace_.end_time = now();
+    return std::nullopt;
 }
 
 // Nothing is pending: no packet in flight, no timer, no sleeping program. Every program still

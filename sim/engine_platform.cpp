@@ -93,6 +93,7 @@ void World::start_actors() {
         sg4::Actor::create(sp.name, hosts_[*h].sg_host, [this, i] { program_main(i); });
         sched_.wake_at(programs_[i].actor, Instant::zero());
     }
+    scheduler_actor = sched_.add_actor();
     sg4::Actor::create("scheduler", scheduler_host_, [this] { scheduler_main(); });
 }
 

@@ -134,7 +134,7 @@ private:
         p().blocked_call = text.substr(0, text.rfind(')') + 1);  // without " as conn"
         p().blocked_verb = verb;
         p().blocked_where = step_->where;
-        w_.sched_.yield(p().actor);
+        w_.yield(p().actor);
         p().blocked = false;
         auto& waiters = w_.hosts_[p().host].waiters;
         waiters.erase(std::remove(waiters.begin(), waiters.end(), program_), waiters.end());
@@ -143,7 +143,7 @@ private:
     void sleep_until(Instant t) {
         while (now() < t && !w_.stop) {
             w_.sched_.wake_at(p().actor, t);
-            w_.sched_.yield(p().actor);
+            w_.yield(p().actor);
         }
     }
 
@@ -508,7 +508,7 @@ private:
 void World::program_main(uint32_t index) {
     sg4::Actor::self()->daemonize();
     const uint32_t actor = programs_[index].actor;
-    sched_.wait_first_turn(actor);
+    sched_.wait(actor);  // its first turn
     for (;;) {
         if (shutting_down) break;
         run_program(index);
@@ -516,11 +516,11 @@ void World::program_main(uint32_t index) {
         // Idle until a fork on this host hands it a program (or the run ends).
         hosts_[programs_[index].host].idle_actors.push_back(actor);
         sched_.cancel(actor);
-        sched_.yield(actor);
+        yield(actor);
         if (shutting_down) break;
         index = next_program_[actor];
     }
-    sched_.finish(actor);
+    finish_actor(actor);
 }
 
 void World::run_program(uint32_t index) {

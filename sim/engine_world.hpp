@@ -14,9 +14,12 @@
 // and the packet waits in the receiving host's inbox until its arrival time.
 //
 // Which actor runs when is decided by our own Scheduler, not by SimGrid's order of simultaneous
-// events: every actor blocks on its own semaphore, and a scheduler actor pops the next wake-up
-// from a queue ordered by (time, sequence number), moves SimGrid's clock there (sleep_until)
-// and hands control to that one actor until it yields. A host's stack takes turns in the same
+// events: every actor blocks on its own semaphore, and the next wake-up is popped from a queue
+// ordered by (time, sequence number). The actor that yields runs the scheduler itself
+// (World::yield): it pops wake-ups, moves SimGrid's clock to the next program turn
+// (sleep_until) and hands control straight to that program's actor, one semaphore release and
+// one acquire, or simply goes on when the turn is its own. (A scheduler actor in between cost
+// twice the SimGrid calls and context switches per turn.) A host's stack takes turns in the same
 // queue, but never blocks inside one: the scheduler runs its turn as a plain call (stack_turn),
 // without a SimGrid actor or a context switch (a router with 10,000 interfaces, 10,000 hosts: the
 // actors and switches were a tenth of a run). Exactly one turn runs at a time, sequence numbers
@@ -60,7 +63,7 @@ public:
 
     Scheduler();
     uint32_t add_actor();
-    // An actor whose turns the scheduler runs itself, as a plain call (run_turns): a host's stack
+    // An actor whose turns the scheduler runs itself, as a plain call (stack_turn): a host's stack
     // never blocks inside a turn, so it needs no SimGrid actor, no stack of its own, and no
     // context switch per turn. Its wakes are ordered with everyone else's, exactly as before.
     uint32_t add_inline();
@@ -70,17 +73,18 @@ public:
     void wake_at(uint32_t actor, Instant at);
     void cancel(uint32_t actor);  // forgets every pending wake of `actor`
 
-    // Called from inside actors.
-    void wait_first_turn(uint32_t actor);  // the first line of every actor
-    void yield(uint32_t actor);            // hands control back; returns at the actor's next turn
-    void finish(uint32_t actor);           // hands control back for good (the actor returns)
+    // Called from inside actors (World::yield passes control from one to the next).
+    void wait(uint32_t actor);     // blocks until `actor`'s turn (its first line, then in yield)
+    void release(uint32_t actor);  // `actor`'s turn has come: it runs once the caller blocks
+    void finish(uint32_t actor);   // the actor returns (its last turn, at the end of the run)
+    void signal_back();            // tells the actor ending the run that one more has finished
 
-    // Called by the scheduler actor.
     std::optional<Wake> next();  // the next valid wake-up, removed from the queue
-    // At the end of the run: gives every unfinished actor one last turn, in which it sees
-    // World::shutting_down and returns (no actor is killed while inside our code).
-    void shutdown();
-    void run_turn(const Wake& w);  // moves the clock to w.at and runs that actor until it yields
+    // At the end of the run, called by the actor that ended it: gives every other unfinished
+    // actor but `last` one last turn, in which it sees World::shutting_down and returns (no actor
+    // is killed while inside our code), and waits for each to return.
+    void shutdown(uint32_t self, uint32_t last);
+    void begin_turn(const Wake& w);  // moves the clock to w.at (SimGrid's too): a program's turn
     void begin_inline_turn(const Wake& w);  // moves the clock to w.at; the caller runs the turn
     void advance_to(Instant t);    // moves our clock forward to t
     void sync_clock();             // moves SimGrid's clock to ours (sleeps the calling actor)
@@ -97,7 +101,7 @@ private:
     };
     std::priority_queue<Wake, std::vector<Wake>, std::greater<>> queue_;
     std::vector<Slot> slots_;
-    sg4::SemaphorePtr back_;  // released by the running actor when it yields
+    sg4::SemaphorePtr back_;  // at the end of the run: released by each actor as it returns
     Instant now_;
     Instant synced_;  // SimGrid's clock, as last set by sync_clock
     uint64_t next_seq_ = 0;
@@ -174,9 +178,11 @@ public:
     void build_platform();
     void start_actors();
 
-    // engine.cpp: the scheduler actor's loop and the end of the run.
-    void scheduler_main();
-    void run_turns();
+    // engine.cpp: the scheduler, run by whichever actor yields, and the end of the run.
+    void scheduler_main();           // the first turns; returns last, when the run is over
+    void yield(uint32_t self);       // returns at `self`'s next turn (or at the end of the run)
+    void finish_actor(uint32_t self);
+    std::optional<uint32_t> run_to_program_turn();  // the actor whose turn it is; none: the end
     std::string end_quiescent();
     static std::string blocked_reason(const std::string& verb);
 
@@ -231,7 +237,8 @@ public:
     std::vector<FaultRuntime> faults_;
     std::vector<SplitMix64> loss_rng_;     // per network, seeded from the run's seed
     uint64_t seed = 1;
-    uint32_t scheduler_actor = 0;
+    uint32_t scheduler_actor = 0;  // the first turns' actor, the last to return
+    uint32_t run_ender_ = kNone;    // the actor that found the run over and shut the others down
     std::vector<uint32_t> stack_host_;  // by actor: the host whose stack it is (kNone: a program)
 
     // Programs: how many are alive outside a `repeat: forever`, and whether one has ended.
