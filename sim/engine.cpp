@@ -25,6 +25,18 @@ uint32_t Scheduler::add_actor() {
     return uint32_t(slots_.size() - 1);
 }
 
+uint32_t Scheduler::add_unbound() {
+    slots_.push_back(Slot{nullptr, 0, false, false});
+    return uint32_t(slots_.size() - 1);
+}
+
+void Scheduler::bind(uint32_t slot, uint32_t idle) {
+    slots_[slot].go = slots_[idle].go;
+    slots_[idle].finished = true;  // its actor has left it for good
+}
+
+void Scheduler::bind_new(uint32_t slot) { slots_[slot].go = sg4::Semaphore::create(0); }
+
 uint32_t Scheduler::add_inline() {
     slots_.push_back(Slot{nullptr, 0, false, true});
     return uint32_t(slots_.size() - 1);
@@ -66,6 +78,10 @@ void Scheduler::shutdown(uint32_t self, uint32_t last) {
             continue;
         }
         if (actor == self || actor == last) continue;
+        if (!slots_[actor].go) {  // a program that never had an actor
+            slots_[actor].finished = true;
+            continue;
+        }
         sg4::SemaphorePtr go = slots_[actor].go;
         go->release();
         back_->acquire();  // until it has returned (or yields again: it is left blocked)
@@ -306,6 +322,11 @@ std::optional<uint32_t> World::run_to_program_turn() {
             if (sched_.is_inline(w->actor)) {
                 sched_.begin_inline_turn(*w);
                 stack_turn(stack_host_[w->actor]);
+            } else if (!sched_.bound(w->actor)) {
+                sched_.begin_inline_turn(*w);
+                if (start_turn(w->actor)) continue;  // done without an actor
+                sched_.sync_clock();
+                return w->actor;  // it has one now
             } else {
                 sched_.begin_turn(*w);
                 return w->actor;

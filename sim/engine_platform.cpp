@@ -86,11 +86,12 @@ void World::start_actors() {
         p.name = sp.name;
         p.steps = &sp.steps;
         p.where = sp.where;
-        p.actor = sched_.add_actor();
+        p.actor = sched_.add_unbound();  // World::start_turn
+        if (next_program_.size() <= p.actor) next_program_.resize(p.actor + 1, kNone);
+        next_program_[p.actor] = i;
         trace_.programs.push_back(TraceProgram{sp.name, *h, kNone});
         programs_.push_back(std::move(p));
         ++live_finite;
-        sg4::Actor::create(sp.name, hosts_[*h].sg_host, [this, i] { program_main(i); });
         sched_.wake_at(programs_[i].actor, Instant::zero());
     }
     scheduler_actor = sched_.add_actor();

@@ -55,8 +55,9 @@ public:
 
     ProgramRunner(World& world, uint32_t program) : w_(world), program_(program) {}
 
-    Flow run(const Steps& steps) {
-        for (const Step& s : steps) {
+    Flow run(const Steps& steps, size_t first = 0) {
+        for (size_t i = first; i < steps.size(); ++i) {
+            const Step& s = steps[i];
             if (w_.stop) return Flow::Stop;
             step_ = &s;
             Flow f = std::visit([&](const auto& body) { return perform(body); }, s.body);
@@ -504,28 +505,76 @@ private:
 
 }  // namespace
 
-// The program actor: its steps, from ProgramStart to ProgramEnd.
+// A program actor: runs its program, then, idle, the next one it is given (bind_actor,
+// fork_program), each from ProgramStart (or the step it was given at) to ProgramEnd.
 void World::program_main(uint32_t index) {
     sg4::Actor::self()->daemonize();
-    const uint32_t actor = programs_[index].actor;
-    sched_.wait(actor);  // its first turn
+    uint32_t slot = programs_[index].actor;
+    sched_.wait(slot);  // its first turn
     for (;;) {
         if (shutting_down) break;
         run_program(index);
         if (shutting_down) break;
-        // Idle until a fork on this host hands it a program (or the run ends).
-        hosts_[programs_[index].host].idle_actors.push_back(actor);
-        sched_.cancel(actor);
-        yield(actor);
+        idle_slots_.push_back(slot);
+        sched_.cancel(slot);
+        yield(slot);
         if (shutting_down) break;
-        index = next_program_[actor];
+        index = next_program_[slot];
+        slot = programs_[index].actor;  // a fork's is this one; a started program brings its own
+        sg4::Host* host = hosts_[programs_[index].host].sg_host;
+        if (sg4::this_actor::get_host() != host) sg4::this_actor::set_host(host);
     }
-    finish_actor(actor);
+    finish_actor(slot);
+}
+
+// A top-level program's turn while it has no actor: it starts (ProgramStart) and sleeps, if its
+// steps begin with `sleep`, exactly as its actor would; true when that was the whole turn. At its
+// first other step it is given an actor (bind_actor), which goes on from there.
+bool World::start_turn(uint32_t slot) {
+    ProgramRuntime& p = programs_[next_program_[slot]];
+    if (!p.started) {
+        p.started = true;
+        TraceEvent e;
+        e.kind = EventKind::ProgramStart;
+        e.host = p.host;
+        e.program = p.index;
+        event(e);
+    }
+    const Steps& steps = *p.steps;
+    while (!stop && p.first_step < steps.size()) {
+        const auto* sleep = std::get_if<step::Sleep>(&steps[p.first_step].body);
+        if (!sleep) break;
+        if (!p.sleep_end) p.sleep_end = now() + sleep->duration;
+        if (now() < *p.sleep_end) {
+            sched_.wake_at(slot, *p.sleep_end);
+            return true;
+        }
+        p.sleep_end.reset();
+        ++p.first_step;
+    }
+    bind_actor(slot);
+    return false;
+}
+
+// Gives the program of `slot` the most recently idle actor (its stack is still warm), or a new one.
+void World::bind_actor(uint32_t slot) {
+    uint32_t index = next_program_[slot];
+    if (!idle_slots_.empty()) {
+        uint32_t idle = idle_slots_.back();
+        idle_slots_.pop_back();
+        next_program_[idle] = index;
+        sched_.bind(slot, idle);
+        return;
+    }
+    sched_.bind_new(slot);
+    const ProgramRuntime& p = programs_[index];
+    sg4::Actor::create(p.name, hosts_[p.host].sg_host, [this, index] { program_main(index); });
 }
 
 void World::run_program(uint32_t index) {
-    {
+    if (!programs_[index].started) {
         ProgramRuntime& p = programs_[index];
+        p.started = true;
         TraceEvent e;
         e.kind = EventKind::ProgramStart;
         e.host = p.host;
@@ -534,7 +583,7 @@ void World::run_program(uint32_t index) {
     }
     try {
         ProgramRunner runner(*this, index);
-        runner.run(*programs_[index].steps);
+        runner.run(*programs_[index].steps, programs_[index].first_step);
     } catch (const std::exception& ex) {
         programs_[index].end_text = std::string("internal error: ") + ex.what();
         fail(programs_[index].name + ": internal error: " + ex.what());
@@ -567,7 +616,7 @@ uint32_t World::fork_program(uint32_t parent, const Steps* steps) {
         child.sockets = par.sockets;
         child.peers = par.peers;
     }
-    std::vector<uint32_t>& idle = hosts_[child.host].idle_actors;
+    std::vector<uint32_t>& idle = idle_slots_;
     const bool reuse = !idle.empty();
     if (reuse) {  // the most recently idle one: its stack is still warm
         child.actor = idle.back();

@@ -63,6 +63,12 @@ public:
 
     Scheduler();
     uint32_t add_actor();
+    // A program's slot with no SimGrid actor yet: its first turns (its start, the sleeps it begins
+    // with) are run by the scheduler itself; then bind() gives it an actor (World::start_turn).
+    uint32_t add_unbound();
+    bool bound(uint32_t slot) const { return slots_[slot].go != nullptr; }
+    void bind(uint32_t slot, uint32_t idle);  // the actor waiting in slot `idle` takes `slot`
+    void bind_new(uint32_t slot);             // for an actor about to be created
     // An actor whose turns the scheduler runs itself, as a plain call (stack_turn): a host's stack
     // never blocks inside a turn, so it needs no SimGrid actor, no stack of its own, and no
     // context switch per turn. Its wakes are ordered with everyone else's, exactly as before.
@@ -126,7 +132,6 @@ struct HostRuntime {
     std::vector<Instant> busy_until;                  // per interface: the wire is busy until
     std::map<std::pair<Instant, uint32_t>, InFlight> inbox;  // by (arrival, packet index)
     std::vector<uint32_t> waiters;                    // programs blocked until the stack changes
-    std::vector<uint32_t> idle_actors;                // program actors whose program ended (fork_program)
     std::map<SocketId, SocketInfo> known_rows;        // last recorded row of each socket
     // Which known socket a packet concerns, for hosts with many sockets (engine_stack.cpp):
     // connected ones by (local port, remote address, remote port), the others by local port.
@@ -148,7 +153,9 @@ struct ProgramRuntime {
     std::map<std::string, SocketId> sockets;  // names given with `as:`
     std::map<std::string, Endpoint> peers;    // names given with `peer_as:`
     int forever_depth = 0;                    // > 0 while inside `repeat: forever`
-    bool started = false;
+    bool started = false;      // ProgramStart recorded
+    size_t first_step = 0;     // top-level steps done before it had an actor (World::start_turn)
+    std::optional<Instant> sleep_end;  // while sleeping before it had an actor
     bool finished = false;
     std::string end_text = "exit";
     // While blocked in a call: what it is ("accept(listener)") and where it was written.
@@ -208,10 +215,15 @@ public:
     void program_main(uint32_t program);
     void run_program(uint32_t program);  // one program, ProgramStart to ProgramEnd
     uint32_t fork_program(uint32_t parent, const Steps* steps);
-    // A program actor whose program has ended waits on its host for the next fork there, which
-    // it runs (a busy server forks thousands of short children: one SimGrid actor, with its
-    // stack, for each of them is most of the cost of a fork). By actor: the program it is given.
+    bool start_turn(uint32_t slot);      // a top-level program's turn before it has an actor
+    void bind_actor(uint32_t slot);
+    // A program actor whose program has ended waits for the next program that needs an actor (a
+    // fork, a client done sleeping), moves to its host and runs it: a busy server forks thousands
+    // of short children, and a thousand clients each sleep until their start, but only the
+    // programs running at one time need a SimGrid actor with its stack (each one's creation, guard
+    // page and stack pages were a tenth of a run). By slot: the program it runs.
     std::vector<uint32_t> next_program_;
+    std::vector<uint32_t> idle_slots_;  // the slots idle program actors wait on, latest last
 
     // Recording helpers (engine.cpp).
     uint32_t event(TraceEvent e);  // stamps the time; returns the step
