@@ -133,12 +133,14 @@ void HostStack::send_packet(Ipv4Packet packet, StackOutput& out) {
 // --- Receiving ------------------------------------------------------------------------------
 
 void HostStack::receive(size_t interface, const Ipv4Packet& packet, Instant now, StackOutput& out) {
+    poll_at_cache_.reset();  // it may change timers
     receive_packet(interface, packet, now, out);
     finish(now, out);
 }
 
 void HostStack::receive_bytes(size_t interface, std::span<const uint8_t> bytes, Instant now,
                               StackOutput& out) {
+    poll_at_cache_.reset();  // it may change timers
     auto parsed = wire::parse(bytes);
     if (!parsed.packet) {
         out.events.push_back(StackEvent{0, std::nullopt, Rejected{parsed.error}});
@@ -206,16 +208,16 @@ void HostStack::finish(Instant now, StackOutput& out) {
 
 // Moves children that reached ESTABLISHED (or later) into their listener's accept queue, and
 // reaps sockets whose connection is over: closed by the program, or never accepted.
+// One pass, in id order: a socket reaped here was not synchronized, so never queued in this pass.
 void HostStack::settle() {
-    for (auto& [id, s] : sockets_) {
-        if (s.listener == 0 || s.queued || !s.conn || !is_synchronized(s.conn->state())) continue;
-        if (auto* l = find(s.listener)) {
-            l->accept_queue.push_back(id);
-            s.queued = true;
-        }
-    }
     for (auto it = sockets_.begin(); it != sockets_.end();) {
         Socket& s = it->second;
+        if (s.listener != 0 && !s.queued && s.conn && is_synchronized(s.conn->state())) {
+            if (auto* l = find(s.listener)) {
+                l->accept_queue.push_back(s.id);
+                s.queued = true;
+            }
+        }
         bool over = !s.conn || s.conn->state() == TcpState::Closed;
         bool reap = over && (s.user_closed || s.listener != 0);
         if (!reap) {
@@ -250,16 +252,19 @@ HostStack::Socket* HostStack::find_open(SocketId s) {
 // --- Timers ---------------------------------------------------------------------------------
 
 std::optional<Instant> HostStack::poll_at() const {
+    if (poll_at_cache_) return *poll_at_cache_;
     std::optional<Instant> at;
     for (const auto& [id, s] : sockets_) {
         if (!s.conn) continue;
         auto t = s.conn->poll_at();
         if (t && (!at || *t < *at)) at = t;
     }
+    poll_at_cache_ = at;
     return at;
 }
 
 void HostStack::poll(Instant now, StackOutput& out) {
+    poll_at_cache_.reset();  // it may change timers
     for (auto& [id, s] : sockets_) {
         if (!s.conn) continue;
         auto t = s.conn->poll_at();

@@ -223,6 +223,10 @@ private:
     SocketId next_socket_ = 1;
     std::map<SocketId, Socket> sockets_;  // std::map: references stay valid on insertion
     std::map<SocketId, Reaped> reaped_;
+    // poll_at()'s answer until the next call that may change a timer (every public method that
+    // is not const resets it): the engine asks after each operation, a busy server has dozens of
+    // connections to look at.
+    mutable std::optional<std::optional<Instant>> poll_at_cache_;
     std::deque<Ipv4Packet> local_delivery_;  // packets to ourselves, delivered by finish()
 
     // A lookup index over interfaces_ for hosts with many interfaces (a router with one link
