@@ -136,6 +136,28 @@ TEST_CASE("host: accept_would_block says what accept would answer, without calli
     CHECK_FALSE(t.server.accept_would_block(9999));
 }
 
+TEST_CASE("host: poll_at follows every call and packet, though it remembers its answer") {
+    Tcp t;
+    SocketId l = t.listener(80);
+    SocketId c = t.socket(t.client());
+    CHECK_FALSE(t.client().poll_at());  // asked, and remembered: no timer
+    CHECK_FALSE(t.client().poll_at());
+    t.connect(t.client(), c, ep("192.168.1.20", 80));  // arms the SYN's retransmission timer
+    REQUIRE(t.client().poll_at());
+    CHECK(*t.client().poll_at() > t.net.now);
+    CHECK_FALSE(t.server.poll_at());
+    t.net.run_for(Duration::micros(1500));  // the SYN arrives: the SYN+ACK's timer
+    CHECK(t.server.poll_at());
+    t.net.run_for(Duration::millis(10));    // handshake over: no timer left on either side
+    CHECK_FALSE(t.server.poll_at());
+    CHECK_FALSE(t.client().poll_at());
+    auto a = t.accept(l);
+    REQUIRE(a.is_ok());
+    auto sent = t.on(t.server, [&](HostStack& x, StackOutput& o) { return x.send(a.value, bytes("hi"), t.net.now, o); });
+    REQUIRE(sent.is_ok());
+    CHECK(t.server.poll_at());               // data in flight: retransmission timer
+}
+
 TEST_CASE("host: TCP connect to a closed port: RST, a note, and ECONNREFUSED") {
     Tcp t;
     SocketId c = t.socket(t.client());
