@@ -153,6 +153,7 @@ TEST_CASE("host: poll_at follows every call and packet, though it remembers its 
     CHECK_FALSE(t.client().poll_at());
     auto a = t.accept(l);
     REQUIRE(a.is_ok());
+    CHECK_FALSE(t.server.poll_at());         // asked again just before the send
     auto sent = t.on(t.server, [&](HostStack& x, StackOutput& o) { return x.send(a.value, bytes("hi"), t.net.now, o); });
     REQUIRE(sent.is_ok());
     CHECK(t.server.poll_at());               // data in flight: retransmission timer
