@@ -1,12 +1,13 @@
 // Errors a program sees, named as the errno values of Berkeley sockets.
 // (Enumerators avoid the E-prefix because <cerrno> defines those names as macros.)
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
 namespace netstep {
 
-enum class Err {
+enum class Err : uint8_t {
     ConnRefused,   // ECONNREFUSED
     ConnReset,     // ECONNRESET
     TimedOut,      // ETIMEDOUT

@@ -12,7 +12,7 @@
 
 namespace netstep {
 
-enum class TimerKind {
+enum class TimerKind : uint8_t {
     Retransmission,  // RFC 6298
     DelayedAck,      // RFC 9293 §3.8.6.3 / RFC 1122 §4.2.3.2
     TimeWait,        // 2*MSL, RFC 9293 §3.10.7.4
@@ -20,7 +20,7 @@ enum class TimerKind {
 };
 std::string_view to_string(TimerKind k);  // "retransmission", "delayed-ack", "time-wait", "persist"
 
-enum class TimerAction { Armed, Fired, Cancelled };
+enum class TimerAction : uint8_t { Armed, Fired, Cancelled };
 std::string_view to_string(TimerAction a);  // "armed", "fired", "cancelled"
 
 // old -> new (cause). Causes are short and name what happened: "rcv SYN", "close",

@@ -1,11 +1,12 @@
 // The eleven TCP states, spelled as RFC 9293 spells them (§3.3.2, Figure 5).
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
 namespace netstep {
 
-enum class TcpState {
+enum class TcpState : uint8_t {
     Closed,
     Listen,
     SynSent,
