@@ -156,10 +156,9 @@ World::World(const Scenario& s, const RunOptions& o, Trace& trace)
                                                  itf.gateway});
             host.interface_network.push_back(*n);
             host.busy_until.push_back(Instant::zero());
-            auto owner = host_by_net_address_.emplace(std::pair{*n, itf.ip.value}, h).first;
-            if (owner->second == h) {
-                rx_interface_by_net_address_[std::pair{*n, itf.ip.value}] = uint32_t(host.interface_network.size() - 1);
-            }
+            uint32_t interface = uint32_t(host.interface_network.size() - 1);
+            auto owner = net_owner_.emplace(uint64_t(*n) << 32 | itf.ip.value, NetOwner{h, interface}).first;
+            if (owner->second.host == h) owner->second.interface = interface;
             owner_by_address_.emplace(itf.ip.value, h);
         }
         trace_.hosts.push_back(TraceHost{sh.name, interfaces, sh.forwarding});
@@ -205,9 +204,9 @@ std::optional<uint32_t> World::network_index(const std::string& name) const {
     return it->second;
 }
 
-std::optional<uint32_t> World::host_on_network(uint32_t network, Ipv4Address a) const {
-    auto it = host_by_net_address_.find({network, a.value});
-    if (it == host_by_net_address_.end()) return std::nullopt;
+std::optional<World::NetOwner> World::net_owner(uint32_t network, Ipv4Address a) const {
+    auto it = net_owner_.find(uint64_t(network) << 32 | a.value);
+    if (it == net_owner_.end()) return std::nullopt;
     return it->second;
 }
 

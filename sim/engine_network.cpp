@@ -62,7 +62,9 @@ void World::transmit(uint32_t h, Transmission& t) {
     p.network = net;
     p.from_interface = uint32_t(t.interface);
     p.bytes = wire::emit(t.packet);
-    std::optional<uint32_t> receiver = host_on_network(net, t.next_hop);
+    std::optional<NetOwner> next_hop = net_owner(net, t.next_hop);
+    std::optional<uint32_t> receiver;
+    if (next_hop) receiver = next_hop->host;
     p.to_host = receiver.value_or(kNone);
 
     Duration tx = transmission_time(p.bytes.size(), network.bandwidth_bps);
@@ -118,8 +120,7 @@ void World::transmit(uint32_t h, Transmission& t) {
     }
 
     // The receiving interface: the one holding the next-hop address.
-    size_t rx_interface = 0;
-    if (receiver) rx_interface = rx_interface_by_net_address_.at({net, t.next_hop.value});
+    size_t rx_interface = next_hop ? next_hop->interface : 0;
 
     auto put_on_wire = [&](TracePacket packet, bool is_copy) {
         bool dropped = packet.dropped;

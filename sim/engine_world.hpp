@@ -34,6 +34,7 @@
 #include <queue>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -236,7 +237,6 @@ public:
     // Lookups.
     std::optional<uint32_t> host_index(const std::string& name) const;
     std::optional<uint32_t> network_index(const std::string& name) const;
-    std::optional<uint32_t> host_on_network(uint32_t network, Ipv4Address a) const;
     std::optional<uint32_t> owner_of(Ipv4Address a) const;
 
     const Scenario& scenario;
@@ -266,13 +266,17 @@ private:
     sg4::Host* scheduler_host_ = nullptr;
     std::map<std::string, uint32_t> host_by_name_;
     std::map<std::string, uint32_t> network_by_name_;
-    std::map<std::pair<uint32_t, uint32_t>, uint32_t> host_by_net_address_;  // (network, ip) -> host
+    // (network << 32 | ip) -> the host holding that address on that network (the first one listed),
+    // and its interface holding it (its last one, should it hold it twice): who receives a packet
+    // for that next hop, and on which interface. Hash tables, only ever looked up (transmit).
+    struct NetOwner {
+        uint32_t host = 0;
+        uint32_t interface = 0;
+    };
+    std::unordered_map<uint64_t, NetOwner> net_owner_;
+    std::unordered_map<uint32_t, uint32_t> owner_by_address_;
 public:
-    // (network, ip) -> the interface of host_on_network(network, ip) holding that address (its
-    // last one, should it hold it twice): the receiving interface, found in O(log n) (transmit).
-    std::map<std::pair<uint32_t, uint32_t>, uint32_t> rx_interface_by_net_address_;
-private:
-    std::map<uint32_t, uint32_t> owner_by_address_;
+    std::optional<NetOwner> net_owner(uint32_t network, Ipv4Address a) const;
 };
 
 }  // namespace netstep::sim::engine
