@@ -235,7 +235,8 @@ void Loader::read_header(const Map& top) {
 }
 
 void Loader::read_options(const Field& f) {
-    Map m(src_, f, "options", {"msl", "isn", "mss", "rto_initial"});
+    static const std::vector<std::string> keys{"msl", "isn", "mss", "rto_initial"};
+    Map m(src_, f, "options", keys);
     if (auto v = m.find("msl")) s_.options.msl = duration(*v);
     if (auto v = m.find("isn")) s_.options.isn_zero = one_of(*v, {"zero", "random"}) == 0;
     if (auto v = m.find("mss")) s_.options.mss = uint16_t(src_.integer(*v, 1, 65495, "an MSS"));
@@ -245,7 +246,8 @@ void Loader::read_options(const Field& f) {
 // ---- Networks and hosts ----------------------------------------------------------------------
 
 void Loader::read_network(const Field& f) {
-    Map m(src_, f, "a network", {"name", "subnet", "latency", "bandwidth", "loss"});
+    static const std::vector<std::string> keys{"name", "subnet", "latency", "bandwidth", "loss"};
+    Map m(src_, f, "a network", keys);
     Network net;
     net.where = f.where;
     Field name = m.require("name", "network");
@@ -289,7 +291,8 @@ void Loader::read_network(const Field& f) {
 }
 
 void Loader::read_host(const Field& f) {
-    Map m(src_, f, "a host", {"name", "interfaces", "forwarding"});
+    static const std::vector<std::string> keys{"name", "interfaces", "forwarding"};
+    Map m(src_, f, "a host", keys);
     Host host;
     host.where = f.where;
     Field name = m.require("name", "host");
@@ -309,7 +312,8 @@ void Loader::read_host(const Field& f) {
 }
 
 Interface Loader::read_interface(const Field& f, const Host& host, size_t index, HostNetworks& on_networks) {
-    Map m(src_, f, "an interface", {"adapter", "network", "ip", "gateway"});
+    static const std::vector<std::string> keys{"adapter", "network", "ip", "gateway"};  // built once
+    Map m(src_, f, "an interface", keys);
     std::string owner = "host " + q(host.name);
     Interface iface;
     iface.where = f.where;
@@ -362,7 +366,8 @@ void Loader::check_address(const Field& f, Ipv4Address ip, const Network& net, c
 // ---- Programs and steps ----------------------------------------------------------------------
 
 void Loader::read_program(const Field& f) {
-    Map m(src_, f, "a program", {"host", "name", "steps"});
+    static const std::vector<std::string> keys{"host", "name", "steps"};
+    Map m(src_, f, "a program", keys);
     Program program;
     program.where = f.where;
     program.host = known_host(m.require("host", "program")).name;
@@ -818,8 +823,8 @@ std::string too_big(size_t limit) {
 // ---- Public interface ------------------------------------------------------------------------
 
 std::string SourceLocation::to_string() const {
-    if (line <= 0) return file;
-    return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+    if (line <= 0) return file.str();
+    return file.str() + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
 ScenarioError::ScenarioError(SourceLocation where, const std::string& message)

@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -17,9 +18,26 @@
 
 namespace netstep::sim {
 
+// The name of a scenario file, shared by all the locations in it (a thousand-host file has tens of
+// thousands: each one copying the path was a tenth of loading it). Reads as a std::string.
+class FileName {
+public:
+    FileName() = default;
+    FileName(std::string name) : name_(std::make_shared<const std::string>(std::move(name))) {}
+    FileName(const char* name) : FileName(std::string(name)) {}
+    const std::string& str() const { return name_ ? *name_ : empty_; }
+    operator const std::string&() const { return str(); }
+    bool empty() const { return str().empty(); }
+    friend bool operator==(const FileName& a, std::string_view b) { return a.str() == b; }
+
+private:
+    std::shared_ptr<const std::string> name_;
+    static inline const std::string empty_;
+};
+
 // Where something was written in the scenario file (1-based line and column).
 struct SourceLocation {
-    std::string file;
+    FileName file;
     int line = 0;
     int column = 0;
     std::string to_string() const;  // "handshake.yaml:14:9"

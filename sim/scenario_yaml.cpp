@@ -402,6 +402,7 @@ Map::Map(const Source& source, const Field& field, const std::string& what, cons
         source.fail(field, "expected a mapping for " + what + " (" + join(keys) + "), got " +
                                Source::found(field.node));
     }
+    entries_.reserve(field.node.size());
     for (size_t i = 0; i < field.node.size(); ++i) {
         const yaml::Node key_node = field.node.key(i), value = field.node.value(i);
         SourceLocation key_at = source.at(key_node);

@@ -48,7 +48,7 @@ class Source {
 public:
     Source(std::string file, std::string_view text) : file_(std::move(file)), text_(text) {}
 
-    const std::string& file() const { return file_; }
+    const FileName& file() const { return file_; }
     SourceLocation at(const yaml::Node& node) const;  // the file alone when the node has no mark
     SourceLocation at_offset(size_t offset) const;    // a byte offset in the text
     Field field(const yaml::Node& node) const { return {node, at(node)}; }
@@ -82,7 +82,7 @@ private:
     std::vector<PosChar> quoted_chars(size_t open_quote) const;
     std::string decode_escapes(const std::vector<PosChar>& chars, const Field& f) const;
 
-    std::string file_;
+    FileName file_;
     std::string_view text_;
 };
 
