@@ -208,9 +208,14 @@ void HostStack::finish(Instant now, StackOutput& out) {
 
 // Moves children that reached ESTABLISHED (or later) into their listener's accept queue, and
 // reaps sockets whose connection is over: closed by the program, or never accepted.
-// One pass, in id order: a socket reaped here was not synchronized, so never queued in this pass.
+// Only the sockets that changed since the last call (unsettled_), in id order, as a pass over
+// the whole table would; a socket reaped here was not synchronized, so never queued here.
 void HostStack::settle() {
-    for (auto it = sockets_.begin(); it != sockets_.end();) {
+    std::sort(unsettled_.begin(), unsettled_.end());
+    unsettled_.erase(std::unique(unsettled_.begin(), unsettled_.end()), unsettled_.end());
+    for (SocketId id : unsettled_) {
+        auto it = sockets_.find(id);
+        if (it == sockets_.end()) continue;
         Socket& s = it->second;
         if (s.listener != 0 && !s.queued && s.conn && is_synchronized(s.conn->state())) {
             if (auto* l = find(s.listener)) {
@@ -220,14 +225,12 @@ void HostStack::settle() {
         }
         bool over = !s.conn || s.conn->state() == TcpState::Closed;
         bool reap = over && (s.user_closed || s.listener != 0);
-        if (!reap) {
-            ++it;
-            continue;
-        }
+        if (!reap) continue;
         if (auto* l = find(s.listener)) std::erase(l->accept_queue, s.id);
         reaped_[s.id] = Reaped{s.type, s.conn ? s.conn->error() : s.pending_error};
-        it = sockets_.erase(it);
+        sockets_.erase(it);
     }
+    unsettled_.clear();
 }
 
 void HostStack::note(StackOutput& out, std::string text, SocketId s) const {

@@ -207,6 +207,7 @@ CallResult<> HostStack::close(SocketId id, Instant now, StackOutput& out) {
     Socket* s = find_open(id);
     if (!s) return fail<std::monostate>(Err::BadF);
     s->user_closed = true;
+    unsettled_.push_back(id);
     if (s->type == SocketType::Tcp) tcp_close(*s, now, out);
     finish(now, out);
     return CallResult<>::ok();

@@ -151,6 +151,7 @@ size_t HostStack::pending_children(SocketId listener) const {
 // A connection's segments become IPv4 packets (our address → the peer, profile TTL, DF), its
 // events become StackEvents naming the socket and the four-tuple.
 void HostStack::emit_tcp(SocketId s, const FourTuple& t, TcpOutput& tcp, StackOutput& out) {
+    unsettled_.push_back(s);  // its connection may have changed state (settle)
     for (auto& e : tcp.events) out.events.push_back(StackEvent{s, t, std::move(e)});
     for (auto& seg : tcp.segments) {
         Ipv4Packet p = make_packet(t.local.address, t.remote.address);
