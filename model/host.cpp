@@ -133,14 +133,12 @@ void HostStack::send_packet(Ipv4Packet packet, StackOutput& out) {
 // --- Receiving ------------------------------------------------------------------------------
 
 void HostStack::receive(size_t interface, const Ipv4Packet& packet, Instant now, StackOutput& out) {
-    poll_at_cache_.reset();  // it may change timers
     receive_packet(interface, packet, now, out);
     finish(now, out);
 }
 
 void HostStack::receive_bytes(size_t interface, std::span<const uint8_t> bytes, Instant now,
                               StackOutput& out) {
-    poll_at_cache_.reset();  // it may change timers
     auto parsed = wire::parse(bytes);
     if (!parsed.packet) {
         out.events.push_back(StackEvent{0, std::nullopt, Rejected{parsed.error}});
@@ -217,6 +215,7 @@ void HostStack::settle() {
         auto it = sockets_.find(id);
         if (it == sockets_.end()) continue;
         Socket& s = it->second;
+        track_timer(s);
         if (s.listener != 0 && !s.queued && s.conn && is_synchronized(s.conn->state())) {
             if (auto* l = find(s.listener)) {
                 l->accept_queue.push_back(s.id);
@@ -228,6 +227,7 @@ void HostStack::settle() {
         if (!reap) continue;
         if (auto* l = find(s.listener)) std::erase(l->accept_queue, s.id);
         reaped_[s.id] = Reaped{s.type, s.conn ? s.conn->error() : s.pending_error};
+        if (s.timer_at) timers_.erase({*s.timer_at, s.id});
         sockets_.erase(it);
     }
     unsettled_.clear();
@@ -254,24 +254,41 @@ HostStack::Socket* HostStack::find_open(SocketId s) {
 
 // --- Timers ---------------------------------------------------------------------------------
 
+void HostStack::track_timer(Socket& s) {
+    std::optional<Instant> at = s.conn ? s.conn->poll_at() : std::nullopt;
+    if (at == s.timer_at) return;
+    if (s.timer_at) timers_.erase({*s.timer_at, s.id});
+    if (at) timers_.emplace(*at, s.id);
+    s.timer_at = at;
+}
+
 std::optional<Instant> HostStack::poll_at() const {
-    if (poll_at_cache_) return *poll_at_cache_;
+    if (unsettled_.empty()) {  // timers_ is up to date (every public call ends settled)
+        if (timers_.empty()) return std::nullopt;
+        return timers_.begin()->first;
+    }
     std::optional<Instant> at;
     for (const auto& [id, s] : sockets_) {
         if (!s.conn) continue;
         auto t = s.conn->poll_at();
         if (t && (!at || *t < *at)) at = t;
     }
-    poll_at_cache_ = at;
     return at;
 }
 
+// The connections whose timer is due, in socket order (as a pass over the table would).
 void HostStack::poll(Instant now, StackOutput& out) {
-    poll_at_cache_.reset();  // it may change timers
-    for (auto& [id, s] : sockets_) {
-        if (!s.conn) continue;
-        auto t = s.conn->poll_at();
-        if (!t || *t > now) continue;
+    std::vector<SocketId> due;
+    if (unsettled_.empty()) {  // timers_ is up to date
+        for (auto it = timers_.begin(); it != timers_.end() && it->first <= now; ++it) due.push_back(it->second);
+        std::sort(due.begin(), due.end());
+    } else {
+        for (const auto& [id, s] : sockets_) {
+            if (auto t = s.conn ? s.conn->poll_at() : std::nullopt; t && *t <= now) due.push_back(id);
+        }
+    }
+    for (SocketId id : due) {
+        Socket& s = *find(id);
         TcpOutput tcp;
         s.conn->poll(now, tcp);
         emit_tcp(id, s.conn->tuple(), tcp, out);

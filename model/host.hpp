@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <set>
 #include <optional>
 #include <span>
 #include <string>
@@ -158,6 +159,7 @@ private:
         bool queued = false;                 // child: already in the listener's accept queue
         bool connect_reported = false;       // connect() already returned Ok once
         std::optional<TcpConnection> conn;
+        std::optional<Instant> timer_at;     // its entry in timers_ (conn->poll_at() at the last settle)
         // UDP
         std::optional<Endpoint> peer;        // connect(): the default and only accepted peer
         std::deque<Datagram> received;
@@ -223,15 +225,14 @@ private:
     SocketId next_socket_ = 1;
     std::map<SocketId, Socket> sockets_;  // std::map: references stay valid on insertion
     std::map<SocketId, Reaped> reaped_;
-    // poll_at()'s answer until the next call that may change a timer (every public method that
-    // is not const resets it): the engine asks after each operation, a busy server has dozens of
-    // connections to look at.
-    mutable std::optional<std::optional<Instant>> poll_at_cache_;
     // The sockets settle() must look at: every socket whose connection did something since the
     // last settle (emit_tcp), and every socket the program closed. The others cannot have become
-    // ready to queue or to reap (a busy server has dozens of connections: looking at all of them
-    // after each operation was 6% of a 1,000-client run).
+    // ready to queue or to reap, nor moved a timer (a busy server has dozens of connections:
+    // looking at all of them after each operation was a tenth of a 1,000-client run).
     std::vector<SocketId> unsettled_;
+    // Each connection's next timer, by (time, socket), kept by settle(): poll_at() is the first.
+    std::set<std::pair<Instant, SocketId>> timers_;
+    void track_timer(Socket& s);
     std::deque<Ipv4Packet> local_delivery_;  // packets to ourselves, delivered by finish()
 
     // A lookup index over interfaces_ for hosts with many interfaces (a router with one link

@@ -20,7 +20,6 @@ CallResult<T> fail(Err e) {
 }  // namespace
 
 CallResult<SocketId> HostStack::socket(SocketType type, Instant, StackOutput&) {
-    poll_at_cache_.reset();  // it may change timers
     if (open_socket_count() >= kMaxSockets) return fail<SocketId>(Err::MFile);
     SocketId id = next_socket_++;
     Socket s;
@@ -31,7 +30,6 @@ CallResult<SocketId> HostStack::socket(SocketType type, Instant, StackOutput&) {
 }
 
 CallResult<> HostStack::set_reuseaddr(SocketId id, bool on) {
-    poll_at_cache_.reset();  // it may change timers
     Socket* s = find_open(id);
     if (!s) return fail<std::monostate>(Err::BadF);
     s->reuseaddr = on;
@@ -39,7 +37,6 @@ CallResult<> HostStack::set_reuseaddr(SocketId id, bool on) {
 }
 
 CallResult<> HostStack::set_linger_zero(SocketId id, bool on) {
-    poll_at_cache_.reset();  // it may change timers
     Socket* s = find_open(id);
     if (!s) return fail<std::monostate>(Err::BadF);
     s->linger_zero = on;
@@ -47,7 +44,6 @@ CallResult<> HostStack::set_linger_zero(SocketId id, bool on) {
 }
 
 CallResult<> HostStack::bind(SocketId id, Endpoint local, Instant, StackOutput&) {
-    poll_at_cache_.reset();  // it may change timers
     Socket* s = find_open(id);
     if (!s) return fail<std::monostate>(Err::BadF);
     return bind_to(*s, local);
@@ -56,7 +52,6 @@ CallResult<> HostStack::bind(SocketId id, Endpoint local, Instant, StackOutput&)
 // listen(): an unbound socket gets an ephemeral port (Linux autobind). The backlog is clamped
 // to 1..somaxconn. Two listeners on one port are refused even with SO_REUSEADDR.
 CallResult<> HostStack::listen(SocketId id, int backlog, Instant, StackOutput&) {
-    poll_at_cache_.reset();  // it may change timers
     Socket* s = find_open(id);
     if (!s) return fail<std::monostate>(Err::BadF);
     if (s->type != SocketType::Tcp) return fail<std::monostate>(Err::OpNotSupp);
@@ -75,7 +70,6 @@ CallResult<> HostStack::listen(SocketId id, int backlog, Instant, StackOutput&) 
 }
 
 CallResult<SocketId> HostStack::accept(SocketId id, Instant, StackOutput&) {
-    poll_at_cache_.reset();  // it may change timers
     Socket* l = find_open(id);
     if (!l) return fail<SocketId>(Err::BadF);
     if (!l->listening) return fail<SocketId>(Err::Inval);
@@ -94,7 +88,6 @@ bool HostStack::accept_would_block(SocketId id) const {
 }
 
 CallResult<> HostStack::connect(SocketId id, Endpoint remote, Instant now, StackOutput& out) {
-    poll_at_cache_.reset();  // it may change timers
     Socket* s = find_open(id);
     if (!s) return fail<std::monostate>(Err::BadF);
     if (s->type == SocketType::Tcp) {
@@ -112,7 +105,6 @@ CallResult<> HostStack::connect(SocketId id, Endpoint remote, Instant now, Stack
 
 CallResult<size_t> HostStack::send(SocketId id, std::span<const uint8_t> data, Instant now,
                                    StackOutput& out) {
-    poll_at_cache_.reset();  // it may change timers
     Socket* s = find_open(id);
     if (!s) return fail<size_t>(Err::BadF);
     if (s->type == SocketType::Udp) {
@@ -131,7 +123,6 @@ CallResult<size_t> HostStack::send(SocketId id, std::span<const uint8_t> data, I
 }
 
 CallResult<Bytes> HostStack::recv(SocketId id, size_t max, Instant now, StackOutput& out) {
-    poll_at_cache_.reset();  // it may change timers
     Socket* s = find_open(id);
     if (!s) return fail<Bytes>(Err::BadF);
     if (s->type == SocketType::Udp) {
@@ -155,7 +146,6 @@ CallResult<Bytes> HostStack::recv(SocketId id, size_t max, Instant now, StackOut
 
 CallResult<size_t> HostStack::sendto(SocketId id, std::span<const uint8_t> data, Endpoint to,
                                      Instant now, StackOutput& out) {
-    poll_at_cache_.reset();  // it may change timers
     Socket* s = find_open(id);
     if (!s) return fail<size_t>(Err::BadF);
     if (s->type == SocketType::Tcp) return send(id, data, now, out);  // the address is ignored
@@ -166,7 +156,6 @@ CallResult<size_t> HostStack::sendto(SocketId id, std::span<const uint8_t> data,
 }
 
 CallResult<Datagram> HostStack::recvfrom(SocketId id, Instant now, StackOutput& out) {
-    poll_at_cache_.reset();  // it may change timers
     Socket* s = find_open(id);
     if (!s) return fail<Datagram>(Err::BadF);
     if (s->type == SocketType::Tcp) {
@@ -184,7 +173,6 @@ CallResult<Datagram> HostStack::recvfrom(SocketId id, Instant now, StackOutput& 
 }
 
 CallResult<> HostStack::shutdown(SocketId id, ShutdownHow how, Instant now, StackOutput& out) {
-    poll_at_cache_.reset();  // it may change timers
     Socket* s = find_open(id);
     if (!s) return fail<std::monostate>(Err::BadF);
     if (s->type == SocketType::Udp) {
@@ -203,7 +191,6 @@ CallResult<> HostStack::shutdown(SocketId id, ShutdownHow how, Instant now, Stac
 // close(): the descriptor is gone at once; a TCP connection lives on (FIN-WAIT-1...) and the id
 // keeps naming it until CLOSED. SO_LINGER {1, 0} aborts with RST instead (RFC 9293 §3.10.5).
 CallResult<> HostStack::close(SocketId id, Instant now, StackOutput& out) {
-    poll_at_cache_.reset();  // it may change timers
     Socket* s = find_open(id);
     if (!s) return fail<std::monostate>(Err::BadF);
     s->user_closed = true;
