@@ -136,11 +136,11 @@ TEST_CASE("host: accept_would_block says what accept would answer, without calli
     CHECK_FALSE(t.server.accept_would_block(9999));
 }
 
-TEST_CASE("host: poll_at follows every call and packet, though it remembers its answer") {
+TEST_CASE("host: poll_at follows every call and packet (its timer set kept by settle)") {
     Tcp t;
     SocketId l = t.listener(80);
     SocketId c = t.socket(t.client());
-    CHECK_FALSE(t.client().poll_at());  // asked, and remembered: no timer
+    CHECK_FALSE(t.client().poll_at());  // no timer
     CHECK_FALSE(t.client().poll_at());
     t.connect(t.client(), c, ep("192.168.1.20", 80));  // arms the SYN's retransmission timer
     REQUIRE(t.client().poll_at());
@@ -153,7 +153,7 @@ TEST_CASE("host: poll_at follows every call and packet, though it remembers its 
     CHECK_FALSE(t.client().poll_at());
     auto a = t.accept(l);
     REQUIRE(a.is_ok());
-    CHECK_FALSE(t.server.poll_at());         // asked again just before the send
+    CHECK_FALSE(t.server.poll_at());         // none just before the send
     auto sent = t.on(t.server, [&](HostStack& x, StackOutput& o) { return x.send(a.value, bytes("hi"), t.net.now, o); });
     REQUIRE(sent.is_ok());
     CHECK(t.server.poll_at());               // data in flight: retransmission timer
