@@ -1,7 +1,9 @@
 // Text the engine puts into the trace: quoted payloads, ipconfig and netstat.
 #include "sim/engine_text.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -84,11 +86,14 @@ std::string format_netstat(const std::vector<SocketInfo>& sockets) {
 }
 
 Bytes filler_bytes(size_t n) {
+    static constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz";
     Bytes b(n);
-    uint8_t c = 'a';
-    for (size_t i = 0; i < n; ++i) {
-        b[i] = c;
-        c = c == 'z' ? 'a' : uint8_t(c + 1);
+    size_t done = std::min(n, kAlphabet.size());
+    std::copy_n(kAlphabet.begin(), done, b.begin());
+    while (done < n) {  // whole alphabets so far: copied after themselves, the pattern goes on
+        size_t chunk = std::min(done, n - done);
+        std::copy_n(b.begin(), chunk, b.begin() + ptrdiff_t(done));
+        done += chunk;
     }
     return b;
 }

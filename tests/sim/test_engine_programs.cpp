@@ -215,6 +215,11 @@ TEST_CASE("engine: text helpers quote payloads and format tables") {
     CHECK(quote_bytes(odd) == "\"\\x00\\x61\\\"\\\\\\xff\"");  // a hex digit after \\xNN is escaped too
     CHECK(quote_bytes(filler_bytes(100), 10) == "\"abcdefghij\"...");
     CHECK(filler_bytes(28).back() == 'b');
+    for (size_t n : {0, 1, 26, 27, 52, 53, 1000, 1461}) {  // the alphabet, again and again
+        Bytes b = filler_bytes(n);
+        REQUIRE(b.size() == n);
+        for (size_t i = 0; i < n; ++i) REQUIRE(b[i] == uint8_t('a' + i % 26));
+    }
     SocketInfo udp;
     udp.type = SocketType::Udp;
     udp.local = Endpoint{Ipv4Address::from_octets(10, 0, 0, 1), 53};
