@@ -38,7 +38,7 @@
 #include <algorithm>
 #include <ostream>
 #include <sstream>
-#include <unordered_map>
+#include <vector>
 
 #include "sim/output.hpp"
 
@@ -127,23 +127,35 @@ std::string socket_prefix(const TraceIndex& index, uint32_t step) {
 }
 
 // What write_text described at a packet's PacketSent line, kept for its PacketDelivered or
-// PacketDropped line: each packet is printed twice, its bytes are decoded once.
-using PacketTexts = std::unordered_map<uint32_t, std::string>;
+// PacketDropped line: each packet is printed twice, its bytes are decoded once. By packet.
+using PacketTexts = std::vector<std::string>;
+
+// A packet event's text, appended to `out`.
+void append_packet_text(const TraceIndex& index, const TraceEvent& e, std::string& out, PacketTexts* cache) {
+    const bool known = e.packet < index.trace().packets.size();
+    std::string* cached = cache && known ? &(*cache)[e.packet] : nullptr;
+    if (cached && !cached->empty()) {
+        out += *cached;
+        std::string().swap(*cached);  // printed twice at most: its memory goes back now
+    } else if (cached && e.kind == EventKind::PacketSent) {
+        *cached = index.describe_packet(e.packet);
+        out += *cached;
+    } else {
+        out += index.describe_packet(e.packet);
+    }
+    if (!known) return;
+    const TracePacket& p = index.trace().packets[e.packet];
+    if (p.duplicate_of != kNone) out += " (duplicate)";
+    if (e.kind == EventKind::PacketDropped) {
+        out += " (dropped: ";
+        out += p.drop_reason;
+        out += ')';
+    }
+}
 
 std::string packet_text(const TraceIndex& index, const TraceEvent& e, PacketTexts* cache) {
     std::string text;
-    auto cached = cache ? cache->find(e.packet) : PacketTexts::iterator{};
-    if (cache && cached != cache->end()) {
-        text = std::move(cached->second);
-        cache->erase(cached);
-    } else {
-        text = index.describe_packet(e.packet);
-        if (cache && e.kind == EventKind::PacketSent) cache->emplace(e.packet, text);
-    }
-    if (e.packet >= index.trace().packets.size()) return text;
-    const TracePacket& p = index.trace().packets[e.packet];
-    if (p.duplicate_of != kNone) text += " (duplicate)";
-    if (e.kind == EventKind::PacketDropped) text += " (dropped: " + p.drop_reason + ")";
+    append_packet_text(index, e, text, cache);
     return text;
 }
 
@@ -299,7 +311,11 @@ void append_event(const TraceIndex& index, Columns widths, uint32_t step, std::s
     out += ' ';
     out += marker(e);
     out += ' ';
-    out += event_text(index, step, &packets);
+    if (e.kind == EventKind::PacketSent || e.kind == EventKind::PacketDelivered || e.kind == EventKind::PacketDropped) {
+        append_packet_text(index, e, out, &packets);  // straight into the output: the commonest lines
+    } else {
+        out += event_text(index, step, &packets);
+    }
     out += '\n';
     size_t event_column = widths.time + 1 + widths.host + 1 + 3;  // after "TIME HOST MK "
     if (e.kind == EventKind::Output) append_output_lines(t.str(e.text), event_column, out);
@@ -320,7 +336,7 @@ void write_text(const Trace& trace, std::ostream& out) {
     constexpr size_t kChunk = 1 << 20;
     std::string buffer;
     buffer.reserve(kChunk + 4096);
-    PacketTexts packets;
+    PacketTexts packets(trace.packets.size());
     for (uint32_t step = 0; step < trace.events.size(); ++step) {
         append_event(index, widths, step, buffer, packets);
         if (buffer.size() >= kChunk) {
