@@ -233,7 +233,8 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
     auto bar_y_of = [&](size_t k) { return c.at(0, layout.networks[std::min(k, layout.networks.size() - 1)].y).y; };
 
     std::vector<Box> reserved;    // network and address labels, host names: packet labels keep off them
-    std::vector<Box> host_boxes;  // ... and off the boxes, unless only an edge beside the packet
+    std::vector<Box> host_boxes;  // ... and off the boxes: over an edge only when no spot is left
+    host_rects.clear();
     auto reserve_label = [&](ImVec2 at, const std::string& text, ImFont* font) {
         ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.c_str());
         reserved.push_back({ImVec2(at.x - 2, at.y - 1), ImVec2(at.x + ts.x + 2, at.y + ts.y + 1)});
@@ -293,6 +294,7 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
         ImVec2 lo(p.x - hb.x, p.y - hb.y), hi(p.x + hb.x, p.y + hb.y);
         dl->AddRectFilled(lo, hi, router ? theme::kRouterFill : theme::kHostFill, rounding);
         host_boxes.push_back({lo, hi});
+        host_rects.push_back({h, lo, hi});
         dl->AddRect(lo, hi, border, rounding, 0, bw * th);
         // The name, shrunk (not clipped) to fit its box: one draw call for the whole panel.
         const std::string& name = t.hosts[h].name;
@@ -349,8 +351,9 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
     };
     // Every packet's marker first (packets in flight, recent drops where they happened), then the
     // labels over them, most useful first: the selected packet, drops, the newest. A label goes
-    // beside its packet, or a little further with a leader line, where it covers no box, address,
-    // marker or other label; with no such spot it is left out (the marker stays, its tooltip names
+    // beside its packet, under the label of a packet at the same place, or a little further with a
+    // leader line, where it covers no box, address, marker or other label; else beside its packet
+    // over the edge of a box; with no such spot it is left out (the marker stays, its tooltip names
     // it) and counted in its network's "+N more".
     struct Mark { uint32_t packet; ImVec2 at; bool dropped; };
     std::vector<Mark> marks;
@@ -394,6 +397,8 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
     float lx_min = ImGui::GetWindowPos().x + 2, lx_max = ImGui::GetWindowPos().x + ImGui::GetWindowWidth() - 2;
     float ly_min = c.origin.y, ly_max = c.origin.y + c.size.y;
     std::vector<std::pair<ImVec2, ImVec2>> leaders;  // drawn so far: later labels keep off them too
+    struct Placed { ImVec2 at; Box box; };
+    std::vector<Placed> placed;  // the labels drawn so far, and where their packet is
     auto free_at = [&](const Box& b, bool over_boxes) {
         auto hits = [&](const Box& o) { return o.overlaps(b); };
         return b.min.x >= lx_min && b.max.x <= lx_max && b.min.y >= ly_min && b.max.y <= ly_max &&
@@ -413,26 +418,34 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
         std::string text = m.dropped ? "✗ " + info.label : info.label;
         ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, text.c_str());  // as label() draws it
         // Beside the packet (right, left, a little lower or higher, the four corners, above, below);
+        // then against the label of a packet at the same place (sent together: a stack of labels);
         // then up to four rows further up or down, tied to it by a leader line that crosses nothing.
         ImVec2 at = m.at;
         float dx = r * 1.3f + 4, h = ts.y + 2, gap = h * 0.5f + r + 2;
         float right = at.x + dx, left = at.x - dx - ts.x, middle = at.x - ts.x * 0.5f;
-        struct Spot { ImVec2 corner; bool leader; };
-        std::vector<Spot> spots = {{{right, at.y - ts.y * 0.5f}, false}, {{left, at.y - ts.y * 0.5f}, false}};
+        enum class Kind { Beside, Stacked, Leader };
+        struct Spot { ImVec2 corner; Kind kind; };
+        std::vector<Spot> spots = {{{right, at.y - ts.y * 0.5f}, Kind::Beside}, {{left, at.y - ts.y * 0.5f}, Kind::Beside}};
         for (float x : {right, left}) {  // a little lower or higher: a name or an address just above or below
-            spots.push_back({{x, at.y - ts.y * 0.2f}, false});
-            spots.push_back({{x, at.y - ts.y * 0.8f}, false});
+            spots.push_back({{x, at.y - ts.y * 0.2f}, Kind::Beside});
+            spots.push_back({{x, at.y - ts.y * 0.8f}, Kind::Beside});
         }
         for (float x : {right, left}) {
-            spots.push_back({{x, at.y - gap - ts.y * 0.5f}, false});
-            spots.push_back({{x, at.y + gap - ts.y * 0.5f}, false});
+            spots.push_back({{x, at.y - gap - ts.y * 0.5f}, Kind::Beside});
+            spots.push_back({{x, at.y + gap - ts.y * 0.5f}, Kind::Beside});
         }
-        spots.push_back({{middle, at.y - r - 3 - ts.y}, false});
-        spots.push_back({{middle, at.y + r + 3}, false});
+        spots.push_back({{middle, at.y - r - 3 - ts.y}, Kind::Beside});
+        spots.push_back({{middle, at.y + r + 3}, Kind::Beside});
+        for (const Placed& o : placed) {  // the same place: just below (or above) that label, flush left
+            if (dist(o.at, at) > r) continue;
+            bool below = o.box.max.y > at.y, above = o.box.min.y < at.y;
+            if (below) spots.push_back({{o.box.min.x + 3, o.box.max.y + 1}, Kind::Stacked});
+            if (above) spots.push_back({{o.box.min.x + 3, o.box.min.y - ts.y - 1}, Kind::Stacked});
+        }
         for (int row = 1; row <= 4; ++row) {
             for (float x : {middle, right, left}) {
-                spots.push_back({{x, at.y - r - 3 - ts.y - float(row) * h}, true});
-                spots.push_back({{x, at.y + r + 3 + float(row) * h}, true});
+                spots.push_back({{x, at.y - r - 3 - ts.y - float(row) * h}, Kind::Leader});
+                spots.push_back({{x, at.y + r + 3 + float(row) * h}, Kind::Leader});
             }
         }
         auto box_at = [&](ImVec2 p) { return Box{ImVec2(p.x - 3, p.y - 1), ImVec2(p.x + ts.x + 3, p.y + ts.y + 1)}; };
@@ -441,22 +454,39 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
             return std::make_pair(ImVec2(at.x, at.y + (below ? r + 1 : -r - 1)),
                                   ImVec2(std::clamp(at.x, p.x, p.x + ts.x), below ? p.y - 2 : p.y + ts.y + 2));
         };
-        // First choice: a spot that covers nothing. Then beside the packet over the edge of a host
-        // box (never its name): nearer than a leader line. Then the leader lines' rows.
+        // First choice: a spot that covers nothing, in that order: a packet that has just left a
+        // host (or is about to reach one) is labeled clear of its box. Last, beside the packet over
+        // as little of a host box as it can (never its name), rather than no label at all.
+        auto leader_crosses = [&](const Spot& s) {
+            auto [a, b] = leader_of(s.corner);
+            auto crossed = [&](const Box& o) { return o.hit_by(a, b); };
+            return std::any_of(keep_out.begin(), keep_out.end(), crossed) ||
+                   std::any_of(host_boxes.begin(), host_boxes.end(), crossed);
+        };
+        auto on_boxes = [&](const Box& b) {
+            float covered = 0;
+            for (const Box& o : host_boxes) covered += b.overlap_area(o);
+            return covered;
+        };
         const Spot* spot = nullptr;
-        for (int pass = 0; pass < 3 && !spot; ++pass) {
+        for (Kind kind : {Kind::Beside, Kind::Stacked, Kind::Leader}) {
             for (const Spot& s : spots) {
-                if (s.leader != (pass == 2)) continue;
-                if (!free_at(box_at(s.corner), pass == 1)) continue;
-                if (s.leader) {
-                    auto [a, b] = leader_of(s.corner);
-                    auto crossed = [&](const Box& o) { return o.hit_by(a, b); };
-                    if (std::any_of(keep_out.begin(), keep_out.end(), crossed) ||
-                        std::any_of(host_boxes.begin(), host_boxes.end(), crossed))
-                        continue;
-                }
+                if (s.kind != kind || !free_at(box_at(s.corner), false)) continue;
+                if (s.kind == Kind::Leader && leader_crosses(s)) continue;
                 spot = &s;
                 break;
+            }
+            if (spot) break;
+        }
+        if (!spot) {
+            float least = FLT_MAX;
+            for (const Spot& s : spots) {
+                if (s.kind == Kind::Leader || !free_at(box_at(s.corner), true)) continue;
+                float covered = on_boxes(box_at(s.corner));
+                if (covered < least) {
+                    least = covered;
+                    spot = &s;
+                }
             }
         }
         // The selected packet and drops are always labeled: where the label covers the least.
@@ -464,8 +494,8 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
             float least = FLT_MAX;
             for (const Spot& s : spots) {
                 Box b = box_at(s.corner);
-                if (s.leader || b.min.x < lx_min || b.max.x > lx_max || b.min.y < ly_min || b.max.y > ly_max) continue;
-                float covered = 0;
+                if (s.kind == Kind::Leader || b.min.x < lx_min || b.max.x > lx_max || b.min.y < ly_min || b.max.y > ly_max) continue;
+                float covered = on_boxes(b);
                 for (const Box& o : keep_out) covered += b.overlap_area(o);
                 if (covered < least) {
                     least = covered;
@@ -480,12 +510,13 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
         }
         ImVec2 p = spot->corner;
         Box mine = box_at(p);
-        if (spot->leader) {
+        if (spot->kind == Kind::Leader) {
             auto [a, b] = leader_of(p);
             dl->AddLine(a, b, color, 1.2f * th);
             leaders.push_back({a, b});
         }
         keep_out.push_back(mine);
+        placed.push_back({at, mine});
         labels.push_back({m.packet, mine.min, mine.max});
         label(dl, p, color, text, vm.fonts.bold);
     }

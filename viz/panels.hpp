@@ -71,6 +71,8 @@ struct TopologyPanel {
     struct LabelBox { uint32_t packet; ImVec2 min, max; };
     std::vector<LabelBox> labels;      // the packet labels the last frame drew (read by tests)
     int unlabeled_packets = 0;         // ... and the packets it drew without one
+    struct HostBox { uint32_t host; ImVec2 min, max; };
+    std::vector<HostBox> host_rects;   // ... and the host boxes
     uint32_t context_packet = kNone;   // the packet whose what-if menu is open
 
 private:

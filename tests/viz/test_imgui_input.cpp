@@ -11,6 +11,7 @@
 #include <functional>
 
 #include "viz/commands.hpp"
+#include "viz/layout.hpp"
 #include "viz/loader.hpp"
 #include "viz/panels.hpp"
 #include "viz/player.hpp"
@@ -372,6 +373,60 @@ TEST_CASE_FIXTURE(SessionFixture, "reload: the file changed on disk, the new run
     CHECK(session.trace->title == "Edited during the lesson");
 }
 
+namespace {
+
+// The app's fonts (DejaVu, 17 px), so that labels have their real sizes; ImGui's own font when
+// they are not installed. Call before the first frame (it rebuilds the atlas).
+Fonts app_fonts() {
+    ImGuiIO& io = ImGui::GetIO();
+    const char* dir = "/usr/share/fonts/truetype/dejavu/";
+    auto add = [&](const char* file) -> ImFont* {
+        std::string path = std::string(dir) + file;
+        if (!std::filesystem::exists(path)) return io.Fonts->Fonts[0];
+        return io.Fonts->AddFontFromFileTTF(path.c_str(), kNormalSizes.body);
+    };
+    Fonts f;
+    f.body = add("DejaVuSans.ttf");
+    f.bold = add("DejaVuSans-Bold.ttf");
+    f.caption = f.mono = f.body;
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    return f;
+}
+
+// The topology of `session` at `step` in a window of `size` at the top left, as a screenshot
+// draws it (two frames: the window settles its size in the first).
+void draw_topology(Session& session, const Strings& text, TopologyPanel& topology, uint32_t step, ImVec2 size,
+                   const Fonts& fonts) {
+    session.player.go_to(step, *session.view);
+    for (int f = 0; f < 2; ++f) {
+        ImGui::NewFrame();
+        ImGui::PushFont(fonts.body);
+        ViewModel vm(*session.view, text, session.player);
+        vm.step = step;
+        vm.now = session.player.display_time(*session.view);
+        vm.connection = session.view->active_connection(step);
+        vm.fonts = fonts;
+        vm.generation = session.generation;
+        vm.screenshot_mode = true;
+        Commands out;
+        ImGui::SetNextWindowPos(ImVec2(0, 0));
+        ImGui::SetNextWindowSize(size);
+        ImGui::Begin("topology");
+        topology.draw(vm, out);
+        ImGui::End();
+        ImGui::PopFont();
+        ImGui::Render();
+    }
+}
+
+bool overlap(ImVec2 a_min, ImVec2 a_max, ImVec2 b_min, ImVec2 b_max) {
+    return a_min.x < b_max.x && b_min.x < a_max.x && a_min.y < b_max.y && b_min.y < a_max.y;
+}
+
+}  // namespace
+
 // Slow start: a train of ACKs and segments on one link. Each label has its own place (none on
 // another), a few at most, and the packets left without one are counted ("+N more packets").
 TEST_CASE("topology: packet labels never cover one another; the unlabeled ones are counted") {
@@ -381,29 +436,13 @@ TEST_CASE("topology: packet labels never cover one another; the unlabeled ones a
     session.load(session.original_file, false);
     REQUIRE(session.view);
     REQUIRE(session.error.empty());
+    ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
+    Fonts fonts{font, font, font, font};
     TopologyPanel topology;
     int unlabeled = 0;
     for (uint32_t step : {120u, 200u, 300u}) {
         CAPTURE(step);
-        session.player.go_to(step, *session.view);
-        for (int f = 0; f < 2; ++f) {
-            ImGui::NewFrame();
-            ViewModel vm(*session.view, text, session.player);
-            vm.step = step;
-            vm.now = session.player.display_time(*session.view);
-            vm.connection = session.view->active_connection(step);
-            ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
-            vm.fonts = {font, font, font, font};
-            vm.generation = session.generation;
-            vm.screenshot_mode = true;
-            Commands out;
-            ImGui::SetNextWindowPos(ImVec2(0, 0));
-            ImGui::SetNextWindowSize(ImVec2(640, 310));
-            ImGui::Begin("topology");
-            topology.draw(vm, out);
-            ImGui::End();
-            ImGui::Render();
-        }
+        draw_topology(session, text, topology, step, ImVec2(640, 310), fonts);
         size_t flying = session.view->index().packets_in_flight(step).size();
         REQUIRE(flying > 4);
         CHECK_FALSE(topology.labels.empty());
@@ -415,11 +454,49 @@ TEST_CASE("topology: packet labels never cover one another; the unlabeled ones a
                 const auto& b = topology.labels[j];
                 CAPTURE(a.packet);
                 CAPTURE(b.packet);
-                CHECK_FALSE((a.min.x < b.max.x && b.min.x < a.max.x && a.min.y < b.max.y && b.min.y < a.max.y));
+                CHECK_FALSE(overlap(a.min, a.max, b.min, b.max));
             }
         }
         unlabeled += topology.unlabeled_packets;
     }
     CHECK(unlabeled > 0);  // too many for one link: some are left unlabeled
+}
+
+// Classroom scenarios with a few hosts on one LAN, every step with a packet on the wire, in the
+// topology panel's size at 1280x800 (and a smaller and a larger one), with the app's fonts: a
+// packet that has just left a host (or is about to reach one), or several sent together, are all
+// labeled, and no label covers a host box.
+TEST_CASE("topology: packet labels keep off the host boxes, even right beside a host") {
+    Headless imgui;
+    Fonts fonts = app_fonts();
+    Strings text = strings_for(Language::En);
+    for (const char* name : {"default", "tcp-close-half-close", "tcp-open-lost-syn", "tcp-errors-addrinuse"}) {
+        Session session{NETSTEP_EXE, std::string(NETSTEP_TEST_SCENARIOS) + "/" + name + ".yaml", 0};
+        session.load(session.original_file, false);
+        REQUIRE(session.view);
+        REQUIRE(session.error.empty());
+        int labeled = 0;
+        for (ImVec2 size : {ImVec2(640, 307), ImVec2(520, 260), ImVec2(900, 420)}) {
+            TopologyPanel topology;
+            for (uint32_t step = 0; step <= session.view->last_step(); ++step) {
+                if (session.view->index().packets_in_flight(step).empty()) continue;
+                CAPTURE(name);
+                CAPTURE(size.x);
+                CAPTURE(step);
+                draw_topology(session, text, topology, step, size, fonts);
+                REQUIRE(topology.host_rects.size() == session.trace->hosts.size());
+                CHECK(topology.unlabeled_packets == 0);
+                for (const auto& l : topology.labels) {
+                    for (const auto& h : topology.host_rects) {
+                        CAPTURE(l.packet);
+                        CAPTURE(h.host);
+                        CHECK_FALSE(overlap(l.min, l.max, h.min, h.max));
+                    }
+                }
+                labeled += int(topology.labels.size());
+            }
+        }
+        CHECK(labeled > 0);
+    }
 }
 #endif
