@@ -482,8 +482,8 @@ private:
 
     Flow perform(const step::Fork& s) {
         // A fork bomb (repeat forever: fork) ends the run with a clear message, not out of memory.
-        // (Each running program has a SimGrid actor with its own stack and guard page: Linux allows about
-        // 32000 such actors per process, vm.max_map_count.)
+        // (Each running program has a SimGrid actor with its own stack and guard page: Linux
+        // allows about 32000 such actors per process, vm.max_map_count.)
         const Limits& limits = w_.options.limits;
         size_t forks = w_.trace_.programs.size() - w_.scenario.programs.size();
         if (w_.trace_.programs.size() >= limits.max_programs || forks >= limits.max_forks) {
