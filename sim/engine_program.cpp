@@ -532,14 +532,7 @@ void World::program_main(uint32_t index) {
 // first other step it is given an actor (bind_actor), which goes on from there.
 bool World::start_turn(uint32_t slot) {
     ProgramRuntime& p = programs_[next_program_[slot]];
-    if (!p.started) {
-        p.started = true;
-        TraceEvent e;
-        e.kind = EventKind::ProgramStart;
-        e.host = p.host;
-        e.program = p.index;
-        event(e);
-    }
+    record_start(p.index);
     const Steps& steps = *p.steps;
     while (!stop && p.first_step < steps.size()) {
         const auto* sleep = std::get_if<step::Sleep>(&steps[p.first_step].body);
@@ -571,16 +564,20 @@ void World::bind_actor(uint32_t slot) {
     sg4::Actor::create(p.name, hosts_[p.host].sg_host, [this, index] { program_main(index); });
 }
 
+// ProgramStart, once: at its first turn, with or without an actor.
+void World::record_start(uint32_t index) {
+    ProgramRuntime& p = programs_[index];
+    if (p.started) return;
+    p.started = true;
+    TraceEvent e;
+    e.kind = EventKind::ProgramStart;
+    e.host = p.host;
+    e.program = index;
+    event(e);
+}
+
 void World::run_program(uint32_t index) {
-    if (!programs_[index].started) {
-        ProgramRuntime& p = programs_[index];
-        p.started = true;
-        TraceEvent e;
-        e.kind = EventKind::ProgramStart;
-        e.host = p.host;
-        e.program = index;
-        event(e);
-    }
+    record_start(index);
     try {
         ProgramRunner runner(*this, index);
         runner.run(*programs_[index].steps, programs_[index].first_step);

@@ -164,7 +164,6 @@ struct ProgramRuntime {
     std::string blocked_call;
     std::string blocked_verb;
     SourceLocation blocked_where;
-    bool woken_by_stop = false;
     SocketId accept_on = 0;   // while blocked in accept(): its listener (notify_host)
     uint32_t forks = 0;  // children forked so far (names them)
 };
@@ -217,6 +216,7 @@ public:
     void run_program(uint32_t program);  // one program, ProgramStart to ProgramEnd
     uint32_t fork_program(uint32_t parent, const Steps* steps);
     bool start_turn(uint32_t slot);      // a top-level program's turn before it has an actor
+    void record_start(uint32_t program);
     void bind_actor(uint32_t slot);
     // A program actor whose program has ended waits for the next program that needs an actor (a
     // fork, a client done sleeping), moves to its host and runs it: a busy server forks thousands
