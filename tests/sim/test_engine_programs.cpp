@@ -301,3 +301,68 @@ TEST_CASE("engine: the event limit stops a run that would not end") {
     CHECK(t.events.size() <= 202);
     CHECK(t.events.back().kind == EventKind::RunEnd);
 }
+
+// A program's start and the sleeps it begins with run without a SimGrid actor (World::start_turn);
+// it is given one at its first other step. The trace must not show the difference.
+TEST_CASE("engine: programs that begin by sleeping: start at 0, go on at the right time, in order") {
+    Trace t = run_yaml(lan() + R"(programs:
+  - host: laptop
+    name: late
+    steps:
+      - sleep: 2ms
+      - sleep: 0ms
+      - sleep: 3ms
+      - say: late at five
+  - host: web
+    name: early
+    steps:
+      - sleep: 5ms
+      - say: early at five
+  - host: web
+    name: sleeper
+    steps:
+      - sleep: 1ms
+  - host: laptop
+    name: at_once
+    steps:
+      - say: at zero
+)");
+    CHECK(t.failures.empty());
+    auto starts = events_of(t, EventKind::ProgramStart);
+    REQUIRE(starts.size() == 4);
+    for (const TraceEvent& e : starts) CHECK(e.time == Instant::zero());
+    auto captions = events_of(t, EventKind::Caption);
+    REQUIRE(captions.size() == 3);
+    CHECK(t.str(captions[0].text) == "at zero");
+    CHECK(captions[0].time == Instant::zero());
+    // Both due at 5 ms: early's wake was scheduled at 0, late's at 2 ms: first scheduled, first run.
+    CHECK(t.str(captions[1].text) == "early at five");
+    CHECK(t.str(captions[2].text) == "late at five");
+    CHECK(captions[1].time == Instant::zero() + Duration::millis(5));
+    CHECK(captions[2].time == Instant::zero() + Duration::millis(5));
+    auto ends = events_of(t, EventKind::ProgramEnd);
+    REQUIRE(ends.size() == 4);
+    bool sleeper_ended_at_1ms = false;
+    for (const TraceEvent& e : ends) {
+        if (t.programs[e.program].name == "sleeper") sleeper_ended_at_1ms = e.time == Instant::zero() + Duration::millis(1);
+    }
+    CHECK(sleeper_ended_at_1ms);  // a program of sleeps only ends when they are over
+}
+
+TEST_CASE("engine: --until during a program's first sleep: it started, it never ends") {
+    RunOptions options;
+    options.until = Duration::millis(5);
+    Trace t = run_yaml(lan() + R"(programs:
+  - host: laptop
+    name: late
+    steps:
+      - sleep: 1s
+      - say: never
+)",
+                       options);
+    CHECK(t.failures.empty());
+    CHECK(events_of(t, EventKind::ProgramStart).size() == 1);
+    CHECK(events_of(t, EventKind::ProgramEnd).empty());
+    CHECK(events_of(t, EventKind::Caption).empty());
+    CHECK(t.str(t.events.back().text) == "stopped at 5ms (--until)");
+}
