@@ -278,15 +278,12 @@ std::optional<Instant> HostStack::poll_at() const {
 
 // The connections whose timer is due, in socket order (as a pass over the table would).
 void HostStack::poll(Instant now, StackOutput& out) {
-    std::vector<SocketId> due;
-    if (unsettled_.empty()) {  // timers_ is up to date
-        for (auto it = timers_.begin(); it != timers_.end() && it->first <= now; ++it) due.push_back(it->second);
-        std::sort(due.begin(), due.end());
-    } else {
-        for (const auto& [id, s] : sockets_) {
-            if (auto t = s.conn ? s.conn->poll_at() : std::nullopt; t && *t <= now) due.push_back(id);
-        }
+    for (SocketId id : unsettled_) {  // timers_ up to date (settle() will queue and reap them)
+        if (Socket* s = find(id)) track_timer(*s);
     }
+    std::vector<SocketId> due;
+    for (auto it = timers_.begin(); it != timers_.end() && it->first <= now; ++it) due.push_back(it->second);
+    std::sort(due.begin(), due.end());
     for (SocketId id : due) {
         Socket& s = *find(id);
         TcpOutput tcp;
