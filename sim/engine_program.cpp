@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "sim/engine_text.hpp"
+#include "sim/netstat.hpp"
 #include "sim/engine_world.hpp"
 
 namespace netstep::sim::engine {
@@ -423,7 +424,7 @@ private:
     }
 
     Flow perform(const step::Ipconfig&) { return output(format_ipconfig(stack().interfaces())); }
-    Flow perform(const step::Netstat&) { return output(format_netstat(stack().sockets())); }
+    Flow perform(const step::Netstat&) { return output(format_netstat(stack().sockets(), netstat_style(w_.trace_.profile))); }
 
     Flow output(const std::string& text) {
         TraceEvent e;

@@ -1,4 +1,4 @@
-// Text the engine puts into the trace: quoted payloads, ipconfig and netstat.
+// Text the engine puts into the trace: quoted payloads and ipconfig (netstat: sim/netstat.hpp).
 #include "sim/engine_text.hpp"
 
 #include <algorithm>
@@ -51,36 +51,6 @@ std::string format_ipconfig(const std::vector<InterfaceConfig>& interfaces) {
         out += "   Default Gateway . :";
         if (itf.gateway) out += " " + itf.gateway->to_string();
         if (i + 1 < interfaces.size()) out += "\n";
-    }
-    return out;
-}
-
-std::string netstat_state(TcpState s) {
-    switch (s) {
-        case TcpState::Closed: return "CLOSED";
-        case TcpState::Listen: return "LISTENING";
-        case TcpState::SynSent: return "SYN_SENT";
-        case TcpState::SynReceived: return "SYN_RECEIVED";
-        case TcpState::Established: return "ESTABLISHED";
-        case TcpState::FinWait1: return "FIN_WAIT_1";
-        case TcpState::FinWait2: return "FIN_WAIT_2";
-        case TcpState::CloseWait: return "CLOSE_WAIT";
-        case TcpState::Closing: return "CLOSING";
-        case TcpState::LastAck: return "LAST_ACK";
-        case TcpState::TimeWait: return "TIME_WAIT";
-    }
-    return "?";
-}
-
-std::string format_netstat(const std::vector<SocketInfo>& sockets) {
-    std::string out = "  Proto  Local Address          Foreign Address        State";
-    for (const SocketInfo& s : sockets) {
-        bool tcp = s.type == SocketType::Tcp;
-        std::string foreign = s.remote ? s.remote->to_string() : (tcp ? "0.0.0.0:0" : "*:*");
-        std::string state = tcp && s.state ? netstat_state(*s.state) : "";
-        std::string line = fmt::format("  {:<7}{:<23}{:<23}{}", tcp ? "TCP" : "UDP", s.local.to_string(), foreign, state);
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        out += "\n" + line;
     }
     return out;
 }

@@ -1,5 +1,5 @@
 // Text the engine puts into the trace: what a call read or sent (escaped, shortened), and the
-// output of `ipconfig` and `netstat`, formatted as Windows prints them.
+// output of `ipconfig`, formatted as Windows prints it (netstat: sim/netstat.hpp).
 #pragma once
 #include <cstddef>
 #include <span>
@@ -20,14 +20,6 @@ std::string quote_bytes(std::span<const uint8_t> bytes, size_t max = 60);
 //      Subnet Mask . . . : 255.255.255.0
 //      Default Gateway . : 192.168.1.1
 std::string format_ipconfig(const std::vector<InterfaceConfig>& interfaces);
-
-// netstat -n:
-//     Proto  Local Address          Foreign Address        State
-//     TCP    192.168.1.20:80        0.0.0.0:0              LISTENING
-std::string format_netstat(const std::vector<SocketInfo>& sockets);
-
-// The name netstat gives a TCP state (Windows spelling: LISTENING, SYN_SENT, TIME_WAIT...).
-std::string netstat_state(TcpState s);
 
 // N bytes of filler for `send: { bytes: N }`: the alphabet, over and over.
 Bytes filler_bytes(size_t n);

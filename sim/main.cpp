@@ -10,7 +10,7 @@
 // SimGrid allows one engine per process, so `check` runs each scenario in a child process
 // (fork), and the visualizer runs `netstep run FILE --json OUT` as a subprocess.
 //
-// The visualizer is a separate executable next to this one, `netstep-view` (sim/view_main.cpp),
+// The visualizer is a separate executable next to this one, `netstep-view` (viz/main.cpp),
 // which `netstep view` execs once its arguments are checked: `netstep run` then loads no
 // OpenGL, GLFW or X11 library, and the viewer no SimGrid (bench/README.md: process start).
 #include <malloc.h>
@@ -35,6 +35,7 @@
 
 #include "sim/engine.hpp"
 #include "sim/output.hpp"
+#include "sim/output_pcap.hpp"
 #include "sim/scenario.hpp"
 
 

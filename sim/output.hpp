@@ -1,6 +1,7 @@
 // Views of a trace written to files: text (handouts, golden tests), JSON (other tools, and the
 // visualizer, which runs `netstep run FILE --json OUT` in a subprocess and reads it back) and
-// pcap (Wireshark). The formats are documented in output_text.cpp and docs/trace-json.md.
+// pcap (Wireshark, sim/output_pcap.hpp: it needs libpcap, which the viewer does not link). The
+// formats are documented in output_text.cpp and docs/trace-json.md.
 #pragma once
 #include <functional>
 #include <iosfwd>
@@ -26,12 +27,6 @@ void write_json(const Trace& trace, std::ostream& out);
 Trace read_json(std::istream& in);
 void write_json_file(const Trace& trace, const std::string& path);  // atomically
 Trace read_json_file(const std::string& path);                      // runtime_error if unreadable
-
-// --- pcap ------------------------------------------------------------------------------------
-// Every packet once, when its sender puts it on the wire (the PacketSent event, in step order),
-// as raw IPv4 (LINKTYPE_RAW) with nanosecond timestamps = simulated time. Atomically.
-// Throws std::runtime_error when the file cannot be written.
-void write_pcap(const Trace& trace, const std::string& path);
 
 // --- Files -----------------------------------------------------------------------------------
 // Calls write(temp_path) to fill a new temporary file in the same directory as `path`, then

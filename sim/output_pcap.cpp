@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "sim/output.hpp"
+#include "sim/output_pcap.hpp"
 
 namespace netstep::sim {
 

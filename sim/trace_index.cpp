@@ -107,6 +107,11 @@ std::optional<SocketInfo> row_at(const SocketHistory& history, uint32_t step) {
 
 }  // namespace
 
+std::span<const uint32_t> TraceIndex::histories_of(uint32_t host) const {
+    if (host >= host_sockets_.size()) return {};
+    return host_sockets_[host];
+}
+
 std::vector<SocketInfo> TraceIndex::sockets_at(uint32_t host, uint32_t step) const {
     std::vector<SocketInfo> rows;
     if (host >= host_sockets_.size()) return rows;

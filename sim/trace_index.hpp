@@ -40,6 +40,8 @@ public:
     std::vector<SocketInfo> sockets_at(uint32_t host, uint32_t step) const;
     // One socket's row at `step`; nullopt before it exists or once it is gone.
     std::optional<SocketInfo> socket_at(uint32_t host, SocketId id, uint32_t step) const;
+    // The socket histories of `host` (indices into trace.sockets), by socket id.
+    std::span<const uint32_t> histories_of(uint32_t host) const;
     // The history of one socket, or nullptr.
     const SocketHistory* history_of(uint32_t host, SocketId id) const;
     // The steps of the StateChange events of one socket, ascending.

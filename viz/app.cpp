@@ -248,6 +248,7 @@ private:
     TopologyPanel topology_;
     LadderPanel ladder_;
     StatesPanel states_;
+    UdpPanel udp_;
     VariablesPanel variables_;
     HostsPanel hosts_;
     InspectorPanel inspector_;
@@ -398,7 +399,6 @@ void App::apply(const Command& command) {
 
 ViewModel App::view_model() const {
     ViewModel vm{*session_.view, text_, session_.player};
-    vm.step = session_.player.step();
     vm.now = session_.player.display_time(*session_.view);
     vm.selection = session_.selection;
     if (session_.selection.connection != kNone) vm.connection = session_.view->connection_of(session_.selection.connection);
@@ -447,7 +447,9 @@ void App::draw_windows(const ViewModel& vm, Commands& out) {
     };
     window(text_.topology, "topology", l.topology, topology_, ImGuiWindowFlags_NoScrollbar);
     window(text_.ladder, "ladder", l.ladder, ladder_, ImGuiWindowFlags_NoScrollbar);
-    window(text_.states, "states", l.states, states_, ImGuiWindowFlags_NoScrollbar);
+    // A lesson without TCP shows its UDP sockets where the state diagram would be empty.
+    if (vm.view.has_tcp() || vm.view.udp_sockets().empty()) window(text_.states, "states", l.states, states_, ImGuiWindowFlags_NoScrollbar);
+    else window(text_.udp_sockets, "states", l.states, udp_, 0);
     window(text_.variables, "variables", l.variables, variables_, 0);
     if (l.tabs.shown()) {
         if (begin_fixed("tabs", "tabs", l.tabs, ImGuiWindowFlags_NoTitleBar) && ImGui::BeginTabBar("tabs")) {

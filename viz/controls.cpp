@@ -49,7 +49,8 @@ void ControlsPanel::draw(const ViewModel& vm, Commands& out) {
     ImGui::Text("%s %u / %u", vm.text.step, vm.step, vm.view.last_step());
     ImGui::PopFont();
     ImGui::SameLine();
-    ImGui::TextColored(theme::to_vec4(theme::kMuted), "t = %s s", to_string(vm.now).c_str());
+    shown_time = vm.view.format_time(vm.now);  // the one format of every time on screen
+    ImGui::TextColored(theme::to_vec4(theme::kMuted), "t = %s", shown_time.c_str());
     keys_help_shown = false;
     if (!vm.presenter) {  // the keyboard shortcuts, as Dear ImGui's demo does: "(?)" and a tooltip
         ImGui::SameLine();

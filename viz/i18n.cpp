@@ -1,4 +1,4 @@
-// The string tables. French and Italian need DejaVu Sans (é, à, œ, arrows): see fonts in app.cpp.
+// The string tables, keyed by name. French and Italian need DejaVu Sans (é, à, œ, arrows): see fonts in app.cpp.
 #include "viz/i18n.hpp"
 
 namespace netstep::viz {
@@ -6,79 +6,353 @@ namespace netstep::viz {
 namespace {
 
 Strings english() {
-    return Strings{
-        "Topology", "Sequence diagram", "TCP states (RFC 9293, Figure 5)", "Connection variables",
-        "Hosts", "Packet", "Event log",
-        "Play", "Pause", "First step (Home)", "Last step (End)", "Step back (←)", "Step forward (→)",
-        "Previous packet (PgUp)", "Next packet (PgDn)", "Previous state change (↑)", "Next state change (↓)",
-        "step", "Speed", "steps/s", "real time", "slow motion", "Breakpoints", "Stop when a socket enters",
-        "Stop on errors and drops", "Open scenario", "Reload (F5)", "Presenter mode (F2)", "Language",
-        "Screenshot saved", "Space play/pause · ←/→ step · PgUp/PgDn packet · ↑/↓ state · Home/End · F2 presenter · F12 screenshot",
-        "Topology", "Sequence", "States", "Variables", "Hosts, packet, log",
-        "data", "ACK", "dropped", "router", "+%d more packets",
-        "No packets yet.", "all lifelines", "What if…", "Drop this packet", "Delay it by 100 ms", "Duplicate it",
-        "Back to the original scenario", "modified",
-        "No TCP connection yet.", "end A", "end B", "Variable", "not armed", "fires in", "Timers",
-        "relative seq.", "send queue", "receive queue", "retransmissions", "delayed ACK", "persist",
-        "Adapter", "IPv4 address", "Subnet mask", "Default gateway", "Proto", "Local address",
-        "Foreign address", "State", "no sockets", "closed",
-        "Click a packet in the diagrams to inspect it.", "Field", "Value", "Bytes", "Dropped:",
-        "Filter", "packets", "states", "timers", "calls", "captions", "errors",
-        "The scenario could not be run", "Running the scenario…",
-    };
+    Strings s;
+    s.topology = "Topology";
+    s.ladder = "Sequence diagram";
+    s.states = "TCP states (RFC 9293, Figure 5)";
+    s.variables = "Connection variables";
+    s.hosts = "Hosts";
+    s.inspector = "Packet";
+    s.log = "Event log";
+    s.play = "Play";
+    s.pause = "Pause";
+    s.first_step = "First step (Home)";
+    s.last_step = "Last step (End)";
+    s.step_back = "Step back (←)";
+    s.step_forward = "Step forward (→)";
+    s.prev_packet = "Previous packet (PgUp)";
+    s.next_packet = "Next packet (PgDn)";
+    s.prev_state = "Previous state change (↑)";
+    s.next_state = "Next state change (↓)";
+    s.step = "step";
+    s.speed = "Speed";
+    s.steps_per_second = "steps/s";
+    s.real_time = "real time";
+    s.slow_motion = "slow motion";
+    s.breakpoints = "Breakpoints";
+    s.stop_on_state = "Stop when a socket enters";
+    s.stop_on_errors = "Stop on errors and drops";
+    s.open = "Open scenario";
+    s.reload = "Reload (F5)";
+    s.presenter = "Presenter mode (F2)";
+    s.language = "Language";
+    s.screenshot_saved = "Screenshot saved";
+    s.keys_help = "Space play/pause · ←/→ step · PgUp/PgDn packet · ↑/↓ state · Home/End · F2 presenter · F12 screenshot";
+    s.big_topology = "Topology";
+    s.big_sequence = "Sequence";
+    s.big_states = "States";
+    s.big_variables = "Variables";
+    s.big_details = "Hosts, packet, log";
+    s.legend_data = "data";
+    s.legend_ack = "ACK";
+    s.legend_dropped = "dropped";
+    s.router = "router";
+    s.more_packets = "+%d more packets";
+    s.no_packets = "No packets yet.";
+    s.all_lifelines = "all lifelines";
+    s.what_if = "What if…";
+    s.drop_packet = "Drop this packet";
+    s.delay_packet = "Delay it by 100 ms";
+    s.duplicate_packet = "Duplicate it";
+    s.revert = "Back to the original scenario";
+    s.modified = "modified";
+    s.no_connection = "No TCP connection yet.";
+    s.end_a = "end A";
+    s.end_b = "end B";
+    s.variable = "Variable";
+    s.not_armed = "not armed";
+    s.fires_in = "fires in";
+    s.timers = "Timers";
+    s.relative_seq = "relative seq.";
+    s.send_queue = "send queue";
+    s.recv_queue = "receive queue";
+    s.retransmits = "retransmissions";
+    s.delayed_ack = "delayed ACK";
+    s.persist = "persist";
+    s.adapter = "Adapter";
+    s.ipv4_address = "IPv4 address";
+    s.subnet_mask = "Subnet mask";
+    s.default_gateway = "Default gateway";
+    s.proto = "Proto";
+    s.local_address = "Local address";
+    s.foreign_address = "Foreign address";
+    s.state = "State";
+    s.no_sockets = "no sockets";
+    s.closed = "closed";
+    s.select_packet = "Click a packet in the diagrams to inspect it.";
+    s.field = "Field";
+    s.value = "Value";
+    s.bytes = "Bytes";
+    s.dropped_because = "Dropped:";
+    s.filter = "Filter";
+    s.packets = "packets";
+    s.state_changes = "states";
+    s.timers_filter = "timers";
+    s.calls = "calls";
+    s.captions = "captions";
+    s.errors = "errors";
+    s.scenario_error = "The scenario could not be run";
+    s.loading = "Running the scenario…";
+    s.closed_help = "The program has called close(); the OS finishes the connection on its own.";
+    s.connection_gone = "The connection is over: the OS has released it and its variables.";
+    s.udp_sockets = "UDP sockets (no connection, no state)";
+    s.no_udp = "No UDP socket yet.";
+    s.socket_col = "Socket";
+    s.sent = "sent";
+    s.received = "received";
+    s.lost = "lost";
+    s.icmp_errors = "ICMP errors";
+    s.udp_help = "UDP keeps no state: a datagram that is lost is simply never received, and nobody is told.";
+    return s;
 }
 
 Strings french() {
-    return Strings{
-        "Topologie", "Diagramme de séquence", "États TCP (RFC 9293, figure 5)", "Variables de connexion",
-        "Hôtes", "Paquet", "Journal des événements",
-        "Lecture", "Pause", "Première étape (Début)", "Dernière étape (Fin)", "Étape précédente (←)",
-        "Étape suivante (→)", "Paquet précédent (PgPréc)", "Paquet suivant (PgSuiv)",
-        "Changement d’état précédent (↑)", "Changement d’état suivant (↓)",
-        "étape", "Vitesse", "étapes/s", "temps réel", "ralenti", "Points d’arrêt", "S’arrêter quand un socket passe en",
-        "S’arrêter sur les erreurs et les pertes", "Ouvrir un scénario", "Recharger (F5)", "Mode présentation (F2)",
-        "Langue", "Capture enregistrée",
-        "Espace lecture/pause · ←/→ étape · PgPréc/PgSuiv paquet · ↑/↓ état · Début/Fin · F2 présentation · F12 capture",
-        "Topologie", "Séquence", "États", "Variables", "Hôtes, paquet, journal",
-        "données", "ACK", "perdu", "routeur", "+%d autres paquets",
-        "Pas encore de paquets.", "toutes les lignes de vie", "Et si…", "Perdre ce paquet", "Le retarder de 100 ms", "Le dupliquer",
-        "Revenir au scénario d’origine", "modifié",
-        "Pas encore de connexion TCP.", "extrémité A", "extrémité B", "Variable", "inactif", "expire dans", "Temporisateurs",
-        "seq. relatifs", "file d’émission", "file de réception", "retransmissions", "ACK retardé", "persistance",
-        "Carte", "Adresse IPv4", "Masque de sous-réseau", "Passerelle par défaut", "Proto", "Adresse locale",
-        "Adresse distante", "État", "aucun socket", "fermé",
-        "Cliquez sur un paquet dans les diagrammes pour l’inspecter.", "Champ", "Valeur", "Octets", "Perdu :",
-        "Filtre", "paquets", "états", "temporisateurs", "appels", "légendes", "erreurs",
-        "Le scénario n’a pas pu être exécuté", "Exécution du scénario…",
-    };
+    Strings s = english();  // a string not yet translated shows in English
+    s.topology = "Topologie";
+    s.ladder = "Diagramme de séquence";
+    s.states = "États TCP (RFC 9293, figure 5)";
+    s.variables = "Variables de connexion";
+    s.hosts = "Hôtes";
+    s.inspector = "Paquet";
+    s.log = "Journal des événements";
+    s.play = "Lecture";
+    s.pause = "Pause";
+    s.first_step = "Première étape (Début)";
+    s.last_step = "Dernière étape (Fin)";
+    s.step_back = "Étape précédente (←)";
+    s.step_forward = "Étape suivante (→)";
+    s.prev_packet = "Paquet précédent (PgPréc)";
+    s.next_packet = "Paquet suivant (PgSuiv)";
+    s.prev_state = "Changement d’état précédent (↑)";
+    s.next_state = "Changement d’état suivant (↓)";
+    s.step = "étape";
+    s.speed = "Vitesse";
+    s.steps_per_second = "étapes/s";
+    s.real_time = "temps réel";
+    s.slow_motion = "ralenti";
+    s.breakpoints = "Points d’arrêt";
+    s.stop_on_state = "S’arrêter quand un socket passe en";
+    s.stop_on_errors = "S’arrêter sur les erreurs et les pertes";
+    s.open = "Ouvrir un scénario";
+    s.reload = "Recharger (F5)";
+    s.presenter = "Mode présentation (F2)";
+    s.language = "Langue";
+    s.screenshot_saved = "Capture enregistrée";
+    s.keys_help = "Espace lecture/pause · ←/→ étape · PgPréc/PgSuiv paquet · ↑/↓ état · Début/Fin · F2 présentation · F12 capture";
+    s.big_topology = "Topologie";
+    s.big_sequence = "Séquence";
+    s.big_states = "États";
+    s.big_variables = "Variables";
+    s.big_details = "Hôtes, paquet, journal";
+    s.legend_data = "données";
+    s.legend_ack = "ACK";
+    s.legend_dropped = "perdu";
+    s.router = "routeur";
+    s.more_packets = "+%d autres paquets";
+    s.no_packets = "Pas encore de paquets.";
+    s.all_lifelines = "toutes les lignes de vie";
+    s.what_if = "Et si…";
+    s.drop_packet = "Perdre ce paquet";
+    s.delay_packet = "Le retarder de 100 ms";
+    s.duplicate_packet = "Le dupliquer";
+    s.revert = "Revenir au scénario d’origine";
+    s.modified = "modifié";
+    s.no_connection = "Pas encore de connexion TCP.";
+    s.end_a = "extrémité A";
+    s.end_b = "extrémité B";
+    s.variable = "Variable";
+    s.not_armed = "inactif";
+    s.fires_in = "expire dans";
+    s.timers = "Temporisateurs";
+    s.relative_seq = "seq. relatifs";
+    s.send_queue = "file d’émission";
+    s.recv_queue = "file de réception";
+    s.retransmits = "retransmissions";
+    s.delayed_ack = "ACK retardé";
+    s.persist = "persistance";
+    s.adapter = "Carte";
+    s.ipv4_address = "Adresse IPv4";
+    s.subnet_mask = "Masque de sous-réseau";
+    s.default_gateway = "Passerelle par défaut";
+    s.proto = "Proto";
+    s.local_address = "Adresse locale";
+    s.foreign_address = "Adresse distante";
+    s.state = "État";
+    s.no_sockets = "aucun socket";
+    s.closed = "fermé";
+    s.select_packet = "Cliquez sur un paquet dans les diagrammes pour l’inspecter.";
+    s.field = "Champ";
+    s.value = "Valeur";
+    s.bytes = "Octets";
+    s.dropped_because = "Perdu :";
+    s.filter = "Filtre";
+    s.packets = "paquets";
+    s.state_changes = "états";
+    s.timers_filter = "temporisateurs";
+    s.calls = "appels";
+    s.captions = "légendes";
+    s.errors = "erreurs";
+    s.scenario_error = "Le scénario n’a pas pu être exécuté";
+    s.loading = "Exécution du scénario…";
+    s.closed_help = "Le programme a appelé close() ; l’OS termine la connexion seul.";
+    s.connection_gone = "La connexion est terminée : l’OS l’a libérée, avec ses variables.";
+    s.udp_sockets = "Sockets UDP (ni connexion, ni état)";
+    s.no_udp = "Pas encore de socket UDP.";
+    s.socket_col = "Socket";
+    s.sent = "envoyés";
+    s.received = "reçus";
+    s.lost = "perdus";
+    s.icmp_errors = "erreurs ICMP";
+    s.udp_help = "UDP ne garde aucun état : un datagramme perdu n’est jamais reçu, et personne n’est prévenu.";
+    return s;
 }
 
 Strings italian() {
-    return Strings{
-        "Topologia", "Diagramma di sequenza", "Stati TCP (RFC 9293, figura 5)", "Variabili di connessione",
-        "Host", "Pacchetto", "Registro degli eventi",
-        "Avvia", "Pausa", "Primo passo (Inizio)", "Ultimo passo (Fine)", "Passo indietro (←)", "Passo avanti (→)",
-        "Pacchetto precedente (PagSu)", "Pacchetto successivo (PagGiù)", "Cambio di stato precedente (↑)",
-        "Cambio di stato successivo (↓)",
-        "passo", "Velocità", "passi/s", "tempo reale", "rallentatore", "Punti di arresto", "Fermati quando un socket entra in",
-        "Fermati su errori e perdite", "Apri scenario", "Ricarica (F5)", "Modalità presentazione (F2)", "Lingua",
-        "Schermata salvata",
-        "Spazio avvia/pausa · ←/→ passo · PagSu/PagGiù pacchetto · ↑/↓ stato · Inizio/Fine · F2 presentazione · F12 schermata",
-        "Topologia", "Sequenza", "Stati", "Variabili", "Host, pacchetto, registro",
-        "dati", "ACK", "perso", "router", "+%d altri pacchetti",
-        "Ancora nessun pacchetto.", "tutte le linee di vita", "E se…", "Perdi questo pacchetto", "Ritardalo di 100 ms", "Duplicalo",
-        "Torna allo scenario originale", "modificato",
-        "Ancora nessuna connessione TCP.", "estremità A", "estremità B", "Variabile", "non attivo", "scade tra", "Timer",
-        "seq. relativi", "coda di invio", "coda di ricezione", "ritrasmissioni", "ACK ritardato", "persistenza",
-        "Scheda", "Indirizzo IPv4", "Subnet mask", "Gateway predefinito", "Proto", "Indirizzo locale",
-        "Indirizzo remoto", "Stato", "nessun socket", "chiuso",
-        "Fai clic su un pacchetto nei diagrammi per esaminarlo.", "Campo", "Valore", "Byte", "Perso:",
-        "Filtro", "pacchetti", "stati", "timer", "chiamate", "didascalie", "errori",
-        "Impossibile eseguire lo scenario", "Esecuzione dello scenario…",
-    };
+    Strings s = english();  // a string not yet translated shows in English
+    s.topology = "Topologia";
+    s.ladder = "Diagramma di sequenza";
+    s.states = "Stati TCP (RFC 9293, figura 5)";
+    s.variables = "Variabili di connessione";
+    s.hosts = "Host";
+    s.inspector = "Pacchetto";
+    s.log = "Registro degli eventi";
+    s.play = "Avvia";
+    s.pause = "Pausa";
+    s.first_step = "Primo passo (Inizio)";
+    s.last_step = "Ultimo passo (Fine)";
+    s.step_back = "Passo indietro (←)";
+    s.step_forward = "Passo avanti (→)";
+    s.prev_packet = "Pacchetto precedente (PagSu)";
+    s.next_packet = "Pacchetto successivo (PagGiù)";
+    s.prev_state = "Cambio di stato precedente (↑)";
+    s.next_state = "Cambio di stato successivo (↓)";
+    s.step = "passo";
+    s.speed = "Velocità";
+    s.steps_per_second = "passi/s";
+    s.real_time = "tempo reale";
+    s.slow_motion = "rallentatore";
+    s.breakpoints = "Punti di arresto";
+    s.stop_on_state = "Fermati quando un socket entra in";
+    s.stop_on_errors = "Fermati su errori e perdite";
+    s.open = "Apri scenario";
+    s.reload = "Ricarica (F5)";
+    s.presenter = "Modalità presentazione (F2)";
+    s.language = "Lingua";
+    s.screenshot_saved = "Schermata salvata";
+    s.keys_help = "Spazio avvia/pausa · ←/→ passo · PagSu/PagGiù pacchetto · ↑/↓ stato · Inizio/Fine · F2 presentazione · F12 schermata";
+    s.big_topology = "Topologia";
+    s.big_sequence = "Sequenza";
+    s.big_states = "Stati";
+    s.big_variables = "Variabili";
+    s.big_details = "Host, pacchetto, registro";
+    s.legend_data = "dati";
+    s.legend_ack = "ACK";
+    s.legend_dropped = "perso";
+    s.router = "router";
+    s.more_packets = "+%d altri pacchetti";
+    s.no_packets = "Ancora nessun pacchetto.";
+    s.all_lifelines = "tutte le linee di vita";
+    s.what_if = "E se…";
+    s.drop_packet = "Perdi questo pacchetto";
+    s.delay_packet = "Ritardalo di 100 ms";
+    s.duplicate_packet = "Duplicalo";
+    s.revert = "Torna allo scenario originale";
+    s.modified = "modificato";
+    s.no_connection = "Ancora nessuna connessione TCP.";
+    s.end_a = "estremità A";
+    s.end_b = "estremità B";
+    s.variable = "Variabile";
+    s.not_armed = "non attivo";
+    s.fires_in = "scade tra";
+    s.timers = "Timer";
+    s.relative_seq = "seq. relativi";
+    s.send_queue = "coda di invio";
+    s.recv_queue = "coda di ricezione";
+    s.retransmits = "ritrasmissioni";
+    s.delayed_ack = "ACK ritardato";
+    s.persist = "persistenza";
+    s.adapter = "Scheda";
+    s.ipv4_address = "Indirizzo IPv4";
+    s.subnet_mask = "Subnet mask";
+    s.default_gateway = "Gateway predefinito";
+    s.proto = "Proto";
+    s.local_address = "Indirizzo locale";
+    s.foreign_address = "Indirizzo remoto";
+    s.state = "Stato";
+    s.no_sockets = "nessun socket";
+    s.closed = "chiuso";
+    s.select_packet = "Fai clic su un pacchetto nei diagrammi per esaminarlo.";
+    s.field = "Campo";
+    s.value = "Valore";
+    s.bytes = "Byte";
+    s.dropped_because = "Perso:";
+    s.filter = "Filtro";
+    s.packets = "pacchetti";
+    s.state_changes = "stati";
+    s.timers_filter = "timer";
+    s.calls = "chiamate";
+    s.captions = "didascalie";
+    s.errors = "errori";
+    s.scenario_error = "Impossibile eseguire lo scenario";
+    s.loading = "Esecuzione dello scenario…";
+    s.closed_help = "Il programma ha chiamato close(); il sistema operativo chiude la connessione da solo.";
+    s.connection_gone = "La connessione è terminata: il sistema operativo l’ha rilasciata, con le sue variabili.";
+    s.udp_sockets = "Socket UDP (nessuna connessione, nessuno stato)";
+    s.no_udp = "Ancora nessun socket UDP.";
+    s.socket_col = "Socket";
+    s.sent = "inviati";
+    s.received = "ricevuti";
+    s.lost = "persi";
+    s.icmp_errors = "errori ICMP";
+    s.udp_help = "UDP non tiene stato: un datagramma perso non viene mai ricevuto, e nessuno lo sa.";
+    return s;
+}
+
+// State-change causes, keyed by the trace's English text. Flag names (SYN, FIN+ACK) and call
+// names (close, connect) stay as they are: students meet them so in the RFC and in their code.
+struct Cause {
+    const char* en;
+    const char* fr;
+    const char* it;
+};
+constexpr Cause kCauses[] = {
+    {"close", "close (fermeture)", "close (chiusura)"},
+    {"connect", "connect (ouverture active)", "connect (apertura attiva)"},
+    {"listen", "listen (ouverture passive)", "listen (apertura passiva)"},
+    {"shutdown", "shutdown (fin d’émission)", "shutdown (fine invio)"},
+    {"abort", "abandon (abort)", "interruzione (abort)"},
+    {"2MSL timeout", "expiration de 2MSL", "scadenza di 2MSL"},
+    {"retransmission timeout", "délai de retransmission expiré", "timeout di ritrasmissione"},
+    {"rcv data after close", "reçu des données après close", "ricevuti dati dopo close"},
+    {"rcv ACK of FIN", "reçu l’ACK du FIN", "ricevuto l’ACK del FIN"},
+    {"rcv ACK of SYN", "reçu l’ACK du SYN", "ricevuto l’ACK del SYN"},
+};
+
+// One piece of a cause: the table, else "rcv X" / "snd X" with X a flag set.
+std::string translate_piece(std::string_view piece, Language lang) {
+    for (const Cause& c : kCauses)
+        if (piece == c.en) return lang == Language::Fr ? c.fr : c.it;
+    for (auto [en, fr, it] : {Cause{"rcv ", "reçu ", "ricevuto "}, Cause{"snd ", "envoi ", "invio "}}) {
+        if (piece.substr(0, 4) == en) return std::string(lang == Language::Fr ? fr : it) + std::string(piece.substr(4));
+    }
+    return std::string(piece);
 }
 
 }  // namespace
+
+std::string translate_cause(std::string_view cause, Language lang) {
+    if (lang == Language::En) return std::string(cause);
+    std::string out;  // "rcv SYN, snd SYN+ACK": each piece on its own
+    for (size_t at = 0; at <= cause.size();) {
+        size_t comma = cause.find(", ", at);
+        std::string_view piece = cause.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at);
+        out += translate_piece(piece, lang);
+        if (comma == std::string_view::npos) break;
+        out += ", ";
+        at = comma + 2;
+    }
+    return out;
+}
 
 Strings strings_for(Language lang) {
     switch (lang) {

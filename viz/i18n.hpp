@@ -9,106 +9,121 @@ namespace netstep::viz {
 
 enum class Language { En, Fr, It };
 
+// Each table sets its strings by name (i18n.cpp); French and Italian start from English.
 struct Strings {
     // Windows.
-    const char* topology;
-    const char* ladder;
-    const char* states;
-    const char* variables;
-    const char* hosts;
-    const char* inspector;
-    const char* log;
+    const char* topology = "?";
+    const char* ladder = "?";
+    const char* states = "?";
+    const char* variables = "?";
+    const char* hosts = "?";
+    const char* inspector = "?";
+    const char* log = "?";
     // Controls.
-    const char* play;
-    const char* pause;
-    const char* first_step;
-    const char* last_step;
-    const char* step_back;
-    const char* step_forward;
-    const char* prev_packet;
-    const char* next_packet;
-    const char* prev_state;
-    const char* next_state;
-    const char* step;            // "step"
-    const char* speed;
-    const char* steps_per_second;  // "steps/s"
-    const char* real_time;
-    const char* slow_motion;
-    const char* breakpoints;
-    const char* stop_on_state;
-    const char* stop_on_errors;
-    const char* open;
-    const char* reload;
-    const char* presenter;
-    const char* language;
-    const char* screenshot_saved;
-    const char* keys_help;
+    const char* play = "?";
+    const char* pause = "?";
+    const char* first_step = "?";
+    const char* last_step = "?";
+    const char* step_back = "?";
+    const char* step_forward = "?";
+    const char* prev_packet = "?";
+    const char* next_packet = "?";
+    const char* prev_state = "?";
+    const char* next_state = "?";
+    const char* step = "?";            // "step"
+    const char* speed = "?";
+    const char* steps_per_second = "?";  // "steps/s"
+    const char* real_time = "?";
+    const char* slow_motion = "?";
+    const char* breakpoints = "?";
+    const char* stop_on_state = "?";
+    const char* stop_on_errors = "?";
+    const char* open = "?";
+    const char* reload = "?";
+    const char* presenter = "?";
+    const char* language = "?";
+    const char* screenshot_saved = "?";
+    const char* keys_help = "?";
     // Presenter mode on a small screen: the big panel's names beside their keys 1-5.
-    const char* big_topology;
-    const char* big_sequence;
-    const char* big_states;
-    const char* big_variables;
-    const char* big_details;     // hosts, packet, log
+    const char* big_topology = "?";
+    const char* big_sequence = "?";
+    const char* big_states = "?";
+    const char* big_variables = "?";
+    const char* big_details = "?";     // hosts, packet, log
     // Topology and legend.
-    const char* legend_data;
-    const char* legend_ack;
-    const char* legend_dropped;
-    const char* router;
-    const char* more_packets;    // "+%d more": packets in flight whose label found no room
+    const char* legend_data = "?";
+    const char* legend_ack = "?";
+    const char* legend_dropped = "?";
+    const char* router = "?";
+    const char* more_packets = "?";    // "+%d more": packets in flight whose label found no room
     // Ladder and what-if.
-    const char* no_packets;
-    const char* all_lifelines;   // the checkbox: every lifeline, not only the connection's
-    const char* what_if;
-    const char* drop_packet;
-    const char* delay_packet;
-    const char* duplicate_packet;
-    const char* revert;
-    const char* modified;
+    const char* no_packets = "?";
+    const char* all_lifelines = "?";   // the checkbox: every lifeline, not only the connection's
+    const char* what_if = "?";
+    const char* drop_packet = "?";
+    const char* delay_packet = "?";
+    const char* duplicate_packet = "?";
+    const char* revert = "?";
+    const char* modified = "?";
     // State diagram and variables.
-    const char* no_connection;
-    const char* end_a;
-    const char* end_b;
-    const char* variable;
-    const char* not_armed;
-    const char* fires_in;
-    const char* timers;
-    const char* relative_seq;    // the checkbox: sequence numbers relative to ISS/IRS
-    const char* send_queue;
-    const char* recv_queue;
-    const char* retransmits;
-    const char* delayed_ack;     // the timer
-    const char* persist;         // the timer
+    const char* no_connection = "?";
+    const char* end_a = "?";
+    const char* end_b = "?";
+    const char* variable = "?";
+    const char* not_armed = "?";
+    const char* fires_in = "?";
+    const char* timers = "?";
+    const char* relative_seq = "?";    // the checkbox: sequence numbers relative to ISS/IRS
+    const char* send_queue = "?";
+    const char* recv_queue = "?";
+    const char* retransmits = "?";
+    const char* delayed_ack = "?";     // the timer
+    const char* persist = "?";         // the timer
     // Hosts.
-    const char* adapter;
-    const char* ipv4_address;
-    const char* subnet_mask;
-    const char* default_gateway;
-    const char* proto;
-    const char* local_address;
-    const char* foreign_address;
-    const char* state;
-    const char* no_sockets;
-    const char* closed;          // netstat: the program has called close() on it
+    const char* adapter = "?";
+    const char* ipv4_address = "?";
+    const char* subnet_mask = "?";
+    const char* default_gateway = "?";
+    const char* proto = "?";
+    const char* local_address = "?";
+    const char* foreign_address = "?";
+    const char* state = "?";
+    const char* no_sockets = "?";
+    const char* closed = "?";          // netstat: the program has called close() on it
+    const char* closed_help = "?";     // ... its tooltip
+    const char* connection_gone = "?"; // variables: the connection is over, nothing left
+    // UDP (the space of the state diagram when a scenario has no TCP).
+    const char* udp_sockets = "?";
+    const char* no_udp = "?";
+    const char* socket_col = "?";
+    const char* sent = "?";
+    const char* received = "?";
+    const char* lost = "?";
+    const char* icmp_errors = "?";
+    const char* udp_help = "?";
     // Inspector.
-    const char* select_packet;
-    const char* field;
-    const char* value;
-    const char* bytes;
-    const char* dropped_because;
+    const char* select_packet = "?";
+    const char* field = "?";
+    const char* value = "?";
+    const char* bytes = "?";
+    const char* dropped_because = "?";
     // Log.
-    const char* filter;
-    const char* packets;
-    const char* state_changes;
-    const char* timers_filter;
-    const char* calls;
-    const char* captions;
-    const char* errors;
+    const char* filter = "?";
+    const char* packets = "?";
+    const char* state_changes = "?";
+    const char* timers_filter = "?";
+    const char* calls = "?";
+    const char* captions = "?";
+    const char* errors = "?";
     // Loading.
-    const char* scenario_error;
-    const char* loading;
+    const char* scenario_error = "?";
+    const char* loading = "?";
 };
 
 Strings strings_for(Language lang);
+// A state change's cause ("rcv FIN", "close", "2MSL timeout") in the language; a cause it does
+// not know is shown as the trace has it.
+std::string translate_cause(std::string_view cause, Language lang);
 // "fr", "fr_FR.UTF-8", "it_IT" -> Fr/It; anything else English.
 Language language_from(std::string_view code);
 const char* language_code(Language lang);  // "en", "fr", "it"

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 
+#include "sim/netstat.hpp"
 #include "viz/panels.hpp"
 #include "viz/theme.hpp"
 
@@ -35,49 +36,54 @@ void draw_ipconfig(const ViewModel& vm, const sim::TraceHost& host) {
     }
 }
 
-void draw_netstat(const ViewModel& vm, uint32_t host) {
+// The table the profile's tool prints (sim/netstat.hpp: the same rows as the trace's `netstat`
+// step), from the step's snapshot; the selected connection lit.
+void draw_netstat(const ViewModel& vm, uint32_t host, std::vector<HostsPanel::Row>& drawn) {
     const Strings& t = vm.text;
-    std::vector<SocketInfo> rows = vm.view.index().sockets_at(host, vm.step);
-    if (rows.empty()) {
+    const std::vector<sim::SocketAt>& sockets = vm.snap.sockets_of(host);
+    std::vector<SocketInfo> infos;
+    infos.reserve(sockets.size());
+    for (const sim::SocketAt& s : sockets) infos.push_back(s.row);
+    sim::NetstatTable table = sim::netstat_table(infos, sim::netstat_style(vm.view.trace().profile));
+    if (table.rows.empty()) {
         ImGui::TextDisabled("(%s)", t.no_sockets);
         return;
     }
-    // netstat's own look: monospace, columns as wide as their text; a horizontal scrollbar when
+    // The tool's own look: monospace, columns as wide as their text; a horizontal scrollbar when
     // the panel is narrower than full addresses (never an address cut in the middle).
     ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_SizingFixedFit |
                             ImGuiTableFlags_ScrollX | ImGuiTableFlags_NoHostExtendX;
     ImGui::PushFont(vm.fonts.mono);
     float row_h = ImGui::GetTextLineHeightWithSpacing();
     ImGui::PopFont();
-    float height = ImGui::GetFrameHeight() + row_h * float(rows.size()) + ImGui::GetStyle().ScrollbarSize + 4.0f;
-    if (!ImGui::BeginTable("netstat", 4, flags, ImVec2(ImGui::GetContentRegionAvail().x, height))) return;
-    ImGui::TableSetupColumn(t.proto);
-    ImGui::TableSetupColumn(t.local_address);
-    ImGui::TableSetupColumn(t.foreign_address);
-    ImGui::TableSetupColumn(t.state);
+    float height = ImGui::GetFrameHeight() + row_h * float(table.rows.size()) + ImGui::GetStyle().ScrollbarSize + 4.0f;
+    int columns = int(table.header.size());
+    if (!ImGui::BeginTable("netstat", columns, flags, ImVec2(ImGui::GetContentRegionAvail().x, height))) return;
+    for (const std::string& name : table.header) ImGui::TableSetupColumn(name.c_str());
     ImGui::TableHeadersRow();
     ImGui::PushFont(vm.fonts.mono);
-    for (const SocketInfo& row : rows) {
-        auto history = vm.view.history_of(host, row.id);
+    int state_column = table.style == sim::NetstatStyle::Linux ? 1 : 3;
+    for (const sim::NetstatTable::Row& row : table.rows) {
+        auto it = std::find_if(sockets.begin(), sockets.end(), [&](const sim::SocketAt& s) { return s.row.id == row.id; });
+        uint32_t history = it != sockets.end() ? it->history : kNone;
+        bool user_closed = it != sockets.end() && it->row.user_closed;
         ImU32 color = theme::kInk;
-        if (history && *history == vm.connection.a) color = theme::kEndA;
-        if (history && *history == vm.connection.b) color = theme::kEndB;
+        if (history != kNone && history == vm.connection.a) color = theme::kEndA;
+        if (history != kNone && history == vm.connection.b) color = theme::kEndB;
         ImGui::TableNextRow();
         if (color != theme::kInk) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, (color & 0x00FFFFFF) | 0x30000000);
-        ImGui::TableSetColumnIndex(0);
-        ImGui::TextUnformatted(std::string(to_string(row.type)).c_str());
-        ImGui::TableSetColumnIndex(1);
-        ImGui::TextUnformatted(row.local.to_string().c_str());
-        ImGui::TableSetColumnIndex(2);
-        ImGui::TextUnformatted(row.remote ? row.remote->to_string().c_str() : (row.type == SocketType::Tcp ? "0.0.0.0:*" : "*:*"));
-        if (row.remote && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", vm.view.index().endpoint_name(*row.remote).c_str());
-        ImGui::TableSetColumnIndex(3);
-        std::string state = row.state ? std::string(to_string(*row.state)) : "";
-        ImGui::TextColored(theme::to_vec4(color), "%s", state.c_str());
-        if (row.user_closed && !state.empty()) {  // the program has called close(): the OS finishes alone
-            ImGui::SameLine(0, 4);
-            ImGui::TextColored(theme::to_vec4(theme::kMuted), "(%s)", t.closed);
+        for (int c = 0; c < columns; ++c) {
+            ImGui::TableSetColumnIndex(c);
+            const std::string& cell = row.cells[size_t(c)];
+            // A socket the program has closed: the OS finishes the connection alone (muted).
+            ImU32 ink = c == state_column ? (user_closed ? theme::kMuted : color) : theme::kInk;
+            ImGui::TextColored(theme::to_vec4(ink), "%s", cell.c_str());
+            if (!ImGui::IsItemHovered() || vm.screenshot_mode) continue;
+            if (c == state_column && user_closed) ImGui::SetTooltip("%s", t.closed_help);
+            else if (it != sockets.end() && it->row.remote && cell == it->row.remote->to_string())
+                ImGui::SetTooltip("%s", vm.view.index().endpoint_name(*it->row.remote).c_str());
         }
+        drawn.push_back({host, history, row.cells[size_t(state_column)]});
     }
     ImGui::PopFont();
     ImGui::EndTable();
@@ -87,6 +93,7 @@ void draw_netstat(const ViewModel& vm, uint32_t host) {
 
 void HostsPanel::draw(const ViewModel& vm, Commands&) {
     const sim::Trace& t = vm.view.trace();
+    rows.clear();
     ImGui::BeginChild("hosts_scroll");
     auto connection_host = [&](uint32_t h) {
         return (vm.connection.a != kNone && t.sockets[vm.connection.a].host == h) ||
@@ -96,14 +103,16 @@ void HostsPanel::draw(const ViewModel& vm, Commands&) {
         bool involved = connection_host(h);
         if (only_connection_hosts && !involved) continue;
         ImGui::PushID(int(h));
-        ImGui::SetNextItemOpen(t.hosts.size() <= 4 || involved, ImGuiCond_Appearing);
+        // The hosts of the connection on screen are always open: their netstat is part of the step.
+        if (involved) ImGui::SetNextItemOpen(true, ImGuiCond_Always);
+        else ImGui::SetNextItemOpen(t.hosts.size() <= 4, ImGuiCond_Appearing);
         std::string title = t.hosts[h].name + (t.hosts[h].forwarding ? std::string("  (") + vm.text.router + ")" : "");
         ImGui::PushFont(vm.fonts.bold);
         bool open = ImGui::CollapsingHeader(title.c_str());
         ImGui::PopFont();
         if (open) {
             draw_ipconfig(vm, t.hosts[h]);
-            draw_netstat(vm, h);
+            draw_netstat(vm, h, rows);
             ImGui::Spacing();
         }
         ImGui::PopID();

@@ -204,12 +204,11 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
     for (const Arrow& a : cache.arrows) {
         float y = cache.step_y[t.packets[a.packet].sent_step];
         if (y < y_min || y > y_max || y - last_label_y < fs * 1.1f) continue;
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.3f ms", double(t.packets[a.packet].sent.ns) / 1e6);
+        std::string buf = vm.view.format_time(t.packets[a.packet].sent);
         if (buf == last_label) continue;  // many packets at one instant: one time label
         last_label = buf;
         last_label_y = y;
-        dl->AddText(ImVec2(o.x + 4, o.y + y - fs * 0.5f), theme::kMuted, buf);
+        dl->AddText(ImVec2(o.x + 4, o.y + y - fs * 0.5f), theme::kMuted, buf.c_str());
     }
 
     // Arrows sent so far; those in flight grow toward their receiver.

@@ -121,11 +121,43 @@ struct End {
 End end_at(const ViewModel& vm, uint32_t history, ImU32 color) {
     End e{history, color, std::nullopt, std::nullopt};
     if (history == kNone) return e;
-    // The state changes are authoritative (a socket's row may be recorded a few steps later).
+    // The state of the step's snapshot, as the variables and netstat show it; the arrow is the
+    // socket's last transition, which led to that state.
+    e.state = vm.snap.socket(history).state();
     e.change_step = vm.view.last_state_change(history, vm.step);
-    if (e.change_step) e.state = vm.view.trace().events[*e.change_step].to;
-    else if (auto row = vm.view.row_at(history, vm.step)) e.state = row->state;
     return e;
+}
+
+// The box an end's state lights: CLOSED at the bottom when the connection ended there (Figure 5
+// draws CLOSED twice), else the state's own box; -1 for none.
+int box_of(const ViewModel& vm, const End& e) {
+    if (!e.state) return -1;
+    if (*e.state != S::Closed || !e.change_step) return int(*e.state);
+    const sim::TraceEvent& ev = vm.view.trace().events[*e.change_step];
+    return ev.to == S::Closed ? target_box(ev.from, ev.to) : int(S::Closed);
+}
+
+// The TIME-WAIT countdown beside its box (in the empty cell of Figure 5 to its left), in the
+// end's color: the class watches 2MSL run down wherever the variables panel is.
+std::vector<StatesPanel::Countdown> draw_time_wait_countdowns(const ViewModel& vm, const Geometry& g, const End (&ends)[2]) {
+    std::vector<StatesPanel::Countdown> drawn;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 box = g.center(int(S::TimeWait));
+    float fs = ImGui::GetFontSize(), y = box.y - fs;
+    int lines = 0;
+    for (const End& e : ends) {
+        if (e.history == kNone || e.state != S::TimeWait) continue;
+        sim::SocketAt at = vm.snap.socket(e.history);
+        if (at.phase != sim::SocketPhase::Live || !at.row.vars || !at.row.vars->time_wait_until) continue;
+        Duration left = std::max(Duration{}, *at.row.vars->time_wait_until - vm.now);
+        std::string text = "◷ " + vm.view.format_duration(left);
+        ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, text.c_str());
+        ImVec2 pos(box.x - g.half.x - fs * 0.6f - ts.x, y + float(lines) * fs * 1.1f);
+        dl->AddText(vm.fonts.bold, fs, pos, e.color, text.c_str());
+        drawn.push_back({e.history, text, pos, ImVec2(pos.x + ts.x, pos.y + ts.y)});
+        ++lines;
+    }
+    return drawn;
 }
 
 }  // namespace
@@ -135,6 +167,7 @@ void StatesPanel::draw(const ViewModel& vm, Commands&) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     float fs = ImGui::GetFontSize(), th = vm.thickness;
     End ends[2] = {end_at(vm, vm.connection.a, theme::kEndA), end_at(vm, vm.connection.b, theme::kEndB)};
+    shown = {ends[0].state, ends[1].state};
 
     // Legend: which color is which end, its state and the cause of its last transition.
     if (ends[0].history == kNone) ImGui::TextDisabled("%s", vm.text.no_connection);
@@ -142,7 +175,7 @@ void StatesPanel::draw(const ViewModel& vm, Commands&) {
         if (e.history == kNone) continue;
         if (&e != &ends[0]) {  // both ends on one line when it holds them (more room for the diagram)
             std::string name = vm.view.socket_name(e.history, vm.step);
-            std::string cause = e.change_step ? "— " + t.str(t.events[*e.change_step].text) : "";
+            std::string cause = e.change_step ? "— " + translate_cause(t.str(t.events[*e.change_step].text), vm.lang) : "";
             float w = fs * 2 + vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, name.c_str()).x + ImGui::CalcTextSize(cause.c_str()).x + fs;
             if (ImGui::GetItemRectMax().x + fs * 1.5f + w < ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
                 ImGui::SameLine(0, fs * 1.5f);
@@ -154,7 +187,7 @@ void StatesPanel::draw(const ViewModel& vm, Commands&) {
         ImGui::PushFont(vm.fonts.bold);
         ImGui::TextColored(theme::to_vec4(e.color), "%s", vm.view.socket_name(e.history, vm.step).c_str());
         ImGui::PopFont();
-        std::string cause = e.change_step ? t.str(t.events[*e.change_step].text) : "";
+        std::string cause = e.change_step ? translate_cause(t.str(t.events[*e.change_step].text), vm.lang) : "";
         if (!cause.empty()) {
             ImGui::SameLine();
             ImGui::TextColored(theme::to_vec4(e.color), "— %s", cause.c_str());
@@ -177,7 +210,7 @@ void StatesPanel::draw(const ViewModel& vm, Commands&) {
     for (int box = 0; box <= kClosedBottom; ++box) {
         S state = box == kClosedBottom ? S::Closed : S(box);
         ImVec2 c = g.center(box), lo(c.x - g.half.x, c.y - g.half.y), hi(c.x + g.half.x, c.y + g.half.y);
-        bool lit_a = ends[0].state == state, lit_b = ends[1].state == state;
+        bool lit_a = box_of(vm, ends[0]) == box, lit_b = box_of(vm, ends[1]) == box;
         dl->AddRectFilled(lo, hi, theme::kPaper, 5.0f);
         if (lit_a && lit_b) {
             dl->AddRectFilled(lo, ImVec2(c.x, hi.y), ends[0].color, 5.0f, ImDrawFlags_RoundCornersLeft);
@@ -193,6 +226,8 @@ void StatesPanel::draw(const ViewModel& vm, Commands&) {
         dl->AddText(font, fs * scale, ImVec2(c.x - ts.x * scale * 0.5f, c.y - ts.y * scale * 0.5f),
                     (lit_a || lit_b) ? theme::kPaper : theme::kInk, name.c_str());
     }
+
+    countdowns = draw_time_wait_countdowns(vm, g, ends);
 
     // Each end's last transition, in its color, labelled with its cause where the label covers
     // no box and no other label (candidates around the arrow's middle, nearest first).
@@ -210,11 +245,11 @@ void StatesPanel::draw(const ViewModel& vm, Commands&) {
         if (ev.from == ev.to) continue;
         auto [a, b] = segment(g, int(ev.from), target_box(ev.from, ev.to));
         draw_arrow(dl, a, b, e.color, 4.0f * th, fs * 0.8f);
-        std::string cause = t.str(ev.text);
+        std::string cause = translate_cause(t.str(ev.text), vm.lang);
         if (cause.empty()) continue;
         ImFont* font = vm.fonts.bold;
         // As in the RFC's figure: the event over the action ("rcv SYN,ACK" / "snd ACK").
-        if (size_t at = cause.find(", snd "); at != std::string::npos) cause = cause.substr(0, at) + "\n" + cause.substr(at + 2);
+        if (size_t at = cause.find(", "); at != std::string::npos) cause = cause.substr(0, at) + "\n" + cause.substr(at + 2);
         ImVec2 pad(4, 1), m((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f), ts;
         float size = fs;
         // Rings of candidate centres around the arrow's middle, nearest first, at full size then

@@ -2,6 +2,7 @@
 // its timers with live countdowns (TIME-WAIT runs down while the class watches).
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -20,6 +21,10 @@ std::string seconds(Duration d) {
     return buf;
 }
 
+// A countdown: a deadline in force is never before the step's time, but the time drawn moves on
+// between steps while playing; it stops at zero, where the timer's own step comes.
+std::string countdown(Instant at, Instant now) { return seconds(std::max(Duration{}, at - now)); }
+
 std::string seq(SeqNum v, SeqNum base, bool relative) {
     if (!relative) return std::to_string(v.value);
     return std::to_string(uint32_t(v - base));
@@ -28,7 +33,7 @@ std::string seq(SeqNum v, SeqNum base, bool relative) {
 // A timer's countdown ("59.998 s"), or a dash when it is not armed.
 std::string timer(const std::optional<Instant>& at, Instant now, const Strings&) {
     if (!at) return "—";
-    return seconds(*at - now);
+    return countdown(*at, now);
 }
 
 using Row = std::string (*)(const TcpVars&, Instant, const Strings&, bool);
@@ -75,6 +80,17 @@ std::string row_name(const Variable& var, const Strings& t) {
     return var.timer ? "◷ " + name : name;
 }
 
+// The name of a running timer, as the row of the table names it.
+const char* timer_name(TimerKind kind, const Strings& t) {
+    switch (kind) {
+        case TimerKind::Retransmission: return "RTO";
+        case TimerKind::DelayedAck: return t.delayed_ack;
+        case TimerKind::TimeWait: return "TIME-WAIT";
+        case TimerKind::Persist: return t.persist;
+    }
+    return "?";
+}
+
 }  // namespace
 
 void VariablesPanel::draw(const ViewModel& vm, Commands&) {
@@ -83,27 +99,34 @@ void VariablesPanel::draw(const ViewModel& vm, Commands&) {
         ImGui::TextDisabled("%s", vm.text.no_connection);
         return;
     }
-    const std::optional<SocketInfo> rows[2] = {vm.view.row_at(ends[0], vm.step),
-                                               ends[1] != kNone ? vm.view.row_at(ends[1], vm.step) : std::nullopt};
+    const sim::SocketAt at[2] = {vm.snap.socket(ends[0]), ends[1] != kNone ? vm.snap.socket(ends[1]) : sim::SocketAt{}};
+    auto vars = [&](int i) -> const TcpVars* {
+        return at[i].phase == sim::SocketPhase::Live && at[i].row.vars ? &*at[i].row.vars : nullptr;
+    };
     ImGui::Checkbox(vm.text.relative_seq, &relative);
-    // The running timers first, in each end's color: the TIME-WAIT countdown is what the class watches.
+    countdowns.clear();
+    shown_states = {"—", "—"};
+    // The running timers first, in each end's color: the TIME-WAIT countdown is what the class
+    // watches. In presenter mode they come before the checkbox's line is filled, big.
     for (int i = 0; i < 2; ++i) {
-        if (!rows[i] || !rows[i]->vars) continue;
-        const TcpVars& v = *rows[i]->vars;
-        const std::pair<const char*, const std::optional<Instant>*> timers[] = {
-            {"RTO", &v.retransmit_at}, {vm.text.delayed_ack, &v.delayed_ack_at}, {"TIME-WAIT", &v.time_wait_until},
-            {vm.text.persist, &v.persist_at}};
-        for (const auto& [name, at] : timers) {
-            if (!*at) continue;
+        if (!vars(i)) continue;
+        for (const sim::RunningTimer& timer : sim::running_timers(*vars(i))) {
             char text[64];
-            std::snprintf(text, sizeof text, "◷ %s %s", name, seconds(**at - vm.now).c_str());
+            std::snprintf(text, sizeof text, "◷ %s %s", timer_name(timer.kind, vm.text), countdown(timer.deadline, vm.now).c_str());
             ImGui::PushFont(vm.fonts.bold);
             float w = ImGui::CalcTextSize(text).x, gap = ImGui::GetFontSize();
             float right = ImGui::GetItemRectMax().x + gap + w;  // after the previous item, if it fits
             if (right < ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine(0, gap);
             ImGui::TextColored(theme::to_vec4(i == 0 ? theme::kEndA : theme::kEndB), "%s", text);
             ImGui::PopFont();
+            countdowns.push_back(text);
         }
+    }
+    bool any_gone = at[0].phase == sim::SocketPhase::Gone || at[1].phase == sim::SocketPhase::Gone;
+    if (any_gone) {
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextColored(theme::to_vec4(theme::kMuted), "%s", vm.text.connection_gone);
+        ImGui::PopTextWrapPos();
     }
     // Columns as wide as their text; the table scrolls (names and ends frozen) rather than clip.
     ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit |
@@ -133,7 +156,9 @@ void VariablesPanel::draw(const ViewModel& vm, Commands&) {
     ImGui::TextUnformatted(vm.text.state);
     for (int i = 0; i < columns - 1; ++i) {
         ImGui::TableSetColumnIndex(i + 1);
-        std::string s = rows[i] && rows[i]->state ? std::string(to_string(*rows[i]->state)) : "—";
+        std::optional<TcpState> state = at[i].state();
+        std::string s = state ? std::string(to_string(*state)) : "—";
+        shown_states[size_t(i)] = s;
         ImGui::TextColored(theme::to_vec4(i == 0 ? theme::kEndA : theme::kEndB), "%s", s.c_str());
     }
     for (const Variable& var : kVariables) {
@@ -143,7 +168,7 @@ void VariablesPanel::draw(const ViewModel& vm, Commands&) {
         ImGui::PushFont(vm.fonts.mono);
         for (int i = 0; i < columns - 1; ++i) {
             ImGui::TableSetColumnIndex(i + 1);
-            if (rows[i] && rows[i]->vars) ImGui::TextUnformatted(var.value(*rows[i]->vars, vm.now, vm.text, relative).c_str());
+            if (const TcpVars* v = vars(i)) ImGui::TextUnformatted(var.value(*v, vm.now, vm.text, relative).c_str());
             else ImGui::TextDisabled("—");
         }
         ImGui::PopFont();

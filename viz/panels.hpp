@@ -4,6 +4,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +29,7 @@ struct ControlsPanel {
     // Internal state (read by tests to click the buttons).
     ImVec2 step_forward_center{}, step_back_center{}, play_center{}, keys_help_center{};
     bool keys_help_shown = false;      // the "(?)" beside the step was hovered: the keys are listed
+    std::string shown_time;            // the time the last frame showed ("12.004 ms")
 
     void draw(const ViewModel& vm, Commands& out);
     void handle_keys(const ViewModel& vm, Commands& out) const;
@@ -127,6 +129,20 @@ struct StatesPanel {
     bool show_all_labels = false;      // = false // label every transition (busy), not only the last
 
     void draw(const ViewModel& vm, Commands& out);
+
+    // Internal state: what the last frame showed (read by tests).
+    std::array<std::optional<TcpState>, 2> shown{};  // the lit state of end A and end B
+    struct Countdown { uint32_t history; std::string text; ImVec2 min, max; };
+    std::vector<Countdown> countdowns;                // TIME-WAIT countdowns beside the box
+};
+
+// UDP sockets where a scenario has no TCP: datagrams sent, received, lost, ICMP errors received.
+struct UdpPanel {
+    void draw(const ViewModel& vm, Commands& out);
+
+    // Internal state: the rows the last frame drew (read by tests).
+    struct Shown { uint32_t history; UdpCounts counts; };
+    std::vector<Shown> shown;
 };
 
 // SND.UNA, SND.NXT, SND.WND, cwnd and ssthresh (sending), RCV.NXT and RCV.WND (receiving), ISS,
@@ -135,6 +151,10 @@ struct VariablesPanel {
     bool relative = true;              // = true  // sequence numbers relative to the ISN/IRS
 
     void draw(const ViewModel& vm, Commands& out);
+
+    // Internal state: what the last frame showed (read by tests).
+    std::array<std::string, 2> shown_states;          // the State row of end A and end B ("—": none)
+    std::vector<std::string> countdowns;              // the running timers' texts, "◷ TIME-WAIT 59.998 s"
 };
 
 // Per host: ipconfig (adapters, addresses, masks, gateways) and netstat at the current step.
@@ -142,6 +162,10 @@ struct HostsPanel {
     bool only_connection_hosts = false;  // = false // only the hosts of the selected connection
 
     void draw(const ViewModel& vm, Commands& out);
+
+    // Internal state: the netstat rows the last frame drew (read by tests).
+    struct Row { uint32_t host; uint32_t history; std::string state; };
+    std::vector<Row> rows;
 };
 
 // The selected packet layer by layer, with the real bytes; the field under the mouse lit in both.

@@ -5,45 +5,39 @@
 #include <map>
 #include <utility>
 
+#include "model/wire/wire.hpp"
+
 namespace netstep::viz {
 
 namespace {
 
-uint16_t be16(const Bytes& b, size_t at) { return uint16_t((b[at] << 8) | b[at + 1]); }
-uint32_t be32(const Bytes& b, size_t at) {
-    return (uint32_t(b[at]) << 24) | (uint32_t(b[at + 1]) << 16) | (uint32_t(b[at + 2]) << 8) | b[at + 3];
-}
-
-// The IPv4 header and the start of the transport header; relative numbers come later.
-PacketInfo decode(const Bytes& b) {
+// The headers the views show, read by the one decoder (model/wire); relative numbers come later.
+PacketInfo decode(const Bytes& bytes) {
     PacketInfo p;
-    if (b.size() < 20 || (b[0] >> 4) != 4) return p;
-    size_t ihl = size_t(b[0] & 0x0F) * 4;
-    size_t total = std::min<size_t>(be16(b, 2), b.size());
-    p.proto = b[9];
-    p.src.address = {be32(b, 12)};
-    p.dst.address = {be32(b, 16)};
-    size_t t = ihl;
-    if (p.proto == 6 && total >= t + 20) {
-        p.src.port = be16(b, t);
-        p.dst.port = be16(b, t + 2);
-        p.seq = be32(b, t + 4);
-        p.ack = be32(b, t + 8);
-        size_t offset = size_t(b[t + 12] >> 4) * 4;
-        p.flags = b[t + 13];
-        p.window = be16(b, t + 14);
-        p.payload = uint32_t(total > t + offset ? total - t - offset : 0);
-        p.ok = true;
-    } else if (p.proto == 17 && total >= t + 8) {
-        p.src.port = be16(b, t);
-        p.dst.port = be16(b, t + 2);
-        p.payload = uint32_t(total - t - 8);
-        p.ok = true;
-    } else if (p.proto == 1 && total >= t + 4) {
-        p.icmp_type = b[t];
-        p.icmp_code = b[t + 1];
-        p.payload = uint32_t(total - t - 8 > total ? 0 : total - t - 8);
-        p.ok = true;
+    wire::ParseResult parsed = wire::parse(bytes);
+    if (!parsed.ok()) return p;
+    const Ipv4Packet& ip = *parsed.packet;
+    p.ok = true;
+    p.proto = ip.protocol();
+    p.ttl = ip.ttl;
+    p.src.address = ip.src;
+    p.dst.address = ip.dst;
+    if (const TcpSegment* t = ip.tcp()) {
+        p.src.port = t->src_port;
+        p.dst.port = t->dst_port;
+        p.seq = t->seq.value;
+        p.ack = t->ack.value;
+        p.flags = t->flags;
+        p.window = t->window;
+        p.payload = uint32_t(t->payload.size());
+    } else if (const UdpDatagram* u = ip.udp()) {
+        p.src.port = u->src_port;
+        p.dst.port = u->dst_port;
+        p.payload = uint32_t(u->payload.size());
+    } else if (const IcmpMessage* m = ip.icmp()) {
+        p.icmp_type = m->type;
+        p.icmp_code = m->code;
+        p.payload = uint32_t(m->data.size());
     }
     return p;
 }
@@ -82,7 +76,16 @@ std::string tcp_label(const PacketInfo& p) {
 
 }  // namespace
 
-TraceView::TraceView(const sim::Trace& trace) : trace_(&trace), index_(trace) { decode_packets(); }
+TraceView::TraceView(const sim::Trace& trace) : trace_(&trace), index_(trace), time_unit_(sim::time_unit_of(trace)) {
+    decode_packets();
+    index_udp();
+}
+
+const sim::Snapshot& TraceView::snapshot(uint32_t step) const {
+    step = std::min(step, last_step());
+    if (!snapshot_ || snapshot_->step() != step) snapshot_.emplace(index_, step);
+    return *snapshot_;
+}
 
 Instant TraceView::time_at(uint32_t step) const {
     if (trace_->events.empty()) return Instant::zero();
@@ -113,6 +116,62 @@ void TraceView::decode_packets() {
         p.kind = tcp_kind(p);
         p.label = tcp_label(p);
     }
+}
+
+// The UDP socket of `host` bound to `port` at `step`.
+std::optional<uint32_t> TraceView::udp_socket(uint32_t host, uint16_t port, uint32_t step) const {
+    for (uint32_t h : index_.histories_of(host)) {
+        if (trace_->sockets[h].rows.empty() || trace_->sockets[h].rows[0].type != SocketType::Udp) continue;
+        sim::SocketAt at = sim::socket_at(*trace_, h, step);
+        if (at.phase == sim::SocketPhase::Live && at.row.local.port == port) return h;
+    }
+    return std::nullopt;
+}
+
+void TraceView::index_udp() {
+    for (uint32_t h = 0; h < trace_->sockets.size(); ++h) {
+        const sim::SocketHistory& history = trace_->sockets[h];
+        bool udp = !history.rows.empty() && history.rows[0].type == SocketType::Udp;
+        if (udp) udp_sockets_.push_back(h);
+        else if (!history.rows.empty()) has_tcp_ = true;
+    }
+    if (udp_sockets_.empty()) return;
+    for (uint32_t i = 0; i < trace_->packets.size(); ++i) {
+        const sim::TracePacket& tp = trace_->packets[i];
+        const PacketInfo& p = packets_[i];
+        if (!p.ok || tp.duplicate_of != kNone) continue;
+        if (p.proto == ip_proto::UDP) {
+            if (auto from = udp_socket(tp.from_host, p.src.port, tp.sent_step); from && index_.host_of(p.src.address) == tp.from_host) {
+                udp_steps_[*from].sent.push_back(tp.sent_step);
+                if (tp.dropped && tp.end_step != kNone) udp_steps_[*from].lost.push_back(tp.end_step);
+            }
+            if (!tp.dropped && tp.end_step != kNone && index_.host_of(p.dst.address) == tp.to_host) {
+                if (auto to = udp_socket(tp.to_host, p.dst.port, tp.end_step)) udp_steps_[*to].received.push_back(tp.end_step);
+            }
+        } else if (p.proto == ip_proto::ICMP && (p.icmp_type == icmp_type::DEST_UNREACHABLE || p.icmp_type == icmp_type::TIME_EXCEEDED) &&
+                   !tp.dropped && tp.end_step != kNone) {
+            // The quoted datagram (RFC 792): its IPv4 header, then its UDP ports.
+            wire::ParseResult parsed = wire::parse(tp.bytes);
+            const IcmpMessage* m = parsed.ok() ? parsed.packet->icmp() : nullptr;
+            if (!m || m->data.size() < 28 || m->data[9] != ip_proto::UDP) continue;
+            size_t ihl = size_t(m->data[0] & 0x0F) * 4;
+            if (m->data.size() < ihl + 4) continue;
+            uint16_t port = uint16_t((m->data[ihl] << 8) | m->data[ihl + 1]);
+            if (auto to = udp_socket(tp.to_host, port, tp.end_step)) udp_steps_[*to].icmp_errors.push_back(tp.end_step);
+        }
+    }
+    for (auto& [h, steps] : udp_steps_) {
+        for (auto* v : {&steps.sent, &steps.received, &steps.lost, &steps.icmp_errors}) std::sort(v->begin(), v->end());
+    }
+}
+
+UdpCounts TraceView::udp_counts(uint32_t history, uint32_t step) const {
+    auto it = udp_steps_.find(history);
+    if (it == udp_steps_.end()) return {};
+    auto upto = [step](const std::vector<uint32_t>& v) {
+        return uint32_t(std::upper_bound(v.begin(), v.end(), step) - v.begin());
+    };
+    return {upto(it->second.sent), upto(it->second.received), upto(it->second.lost), upto(it->second.icmp_errors)};
 }
 
 double TraceView::progress(uint32_t packet, Instant t) const {
@@ -191,16 +250,10 @@ std::optional<uint32_t> TraceView::last_state_change(uint32_t history, uint32_t 
     return *(it - 1);
 }
 
-std::optional<SocketInfo> TraceView::row_at(uint32_t history, uint32_t step) const {
-    const sim::SocketHistory& h = trace_->sockets[history];
-    auto it = std::upper_bound(h.steps.begin(), h.steps.end(), step);
-    if (it == h.steps.begin()) return std::nullopt;
-    return h.rows[size_t(it - h.steps.begin()) - 1];
-}
-
 std::string TraceView::socket_name(uint32_t history, uint32_t step) const {
     const sim::SocketHistory& h = trace_->sockets[history];
-    std::optional<SocketInfo> row = row_at(history, step);
+    std::optional<SocketInfo> row;
+    if (sim::SocketAt now = sim::socket_at(*trace_, history, step); now.phase != sim::SocketPhase::NotYet) row = now.row;
     if (!row || row->local.port == 0) {  // not bound yet: name it by the port it gets later
         for (const SocketInfo& r : h.rows) {
             if (r.local.port != 0) { row = r; break; }

@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "sim/snapshot.hpp"
 #include "sim/trace.hpp"
 #include "sim/trace_index.hpp"
 
@@ -18,10 +20,11 @@ using sim::kNone;
 enum class PacketKind : uint8_t { Syn, SynAck, Fin, Rst, Data, Ack, Udp, Icmp, Other };
 inline constexpr int kPacketKindCount = 9;
 
-// A packet's headers, decoded from its bytes (only what the views show).
+// A packet's headers, decoded from its bytes by model/wire (only what the views show).
 struct PacketInfo {
     bool ok = false;             // bytes long enough to read IPv4 + transport headers
     uint8_t proto = 0;           // 1 ICMP, 6 TCP, 17 UDP
+    uint8_t ttl = 0;
     Endpoint src, dst;
     uint8_t flags = 0;           // TCP
     uint32_t seq = 0, ack = 0;   // raw
@@ -39,6 +42,15 @@ struct ConnectionEnds {
     uint32_t b = kNone;          // the peer, when it is in the trace
 };
 
+// What one UDP socket did up to a step: the counts the UDP panel shows where a TCP lesson shows
+// the state diagram (UDP has no state to show).
+struct UdpCounts {
+    uint32_t sent = 0;         // datagrams it sent
+    uint32_t received = 0;     // datagrams delivered to its port while it was there
+    uint32_t lost = 0;         // of those it sent, lost on the way
+    uint32_t icmp_errors = 0;  // ICMP errors about datagrams it sent (port unreachable...)
+};
+
 class TraceView {
 public:
     explicit TraceView(const sim::Trace& trace);
@@ -50,6 +62,12 @@ public:
     uint32_t step_count() const { return uint32_t(trace_->events.size()); }
     uint32_t last_step() const { return step_count() == 0 ? 0 : step_count() - 1; }
     Instant time_at(uint32_t step) const;
+    // Every time on screen in one format, in the unit chosen for this trace ("12.004 ms").
+    sim::TimeUnit time_unit() const { return time_unit_; }
+    std::string format_time(Instant t) const { return sim::format_time(t, time_unit_); }
+    std::string format_duration(Duration d) const { return sim::format_duration(d, time_unit_); }
+    // The step as every panel shows it (derived once per step; the last one is kept).
+    const sim::Snapshot& snapshot(uint32_t step) const;
 
     const PacketInfo& packet(uint32_t i) const { return packets_[i]; }
     // The sent/arrival fraction of a packet at time t (0 at the sender, 1 at the receiver).
@@ -65,22 +83,34 @@ public:
     ConnectionEnds active_connection(uint32_t step) const;
     // The last StateChange step of a socket at or before `step` (nullopt if none).
     std::optional<uint32_t> last_state_change(uint32_t history, uint32_t step) const;
-    // The socket's row at `step`, or its last row once it is gone (nullopt before it exists).
-    std::optional<SocketInfo> row_at(uint32_t history, uint32_t step) const;
     // "laptop:49152" for a socket history's local end.
     std::string socket_name(uint32_t history, uint32_t step) const;
+
+    // The UDP sockets (indices into Trace::sockets), and what each did up to `step`.
+    const std::vector<uint32_t>& udp_sockets() const { return udp_sockets_; }
+    bool has_tcp() const { return has_tcp_; }
+    UdpCounts udp_counts(uint32_t history, uint32_t step) const;
 
     // One line for the event log: "laptop:49152 SYN-SENT → ESTABLISHED (rcv SYN,ACK)".
     std::string describe(uint32_t step) const;
 
 private:
     void decode_packets();
+    void index_udp();
+    std::optional<uint32_t> udp_socket(uint32_t host, uint16_t port, uint32_t step) const;
     std::optional<uint32_t> find_by_tuple(uint32_t host, const FourTuple& t) const;
     ConnectionEnds ordered(ConnectionEnds ends) const;
 
     const sim::Trace* trace_;
     sim::TraceIndex index_;
     std::vector<PacketInfo> packets_;
+    sim::TimeUnit time_unit_ = sim::TimeUnit::Seconds;
+    bool has_tcp_ = false;
+    std::vector<uint32_t> udp_sockets_;
+    // Per UDP socket history, the steps at which each count went up, ascending.
+    struct UdpSteps { std::vector<uint32_t> sent, received, lost, icmp_errors; };
+    std::unordered_map<uint32_t, UdpSteps> udp_steps_;
+    mutable std::optional<sim::Snapshot> snapshot_;  // of the step last asked for
 };
 
 }  // namespace netstep::viz

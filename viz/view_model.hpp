@@ -1,4 +1,5 @@
-// What every panel draws from: a const view of the trace at the current step.
+// What every panel draws from: a const view of the trace at the current step, and that step's
+// snapshot (sockets, states, variables, timers, packets in flight, caption): one truth for all.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -26,12 +27,14 @@ struct Selection {
 };
 
 struct ViewModel {
-    ViewModel(const TraceView& v, const Strings& t, const Player& p) : view(v), text(t), player(p) {}
+    ViewModel(const TraceView& v, const Strings& t, const Player& p)
+        : view(v), text(t), player(p), step(p.step()), snap(v.snapshot(step)) {}
 
     const TraceView& view;
     const Strings& text;
     const Player& player;
-    uint32_t step = 0;
+    const uint32_t step;           // the player's step
+    const sim::Snapshot& snap;     // that step, as every panel shows it
     Instant now;                   // the simulated time drawn (between steps while playing)
     Selection selection;
     ConnectionEnds connection;     // shown in the state diagram and the variables

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "sim/output.hpp"
+#include "sim/output_pcap.hpp"
 #include "test_trace_fixture.hpp"
 
 namespace netstep::sim {

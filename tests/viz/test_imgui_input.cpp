@@ -17,63 +17,15 @@
 #include "viz/player.hpp"
 #include "viz/trace_view.hpp"
 #include "viz/view_model.hpp"
+#include "tests/viz/headless.hpp"
+
+using namespace netstep::viz::test;
 
 using namespace netstep;
 using namespace netstep::viz;
 
 namespace {
 
-// An ImGui context with a built font atlas and the GLFW backend's key map, but no backend.
-class Headless {
-public:
-    Headless() {
-        ImGui::CreateContext();
-        ImGuiIO& io = ImGui::GetIO();
-        io.DisplaySize = ImVec2(1280, 800);
-        io.IniFilename = nullptr;
-        io.DeltaTime = 1.0f / 60.0f;
-        unsigned char* pixels = nullptr;
-        int w = 0, h = 0;
-        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-        io.KeyMap[ImGuiKey_Space] = GLFW_KEY_SPACE;
-        io.KeyMap[ImGuiKey_LeftArrow] = GLFW_KEY_LEFT;
-        io.KeyMap[ImGuiKey_RightArrow] = GLFW_KEY_RIGHT;
-        io.KeyMap[ImGuiKey_UpArrow] = GLFW_KEY_UP;
-        io.KeyMap[ImGuiKey_DownArrow] = GLFW_KEY_DOWN;
-        io.KeyMap[ImGuiKey_PageUp] = GLFW_KEY_PAGE_UP;
-        io.KeyMap[ImGuiKey_PageDown] = GLFW_KEY_PAGE_DOWN;
-        io.KeyMap[ImGuiKey_Home] = GLFW_KEY_HOME;
-        io.KeyMap[ImGuiKey_End] = GLFW_KEY_END;
-    }
-    ~Headless() { ImGui::DestroyContext(); }
-    Headless(const Headless&) = delete;
-    Headless& operator=(const Headless&) = delete;
-};
-
-using Input = std::function<void(ImGuiIO&)>;
-
-// One headless frame: `input` sets up the mouse and keys, `draw` fills a window of `size` at the
-// top left, `after` runs after the window ends (where the app handles keys). Returns the commands.
-Commands draw_frame(const char* window, ImVec2 size, const Input& input, const std::function<void(Commands&)>& draw,
-                    const std::function<void(Commands&)>& after = {}) {
-    if (input) input(ImGui::GetIO());
-    ImGui::NewFrame();
-    Commands out;
-    ImGui::SetNextWindowPos(ImVec2(0, 0));
-    ImGui::SetNextWindowSize(size);
-    ImGui::Begin(window);
-    draw(out);
-    ImGui::End();
-    if (after) after(out);
-    ImGui::Render();
-    return out;
-}
-
-// A click is three frames: the mouse moves there, the button goes down, then up.
-std::array<Input, 3> click_frames(ImVec2 at, int button) {
-    return {[at](ImGuiIO& io) { io.MousePos = at; }, [button](ImGuiIO& io) { io.MouseDown[button] = true; },
-            [button](ImGuiIO& io) { io.MouseDown[button] = false; }};
-}
 
 struct Fixture {
     Headless imgui;
@@ -91,7 +43,6 @@ struct Fixture {
         vm.presenter = focused;
         vm.focused = focused;
         vm.big_panel = big_panel;
-        vm.step = player.step();
         vm.now = player.display_time(view);
         vm.connection = view.active_connection(vm.step);
         ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
@@ -265,7 +216,6 @@ struct SessionFixture {
 
     ViewModel model() const {
         ViewModel vm(*session.view, text, session.player);
-        vm.step = session.player.step();
         vm.now = session.player.display_time(*session.view);
         vm.connection = session.view->active_connection(vm.step);
         ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
@@ -375,25 +325,6 @@ TEST_CASE_FIXTURE(SessionFixture, "reload: the file changed on disk, the new run
 
 namespace {
 
-// The app's fonts (DejaVu, 17 px), so that labels have their real sizes; ImGui's own font when
-// they are not installed. Call before the first frame (it rebuilds the atlas).
-Fonts app_fonts() {
-    ImGuiIO& io = ImGui::GetIO();
-    const char* dir = "/usr/share/fonts/truetype/dejavu/";
-    auto add = [&](const char* file) -> ImFont* {
-        std::string path = std::string(dir) + file;
-        if (!std::filesystem::exists(path)) return io.Fonts->Fonts[0];
-        return io.Fonts->AddFontFromFileTTF(path.c_str(), kNormalSizes.body);
-    };
-    Fonts f;
-    f.body = add("DejaVuSans.ttf");
-    f.bold = add("DejaVuSans-Bold.ttf");
-    f.caption = f.mono = f.body;
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-    return f;
-}
 
 // The topology of `session` at `step` in a window of `size` at the top left, as a screenshot
 // draws it (two frames: the window settles its size in the first).
@@ -404,7 +335,6 @@ void draw_topology(Session& session, const Strings& text, TopologyPanel& topolog
         ImGui::NewFrame();
         ImGui::PushFont(fonts.body);
         ViewModel vm(*session.view, text, session.player);
-        vm.step = step;
         vm.now = session.player.display_time(*session.view);
         vm.connection = session.view->active_connection(step);
         vm.fonts = fonts;

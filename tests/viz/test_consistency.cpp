@@ -1,0 +1,132 @@
+// One truth on screen: every shipped scenario and every test scenario, at every step, drawn by
+// the real panels in a headless ImGui context. For the connection on screen, the state diagram,
+// the variables and netstat show the same state; no countdown is negative; the time is written
+// one way. And for every socket of the trace, the step's snapshot agrees with the trace's own
+// record of its state changes (a row recorded late would show the old state for a few steps).
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sim/netstat.hpp"
+#include "tests/viz/headless.hpp"
+#include "viz/panels.hpp"
+#include "viz/session.hpp"
+
+using namespace netstep;
+using namespace netstep::viz;
+using namespace netstep::viz::test;
+
+namespace {
+
+std::vector<std::string> all_scenarios() {
+    std::vector<std::string> files;
+    for (const char* dir : {NETSTEP_TEST_SCENARIOS, NETSTEP_TEST_SCENARIOS "/../tests/data/scenarios"}) {
+        for (const auto& entry : std::filesystem::directory_iterator(dir))
+            if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+// The last StateChange of a socket at or before `step`, as the trace recorded it.
+std::optional<TcpState> recorded_state(const TraceView& view, uint32_t history, uint32_t step) {
+    auto change = view.last_state_change(history, step);
+    if (!change) return std::nullopt;
+    return view.trace().events[*change].to;
+}
+
+struct Panels {
+    ControlsPanel controls;
+    StatesPanel states;
+    VariablesPanel variables;
+    HostsPanel hosts;
+};
+
+// One frame of the panels that show a connection's state, at the player's step.
+void draw_step(Session& session, const Strings& text, const Fonts& fonts, Panels& p) {
+    ImGui::NewFrame();
+    ImGui::PushFont(fonts.body);
+    ViewModel vm(*session.view, text, session.player);
+    vm.now = session.player.display_time(*session.view);
+    vm.connection = session.view->active_connection(vm.step);
+    vm.fonts = fonts;
+    vm.generation = session.generation;
+    vm.screenshot_mode = true;
+    Commands out;
+    auto window = [&](const char* name, ImVec2 pos, ImVec2 size, auto& panel) {
+        ImGui::SetNextWindowPos(pos);
+        ImGui::SetNextWindowSize(size);
+        ImGui::Begin(name);
+        panel.draw(vm, out);
+        ImGui::End();
+    };
+    window("controls", ImVec2(0, 0), ImVec2(1280, 100), p.controls);
+    window("states", ImVec2(0, 100), ImVec2(500, 600), p.states);
+    window("variables", ImVec2(500, 100), ImVec2(400, 900), p.variables);
+    window("hosts", ImVec2(900, 100), ImVec2(700, 40000), p.hosts);
+    ImGui::PopFont();
+    ImGui::Render();
+}
+
+}  // namespace
+
+TEST_CASE("one truth on screen: the panels agree at every step of every scenario") {
+    Headless imgui;
+    ImGui::GetIO().DisplaySize = ImVec2(1600, 40200);
+    Fonts fonts = app_fonts();
+    Strings text = strings_for(Language::En);
+    std::vector<std::string> files = all_scenarios();
+    REQUIRE(files.size() > 20);
+    for (const std::string& file : files) {
+        CAPTURE(file);
+        Session session(NETSTEP_EXE, file, 0);
+        session.load(file, false);
+        REQUIRE(session.view);
+        const TraceView& view = *session.view;
+        sim::NetstatStyle style = sim::netstat_style(view.trace().profile);
+        Panels p;
+        for (uint32_t step = 0; step < view.step_count(); ++step) {
+            CAPTURE(step);
+            session.player.go_to(step, view);
+            const sim::Snapshot& snap = view.snapshot(step);
+            // Every socket: the snapshot's state is the state its last change led to.
+            for (uint32_t h = 0; h < view.trace().sockets.size(); ++h) {
+                sim::SocketAt at = snap.socket(h);
+                if (at.phase != sim::SocketPhase::Live || !at.row.state) continue;
+                std::optional<TcpState> recorded = recorded_state(view, h, step);
+                if (recorded) REQUIRE(to_string(*at.row.state) == to_string(*recorded));
+                // No timer in force has already expired.
+                if (at.row.vars)
+                    for (const sim::RunningTimer& t : sim::running_timers(*at.row.vars)) REQUIRE(t.deadline >= snap.time());
+            }
+            draw_step(session, text, fonts, p);
+            // The time, one way: the controls show the step's time in the trace's unit.
+            REQUIRE(p.controls.shown_time == view.format_time(view.time_at(step)));
+            // The connection on screen: the same state in the three panels.
+            ConnectionEnds ends = view.active_connection(step);
+            uint32_t histories[2] = {ends.a, ends.b};
+            for (size_t i = 0; i < 2; ++i) {
+                if (histories[i] == kNone) continue;
+                std::optional<TcpState> state = snap.socket(histories[i]).state();
+                REQUIRE(p.states.shown[i].has_value() == state.has_value());
+                if (state) {
+                    REQUIRE(to_string(*p.states.shown[i]) == to_string(*state));
+                    REQUIRE(p.variables.shown_states[i] == std::string(to_string(*state)));
+                }
+                // netstat lists a live socket with its state (and hides CLOSED ones).
+                std::string listed;
+                for (const HostsPanel::Row& row : p.hosts.rows)
+                    if (row.history == histories[i]) listed = row.state;
+                bool live = snap.socket(histories[i]).phase == sim::SocketPhase::Live;
+                if (live && state && *state != TcpState::Closed)
+                    REQUIRE(listed == std::string(sim::netstat_state(*state, style)));
+                else
+                    REQUIRE(listed.empty());
+            }
+            for (const std::string& c : p.variables.countdowns) REQUIRE(c.find(" -") == std::string::npos);
+            for (const StatesPanel::Countdown& c : p.states.countdowns) REQUIRE(c.text.find(" -") == std::string::npos);
+        }
+    }
+}
