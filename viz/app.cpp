@@ -1,7 +1,7 @@
-// The visualizer's shell: window, fonts, layout, the frame loop, commands, screenshots.
+// The visualizer's shell: the window, the frame loop, commands and screenshots (fonts and style:
+// style.cpp; start-up timing: timing.cpp; the panels' places: layout.cpp).
 //
 // Index of this file:
-// [SECTION] Fonts and style
 // [SECTION] Fixed windows (the layout is computed from the window size: layout.cpp)
 // [SECTION] The App: state
 // [SECTION] Loading a scenario (child process), what-if, reload on change
@@ -15,9 +15,6 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 #include <stb/stb_image_write.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cfloat>
@@ -25,10 +22,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <numeric>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -41,7 +36,9 @@
 #include "viz/player.hpp"
 #include "viz/screenshot.hpp"
 #include "viz/session.hpp"
+#include "viz/style.hpp"
 #include "viz/theme.hpp"
+#include "viz/timing.hpp"
 #include "viz/trace_view.hpp"
 #include "viz/view_model.hpp"
 #include "viz/viz.hpp"
@@ -54,115 +51,6 @@
 namespace netstep::viz {
 
 namespace {
-
-//-----------------------------------------------------------------------------
-// [SECTION] Timing (NETSTEP_VIZ_TIMING=1)
-//-----------------------------------------------------------------------------
-
-// Seconds since boot (CLOCK_BOOTTIME: the clock /proc/self/stat's start time counts in).
-double boot_seconds() {
-    timespec ts{};
-    clock_gettime(CLOCK_BOOTTIME, &ts);
-    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-}
-
-// When this process was started, in boot seconds (clock ticks: 10 ms resolution).
-double process_start() {
-    std::ifstream in("/proc/self/stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    size_t close = stat.rfind(')');
-    if (close == std::string::npos) return boot_seconds();
-    std::istringstream fields(stat.substr(close + 2));
-    std::string field;
-    for (int i = 3; i <= 22 && fields >> field; ++i) {}  // field 22: starttime
-    return double(std::atoll(field.c_str())) / double(sysconf(_SC_CLK_TCK));
-}
-
-// CPU seconds used so far by this process, all threads (llvmpipe's included).
-double cpu_seconds() {
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-}
-
-// Milestones of the start-up, printed on stderr: wall milliseconds since the process started
-// (what the user waits) and CPU milliseconds (what the work costs, whatever the machine's load).
-struct Timing {
-    bool on = false;
-    double start = 0.0;
-    void mark(const char* what) const {
-        if (on) std::fprintf(stderr, "timing: %7.1f ms wall %7.1f ms cpu  %s\n", (boot_seconds() - start) * 1000.0,
-                             cpu_seconds() * 1000.0, what);
-    }
-};
-
-//-----------------------------------------------------------------------------
-// [SECTION] Fonts and style
-//-----------------------------------------------------------------------------
-
-constexpr const char* kFontDir = "/usr/share/fonts/truetype/dejavu/";
-
-// Latin-1, Latin Extended-A, punctuation (— … “ ”), arrows, and the few shapes the UI uses
-// (■ ▶ ▷ ◀ ◁ ○ ● ◷ ✓ ✗ ❚ ⟳): the fewer glyphs, the faster the atlas is built at start-up.
-std::vector<ImWchar> glyph_ranges() {
-    return {0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x205E, 0x2190, 0x21FF, 0x25A0, 0x25A1,
-            0x25B2, 0x25C1, 0x25CB, 0x25CF, 0x25F7, 0x25F7, 0x2713, 0x2717, 0x275A, 0x275A,
-            0x27F3, 0x27F3, 0};
-}
-
-ImFont* add_font(const char* file, float size, const ImWchar* ranges) {
-    ImGuiIO& io = ImGui::GetIO();
-    std::string path = std::string(kFontDir) + file;
-    if (!std::filesystem::exists(path)) {
-        ImFontConfig config;
-        config.SizePixels = size;
-        return io.Fonts->AddFontDefault(&config);
-    }
-    ImFontConfig config;
-    config.OversampleH = 2;
-    config.OversampleV = 1;
-    return io.Fonts->AddFontFromFileTTF(path.c_str(), size, &config, ranges);
-}
-
-Fonts load_fonts(const FontSizes& s, const ImWchar* ranges) {
-    Fonts f;
-    f.body = add_font("DejaVuSans.ttf", s.body, ranges);
-    f.bold = add_font("DejaVuSans-Bold.ttf", s.body, ranges);
-    f.caption = add_font("DejaVuSans-Bold.ttf", s.caption, ranges);
-    f.mono = add_font("DejaVuSansMono.ttf", s.mono, ranges);
-    return f;
-}
-
-// Light and high contrast: projectors wash out dark themes and thin gray text.
-ImGuiStyle classroom_style(bool presenter) {
-    ImGuiStyle style;
-    ImGui::StyleColorsLight(&style);
-    style.WindowRounding = 0.0f;
-    style.FrameRounding = 4.0f;
-    style.GrabRounding = 4.0f;
-    style.TabRounding = 4.0f;
-    style.WindowBorderSize = 1.0f;
-    style.WindowPadding = ImVec2(12, 8);
-    style.FramePadding = ImVec2(8, 4);
-    style.ItemSpacing = ImVec2(10, 6);
-    style.ScrollbarSize = 16.0f;
-    ImVec4* c = style.Colors;
-    c[ImGuiCol_Text] = theme::to_vec4(theme::kInk);
-    // The panels tile the window, which is cleared to paper white: a transparent background
-    // draws the same picture without filling every pixel twice (llvmpipe pays per pixel).
-    c[ImGuiCol_WindowBg] = ImVec4(0, 0, 0, 0);
-    c[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
-    c[ImGuiCol_PopupBg] = theme::to_vec4(theme::kPaper);
-    c[ImGuiCol_TitleBg] = ImVec4(0.88f, 0.91f, 0.96f, 1.0f);
-    c[ImGuiCol_TitleBgActive] = c[ImGuiCol_TitleBg];  // focus must not change the picture
-    c[ImGuiCol_TitleBgCollapsed] = c[ImGuiCol_TitleBg];
-    c[ImGuiCol_Border] = ImVec4(0.70f, 0.72f, 0.78f, 1.0f);
-    c[ImGuiCol_Button] = ImVec4(0.86f, 0.90f, 0.97f, 1.0f);
-    c[ImGuiCol_ButtonHovered] = ImVec4(0.72f, 0.82f, 0.97f, 1.0f);
-    c[ImGuiCol_ButtonActive] = ImVec4(0.55f, 0.70f, 0.95f, 1.0f);
-    if (presenter) style.ScaleAllSizes(1.4f);
-    return style;
-}
 
 //-----------------------------------------------------------------------------
 // [SECTION] Fixed windows (the layout is computed from the window size: layout.cpp)
@@ -269,7 +157,7 @@ App::App(const ViewOptions& options)
     }
     const char* timing = std::getenv("NETSTEP_VIZ_TIMING");
     timing_.on = timing && *timing && std::string(timing) != "0";
-    if (timing_.on) timing_.start = process_start();
+    if (timing_.on) timing_.begin();
 }
 
 App::~App() {
@@ -447,10 +335,19 @@ void App::draw_windows(const ViewModel& vm, Commands& out) {
     };
     window(text_.topology, "topology", l.topology, topology_, ImGuiWindowFlags_NoScrollbar);
     window(text_.ladder, "ladder", l.ladder, ladder_, ImGuiWindowFlags_NoScrollbar);
-    // A lesson without TCP shows its UDP sockets where the state diagram would be empty.
-    if (vm.view.has_tcp() || vm.view.udp_sockets().empty()) window(text_.states, "states", l.states, states_, ImGuiWindowFlags_NoScrollbar);
-    else window(text_.udp_sockets, "states", l.states, udp_, 0);
-    window(text_.variables, "variables", l.variables, variables_, 0);
+    // A lesson without TCP shows its UDP sockets where the state diagram and the connection's
+    // variables would stand empty (one window over both when they sit side by side).
+    if (vm.view.has_tcp() || vm.view.udp_sockets().empty()) {
+        window(text_.states, "states", l.states, states_, ImGuiWindowFlags_NoScrollbar);
+        window(text_.variables, "variables", l.variables, variables_, 0);
+    } else {
+        Rect udp = l.states.shown() ? l.states : l.variables;
+        bool side_by_side = l.states.shown() && l.variables.shown() && l.states.pos.y == l.variables.pos.y &&
+                            l.states.size.y == l.variables.size.y;
+        if (side_by_side) udp.size.x = l.variables.pos.x + l.variables.size.x - l.states.pos.x;
+        window(text_.udp_sockets, "states", udp, udp_, 0);
+        if (!side_by_side && l.states.shown()) window(text_.variables, "variables", l.variables, variables_, 0);
+    }
     if (l.tabs.shown()) {
         if (begin_fixed("tabs", "tabs", l.tabs, ImGuiWindowFlags_NoTitleBar) && ImGui::BeginTabBar("tabs")) {
             auto tab = [&](const char* label, const char* id, int index, auto& panel) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
@@ -142,20 +143,28 @@ int box_of(const ViewModel& vm, const End& e) {
 std::vector<StatesPanel::Countdown> draw_time_wait_countdowns(const ViewModel& vm, const Geometry& g, const End (&ends)[2]) {
     std::vector<StatesPanel::Countdown> drawn;
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    ImVec2 box = g.center(int(S::TimeWait));
-    float fs = ImGui::GetFontSize(), y = box.y - fs;
-    int lines = 0;
+    ImVec2 cell(g.origin.x + g.size.x * 0.17f, g.center(int(S::TimeWait)).y);  // column 0, row 6: empty
+    float fs = ImGui::GetFontSize();
+    std::vector<std::pair<std::string, ImU32>> lines;
     for (const End& e : ends) {
         if (e.history == kNone || e.state != S::TimeWait) continue;
         sim::SocketAt at = vm.snap.socket(e.history);
         if (at.phase != sim::SocketPhase::Live || !at.row.vars || !at.row.vars->time_wait_until) continue;
         Duration left = std::max(Duration{}, *at.row.vars->time_wait_until - vm.now);
-        std::string text = "◷ " + vm.view.format_duration(left);
-        ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, text.c_str());
-        ImVec2 pos(box.x - g.half.x - fs * 0.6f - ts.x, y + float(lines) * fs * 1.1f);
-        dl->AddText(vm.fonts.bold, fs, pos, e.color, text.c_str());
-        drawn.push_back({e.history, text, pos, ImVec2(pos.x + ts.x, pos.y + ts.y)});
-        ++lines;
+        char text[48];
+        std::snprintf(text, sizeof text, "◷ %.3f s", left.to_seconds());
+        lines.emplace_back(text, e.color);
+        drawn.push_back({e.history, text, {}, {}});
+    }
+    float y = cell.y - float(lines.size()) * fs * 0.55f;
+    for (size_t i = 0; i < lines.size(); ++i) {
+        ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, lines[i].first.c_str());
+        ImVec2 pos(std::max(g.origin.x + 2.0f, cell.x - ts.x * 0.5f), y + float(i) * fs * 1.1f);
+        ImVec2 end(pos.x + ts.x, pos.y + ts.y);
+        dl->AddRectFilled(ImVec2(pos.x - 3, pos.y - 1), ImVec2(end.x + 3, end.y + 1), theme::kPaper, 4.0f);
+        dl->AddText(vm.fonts.bold, fs, pos, lines[i].second, lines[i].first.c_str());
+        drawn[i].min = pos;
+        drawn[i].max = end;
     }
     return drawn;
 }
@@ -238,6 +247,7 @@ void StatesPanel::draw(const ViewModel& vm, Commands&) {
         taken.push_back(ImRect(c.x - g.half.x - margin, c.y - g.half.y - margin, c.x + g.half.x + margin,
                                c.y + g.half.y + margin));
     }
+    for (const Countdown& c : countdowns) taken.push_back(ImRect(c.min.x - margin, c.min.y - margin, c.max.x + margin, c.max.y + margin));
     ImRect canvas(g.origin, ImVec2(g.origin.x + g.size.x, g.origin.y + g.size.y));
     for (const End& e : ends) {
         if (!e.change_step) continue;

@@ -37,7 +37,7 @@ void UdpPanel::draw(const ViewModel& vm, Commands& out) {
         ImGui::PushFont(vm.fonts.bold);
         if (ImGui::Selectable(name.c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) out.push_back(cmd::SelectConnection{h});
         ImGui::PopFont();
-        ImGui::PushFont(vm.fonts.mono);
+        ImGui::PushFont(vm.fonts.bold);
         const uint32_t values[] = {c.sent, c.received, c.lost, c.icmp_errors};
         for (int col = 1; col <= 4; ++col) {
             ImGui::TableSetColumnIndex(col);
