@@ -11,7 +11,7 @@ namespace netstep::viz {
 
 struct FontSizes { float body, caption, mono; };
 constexpr FontSizes kNormalSizes{17.0f, 25.0f, 15.0f};
-constexpr FontSizes kPresenterSizes{25.0f, 36.0f, 21.0f};
+constexpr FontSizes kPresenterSizes{25.0f, 36.0f, 24.0f};  // netstat and hex as large as the text: read from the back
 
 struct Rect {
     ImVec2 pos, size;

@@ -97,6 +97,13 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
     }
     if (packet != cached_packet || vm.generation != cached_generation) {
         fields = wire::describe(t.packets[packet].bytes);
+        // The window as the connection means it: the field shifted by the negotiated scale.
+        const PacketInfo& info = vm.view.packet(packet);
+        if (info.window_shift) {
+            for (wire::WireField& f : fields)
+                if (f.layer == "TCP" && f.name == "Window")
+                    f.value += " (× " + std::to_string(1u << *info.window_shift) + " = " + std::to_string(info.scaled_window()) + " bytes)";
+        }
         cached_packet = packet;
         cached_generation = vm.generation;
         hovered_field = -1;
@@ -109,7 +116,7 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
     ImGui::PushFont(vm.fonts.bold);
     ImGui::TextColored(theme::to_vec4(theme::packet_color(vm.view.packet(packet).kind)), "%s", vm.view.describe(p.sent_step).c_str());
     ImGui::PopFont();
-    ImGui::TextDisabled("%s → %s s", to_string(p.sent).c_str(), to_string(p.arrives).c_str());
+    ImGui::TextDisabled("%s → %s", vm.view.format_time(p.sent).c_str(), vm.view.format_time(p.arrives).c_str());
     if (p.dropped) {
         ImGui::SameLine();
         ImGui::TextColored(theme::to_vec4(theme::kDrop), "%s %s", vm.text.dropped_because, p.drop_reason.c_str());

@@ -29,8 +29,11 @@ struct PacketInfo {
     uint8_t flags = 0;           // TCP
     uint32_t seq = 0, ack = 0;   // raw
     uint32_t rel_seq = 0, rel_ack = 0;  // relative to each side's ISN (as Wireshark shows them)
-    uint16_t window = 0;
+    uint16_t window = 0;         // the raw field
+    std::optional<uint8_t> window_shift;    // once both SYNs agreed on scaling (RFC 7323 §2.3)
+    uint32_t scaled_window() const { return uint32_t(window) << window_shift.value_or(0); }
     uint32_t payload = 0;        // bytes after the transport header
+    std::optional<uint8_t> window_scale;  // the SYN's window scale option
     uint8_t icmp_type = 0, icmp_code = 0;
     PacketKind kind = PacketKind::Other;
     std::string label;           // "SYN seq=0", "ACK ack=1", "UDP 5 B", "ICMP unreachable"

@@ -130,3 +130,29 @@ TEST_CASE("one truth on screen: the panels agree at every step of every scenario
         }
     }
 }
+
+TEST_CASE("the window as Linux means it: the raw field shifted by the scale both SYNs offered") {
+    std::string file = std::string(NETSTEP_TEST_SCENARIOS) + "/profiles-linux.yaml";
+    Session session(NETSTEP_EXE, file, 0);
+    session.load(file, false);
+    REQUIRE(session.view);
+    const TraceView& view = *session.view;
+    int scaled = 0;
+    for (uint32_t i = 0; i < view.trace().packets.size(); ++i) {
+        const PacketInfo& p = view.packet(i);
+        if (!p.ok || p.proto != ip_proto::TCP) continue;
+        if (p.flags & tcp_flag::SYN) {
+            CHECK_FALSE(p.window_shift.has_value());  // a SYN's own window is never scaled (RFC 7323 §2.2)
+            continue;
+        }
+        REQUIRE(p.window_shift == uint8_t(10));
+        CHECK(p.scaled_window() == uint32_t(p.window) * 1024);
+        ++scaled;
+    }
+    CHECK(scaled > 10);
+    // The textbook profile offers no window scale: the field is the window.
+    file = std::string(NETSTEP_TEST_SCENARIOS) + "/profiles-textbook.yaml";
+    session.load(file, false);
+    REQUIRE(session.view);
+    for (uint32_t i = 0; i < session.view->trace().packets.size(); ++i) CHECK_FALSE(session.view->packet(i).window_shift.has_value());
+}
