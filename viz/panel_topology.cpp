@@ -156,6 +156,22 @@ struct RowGeometry {
     }
 };
 
+// The rows of `layout`'s boxes and markers on a canvas, with the widest address of the trace.
+RowGeometry row_geometry(const sim::Trace& t, ImVec2 canvas, const TopologyPanel::Layout& layout, bool addresses) {
+    float fs = layout.font_size, m = layout.marker * 1.3f;  // m: a marker's half width
+    float address_w = 0;
+    for (const sim::TraceHost& host : t.hosts)
+        for (const InterfaceConfig& itf : host.interfaces)
+            address_w = std::max(address_w, ImGui::CalcTextSize(itf.address.address.to_string().c_str()).x);
+    RowGeometry row;
+    row.width = canvas.x;
+    row.margin = std::min(canvas.x * 0.12f, fs * 4.0f);
+    row.half = layout.box_half.x;
+    row.tail = addresses ? m + 5 + address_w + 2 : m;
+    row.slot = std::max(fs * 1.9f * 2 + fs * 0.6f, row.tail + m + 4);
+    return row;
+}
+
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -185,26 +201,26 @@ void TopologyPanel::compute_layout(const ViewModel& vm, ImVec2 canvas) {
     std::vector<std::vector<uint32_t>> members(n);
     std::vector<uint32_t> routers;
     layout.hosts.resize(t.hosts.size());
-    float address_w = 0;
     for (uint32_t h = 0; h < t.hosts.size(); ++h) {
         const sim::TraceHost& host = t.hosts[h];
         if (host.interfaces.size() >= 2) routers.push_back(h);
         else if (!host.interfaces.empty()) members[network_index(t, host.interfaces[0].network)].push_back(h);
-        for (const InterfaceConfig& itf : host.interfaces)
-            address_w = std::max(address_w, ImGui::CalcTextSize(itf.address.address.to_string().c_str()).x);
     }
-    float m = layout.marker * 1.3f;  // a marker's half width
-    RowGeometry row;
-    row.width = canvas.x;
-    row.margin = std::min(canvas.x * 0.12f, fs * 4.0f);
-    row.half = layout.box_half.x;
-    row.tail = show_addresses ? m + 5 + address_w + 2 : m;
-    row.slot = std::max(fs * 1.9f * 2 + fs * 0.6f, row.tail + m + 4);
-    if (n == 1 && routers.empty() && members[0].size() > 2 * row.fit()) {
+    if (n == 1 && routers.empty() && members[0].size() > 2 * row_geometry(t, canvas, layout, show_addresses).fit())
         crowded_layout(vm, canvas, members[0]);
-        return;
-    }
-    // Rows: the boxes as wide as the tightest row leaves room for.
+    else
+        spread_layout(vm, canvas, members, routers);
+}
+
+// Rows beside each bar (both sides when one row would be too long), the boxes as wide as the
+// tightest row leaves room for; routers between their networks.
+void TopologyPanel::spread_layout(const ViewModel& vm, ImVec2 canvas, const std::vector<std::vector<uint32_t>>& members,
+                                  const std::vector<uint32_t>& routers) {
+    const sim::Trace& t = vm.view.trace();
+    float fs = layout.font_size;
+    float margin_y = fs * 1.6f, usable_h = std::max(1.0f, canvas.y - 2 * margin_y);
+    RowGeometry row = row_geometry(t, canvas, layout, show_addresses);
+    size_t n = members.size();
     float narrowest = canvas.x;
     for (size_t k = 0; k < n; ++k) {
         const std::vector<uint32_t>& hosts = members[k];
@@ -294,6 +310,58 @@ void TopologyPanel::crowded_layout(const ViewModel& vm, ImVec2 canvas, std::vect
     }
 }
 
+namespace {
+
+// Where a packet's label may go, in order of preference: beside the packet (right, left, a little
+// lower or higher, the four corners, above, below); then against the label of a packet at the
+// same place (sent together: a stack of labels); then up to four rows further up or down, tied to
+// it by a leader line.
+enum class SpotKind { Beside, Stacked, Leader };
+struct Spot { ImVec2 corner; SpotKind kind; };
+struct Placed { ImVec2 at; Box box; };
+
+// A packet label of size ts for the marker at `at` (half height r): its patch and leader line.
+struct LabelShape {
+    ImVec2 at, ts;
+    float r;
+    Box box(ImVec2 corner) const { return {ImVec2(corner.x - 3, corner.y - 1), ImVec2(corner.x + ts.x + 3, corner.y + ts.y + 1)}; }
+    std::pair<ImVec2, ImVec2> leader(ImVec2 corner) const {  // from the marker's edge to the label's nearest edge
+        bool below = corner.y > at.y;
+        return {ImVec2(at.x, at.y + (below ? r + 1 : -r - 1)),
+                ImVec2(std::clamp(at.x, corner.x, corner.x + ts.x), below ? corner.y - 2 : corner.y + ts.y + 2)};
+    }
+};
+
+std::vector<Spot> label_spots(ImVec2 at, ImVec2 ts, float r, const std::vector<Placed>& placed) {
+    float dx = r * 1.3f + 4, h = ts.y + 2, gap = h * 0.5f + r + 2;
+    float right = at.x + dx, left = at.x - dx - ts.x, middle = at.x - ts.x * 0.5f;
+    std::vector<Spot> spots = {{{right, at.y - ts.y * 0.5f}, SpotKind::Beside}, {{left, at.y - ts.y * 0.5f}, SpotKind::Beside}};
+    for (float x : {right, left}) {  // a little lower or higher: a name or an address just above or below
+        spots.push_back({{x, at.y - ts.y * 0.2f}, SpotKind::Beside});
+        spots.push_back({{x, at.y - ts.y * 0.8f}, SpotKind::Beside});
+    }
+    for (float x : {right, left}) {
+        spots.push_back({{x, at.y - gap - ts.y * 0.5f}, SpotKind::Beside});
+        spots.push_back({{x, at.y + gap - ts.y * 0.5f}, SpotKind::Beside});
+    }
+    spots.push_back({{middle, at.y - r - 3 - ts.y}, SpotKind::Beside});
+    spots.push_back({{middle, at.y + r + 3}, SpotKind::Beside});
+    for (const Placed& o : placed) {  // the same place: just below (or above) that label, flush left
+        if (dist(o.at, at) > r) continue;
+        if (o.box.max.y > at.y) spots.push_back({{o.box.min.x + 3, o.box.max.y + 1}, SpotKind::Stacked});
+        if (o.box.min.y < at.y) spots.push_back({{o.box.min.x + 3, o.box.min.y - ts.y - 1}, SpotKind::Stacked});
+    }
+    for (int row = 1; row <= 4; ++row) {
+        for (float x : {middle, right, left}) {
+            spots.push_back({{x, at.y - r - 3 - ts.y - float(row) * h}, SpotKind::Leader});
+            spots.push_back({{x, at.y + r + 3 + float(row) * h}, SpotKind::Leader});
+        }
+    }
+    return spots;
+}
+
+}  // namespace
+
 //-----------------------------------------------------------------------------
 // [SECTION] The frame
 //-----------------------------------------------------------------------------
@@ -337,6 +405,36 @@ struct TopologyPanel::Frame {
         float covered = 0;
         for (const Box& o : host_boxes) covered += b.overlap_area(o);
         return covered;
+    }
+    // The first spot that covers nothing, by kind (beside, stacked, with a leader); else beside
+    // the packet over as little of a box as it can; `must` (the selected packet, drops): over as
+    // little of anything but a name as it can. Null: no room.
+    const Spot* choose_spot(const std::vector<Spot>& spots, const LabelShape& shape, bool must) const {
+        for (SpotKind kind : {SpotKind::Beside, SpotKind::Stacked, SpotKind::Leader}) {
+            for (const Spot& s : spots) {
+                if (s.kind != kind || !free(shape.box(s.corner), false)) continue;
+                auto [a, b] = shape.leader(s.corner);
+                if (s.kind != SpotKind::Leader || !crosses(a, b)) return &s;
+            }
+        }
+        for (bool anything : {false, true}) {
+            if (anything && !must) break;
+            const Spot* best = nullptr;
+            float least = FLT_MAX;
+            for (const Spot& s : spots) {
+                Box b = shape.box(s.corner);
+                if (s.kind == SpotKind::Leader || (anything ? !b.inside(bounds) || covers_name(b) : !free(b, true))) continue;
+                float covered = on_boxes(b);
+                if (anything)
+                    for (const Box& o : taken) covered += b.overlap_area(o);
+                if (covered < least) {
+                    least = covered;
+                    best = &s;
+                }
+            }
+            if (best) return best;
+        }
+        return nullptr;
     }
 };
 
@@ -516,43 +614,46 @@ void TopologyPanel::draw_network_names(const ViewModel& vm, Frame& f) {
 // [SECTION] Packets
 //-----------------------------------------------------------------------------
 
-// Every packet's marker (packets in flight, recent drops where they happened). A hop's path runs
-// from just outside the sender's box down its link, along the bar, up the receiver's link.
+// A hop's path: from just outside the sender's box down its link, along the bar, up the
+// receiver's link to just outside its box.
+std::vector<ImVec2> TopologyPanel::path_of(const Frame& f, uint32_t packet) const {
+    const sim::TracePacket& p = f.t.packets[packet];
+    float r = f.r, m = r * 1.3f;
+    float bar_y = f.at(ImVec2(0, layout.networks[std::min<size_t>(p.network, layout.networks.size() - 1)].y)).y;
+    auto leg = [&](uint32_t h, std::vector<ImVec2>& path) {  // from the host's box to the bar
+        const Node& node = layout.hosts[h];
+        ImVec2 at = f.at(node.at), hb = node.compact ? layout.compact_half : layout.box_half;
+        if (node.on_bar) {
+            path.push_back(ImVec2(at.x + hb.x + m + 2, bar_y));
+        } else if (node.compact) {
+            float lx = f.origin.x + node.link_x;
+            path.push_back(ImVec2(std::max(lx, at.x - hb.x - m - 2), at.y));
+            path.push_back(ImVec2(lx, at.y));
+            path.push_back(ImVec2(lx, bar_y));
+        } else {
+            path.push_back(ImVec2(at.x, at.y + (bar_y > at.y ? hb.y + r + 2 : -hb.y - r - 2)));
+            path.push_back(ImVec2(at.x, bar_y));
+        }
+    };
+    std::vector<ImVec2> path, back;
+    leg(p.from_host, path);
+    if (p.to_host != kNone) leg(p.to_host, back);
+    else back.push_back(ImVec2(f.origin.x + f.size.x - 10, bar_y));
+    path.insert(path.end(), back.rbegin(), back.rend());
+    return path;
+}
+
+// Every packet's marker: packets in flight, recent drops where they happened.
 std::vector<TopologyPanel::Mark> TopologyPanel::draw_packets(const ViewModel& vm, Frame& f) {
     float r = f.r, m = r * 1.3f;
-    auto path_of = [&](uint32_t i) {
-        const sim::TracePacket& p = f.t.packets[i];
-        float bar_y = f.at(ImVec2(0, layout.networks[std::min<size_t>(p.network, layout.networks.size() - 1)].y)).y;
-        auto leg = [&](uint32_t h, std::vector<ImVec2>& path) {  // from the host's box to the bar
-            const Node& node = layout.hosts[h];
-            ImVec2 at = f.at(node.at), hb = node.compact ? layout.compact_half : layout.box_half;
-            if (node.on_bar) {
-                path.push_back(ImVec2(at.x + hb.x + m + 2, bar_y));
-            } else if (node.compact) {
-                float lx = f.origin.x + node.link_x;
-                path.push_back(ImVec2(std::max(lx, at.x - hb.x - m - 2), at.y));
-                path.push_back(ImVec2(lx, at.y));
-                path.push_back(ImVec2(lx, bar_y));
-            } else {
-                path.push_back(ImVec2(at.x, at.y + (bar_y > at.y ? hb.y + r + 2 : -hb.y - r - 2)));
-                path.push_back(ImVec2(at.x, bar_y));
-            }
-        };
-        std::vector<ImVec2> path, back;
-        leg(p.from_host, path);
-        if (p.to_host != kNone) leg(p.to_host, back);
-        else back.push_back(ImVec2(f.origin.x + f.size.x - 10, bar_y));
-        path.insert(path.end(), back.rbegin(), back.rend());
-        return path;
-    };
     std::vector<Mark> marks;
     for (uint32_t i : vm.view.index().packets_in_flight(vm.step))
-        marks.push_back({i, along(path_of(i), float(vm.view.progress(i, vm.now))), false});
+        marks.push_back({i, along(path_of(f, i), float(vm.view.progress(i, vm.now))), false});
     for (uint32_t i = 0; i < f.t.packets.size(); ++i) {
         const sim::TracePacket& p = f.t.packets[i];
         if (!p.dropped || p.end_step == kNone || p.end_step > vm.step || vm.step - p.end_step > kDropLingerSteps) continue;
         float t = std::clamp(float(vm.view.progress(i, vm.view.time_at(p.end_step))), 0.15f, 0.85f);
-        marks.push_back({i, along(path_of(i), t), true});
+        marks.push_back({i, along(path_of(f, i), t), true});
     }
     for (const Mark& mark : marks) {
         ImVec2 lo(mark.at.x - m, mark.at.y - r), hi(mark.at.x + m, mark.at.y + r);
@@ -566,46 +667,6 @@ std::vector<TopologyPanel::Mark> TopologyPanel::draw_packets(const ViewModel& vm
     }
     return marks;
 }
-
-namespace {
-
-// Where a packet's label may go, in order of preference: beside the packet (right, left, a little
-// lower or higher, the four corners, above, below); then against the label of a packet at the
-// same place (sent together: a stack of labels); then up to four rows further up or down, tied to
-// it by a leader line.
-enum class SpotKind { Beside, Stacked, Leader };
-struct Spot { ImVec2 corner; SpotKind kind; };
-struct Placed { ImVec2 at; Box box; };
-
-std::vector<Spot> label_spots(ImVec2 at, ImVec2 ts, float r, const std::vector<Placed>& placed) {
-    float dx = r * 1.3f + 4, h = ts.y + 2, gap = h * 0.5f + r + 2;
-    float right = at.x + dx, left = at.x - dx - ts.x, middle = at.x - ts.x * 0.5f;
-    std::vector<Spot> spots = {{{right, at.y - ts.y * 0.5f}, SpotKind::Beside}, {{left, at.y - ts.y * 0.5f}, SpotKind::Beside}};
-    for (float x : {right, left}) {  // a little lower or higher: a name or an address just above or below
-        spots.push_back({{x, at.y - ts.y * 0.2f}, SpotKind::Beside});
-        spots.push_back({{x, at.y - ts.y * 0.8f}, SpotKind::Beside});
-    }
-    for (float x : {right, left}) {
-        spots.push_back({{x, at.y - gap - ts.y * 0.5f}, SpotKind::Beside});
-        spots.push_back({{x, at.y + gap - ts.y * 0.5f}, SpotKind::Beside});
-    }
-    spots.push_back({{middle, at.y - r - 3 - ts.y}, SpotKind::Beside});
-    spots.push_back({{middle, at.y + r + 3}, SpotKind::Beside});
-    for (const Placed& o : placed) {  // the same place: just below (or above) that label, flush left
-        if (dist(o.at, at) > r) continue;
-        if (o.box.max.y > at.y) spots.push_back({{o.box.min.x + 3, o.box.max.y + 1}, SpotKind::Stacked});
-        if (o.box.min.y < at.y) spots.push_back({{o.box.min.x + 3, o.box.min.y - ts.y - 1}, SpotKind::Stacked});
-    }
-    for (int row = 1; row <= 4; ++row) {
-        for (float x : {middle, right, left}) {
-            spots.push_back({{x, at.y - r - 3 - ts.y - float(row) * h}, SpotKind::Leader});
-            spots.push_back({{x, at.y + r + 3 + float(row) * h}, SpotKind::Leader});
-        }
-    }
-    return spots;
-}
-
-}  // namespace
 
 // Labels over the markers, most useful first: the selected packet, drops, the newest. Many in
 // flight (a busy server): only the connection shown elsewhere; never more than kMaxLabels. A label
@@ -638,50 +699,17 @@ void TopologyPanel::draw_packet_labels(const ViewModel& vm, Frame& f, const std:
         const PacketInfo& info = vm.view.packet(m.packet);
         std::string text = m.dropped ? "✗ " + info.label : info.label;
         ImVec2 ts = vm.fonts.bold->CalcTextSizeA(f.fs, FLT_MAX, 0, text.c_str());  // as label() draws it
+        LabelShape shape{m.at, ts, f.r};
         std::vector<Spot> spots = label_spots(m.at, ts, f.r, placed);
-        auto box_at = [&](ImVec2 p) { return Box{ImVec2(p.x - 3, p.y - 1), ImVec2(p.x + ts.x + 3, p.y + ts.y + 1)}; };
-        auto leader_of = [&](ImVec2 p) {  // from the marker's edge to the label's nearest edge
-            bool below = p.y > m.at.y;
-            return std::make_pair(ImVec2(m.at.x, m.at.y + (below ? f.r + 1 : -f.r - 1)),
-                                  ImVec2(std::clamp(m.at.x, p.x, p.x + ts.x), below ? p.y - 2 : p.y + ts.y + 2));
-        };
-        const Spot* spot = nullptr;
-        // First choice: a spot that covers nothing, in that order.
-        for (SpotKind kind : {SpotKind::Beside, SpotKind::Stacked, SpotKind::Leader}) {
-            for (const Spot& s : spots) {
-                if (s.kind != kind || !f.free(box_at(s.corner), false)) continue;
-                auto [a, b] = leader_of(s.corner);
-                if (s.kind == SpotKind::Leader && f.crosses(a, b)) continue;
-                spot = &s;
-                break;
-            }
-            if (spot) break;
-        }
-        // Then beside the packet over as little of a box as it can; the selected packet and drops
-        // over as little of anything (but a name) as they can.
-        for (bool anything : {false, true}) {
-            if (spot || (anything && !selected && !m.dropped)) break;
-            float least = FLT_MAX;
-            for (const Spot& s : spots) {
-                Box b = box_at(s.corner);
-                if (s.kind == SpotKind::Leader || (anything ? !b.inside(f.bounds) || f.covers_name(b) : !f.free(b, true))) continue;
-                float covered = f.on_boxes(b);
-                if (anything)
-                    for (const Box& o : f.taken) covered += b.overlap_area(o);
-                if (covered < least) {
-                    least = covered;
-                    spot = &s;
-                }
-            }
-        }
+        const Spot* spot = f.choose_spot(spots, shape, selected || m.dropped);
         if (!spot) {
             ++f.unlabeled[t.packets[m.packet].network];
             continue;
         }
-        Box mine = box_at(spot->corner);
+        Box mine = shape.box(spot->corner);
         ImU32 color = m.dropped ? theme::kDrop : theme::packet_color(info.kind);
         if (spot->kind == SpotKind::Leader) {
-            auto [a, b] = leader_of(spot->corner);
+            auto [a, b] = shape.leader(spot->corner);
             f.dl->AddLine(a, b, color, 1.2f * f.th);
             f.leaders.push_back({a, b});
         }

@@ -90,7 +90,8 @@ private:
     struct Mark;                       // a packet's marker
     void compute_layout(const ViewModel& vm, ImVec2 canvas);
     void spread_layout(const ViewModel& vm, ImVec2 canvas, const std::vector<std::vector<uint32_t>>& members,
-                       const std::vector<uint32_t>& routers, size_t fit);
+                       const std::vector<uint32_t>& routers);
+    std::vector<ImVec2> path_of(const Frame& f, uint32_t packet) const;
     void crowded_layout(const ViewModel& vm, ImVec2 canvas, std::vector<uint32_t> members);
     void draw_bars(Frame& f) const;
     void draw_links(Frame& f);

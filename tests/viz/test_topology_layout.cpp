@@ -4,6 +4,7 @@
 // address overlaps another host's box or another label, no packet marker or label covers a name.
 #include <doctest/doctest.h>
 #include <imgui.h>
+#include <imgui_internal.h>  // FindWindowByName: is a tooltip shown
 
 #include <algorithm>
 #include <cstdio>
@@ -59,8 +60,10 @@ struct Mode {
 };
 
 // The topology at `step` as the app draws it in `mode` (its window's rectangle, padding and
-// fonts), in screenshot mode; two frames, the window settles its size in the first.
-void draw(Session& session, const Strings& text, const Headless& imgui, TopologyPanel& topology, uint32_t step, Mode mode) {
+// fonts), in screenshot mode or with the mouse at `mouse`; two frames, the window settles its
+// size in the first.
+void draw(Session& session, const Strings& text, const Headless& imgui, TopologyPanel& topology, uint32_t step, Mode mode,
+          ImVec2 mouse = ImVec2(-1, -1)) {
     Layout l = compute_layout(mode.display, mode.presenter ? kPresenterSizes : kNormalSizes, mode.presenter, BigPanel::Topology);
     REQUIRE(l.topology.shown());
     const Fonts& fonts = mode.presenter ? imgui.presenter : imgui.normal;
@@ -71,6 +74,7 @@ void draw(Session& session, const Strings& text, const Headless& imgui, Topology
     style.FramePadding = ImVec2(8 * scale, 4 * scale);
     style.ItemSpacing = ImVec2(10 * scale, 6 * scale);
     ImGui::GetIO().DisplaySize = mode.display;
+    ImGui::GetIO().MousePos = mouse;
     session.player.go_to(step, *session.view);
     for (int f = 0; f < 2; ++f) {
         ImGui::NewFrame();
@@ -84,7 +88,7 @@ void draw(Session& session, const Strings& text, const Headless& imgui, Topology
         vm.focused = mode.presenter && presenter_focused(mode.display);
         vm.thickness = mode.presenter ? 1.8f : 1.0f;
         vm.generation = session.generation;
-        vm.screenshot_mode = true;
+        vm.screenshot_mode = mouse.x < 0;
         Commands out;
         ImGui::SetNextWindowPos(l.topology.pos);
         ImGui::SetNextWindowSize(l.topology.size);
@@ -177,6 +181,46 @@ TEST_CASE("topology: in every scenario and mode, boxes apart, labels clear of ot
             std::string first = bad.empty() ? "" : bad.front() + (bad.size() > 1 ? "; " + bad[bad.size() / 2] : "");
             CHECK_MESSAGE(bad.empty(), where, " ", first);
         }
+    }
+}
+
+// Names too long for their boxes and a network name too long for the panel: cut with "…", the
+// whole text kept for a tooltip, shown when the mouse is over it; short names whole.
+TEST_CASE("topology: a text cut ends in an ellipsis, the whole of it in a tooltip") {
+    Headless imgui;
+    Strings text = strings_for(Language::En);
+    std::string file = (std::filesystem::path(NETSTEP_TEST_SCENARIOS).parent_path() / "tests/viz/data/long-names.yaml").string();
+    Session session{NETSTEP_EXE, file, 0};
+    session.load(file, false);
+    REQUIRE(session.view);
+    REQUIRE(session.error.empty());
+    const sim::Trace& t = *session.trace;
+    for (Mode mode : {Mode{{1280, 800}, true}, Mode{{1280, 800}, false}}) {
+        CAPTURE(mode.presenter);
+        TopologyPanel topology;
+        draw(session, text, imgui, topology, 12, mode);
+        CHECK(violations(topology, t).empty());
+        auto cut = [&](const std::string& whole) {
+            return std::any_of(topology.cut_texts.begin(), topology.cut_texts.end(), [&](const auto& c) { return c.text == whole; });
+        };
+        for (const auto& h : topology.host_rects) {
+            CAPTURE(t.hosts[h.host].name);
+            CHECK(cut(t.hosts[h.host].name) == (t.hosts[h.host].name.size() > 20));
+            CHECK(h.name_min.x >= h.min.x);  // the name, cut or whole, inside its box
+            CHECK(h.name_max.x <= h.max.x);
+        }
+        std::string network = t.networks[0].name + "  " + t.networks[0].subnet.to_string();
+        REQUIRE(cut(network));
+        // The mouse over the network's cut name: a tooltip; over an empty corner: none.
+        auto tooltip_at = [&](ImVec2 at) {
+            for (int frame = 0; frame < 2; ++frame) draw(session, text, imgui, topology, 12, mode, at);
+            ImGuiWindow* tip = ImGui::FindWindowByName("##Tooltip_00");
+            return tip != nullptr && tip->Active;
+        };
+        auto name = std::find_if(topology.cut_texts.begin(), topology.cut_texts.end(), [&](const auto& c) { return c.text == network; });
+        CHECK(tooltip_at(ImVec2((name->min.x + name->max.x) * 0.5f, (name->min.y + name->max.y) * 0.5f)));
+        Layout l = compute_layout(mode.display, mode.presenter ? kPresenterSizes : kNormalSizes, mode.presenter, BigPanel::Topology);
+        CHECK_FALSE(tooltip_at(ImVec2(l.topology.pos.x + l.topology.size.x - 30, l.topology.pos.y + l.topology.size.y * 0.5f)));
     }
 }
 
