@@ -459,6 +459,7 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
     host_rects.clear();
     address_rects.clear();
     marker_rects.clear();
+    network_rects.clear();
     cut_texts.clear();
     draw_bars(f);
     draw_links(f);
@@ -607,6 +608,7 @@ void TopologyPanel::draw_network_names(const ViewModel& vm, Frame& f) {
         if (text != whole) cut_texts.push_back({box.min, box.max, whole});
         f.taken.push_back(box);
         f.network_names.push_back(box);
+        network_rects.push_back({uint32_t(k), box.min, box.max});
     }
 }
 

@@ -56,7 +56,7 @@ struct TopologyPanel {
         float link_x = 0;                                  // where its link meets its network's bar
         bool router = false;
         bool on_bar = false;                               // drawn on its bar (a crowded LAN's server)
-        bool compact = false;                              // a small box; address on hover or when lit
+        bool compact = false;                              // a small box; its address when lit (else in its tooltip)
     };
     struct Bar { float x0 = 0, x1 = 0, y = 0; };           // a network's bar
     struct Layout {
@@ -82,6 +82,7 @@ struct TopologyPanel {
     struct Drawn { uint32_t id; ImVec2 min, max; };
     std::vector<Drawn> address_rects;  // ... the address labels (id: the host)
     std::vector<Drawn> marker_rects;   // ... the packet markers (id: the packet)
+    std::vector<Drawn> network_rects;  // ... the networks' names (id: the network)
     struct CutText { ImVec2 min, max; std::string text; };
     std::vector<CutText> cut_texts;    // ... texts cut with "…": the whole text in a tooltip
 

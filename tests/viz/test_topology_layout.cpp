@@ -1,7 +1,8 @@
 // The topology of every classroom scenario, checked by the rectangles it drew (not pixels): in
 // normal and presenter mode, at 1280x800 and 1920x1080 (the panel's size from compute_layout, the
 // app's fonts and padding), at several steps including the busiest: no two host boxes overlap, no
-// address overlaps another host's box or another label, no packet marker or label covers a name.
+// address or network name overlaps another host's box or another label, no packet marker or
+// label covers a host's name.
 #include <doctest/doctest.h>
 #include <imgui.h>
 #include <imgui_internal.h>  // FindWindowByName: is a tooltip shown
@@ -140,6 +141,13 @@ std::vector<std::string> violations(const TopologyPanel& t, const sim::Trace& tr
             const auto& b = t.address_rects[j];
             if (overlap(a.min, a.max, b.min, b.max)) bad.push_back("addresses of " + name(a.id) + " and " + name(b.id) + " overlap");
         }
+    }
+    for (const auto& n : t.network_rects) {
+        std::string network = n.id < trace.networks.size() ? trace.networks[n.id].name : "?";
+        for (const auto& h : hosts)
+            if (overlap(n.min, n.max, h.min, h.max)) bad.push_back("the name of " + network + " on the box of " + name(h.host));
+        for (const auto& a : t.address_rects)
+            if (overlap(n.min, n.max, a.min, a.max)) bad.push_back("the name of " + network + " on the address of " + name(a.id));
     }
     for (const auto& h : hosts) {
         for (const auto& m : t.marker_rects)
