@@ -1,5 +1,12 @@
 // Topology: networks as bars, hosts attached to them, routers between; packets moving along the
 // links at their true relative timing, colored by kind and labeled; drops as red crosses.
+//
+// [SECTION] Geometry helpers
+// [SECTION] Layout: where hosts and bars go, in pixels (spread rows, or a crowded LAN's grid)
+// [SECTION] The frame: the canvas and what is drawn on it so far (labels keep off it)
+// [SECTION] Drawing: bars, links and addresses, hosts, callouts, network names
+// [SECTION] Packets: markers, labels, "+N more"
+// [SECTION] Hover and what-if; the legend
 #include <imgui.h>
 
 #include <algorithm>
@@ -14,23 +21,22 @@
 
 namespace netstep::viz {
 
+//-----------------------------------------------------------------------------
+// [SECTION] Geometry helpers
+//-----------------------------------------------------------------------------
+
 namespace {
 
 constexpr uint32_t kDropLingerSteps = 6;   // a drop's cross stays this many steps
 constexpr size_t kMaxLabels = 8;           // at most this many packet labels; more packets in flight: only
                                            // the shown connection's are labeled
-
-struct Canvas {
-    ImVec2 origin, size;
-    float margin_x, margin_y;
-    ImVec2 at(float x, float y) const {
-        return ImVec2(origin.x + margin_x + x * (size.x - 2 * margin_x), origin.y + margin_y + y * (size.y - 2 * margin_y));
-    }
-};
+constexpr ImU32 kAddressColor = theme::rgb(40, 60, 110);
 
 struct Box {
     ImVec2 min, max;
     bool overlaps(const Box& o) const { return min.x < o.max.x && o.min.x < max.x && min.y < o.max.y && o.min.y < max.y; }
+    bool contains(ImVec2 p) const { return p.x >= min.x && p.x < max.x && p.y >= min.y && p.y < max.y; }
+    bool inside(const Box& o) const { return min.x >= o.min.x && max.x <= o.max.x && min.y >= o.min.y && max.y <= o.max.y; }
     float overlap_area(const Box& o) const {
         return std::max(0.0f, std::min(max.x, o.max.x) - std::max(min.x, o.min.x)) *
                std::max(0.0f, std::min(max.y, o.max.y) - std::max(min.y, o.min.y));
@@ -81,43 +87,116 @@ void draw_cross(ImDrawList* dl, ImVec2 c, float r, float thick) {
     dl->AddLine(ImVec2(c.x - r, c.y + r), ImVec2(c.x + r, c.y - r), theme::kDrop, thick);
 }
 
-// Text on a white patch so it stays readable over lines.
-void label(ImDrawList* dl, ImVec2 p, ImU32 color, const std::string& text, ImFont* font = nullptr) {
-    ImFont* f = font ? font : ImGui::GetFont();
-    float size = font ? font->FontSize : ImGui::GetFontSize();
-    ImVec2 ts = f->CalcTextSizeA(size, FLT_MAX, 0.0f, text.c_str());
-    dl->AddRectFilled(ImVec2(p.x - 2, p.y - 1), ImVec2(p.x + ts.x + 2, p.y + ts.y + 1), theme::rgb(255, 255, 255, 230), 3.0f);
-    dl->AddText(f, size, p, color, text.c_str());
+ImFont* font_or_current(ImFont* font) { return font ? font : ImGui::GetFont(); }
+
+// The patch label() draws for `text` at p.
+Box label_box(ImVec2 p, const std::string& text, ImFont* font = nullptr) {
+    ImFont* f = font_or_current(font);
+    ImVec2 ts = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, text.c_str());
+    return {ImVec2(p.x - 2, p.y - 1), ImVec2(p.x + ts.x + 2, p.y + ts.y + 1)};
+}
+
+// Text on a white patch so it stays readable over lines; returns the patch.
+Box label(ImDrawList* dl, ImVec2 p, ImU32 color, const std::string& text, ImFont* font = nullptr) {
+    ImFont* f = font_or_current(font);
+    Box b = label_box(p, text, font);
+    dl->AddRectFilled(b.min, b.max, theme::rgb(255, 255, 255, 230), 3.0f);
+    dl->AddText(f, f->FontSize, p, color, text.c_str());
+    return b;
+}
+
+// `text`, or as much of it as fits `width` followed by "…" (whole UTF-8 characters).
+// (A shared helper is on its way in viz/text.hpp; this one is the topology's until then.)
+std::string fit_text(ImFont* font, float size, const std::string& text, float width) {
+    auto width_of = [&](const std::string& s) { return font->CalcTextSizeA(size, FLT_MAX, 0.0f, s.c_str()).x; };
+    if (width_of(text) <= width) return text;
+    std::string cut = text;
+    while (!cut.empty()) {
+        while (!cut.empty()) {  // drop one character: its continuation bytes, then its first byte
+            unsigned char last = static_cast<unsigned char>(cut.back());
+            cut.pop_back();
+            if ((last & 0xC0) != 0x80) break;
+        }
+        if (width_of(cut + "…") <= width) break;
+    }
+    return cut + "…";
+}
+
+std::string address_of(const sim::TraceHost& host) {
+    return host.interfaces.empty() ? std::string() : host.interfaces[0].address.address.to_string();
+}
+
+// How a row of hosts fits across the canvas: every link has its address on its right, clear of
+// the next link's packets, and the boxes do not touch.
+struct RowGeometry {
+    float width = 0;    // the canvas's
+    float margin = 0;   // hosts are spread between the margins when there is room
+    float half = 0;     // a box's half width
+    float tail = 0;     // right of a link: the packets running down it and its address
+    float slot = 0;     // the least distance between two links
+
+    float first() const { return 4 + half; }
+    float last() const { return width - 4 - std::max(half, tail); }
+    // The most hosts a row holds.
+    size_t fit() const { return last() <= first() ? 1 : 1 + size_t((last() - first()) / slot); }
+    // The links of a row of k: spread between the margins (the usual look), else packed.
+    std::vector<float> links(size_t k) const {
+        std::vector<float> xs(k);
+        float spread = (width - 2 * margin) / float(std::max<size_t>(1, k));
+        for (size_t i = 0; i < k; ++i) xs[i] = margin + spread * (float(i) + 0.5f);
+        if (k == 0 || ((k == 1 || spread >= slot) && xs.front() >= first() && xs.back() <= last())) return xs;
+        if (k == 1) return {std::max(first(), std::min(width * 0.5f, last()))};
+        float step = std::max(0.0f, last() - first()) / float(k - 1);
+        for (size_t i = 0; i < k; ++i) xs[i] = first() + step * float(i);
+        return xs;
+    }
+    float spacing(size_t k) const {
+        std::vector<float> xs = links(k);
+        return xs.size() < 2 ? width : xs[1] - xs[0];
+    }
+};
+
+// The rows of `layout`'s boxes and markers on a canvas, with the widest address of the trace.
+RowGeometry row_geometry(const sim::Trace& t, ImVec2 canvas, const TopologyPanel::Layout& layout, bool addresses) {
+    float fs = layout.font_size, m = layout.marker * 1.3f;  // m: a marker's half width
+    float address_w = 0;
+    for (const sim::TraceHost& host : t.hosts)
+        for (const InterfaceConfig& itf : host.interfaces)
+            address_w = std::max(address_w, ImGui::CalcTextSize(itf.address.address.to_string().c_str()).x);
+    RowGeometry row;
+    row.width = canvas.x;
+    row.margin = std::min(canvas.x * 0.12f, fs * 4.0f);
+    row.half = layout.box_half.x;
+    row.tail = addresses ? m + 5 + address_w + 2 : m;
+    row.slot = std::max(fs * 1.9f * 2 + fs * 0.6f, row.tail + m + 4);
+    return row;
 }
 
 }  // namespace
 
-// The canvas margins, the same for the layout and the drawing.
-ImVec2 canvas_margins(ImVec2 size, float fs) { return ImVec2(std::min(size.x * 0.12f, fs * 4.0f), fs * 1.6f); }
-
-// The normal host box's half size: as wide as the hosts leave room for.
-ImVec2 normal_half(ImVec2 size, float fs, size_t hosts) {
-    return ImVec2(std::min(fs * 3.6f, std::max(fs * 1.9f, size.x / float(std::max<size_t>(2, hosts)) * 0.45f)),
-                  std::min(fs * 0.95f, std::max(fs * 0.62f, size.y * 0.085f)));  // flatter in a short panel
-}
+//-----------------------------------------------------------------------------
+// [SECTION] Layout
+//-----------------------------------------------------------------------------
 
 // Networks stacked top to bottom; single-homed hosts in rows beside their network's bar (above
-// the first, below the last, both sides for the ones between); routers between their networks.
-// A single LAN with more hosts than one row on each side holds (a lab): its busiest host on the
-// bar at the left, the others in small boxes in columns above and below, each column's hosts
-// hanging from one vertical link, so no link crosses a box (see crowded_layout).
+// the first, below the last, both sides for the ones between, and for a single LAN whose row
+// would be too long); routers between their networks. A single LAN with more hosts than one row
+// on each side holds (a lab): see crowded_layout.
 void TopologyPanel::compute_layout(const ViewModel& vm, ImVec2 canvas) {
     const sim::Trace& t = vm.view.trace();
+    float fs = ImGui::GetFontSize();
     layout = Layout{};
     layout.generation = vm.generation;
     layout.canvas = canvas;
-    float fs = ImGui::GetFontSize();
-    size_t fit = std::max<size_t>(2, size_t(canvas.x / (fs * 4.2f)));   // boxes side by side
-    float row_step = std::max(0.08f, fs * 2.6f / std::max(1.0f, canvas.y));  // one box height and a gap
+    layout.font_size = fs;
+    layout.marker = fs * 0.45f * (vm.presenter ? 1.2f : 1.0f);
+    layout.box_half = ImVec2(std::min(fs * 3.6f, std::max(fs * 1.9f, canvas.x / float(std::max<size_t>(2, t.hosts.size())) * 0.45f)),
+                             std::min(fs * 0.95f, std::max(fs * 0.62f, canvas.y * 0.085f)));  // flatter in a short panel
     size_t n = std::max<size_t>(1, t.networks.size());
+    float margin_y = fs * 1.6f, usable_h = std::max(1.0f, canvas.y - 2 * margin_y);
     for (size_t k = 0; k < n; ++k) {
         float y = n == 1 ? 0.5f : 0.22f + 0.56f * float(k) / float(n - 1);
-        layout.networks.push_back({0.0f, 1.0f, y});
+        layout.networks.push_back({6.0f, canvas.x - 6.0f, margin_y + y * usable_h});
     }
     std::vector<std::vector<uint32_t>> members(n);
     std::vector<uint32_t> routers;
@@ -127,48 +206,62 @@ void TopologyPanel::compute_layout(const ViewModel& vm, ImVec2 canvas) {
         if (host.interfaces.size() >= 2) routers.push_back(h);
         else if (!host.interfaces.empty()) members[network_index(t, host.interfaces[0].network)].push_back(h);
     }
-    if (n == 1 && routers.empty() && members[0].size() > 2 * fit) {
+    if (n == 1 && routers.empty() && members[0].size() > 2 * row_geometry(t, canvas, layout, show_addresses).fit())
         crowded_layout(vm, canvas, members[0]);
-        return;
-    }
+    else
+        spread_layout(vm, canvas, members, routers);
+}
+
+// Rows beside each bar (both sides when one row would be too long), the boxes as wide as the
+// tightest row leaves room for; routers between their networks.
+void TopologyPanel::spread_layout(const ViewModel& vm, ImVec2 canvas, const std::vector<std::vector<uint32_t>>& members,
+                                  const std::vector<uint32_t>& routers) {
+    const sim::Trace& t = vm.view.trace();
+    float fs = layout.font_size;
+    float margin_y = fs * 1.6f, usable_h = std::max(1.0f, canvas.y - 2 * margin_y);
+    RowGeometry row = row_geometry(t, canvas, layout, show_addresses);
+    size_t n = members.size();
+    float narrowest = canvas.x;
     for (size_t k = 0; k < n; ++k) {
-        const std::vector<uint32_t>& m = members[k];
-        bool both_sides = (n > 2 && k > 0 && k + 1 < n) || (n == 1 && m.size() > 4) || m.size() > 8;
+        const std::vector<uint32_t>& hosts = members[k];
+        bool middle = n > 2 && k > 0 && k + 1 < n;
+        bool both_sides = middle || hosts.size() > row.fit() || (n == 1 && hosts.size() > 4);
         int side_of_first = (k == 0 && n > 1) || n == 1 ? -1 : 1;
-        size_t per_side = both_sides ? (m.size() + 1) / 2 : m.size();
-        size_t per_row = std::max<size_t>(1, std::min<size_t>(per_side, fit));
+        size_t per_side = both_sides ? (hosts.size() + 1) / 2 : hosts.size();
+        size_t per_row = std::max<size_t>(1, std::min(per_side, row.fit()));
         size_t rows = (per_side + per_row - 1) / per_row;
-        float gap = rows == 1 ? (n == 1 ? 0.3f : 0.22f) : row_step;
-        // Room between a box and its bar for the address label, however large the font.
-        if (rows == 1) gap = std::min(0.45f, std::max(gap, fs * 2.9f / std::max(1.0f, canvas.y - fs * 3.2f)));
-        for (size_t i = 0; i < m.size(); ++i) {
+        // Between a row and the bar: room for the address label, however large the font.
+        float gap = rows == 1 ? (n == 1 ? 0.3f : 0.22f) : std::max(0.08f, fs * 2.6f / std::max(1.0f, canvas.y));
+        if (rows == 1) gap = std::min(0.45f, std::max(gap, fs * 2.9f / usable_h));
+        for (size_t i = 0; i < hosts.size(); ++i) {
             int side = both_sides ? (i % 2 == 0 ? side_of_first : -side_of_first) : side_of_first;
             size_t j = both_sides ? i / 2 : i;
-            size_t row = j / per_row, col = j % per_row;
-            size_t in_row = std::min(per_row, per_side - row * per_row);
-            float x = (float(col) + 0.5f) / float(in_row);
-            float y = layout.networks[k].y + float(side) * gap * float(row + 1);
-            layout.hosts[m[i]] = {x, std::clamp(y, 0.0f, 1.0f), x, false, false, false};
+            size_t r = j / per_row, in_row = std::min(per_row, per_side - r * per_row);
+            // Both sides, an odd count: the second side holds one less.
+            if (both_sides && side != side_of_first) in_row = std::min(in_row, hosts.size() / 2 - r * per_row);
+            float x = row.links(in_row)[j % per_row];
+            float y = std::clamp(layout.networks[k].y + float(side) * gap * usable_h * float(r + 1), margin_y, margin_y + usable_h);
+            layout.hosts[hosts[i]] = {ImVec2(x, y), x, false, false, false};
+            if (in_row > 1) narrowest = std::min(narrowest, row.spacing(in_row));
         }
     }
+    layout.box_half.x = std::max(fs * 1.5f, std::min(layout.box_half.x, (narrowest - fs * 0.6f) * 0.5f));
     for (size_t r = 0; r < routers.size(); ++r) {
         const sim::TraceHost& host = t.hosts[routers[r]];
         float y = 0;
         for (const auto& itf : host.interfaces) y += layout.networks[network_index(t, itf.network)].y;
-        float x = (float(r) + 0.5f) / float(routers.size());
-        layout.hosts[routers[r]] = {x, y / float(host.interfaces.size()), x, true, false, false};
+        float x = row.margin + (canvas.x - 2 * row.margin) * (float(r) + 0.5f) / float(routers.size());
+        layout.hosts[routers[r]] = {ImVec2(x, y / float(host.interfaces.size())), x, true, false, false};
     }
 }
 
+// A lab: the busiest host (the server everyone talks to) on the bar at the left, in a strip that
+// also holds its address and the addresses of the lit clients; the others in small boxes in
+// columns above and below the bar, each column's hosts hanging from one vertical link, with room
+// beside the link for the packets running along it, so no link, packet or label crosses a box.
 void TopologyPanel::crowded_layout(const ViewModel& vm, ImVec2 canvas, std::vector<uint32_t> members) {
     const sim::Trace& t = vm.view.trace();
-    float fs = ImGui::GetFontSize();
-    ImVec2 margin = canvas_margins(canvas, fs);
-    float w = std::max(1.0f, canvas.x - 2 * margin.x), h = std::max(1.0f, canvas.y - 2 * margin.y);
-    auto norm_x = [&](float px) { return px / w; };
-    auto norm_y = [&](float py) { return py / h; };
-
-    // The busiest host (most packets sent and received): the server everyone talks to.
+    float fs = ImGui::GetFontSize(), pad = fs * 0.5f;
     std::vector<uint32_t> traffic(t.hosts.size(), 0);
     for (const sim::TracePacket& p : t.packets) {
         if (p.from_host < traffic.size()) ++traffic[p.from_host];
@@ -177,207 +270,413 @@ void TopologyPanel::crowded_layout(const ViewModel& vm, ImVec2 canvas, std::vect
     auto busiest = std::max_element(members.begin(), members.end(), [&](uint32_t a, uint32_t b) { return traffic[a] < traffic[b]; });
     uint32_t server = *busiest;
     members.erase(busiest);
-    ImVec2 big = normal_half(canvas, fs, t.hosts.size());
-    float bar_py = h * 0.5f;
-    layout.hosts[server] = {norm_x(big.x), 0.5f, norm_x(big.x), false, true, false};
-    layout.networks[0].x0 = norm_x(2 * big.x);
 
-    // Columns of small boxes right of the server: as many as the longest name allows.
-    float name_w = 0;
-    for (uint32_t m : members) name_w = std::max(name_w, vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, t.hosts[m].name.c_str()).x);
-    float left = 2 * big.x + fs * 0.8f, avail = std::max(fs * 3, w - left);
-    float min_cell = name_w * 0.8f + fs * 0.9f;
+    float name_w = 0, callout_w = ImGui::CalcTextSize(address_of(t.hosts[server]).c_str()).x;
+    for (uint32_t h : members) {
+        name_w = std::max(name_w, vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, t.hosts[h].name.c_str()).x);
+        callout_w = std::max(callout_w, ImGui::CalcTextSize((t.hosts[h].name + "  " + address_of(t.hosts[h])).c_str()).x);
+    }
+    ImVec2 big = layout.box_half;
+    float strip = std::min(canvas.x * 0.4f, std::max(2 * big.x, callout_w + 4));
+    float bar_y = canvas.y * 0.5f;
+    layout.strip = pad + strip;
+    float server_x = pad + strip * 0.5f;
+    layout.hosts[server] = {ImVec2(server_x, bar_y), server_x + big.x, false, true, false};
+    layout.networks[0] = {server_x + big.x, canvas.x - 6.0f, bar_y};
+
+    // Columns right of the strip: as many as the longest name allows, each a link with its
+    // packets on either side, then the boxes.
+    float line = ImGui::GetTextLineHeight() + 4;  // the network's name above the columns
+    float m = std::min(layout.marker, fs * 0.42f) * 1.3f;
+    float left = layout.strip + fs * 0.6f, avail = std::max(fs * 3, canvas.x - pad - left);
+    float min_cell = 2 * m + 9 + name_w * 0.8f + fs * 0.6f;
     size_t columns = std::max<size_t>(1, size_t(avail / min_cell));
     size_t rows = (members.size() + 2 * columns - 1) / (2 * columns);
     columns = (members.size() + 2 * rows - 1) / (2 * rows);  // spread the columns evenly
     float cell = avail / float(columns);
-    float pitch = std::min(fs * 1.55f, (bar_py - fs * 0.6f) / float(rows));
-    layout.compact_half = ImVec2(std::min(cell - fs * 0.7f, name_w + fs * 0.6f) * 0.5f, std::min(fs * 0.62f, pitch * 0.42f));
+    float pitch = std::min(fs * 1.55f, (bar_y - fs * 0.6f - line) / float(rows));
+    layout.compact_half = ImVec2(std::max(fs * 0.5f, std::min(cell - 2 * m - 9, name_w + fs * 0.6f) * 0.5f), std::min(fs * 0.62f, pitch * 0.42f));
+    layout.marker = std::min(m / 1.3f, layout.compact_half.y * 0.75f);
+    m = layout.marker * 1.3f;
     size_t half = (members.size() + 1) / 2;
     for (size_t i = 0; i < members.size(); ++i) {
         bool above = i < half;
         size_t j = above ? i : i - half;
         size_t col = j / rows, row = j % rows;
-        float cell_x = left + cell * float(col);
-        float link = cell_x + fs * 0.2f;
-        float x = link + fs * 0.35f + layout.compact_half.x;
-        float y = bar_py + (above ? -1.0f : 1.0f) * (fs * 0.55f + pitch * (float(row) + 0.5f));
-        layout.hosts[members[i]] = {norm_x(x), norm_y(y), norm_x(link), false, false, true};
+        float link = left + cell * float(col) + m + 2;
+        float x = link + m + 3 + layout.compact_half.x;
+        float y = bar_y + (above ? -1.0f : 1.0f) * (fs * 0.55f + pitch * (float(row) + 0.5f));
+        layout.hosts[members[i]] = {ImVec2(x, y), link, false, false, true};
     }
 }
 
-void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
-    const sim::Trace& t = vm.view.trace();
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    float legend_h = show_legend ? ImGui::GetFrameHeight() + 4.0f : 0.0f;
-    Canvas c;
-    c.origin = ImGui::GetCursorScreenPos();
-    c.size = ImGui::GetContentRegionAvail();
-    c.size.y -= legend_h;
-    float fs = ImGui::GetFontSize();
-    if (layout.generation != vm.generation || layout.canvas.x != c.size.x || layout.canvas.y != c.size.y) compute_layout(vm, c.size);
-    ImVec2 margin = canvas_margins(c.size, fs);
-    c.margin_x = margin.x;
-    c.margin_y = margin.y;
-    ImGui::InvisibleButton("topology_canvas", ImVec2(std::max(1.0f, c.size.x), std::max(1.0f, c.size.y)));
-    bool canvas_hovered = ImGui::IsItemHovered() && !vm.screenshot_mode;
-    ImVec2 mouse = ImGui::GetIO().MousePos;
-    float th = vm.thickness;
-    float r = fs * 0.45f * (vm.presenter ? 1.2f : 1.0f);  // a packet marker's half height (1.3 r its half width)
-    if (layout.compact_half.y > 0) r = std::min(r, layout.compact_half.y * 0.75f);  // as small as the boxes
+namespace {
 
-    // Host geometry: normal boxes, or a crowded LAN's small ones.
-    ImVec2 box_half = normal_half(c.size, fs, t.hosts.size());
-    auto host_pos = [&](uint32_t h) { return c.at(layout.hosts[h].x, layout.hosts[h].y); };
-    auto half_of = [&](uint32_t h) { return layout.hosts[h].compact ? layout.compact_half : box_half; };
-    auto bar_y_of = [&](size_t k) { return c.at(0, layout.networks[std::min(k, layout.networks.size() - 1)].y).y; };
+// Where a packet's label may go, in order of preference: beside the packet (right, left, a little
+// lower or higher, the four corners, above, below); then against the label of a packet at the
+// same place (sent together: a stack of labels); then up to four rows further up or down, tied to
+// it by a leader line.
+enum class SpotKind { Beside, Stacked, Leader };
+struct Spot { ImVec2 corner; SpotKind kind; };
+struct Placed { ImVec2 at; Box box; };
 
-    std::vector<Box> reserved;    // network and address labels, host names: packet labels keep off them
-    std::vector<Box> host_boxes;  // ... and off the boxes: over an edge only when no spot is left
-    host_rects.clear();
-    auto reserve_label = [&](ImVec2 at, const std::string& text, ImFont* font) {
-        ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.c_str());
-        reserved.push_back({ImVec2(at.x - 2, at.y - 1), ImVec2(at.x + ts.x + 2, at.y + ts.y + 1)});
-    };
-    // Networks.
-    std::vector<Box> name_boxes;  // per network: its name's label
-    for (size_t k = 0; k < t.networks.size(); ++k) {
-        const Bar& bar = layout.networks[k];
-        ImVec2 a = c.at(bar.x0, bar.y), b = c.at(bar.x1, bar.y);
-        if (bar.x0 == 0.0f) a.x = c.origin.x + 6;
-        b.x = c.origin.x + c.size.x - 6;
-        dl->AddLine(a, b, theme::kNetwork, 7.0f * th);
-        std::string name = t.networks[k].name + "  " + t.networks[k].subnet.to_string();
-        ImVec2 at = bar.x0 == 0.0f ? ImVec2(a.x, a.y + 6 * th)
-                                   : ImVec2(c.origin.x + 6, a.y - box_half.y - fs * 2.6f);  // crowded: above its server
-        reserve_label(at, name, vm.fonts.bold);
-        name_boxes.push_back(reserved.back());
-        label(dl, at, theme::kNetwork, name, vm.fonts.bold);
+// A packet label of size ts for the marker at `at` (half height r): its patch and leader line.
+struct LabelShape {
+    ImVec2 at, ts;
+    float r;
+    Box box(ImVec2 corner) const { return {ImVec2(corner.x - 3, corner.y - 1), ImVec2(corner.x + ts.x + 3, corner.y + ts.y + 1)}; }
+    std::pair<ImVec2, ImVec2> leader(ImVec2 corner) const {  // from the marker's edge to the label's nearest edge
+        bool below = corner.y > at.y;
+        return {ImVec2(at.x, at.y + (below ? r + 1 : -r - 1)),
+                ImVec2(std::clamp(at.x, corner.x, corner.x + ts.x), below ? corner.y - 2 : corner.y + ts.y + 2)};
     }
+};
 
-    // Links: straight down (or up) to the bar; a crowded LAN's hosts hang from their column's link.
-    for (uint32_t h = 0; h < t.hosts.size(); ++h) {
-        const Node& node = layout.hosts[h];
-        ImVec2 p = host_pos(h);
-        if (node.on_bar) continue;
-        for (const InterfaceConfig& itf : t.hosts[h].interfaces) {
-            float bar_y = bar_y_of(network_index(t, itf.network));
-            if (node.compact) {
-                float lx = c.at(node.link_x, 0).x;
-                dl->AddLine(ImVec2(lx, p.y), ImVec2(lx, bar_y), theme::kNetwork, 1.5f * th);
-                dl->AddLine(ImVec2(lx, p.y), ImVec2(p.x - layout.compact_half.x, p.y), theme::kNetwork, 1.5f * th);
-                continue;
-            }
-            dl->AddLine(p, ImVec2(p.x, bar_y), theme::kNetwork, 2.5f * th);
-            if (show_addresses) {
-                float box_edge = p.y + (bar_y > p.y ? box_half.y : -box_half.y);
-                std::string address = itf.address.address.to_string();
-                ImVec2 ts = ImGui::CalcTextSize(address.c_str());
-                // Beside the link, box to bar, clear of the packets running down it.
-                ImVec2 at(p.x + r * 1.3f + 5, (box_edge + bar_y) * 0.5f - fs * 0.5f);
-                reserved.push_back({ImVec2(at.x - 2, at.y - 1), ImVec2(at.x + 2 + ts.x, at.y + ts.y + 1)});
-                label(dl, at, theme::rgb(40, 60, 110), address);
-            }
+std::vector<Spot> label_spots(ImVec2 at, ImVec2 ts, float r, const std::vector<Placed>& placed) {
+    float dx = r * 1.3f + 4, h = ts.y + 2, gap = h * 0.5f + r + 2;
+    float right = at.x + dx, left = at.x - dx - ts.x, middle = at.x - ts.x * 0.5f;
+    std::vector<Spot> spots = {{{right, at.y - ts.y * 0.5f}, SpotKind::Beside}, {{left, at.y - ts.y * 0.5f}, SpotKind::Beside}};
+    for (float x : {right, left}) {  // a little lower or higher: a name or an address just above or below
+        spots.push_back({{x, at.y - ts.y * 0.2f}, SpotKind::Beside});
+        spots.push_back({{x, at.y - ts.y * 0.8f}, SpotKind::Beside});
+    }
+    for (float x : {right, left}) {
+        spots.push_back({{x, at.y - gap - ts.y * 0.5f}, SpotKind::Beside});
+        spots.push_back({{x, at.y + gap - ts.y * 0.5f}, SpotKind::Beside});
+    }
+    spots.push_back({{middle, at.y - r - 3 - ts.y}, SpotKind::Beside});
+    spots.push_back({{middle, at.y + r + 3}, SpotKind::Beside});
+    for (const Placed& o : placed) {  // the same place: just below (or above) that label, flush left
+        if (dist(o.at, at) > r) continue;
+        if (o.box.max.y > at.y) spots.push_back({{o.box.min.x + 3, o.box.max.y + 1}, SpotKind::Stacked});
+        if (o.box.min.y < at.y) spots.push_back({{o.box.min.x + 3, o.box.min.y - ts.y - 1}, SpotKind::Stacked});
+    }
+    for (int row = 1; row <= 4; ++row) {
+        for (float x : {middle, right, left}) {
+            spots.push_back({{x, at.y - r - 3 - ts.y - float(row) * h}, SpotKind::Leader});
+            spots.push_back({{x, at.y + r + 3 + float(row) * h}, SpotKind::Leader});
         }
     }
-    const sim::SocketHistory* end_a = vm.connection.a != kNone ? &t.sockets[vm.connection.a] : nullptr;
-    const sim::SocketHistory* end_b = vm.connection.b != kNone ? &t.sockets[vm.connection.b] : nullptr;
-    uint32_t hovered_h = kNone;
-    std::vector<uint32_t> callouts;  // small boxes whose address is shown: the lit ones, the hovered one
-    for (uint32_t h = 0; h < t.hosts.size(); ++h) {
+    return spots;
+}
+
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] The frame
+//-----------------------------------------------------------------------------
+
+struct TopologyPanel::Mark { uint32_t packet; ImVec2 at; bool dropped; };
+
+struct TopologyPanel::Frame {
+    const sim::Trace& t;
+    ImDrawList* dl;
+    ImVec2 origin, size;                  // the canvas
+    float fs, th, r;                      // font size, line thickness, a marker's half height
+    bool hovered;                         // the mouse is over the canvas (never in screenshots)
+    ImVec2 mouse;
+    Box bounds;                           // labels stay in it: the window's width, the canvas's height
+    std::vector<Box> host_boxes = {};     // packet labels keep off them (over an edge only when no spot is left)
+    std::vector<Box> names = {};          // host names: nothing covers them
+    std::vector<Box> taken = {};          // addresses, network names, markers, labels: labels keep off them
+    std::vector<std::pair<ImVec2, ImVec2>> leaders = {};  // leader lines drawn: later labels keep off them too
+    std::vector<Box> network_names = {};  // per network: its name's label
+    struct Callout { uint32_t host; ImU32 color; };
+    std::vector<Callout> callouts = {};   // addresses drawn apart: a crowded LAN's server and lit hosts
+    std::map<uint32_t, int> unlabeled = {};  // per network: packets drawn without a label
+    uint32_t hovered_host = kNone, hovered_packet = kNone;
+
+    ImVec2 at(ImVec2 p) const { return ImVec2(origin.x + p.x, origin.y + p.y); }
+    bool covers_name(const Box& b) const {
+        return std::any_of(names.begin(), names.end(), [&](const Box& o) { return o.overlaps(b); });
+    }
+    // In bounds, on no name, address, marker, label or leader line (nor on a box, unless allowed).
+    bool free(const Box& b, bool over_boxes) const {
+        auto hits = [&](const Box& o) { return o.overlaps(b); };
+        return b.inside(bounds) && !covers_name(b) && std::none_of(taken.begin(), taken.end(), hits) &&
+               (over_boxes || std::none_of(host_boxes.begin(), host_boxes.end(), hits)) &&
+               std::none_of(leaders.begin(), leaders.end(), [&](const auto& l) { return b.hit_by(l.first, l.second); });
+    }
+    bool crosses(ImVec2 a, ImVec2 b) const {
+        auto crossed = [&](const Box& o) { return o.hit_by(a, b); };
+        return std::any_of(taken.begin(), taken.end(), crossed) || std::any_of(host_boxes.begin(), host_boxes.end(), crossed);
+    }
+    float on_boxes(const Box& b) const {
+        float covered = 0;
+        for (const Box& o : host_boxes) covered += b.overlap_area(o);
+        return covered;
+    }
+    // The first spot that covers nothing, by kind (beside, stacked, with a leader); else beside
+    // the packet over as little of a box as it can; `must` (the selected packet, drops): over as
+    // little of anything but a name as it can. Null: no room.
+    const Spot* choose_spot(const std::vector<Spot>& spots, const LabelShape& shape, bool must) const {
+        for (SpotKind kind : {SpotKind::Beside, SpotKind::Stacked, SpotKind::Leader}) {
+            for (const Spot& s : spots) {
+                if (s.kind != kind || !free(shape.box(s.corner), false)) continue;
+                auto [a, b] = shape.leader(s.corner);
+                if (s.kind != SpotKind::Leader || !crosses(a, b)) return &s;
+            }
+        }
+        for (bool anything : {false, true}) {
+            if (anything && !must) break;
+            const Spot* best = nullptr;
+            float least = FLT_MAX;
+            for (const Spot& s : spots) {
+                Box b = shape.box(s.corner);
+                if (s.kind == SpotKind::Leader || (anything ? !b.inside(bounds) || covers_name(b) : !free(b, true))) continue;
+                float covered = on_boxes(b);
+                if (anything)
+                    for (const Box& o : taken) covered += b.overlap_area(o);
+                if (covered < least) {
+                    least = covered;
+                    best = &s;
+                }
+            }
+            if (best) return best;
+        }
+        return nullptr;
+    }
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] Drawing: bars, links and addresses, hosts, callouts, network names
+//-----------------------------------------------------------------------------
+
+void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
+    float legend_h = show_legend ? ImGui::GetFrameHeight() + 4.0f : 0.0f;
+    ImVec2 origin = ImGui::GetCursorScreenPos(), size = ImGui::GetContentRegionAvail();
+    size.y -= legend_h;
+    float fs = ImGui::GetFontSize();
+    if (layout.generation != vm.generation || layout.canvas.x != size.x || layout.canvas.y != size.y || layout.font_size != fs)
+        compute_layout(vm, size);
+    ImGui::InvisibleButton("topology_canvas", ImVec2(std::max(1.0f, size.x), std::max(1.0f, size.y)));
+    bool hovered = ImGui::IsItemHovered() && !vm.screenshot_mode;
+    // Labels stay in the window (its side padding included) and above the legend.
+    Box bounds{ImVec2(ImGui::GetWindowPos().x + 2, origin.y), ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowWidth() - 2, origin.y + size.y)};
+    Frame f{.t = vm.view.trace(), .dl = ImGui::GetWindowDrawList(), .origin = origin, .size = size, .fs = fs, .th = vm.thickness,
+            .r = layout.marker, .hovered = hovered, .mouse = ImGui::GetIO().MousePos, .bounds = bounds};
+    labels.clear();
+    host_rects.clear();
+    address_rects.clear();
+    marker_rects.clear();
+    network_rects.clear();
+    cut_texts.clear();
+    draw_bars(f);
+    draw_links(f);
+    draw_hosts(vm, f);
+    draw_callouts(f);
+    draw_network_names(vm, f);
+    draw_packet_labels(vm, f, draw_packets(vm, f));
+    draw_more_counts(vm, f);
+    handle_hover(vm, f, out);
+    if (show_legend) draw_legend(vm, ImVec2(origin.x, origin.y + size.y + 2));
+}
+
+void TopologyPanel::draw_bars(Frame& f) const {
+    for (size_t k = 0; k < f.t.networks.size() && k < layout.networks.size(); ++k) {
+        const Bar& bar = layout.networks[k];
+        f.dl->AddLine(f.at(ImVec2(bar.x0, bar.y)), f.at(ImVec2(bar.x1, bar.y)), theme::kNetwork, 7.0f * f.th);
+    }
+}
+
+// Links straight down (or up) to the bar, each address beside its link between box and bar,
+// clear of the packets running down it; a crowded LAN's hosts hang from their column's link.
+void TopologyPanel::draw_links(Frame& f) {
+    for (uint32_t h = 0; h < f.t.hosts.size(); ++h) {
         const Node& node = layout.hosts[h];
-        ImVec2 p = host_pos(h), hb = half_of(h);
-        bool router = node.router;
+        if (node.on_bar) continue;
+        ImVec2 p = f.at(node.at);
+        for (const InterfaceConfig& itf : f.t.hosts[h].interfaces) {
+            float bar_y = f.at(ImVec2(0, layout.networks[network_index(f.t, itf.network)].y)).y;
+            if (node.compact) {
+                float lx = f.origin.x + node.link_x;
+                f.dl->AddLine(ImVec2(lx, p.y), ImVec2(lx, bar_y), theme::kNetwork, 1.5f * f.th);
+                f.dl->AddLine(ImVec2(lx, p.y), ImVec2(p.x - layout.compact_half.x, p.y), theme::kNetwork, 1.5f * f.th);
+                continue;
+            }
+            f.dl->AddLine(p, ImVec2(p.x, bar_y), theme::kNetwork, 2.5f * f.th);
+            if (!show_addresses) continue;
+            float box_edge = p.y + (bar_y > p.y ? layout.box_half.y : -layout.box_half.y);
+            ImVec2 at(p.x + f.r * 1.3f + 5, (box_edge + bar_y) * 0.5f - f.fs * 0.5f);
+            Box b = label(f.dl, at, kAddressColor, itf.address.address.to_string());
+            f.taken.push_back(b);
+            address_rects.push_back({h, b.min, b.max});
+        }
+    }
+}
+
+// Boxes with the name inside, shrunk to fit (down to two thirds, then cut with "…"); the ends of
+// the connection shown lit in their colors.
+void TopologyPanel::draw_hosts(const ViewModel& vm, Frame& f) {
+    const sim::SocketHistory* end_a = vm.connection.a != kNone ? &f.t.sockets[vm.connection.a] : nullptr;
+    const sim::SocketHistory* end_b = vm.connection.b != kNone ? &f.t.sockets[vm.connection.b] : nullptr;
+    ImFont* bold = vm.fonts.bold;
+    for (uint32_t h = 0; h < f.t.hosts.size(); ++h) {
+        const Node& node = layout.hosts[h];
+        ImVec2 p = f.at(node.at), hb = node.compact ? layout.compact_half : layout.box_half;
         ImU32 border = end_a && end_a->host == h ? theme::kEndA : end_b && end_b->host == h ? theme::kEndB : theme::kInk;
         float bw = border == theme::kInk ? (node.compact ? 1.0f : 1.5f) : (node.compact ? 3.0f : 3.5f);
-        float rounding = router ? hb.y : node.compact ? 3.0f : 6.0f;
-        ImVec2 lo(p.x - hb.x, p.y - hb.y), hi(p.x + hb.x, p.y + hb.y);
-        dl->AddRectFilled(lo, hi, router ? theme::kRouterFill : theme::kHostFill, rounding);
-        host_boxes.push_back({lo, hi});
-        host_rects.push_back({h, lo, hi});
-        dl->AddRect(lo, hi, border, rounding, 0, bw * th);
-        // The name, shrunk (not clipped) to fit its box: one draw call for the whole panel.
-        const std::string& name = t.hosts[h].name;
-        ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, name.c_str());
-        float size = std::min({fs, fs * (2 * hb.x - 6) / std::max(1.0f, ts.x), fs * (2 * hb.y + 2) / std::max(1.0f, ts.y)});
-        ImVec2 shown(ts.x * size / fs, ts.y * size / fs);
-        dl->AddText(vm.fonts.bold, size, ImVec2(p.x - shown.x * 0.5f, p.y - shown.y * 0.5f), theme::kInk, name.c_str());
-        reserved.push_back({ImVec2(p.x - shown.x * 0.5f - 2, p.y - shown.y * 0.3f), ImVec2(p.x + shown.x * 0.5f + 2, p.y + shown.y * 0.3f)});  // the letters
-        bool mouse_in = canvas_hovered && mouse.x >= lo.x && mouse.x < hi.x && mouse.y >= lo.y && mouse.y < hi.y;
-        if (mouse_in) hovered_h = h;
-        if ((node.compact || node.on_bar) && show_addresses && (border != theme::kInk || mouse_in || node.on_bar)) callouts.push_back(h);
-    }
-    // Addresses of the lit, hovered and server hosts of a crowded LAN, on patches over the boxes.
-    for (uint32_t h : callouts) {
-        const Node& node = layout.hosts[h];
-        if (t.hosts[h].interfaces.empty()) continue;
-        ImVec2 p = host_pos(h), hb = half_of(h);
-        std::string text = t.hosts[h].interfaces[0].address.address.to_string();
-        ImVec2 ts = ImGui::CalcTextSize(text.c_str());
-        float bar_y = bar_y_of(0);
-        ImVec2 at = node.on_bar ? ImVec2(p.x - ts.x * 0.5f, p.y + hb.y + 4)
-                                : ImVec2(p.x - ts.x * 0.5f, p.y < bar_y ? p.y - hb.y - ts.y - 2 : p.y + hb.y + 2);
-        at.x = std::clamp(at.x, c.origin.x + 2, c.origin.x + c.size.x - ts.x - 4);
-        reserved.push_back({ImVec2(at.x - 2, at.y - 1), ImVec2(at.x + ts.x + 2, at.y + ts.y + 1)});
-        label(dl, at, theme::rgb(40, 60, 110), text);
-    }
-    hovered_host = hovered_h;
+        float rounding = node.router ? hb.y : node.compact ? 3.0f : 6.0f;
+        Box box{ImVec2(p.x - hb.x, p.y - hb.y), ImVec2(p.x + hb.x, p.y + hb.y)};
+        f.dl->AddRectFilled(box.min, box.max, node.router ? theme::kRouterFill : theme::kHostFill, rounding);
+        f.dl->AddRect(box.min, box.max, border, rounding, 0, bw * f.th);
+        f.host_boxes.push_back(box);
 
-    // Packets: the hop's path runs down the sender's link, along the bar, up the receiver's.
-    auto path_of = [&](uint32_t i) {
-        const sim::TracePacket& p = t.packets[i];
-        float bar_y = bar_y_of(p.network);
-        auto leg = [&](uint32_t h, std::vector<ImVec2>& path) {  // from the host's box to the bar
-            const Node& node = layout.hosts[h];
-            ImVec2 at = host_pos(h), hb = half_of(h);
-            if (node.on_bar) {
-                path.push_back(ImVec2(at.x + hb.x, bar_y));
-            } else if (node.compact) {
-                float lx = c.at(node.link_x, 0).x;
-                path.push_back(ImVec2(at.x - hb.x, at.y));
-                path.push_back(ImVec2(lx, at.y));
-                path.push_back(ImVec2(lx, bar_y));
+        std::string name = f.t.hosts[h].name;
+        float room = std::max(1.0f, 2 * hb.x - 6);
+        ImVec2 ts = bold->CalcTextSizeA(f.fs, FLT_MAX, 0, name.c_str());
+        float by_height = f.fs * (2 * hb.y + 2) / std::max(1.0f, ts.y);
+        float size = std::min({f.fs, f.fs * room / std::max(1.0f, ts.x), by_height});
+        float least = std::min(by_height, f.fs * 0.66f);
+        if (size < least) {  // too long to shrink: cut, the whole name in the host's tooltip
+            size = least;
+            name = fit_text(bold, size, name, room);
+            cut_texts.push_back({box.min, box.max, f.t.hosts[h].name});
+        }
+        ImVec2 shown = bold->CalcTextSizeA(size, FLT_MAX, 0, name.c_str());
+        Box letters{ImVec2(p.x - shown.x * 0.5f, p.y - shown.y * 0.5f), ImVec2(p.x + shown.x * 0.5f, p.y + shown.y * 0.5f)};
+        f.dl->AddText(bold, size, letters.min, theme::kInk, name.c_str());
+        f.names.push_back(letters);
+        host_rects.push_back({h, box.min, box.max, letters.min, letters.max});
+
+        if (f.hovered && box.contains(f.mouse)) f.hovered_host = h;
+        if (show_addresses && (node.on_bar || (node.compact && border != theme::kInk))) f.callouts.push_back({h, border});
+    }
+    hovered_host = f.hovered_host;
+}
+
+// A crowded LAN's addresses: the server's under its box; a lit host's beside its box when there
+// is room, else in the strip under the server's, with its name, in its end's color. (A hovered
+// host's address is in its tooltip.)
+void TopologyPanel::draw_callouts(Frame& f) {
+    std::stable_sort(f.callouts.begin(), f.callouts.end(), [&](const Frame::Callout& a, const Frame::Callout& b) {
+        return layout.hosts[a.host].on_bar && !layout.hosts[b.host].on_bar;
+    });
+    float strip_y = f.origin.y + f.size.y * 0.5f + layout.box_half.y + 4;
+    for (const Frame::Callout& c : f.callouts) {
+        const Node& node = layout.hosts[c.host];
+        const sim::TraceHost& host = f.t.hosts[c.host];
+        if (host.interfaces.empty()) continue;
+        std::string address = address_of(host);
+        ImVec2 p = f.at(node.at), ts = ImGui::CalcTextSize(address.c_str());
+        Box b;
+        if (node.on_bar) {
+            ImVec2 at(std::max(f.origin.x + 2, p.x - ts.x * 0.5f), p.y + layout.box_half.y + 4);
+            b = label(f.dl, at, kAddressColor, address);
+            strip_y = b.max.y + 4;
+        } else {
+            ImVec2 beside(p.x + layout.compact_half.x + 4, p.y - ts.y * 0.5f);
+            Box there = label_box(beside, address);
+            if (f.free(there, false)) {
+                b = label(f.dl, beside, kAddressColor, address);
             } else {
-                path.push_back(ImVec2(at.x, at.y + (bar_y > at.y ? hb.y : -hb.y)));
-                path.push_back(ImVec2(at.x, bar_y));
+                std::string text = fit_text(ImGui::GetFont(), f.fs, host.name + "  " + address, layout.strip - f.fs * 0.25f);
+                b = label(f.dl, ImVec2(f.origin.x + f.fs * 0.25f, strip_y), c.color, text);
+                if (text != host.name + "  " + address) cut_texts.push_back({b.min, b.max, host.name + "  " + address});
+                strip_y = b.max.y + 4;
             }
-        };
-        std::vector<ImVec2> path, back;
-        leg(p.from_host, path);
-        if (p.to_host != kNone) leg(p.to_host, back);
-        else back.push_back(ImVec2(c.origin.x + c.size.x - 10, bar_y));
-        path.insert(path.end(), back.rbegin(), back.rend());
-        return path;
-    };
-    // Every packet's marker first (packets in flight, recent drops where they happened), then the
-    // labels over them, most useful first: the selected packet, drops, the newest. A label goes
-    // beside its packet, under the label of a packet at the same place, or a little further with a
-    // leader line, where it covers no box, address, marker or other label; else beside its packet
-    // over the edge of a box; with no such spot it is left out (the marker stays, its tooltip names
-    // it) and counted in its network's "+N more".
-    struct Mark { uint32_t packet; ImVec2 at; bool dropped; };
-    std::vector<Mark> marks;
-    std::vector<uint32_t> flying = vm.view.index().packets_in_flight(vm.step);
-    for (uint32_t i : flying) marks.push_back({i, along(path_of(i), float(vm.view.progress(i, vm.now))), false});
-    for (uint32_t i = 0; i < t.packets.size(); ++i) {  // recent drops, where they happened
-        const sim::TracePacket& p = t.packets[i];
-        if (!p.dropped || p.end_step == kNone || p.end_step > vm.step || vm.step - p.end_step > kDropLingerSteps) continue;
-        float f = std::clamp(float(vm.view.progress(i, vm.view.time_at(p.end_step))), 0.15f, 0.85f);
-        marks.push_back({i, along(path_of(i), f), true});
+        }
+        f.taken.push_back(b);
+        address_rects.push_back({c.host, b.min, b.max});
     }
-    uint32_t hovered = kNone;
-    std::vector<Box> keep_out = reserved;
-    for (const Mark& m : marks) {
-        ImVec2 lo(m.at.x - r * 1.3f, m.at.y - r), hi(m.at.x + r * 1.3f, m.at.y + r);
-        dl->AddRectFilled(lo, hi, theme::packet_color(vm.view.packet(m.packet).kind), r * 0.5f);
-        if (vm.selection.packet == m.packet) dl->AddRect(ImVec2(lo.x - 3, lo.y - 3), ImVec2(hi.x + 3, hi.y + 3), theme::kSelected, r * 0.5f, 0, 2.5f * th);
-        if (m.dropped) draw_cross(dl, m.at, r * 1.6f, 4.0f * th);
-        if (canvas_hovered && dist(mouse, m.at) < r * 2.0f) hovered = m.packet;
-        keep_out.push_back({lo, hi});
-    }
+}
 
-    // Which packets get a label, in order. Many in flight (a busy server): only the connection
-    // shown elsewhere; and never more than kMaxLabels, so that what is labeled can be read.
+// Each network's name and subnet beside its bar (below it at the left, else above, else at the
+// right end), or at the canvas's top left (a crowded LAN), where it covers nothing.
+void TopologyPanel::draw_network_names(const ViewModel& vm, Frame& f) {
+    ImFont* bold = vm.fonts.bold;
+    for (size_t k = 0; k < f.t.networks.size() && k < layout.networks.size(); ++k) {
+        const Bar& bar = layout.networks[k];
+        std::string whole = f.t.networks[k].name + "  " + f.t.networks[k].subnet.to_string();
+        std::string text = fit_text(bold, bold->FontSize, whole, f.size.x - 12);
+        ImVec2 ts = bold->CalcTextSizeA(bold->FontSize, FLT_MAX, 0, text.c_str());
+        ImVec2 a = f.at(ImVec2(bar.x0, bar.y)), b = f.at(ImVec2(bar.x1, bar.y));
+        float below = a.y + 6 * f.th, above = a.y - 6 * f.th - ts.y;
+        ImVec2 top_left(f.origin.x + 6, f.origin.y + 2);
+        std::vector<ImVec2> spots = {ImVec2(a.x, below), ImVec2(a.x, above), ImVec2(b.x - ts.x, below), ImVec2(b.x - ts.x, above), top_left,
+                                     ImVec2(f.origin.x + 6, f.origin.y + f.size.y - ts.y - 2)};
+        if (layout.strip > 0) spots.insert(spots.begin(), top_left);
+        ImVec2 at = spots.front();
+        for (ImVec2 s : spots) {
+            Box there = label_box(s, text, bold);
+            if (f.free(there, false)) {
+                at = s;
+                break;
+            }
+        }
+        Box box = label(f.dl, at, theme::kNetwork, text, bold);
+        if (text != whole) cut_texts.push_back({box.min, box.max, whole});
+        f.taken.push_back(box);
+        f.network_names.push_back(box);
+        network_rects.push_back({uint32_t(k), box.min, box.max});
+    }
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Packets
+//-----------------------------------------------------------------------------
+
+// A hop's path: from just outside the sender's box down its link, along the bar, up the
+// receiver's link to just outside its box.
+std::vector<ImVec2> TopologyPanel::path_of(const Frame& f, uint32_t packet) const {
+    const sim::TracePacket& p = f.t.packets[packet];
+    float r = f.r, m = r * 1.3f;
+    float bar_y = f.at(ImVec2(0, layout.networks[std::min<size_t>(p.network, layout.networks.size() - 1)].y)).y;
+    auto leg = [&](uint32_t h, std::vector<ImVec2>& path) {  // from the host's box to the bar
+        const Node& node = layout.hosts[h];
+        ImVec2 at = f.at(node.at), hb = node.compact ? layout.compact_half : layout.box_half;
+        if (node.on_bar) {
+            path.push_back(ImVec2(at.x + hb.x + m + 2, bar_y));
+        } else if (node.compact) {
+            float lx = f.origin.x + node.link_x;
+            path.push_back(ImVec2(std::max(lx, at.x - hb.x - m - 2), at.y));
+            path.push_back(ImVec2(lx, at.y));
+            path.push_back(ImVec2(lx, bar_y));
+        } else {
+            path.push_back(ImVec2(at.x, at.y + (bar_y > at.y ? hb.y + r + 2 : -hb.y - r - 2)));
+            path.push_back(ImVec2(at.x, bar_y));
+        }
+    };
+    std::vector<ImVec2> path, back;
+    leg(p.from_host, path);
+    if (p.to_host != kNone) leg(p.to_host, back);
+    else back.push_back(ImVec2(f.origin.x + f.size.x - 10, bar_y));
+    path.insert(path.end(), back.rbegin(), back.rend());
+    return path;
+}
+
+// Every packet's marker: packets in flight, recent drops where they happened.
+std::vector<TopologyPanel::Mark> TopologyPanel::draw_packets(const ViewModel& vm, Frame& f) {
+    float r = f.r, m = r * 1.3f;
+    std::vector<Mark> marks;
+    for (uint32_t i : vm.view.index().packets_in_flight(vm.step))
+        marks.push_back({i, along(path_of(f, i), float(vm.view.progress(i, vm.now))), false});
+    for (uint32_t i = 0; i < f.t.packets.size(); ++i) {
+        const sim::TracePacket& p = f.t.packets[i];
+        if (!p.dropped || p.end_step == kNone || p.end_step > vm.step || vm.step - p.end_step > kDropLingerSteps) continue;
+        float t = std::clamp(float(vm.view.progress(i, vm.view.time_at(p.end_step))), 0.15f, 0.85f);
+        marks.push_back({i, along(path_of(f, i), t), true});
+    }
+    for (const Mark& mark : marks) {
+        ImVec2 lo(mark.at.x - m, mark.at.y - r), hi(mark.at.x + m, mark.at.y + r);
+        f.dl->AddRectFilled(lo, hi, theme::packet_color(vm.view.packet(mark.packet).kind), r * 0.5f);
+        if (vm.selection.packet == mark.packet)
+            f.dl->AddRect(ImVec2(lo.x - 3, lo.y - 3), ImVec2(hi.x + 3, hi.y + 3), theme::kSelected, r * 0.5f, 0, 2.5f * f.th);
+        if (mark.dropped) draw_cross(f.dl, mark.at, r * 1.6f, 4.0f * f.th);
+        if (f.hovered && dist(f.mouse, mark.at) < r * 2.0f) f.hovered_packet = mark.packet;
+        f.taken.push_back({lo, hi});
+        marker_rects.push_back({mark.packet, lo, hi});
+    }
+    return marks;
+}
+
+// Labels over the markers, most useful first: the selected packet, drops, the newest. Many in
+// flight (a busy server): only the connection shown elsewhere; never more than kMaxLabels. A label
+// goes where it covers no name, box, address, marker or other label; else beside its packet over
+// the edge of a box; never on a name. With no such spot it is left out (the marker stays, its
+// tooltip names it) and counted in its network's "+N more".
+void TopologyPanel::draw_packet_labels(const ViewModel& vm, Frame& f, const std::vector<Mark>& marks) {
+    const sim::Trace& t = f.t;
     auto of_connection = [&](uint32_t i) {
         ConnectionEnds e = vm.view.connection_of_packet(i);
         return i == vm.selection.packet || (e.a != kNone && (e.a == vm.connection.a || e.a == vm.connection.b));
@@ -386,188 +685,108 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
     std::vector<Mark> order = marks;
     std::stable_sort(order.begin(), order.end(), [&](const Mark& a, const Mark& b) {
         if (rank(a) != rank(b)) return rank(a) < rank(b);
-        return t.packets[a.packet].sent_step != t.packets[b.packet].sent_step
-                   ? t.packets[a.packet].sent_step > t.packets[b.packet].sent_step
-                   : a.packet > b.packet;
+        return t.packets[a.packet].sent_step != t.packets[b.packet].sent_step ? t.packets[a.packet].sent_step > t.packets[b.packet].sent_step
+                                                                              : a.packet > b.packet;
     });
-    bool many = flying.size() > kMaxLabels;
-    std::map<uint32_t, int> unlabeled;  // per network
-    labels.clear();
-    // Labels stay in the window (its side padding included) and above the legend.
-    float lx_min = ImGui::GetWindowPos().x + 2, lx_max = ImGui::GetWindowPos().x + ImGui::GetWindowWidth() - 2;
-    float ly_min = c.origin.y, ly_max = c.origin.y + c.size.y;
-    std::vector<std::pair<ImVec2, ImVec2>> leaders;  // drawn so far: later labels keep off them too
-    struct Placed { ImVec2 at; Box box; };
-    std::vector<Placed> placed;  // the labels drawn so far, and where their packet is
-    auto free_at = [&](const Box& b, bool over_boxes) {
-        auto hits = [&](const Box& o) { return o.overlaps(b); };
-        return b.min.x >= lx_min && b.max.x <= lx_max && b.min.y >= ly_min && b.max.y <= ly_max &&
-               std::none_of(keep_out.begin(), keep_out.end(), hits) &&
-               (over_boxes || std::none_of(host_boxes.begin(), host_boxes.end(), hits)) &&
-               std::none_of(leaders.begin(), leaders.end(), [&](const auto& l) { return b.hit_by(l.first, l.second); });
-    };
+    size_t flying = size_t(std::count_if(marks.begin(), marks.end(), [](const Mark& m) { return !m.dropped; }));
+    bool many = flying > kMaxLabels;
     if (!show_labels) order.clear();
+    std::vector<Placed> placed;
     for (const Mark& m : order) {
         bool selected = m.packet == vm.selection.packet;
         if (!selected && (labels.size() >= kMaxLabels || (many && !m.dropped && !of_connection(m.packet)))) {
-            ++unlabeled[t.packets[m.packet].network];
+            ++f.unlabeled[t.packets[m.packet].network];
             continue;
         }
         const PacketInfo& info = vm.view.packet(m.packet);
-        ImU32 color = m.dropped ? theme::kDrop : theme::packet_color(info.kind);
         std::string text = m.dropped ? "✗ " + info.label : info.label;
-        ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, text.c_str());  // as label() draws it
-        // Beside the packet (right, left, a little lower or higher, the four corners, above, below);
-        // then against the label of a packet at the same place (sent together: a stack of labels);
-        // then up to four rows further up or down, tied to it by a leader line that crosses nothing.
-        ImVec2 at = m.at;
-        float dx = r * 1.3f + 4, h = ts.y + 2, gap = h * 0.5f + r + 2;
-        float right = at.x + dx, left = at.x - dx - ts.x, middle = at.x - ts.x * 0.5f;
-        enum class Kind { Beside, Stacked, Leader };
-        struct Spot { ImVec2 corner; Kind kind; };
-        std::vector<Spot> spots = {{{right, at.y - ts.y * 0.5f}, Kind::Beside}, {{left, at.y - ts.y * 0.5f}, Kind::Beside}};
-        for (float x : {right, left}) {  // a little lower or higher: a name or an address just above or below
-            spots.push_back({{x, at.y - ts.y * 0.2f}, Kind::Beside});
-            spots.push_back({{x, at.y - ts.y * 0.8f}, Kind::Beside});
-        }
-        for (float x : {right, left}) {
-            spots.push_back({{x, at.y - gap - ts.y * 0.5f}, Kind::Beside});
-            spots.push_back({{x, at.y + gap - ts.y * 0.5f}, Kind::Beside});
-        }
-        spots.push_back({{middle, at.y - r - 3 - ts.y}, Kind::Beside});
-        spots.push_back({{middle, at.y + r + 3}, Kind::Beside});
-        for (const Placed& o : placed) {  // the same place: just below (or above) that label, flush left
-            if (dist(o.at, at) > r) continue;
-            bool below = o.box.max.y > at.y, above = o.box.min.y < at.y;
-            if (below) spots.push_back({{o.box.min.x + 3, o.box.max.y + 1}, Kind::Stacked});
-            if (above) spots.push_back({{o.box.min.x + 3, o.box.min.y - ts.y - 1}, Kind::Stacked});
-        }
-        for (int row = 1; row <= 4; ++row) {
-            for (float x : {middle, right, left}) {
-                spots.push_back({{x, at.y - r - 3 - ts.y - float(row) * h}, Kind::Leader});
-                spots.push_back({{x, at.y + r + 3 + float(row) * h}, Kind::Leader});
-            }
-        }
-        auto box_at = [&](ImVec2 p) { return Box{ImVec2(p.x - 3, p.y - 1), ImVec2(p.x + ts.x + 3, p.y + ts.y + 1)}; };
-        auto leader_of = [&](ImVec2 p) {  // from the marker's edge to the label's nearest edge
-            bool below = p.y > at.y;
-            return std::make_pair(ImVec2(at.x, at.y + (below ? r + 1 : -r - 1)),
-                                  ImVec2(std::clamp(at.x, p.x, p.x + ts.x), below ? p.y - 2 : p.y + ts.y + 2));
-        };
-        // First choice: a spot that covers nothing, in that order: a packet that has just left a
-        // host (or is about to reach one) is labeled clear of its box. Last, beside the packet over
-        // as little of a host box as it can (never its name), rather than no label at all.
-        auto leader_crosses = [&](const Spot& s) {
-            auto [a, b] = leader_of(s.corner);
-            auto crossed = [&](const Box& o) { return o.hit_by(a, b); };
-            return std::any_of(keep_out.begin(), keep_out.end(), crossed) ||
-                   std::any_of(host_boxes.begin(), host_boxes.end(), crossed);
-        };
-        auto on_boxes = [&](const Box& b) {
-            float covered = 0;
-            for (const Box& o : host_boxes) covered += b.overlap_area(o);
-            return covered;
-        };
-        const Spot* spot = nullptr;
-        for (Kind kind : {Kind::Beside, Kind::Stacked, Kind::Leader}) {
-            for (const Spot& s : spots) {
-                if (s.kind != kind || !free_at(box_at(s.corner), false)) continue;
-                if (s.kind == Kind::Leader && leader_crosses(s)) continue;
-                spot = &s;
-                break;
-            }
-            if (spot) break;
-        }
+        ImVec2 ts = vm.fonts.bold->CalcTextSizeA(f.fs, FLT_MAX, 0, text.c_str());  // as label() draws it
+        LabelShape shape{m.at, ts, f.r};
+        std::vector<Spot> spots = label_spots(m.at, ts, f.r, placed);
+        const Spot* spot = f.choose_spot(spots, shape, selected || m.dropped);
         if (!spot) {
-            float least = FLT_MAX;
-            for (const Spot& s : spots) {
-                if (s.kind == Kind::Leader || !free_at(box_at(s.corner), true)) continue;
-                float covered = on_boxes(box_at(s.corner));
-                if (covered < least) {
-                    least = covered;
-                    spot = &s;
-                }
-            }
-        }
-        // The selected packet and drops are always labeled: where the label covers the least.
-        if (!spot && (selected || m.dropped)) {
-            float least = FLT_MAX;
-            for (const Spot& s : spots) {
-                Box b = box_at(s.corner);
-                if (s.kind == Kind::Leader || b.min.x < lx_min || b.max.x > lx_max || b.min.y < ly_min || b.max.y > ly_max) continue;
-                float covered = on_boxes(b);
-                for (const Box& o : keep_out) covered += b.overlap_area(o);
-                if (covered < least) {
-                    least = covered;
-                    spot = &s;
-                }
-            }
-            if (!spot) spot = &spots[0];
-        }
-        if (!spot) {
-            ++unlabeled[t.packets[m.packet].network];
+            ++f.unlabeled[t.packets[m.packet].network];
             continue;
         }
-        ImVec2 p = spot->corner;
-        Box mine = box_at(p);
-        if (spot->kind == Kind::Leader) {
-            auto [a, b] = leader_of(p);
-            dl->AddLine(a, b, color, 1.2f * th);
-            leaders.push_back({a, b});
+        Box mine = shape.box(spot->corner);
+        ImU32 color = m.dropped ? theme::kDrop : theme::packet_color(info.kind);
+        if (spot->kind == SpotKind::Leader) {
+            auto [a, b] = shape.leader(spot->corner);
+            f.dl->AddLine(a, b, color, 1.2f * f.th);
+            f.leaders.push_back({a, b});
         }
-        keep_out.push_back(mine);
-        placed.push_back({at, mine});
+        f.taken.push_back(mine);
+        placed.push_back({m.at, mine});
         labels.push_back({m.packet, mine.min, mine.max});
-        label(dl, p, color, text, vm.fonts.bold);
+        label(f.dl, spot->corner, color, text, vm.fonts.bold);
     }
-    // "+N more" at the right end of each network's bar, above or below it, where there is room.
-    for (const auto& [network, count] : unlabeled) {
+    unlabeled_packets = 0;
+    for (const auto& entry : f.unlabeled) unlabeled_packets += entry.second;
+}
+
+// "+N more" at the right end of each network's bar, above or below it, or beside its name, where
+// there is room.
+void TopologyPanel::draw_more_counts(const ViewModel& vm, Frame& f) {
+    for (const auto& [network, count] : f.unlabeled) {
         if (count == 0 || network >= layout.networks.size()) continue;
         char text[48];
         std::snprintf(text, sizeof text, vm.text.more_packets, count);
         ImVec2 ts = ImGui::CalcTextSize(text);
-        float bar_y = bar_y_of(network), right = c.origin.x + c.size.x - 8 - ts.x;
+        float bar_y = f.at(ImVec2(0, layout.networks[network].y)).y, right = f.origin.x + f.size.x - 8 - ts.x;
         std::vector<ImVec2> spots;
-        for (float y : {bar_y - 4 * th - ts.y - 3, bar_y + 4 * th + 3, bar_y - 4 * th - 2 * ts.y - 6})
-            for (float x : {right, right - ts.x - fs, c.origin.x + c.size.x * 0.5f}) spots.push_back(ImVec2(x, y));
-        if (network < name_boxes.size()) {  // else beside the network's name (a crowded LAN)
-            const Box& name = name_boxes[network];
-            spots.push_back(ImVec2(name.max.x + fs * 0.6f, name.min.y + 1));
+        for (float y : {bar_y - 4 * f.th - ts.y - 3, bar_y + 4 * f.th + 3, bar_y - 4 * f.th - 2 * ts.y - 6})
+            for (float x : {right, right - ts.x - f.fs, f.origin.x + f.size.x * 0.5f}) spots.push_back(ImVec2(x, y));
+        if (network < f.network_names.size()) {
+            const Box& name = f.network_names[network];
+            spots.push_back(ImVec2(name.max.x + f.fs * 0.6f, name.min.y + 1));
             spots.push_back(ImVec2(name.min.x + 2, name.max.y + 3));
             spots.push_back(ImVec2(name.min.x + 2, name.min.y - ts.y - 3));
         }
         for (ImVec2 p : spots) {
             Box mine{ImVec2(p.x - 3, p.y - 1), ImVec2(p.x + ts.x + 3, p.y + ts.y + 1)};
-            if (!free_at(mine, false)) continue;
-            keep_out.push_back(mine);
-            label(dl, p, theme::kMuted, text);
+            if (!f.free(mine, false)) continue;
+            f.taken.push_back(mine);
+            label(f.dl, p, theme::kMuted, text);
             break;
         }
     }
-    unlabeled_packets = 0;
-    for (const auto& entry : unlabeled) unlabeled_packets += entry.second;
-    hovered_packet = hovered;
-    if (hovered != kNone) {
-        const std::string& reason = t.packets[hovered].drop_reason;
-        ImGui::SetTooltip("%s%s%s", vm.view.describe(t.packets[hovered].sent_step).c_str(), reason.empty() ? "" : "\n",
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Hover and what-if; the legend
+//-----------------------------------------------------------------------------
+
+// A packet: its description (and why it was dropped), click to select, right-click for what-if.
+// A host: its name and addresses. A cut text: the whole of it.
+void TopologyPanel::handle_hover(const ViewModel& vm, const Frame& f, Commands& out) {
+    const sim::Trace& t = f.t;
+    hovered_packet = f.hovered_packet;
+    if (f.hovered_packet != kNone) {
+        const std::string& reason = t.packets[f.hovered_packet].drop_reason;
+        ImGui::SetTooltip("%s%s%s", vm.view.describe(t.packets[f.hovered_packet].sent_step).c_str(), reason.empty() ? "" : "\n",
                           reason.c_str());
-        if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) out.push_back(cmd::SelectPacket{hovered, false});
+        if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) out.push_back(cmd::SelectPacket{f.hovered_packet, false});
         if (ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
-            context_packet = hovered;
+            context_packet = f.hovered_packet;
             ImGui::OpenPopup("what_if_topology");
         }
-    } else if (hovered_h != kNone) {
-        std::string tip = t.hosts[hovered_h].name;
-        for (const InterfaceConfig& itf : t.hosts[hovered_h].interfaces)
+    } else if (f.hovered_host != kNone) {
+        std::string tip = t.hosts[f.hovered_host].name;
+        for (const InterfaceConfig& itf : t.hosts[f.hovered_host].interfaces)
             tip += "\n" + (itf.adapter.empty() ? itf.network : itf.adapter) + ": " + itf.address.address.to_string() + "/" +
                    std::to_string(itf.address.length);
         ImGui::SetTooltip("%s", tip.c_str());
+    } else if (f.hovered) {
+        for (const CutText& c : cut_texts) {
+            if (!Box{c.min, c.max}.contains(f.mouse)) continue;
+            ImGui::SetTooltip("%s", c.text.c_str());
+            break;
+        }
     }
     if (ImGui::BeginPopup("what_if_topology")) {
         what_if_menu(vm, context_packet, out);
         ImGui::EndPopup();
     }
-    if (show_legend) draw_legend(vm, ImVec2(c.origin.x, c.origin.y + c.size.y + 2));
 }
 
 void TopologyPanel::draw_legend(const ViewModel& vm, ImVec2 origin) const {

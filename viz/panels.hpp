@@ -51,35 +51,60 @@ struct TopologyPanel {
 
     void draw(const ViewModel& vm, Commands& out);
 
-    // Internal state: the layout, recomputed when a new trace is loaded or the canvas changes.
-    struct Node {                                          // a host, in [0,1]^2 of the canvas
-        float x = 0, y = 0;                                // box center
+    // Internal state: the layout, in pixels from the canvas's top left, recomputed when a new
+    // trace is loaded or the canvas or the font changes.
+    struct Node {
+        ImVec2 at{};                                       // box center
         float link_x = 0;                                  // where its link meets its network's bar
         bool router = false;
         bool on_bar = false;                               // drawn on its bar (a crowded LAN's server)
-        bool compact = false;                              // a small box; address on hover or when lit
+        bool compact = false;                              // a small box; its address when lit (else in its tooltip)
     };
-    struct Bar { float x0 = 0, x1 = 1, y = 0; };           // network bar, in [0,1]^2
+    struct Bar { float x0 = 0, x1 = 0, y = 0; };           // a network's bar
     struct Layout {
         std::vector<Node> hosts;
         std::vector<Bar> networks;
-        ImVec2 compact_half{};                             // half size of a compact box, pixels
+        ImVec2 box_half{}, compact_half{};                 // half sizes of a box and of a compact one
+        float marker = 0;                                  // a packet marker's half height (x1.3: width)
+        float strip = 0;                                   // a crowded LAN: the left strip's right edge
         uint64_t generation = ~uint64_t(0);
         ImVec2 canvas{};                                   // the size it was computed for
+        float font_size = 0;                               // ... and the font
     };
     Layout layout;
     uint32_t hovered_packet = kNone;
     uint32_t hovered_host = kNone;
-    struct LabelBox { uint32_t packet; ImVec2 min, max; };
-    std::vector<LabelBox> labels;      // the packet labels the last frame drew (read by tests)
-    int unlabeled_packets = 0;         // ... and the packets it drew without one
-    struct HostBox { uint32_t host; ImVec2 min, max; };
-    std::vector<HostBox> host_rects;   // ... and the host boxes
     uint32_t context_packet = kNone;   // the packet whose what-if menu is open
+    // What the last frame drew (read by tests).
+    struct LabelBox { uint32_t packet; ImVec2 min, max; };
+    std::vector<LabelBox> labels;      // the packet labels
+    int unlabeled_packets = 0;         // ... and the packets drawn without one
+    struct HostBox { uint32_t host; ImVec2 min, max; ImVec2 name_min, name_max; };
+    std::vector<HostBox> host_rects;   // ... the host boxes, and the names in them
+    struct Drawn { uint32_t id; ImVec2 min, max; };
+    std::vector<Drawn> address_rects;  // ... the address labels (id: the host)
+    std::vector<Drawn> marker_rects;   // ... the packet markers (id: the packet)
+    std::vector<Drawn> network_rects;  // ... the networks' names (id: the network)
+    struct CutText { ImVec2 min, max; std::string text; };
+    std::vector<CutText> cut_texts;    // ... texts cut with "…": the whole text in a tooltip
 
 private:
+    struct Frame;                      // one frame's canvas and what is drawn on it so far
+    struct Mark;                       // a packet's marker
     void compute_layout(const ViewModel& vm, ImVec2 canvas);
+    void spread_layout(const ViewModel& vm, ImVec2 canvas, const std::vector<std::vector<uint32_t>>& members,
+                       const std::vector<uint32_t>& routers);
+    std::vector<ImVec2> path_of(const Frame& f, uint32_t packet) const;
     void crowded_layout(const ViewModel& vm, ImVec2 canvas, std::vector<uint32_t> members);
+    void draw_bars(Frame& f) const;
+    void draw_links(Frame& f);
+    void draw_hosts(const ViewModel& vm, Frame& f);
+    void draw_callouts(Frame& f);
+    void draw_network_names(const ViewModel& vm, Frame& f);
+    std::vector<Mark> draw_packets(const ViewModel& vm, Frame& f);
+    void draw_packet_labels(const ViewModel& vm, Frame& f, const std::vector<Mark>& marks);
+    void draw_more_counts(const ViewModel& vm, Frame& f);
+    void handle_hover(const ViewModel& vm, const Frame& f, Commands& out);
     void draw_legend(const ViewModel& vm, ImVec2 origin) const;
 };
 

@@ -50,8 +50,8 @@ endif()
 
 if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/scale-busy-server.yaml)
   # 51 hosts on one LAN: the server (end B) on the bar at the left; the client of the connection
-  # shown (pc29, end A) lit at the foot of the first column below the bar, where the crowded
-  # layout puts it (boxes piled up or clamped to the edges would not be there).
+  # shown (pc29, end A) lit in the first column below the bar, where the crowded layout puts it
+  # (boxes piled up or clamped to the edges would not be there).
   # The sequence diagram shows only that connection's two lifelines (a checkbox brings back the
   # 51): the server's, web:80 (B), and pc29's (A), both headers in view, side by side.
   viz_screenshot(scale_busy_server ${PROJECT_SOURCE_DIR}/scenarios/scale-busy-server.yaml 200 0
@@ -82,5 +82,27 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/default.yaml)
     --color 100 712 160 748 FFDC5A 400
     --color 1125 488 1250 532 0072B2 2500
     --no-color 795 250 1280 800 FFDC5A
+    --golden GOLDEN 0.005)
+endif()
+
+if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/tcp-close-time-wait.yaml)
+  # Presenter mode at 1280x800, four hosts on one LAN: two above the bar, two below, each address
+  # (283C6E) beside its own link, none running into the next (they once overlapped in one row).
+  viz_screenshot_with(presenter_four_hosts ${PROJECT_SOURCE_DIR}/scenarios/tcp-close-time-wait.yaml 10 0 "--presenter"
+    --size 1280 800
+    --color 270 458 425 492 283C6E 150
+    --color 560 458 715 492 283C6E 150
+    --color 270 548 425 582 283C6E 150
+    --color 560 548 715 582 283C6E 150
+    --golden GOLDEN 0.005)
+endif()
+
+if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/scale-busy-server.yaml)
+  # Presenter mode at 1280x800, the lab: pc22 (end A) lit at the top of the last column, its name
+  # and address in its color in the strip under the server's (no room beside its box).
+  viz_screenshot_with(presenter_lab ${PROJECT_SOURCE_DIR}/scenarios/scale-busy-server.yaml 700 0 "--presenter"
+    --size 1280 800
+    --color 685 430 765 470 0072B2 150
+    --color 15 575 210 605 0072B2 300
     --golden GOLDEN 0.005)
 endif()
