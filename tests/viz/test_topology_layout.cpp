@@ -19,6 +19,7 @@
 
 #ifdef NETSTEP_EXE
 #include "viz/session.hpp"
+#include "viz/style.hpp"
 
 using namespace netstep;
 using namespace netstep::viz;
@@ -68,12 +69,7 @@ void draw(Session& session, const Strings& text, const Headless& imgui, Topology
     Layout l = compute_layout(mode.display, mode.presenter ? kPresenterSizes : kNormalSizes, mode.presenter, BigPanel::Topology);
     REQUIRE(l.topology.shown());
     const Fonts& fonts = mode.presenter ? imgui.presenter : imgui.normal;
-    float scale = mode.presenter ? 1.4f : 1.0f;  // classroom_style's ScaleAllSizes
-    ImGuiStyle& style = ImGui::GetStyle();
-    style = ImGuiStyle();
-    style.WindowPadding = ImVec2(12 * scale, 8 * scale);
-    style.FramePadding = ImVec2(8 * scale, 4 * scale);
-    style.ItemSpacing = ImVec2(10 * scale, 6 * scale);
+    ImGui::GetStyle() = classroom_style(mode.presenter);  // the app's padding and spacing
     ImGui::GetIO().DisplaySize = mode.display;
     ImGui::GetIO().MousePos = mouse;
     session.player.go_to(step, *session.view);
@@ -81,7 +77,6 @@ void draw(Session& session, const Strings& text, const Headless& imgui, Topology
         ImGui::NewFrame();
         ImGui::PushFont(fonts.body);
         ViewModel vm(*session.view, text, session.player);
-        vm.step = step;
         vm.now = session.player.display_time(*session.view);
         vm.connection = session.view->active_connection(step);
         vm.fonts = fonts;
