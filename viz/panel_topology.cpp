@@ -700,6 +700,7 @@ void TopologyPanel::draw_packet_labels(const ViewModel& vm, Frame& f, const std:
         }
         const PacketInfo& info = vm.view.packet(m.packet);
         std::string text = m.dropped ? "✗ " + info.label : info.label;
+        if (vm.view.has_router() && info.ok) text += " ttl=" + std::to_string(info.ttl);  // routers decrement it
         ImVec2 ts = vm.fonts.bold->CalcTextSizeA(f.fs, FLT_MAX, 0, text.c_str());  // as label() draws it
         LabelShape shape{m.at, ts, f.r};
         std::vector<Spot> spots = label_spots(m.at, ts, f.r, placed);

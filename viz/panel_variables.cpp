@@ -122,9 +122,12 @@ void VariablesPanel::draw(const ViewModel& vm, Commands&) {
             countdowns.push_back(text);
         }
     }
-    bool any_gone = at[0].phase == sim::SocketPhase::Gone || at[1].phase == sim::SocketPhase::Gone;
-    if (any_gone) {
+    // An end whose connection is over says so, by name: nothing of it runs any more.
+    for (int i = 0; i < 2; ++i) {
+        if (at[i].phase != sim::SocketPhase::Gone) continue;
         ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextColored(theme::to_vec4(i == 0 ? theme::kEndA : theme::kEndB), "%s:", vm.view.socket_name(ends[i], vm.step).c_str());
+        ImGui::SameLine();
         ImGui::TextColored(theme::to_vec4(theme::kMuted), "%s", vm.text.connection_gone);
         ImGui::PopTextWrapPos();
     }

@@ -80,6 +80,7 @@ std::string tcp_label(const PacketInfo& p) {
 TraceView::TraceView(const sim::Trace& trace) : trace_(&trace), index_(trace), time_unit_(sim::time_unit_of(trace)) {
     decode_packets();
     index_udp();
+    has_router_ = std::any_of(trace.hosts.begin(), trace.hosts.end(), [](const sim::TraceHost& h) { return h.forwarding; });
 }
 
 const sim::Snapshot& TraceView::snapshot(uint32_t step) const {

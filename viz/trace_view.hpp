@@ -92,6 +92,8 @@ public:
     // The UDP sockets (indices into Trace::sockets), and what each did up to `step`.
     const std::vector<uint32_t>& udp_sockets() const { return udp_sockets_; }
     bool has_tcp() const { return has_tcp_; }
+    // A host forwards packets: TTLs change on the way, so the topology shows them.
+    bool has_router() const { return has_router_; }
     UdpCounts udp_counts(uint32_t history, uint32_t step) const;
 
     // One line for the event log: "laptop:49152 SYN-SENT → ESTABLISHED (rcv SYN,ACK)".
@@ -109,6 +111,7 @@ private:
     std::vector<PacketInfo> packets_;
     sim::TimeUnit time_unit_ = sim::TimeUnit::Seconds;
     bool has_tcp_ = false;
+    bool has_router_ = false;
     std::vector<uint32_t> udp_sockets_;
     // Per UDP socket history, the steps at which each count went up, ascending.
     struct UdpSteps { std::vector<uint32_t> sent, received, lost, icmp_errors; };
