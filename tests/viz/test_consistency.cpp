@@ -5,6 +5,8 @@
 // record of its state changes (a row recorded late would show the old state for a few steps).
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cfloat>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -155,4 +157,65 @@ TEST_CASE("the window as Linux means it: the raw field shifted by the scale both
     session.load(file, false);
     REQUIRE(session.view);
     for (uint32_t i = 0; i < session.view->trace().packets.size(); ++i) CHECK_FALSE(session.view->packet(i).window_shift.has_value());
+}
+
+TEST_CASE("presenter mode at 1280x800: the TIME-WAIT countdown is on screen whichever panel is big") {
+    Headless imgui;
+    ImGui::GetIO().DisplaySize = ImVec2(1280, 800);
+    Fonts fonts = app_fonts();
+    Strings text = strings_for(Language::En);
+    std::string file = std::string(NETSTEP_TEST_SCENARIOS) + "/default.yaml";
+    Session session(NETSTEP_EXE, file, 0);
+    session.load(file, false);
+    REQUIRE(session.view);
+    const TraceView& view = *session.view;
+    // The first step where an end is in TIME-WAIT.
+    auto step = view.index().next_step(0, [](const sim::TraceEvent& e) {
+        return e.kind == sim::EventKind::StateChange && e.to == TcpState::TimeWait;
+    });
+    REQUIRE(step);
+    session.player.go_to(*step, view);
+    for (BigPanel big : {BigPanel::Topology, BigPanel::Sequence, BigPanel::States, BigPanel::Variables, BigPanel::Details}) {
+        CAPTURE(int(big));
+        Layout l = compute_layout(ImVec2(1280, 800), kPresenterSizes, true, big);
+        REQUIRE(l.focused);
+        StatesPanel states;
+        VariablesPanel variables;
+        ImGui::NewFrame();
+        ImGui::PushFont(fonts.body);
+        ViewModel vm(view, text, session.player);
+        vm.now = session.player.display_time(view);
+        vm.connection = view.active_connection(vm.step);
+        vm.fonts = fonts;
+        vm.presenter = vm.focused = true;
+        vm.screenshot_mode = true;
+        Commands out;
+        ImVec2 shown_min(FLT_MAX, FLT_MAX), shown_max(-FLT_MAX, -FLT_MAX);
+        bool countdown = false;
+        if (l.states.shown()) {
+            ImGui::SetNextWindowPos(l.states.pos);
+            ImGui::SetNextWindowSize(l.states.size);
+            ImGui::Begin("states");
+            states.draw(vm, out);
+            ImGui::End();
+            for (const StatesPanel::Countdown& c : states.countdowns) {
+                CHECK(c.min.x >= l.states.pos.x);  // inside its window, not cut
+                CHECK(c.max.x <= l.states.pos.x + l.states.size.x);
+                CHECK(c.max.y <= l.states.pos.y + l.states.size.y);
+                countdown = true;
+            }
+        }
+        if (l.variables.shown()) {
+            ImGui::SetNextWindowPos(l.variables.pos);
+            ImGui::SetNextWindowSize(l.variables.size);
+            ImGui::Begin("variables");
+            variables.draw(vm, out);
+            ImGui::End();
+            countdown = countdown || std::any_of(variables.countdowns.begin(), variables.countdowns.end(),
+                                                 [](const std::string& c) { return c.find("TIME-WAIT") != std::string::npos; });
+        }
+        ImGui::PopFont();
+        ImGui::Render();
+        CHECK(countdown);
+    }
 }
