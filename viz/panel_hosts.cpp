@@ -6,6 +6,7 @@
 #include <string>
 
 #include "viz/panels.hpp"
+#include "viz/text.hpp"
 #include "viz/theme.hpp"
 
 namespace netstep::viz {
@@ -76,7 +77,9 @@ void draw_netstat(const ViewModel& vm, uint32_t host) {
         ImGui::TextColored(theme::to_vec4(color), "%s", state.c_str());
         if (row.user_closed && !state.empty()) {  // the program has called close(): the OS finishes alone
             ImGui::SameLine(0, 4);
-            ImGui::TextColored(theme::to_vec4(theme::kMuted), "(%s)", t.closed);
+            ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(theme::kMuted));
+            TextEllipsis(std::string("(") + t.closed + ")");
+            ImGui::PopStyleColor();
         }
     }
     ImGui::PopFont();

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "viz/panels.hpp"
+#include "viz/text.hpp"
 #include "viz/theme.hpp"
 
 namespace netstep::viz {
@@ -107,7 +108,9 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
     int lit_field = hovered_field >= 0 ? hovered_field : pinned;
     const sim::TracePacket& p = t.packets[packet];
     ImGui::PushFont(vm.fonts.bold);
-    ImGui::TextColored(theme::to_vec4(theme::packet_color(vm.view.packet(packet).kind)), "%s", vm.view.describe(p.sent_step).c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(theme::packet_color(vm.view.packet(packet).kind)));
+    TextEllipsis(vm.view.describe(p.sent_step));
+    ImGui::PopStyleColor();
     ImGui::PopFont();
     ImGui::TextDisabled("%s → %s s", to_string(p.sent).c_str(), to_string(p.arrives).c_str());
     if (p.dropped) {
@@ -159,7 +162,7 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
                 if (!f.help.empty()) ImGui::SetTooltip("%s", f.help.c_str());
             }
             ImGui::TableSetColumnIndex(1);
-            ImGui::TextUnformatted(f.value.c_str());
+            TextEllipsis(f.value);
         }
         ImGui::EndTable();
     }
