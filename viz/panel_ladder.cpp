@@ -134,8 +134,8 @@ void LadderPanel::build(const ViewModel& vm) {
     }
 }
 
-// All lifelines when they fit (or are asked for); else those of the connection shown, of the
-// packet of this step (or the last one sent), and of the selected one.
+// All lifelines when they fit (or are asked for); else those of the connection shown, of this
+// step's socket and packet (or the last one sent), and of the selected packet.
 std::vector<bool> LadderPanel::lifelines_to_show(const ViewModel& vm, float avail, float min_col) const {
     size_t n = cache.lifelines.size();
     if (all_lifelines || (n <= kManyLifelines && float(n) * min_col <= avail)) return std::vector<bool>(n, true);
@@ -144,16 +144,20 @@ std::vector<bool> LadderPanel::lifelines_to_show(const ViewModel& vm, float avai
     auto add_packet = [&](uint32_t packet) {
         if (packet < cache.arrows.size()) flows[cache.arrows[packet].flow] = true;
     };
-    for (uint32_t end : {vm.connection.a, vm.connection.b}) {
-        if (end == kNone) continue;
-        for (const SocketInfo& row : t.sockets[end].rows) {
+    auto add_socket = [&](uint32_t history) {  // its conversation: local and remote end
+        if (history == kNone) return;
+        for (const SocketInfo& row : t.sockets[history].rows) {
             if (!row.remote) continue;
-            auto it = cache.flows.find(std::make_tuple(uint8_t(6), std::min(row.local, *row.remote), std::max(row.local, *row.remote)));
+            auto it = cache.flows.find(std::make_tuple(uint8_t(row.type == SocketType::Tcp ? 6 : 17),
+                                                       std::min(row.local, *row.remote), std::max(row.local, *row.remote)));
             if (it != cache.flows.end()) flows[it->second] = true;
             break;
         }
-    }
+    };
+    add_socket(vm.connection.a);
+    add_socket(vm.connection.b);
     const sim::TraceEvent& e = t.events[std::min<size_t>(vm.step, t.events.size() - 1)];
+    if (e.socket != 0) add_socket(vm.view.history_of(e.host, e.socket).value_or(kNone));  // "ECONNREFUSED"
     if (e.kind == sim::EventKind::PacketDelivered || e.kind == sim::EventKind::PacketDropped) add_packet(e.packet);
     uint32_t last = packet_at_or_before(vm.view, vm.step);
     add_packet(last != kNone ? last : 0);  // before any packet: the first one's
@@ -249,14 +253,15 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
         const std::string& name = cache.lifelines[c].name;
         float x = head.x + col_x(int(c)) - scroll_x;
         if (x < head.x - col_w || x > head_right + col_w) continue;  // out of view
-        std::string fit = text_fit(vm.fonts.bold, fs, name, col_w - 20.0f);
+        size_t port = name.find(':') != std::string::npos ? name.size() - name.rfind(':') : 0;  // kept whole
+        std::string fit = text_fit(vm.fonts.bold, fs, name, col_w - 20.0f, port);
         ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, fit.c_str());
         ImU32 color = name == name_a ? theme::kEndA : name == name_b ? theme::kEndB : theme::kInk;
         ImVec2 min(x - ts.x * 0.5f - 6, head.y + 1), max(x + ts.x * 0.5f + 6, head.y + head_h - 2);
         heads.push_back({uint32_t(c), min, max});
         dl->AddRectFilled(min, max, color == theme::kInk ? theme::kHostFill : color, 5.0f);
         text_ellipsis(dl, vm.fonts.bold, fs, ImVec2(x - ts.x * 0.5f, head.y + (head_h - ts.y) * 0.5f),
-                      color == theme::kInk ? theme::kInk : theme::kPaper, name, col_w - 20.0f);
+                      color == theme::kInk ? theme::kInk : theme::kPaper, name, col_w - 20.0f, port);
     }
     dl->PopClipRect();
 

@@ -23,8 +23,13 @@ void tooltip_if_hovered(bool cut, ImVec2 min, ImVec2 max, std::string_view text)
 
 }  // namespace
 
-std::string text_fit(const ImFont* font, float size, std::string_view text, float max_width) {
+std::string text_fit(const ImFont* font, float size, std::string_view text, float max_width, size_t keep_end) {
     if (width_of(font, size, text) <= max_width) return std::string(text);
+    if (keep_end > 0 && keep_end < text.size()) {
+        std::string_view end = text.substr(text.size() - keep_end);
+        std::string start = text_fit(font, size, text.substr(0, text.size() - keep_end), max_width - width_of(font, size, end));
+        if (start != kEllipsis) return start + std::string(end);
+    }
     float room = max_width - width_of(font, size, kEllipsis);
     // The longest start that fits, by bisection over the cut's byte offset (between characters).
     size_t lo = 0, hi = text.size();
@@ -40,8 +45,8 @@ std::string text_fit(const ImFont* font, float size, std::string_view text, floa
 }
 
 ImVec2 text_ellipsis(ImDrawList* dl, const ImFont* font, float size, ImVec2 pos, ImU32 color, std::string_view text,
-                     float max_width) {
-    std::string shown = text_fit(font, size, text, max_width);
+                     float max_width, size_t keep_end) {
+    std::string shown = text_fit(font, size, text, max_width, keep_end);
     ImVec2 ts = font->CalcTextSizeA(size, FLT_MAX, 0.0f, shown.c_str());
     dl->AddText(font, size, pos, color, shown.c_str());
     tooltip_if_hovered(shown.size() != text.size(), pos, ImVec2(pos.x + ts.x, pos.y + ts.y), text);

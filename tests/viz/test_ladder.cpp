@@ -45,7 +45,7 @@ struct LadderRun {
         rect = l.ladder;
     }
 
-    void draw(uint32_t step) {
+    void draw(uint32_t step, uint32_t selected = kNone) {
         session.player.go_to(step, *session.view);
         for (int f = 0; f < 2; ++f) {  // the window settles its size in the first
             ImGui::NewFrame();
@@ -54,6 +54,8 @@ struct LadderRun {
             vm.step = step;
             vm.now = session.player.display_time(*session.view);
             vm.connection = session.view->active_connection(step);
+            vm.selection.packet = selected;
+            if (selected != kNone) vm.connection = session.view->connection_of_packet(selected);  // as the app does
             vm.fonts = imgui.fonts;
             vm.presenter = screen.presenter;
             vm.focused = screen.presenter && presenter_focused(screen.display);
@@ -215,7 +217,7 @@ TEST_CASE("ladder: an ICMP error goes to the socket it is about") {
     CHECK(run.ladder.cache.lifelines.size() == 3);  // laptop's two sockets and server:9999
 }
 
-// No label covers another, nor a lifeline's name tag, at any step.
+// No label covers another at any step, a packet selected or not.
 TEST_CASE("ladder: labels never overlap") {
     std::vector<std::string> all = {scenario_name(kScenarios[0])};
     for (const auto& f : std::filesystem::directory_iterator(NETSTEP_TEST_SCENARIOS))
@@ -224,8 +226,13 @@ TEST_CASE("ladder: labels never overlap") {
         for (Screen s : kScreens) {
             LadderRun run(scenario_name(name), s);
             int labels = 0;
+            const sim::Trace& t = *run.session.trace;
             for (uint32_t step : run.steps()) {
-                run.draw(step);
+                // Every other step, a packet clicked a little earlier (its label must find room too).
+                uint32_t selected = kNone;
+                for (uint32_t p = 0; p < t.packets.size() && t.packets[p].sent_step <= step; ++p)
+                    if (step % 2 == 1 && t.packets[p].sent_step + 6 >= step) selected = selected == kNone ? p : selected;
+                run.draw(step, selected);
                 const auto& ls = run.ladder.labels;
                 for (size_t i = 0; i < ls.size(); ++i) {
                     for (size_t j = i + 1; j < ls.size(); ++j) {

@@ -46,6 +46,19 @@ TEST_CASE("text_fit: never wider than the room; cut text ends in an ellipsis") {
     }
 }
 
+TEST_CASE("text_fit: the end kept when asked (a lifeline's port), within the room") {
+    test::HeadlessFonts imgui(17.0f);
+    const ImFont* font = imgui.fonts.bold;
+    std::string name = "scanner:50829";
+    std::string fit = text_fit(font, 17.0f, name, width(font, 17.0f, "scan…:50829") + 0.5f, 6);
+    CHECK(fit == "scan…:50829");
+    for (float room = 0; room < width(font, 17.0f, name); room += 2) {
+        CAPTURE(room);
+        std::string f = text_fit(font, 17.0f, name, room, 6);
+        if (f != "…") CHECK(width(font, 17.0f, f) <= room);
+    }
+}
+
 TEST_CASE("text_fit: the longest start that fits") {
     test::HeadlessFonts imgui(17.0f);
     const ImFont* font = imgui.fonts.body;
