@@ -43,6 +43,23 @@ std::string end_name(const TraceView& v, uint32_t host, Endpoint ep, bool by_hos
     return by_host ? v.index().address_name(ep.address) : v.index().endpoint_name(ep);
 }
 
+// Where a label of size `ts` goes: above its arrow (else below), at the middle or further along,
+// whole within `room` and clear of `taken`; nowhere when there is no such place.
+std::optional<ImRect> label_spot(ImVec2 from, ImVec2 to, ImVec2 ts, const ImRect& room, const std::vector<ImRect>& taken) {
+    if (ts.x + 6 > room.GetWidth()) return std::nullopt;
+    for (bool above : {true, false}) {
+        for (float along : {0.5f, 0.3f, 0.7f, 0.18f, 0.82f}) {
+            ImVec2 c(from.x + (to.x - from.x) * along, from.y + (to.y - from.y) * along);
+            float x = std::clamp(c.x - ts.x * 0.5f - 3, room.Min.x, room.Max.x - ts.x - 6);
+            float y = above ? c.y - ts.y - 1 : c.y + 1;
+            ImRect r(x, y, x + ts.x + 6, y + ts.y);
+            if (!room.Contains(r)) continue;
+            if (std::none_of(taken.begin(), taken.end(), [&](const ImRect& o) { return o.Overlaps(r); })) return r;
+        }
+    }
+    return std::nullopt;
+}
+
 // The datagram an ICMP error quotes (RFC 792: its IPv4 header and first 8 bytes): protocol,
 // source and destination.
 struct Quoted { uint8_t proto; Endpoint src, dst; };
@@ -371,20 +388,7 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
     for (const Drawn& d : drawn) {
         const PacketInfo& info = vm.view.packet(d.packet);
         ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, info.label.c_str());
-        std::optional<ImRect> spot;
-        for (float side : {-1.0f, 1.0f}) {
-            for (float along : {0.5f, 0.3f, 0.7f, 0.18f, 0.82f}) {
-                ImVec2 c(d.from.x + (d.to.x - d.from.x) * along, d.from.y + (d.to.y - d.from.y) * along);
-                float x = std::clamp(c.x - ts.x * 0.5f - 3, view.Min.x, view.Max.x - ts.x - 6);
-                float y = side < 0 ? c.y - ts.y - 1 : c.y + 1;
-                ImRect r(x, y, x + ts.x + 6, y + ts.y);
-                if (!view.Contains(r)) continue;
-                if (std::any_of(taken.begin(), taken.end(), [&](const ImRect& o) { return o.Overlaps(r); })) continue;
-                spot = r;
-                break;
-            }
-            if (spot) break;
-        }
+        std::optional<ImRect> spot = label_spot(d.from, d.to, ts, view, taken);
         ImU32 color = theme::packet_color(info.kind);
         if (spot) {
             taken.push_back(*spot);
