@@ -9,6 +9,9 @@
 
 namespace netstep::viz::test {
 
+// The app's glyph ranges (viz/app.cpp): Latin-1, Latin Extended-A, punctuation ("…", "—"), arrows.
+inline constexpr ImWchar kGlyphRanges[] = {0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x205E, 0x2190, 0x21FF, 0};
+
 // An ImGui context with a built font atlas of DejaVu at `size` (the app's fonts, so that text
 // has its real width; ImGui's own font when they are not installed).
 class HeadlessFonts {
@@ -19,11 +22,10 @@ public:
         io.DisplaySize = display;
         io.IniFilename = nullptr;
         io.DeltaTime = 1.0f / 60.0f;
-        static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x205E, 0x2190, 0x21FF, 0};
         auto add = [&](const char* file) -> ImFont* {
             std::string path = std::string("/usr/share/fonts/truetype/dejavu/") + file;
             if (!std::filesystem::exists(path)) return io.Fonts->AddFontDefault();
-            return io.Fonts->AddFontFromFileTTF(path.c_str(), size, nullptr, ranges);
+            return io.Fonts->AddFontFromFileTTF(path.c_str(), size, nullptr, kGlyphRanges);
         };
         fonts.body = add("DejaVuSans.ttf");
         fonts.bold = add("DejaVuSans-Bold.ttf");
