@@ -7,7 +7,8 @@
 file(GLOB VIZ_TEST_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/viz/*.cpp)
 add_executable(viz_tests ${VIZ_TEST_SOURCES})
 target_link_libraries(viz_tests PRIVATE netstep_viz doctest::doctest)
-target_compile_definitions(viz_tests PRIVATE NETSTEP_TEST_SCENARIOS="${PROJECT_SOURCE_DIR}/scenarios")
+target_compile_definitions(viz_tests PRIVATE NETSTEP_TEST_SCENARIOS="${PROJECT_SOURCE_DIR}/scenarios"
+                                             NETSTEP_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 if(TARGET netstep)  # the session tests run the simulator as the viewer does
   target_compile_definitions(viz_tests PRIVATE NETSTEP_EXE="$<TARGET_FILE:netstep>")
   add_dependencies(viz_tests netstep)

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "viz/panels.hpp"
+#include "viz/text.hpp"
 #include "viz/theme.hpp"
 
 namespace netstep::viz {
@@ -77,12 +78,11 @@ void HeaderPanel::draw(const ViewModel& vm, Commands& out) {
     float desc_w = avail - menu_w - x;
     if (desc_w > 40.0f) {
         ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(theme::rgb(70, 72, 80)));
-        ImGui::PushClipRect(ImGui::GetCursorScreenPos(), ImVec2(ImGui::GetCursorScreenPos().x + desc_w,
-                                                                 ImGui::GetCursorScreenPos().y + 200), true);
         ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 6.0f);
-        std::string first_line = trace.description.substr(0, trace.description.find('\n'));
-        ImGui::TextUnformatted(first_line.c_str());
-        ImGui::PopClipRect();
+        std::string description = trace.description;  // as one line, cut with "…" where it ends
+        std::replace(description.begin(), description.end(), '\n', ' ');
+        while (!description.empty() && description.back() == ' ') description.pop_back();
+        ImGui::TextUnformatted(text_fit(ImGui::GetFont(), ImGui::GetFontSize(), description, desc_w).c_str());
         ImGui::PopStyleColor();
         if (ImGui::IsItemHovered() && !vm.screenshot_mode) {  // the whole description, wrapped
             ImGui::BeginTooltip();

@@ -7,6 +7,7 @@
 
 #include "sim/netstat.hpp"
 #include "viz/panels.hpp"
+#include "viz/text.hpp"
 #include "viz/theme.hpp"
 
 namespace netstep::viz {

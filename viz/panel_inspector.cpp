@@ -9,6 +9,7 @@
 #include <string>
 
 #include "viz/panels.hpp"
+#include "viz/text.hpp"
 #include "viz/theme.hpp"
 
 namespace netstep::viz {
@@ -114,7 +115,9 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
     int lit_field = hovered_field >= 0 ? hovered_field : pinned;
     const sim::TracePacket& p = t.packets[packet];
     ImGui::PushFont(vm.fonts.bold);
-    ImGui::TextColored(theme::to_vec4(theme::packet_color(vm.view.packet(packet).kind)), "%s", vm.view.describe(p.sent_step).c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(theme::packet_color(vm.view.packet(packet).kind)));
+    TextEllipsis(vm.view.describe(p.sent_step));
+    ImGui::PopStyleColor();
     ImGui::PopFont();
     ImGui::TextDisabled("%s → %s", vm.view.format_time(p.sent).c_str(), vm.view.format_time(p.arrives).c_str());
     if (p.dropped) {
@@ -166,7 +169,7 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
                 if (!f.help.empty()) ImGui::SetTooltip("%s", f.help.c_str());
             }
             ImGui::TableSetColumnIndex(1);
-            ImGui::TextUnformatted(f.value.c_str());
+            TextEllipsis(f.value);
         }
         ImGui::EndTable();
     }

@@ -8,8 +8,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "viz/panels.hpp"
+#include "viz/text.hpp"
 #include "viz/theme.hpp"
 
 namespace netstep::viz {
@@ -34,11 +36,46 @@ void arrow_head(ImDrawList* dl, ImVec2 from, ImVec2 to, ImU32 color, float size)
 
 // Which lifeline a hop leaves from / arrives at: the socket's endpoint on the host that owns the
 // address, else the host itself (a router forwarding), else the bare address (nobody there).
-std::string end_name(const TraceView& v, uint32_t host, Endpoint ep, bool icmp) {
+std::string end_name(const TraceView& v, uint32_t host, Endpoint ep, bool by_host) {
     auto owner = v.index().host_of(ep.address);
-    if (host != kNone && owner == host) return icmp ? v.index().host_name(host) : v.index().endpoint_name(ep);
+    if (host != kNone && owner == host) return by_host ? v.index().host_name(host) : v.index().endpoint_name(ep);
     if (host != kNone) return v.index().host_name(host);
-    return icmp ? v.index().address_name(ep.address) : v.index().endpoint_name(ep);
+    return by_host ? v.index().address_name(ep.address) : v.index().endpoint_name(ep);
+}
+
+// Where a label of size `ts` goes: above its arrow (else below), at the middle or further along,
+// whole within `room` and clear of `taken`; nowhere when there is no such place.
+std::optional<ImRect> label_spot(ImVec2 from, ImVec2 to, ImVec2 ts, const ImRect& room, const std::vector<ImRect>& taken) {
+    if (ts.x + 6 > room.GetWidth()) return std::nullopt;
+    for (bool above : {true, false}) {
+        for (float along : {0.5f, 0.3f, 0.7f, 0.18f, 0.82f}) {
+            ImVec2 c(from.x + (to.x - from.x) * along, from.y + (to.y - from.y) * along);
+            float x = std::clamp(c.x - ts.x * 0.5f - 3, room.Min.x, room.Max.x - ts.x - 6);
+            float y = above ? c.y - ts.y - 1 : c.y + 1;
+            ImRect r(x, y, x + ts.x + 6, y + ts.y);
+            if (!room.Contains(r)) continue;
+            if (std::none_of(taken.begin(), taken.end(), [&](const ImRect& o) { return o.Overlaps(r); })) return r;
+        }
+    }
+    return std::nullopt;
+}
+
+// The datagram an ICMP error quotes (RFC 792: its IPv4 header and first 8 bytes): protocol,
+// source and destination.
+struct Quoted { uint8_t proto; Endpoint src, dst; };
+std::optional<Quoted> quoted(const Bytes& b) {
+    auto be16 = [&](size_t at) { return uint16_t((b[at] << 8) | b[at + 1]); };
+    auto be32 = [&](size_t at) { return (uint32_t(be16(at)) << 16) | be16(at + 2); };
+    if (b.size() < 20) return std::nullopt;
+    size_t q = size_t(b[0] & 0x0F) * 4 + 8;  // after the ICMP header
+    if (b.size() < q + 20 || (b[q - 8] != 3 && b[q - 8] != 11)) return std::nullopt;  // unreachable, time exceeded
+    size_t ihl = size_t(b[q] & 0x0F) * 4;
+    Quoted d{b[q + 9], {{be32(q + 12)}, 0}, {{be32(q + 16)}, 0}};
+    if ((d.proto == 6 || d.proto == 17) && b.size() >= q + ihl + 4) {
+        d.src.port = be16(q + ihl);
+        d.dst.port = be16(q + ihl + 2);
+    }
+    return d;
 }
 
 }  // namespace
@@ -64,115 +101,201 @@ void LadderPanel::build(const ViewModel& vm) {
     const sim::Trace& t = v.trace();
     cache = Cache{};
     cache.generation = vm.generation;
-    std::map<std::string, int> column;
+    rows = Rows{};
+    // Lifelines in order of first use, then sorted by host (as declared) for good.
+    std::map<std::string, int> id;
+    std::vector<Lifeline> found;
     auto lifeline = [&](const std::string& name, uint32_t host) {
-        auto [it, added] = column.try_emplace(name, int(cache.lifelines.size()));
-        if (added) cache.lifelines.push_back({name, host});
+        auto [it, added] = id.try_emplace(name, int(found.size()));
+        if (added) found.push_back({name, host});
         return it->second;
     };
     std::vector<int64_t> flights;
     for (uint32_t i = 0; i < t.packets.size(); ++i) {
         const sim::TracePacket& p = t.packets[i];
         const PacketInfo& info = v.packet(i);
-        bool icmp = info.proto == 1;
-        int from = lifeline(end_name(v, p.from_host, info.src, icmp), p.from_host);
-        int to = lifeline(end_name(v, p.to_host, info.dst, icmp), p.to_host);
-        cache.arrows.push_back({i, from, to});
+        Endpoint src = info.src, dst = info.dst;
+        uint8_t proto = info.proto;
+        bool by_host = false;
+        if (info.proto == 1) {  // an ICMP error goes from the port it names to the socket that sent
+            if (auto q = quoted(p.bytes)) {
+                proto = q->proto;
+                src = q->dst;
+                dst = q->src;
+            } else {
+                by_host = true;
+            }
+        }
+        int from = lifeline(end_name(v, p.from_host, src, by_host), p.from_host);
+        int to = lifeline(end_name(v, p.to_host, dst, by_host), p.to_host);
+        auto key = std::make_tuple(proto, std::min(src, dst), std::max(src, dst));
+        uint32_t flow = cache.flows.try_emplace(key, uint32_t(cache.flows.size())).first->second;
+        cache.arrows.push_back({i, from, to, flow});
         flights.push_back((p.arrives - p.sent).ns);
     }
-    double typical = 1e6;  // ns: the median flight time sets the vertical scale
+    std::vector<int> order(found.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = int(i);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return found[size_t(a)].host < found[size_t(b)].host; });
+    std::vector<int> place(found.size());
+    for (size_t i = 0; i < order.size(); ++i) {
+        place[size_t(order[i])] = int(i);
+        cache.lifelines.push_back(found[size_t(order[i])]);
+    }
+    for (Arrow& a : cache.arrows) {
+        a.from = place[size_t(a.from)];
+        a.to = place[size_t(a.to)];
+    }
     if (!flights.empty()) {
         std::nth_element(flights.begin(), flights.begin() + long(flights.size() / 2), flights.end());
-        typical = std::max<double>(1.0, double(flights[flights.size() / 2]));
+        cache.typical_flight = std::max<double>(1.0, double(flights[flights.size() / 2]));
     }
-    float px_per_flight = min_gap * 2.2f;
-    cache.flight_px = px_per_flight;
-    cache.step_y.resize(t.events.size());
+}
+
+// All lifelines when they fit (or are asked for); else those of the connection shown, of this
+// step's socket and packet (or the last one sent), and of the selected packet.
+std::vector<bool> LadderPanel::lifelines_to_show(const ViewModel& vm, float avail, float min_col) const {
+    size_t n = cache.lifelines.size();
+    if (all_lifelines || (n <= kManyLifelines && float(n) * min_col <= avail)) return std::vector<bool>(n, true);
+    const sim::Trace& t = vm.view.trace();
+    std::vector<bool> flows(cache.flows.size(), false);
+    auto add_packet = [&](uint32_t packet) {
+        if (packet < cache.arrows.size()) flows[cache.arrows[packet].flow] = true;
+    };
+    auto add_socket = [&](uint32_t history) {  // its conversation: local and remote end
+        if (history == kNone) return;
+        for (const SocketInfo& row : t.sockets[history].rows) {
+            if (!row.remote) continue;
+            auto it = cache.flows.find(std::make_tuple(uint8_t(row.type == SocketType::Tcp ? 6 : 17),
+                                                       std::min(row.local, *row.remote), std::max(row.local, *row.remote)));
+            if (it != cache.flows.end()) flows[it->second] = true;
+            break;
+        }
+    };
+    add_socket(vm.connection.a);
+    add_socket(vm.connection.b);
+    const sim::TraceEvent& e = t.events[std::min<size_t>(vm.step, t.events.size() - 1)];
+    if (e.socket != 0) add_socket(vm.view.history_of(e.host, e.socket).value_or(kNone));  // "ECONNREFUSED"
+    if (e.kind == sim::EventKind::PacketDelivered || e.kind == sim::EventKind::PacketDropped) add_packet(e.packet);
+    uint32_t last = packet_at_or_before(vm.view, vm.step);
+    add_packet(last != kNone ? last : 0);  // before any packet: the first one's
+    add_packet(vm.selection.packet);
+    std::vector<bool> shown(n, false);
+    bool some = false;
+    for (const Arrow& a : cache.arrows) {
+        if (!flows[a.flow]) continue;
+        shown[size_t(a.from)] = shown[size_t(a.to)] = some = true;
+    }
+    return some ? shown : std::vector<bool>(n, true);
+}
+
+// Each step's y: time compressed (long waits to max_gap), and room for every packet sent between
+// the lifelines shown; the others' packets take none.
+void LadderPanel::layout_rows(const ViewModel& vm, const std::vector<bool>& shown, float scale) {
+    if (rows.shown == shown && rows.scale == scale && !rows.step_y.empty()) return;
+    const sim::Trace& t = vm.view.trace();
+    rows.shown = shown;
+    rows.scale = scale;
+    std::vector<bool> sends(t.events.size(), false);
+    for (const Arrow& a : cache.arrows) {
+        if (shown[size_t(a.from)] && shown[size_t(a.to)]) sends[t.packets[a.packet].sent_step] = true;
+    }
+    float gap_min = min_gap * scale, gap_max = max_gap * scale, px_per_flight = gap_min * 2.2f;
+    rows.flight_px = px_per_flight;
+    rows.step_y.resize(t.events.size());
     float y = ImGui::GetFontSize();
     for (size_t s = 0; s < t.events.size(); ++s) {
         if (s > 0) {
             double dt = double((t.events[s].time - t.events[s - 1].time).ns);
-            float gap = std::min(max_gap, float(dt / typical) * px_per_flight);
-            if (t.events[s].kind == sim::EventKind::PacketSent) gap = std::max(gap, min_gap);
+            float gap = std::min(gap_max, float(dt / cache.typical_flight) * px_per_flight);
+            if (sends[s]) gap = std::max(gap, gap_min);
             y += gap;
         }
-        cache.step_y[s] = y;
+        rows.step_y[s] = y;
     }
 }
 
 // The current instant's y: between this step's and the next one's while playing.
 float LadderPanel::y_now(const ViewModel& vm) const {
-    uint32_t s = std::min<uint32_t>(vm.step, uint32_t(cache.step_y.size() - 1));
-    if (s + 1 >= cache.step_y.size()) return cache.step_y[s];
+    uint32_t s = std::min<uint32_t>(vm.step, uint32_t(rows.step_y.size() - 1));
+    if (s + 1 >= rows.step_y.size()) return rows.step_y[s];
     double span = double((vm.view.time_at(s + 1) - vm.view.time_at(s)).ns);
     double f = span > 0 ? std::clamp(double((vm.now - vm.view.time_at(s)).ns) / span, 0.0, 1.0) : 0.0;
-    return cache.step_y[s] + float(f) * (cache.step_y[s + 1] - cache.step_y[s]);
+    return rows.step_y[s] + float(f) * (rows.step_y[s + 1] - rows.step_y[s]);
 }
 
 void LadderPanel::draw(const ViewModel& vm, Commands& out) {
     if (cache.generation != vm.generation) build(vm);
     const sim::Trace& t = vm.view.trace();
-    if (cache.arrows.empty() || cache.step_y.empty()) {
+    heads.clear();
+    labels.clear();
+    lines.clear();
+    label_centers.clear();
+    if (cache.arrows.empty() || t.events.empty()) {
         ImGui::TextDisabled("%s", vm.text.no_packets);
         return;
     }
     float fs = ImGui::GetFontSize(), th = vm.thickness;
-    // Columns as wide as the panel allows for a few lifelines (flatter arrows, room for labels),
-    // up to twice the usual.
-    float col_w = column_width * (vm.presenter ? 1.35f : 1.0f);
-    float left = fs * 4.5f;
-    const sim::SocketHistory* end_a = vm.connection.a != kNone ? &t.sockets[vm.connection.a] : nullptr;
-    const sim::SocketHistory* end_b = vm.connection.b != kNone ? &t.sockets[vm.connection.b] : nullptr;
-    std::string name_a = end_a ? vm.view.socket_name(vm.connection.a, vm.step) : "";
-    std::string name_b = end_b ? vm.view.socket_name(vm.connection.b, vm.step) : "";
-    // A busy server (a lifeline per client): only the shown connection's two, unless asked for all.
-    bool many = cache.lifelines.size() > kManyLifelines;
-    bool only_connection = many && !all_lifelines && !name_a.empty();
-    std::vector<int> column(cache.lifelines.size(), -1);  // per lifeline: its column, -1 hidden
+    float left = fs * 4.5f;                                   // the times
+    float base_w = column_width * (vm.presenter ? 1.35f : 1.0f);
+    float avail = ImGui::GetContentRegionAvail().x - left - ImGui::GetStyle().ScrollbarSize;
+    std::vector<bool> shown = lifelines_to_show(vm, avail, fs * 7.5f);
+    layout_rows(vm, shown, fs / 17.0f);
+    std::vector<int> column(cache.lifelines.size(), -1);     // per lifeline: its column, -1 hidden
     int columns = 0;
-    for (size_t c = 0; c < cache.lifelines.size(); ++c) {
-        const std::string& name = cache.lifelines[c].name;
-        if (!only_connection || name == name_a || name == name_b) column[c] = columns++;
-    }
-    float fill = (ImGui::GetContentRegionAvail().x - left - ImGui::GetStyle().ScrollbarSize) / float(std::max(1, columns));
-    col_w = std::clamp(fill, col_w, col_w * 2.0f);
-    auto col_x = [&](int c) { return left + col_w * (float(column[size_t(c)]) + 0.5f); };
-    if (many) {
+    for (size_t c = 0; c < cache.lifelines.size(); ++c)
+        if (shown[c]) column[c] = columns++;
+    if (columns < int(cache.lifelines.size()) || all_lifelines) {
         ImGui::PushStyleColor(ImGuiCol_FrameBg, theme::to_vec4(theme::rgb(218, 225, 238)));  // seen on white
         ImGui::Checkbox(vm.text.all_lifelines, &all_lifelines);
         ImGui::PopStyleColor();
     }
+    // As wide as the panel allows (flatter arrows, room for labels), up to twice the usual; all
+    // lifelines asked for may scroll sideways, the others always fit.
+    float fill = avail / float(std::max(1, columns));
+    float col_w = all_lifelines ? std::max(fill, fs * 7.5f) : std::min(fill, base_w * 2.0f);
+    auto col_x = [&](int c) { return left + col_w * (float(column[size_t(c)]) + 0.5f); };
+    const sim::SocketHistory* end_a = vm.connection.a != kNone ? &t.sockets[vm.connection.a] : nullptr;
+    const sim::SocketHistory* end_b = vm.connection.b != kNone ? &t.sockets[vm.connection.b] : nullptr;
+    std::string name_a = end_a ? vm.view.socket_name(vm.connection.a, vm.step) : "";
+    std::string name_b = end_b ? vm.view.socket_name(vm.connection.b, vm.step) : "";
 
-    // Lifeline names, above the scrolling diagram (scrolled with it horizontally).
+    // Lifeline names, above the scrolling diagram (scrolled with it horizontally), cut to their column.
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 head = ImGui::GetCursorScreenPos();
-    float head_h = fs * 1.7f;
+    float head_h = fs * 1.7f, head_right = head.x + ImGui::GetContentRegionAvail().x;
     ImGui::Dummy(ImVec2(1, head_h));
-    dl->PushClipRect(head, ImVec2(head.x + ImGui::GetContentRegionAvail().x, head.y + head_h), true);
+    dl->PushClipRect(head, ImVec2(head_right, head.y + head_h), true);
     for (size_t c = 0; c < cache.lifelines.size(); ++c) {
         if (column[c] < 0) continue;
         const std::string& name = cache.lifelines[c].name;
         float x = head.x + col_x(int(c)) - scroll_x;
-        if (x < head.x - col_w || x > head.x + ImGui::GetContentRegionAvail().x + col_w) continue;  // out of view
-        ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, name.c_str());
+        if (x < head.x - col_w || x > head_right + col_w) continue;  // out of view
+        size_t port = name.find(':') != std::string::npos ? name.size() - name.rfind(':') : 0;  // kept whole
+        std::string fit = text_fit(vm.fonts.bold, fs, name, col_w - 20.0f, port);
+        ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, fit.c_str());
         ImU32 color = name == name_a ? theme::kEndA : name == name_b ? theme::kEndB : theme::kInk;
-        dl->AddRectFilled(ImVec2(x - ts.x * 0.5f - 6, head.y + 1), ImVec2(x + ts.x * 0.5f + 6, head.y + head_h - 2),
-                          color == theme::kInk ? theme::kHostFill : color, 5.0f);
-        dl->AddText(vm.fonts.bold, fs, ImVec2(x - ts.x * 0.5f, head.y + (head_h - ts.y) * 0.5f),
-                    color == theme::kInk ? theme::kInk : theme::kPaper, name.c_str());
+        ImVec2 min(x - ts.x * 0.5f - 6, head.y + 1), max(x + ts.x * 0.5f + 6, head.y + head_h - 2);
+        heads.push_back({uint32_t(c), min, max});
+        dl->AddRectFilled(min, max, color == theme::kInk ? theme::kHostFill : color, 5.0f);
+        text_ellipsis(dl, vm.fonts.bold, fs, ImVec2(x - ts.x * 0.5f, head.y + (head_h - ts.y) * 0.5f),
+                      color == theme::kInk ? theme::kInk : theme::kPaper, name, col_w - 20.0f, port);
     }
     dl->PopClipRect();
 
     ImGui::BeginChild("ladder_scroll", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
     dl = ImGui::GetWindowDrawList();
     ImVec2 o = ImGui::GetCursorScreenPos();
-    float total_w = left + col_w * float(columns), total_h = cache.step_y.back() + cache.flight_px + fs;
+    const ImRect inner = ImGui::GetCurrentWindow()->InnerRect;
+    view_min = inner.Min;
+    view_max = inner.Max;
+    const std::vector<float>& step_y = rows.step_y;
+    float total_w = left + col_w * float(columns), total_h = step_y.back() + rows.flight_px + fs;
     float view_h = ImGui::GetWindowHeight(), scroll_y = ImGui::GetScrollY();
     scroll_x = ImGui::GetScrollX();
     float now_y = y_now(vm);
     if (auto_scroll && last_scrolled_step != vm.step) {
         ImGui::SetScrollY(std::max(0.0f, now_y - view_h * 0.55f));
-        // The connection shown elsewhere in view too (a busy server has a lifeline per client).
+        // The connection shown elsewhere in view too (all lifelines may not fit).
         float lo = FLT_MAX, hi = -FLT_MAX, a_x = -1;
         for (size_t c = 0; c < cache.lifelines.size(); ++c) {
             const std::string& name = cache.lifelines[c].name;
@@ -192,43 +315,46 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
     bool hovered_canvas = ImGui::IsItemHovered() && !vm.screenshot_mode;
     float y_min = scroll_y - fs * 2, y_max = scroll_y + view_h + fs * 2;
 
-    // The current instant, lifelines, times.
+    // The current instant, lifelines, times (kept clear of the labels).
     dl->AddRectFilled(ImVec2(o.x, o.y + now_y - fs * 0.45f), ImVec2(o.x + total_w, o.y + now_y + fs * 0.45f), theme::kNow);
     for (size_t c = 0; c < cache.lifelines.size(); ++c) {
         if (column[c] < 0) continue;
         float x = o.x + col_x(int(c));
         dl->AddLine(ImVec2(x, o.y + std::max(0.0f, y_min)), ImVec2(x, o.y + std::min(total_h, y_max)), theme::kFaint, 2.0f * th);
     }
+    std::vector<ImRect> taken;  // time labels, then packet labels
     float last_label_y = -1e9f;
     std::string last_label;
     for (const Arrow& a : cache.arrows) {
-        float y = cache.step_y[t.packets[a.packet].sent_step];
+        if (column[size_t(a.from)] < 0 || column[size_t(a.to)] < 0) continue;
+        float y = step_y[t.packets[a.packet].sent_step];
         if (y < y_min || y > y_max || y - last_label_y < fs * 1.1f) continue;
         std::string buf = vm.view.format_time(t.packets[a.packet].sent);
         if (buf == last_label) continue;  // many packets at one instant: one time label
         last_label = buf;
         last_label_y = y;
-        dl->AddText(ImVec2(o.x + 4, o.y + y - fs * 0.5f), theme::kMuted, buf.c_str());
+        ImVec2 at(o.x + 4, o.y + y - fs * 0.5f);
+        taken.push_back(ImRect(at, ImVec2(at.x + ImGui::CalcTextSize(buf.c_str()).x, at.y + fs)));
+        dl->AddText(at, theme::kMuted, buf.c_str());
     }
 
-    // Arrows sent so far; those in flight grow toward their receiver.
-    uint32_t hovered = kNone;
-    label_centers.clear();
-    std::vector<ImRect> labels;  // drawn this frame
+    // Arrows sent so far between lifelines shown; those in flight grow toward their receiver.
+    struct Drawn { uint32_t packet; ImVec2 from, to, tip; };
+    std::vector<Drawn> drawn;
     for (const Arrow& a : cache.arrows) {
         const sim::TracePacket& p = t.packets[a.packet];
         if (p.sent_step > vm.step) break;
-        float y0 = cache.step_y[p.sent_step];
-        float y1 = p.end_step != kNone ? cache.step_y[p.end_step] : y0 + cache.flight_px;
+        if (column[size_t(a.from)] < 0 || column[size_t(a.to)] < 0) continue;  // another conversation's
+        float y0 = step_y[p.sent_step];
+        float y1 = p.end_step != kNone ? step_y[p.end_step] : y0 + rows.flight_px;
         if (std::max(y0, y1) < y_min || std::min(y0, y1) > y_max) continue;
-        if (column[size_t(a.from)] < 0 || column[size_t(a.to)] < 0) continue;  // another client's
         ImVec2 from(o.x + col_x(a.from), o.y + y0), to(o.x + col_x(a.to), o.y + y1);
+        lines.push_back({a.packet, a.from, a.to, from, to});
         bool ended = p.end_step != kNone && p.end_step <= vm.step;
         float f = ended ? 1.0f : float(vm.view.progress(a.packet, vm.now));
         if (p.dropped && ended) f = std::clamp(float(vm.view.progress(a.packet, vm.view.time_at(p.end_step))), 0.2f, 0.8f);
         ImVec2 tip(from.x + (to.x - from.x) * f, from.y + (to.y - from.y) * f);
-        const PacketInfo& info = vm.view.packet(a.packet);
-        ImU32 color = theme::packet_color(info.kind);
+        ImU32 color = theme::packet_color(vm.view.packet(a.packet).kind);
         bool selected = vm.selection.packet == a.packet;
         // In flight: the way still to go, faint, so that the label (placed on the whole path,
         // where it stays while the packet travels) is seen to belong to an arrow.
@@ -242,31 +368,37 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
         } else {
             arrow_head(dl, from, tip, color, fs * 0.7f * th);
         }
-        std::string text = info.label;
-        ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, text.c_str());
-        // Above the arrow's middle, or further along it when that covers an earlier label; no
-        // label rather than two on top of each other (the tooltip still names the packet).
-        std::optional<ImVec2> spot;
-        for (float along : {0.5f, 0.3f, 0.7f, 0.18f, 0.82f}) {
-            ImVec2 p(from.x + (to.x - from.x) * along - ts.x * 0.5f, from.y + (to.y - from.y) * along - ts.y - 1);
-            ImRect r(p.x - 3, p.y, p.x + ts.x + 3, p.y + ts.y);
-            if (std::none_of(labels.begin(), labels.end(), [&](const ImRect& o) { return o.Overlaps(r); })) {
-                spot = p;
-                break;
-            }
-        }
-        if (!spot && selected) spot = ImVec2((from.x + to.x) * 0.5f - ts.x * 0.5f, (from.y + to.y) * 0.5f - ts.y - 1);
-        ImVec2 mid = spot.value_or(ImVec2(-FLT_MAX, -FLT_MAX));
+        drawn.push_back({a.packet, from, to, tip});
+    }
+
+    // Labels, on top of every arrow: the packet of this step first, then the selected one, then
+    // the newest. Each above (or below) its arrow where it covers no other label and stays whole
+    // in view, right of the times; none rather than two on top of each other (the tooltip still names the packet).
+    const sim::TraceEvent& now_event = t.events[std::min<size_t>(vm.step, t.events.size() - 1)];
+    auto rank = [&](const Drawn& d) {
+        if (d.packet == now_event.packet && now_event.kind == sim::EventKind::PacketSent) return 0;
+        return vm.selection.packet == d.packet ? 1 : 2;
+    };
+    std::stable_sort(drawn.begin(), drawn.end(), [&](const Drawn& a, const Drawn& b) {
+        return rank(a) != rank(b) ? rank(a) < rank(b) : a.packet > b.packet;
+    });
+    ImRect view(ImVec2(std::max(view_min.x + 2, o.x + left - fs * 0.5f), view_min.y), ImVec2(view_max.x - 2, view_max.y));
+    uint32_t hovered = kNone;
+    for (const Drawn& d : drawn) {
+        const PacketInfo& info = vm.view.packet(d.packet);
+        ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, info.label.c_str());
+        std::optional<ImRect> spot = label_spot(d.from, d.to, ts, view, taken);
+        ImU32 color = theme::packet_color(info.kind);
         if (spot) {
-            labels.push_back(ImRect(mid.x - 3, mid.y, mid.x + ts.x + 3, mid.y + ts.y));
-            dl->AddRectFilled(ImVec2(mid.x - 3, mid.y), ImVec2(mid.x + ts.x + 3, mid.y + ts.y), theme::rgb(255, 255, 255, 225), 3.0f);
-            dl->AddText(vm.fonts.bold, fs, mid, color, text.c_str());
-            label_centers.emplace_back(a.packet, ImVec2(mid.x + ts.x * 0.5f, mid.y + ts.y * 0.5f));
+            taken.push_back(*spot);
+            labels.push_back({d.packet, spot->Min, spot->Max});
+            dl->AddRectFilled(spot->Min, spot->Max, theme::rgb(255, 255, 255, 225), 3.0f);
+            dl->AddText(vm.fonts.bold, fs, ImVec2(spot->Min.x + 3, spot->Min.y), color, info.label.c_str());
+            label_centers.emplace_back(d.packet, spot->GetCenter());
         }
-        if (hovered_canvas) {
+        if (hovered_canvas && hovered == kNone) {
             ImVec2 m = ImGui::GetIO().MousePos;
-            bool on_label = m.x >= mid.x && m.x <= mid.x + ts.x && m.y >= mid.y && m.y <= mid.y + ts.y;
-            if (on_label || segment_distance(m, from, tip) < 6.0f) hovered = a.packet;
+            if ((spot && spot->Contains(m)) || segment_distance(m, d.from, d.tip) < 6.0f) hovered = d.packet;
         }
     }
     if (hovered != kNone) {

@@ -5,7 +5,9 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -109,38 +111,56 @@ private:
 };
 
 // One lifeline per endpoint (host:port), one arrow per packet hop, sloping by its flight time.
+// Lifelines keep one order for the whole run: by host as the scenario declares them, then by first
+// use. When they do not all fit, only those of the connection shown (else of the current packet).
 struct LadderPanel {
     // Options.
-    float column_width = 170.0f;       // = 170  // pixels between lifelines
+    float column_width = 170.0f;       // = 170  // widest gap between lifelines (x1.35 presenter)
     float min_gap = 30.0f;             // = 30   // pixels between two packets sent
     float max_gap = 90.0f;             // = 90   // long waits are compressed to this
     bool auto_scroll = true;           // = true // keep the current step in view
-    bool all_lifelines = false;        // = false // more than kManyLifelines: all, not only the
-                                       //           shown connection's two (a checkbox)
+    bool all_lifelines = false;        // = false // every lifeline, scrolling sideways (a checkbox)
     static constexpr size_t kManyLifelines = 6;
 
     void draw(const ViewModel& vm, Commands& out);
 
     // Internal state.
     struct Lifeline { std::string name; uint32_t host = kNone; };
-    struct Arrow { uint32_t packet = 0; int from = 0, to = 0; };
+    struct Arrow { uint32_t packet = 0; int from = 0, to = 0; uint32_t flow = 0; };
     struct Cache {
-        std::vector<Lifeline> lifelines;
-        std::vector<Arrow> arrows;     // in packet order
-        std::vector<float> step_y;     // per step: its y, growing with time (long waits compressed)
-        float flight_px = 60.0f;       // y span of a packet with no end
+        std::vector<Lifeline> lifelines;   // in their order on screen
+        std::vector<Arrow> arrows;         // in packet order
+        // Conversations: protocol and both endpoints, lower first; an ICMP error joins the
+        // datagram it quotes. Value: the flow's index.
+        std::map<std::tuple<uint8_t, Endpoint, Endpoint>, uint32_t> flows;
+        double typical_flight = 1e6;       // ns: the median flight time sets the vertical scale
         uint64_t generation = ~uint64_t(0);
     };
     Cache cache;
+    // The vertical scale of the lifelines shown: only their packets take room.
+    struct Rows {
+        std::vector<bool> shown;           // per lifeline
+        float scale = 0;                   // font size / 17
+        std::vector<float> step_y;         // per step: its y, growing with time (long waits compressed)
+        float flight_px = 60.0f;           // y span of a packet with no end
+    };
+    Rows rows;
     uint32_t last_scrolled_step = kNone;
     uint32_t context_packet = kNone;   // the packet whose what-if menu is open
     float scroll_x = 0.0f;             // of the diagram, for the lifeline names above it
-    // Where the last frame drew things (read by tests to click them).
+    // Where the last frame drew things (read by tests to click and to check them).
     std::vector<std::pair<uint32_t, ImVec2>> label_centers;  // packet, its label's center
     std::array<ImVec2, 3> menu_centers{};                     // drop, delay, duplicate
+    struct Box { uint32_t id; ImVec2 min, max; };             // id: the lifeline or the packet
+    struct Line { uint32_t packet; int from, to; ImVec2 a, b; };
+    std::vector<Box> heads, labels;    // name tags, packet labels
+    std::vector<Line> lines;           // arrows (their whole path, also while in flight)
+    ImVec2 view_min{}, view_max{};     // the diagram's visible area
 
 private:
     void build(const ViewModel& vm);
+    std::vector<bool> lifelines_to_show(const ViewModel& vm, float avail, float min_col) const;
+    void layout_rows(const ViewModel& vm, const std::vector<bool>& shown, float scale);
     float y_now(const ViewModel& vm) const;
 };
 

@@ -8,9 +8,11 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "viz/commands.hpp"
 #include "viz/layout.hpp"
+#include "viz/style.hpp"
 #include "viz/view_model.hpp"
 
 namespace netstep::viz::test {
@@ -86,5 +88,37 @@ inline Fonts app_fonts() {
     io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
     return f;
 }
+
+// An ImGui context with a built font atlas of DejaVu at `size` (the app's fonts, so that text
+// has its real width; ImGui's own font when they are not installed).
+class HeadlessFonts {
+public:
+    explicit HeadlessFonts(float size, ImVec2 display = ImVec2(1920, 1080)) {
+        ImGui::CreateContext();
+        ImGuiIO& io = ImGui::GetIO();
+        io.DisplaySize = display;
+        io.IniFilename = nullptr;
+        io.DeltaTime = 1.0f / 60.0f;
+        auto add = [&](const char* file) -> ImFont* {
+            std::string path = std::string("/usr/share/fonts/truetype/dejavu/") + file;
+            if (!std::filesystem::exists(path)) return io.Fonts->AddFontDefault();
+            return io.Fonts->AddFontFromFileTTF(path.c_str(), size, nullptr, ranges_.data());
+        };
+        fonts.body = add("DejaVuSans.ttf");
+        fonts.bold = add("DejaVuSans-Bold.ttf");
+        fonts.caption = fonts.mono = fonts.body;
+        unsigned char* pixels = nullptr;
+        int w = 0, h = 0;
+        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    }
+    ~HeadlessFonts() { ImGui::DestroyContext(); }
+    HeadlessFonts(const HeadlessFonts&) = delete;
+    HeadlessFonts& operator=(const HeadlessFonts&) = delete;
+
+    Fonts fonts;
+
+private:
+    std::vector<ImWchar> ranges_ = glyph_ranges();  // the app's (viz/style.cpp)
+};
 
 }  // namespace netstep::viz::test

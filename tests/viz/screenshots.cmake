@@ -52,8 +52,8 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/scale-busy-server.yaml)
   # 51 hosts on one LAN: the server (end B) on the bar at the left; the client of the connection
   # shown (pc29, end A) lit in the first column below the bar, where the crowded layout puts it
   # (boxes piled up or clamped to the edges would not be there).
-  # The sequence diagram shows only that connection's two lifelines (a checkbox brings back the
-  # 51): the server's, web:80 (B), and pc29's (A), both headers in view, side by side.
+  # The sequence diagram shows only the lifelines of that connection and of the last packet (a
+  # checkbox brings back the 51): the server's, web:80 (B), at the left, pc29's (A) at the right.
   viz_screenshot(scale_busy_server ${PROJECT_SOURCE_DIR}/scenarios/scale-busy-server.yaml 200 0
     --size 1280 800
     --color 70 310 160 350 D55E00 150
