@@ -90,7 +90,7 @@ private:
                 record_call(text, event_socket, r.is_error() ? err_text(r.err) : describe(r),
                             r.is_error() ? std::optional<Err>(r.err) : std::nullopt);
                 // The stack's timers can only have moved if the call did something.
-                if (w_.record_output(p().host, out, first, program_, event_socket)) w_.reschedule_stack(p().host);
+                if (w_.record_output(p().host, out, first, program_)) w_.reschedule_stack(p().host);
                 w_.notify_host(p().host);
                 return r;
             }
@@ -98,7 +98,7 @@ private:
                 record_call(text, event_socket, "blocks", std::nullopt);
                 announced = true;
             }
-            if (w_.record_output(p().host, out, first, program_, event_socket)) {
+            if (w_.record_output(p().host, out, first, program_)) {
                 w_.reschedule_stack(p().host);
                 w_.notify_host(p().host);
             }

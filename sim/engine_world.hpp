@@ -33,7 +33,6 @@
 #include <optional>
 #include <queue>
 #include <string>
-#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -134,11 +133,6 @@ struct HostRuntime {
     std::map<std::pair<Instant, uint32_t>, InFlight> inbox;  // by (arrival, packet index)
     std::vector<uint32_t> waiters;                    // programs blocked until the stack changes
     std::map<SocketId, SocketInfo> known_rows;        // last recorded row of each socket
-    // Which known socket a packet concerns, for hosts with many sockets (engine_stack.cpp):
-    // connected ones by (local port, remote address, remote port), the others by local port.
-    std::multimap<std::tuple<uint16_t, uint32_t, uint16_t>, SocketId> by_peer;
-    std::multimap<uint16_t, SocketId> unconnected;
-    SocketId highest_seen = 0;
     std::optional<Instant> stack_wake;                // when the stack actor is due next
     Instant last_poll;                                // guards against a timer that never moves:
     uint64_t polls_at_this_instant = 0;               // polls at last_poll
@@ -195,15 +189,11 @@ public:
 
     // engine_stack.cpp
     void stack_turn(uint32_t host);  // one turn of a host's stack (an inline actor)
-    // Records what a stack operation produced (its events, then its packets), then the socket
-    // rows that changed; wakes the host's stack actor when needed. Returns whether anything
-    // changed (then programs blocked on this host are woken).
-    // `call_socket` and `delivered` name what the operation was about (a call's socket, the
-    // packet handed to the stack), to find the sockets it may have changed.
-    bool record_output(uint32_t host, StackOutput& out, uint32_t op_first_event, uint32_t program,
-                       SocketId call_socket = 0, const Ipv4Packet* delivered = nullptr);
-    bool record_socket_rows(uint32_t host, uint32_t op_first_event, SocketId call_socket, const Ipv4Packet* delivered);
-    std::vector<SocketId> candidates_;  // record_socket_rows' scratch
+    // Records what a stack operation produced (its events, then its packets), then the rows of
+    // the sockets it changed (StackOutput::changed); wakes the host's stack actor when needed.
+    // Returns whether anything changed (then programs blocked on this host are woken).
+    bool record_output(uint32_t host, StackOutput& out, uint32_t op_first_event, uint32_t program);
+    bool record_socket_rows(uint32_t host, StackOutput& out, uint32_t op_first_event);
     void notify_host(uint32_t host);
     void reschedule_stack(uint32_t host);
     void expect_arrival(uint32_t host, Instant at);
