@@ -170,37 +170,66 @@ bool World::record_output(uint32_t h, StackOutput& out, uint32_t op_first_event,
 }
 
 // Socket rows: the stack lists the sockets an operation created, changed or removed
-// (StackOutput::changed); each is compared with what the trace last recorded of it. A row
-// changed by this operation is in force from the operation's last event about that socket, else
-// from the operation's last event.
+// (StackOutput::changed); each is compared with what the trace last recorded of it.
+// When a row is in force, so that every view agrees at every step (the state diagram reads the
+// StateChange events, netstat and the variables read the rows):
+// - a socket whose state changed: from each StateChange step, a row with that state (the
+//   operation's final row; an intermediate state, SYN-RECEIVED -> ESTABLISHED -> CLOSE-WAIT in
+//   one segment, gets the final row with its own state); a socket reaped by the operation is
+//   gone from its last StateChange (to CLOSED), or its first event, or the operation's first step;
+// - any other changed socket: from the operation's first event about it, else its last event.
 bool World::record_socket_rows(uint32_t h, StackOutput& out, uint32_t op_first_event) {
     HostRuntime& host = hosts_[h];
-    uint32_t last_step = trace_.events.empty() ? 0 : uint32_t(trace_.events.size() - 1);
+    const uint32_t end = uint32_t(trace_.events.size());
+    const uint32_t last_step = end == 0 ? 0 : end - 1;
     std::vector<SocketId>& changed = out.changed;
     std::sort(changed.begin(), changed.end());
     changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
 
+    // The operation's events about this host's sockets, by socket then step (a few at most).
+    std::vector<std::pair<SocketId, uint32_t>>& about = op_events_;
+    about.clear();
+    for (uint32_t i = op_first_event; i < end; ++i) {
+        const TraceEvent& e = trace_.events[i];
+        if (e.host == h && e.socket != 0) about.emplace_back(e.socket, i);
+    }
+    std::sort(about.begin(), about.end());
+
     bool any = false;
     for (SocketId id : changed) {
+        auto first = std::lower_bound(about.begin(), about.end(), std::pair{id, uint32_t(0)});
+        auto last = std::upper_bound(first, about.end(), std::pair{id, kNone});
         std::optional<SocketInfo> row = host.stack->socket_info(id);
         auto known = host.known_rows.find(id);
+        // Its StateChange steps in this operation: all but the last get an intermediate row.
+        uint32_t final_step = first != last ? first->second : last_step;
+        bool state_changed = false;
+        for (auto it = first; it != last; ++it) {
+            const TraceEvent& e = trace_.events[it->second];
+            if (e.kind != EventKind::StateChange) continue;
+            if (state_changed) {  // the previous one was not the last: its own row
+                const SocketInfo* base = row ? &*row : (known != host.known_rows.end() ? &known->second : nullptr);
+                if (base) {
+                    SocketInfo mid = *base;
+                    mid.state = trace_.events[final_step].to;
+                    builder_.record_socket(h, mid, final_step);
+                }
+            }
+            state_changed = true;
+            final_step = it->second;
+        }
         if (!row) {
             if (known == host.known_rows.end()) continue;
-            builder_.socket_gone(h, id, last_step);
+            // Without an event about it, from the operation's first step (after a Note that
+            // announced it: World::close_at_exit).
+            if (first == last) final_step = std::max(last_step, op_first_event);
+            builder_.socket_gone(h, id, final_step);
             host.known_rows.erase(known);
             any = true;
             continue;
         }
         if (known != host.known_rows.end() && known->second == *row) continue;
-        uint32_t step = last_step;
-        for (uint32_t i = uint32_t(trace_.events.size()); i > op_first_event; --i) {
-            const TraceEvent& e = trace_.events[i - 1];
-            if (e.host == h && e.socket == id) {
-                step = i - 1;
-                break;
-            }
-        }
-        builder_.record_socket(h, *row, step);
+        builder_.record_socket(h, *row, final_step);
         if (known != host.known_rows.end()) known->second = *row;
         else host.known_rows.emplace(id, *row);
         any = true;

@@ -133,6 +133,9 @@ struct HostRuntime {
     std::map<std::pair<Instant, uint32_t>, InFlight> inbox;  // by (arrival, packet index)
     std::vector<uint32_t> waiters;                    // programs blocked until the stack changes
     std::map<SocketId, SocketInfo> known_rows;        // last recorded row of each socket
+    // How many programs hold each socket's descriptor (a fork shares them): the OS closes a
+    // socket at a program's exit only when no other program holds it (World::close_at_exit).
+    std::unordered_map<SocketId, uint32_t> holders;
     std::optional<Instant> stack_wake;                // when the stack actor is due next
     Instant last_poll;                                // guards against a timer that never moves:
     uint64_t polls_at_this_instant = 0;               // polls at last_poll
@@ -147,6 +150,7 @@ struct ProgramRuntime {
     SourceLocation where;
     std::map<std::string, SocketId> sockets;  // names given with `as:`
     std::map<std::string, Endpoint> peers;    // names given with `peer_as:`
+    std::vector<SocketId> held;               // descriptors: made, accepted or inherited, not closed
     int forever_depth = 0;                    // > 0 while inside `repeat: forever`
     bool started = false;      // ProgramStart recorded
     size_t first_step = 0;     // top-level steps done before it had an actor (World::start_turn)
@@ -184,7 +188,7 @@ public:
     void yield(uint32_t self);       // returns at `self`'s next turn (or at the end of the run)
     void finish_actor(uint32_t self);
     std::optional<uint32_t> run_to_program_turn();  // the actor whose turn it is; none: the end
-    std::string end_quiescent();
+    std::optional<std::string> end_quiescent();
     static std::string blocked_reason(const std::string& verb);
 
     // engine_stack.cpp
@@ -194,6 +198,7 @@ public:
     // Returns whether anything changed (then programs blocked on this host are woken).
     bool record_output(uint32_t host, StackOutput& out, uint32_t op_first_event, uint32_t program);
     bool record_socket_rows(uint32_t host, StackOutput& out, uint32_t op_first_event);
+    std::vector<std::pair<SocketId, uint32_t>> op_events_;  // record_socket_rows' scratch
     void notify_host(uint32_t host);
     void reschedule_stack(uint32_t host);
     void expect_arrival(uint32_t host, Instant at);
@@ -205,6 +210,12 @@ public:
     void program_main(uint32_t program);
     void run_program(uint32_t program);  // one program, ProgramStart to ProgramEnd
     uint32_t fork_program(uint32_t parent, const Steps* steps);
+    // Descriptors: a program holds the sockets it made or accepted and those it inherited at its
+    // fork; close() lets go of one; at its end the OS closes those nobody else holds.
+    void hold(uint32_t program, SocketId id);
+    void let_go(uint32_t program, SocketId id);
+    void prune_held(uint32_t program);
+    void close_at_exit(uint32_t program);
     bool start_turn(uint32_t slot);      // a top-level program's turn before it has an actor
     void record_start(uint32_t program);
     void bind_actor(uint32_t slot);
