@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -100,6 +101,7 @@ std::vector<std::string> problems_of(const Trace& t) {
 std::string check_in_child(const std::string& path) {
     int fds[2];
     if (pipe(fds) != 0) return "pipe failed";
+    fflush(stdout);  // the child must not print what the parent has buffered
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
