@@ -176,8 +176,9 @@ bool World::record_output(uint32_t h, StackOutput& out, uint32_t op_first_event,
 // - a socket whose state changed: from each StateChange step, a row with that state (the
 //   operation's final row; an intermediate state, SYN-RECEIVED -> ESTABLISHED -> CLOSE-WAIT in
 //   one segment, gets the final row with its own state); a socket reaped by the operation is
-//   gone from its last StateChange (to CLOSED), or its first event, or the operation's first step;
-// - any other changed socket: from the operation's first event about it, else its last event.
+//   gone from its last StateChange (to CLOSED), else its first event in the operation, else
+//   the operation's first step;
+// - any other changed socket: from the operation's first event about it, else its last step.
 bool World::record_socket_rows(uint32_t h, StackOutput& out, uint32_t op_first_event) {
     HostRuntime& host = hosts_[h];
     const uint32_t end = uint32_t(trace_.events.size());
