@@ -201,16 +201,18 @@ void HostStack::finish(Instant now, StackOutput& out) {
         }
         receive_packet(0, p, now, out);
     }
-    settle();
+    settle(out);
 }
 
 // Moves children that reached ESTABLISHED (or later) into their listener's accept queue, and
 // reaps sockets whose connection is over: closed by the program, or never accepted.
 // Only the sockets that changed since the last call (unsettled_), in id order, as a pass over
 // the whole table would; a socket reaped here was not synchronized, so never queued here.
-void HostStack::settle() {
+// They are the sockets whose connection did something: `out.changed` lists them.
+void HostStack::settle(StackOutput& out) {
     std::sort(unsettled_.begin(), unsettled_.end());
     unsettled_.erase(std::unique(unsettled_.begin(), unsettled_.end()), unsettled_.end());
+    out.changed.insert(out.changed.end(), unsettled_.begin(), unsettled_.end());
     for (SocketId id : unsettled_) {
         auto it = sockets_.find(id);
         if (it == sockets_.end()) continue;
@@ -314,6 +316,11 @@ std::optional<SocketInfo> HostStack::socket_info(SocketId id) const {
         info.recv_queued = s->conn->readable();
     }
     return info;
+}
+
+bool HostStack::descriptor_open(SocketId id) const {
+    const Socket* s = find(id);
+    return s && !s->user_closed && s->listener == 0;
 }
 
 std::vector<SocketInfo> HostStack::sockets() const {

@@ -53,7 +53,11 @@ struct StackEvent {
 struct StackOutput {
     std::vector<Transmission> transmit;
     std::vector<StackEvent> events;
-    void clear() { transmit.clear(); events.clear(); }
+    // The sockets whose row (SocketInfo) this operation may have changed: created, changed or
+    // removed (reaped). Unordered, may repeat; a socket not listed did not change. The engine
+    // records exactly these rows (no comparison of whole tables).
+    std::vector<SocketId> changed;
+    void clear() { transmit.clear(); events.clear(); changed.clear(); }
 };
 
 struct Route {
@@ -136,6 +140,9 @@ public:
     std::vector<SocketInfo> sockets() const;          // netstat: every socket that still exists
     void append_socket_ids(std::vector<SocketId>& out) const;  // the ids of sockets(), in order
     std::optional<SocketInfo> socket_info(SocketId s) const;
+    // The descriptor is open: the socket exists, a program holds it, and none closed it (a
+    // connection not yet accepted is no one's descriptor).
+    bool descriptor_open(SocketId s) const;
     // TCP state of what the id names (CLOSED once the connection is gone).
     std::optional<TcpState> state_of(SocketId s) const;
     // The error that ended this socket's connection, if any (ECONNRESET...).
@@ -180,7 +187,7 @@ private:
     Ipv4Address source_for(const Route& r, Ipv4Address dst) const;
     bool accepts_destination(Ipv4Address dst) const;
     void finish(Instant now, StackOutput& out);  // local delivery, accept queues, reaping
-    void settle();
+    void settle(StackOutput& out);
     void note(StackOutput& out, std::string text, SocketId s = 0) const;
     Socket* find(SocketId s);
     const Socket* find(SocketId s) const;

@@ -19,9 +19,10 @@ CallResult<T> fail(Err e) {
 
 }  // namespace
 
-CallResult<SocketId> HostStack::socket(SocketType type, Instant, StackOutput&) {
+CallResult<SocketId> HostStack::socket(SocketType type, Instant, StackOutput& out) {
     if (open_socket_count() >= kMaxSockets) return fail<SocketId>(Err::MFile);
     SocketId id = next_socket_++;
+    out.changed.push_back(id);
     Socket s;
     s.id = id;
     s.type = type;
@@ -43,17 +44,19 @@ CallResult<> HostStack::set_linger_zero(SocketId id, bool on) {
     return CallResult<>::ok();
 }
 
-CallResult<> HostStack::bind(SocketId id, Endpoint local, Instant, StackOutput&) {
+CallResult<> HostStack::bind(SocketId id, Endpoint local, Instant, StackOutput& out) {
     Socket* s = find_open(id);
     if (!s) return fail<std::monostate>(Err::BadF);
+    out.changed.push_back(id);
     return bind_to(*s, local);
 }
 
 // listen(): an unbound socket gets an ephemeral port (Linux autobind). The backlog is clamped
 // to 1..somaxconn. Two listeners on one port are refused even with SO_REUSEADDR.
-CallResult<> HostStack::listen(SocketId id, int backlog, Instant, StackOutput&) {
+CallResult<> HostStack::listen(SocketId id, int backlog, Instant, StackOutput& out) {
     Socket* s = find_open(id);
     if (!s) return fail<std::monostate>(Err::BadF);
+    out.changed.push_back(id);  // autobind
     if (s->type != SocketType::Tcp) return fail<std::monostate>(Err::OpNotSupp);
     if (s->conn) return fail<std::monostate>(Err::Inval);
     if (auto r = autobind(*s); !r.is_ok()) return r;
@@ -69,7 +72,7 @@ CallResult<> HostStack::listen(SocketId id, int backlog, Instant, StackOutput&) 
     return CallResult<>::ok();
 }
 
-CallResult<SocketId> HostStack::accept(SocketId id, Instant, StackOutput&) {
+CallResult<SocketId> HostStack::accept(SocketId id, Instant, StackOutput& out) {
     Socket* l = find_open(id);
     if (!l) return fail<SocketId>(Err::BadF);
     if (!l->listening) return fail<SocketId>(Err::Inval);
@@ -79,6 +82,7 @@ CallResult<SocketId> HostStack::accept(SocketId id, Instant, StackOutput&) {
     Socket* c = find(child);
     c->listener = 0;
     c->queued = false;
+    out.changed.push_back(child);
     return CallResult<SocketId>::ok(child);
 }
 
@@ -90,6 +94,7 @@ bool HostStack::accept_would_block(SocketId id) const {
 CallResult<> HostStack::connect(SocketId id, Endpoint remote, Instant now, StackOutput& out) {
     Socket* s = find_open(id);
     if (!s) return fail<std::monostate>(Err::BadF);
+    out.changed.push_back(id);  // autobind, the UDP peer
     if (s->type == SocketType::Tcp) {
         auto r = tcp_connect(*s, remote, now, out);
         finish(now, out);
@@ -107,6 +112,7 @@ CallResult<size_t> HostStack::send(SocketId id, std::span<const uint8_t> data, I
                                    StackOutput& out) {
     Socket* s = find_open(id);
     if (!s) return fail<size_t>(Err::BadF);
+    out.changed.push_back(id);  // autobind (UDP), the connection (TCP)
     if (s->type == SocketType::Udp) {
         if (s->pending_error) return fail<size_t>(*std::exchange(s->pending_error, std::nullopt));
         if (!s->peer) return fail<size_t>(Err::DestAddrReq);
@@ -114,7 +120,7 @@ CallResult<size_t> HostStack::send(SocketId id, std::span<const uint8_t> data, I
         finish(now, out);
         return r;
     }
-    if (!s->conn) return fail<size_t>(Err::NotConn);
+    if (!s->conn) return fail<size_t>(profile_.epipe_when_not_connected ? Err::Pipe : Err::NotConn);
     TcpOutput tcp;
     auto r = s->conn->send(data, now, tcp);
     emit_tcp(id, s->conn->tuple(), tcp, out);
@@ -125,6 +131,7 @@ CallResult<size_t> HostStack::send(SocketId id, std::span<const uint8_t> data, I
 CallResult<Bytes> HostStack::recv(SocketId id, size_t max, Instant now, StackOutput& out) {
     Socket* s = find_open(id);
     if (!s) return fail<Bytes>(Err::BadF);
+    out.changed.push_back(id);  // what is queued
     if (s->type == SocketType::Udp) {
         auto r = recvfrom(id, now, out);
         if (!r.is_ok()) return {r.status, {}, r.err};
@@ -149,6 +156,7 @@ CallResult<size_t> HostStack::sendto(SocketId id, std::span<const uint8_t> data,
     Socket* s = find_open(id);
     if (!s) return fail<size_t>(Err::BadF);
     if (s->type == SocketType::Tcp) return send(id, data, now, out);  // the address is ignored
+    out.changed.push_back(id);  // autobind
     if (s->peer && s->pending_error) return fail<size_t>(*std::exchange(s->pending_error, std::nullopt));
     auto r = udp_send(*s, data, to, out);
     finish(now, out);
@@ -158,6 +166,7 @@ CallResult<size_t> HostStack::sendto(SocketId id, std::span<const uint8_t> data,
 CallResult<Datagram> HostStack::recvfrom(SocketId id, Instant now, StackOutput& out) {
     Socket* s = find_open(id);
     if (!s) return fail<Datagram>(Err::BadF);
+    out.changed.push_back(id);  // what is queued
     if (s->type == SocketType::Tcp) {
         auto r = recv(id, profile_.recv_buffer, now, out);
         Socket* again = find(id);
@@ -175,6 +184,7 @@ CallResult<Datagram> HostStack::recvfrom(SocketId id, Instant now, StackOutput& 
 CallResult<> HostStack::shutdown(SocketId id, ShutdownHow how, Instant now, StackOutput& out) {
     Socket* s = find_open(id);
     if (!s) return fail<std::monostate>(Err::BadF);
+    out.changed.push_back(id);
     if (s->type == SocketType::Udp) {
         if (!s->peer) return fail<std::monostate>(Err::NotConn);
         return CallResult<>::ok();
@@ -194,7 +204,7 @@ CallResult<> HostStack::close(SocketId id, Instant now, StackOutput& out) {
     Socket* s = find_open(id);
     if (!s) return fail<std::monostate>(Err::BadF);
     s->user_closed = true;
-    unsettled_.push_back(id);
+    unsettled_.push_back(id);  // settle() reaps it or not; either way it is in out.changed
     if (s->type == SocketType::Tcp) tcp_close(*s, now, out);
     finish(now, out);
     return CallResult<>::ok();

@@ -48,6 +48,7 @@ void HostStack::receive_udp(const Ipv4Packet& packet, const UdpDatagram& udp, St
     }
     s->received.push_back(Datagram{from, udp.payload});
     s->received_bytes += udp.payload.size();
+    out.changed.push_back(s->id);
 }
 
 // The socket for a datagram: bound to its port, on its address or 0.0.0.0, and (if connected)

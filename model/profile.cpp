@@ -25,6 +25,7 @@ Profile Profile::textbook() {
     p.kind = Kind::Textbook;
     p.delayed_ack = false;
     p.rst_on_close_with_unread = false;
+    p.epipe_when_not_connected = false;
     p.ephemeral_first = 49152;
     p.ephemeral_last = 65535;
     p.mss = 1460;
@@ -111,6 +112,7 @@ Profile Profile::linux() {
     p.ack_delay_max = Duration::millis(40);
     p.quickack_segments = 16;
     p.rst_on_close_with_unread = true;
+    p.epipe_when_not_connected = true;
     p.ephemeral_first = 32768;
     p.ephemeral_last = 60999;
     p.mss = 1460;

@@ -22,6 +22,12 @@ struct Profile {
     // Closing with unread data: Linux sends RST+ACK instead of FIN (RFC 9293 §3.10.4 allows it).
     bool rst_on_close_with_unread = false;
 
+    // send() on a TCP socket that is not connected (never connected, or a listener). Textbook:
+    // ENOTCONN (RFC 9293 §3.10.2, "connection does not exist"). Linux: EPIPE, as
+    // sk_stream_wait_connect() answers tcp_sendmsg_locked() in any state but SYN-SENT and
+    // SYN-RECEIVED (Python raises BrokenPipeError; SIGPIPE is ignored there).
+    bool epipe_when_not_connected = false;
+
     // Ephemeral ports: textbook IANA range (RFC 6335) or Linux ip_local_port_range.
     uint16_t ephemeral_first = 49152;
     uint16_t ephemeral_last = 65535;

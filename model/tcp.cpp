@@ -87,7 +87,7 @@ CallResult<size_t> TcpConnection::send(std::span<const uint8_t> data, Instant no
     switch (state_) {
     case TcpState::Closed:
     case TcpState::Listen:
-        return CallResult<size_t>::error(Err::NotConn);
+        return CallResult<size_t>::error(profile_.epipe_when_not_connected ? Err::Pipe : Err::NotConn);
     case TcpState::SynSent:
     case TcpState::SynReceived:
     case TcpState::Established:

@@ -65,7 +65,8 @@ public:
     void on_segment(const TcpSegment& seg, Endpoint from, Instant now, TcpOutput& out);
 
     // SEND (§3.10.2): queues up to send_space() bytes, returns how many were queued.
-    // Error: ENOTCONN before connecting, EPIPE after shutdown(write)/close, or the pending error.
+    // Error: ENOTCONN before connecting (EPIPE with the Linux profile: epipe_when_not_connected),
+    // EPIPE after shutdown(write)/close, or the pending error.
     CallResult<size_t> send(std::span<const uint8_t> data, Instant now, TcpOutput& out);
 
     // RECEIVE (§3.10.3): takes up to `max` bytes in order. An empty vector means EOF

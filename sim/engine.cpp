@@ -304,7 +304,9 @@ std::optional<uint32_t> World::run_to_program_turn() {
             }
             std::optional<Scheduler::Wake> w = sched_.next();
             if (!w) {
-                end_text = end_quiescent();
+                std::optional<std::string> text = end_quiescent();
+                if (!text) continue;  // servers ended and their OS closed sockets: more to run
+                end_text = std::move(*text);
                 break;
             }
             if (w->at > limit) {
@@ -357,14 +359,18 @@ std::optional<uint32_t> World::run_to_program_turn() {
 
 // Nothing is pending: no packet in flight, no timer, no sleeping program. Every program still
 // running is blocked in a call that nothing will ever complete. A program inside
-// `repeat: forever` whose fellow programs have all ended is a server that is done; any other is
-// stuck, and that is a failure named after the program and its call.
-std::string World::end_quiescent() {
+// `repeat: forever` whose fellow programs have all ended is a server that is done: it ends, and
+// its OS closes its sockets (close_at_exit); when that sent or armed something, the run goes on
+// (nullopt) and ends at the next quiet moment. Any other program is stuck, and that is a failure
+// named after the program and its call; then nothing exits (the stuck ones never ended, and the
+// servers are stopped with the run): their sockets stay as they are.
+std::optional<std::string> World::end_quiescent() {
     bool finite_left = false;
     for (const ProgramRuntime& p : programs_) {
         if (!p.finished && p.forever_depth == 0) finite_left = true;
     }
     size_t stuck = 0;
+    std::vector<uint32_t> ended;  // servers that are done: they exit
     for (ProgramRuntime& p : programs_) {
         if (p.finished) continue;
         if (p.forever_depth > 0) {
@@ -375,6 +381,7 @@ std::string World::end_quiescent() {
             e.text = intern(finite_left ? "stopped with the run" : "stopped: every other program has ended");
             event(e);
             p.finished = true;
+            if (!finite_left) ended.push_back(p.index);
             continue;
         }
         ++stuck;
@@ -387,6 +394,17 @@ std::string World::end_quiescent() {
         e.text = intern(msg);
         event(e);
         fail(p.blocked_where.to_string() + ": " + msg);
+    }
+    if (!ended.empty()) {
+        size_t before = trace_.events.size();
+        for (uint32_t index : ended) {
+            // It stays blocked in its call until the end of the run: nothing may wake it.
+            ProgramRuntime& p = programs_[index];
+            std::erase(hosts_[p.host].waiters, index);
+            sched_.cancel(p.actor);
+        }
+        for (uint32_t index : ended) close_at_exit(index);
+        if (trace_.events.size() != before) return std::nullopt;
     }
     if (stuck == 0) return "every program has finished";
     return fmt::format("{} program{} blocked forever", stuck, stuck == 1 ? "" : "s");

@@ -91,7 +91,7 @@ private:
                 record_call(text, event_socket, r.is_error() ? err_text(r.err) : describe(r),
                             r.is_error() ? std::optional<Err>(r.err) : std::nullopt);
                 // The stack's timers can only have moved if the call did something.
-                if (w_.record_output(p().host, out, first, program_, event_socket)) w_.reschedule_stack(p().host);
+                if (w_.record_output(p().host, out, first, program_)) w_.reschedule_stack(p().host);
                 w_.notify_host(p().host);
                 return r;
             }
@@ -99,7 +99,7 @@ private:
                 record_call(text, event_socket, "blocks", std::nullopt);
                 announced = true;
             }
-            if (w_.record_output(p().host, out, first, program_, event_socket)) {
+            if (w_.record_output(p().host, out, first, program_)) {
                 w_.reschedule_stack(p().host);
                 w_.notify_host(p().host);
             }
@@ -235,7 +235,10 @@ private:
                                     return r;
                                 },
                                 [](const CallResult<SocketId>& r) { return "= " + std::to_string(r.value); });
-        if (r.is_ok()) p().sockets[s.as] = r.value;
+        if (r.is_ok()) {
+            p().sockets[s.as] = r.value;
+            w_.hold(program_, r.value);
+        }
         return conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text);
     }
 
@@ -289,7 +292,10 @@ private:
                 if (info && info->remote) return fmt::format("= {} from {}", r.value, info->remote->to_string());
                 return fmt::format("= {}", r.value);
             });
-        if (r.is_ok()) p().sockets[s.as] = r.value;
+        if (r.is_ok()) {
+            p().sockets[s.as] = r.value;
+            w_.hold(program_, r.value);
+        }
         return conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text);
     }
 
@@ -404,6 +410,7 @@ private:
         std::string text = fmt::format("close({})", s.socket);
         auto r = call<std::monostate>(text, "close", id, std::nullopt,
                                       [&](StackOutput& out) { return stack().close(id, now(), out); }, zero);
+        if (r.is_ok()) w_.let_go(program_, id);
         // The name still refers to the connection (expect_state after close).
         return conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text);
     }
@@ -599,9 +606,11 @@ void World::run_program(uint32_t index) {
     e.program = index;
     e.text = intern(p.end_text);
     event(e);
+    if (!stop) close_at_exit(index);
 }
 
-// A child program on the same host, sharing the parent's socket names as they are now.
+// A child program on the same host, sharing the parent's socket names as they are now, and its
+// open descriptors (each one's holder count goes up: fork() duplicates the descriptor table).
 uint32_t World::fork_program(uint32_t parent, const Steps* steps) {
     ProgramRuntime child;
     {
@@ -614,6 +623,9 @@ uint32_t World::fork_program(uint32_t parent, const Steps* steps) {
         child.sockets = par.sockets;
         child.peers = par.peers;
     }
+    prune_held(parent);
+    child.held = programs_[parent].held;
+    for (SocketId id : child.held) ++hosts_[child.host].holders[id];
     std::vector<uint32_t>& idle = idle_slots_;
     const bool reuse = !idle.empty();
     if (reuse) {  // the most recently idle one: its stack is still warm
@@ -634,6 +646,83 @@ uint32_t World::fork_program(uint32_t parent, const Steps* steps) {
     if (!reuse) sg4::Actor::create(name, hosts_[host].sg_host, [this, index] { program_main(index); });
     sched_.wake_at(actor, now());
     return index;
+}
+
+// --- Descriptors ------------------------------------------------------------------------------
+
+void World::hold(uint32_t program, SocketId id) {
+    ProgramRuntime& p = programs_[program];
+    // A server that accepts forever leaves each connection to a child, which closes it: those
+    // entries are dropped now and then (at sizes 16, 32, 64...: amortized O(1) per accept).
+    if (p.held.size() >= 16 && (p.held.size() & (p.held.size() - 1)) == 0) prune_held(program);
+    p.held.push_back(id);
+    ++hosts_[p.host].holders[id];
+}
+
+// close() by this program: it holds the descriptor no more. (The socket is closed for every
+// holder: a scenario's `close` does not count references, SCENARIO_FORMAT.md.)
+void World::let_go(uint32_t program, SocketId id) {
+    ProgramRuntime& p = programs_[program];
+    auto it = std::find(p.held.begin(), p.held.end(), id);
+    if (it == p.held.end()) return;
+    p.held.erase(it);
+    auto& holders = hosts_[p.host].holders;
+    if (auto h = holders.find(id); h != holders.end() && --h->second == 0) holders.erase(h);
+}
+
+// Drops the descriptors another program closed since.
+void World::prune_held(uint32_t program) {
+    ProgramRuntime& p = programs_[program];
+    HostRuntime& host = hosts_[p.host];
+    std::erase_if(p.held, [&](SocketId id) {
+        if (host.stack->descriptor_open(id)) return false;
+        if (auto h = host.holders.find(id); h != host.holders.end() && --h->second == 0) host.holders.erase(h);
+        return true;
+    });
+}
+
+// A program ended (its last step, an error, a failed expectation, or a `repeat: forever` server
+// whose fellow programs have all ended): as a real OS does at exit (do_exit -> exit_files ->
+// close_files), each descriptor it held is let go, in descriptor order, and the socket is closed
+// as close() would (sock_close -> inet_release -> tcp_close(): FIN, or RST+ACK with unread data
+// under the linux profile; a listener resets its connections not yet accepted) unless another
+// program, a forked child or its parent, still holds it. A Note says so first.
+void World::close_at_exit(uint32_t program) {
+    ProgramRuntime& p = programs_[program];
+    HostRuntime& host = hosts_[p.host];
+    std::vector<SocketId> held = std::move(p.held);
+    p.held.clear();
+    std::sort(held.begin(), held.end());
+    bool closed = false;
+    for (SocketId id : held) {
+        auto h = host.holders.find(id);
+        if (h != host.holders.end() && --h->second > 0) continue;  // another program holds it
+        if (h != host.holders.end()) host.holders.erase(h);
+        if (!host.stack->descriptor_open(id)) continue;  // closed already
+        std::string name = fmt::format("{}", id);
+        for (const auto& [n, s] : p.sockets) {
+            if (s == id) {
+                name = n;
+                break;
+            }
+        }
+        TraceEvent e;
+        e.kind = EventKind::Note;
+        e.host = p.host;
+        e.program = program;
+        e.socket = id;
+        if (auto info = host.stack->socket_info(id); info && info->remote) e.tuple = FourTuple{info->local, *info->remote};
+        e.text = intern(fmt::format("the OS closes {}'s socket {} at exit", p.name, name));
+        event(e);
+        uint32_t first = next_step();  // the socket still exists at the Note's step
+        StackOutput out;
+        host.stack->close(id, now(), out);
+        record_output(p.host, out, first, program);
+        closed = true;
+    }
+    if (!closed) return;
+    reschedule_stack(p.host);
+    notify_host(p.host);
 }
 
 }  // namespace netstep::sim::engine

@@ -1,6 +1,5 @@
 // The turns of a host's stack, and how what a stack does is written into the trace.
 #include <algorithm>
-#include <set>
 
 #include <fmt/format.h>
 
@@ -13,35 +12,6 @@ namespace {
 // A stack whose timer stays due at the same instant after this many polls is a model bug: stop
 // the run with an error instead of spinning forever.
 constexpr uint64_t kMaxPollsPerInstant = 10'000;
-
-// Up to this many sockets, a host's whole table is compared after each operation; beyond, only
-// the sockets the operation can have touched (a busy server has thousands in TIME-WAIT, and dozens
-// of connections at once: comparing them all was 2% of a 1,000-client run). Every scenario and
-// benchmark gives the same trace, byte for byte, with this at 0 (always targeted) or at 64.
-constexpr size_t kFullCompareMax = 8;
-
-using PeerKey = std::tuple<uint16_t, uint32_t, uint16_t>;
-
-void index_row(HostRuntime& host, const SocketInfo& row) {
-    if (row.remote) host.by_peer.emplace(PeerKey{row.local.port, row.remote->address.value, row.remote->port}, row.id);
-    else host.unconnected.emplace(row.local.port, row.id);
-}
-
-template <class Map, class Key>
-void erase_entry(Map& map, const Key& key, SocketId id) {
-    auto [first, last] = map.equal_range(key);
-    for (auto it = first; it != last; ++it) {
-        if (it->second == id) {
-            map.erase(it);
-            return;
-        }
-    }
-}
-
-void unindex_row(HostRuntime& host, const SocketInfo& row) {
-    if (row.remote) erase_entry(host.by_peer, PeerKey{row.local.port, row.remote->address.value, row.remote->port}, row.id);
-    else erase_entry(host.unconnected, row.local.port, row.id);
-}
 
 template <class... F>
 struct Overloaded : F... {
@@ -79,7 +49,7 @@ void World::stack_turn(uint32_t h) {
             p.end_step = event(e);
             StackOutput out;
             host.stack->receive(f.interface, *f.value, now(), out);
-            record_output(h, out, first, kNone, 0, &*f.value);
+            record_output(h, out, first, kNone);
             changed = true;
         }
         // 2. Timers that are due (retransmission, delayed ACK, TIME-WAIT, persist).
@@ -151,8 +121,7 @@ void World::notify_host(uint32_t h) {
 // retransmissions, rejections, errors, notes), then its packets, then every socket row that
 // changed. `op_first_event` is the first step of the operation (a Call or PacketDelivered).
 // The caller reschedules the host's stack actor afterwards (its timers may have moved).
-bool World::record_output(uint32_t h, StackOutput& out, uint32_t op_first_event, uint32_t program,
-                          SocketId call_socket, const Ipv4Packet* delivered) {
+bool World::record_output(uint32_t h, StackOutput& out, uint32_t op_first_event, uint32_t program) {
     for (const StackEvent& se : out.events) {
         TraceEvent e;
         e.host = h;
@@ -196,80 +165,77 @@ bool World::record_output(uint32_t h, StackOutput& out, uint32_t op_first_event,
     }
     for (Transmission& t : out.transmit) transmit(h, t);
 
-    bool rows_changed = record_socket_rows(h, op_first_event, call_socket, delivered);
+    bool rows_changed = record_socket_rows(h, out, op_first_event);
     return !out.events.empty() || !out.transmit.empty() || rows_changed;
 }
 
-// Socket rows: compares the stack's table with what the trace last recorded, and records the
-// rows that changed and the sockets that are gone. A row changed by this operation is in force
-// from the operation's last event about that socket (so a StateChange step already shows the new
-// state), else from the operation's last event.
-bool World::record_socket_rows(uint32_t h, uint32_t op_first_event, SocketId call_socket, const Ipv4Packet* delivered) {
+// Socket rows: the stack lists the sockets an operation created, changed or removed
+// (StackOutput::changed); each is compared with what the trace last recorded of it.
+// When a row is in force, so that every view agrees at every step (the state diagram reads the
+// StateChange events, netstat and the variables read the rows):
+// - a socket whose state changed: from each StateChange step, a row with that state (the
+//   operation's final row; an intermediate state, SYN-RECEIVED -> ESTABLISHED -> CLOSE-WAIT in
+//   one segment, gets the final row with its own state); a socket reaped by the operation is
+//   gone from its last StateChange (to CLOSED), else its first event in the operation, else
+//   the operation's first step;
+// - any other changed socket: from the operation's first event about it, else its last step.
+bool World::record_socket_rows(uint32_t h, StackOutput& out, uint32_t op_first_event) {
     HostRuntime& host = hosts_[h];
-    uint32_t last_step = trace_.events.empty() ? 0 : uint32_t(trace_.events.size() - 1);
+    const uint32_t end = uint32_t(trace_.events.size());
+    const uint32_t last_step = end == 0 ? 0 : end - 1;
+    std::vector<SocketId>& changed = out.changed;
+    std::sort(changed.begin(), changed.end());
+    changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
 
-    // The sockets to look at, in id order (a vector kept between calls: no allocation).
-    std::vector<SocketId>& candidates = candidates_;
-    candidates.clear();
-    if (host.known_rows.size() <= kFullCompareMax) {
-        for (const auto& [id, row] : host.known_rows) candidates.push_back(id);
-        host.stack->append_socket_ids(candidates);
-    } else {
-        for (uint32_t i = op_first_event; i < trace_.events.size(); ++i) {
-            const TraceEvent& e = trace_.events[i];
-            if (e.host == h && e.socket != 0) candidates.push_back(e.socket);
-        }
-        if (call_socket != 0) candidates.push_back(call_socket);
-        if (delivered) {
-            std::optional<uint16_t> sport, dport;
-            if (const TcpSegment* t = delivered->tcp()) sport = t->src_port, dport = t->dst_port;
-            if (const UdpDatagram* u = delivered->udp()) sport = u->src_port, dport = u->dst_port;
-            if (dport) {
-                auto [a, b] = host.by_peer.equal_range(PeerKey{*dport, delivered->src.value, *sport});
-                for (auto it = a; it != b; ++it) candidates.push_back(it->second);
-                auto [c, d] = host.unconnected.equal_range(*dport);
-                for (auto it = c; it != d; ++it) candidates.push_back(it->second);
-            }
-        }
-        // Sockets created by the operation (ids are never reused: new ones come after the rest).
-        for (SocketId id = host.highest_seen + 1; host.stack->socket_info(id); ++id) candidates.push_back(id);
+    // The operation's events about this host's sockets, by socket then step (a few at most).
+    std::vector<std::pair<SocketId, uint32_t>>& about = op_events_;
+    about.clear();
+    for (uint32_t i = op_first_event; i < end; ++i) {
+        const TraceEvent& e = trace_.events[i];
+        if (e.host == h && e.socket != 0) about.emplace_back(e.socket, i);
     }
-    std::sort(candidates.begin(), candidates.end());
-    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    std::sort(about.begin(), about.end());
 
-    bool changed = false;
-    for (SocketId id : candidates) {
+    bool any = false;
+    for (SocketId id : changed) {
+        auto first = std::lower_bound(about.begin(), about.end(), std::pair{id, uint32_t(0)});
+        auto last = std::upper_bound(first, about.end(), std::pair{id, kNone});
         std::optional<SocketInfo> row = host.stack->socket_info(id);
         auto known = host.known_rows.find(id);
+        // Its StateChange steps in this operation: all but the last get an intermediate row.
+        uint32_t final_step = first != last ? first->second : last_step;
+        bool state_changed = false;
+        for (auto it = first; it != last; ++it) {
+            const TraceEvent& e = trace_.events[it->second];
+            if (e.kind != EventKind::StateChange) continue;
+            if (state_changed) {  // the previous one was not the last: its own row
+                const SocketInfo* base = row ? &*row : (known != host.known_rows.end() ? &known->second : nullptr);
+                if (base) {
+                    SocketInfo mid = *base;
+                    mid.state = trace_.events[final_step].to;
+                    builder_.record_socket(h, mid, final_step);
+                }
+            }
+            state_changed = true;
+            final_step = it->second;
+        }
         if (!row) {
             if (known == host.known_rows.end()) continue;
-            builder_.socket_gone(h, id, last_step);
-            unindex_row(host, known->second);
+            // Without an event about it, from the operation's first step (after a Note that
+            // announced it: World::close_at_exit).
+            if (first == last) final_step = std::max(last_step, op_first_event);
+            builder_.socket_gone(h, id, final_step);
             host.known_rows.erase(known);
-            changed = true;
+            any = true;
             continue;
         }
-        host.highest_seen = std::max(host.highest_seen, id);
         if (known != host.known_rows.end() && known->second == *row) continue;
-        uint32_t step = last_step;
-        for (uint32_t i = uint32_t(trace_.events.size()); i > op_first_event; --i) {
-            const TraceEvent& e = trace_.events[i - 1];
-            if (e.host == h && e.socket == id) {
-                step = i - 1;
-                break;
-            }
-        }
-        builder_.record_socket(h, *row, step);
-        if (known != host.known_rows.end()) {
-            unindex_row(host, known->second);
-            known->second = *row;
-        } else {
-            host.known_rows.emplace(id, *row);
-        }
-        index_row(host, *row);
-        changed = true;
+        builder_.record_socket(h, *row, final_step);
+        if (known != host.known_rows.end()) known->second = *row;
+        else host.known_rows.emplace(id, *row);
+        any = true;
     }
-    return changed;
+    return any;
 }
 
 }  // namespace netstep::sim::engine

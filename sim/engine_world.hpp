@@ -33,7 +33,6 @@
 #include <optional>
 #include <queue>
 #include <string>
-#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -134,11 +133,9 @@ struct HostRuntime {
     std::map<std::pair<Instant, uint32_t>, InFlight> inbox;  // by (arrival, packet index)
     std::vector<uint32_t> waiters;                    // programs blocked until the stack changes
     std::map<SocketId, SocketInfo> known_rows;        // last recorded row of each socket
-    // Which known socket a packet concerns, for hosts with many sockets (engine_stack.cpp):
-    // connected ones by (local port, remote address, remote port), the others by local port.
-    std::multimap<std::tuple<uint16_t, uint32_t, uint16_t>, SocketId> by_peer;
-    std::multimap<uint16_t, SocketId> unconnected;
-    SocketId highest_seen = 0;
+    // How many programs hold each socket's descriptor (a fork shares them): the OS closes a
+    // socket at a program's exit only when no other program holds it (World::close_at_exit).
+    std::unordered_map<SocketId, uint32_t> holders;
     std::optional<Instant> stack_wake;                // when the stack actor is due next
     Instant last_poll;                                // guards against a timer that never moves:
     uint64_t polls_at_this_instant = 0;               // polls at last_poll
@@ -153,6 +150,7 @@ struct ProgramRuntime {
     SourceLocation where;
     std::map<std::string, SocketId> sockets;  // names given with `as:`
     std::map<std::string, Endpoint> peers;    // names given with `peer_as:`
+    std::vector<SocketId> held;               // descriptors: made, accepted or inherited, not closed
     int forever_depth = 0;                    // > 0 while inside `repeat: forever`
     bool started = false;      // ProgramStart recorded
     size_t first_step = 0;     // top-level steps done before it had an actor (World::start_turn)
@@ -190,20 +188,17 @@ public:
     void yield(uint32_t self);       // returns at `self`'s next turn (or at the end of the run)
     void finish_actor(uint32_t self);
     std::optional<uint32_t> run_to_program_turn();  // the actor whose turn it is; none: the end
-    std::string end_quiescent();
+    std::optional<std::string> end_quiescent();
     static std::string blocked_reason(const std::string& verb);
 
     // engine_stack.cpp
     void stack_turn(uint32_t host);  // one turn of a host's stack (an inline actor)
-    // Records what a stack operation produced (its events, then its packets), then the socket
-    // rows that changed; wakes the host's stack actor when needed. Returns whether anything
-    // changed (then programs blocked on this host are woken).
-    // `call_socket` and `delivered` name what the operation was about (a call's socket, the
-    // packet handed to the stack), to find the sockets it may have changed.
-    bool record_output(uint32_t host, StackOutput& out, uint32_t op_first_event, uint32_t program,
-                       SocketId call_socket = 0, const Ipv4Packet* delivered = nullptr);
-    bool record_socket_rows(uint32_t host, uint32_t op_first_event, SocketId call_socket, const Ipv4Packet* delivered);
-    std::vector<SocketId> candidates_;  // record_socket_rows' scratch
+    // Records what a stack operation produced (its events, then its packets), then the rows of
+    // the sockets it changed (StackOutput::changed); wakes the host's stack actor when needed.
+    // Returns whether anything changed (then programs blocked on this host are woken).
+    bool record_output(uint32_t host, StackOutput& out, uint32_t op_first_event, uint32_t program);
+    bool record_socket_rows(uint32_t host, StackOutput& out, uint32_t op_first_event);
+    std::vector<std::pair<SocketId, uint32_t>> op_events_;  // record_socket_rows' scratch
     void notify_host(uint32_t host);
     void reschedule_stack(uint32_t host);
     void expect_arrival(uint32_t host, Instant at);
@@ -215,6 +210,12 @@ public:
     void program_main(uint32_t program);
     void run_program(uint32_t program);  // one program, ProgramStart to ProgramEnd
     uint32_t fork_program(uint32_t parent, const Steps* steps);
+    // Descriptors: a program holds the sockets it made or accepted and those it inherited at its
+    // fork; close() lets go of one; at its end the OS closes those nobody else holds.
+    void hold(uint32_t program, SocketId id);
+    void let_go(uint32_t program, SocketId id);
+    void prune_held(uint32_t program);
+    void close_at_exit(uint32_t program);
     bool start_turn(uint32_t slot);      // a top-level program's turn before it has an actor
     void record_start(uint32_t program);
     void bind_actor(uint32_t slot);

@@ -91,7 +91,11 @@ TEST_CASE("snapshot: a socket before, during and after its connection") {
     Trace t;
     t.hosts.resize(1);
     TraceBuilder b(t);
-    for (int i = 0; i < 4; ++i) b.add_event(TraceEvent{Instant::zero() + Duration::millis(i), EventKind::Note});
+    for (int i = 0; i < 4; ++i) {
+        TraceEvent e;
+        e.time = Instant::zero() + Duration::millis(i);
+        b.add_event(e);
+    }
     SocketInfo row = tcp(1, ep(10, 49152), ep(20, 80), TcpState::TimeWait);
     row.vars = TcpVars{};
     row.vars->time_wait_until = Instant::zero() + Duration::seconds(60);

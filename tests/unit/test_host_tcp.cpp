@@ -3,6 +3,7 @@
 // TIME-WAIT, ISNs, closing a listener, SO_LINGER 0.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "test_host_harness.hpp"
@@ -381,4 +382,57 @@ TEST_CASE("host: Linux profile: ephemeral port from 32768-60999, exchange, close
     CHECK(t.server.state_of(a) == TcpState::Closed);
     CHECK(t.client().sockets().empty());
     CHECK(t.server.sockets().size() == 1);  // the listener
+}
+
+TEST_CASE("host: send() on a TCP socket never connected: ENOTCONN (textbook), EPIPE (linux)") {
+    for (Profile p : {Profile::textbook(), Profile::linux()}) {
+        CAPTURE(p.name());
+        Tcp t(1, p);
+        Err expected = p.kind == Profile::Kind::Linux ? Err::Pipe : Err::NotConn;
+        auto send = [&](HostStack& h, SocketId s) {
+            return t.on(h, [&](HostStack& x, StackOutput& o) { return x.send(s, bytes("hi"), t.net.now, o); });
+        };
+        SocketId fresh = t.socket(t.client());
+        CHECK(send(t.client(), fresh).err == expected);
+        SocketId l = t.listener(80);
+        CHECK(send(t.server, l).err == expected);  // a listener is not connected either
+        // recv() is ENOTCONN under both (tcp_recvmsg), and nothing went on the wire.
+        CHECK(t.on(t.client(), [&](HostStack& x, StackOutput& o) { return x.recv(fresh, 10, t.net.now, o); }).err ==
+              Err::NotConn);
+        t.net.run_for(Duration::millis(10));
+        CHECK(t.net.sent.empty());
+    }
+}
+
+TEST_CASE("host: each operation lists exactly the sockets it created, changed or removed") {
+    Tcp t;
+    SocketId l = t.listener(80);
+    SocketId idle = t.socket(t.client());  // a bystander: never listed
+    auto sorted = [](std::vector<SocketId> v) {
+        std::sort(v.begin(), v.end());
+        v.erase(std::unique(v.begin(), v.end()), v.end());
+        return v;
+    };
+    StackOutput o;
+    SocketId c = t.client().socket(SocketType::Tcp, t.net.now, o).value;
+    CHECK(sorted(o.changed) == std::vector<SocketId>{c});
+    o.clear();
+    REQUIRE(t.client().connect(c, ep("192.168.1.20", 80), t.net.now, o).would_block_now());
+    CHECK(sorted(o.changed) == std::vector<SocketId>{c});
+    REQUIRE(o.transmit.size() == 1);
+    Ipv4Packet syn = o.transmit[0].packet;
+
+    // The SYN reaches the listener: a new child in SYN-RECEIVED; the listener's row is unchanged.
+    StackOutput s;
+    t.server.receive(0, syn, t.net.now, s);
+    SocketId child = l + 1;
+    REQUIRE(t.server.state_of(child) == TcpState::SynReceived);
+    CHECK(sorted(s.changed) == std::vector<SocketId>{child});
+
+    // close() in SYN-SENT: the socket is gone, and listed.
+    o.clear();
+    REQUIRE(t.client().close(c, t.net.now, o).is_ok());
+    CHECK_FALSE(t.client().socket_info(c));
+    CHECK(sorted(o.changed) == std::vector<SocketId>{c});
+    CHECK(t.client().socket_info(idle));
 }

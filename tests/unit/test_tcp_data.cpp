@@ -127,6 +127,21 @@ TEST_CASE("tcp: Nagle holds a small segment while data is unacknowledged") {
     CHECK(r[0].payload == text("bc"));
 }
 
+TEST_CASE("tcp: send on a connection that is not connected: ENOTCONN, EPIPE under linux") {
+    // Linux: tcp_sendmsg_locked() -> sk_stream_wait_connect() answers -EPIPE outside SYN-SENT and
+    // SYN-RECEIVED; recv() stays ENOTCONN (tcp_recvmsg on a listener).
+    TcpOutput o;
+    TcpConnection t = socket_listen(Profile::textbook());
+    CHECK(t.send(text("x"), Instant::zero(), o).err == Err::NotConn);
+    TcpConnection l = socket_listen(Profile::linux());
+    CHECK(l.send(text("x"), Instant::zero(), o).err == Err::Pipe);
+    CHECK(l.recv(1, Instant::zero(), o).err == Err::NotConn);
+    CHECK(o.segments.empty());
+    // In SYN-SENT, data is queued under both profiles (sent once ESTABLISHED).
+    TcpConnection s = socket_syn_sent(Profile::linux());
+    CHECK(s.send(text("x"), Instant::zero(), o).is_ok());
+}
+
 TEST_CASE("tcp: send and recv errors") {
     TcpConnection l = socket_listen();
     TcpOutput o;
