@@ -134,10 +134,12 @@ void ControlsPanel::draw_buttons(const ViewModel& vm, Commands& out) {
 }
 
 void ControlsPanel::draw_speed(const ViewModel& vm, Commands& out) const {
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(vm.text.speed);
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10.0f);
+    // The combo names its unit ("2 steps/s", "1× (real time)"); "Speed" is its tooltip, so that
+    // the row keeps room for the step, the time and "(?)" in every language at 1280 px.
+    // As wide as the widest choice and the arrow: the row also holds the step, the time and "(?)".
+    float widest = 0;
+    for (const Speed& sp : kSpeeds) widest = std::max(widest, ImGui::CalcTextSize(speed_label(sp, vm.text).c_str()).x);
+    ImGui::SetNextItemWidth(widest + ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2);
     std::string current = speed_label(vm.player.speed(), vm.text);
     if (ImGui::BeginCombo("##speed", current.c_str())) {
         for (size_t i = 0; i < kSpeeds.size(); ++i) {
@@ -146,6 +148,7 @@ void ControlsPanel::draw_speed(const ViewModel& vm, Commands& out) const {
         }
         ImGui::EndCombo();
     }
+    if (ImGui::IsItemHovered() && !vm.screenshot_mode) ImGui::SetTooltip("%s", vm.text.speed);
 }
 
 void ControlsPanel::draw_breakpoints(const ViewModel& vm, Commands& out) const {
