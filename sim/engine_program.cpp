@@ -153,8 +153,8 @@ private:
         if (w_.stop) return Flow::Stop;  // the run is ending: no verdict on an interrupted call
         const Step& s = *step_;
         if (s.expect) {
-            if (s.expect->err == got) return Flow::Next;
-            std::string msg = fmt::format("{} returned {}, expected {}", what, expected_text(got), expected_text(s.expect->err));
+            if (s.expect->allows(got)) return Flow::Next;
+            std::string msg = fmt::format("{} returned {}, expected {}", what, expected_text(got), s.expect->to_string());
             return expectation_failed(msg);
         }
         if (got) {

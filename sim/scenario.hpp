@@ -117,9 +117,12 @@ struct Payload {
 
 enum class SocketKind { Tcp, Udp };
 
-// Expected outcome of a socket step: ok, or an errno.
+// Expected outcome of a socket step: ok, or an errno; or a list of them (`expect: [ok, EAGAIN]`,
+// a recvfrom with a timeout in a loop), any of which passes.
 struct Expect {
-    std::optional<Err> err;  // nullopt = ok
+    std::vector<std::optional<Err>> any_of;  // in the order written; nullopt = ok; never empty
+    bool allows(std::optional<Err> got) const;
+    std::string to_string() const;  // "ok", "EAGAIN", "ok or EAGAIN"
 };
 
 struct Step;

@@ -111,6 +111,36 @@ TEST_CASE("engine: recv and recvfrom with a timeout fail with EAGAIN when it exp
     CHECK(pinger.back().find("= 4 bytes \"pong\" from 192.168.1.20:9") != std::string::npos);
 }
 
+TEST_CASE("engine: expect with a list passes on any outcome listed: a recvfrom with a timeout in a loop") {
+    // Three passes 300 ms apart, one datagram at 400 ms: EAGAIN, then ok, then EAGAIN again.
+    Trace t = run_yaml(lan() + R"(programs:
+  - host: web
+    name: poller
+    steps:
+      - socket: { as: u, type: udp }
+      - bind:   { socket: u, port: 9 }
+      - repeat:
+          times: 3
+          steps:
+            - recvfrom: { socket: u, timeout: 300ms, expect: [ok, EAGAIN] }
+      - recvfrom: { socket: u, timeout: 10ms, expect: [ok, ECONNREFUSED] }
+  - host: laptop
+    name: sender
+    steps:
+      - sleep: 400ms
+      - socket: { as: u, type: udp }
+      - sendto: { socket: u, to: "web:9", data: "hi" }
+)");
+    std::vector<std::string> calls = calls_of(t, program_named(t, "poller"));
+    REQUIRE(calls.size() == 6);
+    CHECK(calls[2] == "recvfrom(u) = EAGAIN");
+    CHECK(calls[3].rfind("recvfrom(u) = 2 bytes \"hi\"", 0) == 0);
+    CHECK(calls[4] == "recvfrom(u) = EAGAIN");
+    // The last one times out too, which its list does not allow.
+    REQUIRE(t.failures.size() == 1);
+    CHECK(t.failures[0] == "test.yaml:23:9: poller: recvfrom(u) returned EAGAIN, expected ok or ECONNREFUSED");
+}
+
 TEST_CASE("engine: a forking server in a forever loop ends when its clients are done") {
     std::string yaml = lan() + R"(programs:
   - host: web
