@@ -183,8 +183,10 @@ World::World(const Scenario& s, const RunOptions& o, Trace& trace)
                     if (!n) throw std::runtime_error(f.where.to_string() + ": no network named " + body.network);
                     rt.network = *n;
                 } else {
-                    rt.from_host = host_or_any(body.match.from);
-                    rt.to_host = host_or_any(body.match.to);
+                    rt.selector.from = host_or_any(body.match.from);
+                    rt.selector.to = host_or_any(body.match.to);
+                    if (body.match.proto) rt.selector.protocol = protocol_number(*body.match.proto);
+                    rt.selector.flags = body.match.flags;
                 }
             },
             f.body);
@@ -311,6 +313,7 @@ std::optional<uint32_t> World::run_to_program_turn() {
                 sched_.advance_to(limit);
                 sched_.sync_clock();
                 if (by_until) {
+                    stopped_by_until = true;
                     end_text = fmt::format("stopped at {} (--until)", to_string(horizon));
                 } else {
                     end_text = fmt::format("stopped: the simulated time limit ({}) was reached", to_string(horizon));
@@ -333,6 +336,7 @@ std::optional<uint32_t> World::run_to_program_turn() {
         }
 
         sched_.sync_clock();  // SimGrid's clock ends where the run ends
+        report_unmatched();
         TraceEvent e;
         e.kind = EventKind::RunEnd;
         e.text = intern(end_text);

@@ -44,6 +44,7 @@
 #include "model/rng.hpp"
 #include "sim/engine.hpp"
 #include "sim/scenario.hpp"
+#include "sim/selector.hpp"
 #include "sim/trace.hpp"
 
 namespace netstep::sim::engine {
@@ -170,10 +171,12 @@ struct ProgramRuntime {
 
 struct FaultRuntime {
     const Fault* fault = nullptr;
-    uint32_t from_host = kNone;  // kNone: any
-    uint32_t to_host = kNone;
+    HostSelector selector;       // drop, delay, duplicate
     uint32_t network = kNone;    // link_down
     uint64_t matched = 0;        // packets matching the selector so far
+    // The first packets that missed on one criterion only, named by a warning when the fault
+    // never applied; first those whose flags include the selector's (FIN+ACK for FIN).
+    std::vector<uint32_t> near_likely, near;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -210,6 +213,10 @@ public:
 
     // engine_network.cpp
     void transmit(uint32_t host, Transmission& t);
+    // At the end of a run: a warning for each fault that never applied, naming the packets that
+    // came close (a selector that never matches is otherwise silent: FIN never selects FIN+ACK).
+    void report_unmatched();
+    bool stopped_by_until = false;  // then faults later in the scenario are not reported
 
     // engine_program.cpp
     void program_main(uint32_t program);

@@ -584,6 +584,7 @@ void read_scenario(const Json& root, Trace& t) {
 void read_run(const Json& root, Trace& t) {
     t.expectations_met = boolean(member(root, "expectations_met", ""), "expectations_met");
     t.failures = read_strings(root, "failures");
+    if (root.contains("warnings")) t.warnings = read_strings(root, "warnings");  // absent before warnings existed
     t.end_time = {signed_int(member(root, "end_time_ns", ""), "end_time_ns")};
     TraceBuilder builder(t);
     t.events = read_list<TraceEvent>(root, "events", [&builder](const Json& j, const std::string& w) {
@@ -611,6 +612,7 @@ void write_json(const Trace& t, std::ostream& out) {
     write_array(out, "programs", t.programs, program_json);
     write_key(out, "expectations_met", t.expectations_met);
     write_key(out, "failures", t.failures);
+    write_key(out, "warnings", t.warnings);
     write_key(out, "end_time_ns", t.end_time.ns);
     write_array(out, "events", t.events, [&t](const TraceEvent& e) { return event_json(t, e); });
     write_array(out, "packets", t.packets, packet_json);

@@ -14,6 +14,8 @@
 //   ...
 //   <blank line>
 //   end at 0.030000: all expectations met            <- or "N expectations failed:" + "  - why"
+//   1 warning:                                       <- when a fault or caption never applied
+//     - t.yaml:31:5: drop { from: laptop, flags: FIN, nth: 1 } never applied: ...
 //
 // TIME is the simulated time in seconds with 6 decimals (truncated to the microsecond, as tcpdump
 // prints), right-aligned; HOST is the host the event happened on ("-" for none), padded to the
@@ -105,6 +107,13 @@ void write_outcome(const Trace& trace, std::ostream& out) {
     size_t n = trace.failures.size();
     out << n << (n == 1 ? " expectation failed" : " expectations failed") << (n == 0 ? "\n" : ":\n");
     for (const std::string& failure : trace.failures) out << "  - " << failure << "\n";
+}
+
+void write_warnings(const Trace& trace, std::ostream& out) {
+    if (trace.warnings.empty()) return;
+    size_t n = trace.warnings.size();
+    out << n << (n == 1 ? " warning:\n" : " warnings:\n");
+    for (const std::string& warning : trace.warnings) out << "  - " << warning << "\n";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -354,6 +363,7 @@ void write_text(const Trace& trace, std::ostream& out, const TextOptions& option
     out.write(buffer.data(), std::streamsize(buffer.size()));
     out << "\n";
     write_outcome(trace, out);
+    write_warnings(trace, out);
 }
 
 }  // namespace netstep::sim

@@ -193,6 +193,10 @@ struct Trace {
     // Outcome.
     bool expectations_met = true;
     std::vector<std::string> failures;  // expectation failures and errors, as printed by `check`
+    // Things that did not go as written but stop nothing: a fault or caption that never applied
+    // ("t.yaml:31:5: drop { from: laptop, flags: FIN, nth: 1 } never applied: ..."). `check`
+    // counts them as failures.
+    std::vector<std::string> warnings;
     Instant end_time;
 
     const std::string& str(uint32_t i) const;  // "" for kNone

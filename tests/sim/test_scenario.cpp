@@ -204,7 +204,7 @@ TEST_CASE("scenario: the faults example loads, with UDP peers and escapes") {
     CHECK(down.network == "lan");
     CHECK(down.from == Duration::seconds(1));
     CHECK(down.to == Duration::seconds(3));
-    CHECK(s.faults[4].where.line == 33);
+    CHECK(s.faults[4].where.line == 51);
 
     const Program& server = s.programs[0];
     CHECK(body<step::SetSockOpt>(server.steps[1]).reuseaddr == true);
