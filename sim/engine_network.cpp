@@ -146,6 +146,10 @@ void World::transmit(uint32_t h, Transmission& t) {
         e.packet = index;
         e.tuple = tuple_of(t.packet);
         trace_.packets[index].sent_step = event(e);
+        // A duplicate's copy is the network's doing: the host put one packet on the wire.
+        if (!captions_.empty() && trace_.packets[index].duplicate_of == kNone) {
+            caption_packet(CaptionWhen::Kind::Leaves, index, hop);
+        }
         if (!receiver) {
             // Nobody owns the next hop (a real host would wait for ARP in vain): lost at once.
             TraceEvent d;
@@ -196,22 +200,47 @@ void World::report_unmatched() {
                                           : fmt::format("only {} packet{} matched", f.matched, f.matched == 1 ? "" : "s");
         std::string msg = fmt::format("{}: {} {{ {} }} never applied: {}", f.fault->where.to_string(), verb,
                                       selector_text(*sel), what);
-        std::vector<uint32_t> near = f.near_likely;
-        near.insert(near.end(), f.near.begin(), f.near.end());
-        if (near.size() > kNearMissesShown) near.resize(kNearMissesShown);
-        if (!near.empty()) {
-            if (!index) index.emplace(trace_);
-            msg += near.size() == 1 ? "; close: " : "; close ones: ";
-            for (size_t i = 0; i < near.size(); ++i) {
-                // "step 24 laptop:61402 > web:80 TCP [FIN+ACK]": who, what and the flags are enough.
-                std::string text = index->describe_packet(near[i]);
-                if (size_t cut = text.find("] "); cut != std::string::npos) text.resize(cut + 1);
-                if (i > 0) msg += ", ";
-                msg += fmt::format("step {} {}", trace_.packets[near[i]].sent_step, text);
-            }
-        }
-        trace_.warnings.push_back(std::move(msg));
+        trace_.warnings.push_back(msg + near_misses_text(f.near_likely, f.near, index));
     }
+    for (const CaptionRuntime& c : captions_) {
+        const CaptionWhen& when = c.caption->when;
+        if (c.matched >= when.match.nth) continue;
+        std::string what;
+        if (when.kind == CaptionWhen::Kind::Enters) {
+            what = fmt::format("host: {}, enters: {}", when.host, to_string(when.state));
+            if (when.port) what += fmt::format(", port: {}", *when.port);
+            what += fmt::format(", nth: {}", when.match.nth);
+        } else {
+            PacketSelector sel = when.match;
+            std::string head = when.kind == CaptionWhen::Kind::Arrives ? "arrives: " + when.host : "leaves: " + when.host;
+            if (when.kind == CaptionWhen::Kind::Leaves) sel.from.clear();
+            what = head + ", " + selector_text(sel);
+        }
+        const char* thing = when.kind == CaptionWhen::Kind::Enters ? "state change" : "packet";
+        std::string matched = c.matched == 0 ? fmt::format("no {} matched", thing)
+                                             : fmt::format("only {} {}{} matched", c.matched, thing, c.matched == 1 ? "" : "s");
+        std::string msg = fmt::format("{}: caption when {{ {} }} never said: {}", c.caption->where.to_string(), what, matched);
+        trace_.warnings.push_back(msg + near_misses_text(c.near_likely, c.near, index));
+    }
+}
+
+// "; close ones: step 24 laptop:61402 > web:80 TCP [FIN+ACK], ..." (likely ones first), or "".
+std::string World::near_misses_text(const std::vector<uint32_t>& likely, const std::vector<uint32_t>& others,
+                                    std::optional<TraceIndex>& index) const {
+    std::vector<uint32_t> near = likely;
+    near.insert(near.end(), others.begin(), others.end());
+    if (near.size() > kNearMissesShown) near.resize(kNearMissesShown);
+    if (near.empty()) return "";
+    if (!index) index.emplace(trace_);
+    std::string text = near.size() == 1 ? "; close: " : "; close ones: ";
+    for (size_t i = 0; i < near.size(); ++i) {
+        // "step 24 laptop:61402 > web:80 TCP [FIN+ACK]": who, what and the flags are enough.
+        std::string packet = index->describe_packet(near[i]);
+        if (size_t cut = packet.find("] "); cut != std::string::npos) packet.resize(cut + 1);
+        if (i > 0) text += ", ";
+        text += fmt::format("step {} {}", trace_.packets[near[i]].sent_step, packet);
+    }
+    return text;
 }
 
 }  // namespace netstep::sim::engine

@@ -413,12 +413,7 @@ private:
     }
 
     Flow perform(const step::Say& s) {
-        TraceEvent e;
-        e.kind = EventKind::Caption;
-        e.host = p().host;
-        e.program = program_;
-        e.text = w_.intern(s.text);
-        w_.event(e);
+        w_.say(p().host, program_, s);
         return Flow::Next;
     }
 

@@ -145,6 +145,10 @@ private:
     Payload read_payload(const Map& m, const std::string& verb);
     Expect read_expect(const Field& f);
     std::optional<Err> read_outcome(const Field& f);
+    // Captions.
+    step::Say read_say(const Field& f);
+    void read_caption(const Field& f);
+    CaptionWhen read_when(const Field& f);
     // Faults.
     void read_fault(const Field& f);
     PacketSelector read_selector(const Map& m);
@@ -190,7 +194,7 @@ Scenario Loader::load(const yaml::Node& root) {
     read_version(root);  // first: another version may have other keys
     Map top(src_, top_field, "a scenario",
             {"netstep", "title", "description", "topic", "learn", "profile", "seed", "options", "networks",
-             "hosts", "programs", "faults"});
+             "hosts", "programs", "faults", "captions"});
     read_header(top);
     for (const Field& f : list(top.require("networks", ""), "networks", limits_.max_networks, "max_networks")) {
         read_network(f);
@@ -203,6 +207,9 @@ Scenario Loader::load(const yaml::Node& root) {
     }
     if (auto faults = top.find("faults")) {
         for (const Field& f : detail::read_list(src_, *faults, "faults")) read_fault(f);
+    }
+    if (auto captions = top.find("captions")) {
+        for (const Field& f : detail::read_list(src_, *captions, "captions")) read_caption(f);
     }
     s_.file = src_.file();
     return std::move(s_);
@@ -452,7 +459,7 @@ StepBody Loader::read_body(size_t verb, const Field& args, Scope& scope, size_t 
                            Step& step) {
     std::string name(kVerbs[verb]);
     if (name == "sleep") return step::Sleep{duration(args, true)};
-    if (name == "say") return step::Say{src_.text(args, "a caption")};
+    if (name == "say") return read_say(args);
     if (name == "ipconfig" || name == "netstat") {
         if (!args.node.is_null() && !(args.node.is_map() && args.node.size() == 0)) {
             src_.fail(args, q(name) + " takes no arguments, got " + Source::found(args.node));
@@ -677,6 +684,74 @@ std::optional<Err> Loader::read_outcome(const Field& f) {
     std::string hint = detail::did_you_mean(text, errno_names());
     if (!hint.empty()) src_.fail(f, q(text) + " is not an errno netstep knows" + hint);
     src_.fail(f, "expected ok or an errno name like ECONNREFUSED, got " + q(text));
+}
+
+// ---- Captions --------------------------------------------------------------------------------
+
+// `say: text`, or per language: `say: { en: "...", fr: "...", it: "..." }` (en required).
+step::Say Loader::read_say(const Field& f) {
+    if (!f.node.is_map()) return step::Say{src_.text(f, "a caption"), {}};
+    static const std::vector<std::string> languages{"en", "fr", "it"};
+    Map m(src_, f, "say", languages);
+    step::Say say;
+    say.text = src_.text(m.require("en", "say"), "a caption in English");
+    for (size_t i = 1; i < languages.size(); ++i) {
+        if (auto v = m.find(languages[i])) say.translations.emplace_back(languages[i], src_.text(*v, "a caption"));
+    }
+    return say;
+}
+
+void Loader::read_caption(const Field& f) {
+    Map m(src_, f, "a caption", {"when", "say"});
+    Caption caption;
+    caption.where = f.where;
+    caption.when = read_when(m.require("when", "caption"));
+    caption.say = read_say(m.require("say", "caption"));
+    s_.captions.push_back(std::move(caption));
+}
+
+// `{ arrives: router, flags: SYN, nth: 1 }`, `{ leaves: laptop, proto: udp }` (the fault
+// selector's keys), or `{ host: laptop, enters: TIME-WAIT, port: 80 }`.
+CaptionWhen Loader::read_when(const Field& f) {
+    Map m(src_, f, "when", {"arrives", "leaves", "host", "enters", "port", "from", "to", "proto", "flags", "nth"});
+    CaptionWhen when;
+    int kinds = int(m.has("arrives")) + int(m.has("leaves")) + int(m.has("enters"));
+    if (kinds != 1) {
+        src_.fail(f, "when: give one of 'arrives: HOST', 'leaves: HOST' or 'enters: STATE' (with 'host: HOST')");
+    }
+    if (auto v = m.find("enters")) {
+        when.kind = CaptionWhen::Kind::Enters;
+        std::string text = src_.text(*v, "a TCP state");
+        auto state = tcp_state_from_string(text);
+        if (!state) {
+            std::string hint = detail::did_you_mean(text, state_names());
+            src_.fail(*v, q(text) + " is not a TCP state" +
+                              (hint.empty() ? " (states: " + detail::join(state_names()) + ")" : hint));
+        }
+        when.state = *state;
+        when.host = known_host(m.require("host", "when")).name;
+        if (auto p = m.find("port")) when.port = uint16_t(src_.integer(*p, 1, 65535, "a port"));
+        for (const char* key : {"from", "to", "proto", "flags"}) {
+            if (auto k = m.find(key)) src_.fail(*k, std::string("when: '") + key + "' selects packets, not state changes");
+        }
+        if (auto v2 = m.find("nth")) when.match.nth = src_.integer(*v2, 1, UINT64_MAX, "a count");
+        return when;
+    }
+    for (const char* key : {"host", "port"}) {
+        if (auto k = m.find(key)) src_.fail(*k, std::string("when: '") + key + "' goes with 'enters: STATE'");
+    }
+    when.match = read_selector(m);
+    if (auto v = m.find("arrives")) {
+        when.kind = CaptionWhen::Kind::Arrives;
+        when.host = known_host(*v).name;
+    } else {
+        Field leaves = *m.find("leaves");
+        when.kind = CaptionWhen::Kind::Leaves;
+        when.host = known_host(leaves).name;
+        if (auto from = m.find("from")) src_.fail(*from, "when: 'leaves' already names the sending host");
+        when.match.from = when.host;
+    }
+    return when;
 }
 
 // ---- Faults ----------------------------------------------------------------------------------

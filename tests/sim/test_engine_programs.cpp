@@ -390,3 +390,69 @@ TEST_CASE("engine: programs that begin by sleeping: start at 0, go on at the rig
     }
     CHECK(sleeper_ended_at_1ms);  // a program of sleeps only ends when they are over
 }
+
+TEST_CASE("engine: captions are said at the step where their moment happens, in every language") {
+    Trace t = run_yaml(lan() + "programs:" + kHttpd + R"(
+  - host: laptop
+    name: browser
+    steps:
+      - sleep:   10ms
+      - socket:  { as: s, type: tcp }
+      - connect: { socket: s, to: "web:80" }
+      - send:    { socket: s, data: "GET" }
+      - say:     { en: Sent., fr: Envoyé. }
+      - close:   { socket: s }
+captions:
+  - when: { arrives: web, flags: SYN }
+    say: { en: The SYN reaches web., fr: Le SYN atteint web., it: Il SYN raggiunge web. }
+  - when: { leaves: web, flags: SYN+ACK }
+    say: web answers.
+  - when: { host: laptop, enters: TIME-WAIT }
+    say: The laptop waits.
+  - when: { host: web, enters: SYN-SENT }
+    say: Never said.
+)");
+    // Each caption right after the event it is tied to, on that host, of no program.
+    auto caption_after = [&](auto is_moment) -> std::optional<uint32_t> {
+        for (uint32_t i = 0; i + 1 < t.events.size(); ++i) {
+            if (is_moment(t.events[i])) return t.events[i + 1].kind == EventKind::Caption ? std::optional(i + 1) : std::nullopt;
+        }
+        return std::nullopt;
+    };
+    uint32_t web = host_named(t, "web"), laptop = host_named(t, "laptop");
+    auto syn_arrives = caption_after([&](const TraceEvent& e) {
+        return e.kind == EventKind::PacketDelivered && e.host == web && tcp_flags(t.packets[e.packet]) == tcp_flag::SYN;
+    });
+    REQUIRE(syn_arrives);
+    CHECK(t.str(t.events[*syn_arrives].text) == "The SYN reaches web.");
+    CHECK(t.events[*syn_arrives].program == kNone);
+    CHECK(t.events[*syn_arrives].host == web);
+    CHECK(t.caption_text(*syn_arrives, "fr") == "Le SYN atteint web.");
+    CHECK(t.caption_text(*syn_arrives, "it") == "Il SYN raggiunge web.");
+    CHECK(t.caption_text(*syn_arrives, "en") == "The SYN reaches web.");
+    auto syn_ack_leaves = caption_after([&](const TraceEvent& e) {
+        return e.kind == EventKind::PacketSent && e.host == web &&
+               tcp_flags(t.packets[e.packet]) == (tcp_flag::SYN | tcp_flag::ACK);
+    });
+    REQUIRE(syn_ack_leaves);
+    CHECK(t.str(t.events[*syn_ack_leaves].text) == "web answers.");
+    CHECK(t.caption_text(*syn_ack_leaves, "fr") == "web answers.");  // no French: English
+    auto time_wait = caption_after([&](const TraceEvent& e) {
+        return e.kind == EventKind::StateChange && e.host == laptop && e.to == TcpState::TimeWait;
+    });
+    REQUIRE(time_wait);
+    CHECK(t.str(t.events[*time_wait].text) == "The laptop waits.");
+    // A program's say: with languages too.
+    uint32_t sent = kNone;
+    for (uint32_t i = 0; i < t.events.size(); ++i) {
+        if (t.events[i].kind == EventKind::Caption && t.str(t.events[i].text) == "Sent.") sent = i;
+    }
+    REQUIRE(sent != kNone);
+    CHECK(t.events[sent].program == program_named(t, "browser"));
+    CHECK(t.caption_text(sent, "fr") == "Envoyé.");
+    // The one that never came: a warning naming its line.
+    REQUIRE(t.warnings.size() == 1);
+    CHECK(t.warnings[0] == "test.yaml:41:5: caption when { host: web, enters: SYN-SENT, nth: 1 } never said: no state "
+                           "change matched");
+    CHECK(t.failures.empty());
+}

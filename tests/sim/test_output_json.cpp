@@ -68,6 +68,8 @@ Trace trace_with_everything() {
     t.events[2].timer_action = TimerAction::Cancelled;  // a non-default timer field on a call
     t.events[2].to = TcpState::TimeWait;                // and a state
     t.warnings = {"t.yaml:31:5: drop { from: laptop, flags: FIN, nth: 1 } never applied: no packet matched"};
+    t.events[4].kind = EventKind::Caption;
+    t.translations = {{4, "fr", TraceBuilder(t).intern("Bonjour.")}, {4, "it", TraceBuilder(t).intern("Ciao.")}};
     return t;
 }
 
@@ -89,6 +91,12 @@ TEST_CASE("output: JSON round trip is exact") {
         for (size_t i = 0; i < t.hosts.size(); ++i) CHECK(back.hosts[i].interfaces == t.hosts[i].interfaces);
         CHECK(back.failures == t.failures);
         CHECK(back.warnings == t.warnings);
+        REQUIRE(back.translations.size() == t.translations.size());
+        for (size_t i = 0; i < t.translations.size(); ++i) {
+            CHECK(back.translations[i].step == t.translations[i].step);
+            CHECK(back.caption_text(back.translations[i].step, back.translations[i].lang) ==
+                  t.caption_text(t.translations[i].step, t.translations[i].lang));
+        }
     }
 }
 

@@ -619,3 +619,65 @@ TEST_CASE("scenario: an error carries its location and message apart") {
         CHECK(e.message() == "'conect' is not a step; did you mean 'connect'?");
     }
 }
+
+TEST_CASE("scenario: captions tied to packets and states, and say per language") {
+    Scenario s = load_scenario_text(std::string(kBase) +
+                                        "      - say: { en: Hello., fr: Bonjour., it: Ciao. }\n"
+                                        "captions:\n"
+                                        "  - when: { arrives: web, flags: SYN, nth: 2 }\n"
+                                        "    say: The SYN reaches web.\n"
+                                        "  - when: { leaves: laptop, to: web, proto: udp }\n"
+                                        "    say: { en: A datagram leaves., fr: Un datagramme part. }\n"
+                                        "  - { when: { host: laptop, enters: TIME-WAIT, port: 80 }, say: TIME-WAIT now. }\n",
+                                    "t.yaml");
+    const auto& say = std::get<step::Say>(s.programs[0].steps[1].body);
+    CHECK(say.text == "Hello.");
+    CHECK(say.translations == std::vector<std::pair<std::string, std::string>>{{"fr", "Bonjour."}, {"it", "Ciao."}});
+    REQUIRE(s.captions.size() == 3);
+    const Caption& arrives = s.captions[0];
+    CHECK(arrives.where.line == 15);
+    CHECK(arrives.when.kind == CaptionWhen::Kind::Arrives);
+    CHECK(arrives.when.host == "web");
+    CHECK(arrives.when.match.flags == uint8_t(tcp_flag::SYN));
+    CHECK(arrives.when.match.nth == 2);
+    CHECK(arrives.say.text == "The SYN reaches web.");
+    CHECK(arrives.say.translations.empty());
+    const Caption& leaves = s.captions[1];
+    CHECK(leaves.when.kind == CaptionWhen::Kind::Leaves);
+    CHECK(leaves.when.match.from == "laptop");  // leaves: is the sending host
+    CHECK(leaves.when.match.to == "web");
+    CHECK(leaves.when.match.proto == std::string("udp"));
+    CHECK(leaves.say.translations == std::vector<std::pair<std::string, std::string>>{{"fr", "Un datagramme part."}});
+    const Caption& enters = s.captions[2];
+    CHECK(enters.when.kind == CaptionWhen::Kind::Enters);
+    CHECK(enters.when.host == "laptop");
+    CHECK(enters.when.state == TcpState::TimeWait);
+    CHECK(enters.when.port == 80);
+}
+
+TEST_CASE("scenario: errors in captions name line and column") {
+    std::string b = std::string(kBase) + "captions:\n";
+    check_cases({
+        {"no moment", b + "  - { when: { flags: SYN }, say: x }\n",
+         "t.yaml:14:13: when: give one of 'arrives: HOST', 'leaves: HOST' or 'enters: STATE' (with 'host: HOST')"},
+        {"two moments", b + "  - { when: { arrives: web, leaves: laptop }, say: x }\n",
+         "t.yaml:14:13: when: give one of 'arrives: HOST', 'leaves: HOST' or 'enters: STATE' (with 'host: HOST')"},
+        {"unknown host", b + "  - { when: { arrives: wbe }, say: x }\n",
+         "t.yaml:14:24: unknown host 'wbe'; did you mean 'web'?"},
+        {"a state with a typo", b + "  - { when: { host: laptop, enters: TIME-WAT }, say: x }\n",
+         "t.yaml:14:37: 'TIME-WAT' is not a TCP state; did you mean 'TIME-WAIT'?"},
+        {"enters without a host", b + "  - { when: { enters: TIME-WAIT }, say: x }\n",
+         "t.yaml:14:13: when: 'host' is required"},
+        {"leaves and from", b + "  - { when: { leaves: laptop, from: web }, say: x }\n",
+         "t.yaml:14:37: when: 'leaves' already names the sending host"},
+        {"flags with enters", b + "  - { when: { host: laptop, enters: CLOSED, flags: SYN }, say: x }\n",
+         "t.yaml:14:52: when: 'flags' selects packets, not state changes"},
+        {"host with arrives", b + "  - { when: { arrives: web, host: laptop }, say: x }\n",
+         "t.yaml:14:35: when: 'host' goes with 'enters: STATE'"},
+        {"no say", b + "  - { when: { arrives: web } }\n", "t.yaml:14:5: caption: 'say' is required"},
+        {"say without English", b + "  - { when: { arrives: web }, say: { fr: Bonjour } }\n",
+         "t.yaml:14:36: say: 'en' is required"},
+        {"unknown language", b + "  - { when: { arrives: web }, say: { en: Hi, de: Hallo } }\n",
+         "t.yaml:14:46: 'de' is not a key of say (expected en, fr, it)"},
+    });
+}
