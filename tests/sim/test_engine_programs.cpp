@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "sim/engine_text.hpp"
+#include "sim/trace_index.hpp"
 #include "tests/sim/test_engine_support.hpp"
 
 using namespace netstep;
@@ -455,4 +456,56 @@ captions:
     CHECK(t.warnings[0] == "test.yaml:41:5: caption when { host: web, enters: SYN-SENT, nth: 1 } never said: no state "
                            "change matched");
     CHECK(t.failures.empty());
+}
+
+TEST_CASE("engine: under linux the trace shows the scaled window; a router's hops show their TTL") {
+    Trace t = run_yaml(R"(netstep: 1
+title: t
+profile: linux
+options: { isn: zero }
+networks:
+  - { name: a, subnet: 192.168.1.0/24, latency: 1ms, bandwidth: 100Mbps }
+  - { name: b, subnet: 10.0.0.0/24, latency: 1ms, bandwidth: 100Mbps }
+hosts:
+  - { name: laptop, interfaces: [ { network: a, ip: 192.168.1.10, gateway: 192.168.1.1 } ] }
+  - name: router
+    forwarding: true
+    interfaces: [ { network: a, ip: 192.168.1.1 }, { network: b, ip: 10.0.0.1 } ]
+  - { name: web, interfaces: [ { network: b, ip: 10.0.0.20, gateway: 10.0.0.1 } ] }
+programs:)" + std::string(kHttpd) + R"(
+  - host: laptop
+    name: browser
+    steps:
+      - sleep:   10ms
+      - socket:  { as: s, type: tcp }
+      - connect: { socket: s, to: "web:80" }
+      - send:    { socket: s, data: "GET" }
+      - close:   { socket: s }
+)");
+    TraceIndex index(t);
+    uint32_t laptop = host_named(t, "laptop"), router = host_named(t, "router");
+    bool saw_syn = false, saw_ack = false, saw_forwarded = false;
+    for (uint32_t i = 0; i < t.packets.size(); ++i) {
+        Ipv4Packet p = parsed(t.packets[i]);
+        if (!p.tcp()) continue;
+        std::string text = index.describe_packet(i);
+        if (t.packets[i].from_host == laptop && p.tcp()->flags == tcp_flag::SYN) {
+            // A SYN's window is never scaled (RFC 7323 §2.2); it announces the shift.
+            CHECK(index.effective_window(i) == p.tcp()->window);
+            CHECK(text.find(" wscale=10 ttl=64") != std::string::npos);
+            saw_syn = true;
+        } else if (t.packets[i].from_host == laptop && p.tcp()->flags == tcp_flag::ACK && !saw_ack) {
+            CHECK(p.tcp()->window == 63);
+            CHECK(index.effective_window(i) == 64512u);
+            CHECK(text.find(" win=64512 ") != std::string::npos);
+            saw_ack = true;
+        }
+        if (t.packets[i].from_host == router && p.src.value != 0x0A000001 && p.src.value != 0xC0A80101) {
+            CHECK(text.ends_with(" ttl=63"));
+            saw_forwarded = true;
+        }
+    }
+    CHECK(saw_syn);
+    CHECK(saw_ack);
+    CHECK(saw_forwarded);
 }
