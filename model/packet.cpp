@@ -82,7 +82,9 @@ void append_number(std::string& text, uint64_t n) {
 }  // namespace
 
 // Built in one string: the text trace prints this for every packet.
-std::string TcpSegment::to_string() const {
+std::string TcpSegment::to_string() const { return to_string(window); }
+
+std::string TcpSegment::to_string(uint32_t window_shown) const {
     std::string text;
     text.reserve(72);
     text += '[';
@@ -94,7 +96,7 @@ std::string TcpSegment::to_string() const {
         append_number(text, ack.value);
     }
     text += " win=";
-    append_number(text, window);
+    append_number(text, window_shown);
     text += " len=";
     append_number(text, payload.size());
     if (has(tcp_flag::URG)) {

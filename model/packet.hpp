@@ -53,6 +53,8 @@ struct TcpSegment {
     bool operator==(const TcpSegment&) const = default;
     // "[SYN] seq=0 win=64240 len=0 mss=1460" (ports are printed by the packet).
     std::string to_string() const;
+    // The same with `win=` showing `window_shown` (the window after scaling, RFC 7323 §2.3).
+    std::string to_string(uint32_t window_shown) const;
 };
 
 struct UdpDatagram {

@@ -183,12 +183,34 @@ World::World(const Scenario& s, const RunOptions& o, Trace& trace)
                     if (!n) throw std::runtime_error(f.where.to_string() + ": no network named " + body.network);
                     rt.network = *n;
                 } else {
-                    rt.from_host = host_or_any(body.match.from);
-                    rt.to_host = host_or_any(body.match.to);
+                    rt.selector.from = host_or_any(body.match.from);
+                    rt.selector.to = host_or_any(body.match.to);
+                    if (body.match.proto) rt.selector.protocol = protocol_number(*body.match.proto);
+                    rt.selector.flags = body.match.flags;
                 }
             },
             f.body);
         faults_.push_back(rt);
+    }
+    for (const Caption& c : scenario.captions) {
+        CaptionRuntime rt;
+        rt.caption = &c;
+        auto host_or_any = [&](const std::string& name) {
+            if (name.empty()) return kNone;
+            auto h = host_index(name);
+            if (!h) throw std::runtime_error(c.where.to_string() + ": no host named " + name);
+            return *h;
+        };
+        if (c.when.kind == CaptionWhen::Kind::Enters) {
+            rt.host = host_or_any(c.when.host);
+        } else {
+            rt.selector.from = host_or_any(c.when.match.from);
+            rt.selector.to = host_or_any(c.when.match.to);
+            if (c.when.kind == CaptionWhen::Kind::Arrives) rt.selector.arrives = host_or_any(c.when.host);
+            if (c.when.match.proto) rt.selector.protocol = protocol_number(*c.when.match.proto);
+            rt.selector.flags = c.when.match.flags;
+        }
+        captions_.push_back(rt);
     }
 }
 
@@ -227,6 +249,42 @@ uint32_t World::event(TraceEvent e) {
         limit_message = fmt::format("the run was stopped after {} events (the limit)", trace_.events.size());
     }
     return step;
+}
+
+void World::say(uint32_t host, uint32_t program, const step::Say& say) {
+    TraceEvent e;
+    e.kind = EventKind::Caption;
+    e.host = host;
+    e.program = program;
+    e.text = intern(say.text);
+    uint32_t step = event(e);
+    for (const auto& [lang, text] : say.translations) trace_.translations.push_back({step, lang, intern(text)});
+}
+
+void World::caption_packet(CaptionWhen::Kind kind, uint32_t packet, const HopFacts& hop) {
+    for (CaptionRuntime& c : captions_) {
+        if (c.caption->when.kind != kind) continue;
+        if (!matches(c.selector, hop)) {
+            if (near_miss(c.selector, hop)) {
+                bool likely = c.selector.flags && (hop.flags & *c.selector.flags) == *c.selector.flags;
+                auto& list = likely ? c.near_likely : c.near;
+                if (list.size() < 3) list.push_back(packet);
+            }
+            continue;
+        }
+        if (++c.matched == c.caption->when.match.nth) {
+            say(kind == CaptionWhen::Kind::Arrives ? hop.hop_host : hop.from_host, kNone, c.caption->say);
+        }
+    }
+}
+
+void World::caption_state(uint32_t host, TcpState to, const std::optional<FourTuple>& tuple) {
+    for (CaptionRuntime& c : captions_) {
+        const CaptionWhen& when = c.caption->when;
+        if (when.kind != CaptionWhen::Kind::Enters || c.host != host || when.state != to) continue;
+        if (when.port && (!tuple || tuple->local.port != *when.port)) continue;
+        if (++c.matched == when.match.nth) say(host, kNone, c.caption->say);
+    }
 }
 
 void World::fail(std::string message) {
@@ -313,6 +371,7 @@ std::optional<uint32_t> World::run_to_program_turn() {
                 sched_.advance_to(limit);
                 sched_.sync_clock();
                 if (by_until) {
+                    stopped_by_until = true;
                     end_text = fmt::format("stopped at {} (--until)", to_string(horizon));
                 } else {
                     end_text = fmt::format("stopped: the simulated time limit ({}) was reached", to_string(horizon));
@@ -335,6 +394,7 @@ std::optional<uint32_t> World::run_to_program_turn() {
         }
 
         sched_.sync_clock();  // SimGrid's clock ends where the run ends
+        report_unmatched();
         TraceEvent e;
         e.kind = EventKind::RunEnd;
         e.text = intern(end_text);

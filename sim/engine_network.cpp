@@ -6,6 +6,7 @@
 
 #include "model/wire/wire.hpp"
 #include "sim/engine_world.hpp"
+#include "sim/trace_index.hpp"
 
 namespace netstep::sim::engine {
 
@@ -19,17 +20,21 @@ Duration transmission_time(size_t bytes, uint64_t bps) {
     return Duration::nanos(int64_t((bits * 1'000'000'000ull + bps - 1) / bps));
 }
 
-bool matches(const PacketSelector& sel, const FaultRuntime& f, uint32_t from_host, std::optional<uint32_t> dst_host,
-             const Ipv4Packet& packet) {
-    if (f.from_host != kNone && f.from_host != from_host) return false;
-    if (f.to_host != kNone && (!dst_host || *dst_host != f.to_host)) return false;
-    if (sel.proto) {
-        if (*sel.proto == "tcp" && !packet.tcp()) return false;
-        if (*sel.proto == "udp" && !packet.udp()) return false;
-        if (*sel.proto == "icmp" && !packet.icmp()) return false;
-    }
-    if (sel.flags && (!packet.tcp() || packet.tcp()->flags != *sel.flags)) return false;
-    return true;
+constexpr size_t kNearMissesShown = 3;
+
+// The selector as written: "from: laptop, to: web, flags: FIN, nth: 1".
+std::string selector_text(const PacketSelector& sel) {
+    std::string text;
+    auto add = [&](std::string_view key, const std::string& value) {
+        if (!text.empty()) text += ", ";
+        text += std::string(key) + ": " + value;
+    };
+    if (!sel.from.empty()) add("from", sel.from);
+    if (!sel.to.empty()) add("to", sel.to);
+    if (sel.flags) add("flags", tcp_flags_to_string(*sel.flags));
+    else if (sel.proto) add("proto", *sel.proto);
+    add("nth", std::to_string(sel.nth));
+    return text;
 }
 
 std::optional<FourTuple> tuple_of(const Ipv4Packet& p) {
@@ -75,6 +80,8 @@ void World::transmit(uint32_t h, Transmission& t) {
 
     // Faults, in the order the file lists them.
     std::optional<uint32_t> dst_host = owner_of(t.packet.dst);
+    const HopFacts hop = hop_facts(t.packet, h, dst_host.value_or(kNone), p.to_host);
+    const uint32_t packet_index = uint32_t(trace_.packets.size());  // put_on_wire adds it next
     std::string fault_drop, link_drop;
     bool duplicate = false;
     for (FaultRuntime& f : faults_) {
@@ -88,7 +95,14 @@ void World::transmit(uint32_t h, Transmission& t) {
                                                 to_string(body.to));
                     }
                 } else {
-                    if (!matches(body.match, f, h, dst_host, t.packet)) return;
+                    if (!matches(f.selector, hop)) {
+                        if (near_miss(f.selector, hop)) {
+                            bool likely = f.selector.flags && (hop.flags & *f.selector.flags) == *f.selector.flags;
+                            auto& list = likely ? f.near_likely : f.near;
+                            if (list.size() < kNearMissesShown) list.push_back(packet_index);
+                        }
+                        return;
+                    }
                     if (++f.matched != body.match.nth) return;
                     if constexpr (std::is_same_v<T, fault::Drop>) {
                         if (fault_drop.empty()) {
@@ -132,6 +146,10 @@ void World::transmit(uint32_t h, Transmission& t) {
         e.packet = index;
         e.tuple = tuple_of(t.packet);
         trace_.packets[index].sent_step = event(e);
+        // A duplicate's copy is the network's doing: the host put one packet on the wire.
+        if (!captions_.empty() && trace_.packets[index].duplicate_of == kNone) {
+            caption_packet(CaptionWhen::Kind::Leaves, index, hop);
+        }
         if (!receiver) {
             // Nobody owns the next hop (a real host would wait for ARP in vain): lost at once.
             TraceEvent d;
@@ -162,6 +180,67 @@ void World::transmit(uint32_t h, Transmission& t) {
     } else {
         put_on_wire(std::move(p), false);
     }
+}
+
+void World::report_unmatched() {
+    if (stopped_by_until) return;
+    std::optional<TraceIndex> index;  // built only when there is something to say
+    for (const FaultRuntime& f : faults_) {
+        const PacketSelector* sel = std::visit(
+            [](const auto& body) -> const PacketSelector* {
+                if constexpr (requires { body.match; }) return &body.match;
+                return nullptr;
+            },
+            f.fault->body);
+        if (!sel || f.matched >= sel->nth) continue;
+        const char* verb = std::holds_alternative<fault::Drop>(f.fault->body)    ? "drop"
+                           : std::holds_alternative<fault::Delay>(f.fault->body) ? "delay"
+                                                                                  : "duplicate";
+        std::string what = f.matched == 0 ? "no packet matched"
+                                          : fmt::format("only {} packet{} matched", f.matched, f.matched == 1 ? "" : "s");
+        std::string msg = fmt::format("{}: {} {{ {} }} never applied: {}", f.fault->where.to_string(), verb,
+                                      selector_text(*sel), what);
+        trace_.warnings.push_back(msg + near_misses_text(f.near_likely, f.near, index));
+    }
+    for (const CaptionRuntime& c : captions_) {
+        const CaptionWhen& when = c.caption->when;
+        if (c.matched >= when.match.nth) continue;
+        std::string what;
+        if (when.kind == CaptionWhen::Kind::Enters) {
+            what = fmt::format("host: {}, enters: {}", when.host, to_string(when.state));
+            if (when.port) what += fmt::format(", port: {}", *when.port);
+            what += fmt::format(", nth: {}", when.match.nth);
+        } else {
+            PacketSelector sel = when.match;
+            std::string head = when.kind == CaptionWhen::Kind::Arrives ? "arrives: " + when.host : "leaves: " + when.host;
+            if (when.kind == CaptionWhen::Kind::Leaves) sel.from.clear();
+            what = head + ", " + selector_text(sel);
+        }
+        const char* thing = when.kind == CaptionWhen::Kind::Enters ? "state change" : "packet";
+        std::string matched = c.matched == 0 ? fmt::format("no {} matched", thing)
+                                             : fmt::format("only {} {}{} matched", c.matched, thing, c.matched == 1 ? "" : "s");
+        std::string msg = fmt::format("{}: caption when {{ {} }} never said: {}", c.caption->where.to_string(), what, matched);
+        trace_.warnings.push_back(msg + near_misses_text(c.near_likely, c.near, index));
+    }
+}
+
+// "; close ones: step 24 laptop:61402 > web:80 TCP [FIN+ACK], ..." (likely ones first), or "".
+std::string World::near_misses_text(const std::vector<uint32_t>& likely, const std::vector<uint32_t>& others,
+                                    std::optional<TraceIndex>& index) const {
+    std::vector<uint32_t> near = likely;
+    near.insert(near.end(), others.begin(), others.end());
+    if (near.size() > kNearMissesShown) near.resize(kNearMissesShown);
+    if (near.empty()) return "";
+    if (!index) index.emplace(trace_);
+    std::string text = near.size() == 1 ? "; close: " : "; close ones: ";
+    for (size_t i = 0; i < near.size(); ++i) {
+        // "step 24 laptop:61402 > web:80 TCP [FIN+ACK]": who, what and the flags are enough.
+        std::string packet = index->describe_packet(near[i]);
+        if (size_t cut = packet.find("] "); cut != std::string::npos) packet.resize(cut + 1);
+        if (i > 0) text += ", ";
+        text += fmt::format("step {} {}", trace_.packets[near[i]].sent_step, packet);
+    }
+    return text;
 }
 
 }  // namespace netstep::sim::engine

@@ -47,6 +47,10 @@ void World::stack_turn(uint32_t h) {
             uint32_t first = next_step();
             e.kind = EventKind::PacketDelivered;
             p.end_step = event(e);
+            if (!captions_.empty()) {
+                HopFacts hop = hop_facts(*f.value, p.from_host, owner_of(f.value->dst).value_or(kNone), h);
+                caption_packet(CaptionWhen::Kind::Arrives, f.packet, hop);
+            }
             StackOutput out;
             host.stack->receive(f.interface, *f.value, now(), out);
             record_output(h, out, first, kNone);
@@ -162,6 +166,7 @@ bool World::record_output(uint32_t h, StackOutput& out, uint32_t op_first_event,
                    },
                    se.what);
         event(e);
+        if (e.kind == EventKind::StateChange && !captions_.empty()) caption_state(h, e.to, e.tuple);
     }
     for (Transmission& t : out.transmit) transmit(h, t);
 

@@ -43,6 +43,8 @@
 #include "model/rng.hpp"
 #include "sim/engine.hpp"
 #include "sim/scenario.hpp"
+#include "sim/selector.hpp"
+#include "sim/trace_index.hpp"
 #include "sim/trace.hpp"
 
 namespace netstep::sim::engine {
@@ -168,10 +170,21 @@ struct ProgramRuntime {
 
 struct FaultRuntime {
     const Fault* fault = nullptr;
-    uint32_t from_host = kNone;  // kNone: any
-    uint32_t to_host = kNone;
+    HostSelector selector;       // drop, delay, duplicate
     uint32_t network = kNone;    // link_down
     uint64_t matched = 0;        // packets matching the selector so far
+    // The first packets that missed on one criterion only, named by a warning when the fault
+    // never applied; first those whose flags include the selector's (FIN+ACK for FIN).
+    std::vector<uint32_t> near_likely, near;
+};
+
+// A caption of `captions:`, waiting for its moment.
+struct CaptionRuntime {
+    const Caption* caption = nullptr;
+    HostSelector selector;       // arrives, leaves
+    uint32_t host = kNone;       // enters: the host
+    uint64_t matched = 0;
+    std::vector<uint32_t> near_likely, near;  // as FaultRuntime's
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -205,6 +218,12 @@ public:
 
     // engine_network.cpp
     void transmit(uint32_t host, Transmission& t);
+    // At the end of a run: a warning for each fault that never applied, naming the packets that
+    // came close (a selector that never matches is otherwise silent: FIN never selects FIN+ACK).
+    void report_unmatched();
+    std::string near_misses_text(const std::vector<uint32_t>& likely, const std::vector<uint32_t>& others,
+                                 std::optional<TraceIndex>& index) const;
+    bool stopped_by_until = false;  // then faults later in the scenario are not reported
 
     // engine_program.cpp
     void program_main(uint32_t program);
@@ -248,6 +267,12 @@ public:
     std::vector<HostRuntime> hosts_;
     std::deque<ProgramRuntime> programs_;  // deque: forks append without moving the others
     std::vector<FaultRuntime> faults_;
+    std::vector<CaptionRuntime> captions_;
+    // Records a Caption event (and its translations) on `host`, of `program` (kNone: `captions:`).
+    void say(uint32_t host, uint32_t program, const step::Say& say);
+    // `captions:` whose moment is this event: a hop leaving or arriving, a state change.
+    void caption_packet(CaptionWhen::Kind kind, uint32_t packet, const HopFacts& hop);
+    void caption_state(uint32_t host, TcpState to, const std::optional<FourTuple>& tuple);
     std::vector<SplitMix64> loss_rng_;     // per network, seeded from the run's seed
     uint64_t seed = 1;
     uint32_t scheduler_actor = 0;  // the first turns' actor, the last to return

@@ -1,6 +1,6 @@
 // netstep: run a scenario and print its trace, check scenarios, or watch one in the visualizer.
 //
-//   netstep run FILE [--seed N] [--pcap OUT.pcap] [--json OUT.json] [--until DURATION]
+//   netstep run FILE [--seed N] [--pcap OUT.pcap] [--json OUT.json] [--until DURATION] [--steps]
 //   netstep check FILE|DIR...
 //   netstep view [FILE] [--screenshot OUT.png --step N --size WxH --lang en|fr|it --presenter
 //                        --inspect-field tcp.flags]
@@ -91,6 +91,7 @@ struct RunArgs {
     uint64_t seed = 0;
     bool seed_given = false;
     std::string pcap, json, until;
+    bool steps = false;
 };
 
 int command_run(const RunArgs& args) {
@@ -131,7 +132,7 @@ int command_run(const RunArgs& args) {
         if (args.json == "-") {
             write_json(trace, std::cout);  // for the visualizer: JSON on stdout instead of text
         } else {
-            write_text(trace, std::cout);
+            write_text(trace, std::cout, {.steps = args.steps});
             if (!args.json.empty()) write_json_file(trace, args.json);
         }
         if (!args.pcap.empty()) write_pcap(trace, args.pcap);
@@ -167,7 +168,7 @@ std::vector<std::string> expand_scenarios(const std::vector<std::string>& args, 
 
 struct CheckResult {
     int code = kExitOk;  // 0 pass, 1 failed, 2 scenario error
-    std::string line;    // "PASS x.yaml (12 events)" / "FAIL x.yaml: reason"
+    std::string line;    // "PASS x.yaml (12 events)" / "FAIL x.yaml: reason", one line per failure
 };
 
 // Runs one scenario in this process and says how it went (called in a child process).
@@ -175,10 +176,20 @@ CheckResult check_one(const std::string& file) {
     try {
         Scenario scenario = load_scenario_file(file);
         Trace trace = run_scenario(scenario, {});
-        if (trace.failures.empty()) return {kExitOk, "PASS " + file + " (" + std::to_string(trace.events.size()) + " events)"};
-        std::string line = "FAIL " + file + ": " + trace.failures.front();
-        if (trace.failures.size() > 1) line += " (and " + std::to_string(trace.failures.size() - 1) + " more)";
-        return {kExitFailed, line};
+        if (trace.failures.empty() && trace.warnings.empty()) {
+            return {kExitOk, "PASS " + file + " (" + std::to_string(trace.events.size()) + " events)"};
+        }
+        // Every failure on its own line, each naming the file: a teacher fixes them all in one go.
+        // A fault or caption that never applied is a failure here (the scenario does not do what
+        // it says), a warning in the trace.
+        std::string lines;
+        std::vector<std::string> all = trace.failures;
+        all.insert(all.end(), trace.warnings.begin(), trace.warnings.end());
+        for (const std::string& failure : all) {
+            if (!lines.empty()) lines += "\n";
+            lines += "FAIL " + file + ": " + failure;
+        }
+        return {kExitFailed, lines};
     } catch (const ScenarioError& e) {
         return {kExitUsage, "FAIL " + file + ": " + e.what()};
     } catch (const std::exception& e) {
@@ -288,7 +299,7 @@ std::string default_scenario(const std::string& exe) {
 struct ViewArgs {
     std::string file;
     std::string screenshot;
-    uint32_t step = 0;
+    std::optional<uint32_t> step;  // beyond the last step: the viewer says so and exits 2
     std::string size = "1280x800";
     std::string lang;
     bool presenter = false;
@@ -316,7 +327,8 @@ int command_view(const ViewArgs& args, const char* argv0) {
         return kExitUsage;
     }
     // netstep-view NETSTEP FILE SCREENSHOT STEP WIDTH HEIGHT LANG PRESENTER INSPECT_FIELD (checked above)
-    std::vector<std::string> argv = {viewer,           exe,          file,      args.screenshot, std::to_string(args.step),
+    std::string step = args.step ? std::to_string(*args.step) : "";
+    std::vector<std::string> argv = {viewer,           exe,          file,      args.screenshot, step,
                                      std::to_string(w), std::to_string(h), args.lang, args.presenter ? "1" : "0", args.inspect_field};
     std::vector<char*> c_argv;
     for (std::string& a : argv) c_argv.push_back(a.data());
@@ -357,6 +369,8 @@ int main(int argc, char** argv) {
     run->add_option("--pcap", run_args.pcap, "Also write every packet to this pcap file (Wireshark, tshark)");
     run->add_option("--json", run_args.json, "Also write the trace as JSON to this file ('-': JSON on stdout, no text)");
     run->add_option("--until", run_args.until, "Stop at this simulated time, e.g. 5s or 1.5ms");
+    run->add_flag("--steps", run_args.steps,
+                  "Start each line with its step number, as `netstep view --step N` and the viewer count");
     run->footer("Example:\n  netstep run scenarios/default.yaml --seed 7 --pcap default.pcap");
 
     std::vector<std::string> check_files;

@@ -15,7 +15,12 @@ namespace netstep::sim {
 // --- Text ------------------------------------------------------------------------------------
 // The whole trace: a header (title, profile, seed, networks, hosts), one line per event, and the
 // outcome. Deterministic: the same trace gives the same bytes.
-void write_text(const Trace& trace, std::ostream& out);
+struct TextOptions {
+    // Each event's line starts with its step (its index in Trace::events): the numbers
+    // `netstep view --step N` and the viewer use. Every event prints exactly one line.
+    bool steps = false;
+};
+void write_text(const Trace& trace, std::ostream& out, const TextOptions& options = {});
 // One event without time and host, as write_text prints it ("browser: connect(s, web:80) = 0");
 // an Output event gives its first line only. For event lists in the visualizer.
 std::string describe_event(const TraceIndex& index, uint32_t step);

@@ -584,6 +584,7 @@ void read_scenario(const Json& root, Trace& t) {
 void read_run(const Json& root, Trace& t) {
     t.expectations_met = boolean(member(root, "expectations_met", ""), "expectations_met");
     t.failures = read_strings(root, "failures");
+    if (root.contains("warnings")) t.warnings = read_strings(root, "warnings");  // absent before warnings existed
     t.end_time = {signed_int(member(root, "end_time_ns", ""), "end_time_ns")};
     TraceBuilder builder(t);
     t.events = read_list<TraceEvent>(root, "events", [&builder](const Json& j, const std::string& w) {
@@ -591,6 +592,24 @@ void read_run(const Json& root, Trace& t) {
     });
     t.packets = read_list<TracePacket>(root, "packets", read_packet);
     t.sockets = read_list<SocketHistory>(root, "sockets", read_history);
+    if (root.contains("translations")) {  // absent before captions had languages
+        t.translations = read_list<Trace::Translation>(root, "translations", [&builder, &t](const Json& j, const std::string& w) {
+            object(j, w);
+            Trace::Translation tr;
+            tr.step = u32(member(j, "step", w), at(w, "step"));
+            if (tr.step >= t.events.size() || t.events[tr.step].kind != EventKind::Caption) {
+                fail(at(w, "step"), "the step of a caption", member(j, "step", w));
+            }
+            tr.lang = text(member(j, "lang", w), at(w, "lang"));
+            tr.text = builder.intern(text(member(j, "text", w), at(w, "text")));
+            return tr;
+        });
+        for (size_t i = 1; i < t.translations.size(); ++i) {
+            if (t.translations[i].step < t.translations[i - 1].step) {
+                fail(at(at("translations", i), "step"), "steps in ascending order", t.translations[i].step);
+            }
+        }
+    }
 }
 
 }  // namespace
@@ -611,6 +630,10 @@ void write_json(const Trace& t, std::ostream& out) {
     write_array(out, "programs", t.programs, program_json);
     write_key(out, "expectations_met", t.expectations_met);
     write_key(out, "failures", t.failures);
+    write_key(out, "warnings", t.warnings);
+    write_array(out, "translations", t.translations, [&t](const Trace::Translation& tr) {
+        return Json{{"step", tr.step}, {"lang", tr.lang}, {"text", t.str(tr.text)}};
+    });
     write_key(out, "end_time_ns", t.end_time.ns);
     write_array(out, "events", t.events, [&t](const TraceEvent& e) { return event_json(t, e); });
     write_array(out, "packets", t.packets, packet_json);

@@ -10,9 +10,12 @@
 //   host web: 192.168.1.20/24 on lan                 <- "host r (router): ..." when forwarding
 //   <blank line>
 //   TIME HOST MK EVENT                               <- one line per event, in step order
+//                                                       (`--steps`: "STEP TIME HOST MK EVENT")
 //   ...
 //   <blank line>
 //   end at 0.030000: all expectations met            <- or "N expectations failed:" + "  - why"
+//   1 warning:                                       <- when a fault or caption never applied
+//     - t.yaml:31:5: drop { from: laptop, flags: FIN, nth: 1 } never applied: ...
 //
 // TIME is the simulated time in seconds with 6 decimals (truncated to the microsecond, as tcpdump
 // prints), right-aligned; HOST is the host the event happened on ("-" for none), padded to the
@@ -104,6 +107,13 @@ void write_outcome(const Trace& trace, std::ostream& out) {
     size_t n = trace.failures.size();
     out << n << (n == 1 ? " expectation failed" : " expectations failed") << (n == 0 ? "\n" : ":\n");
     for (const std::string& failure : trace.failures) out << "  - " << failure << "\n";
+}
+
+void write_warnings(const Trace& trace, std::ostream& out) {
+    if (trace.warnings.empty()) return;
+    size_t n = trace.warnings.size();
+    out << n << (n == 1 ? " warning:\n" : " warnings:\n");
+    for (const std::string& warning : trace.warnings) out << "  - " << warning << "\n";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,6 +277,7 @@ uint32_t event_host(const Trace& trace, const TraceEvent& e) {
 }
 
 struct Columns {
+    size_t step = 0;  // 0: no step column
     size_t time = 8;
     size_t host = 1;
 };
@@ -305,6 +316,10 @@ void append_output_lines(const std::string& text, size_t indent, std::string& ou
 void append_event(const TraceIndex& index, Columns widths, uint32_t step, std::string& out, PacketTexts& packets) {
     const Trace& t = index.trace();
     const TraceEvent& e = t.events[step];
+    if (widths.step > 0) {
+        append_padded(out, std::to_string(step), widths.step, true);
+        out += ' ';
+    }
     append_padded(out, to_string(e.time), widths.time, true);
     out += ' ';
     append_padded(out, index.host_name(event_host(t, e)), widths.host, false);
@@ -317,7 +332,7 @@ void append_event(const TraceIndex& index, Columns widths, uint32_t step, std::s
         out += event_text(index, step, &packets);
     }
     out += '\n';
-    size_t event_column = widths.time + 1 + widths.host + 1 + 3;  // after "TIME HOST MK "
+    size_t event_column = (widths.step > 0 ? widths.step + 1 : 0) + widths.time + 1 + widths.host + 1 + 3;  // after "[STEP] TIME HOST MK "
     if (e.kind == EventKind::Output) append_output_lines(t.str(e.text), event_column, out);
 }
 
@@ -328,11 +343,12 @@ std::string describe_event(const TraceIndex& index, uint32_t step) {
     return event_text(index, step);
 }
 
-void write_text(const Trace& trace, std::ostream& out) {
+void write_text(const Trace& trace, std::ostream& out, const TextOptions& options) {
     TraceIndex index(trace);
     write_header(trace, out);
     out << "\n";
     Columns widths = column_widths(trace);
+    if (options.steps) widths.step = std::to_string(trace.events.empty() ? 0 : trace.events.size() - 1).size();
     constexpr size_t kChunk = 1 << 20;
     std::string buffer;
     buffer.reserve(kChunk + 4096);
@@ -347,6 +363,7 @@ void write_text(const Trace& trace, std::ostream& out) {
     out.write(buffer.data(), std::streamsize(buffer.size()));
     out << "\n";
     write_outcome(trace, out);
+    write_warnings(trace, out);
 }
 
 }  // namespace netstep::sim

@@ -56,6 +56,8 @@ std::vector<std::string> strings(const Range& range) {
 
 std::string q(std::string_view text) { return "'" + std::string(text) + "'"; }
 
+std::string expect_name(std::optional<Err> outcome) { return outcome ? std::string(to_string(*outcome)) : "ok"; }
+
 std::string line_of(const SourceLocation& where) { return "line " + std::to_string(where.line); }
 
 // "a, b or c"
@@ -142,6 +144,11 @@ private:
     Target read_target(const Field& f, const Scope& scope);
     Payload read_payload(const Map& m, const std::string& verb);
     Expect read_expect(const Field& f);
+    std::optional<Err> read_outcome(const Field& f);
+    // Captions.
+    step::Say read_say(const Field& f);
+    void read_caption(const Field& f);
+    CaptionWhen read_when(const Field& f);
     // Faults.
     void read_fault(const Field& f);
     PacketSelector read_selector(const Map& m);
@@ -187,7 +194,7 @@ Scenario Loader::load(const yaml::Node& root) {
     read_version(root);  // first: another version may have other keys
     Map top(src_, top_field, "a scenario",
             {"netstep", "title", "description", "topic", "learn", "profile", "seed", "options", "networks",
-             "hosts", "programs", "faults"});
+             "hosts", "programs", "faults", "captions"});
     read_header(top);
     for (const Field& f : list(top.require("networks", ""), "networks", limits_.max_networks, "max_networks")) {
         read_network(f);
@@ -200,6 +207,9 @@ Scenario Loader::load(const yaml::Node& root) {
     }
     if (auto faults = top.find("faults")) {
         for (const Field& f : detail::read_list(src_, *faults, "faults")) read_fault(f);
+    }
+    if (auto captions = top.find("captions")) {
+        for (const Field& f : detail::read_list(src_, *captions, "captions")) read_caption(f);
     }
     s_.file = src_.file();
     return std::move(s_);
@@ -449,7 +459,7 @@ StepBody Loader::read_body(size_t verb, const Field& args, Scope& scope, size_t 
                            Step& step) {
     std::string name(kVerbs[verb]);
     if (name == "sleep") return step::Sleep{duration(args, true)};
-    if (name == "say") return step::Say{src_.text(args, "a caption")};
+    if (name == "say") return read_say(args);
     if (name == "ipconfig" || name == "netstat") {
         if (!args.node.is_null() && !(args.node.is_map() && args.node.size() == 0)) {
             src_.fail(args, q(name) + " takes no arguments, got " + Source::found(args.node));
@@ -652,12 +662,96 @@ Payload Loader::read_payload(const Map& m, const std::string& verb) {
 }
 
 Expect Loader::read_expect(const Field& f) {
+    Expect expect;
+    if (f.node.is_list()) {
+        std::vector<Field> items = detail::read_list(src_, f, "outcomes");
+        if (items.empty()) src_.fail(f, "expect: the list is empty; write ok, an errno, or a list like [ok, EAGAIN]");
+        for (const Field& item : items) {
+            std::optional<Err> outcome = read_outcome(item);
+            if (expect.allows(outcome)) src_.fail(item, "expect: " + expect_name(outcome) + " is listed twice");
+            expect.any_of.push_back(outcome);
+        }
+        return expect;
+    }
+    expect.any_of.push_back(read_outcome(f));
+    return expect;
+}
+
+std::optional<Err> Loader::read_outcome(const Field& f) {
     std::string text = src_.text(f, "ok or an errno name");
-    if (text == "ok" || text == "OK") return Expect{};
-    if (auto err = err_from_string(text)) return Expect{err};
+    if (text == "ok" || text == "OK") return std::nullopt;
+    if (auto err = err_from_string(text)) return err;
     std::string hint = detail::did_you_mean(text, errno_names());
     if (!hint.empty()) src_.fail(f, q(text) + " is not an errno netstep knows" + hint);
     src_.fail(f, "expected ok or an errno name like ECONNREFUSED, got " + q(text));
+}
+
+// ---- Captions --------------------------------------------------------------------------------
+
+// `say: text`, or per language: `say: { en: "...", fr: "...", it: "..." }` (en required).
+step::Say Loader::read_say(const Field& f) {
+    if (!f.node.is_map()) return step::Say{src_.text(f, "a caption"), {}};
+    static const std::vector<std::string> languages{"en", "fr", "it"};
+    Map m(src_, f, "say", languages);
+    step::Say say;
+    say.text = src_.text(m.require("en", "say"), "a caption in English");
+    for (size_t i = 1; i < languages.size(); ++i) {
+        if (auto v = m.find(languages[i])) say.translations.emplace_back(languages[i], src_.text(*v, "a caption"));
+    }
+    return say;
+}
+
+void Loader::read_caption(const Field& f) {
+    Map m(src_, f, "a caption", {"when", "say"});
+    Caption caption;
+    caption.where = f.where;
+    caption.when = read_when(m.require("when", "caption"));
+    caption.say = read_say(m.require("say", "caption"));
+    s_.captions.push_back(std::move(caption));
+}
+
+// `{ arrives: router, flags: SYN, nth: 1 }`, `{ leaves: laptop, proto: udp }` (the fault
+// selector's keys), or `{ host: laptop, enters: TIME-WAIT, port: 80 }`.
+CaptionWhen Loader::read_when(const Field& f) {
+    Map m(src_, f, "when", {"arrives", "leaves", "host", "enters", "port", "from", "to", "proto", "flags", "nth"});
+    CaptionWhen when;
+    int kinds = int(m.has("arrives")) + int(m.has("leaves")) + int(m.has("enters"));
+    if (kinds != 1) {
+        src_.fail(f, "when: give one of 'arrives: HOST', 'leaves: HOST' or 'enters: STATE' (with 'host: HOST')");
+    }
+    if (auto v = m.find("enters")) {
+        when.kind = CaptionWhen::Kind::Enters;
+        std::string text = src_.text(*v, "a TCP state");
+        auto state = tcp_state_from_string(text);
+        if (!state) {
+            std::string hint = detail::did_you_mean(text, state_names());
+            src_.fail(*v, q(text) + " is not a TCP state" +
+                              (hint.empty() ? " (states: " + detail::join(state_names()) + ")" : hint));
+        }
+        when.state = *state;
+        when.host = known_host(m.require("host", "when")).name;
+        if (auto p = m.find("port")) when.port = uint16_t(src_.integer(*p, 1, 65535, "a port"));
+        for (const char* key : {"from", "to", "proto", "flags"}) {
+            if (auto k = m.find(key)) src_.fail(*k, std::string("when: '") + key + "' selects packets, not state changes");
+        }
+        if (auto v2 = m.find("nth")) when.match.nth = src_.integer(*v2, 1, UINT64_MAX, "a count");
+        return when;
+    }
+    for (const char* key : {"host", "port"}) {
+        if (auto k = m.find(key)) src_.fail(*k, std::string("when: '") + key + "' goes with 'enters: STATE'");
+    }
+    when.match = read_selector(m);
+    if (auto v = m.find("arrives")) {
+        when.kind = CaptionWhen::Kind::Arrives;
+        when.host = known_host(*v).name;
+    } else {
+        Field leaves = *m.find("leaves");
+        when.kind = CaptionWhen::Kind::Leaves;
+        when.host = known_host(leaves).name;
+        if (auto from = m.find("from")) src_.fail(*from, "when: 'leaves' already names the sending host");
+        when.match.from = when.host;
+    }
+    return when;
 }
 
 // ---- Faults ----------------------------------------------------------------------------------
@@ -793,6 +887,39 @@ std::vector<Field> Loader::list(const Field& f, std::string_view what, size_t li
                 "bad escape '" + escape + R"(' in a quoted string; use \r \n \t \\ \" or \xNN)");
 }
 
+// The text of line `line` (0-based) of `text`, without its end of line.
+std::string_view line_text(std::string_view text, int line) {
+    size_t start = 0;
+    for (int i = 0; i < line && start != std::string_view::npos; ++i) {
+        start = text.find('\n', start);
+        if (start != std::string_view::npos) ++start;
+    }
+    if (start == std::string_view::npos || start > text.size()) return {};
+    size_t end = text.find('\n', start);
+    return text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+}
+
+// What a teacher most likely did, for the syntax errors libyaml words for parser writers.
+std::string yaml_hint(std::string_view text, const yaml::Error& e) {
+    // A tab in the indentation of the line in error (YAML 1.1 §5.5: indentation is spaces only).
+    std::string_view line = line_text(text, e.where.line);
+    size_t indent = line.find_first_not_of(" \t");
+    std::string_view lead = line.substr(0, indent == std::string_view::npos ? line.size() : indent);
+    if (lead.find('\t') != std::string_view::npos) return ": YAML does not allow tabs: indent with spaces";
+    // "say: Act 1: the server": the second ': ' would start a mapping inside a plain scalar.
+    if (e.problem == "mapping values are not allowed in this context") {
+        std::string_view body = line.substr(std::min(line.size(), line.find_first_not_of(" -")));
+        size_t colon = body.find(": ");
+        std::string_view key = body.substr(0, colon), value = body.substr(std::min(body.size(), colon + 2));
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\r')) value.remove_suffix(1);
+        if (colon == std::string_view::npos || value.empty() || value.find('"') != std::string_view::npos) {
+            return ": a text containing ': ' must be quoted";
+        }
+        return ": a text containing ': ' must be quoted: " + std::string(key) + ": \"" + std::string(value) + "\"";
+    }
+    return "";
+}
+
 // The one document of the text, or a located error. libyaml's messages are PyYAML's: "did not
 // find expected key (while parsing a block mapping started at line 3, column 1)".
 yaml::Document parse_yaml(const Source& source, std::string_view text) {
@@ -810,7 +937,7 @@ yaml::Document parse_yaml(const Source& source, std::string_view text) {
             message += " (" + e.context + " started at line " + std::to_string(e.context_at.line + 1) +
                        ", column " + std::to_string(e.context_at.column + 1) + ")";
         }
-        source.fail(where, message);
+        source.fail(where, message + yaml_hint(text, e));
     }
 }
 
@@ -831,6 +958,16 @@ ScenarioError::ScenarioError(SourceLocation where, const std::string& message)
     : std::runtime_error(where.file.empty() && where.line <= 0 ? message : where.to_string() + ": " + message),
       where_(std::move(where)),
       message_(message) {}
+
+bool Expect::allows(std::optional<Err> got) const {
+    return std::find(any_of.begin(), any_of.end(), got) != any_of.end();
+}
+
+std::string Expect::to_string() const {
+    std::vector<std::string> names;
+    for (std::optional<Err> outcome : any_of) names.push_back(expect_name(outcome));
+    return alternatives(names);
+}
 
 std::string Step::verb() const { return std::string(kVerbs.at(body.index())); }
 

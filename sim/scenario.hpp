@@ -117,9 +117,12 @@ struct Payload {
 
 enum class SocketKind { Tcp, Udp };
 
-// Expected outcome of a socket step: ok, or an errno.
+// Expected outcome of a socket step: ok, or an errno; or a list of them (`expect: [ok, EAGAIN]`,
+// a recvfrom with a timeout in a loop), any of which passes.
 struct Expect {
-    std::optional<Err> err;  // nullopt = ok
+    std::vector<std::optional<Err>> any_of;  // in the order written; nullopt = ok; never empty
+    bool allows(std::optional<Err> got) const;
+    std::string to_string() const;  // "ok", "EAGAIN", "ok or EAGAIN"
 };
 
 struct Step;
@@ -139,7 +142,10 @@ struct RecvFrom { std::string socket; std::optional<Duration> timeout; std::stri
 struct Shutdown { std::string socket; enum class How { Read, Write, Both } how = How::Write; };
 struct Close { std::string socket; };
 struct Sleep { Duration duration; };
-struct Say { std::string text; };
+struct Say {
+    std::string text;                                          // English (`say: text`, or `en:`)
+    std::vector<std::pair<std::string, std::string>> translations;  // (language, text), as written
+};
 struct Ipconfig {};
 struct Netstat {};
 struct ExpectState { std::string socket; TcpState state = TcpState::Closed; };
@@ -187,6 +193,21 @@ struct Fault {
     SourceLocation where;
 };
 
+// A caption tied to what happens (`captions:`), said at the step where it happens.
+struct CaptionWhen {
+    enum class Kind { Arrives, Leaves, Enters } kind = Kind::Arrives;
+    std::string host;          // arrives: HOST / leaves: HOST / host: HOST (enters)
+    PacketSelector match;      // arrives, leaves: from, to, proto, flags, nth
+    TcpState state = TcpState::Closed;  // enters
+    std::optional<uint16_t> port;       // enters: the socket's local port (any when absent)
+};
+
+struct Caption {
+    CaptionWhen when;
+    step::Say say;
+    SourceLocation where;
+};
+
 struct Options {
     Duration msl = Duration::seconds(30);
     bool isn_zero = false;
@@ -208,6 +229,7 @@ struct Scenario {
     std::vector<Host> hosts;
     std::vector<Program> programs;
     std::vector<Fault> faults;
+    std::vector<Caption> captions;
 
     // The profile with the scenario's options applied.
     Profile make_profile() const;

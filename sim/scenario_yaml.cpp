@@ -6,6 +6,8 @@
 #include <charconv>
 #include <limits>
 
+#include <fmt/format.h>
+
 namespace netstep::sim::detail {
 
 namespace {
@@ -110,13 +112,14 @@ std::optional<uint64_t> parse_bandwidth(std::string_view text) {
 }
 
 std::optional<double> parse_loss(std::string_view text) {
-    bool percent = !text.empty() && text.back() == '%';
-    if (percent) text.remove_suffix(1);
+    // A percentage only: a bare 10 (10%? 1000%?) and 0.1 (10%? 0.1%?) are ambiguous.
+    if (text.empty() || text.back() != '%') return std::nullopt;
+    text.remove_suffix(1);
     if (!is_bare_number(text)) return std::nullopt;
     double value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-    return percent ? value / 100.0 : value;
+    return value / 100.0;
 }
 
 bool is_name(std::string_view text) {
@@ -257,8 +260,19 @@ uint64_t Source::bandwidth(const Field& f) const {
 }
 
 double Source::loss(const Field& f) const {
-    auto value = parse_loss(f.node.is_scalar() ? f.node.scalar() : std::string());
-    if (!value) fail(f, "expected a loss like 10% or 0.1, got " + found(f.node));
+    std::string text = f.node.is_scalar() ? f.node.scalar() : std::string();
+    auto value = parse_loss(text);
+    if (!value && is_bare_number(text)) {
+        // A bare number once meant a fraction (0.1 = 10%); say what to write instead.
+        double number = 0;
+        std::from_chars(text.data(), text.data() + text.size(), number);
+        std::string hint = "write the loss as a percentage: " + text + "%";
+        if (number > 0.0 && number <= 1.0) {
+            hint = fmt::format("write the loss as a percentage: {:g}% ({} as a fraction) or {}%", number * 100.0, text, text);
+        }
+        fail(f, "expected a loss as a percentage like 10%, got " + found(f.node) + ": " + hint);
+    }
+    if (!value) fail(f, "expected a loss as a percentage like 10%, got " + found(f.node));
     if (*value < 0.0 || *value > 1.0) fail(f, "expected a loss from 0% to 100%, got " + found(f.node));
     return *value;
 }

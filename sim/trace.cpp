@@ -1,6 +1,7 @@
 // The trace: names of event kinds, string lookup, and the builder the engine fills it with.
 #include "sim/trace.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -51,6 +52,15 @@ std::optional<EventKind> event_kind_from_string(std::string_view text) {
 
 const std::string& Trace::str(uint32_t i) const {
     return i < strings.size() ? strings[i] : kEmptyString;
+}
+
+const std::string& Trace::caption_text(uint32_t step, std::string_view lang) const {
+    auto first = std::lower_bound(translations.begin(), translations.end(), step,
+                                  [](const Translation& t, uint32_t s) { return t.step < s; });
+    for (auto it = first; it != translations.end() && it->step == step; ++it) {
+        if (it->lang == lang) return str(it->text);
+    }
+    return step < events.size() ? str(events[step].text) : kEmptyString;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -193,9 +193,24 @@ struct Trace {
     // Outcome.
     bool expectations_met = true;
     std::vector<std::string> failures;  // expectation failures and errors, as printed by `check`
+    // Things that did not go as written but stop nothing: a fault or caption that never applied
+    // ("t.yaml:31:5: drop { from: laptop, flags: FIN, nth: 1 } never applied: ..."). `check`
+    // counts them as failures.
+    std::vector<std::string> warnings;
     Instant end_time;
 
+    // A Caption's text in other languages (`say: { en: ..., fr: ... }`); the event's `text` is
+    // English. Ascending by step.
+    struct Translation {
+        uint32_t step = 0;
+        std::string lang;  // "fr", "it"
+        uint32_t text = kNone;
+    };
+    std::vector<Translation> translations;
+
     const std::string& str(uint32_t i) const;  // "" for kNone
+    // The caption of Caption event `step` in `lang` ("fr"), falling back to English.
+    const std::string& caption_text(uint32_t step, std::string_view lang) const;
 };
 
 

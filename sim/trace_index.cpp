@@ -13,6 +13,54 @@ TraceIndex::TraceIndex(const Trace& trace) : trace_(trace) {
     index_events();
     index_packets();
     index_addresses();
+    index_window_scales();
+    for (const TraceHost& h : trace_.hosts) has_router_ = has_router_ || h.forwarding;
+}
+
+// Window scaling (RFC 7323 §2.2): the shift a host announces in its SYN applies to the windows
+// it sends after the handshake, once the other end's SYN carried the option too; never to a
+// SYN's own window. Only the linux profile sends the option: a textbook trace is not parsed.
+void TraceIndex::index_window_scales() {
+    if (trace_.profile != "linux") return;
+    struct Pending {
+        std::optional<uint8_t> syn;     // the active opener's announced shift
+        std::optional<uint8_t> agreed;  // this direction's shift, once both agreed
+    };
+    // By direction "src > dst" (address and port of both ends).
+    std::map<std::pair<uint64_t, uint64_t>, Pending> directions;
+    auto key = [](Endpoint e) { return uint64_t(e.address.value) << 16 | e.port; };
+    window_shift_.assign(trace_.packets.size(), 0);
+    for (uint32_t i : by_sent_) {
+        wire::ParseResult parsed = wire::parse(trace_.packets[i].bytes);
+        if (!parsed.ok() || !parsed.packet->tcp()) continue;
+        const Ipv4Packet& p = *parsed.packet;
+        const TcpSegment& s = *p.tcp();
+        std::pair<uint64_t, uint64_t> out{key({p.src, s.src_port}), key({p.dst, s.dst_port})};
+        std::pair<uint64_t, uint64_t> back{out.second, out.first};
+        if (s.has(tcp_flag::SYN) && !s.has(tcp_flag::ACK)) {
+            directions[out] = Pending{s.window_scale, std::nullopt};  // a new connection
+            directions[back].agreed.reset();
+        } else if (s.has(tcp_flag::SYN)) {
+            Pending& opener = directions[back];
+            if (opener.syn && s.window_scale) {
+                opener.agreed = opener.syn;
+                directions[out].agreed = s.window_scale;
+            }
+        } else if (auto it = directions.find(out); it != directions.end() && it->second.agreed) {
+            window_shift_[i] = *it->second.agreed;
+        }
+    }
+}
+
+uint8_t TraceIndex::window_shift(uint32_t packet) const {
+    return packet < window_shift_.size() ? window_shift_[packet] : 0;
+}
+
+std::optional<uint32_t> TraceIndex::effective_window(uint32_t packet) const {
+    if (packet >= trace_.packets.size()) return std::nullopt;
+    wire::ParseResult parsed = wire::parse(trace_.packets[packet].bytes);
+    if (!parsed.ok() || !parsed.packet->tcp()) return std::nullopt;
+    return uint32_t(parsed.packet->tcp()->window) << window_shift(packet);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -299,23 +347,27 @@ std::string TraceIndex::describe_packet(uint32_t packet) const {
     if (!parsed.ok()) {
         return "malformed packet, " + std::to_string(bytes.size()) + " bytes (" + parsed.error + ")";
     }
-    return describe_packet(*parsed.packet);
+    return describe_packet(*parsed.packet, window_shift(packet));
 }
 
-std::string TraceIndex::describe_packet(const Ipv4Packet& p) const {
+std::string TraceIndex::describe_packet(const Ipv4Packet& p, uint8_t window_shift) const {
+    std::string text;
     if (const TcpSegment* s = p.tcp()) {
-        std::string text = endpoint_name({p.src, s->src_port});
+        text = endpoint_name({p.src, s->src_port});
         text += " > ";
         text += endpoint_name({p.dst, s->dst_port});
         text += " TCP ";
-        text += s->to_string();
-        return text;
+        text += s->to_string(uint32_t(s->window) << window_shift);
+    } else if (const UdpDatagram* d = p.udp()) {
+        text = endpoint_name({p.src, d->src_port}) + " > " + endpoint_name({p.dst, d->dst_port}) + " " + d->to_string();
+    } else {
+        text = address_name(p.src) + " > " + address_name(p.dst) + " " + p.icmp()->to_string();
     }
-    if (const UdpDatagram* d = p.udp()) {
-        return endpoint_name({p.src, d->src_port}) + " > " + endpoint_name({p.dst, d->dst_port}) +
-               " " + d->to_string();
+    if (has_router_) {
+        text += " ttl=";
+        text += std::to_string(p.ttl);
     }
-    return address_name(p.src) + " > " + address_name(p.dst) + " " + p.icmp()->to_string();
+    return text;
 }
 
 }  // namespace netstep::sim

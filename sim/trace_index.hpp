@@ -85,14 +85,23 @@ public:
     std::string host_name(uint32_t host) const;
     std::string program_name(uint32_t program) const;
     // tcpdump-like with names: "laptop:49152 > web:80 TCP [SYN] seq=0 win=64240 len=0 mss=1460".
+    // `win=` is the window as the receiver reads it: scaled when both SYNs carried a window
+    // scale (RFC 7323 §2.3; the linux profile: win=64512 for the raw field 63). In a trace with a
+    // router, every packet ends with its TTL (" ttl=63"), to watch each hop decrement it.
     std::string describe_packet(uint32_t packet) const;
-    std::string describe_packet(const Ipv4Packet& packet) const;
+    std::string describe_packet(const Ipv4Packet& packet, uint8_t window_shift = 0) const;
+    // The window a TCP segment offers, in bytes: its raw field shifted by the scale its sender
+    // announced in its SYN, once both ends agreed (RFC 7323 §2.2); nullopt for other packets.
+    std::optional<uint32_t> effective_window(uint32_t packet) const;
+    // The shift applied to packet's window (0: none).
+    uint8_t window_shift(uint32_t packet) const;
 
 private:
     void index_sockets();
     void index_events();
     void index_packets();
     void index_addresses();
+    void index_window_scales();
     struct FlightQuery {
         size_t prefix;  // positions of by_sent_ sent at or before the step
         uint32_t step;
@@ -117,6 +126,9 @@ private:
     std::vector<uint32_t> max_end_;
     // Names.
     std::unordered_map<uint32_t, uint32_t> address_owner_;
+    // By packet: the window scale shift in force for it (empty: no packet has one).
+    std::vector<uint8_t> window_shift_;
+    bool has_router_ = false;
 };
 
 }  // namespace netstep::sim

@@ -37,3 +37,10 @@ endif()
 
 # The loader's test fixtures are scenarios too: their expectations must hold when run.
 add_test(NAME "check: test fixtures" COMMAND netstep check ${PROJECT_SOURCE_DIR}/tests/data/scenarios)
+
+# `check` lists every failure of a scenario, each on its own line naming file, line and column
+# (not the first one and "(and 1 more)"); the scenario still counts once.
+add_test(NAME "check: every failure listed"
+         COMMAND netstep check ${PROJECT_SOURCE_DIR}/tests/data/check/two-failures.yaml)
+set_tests_properties("check: every failure listed" PROPERTIES PASS_REGULAR_EXPRESSION
+  "FAIL [^\n]*two-failures.yaml: [^\n]*two-failures.yaml:18:9: second: connect\\(s, a:81\\) returned ECONNREFUSED, expected ok\nFAIL [^\n]*two-failures.yaml: [^\n]*two-failures.yaml:13:9: first: connect\\(s, b:80\\) returned ECONNREFUSED, expected ok\n0 passed, 1 failed")

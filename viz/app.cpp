@@ -107,6 +107,7 @@ private:
     void select_for_inspector();
     void measure_frames(const char* frames_env);
     int run_interactive();
+    bool step_exists() const;
 
     ViewOptions options_;
     GLFWwindow* window_ = nullptr;
@@ -146,7 +147,8 @@ private:
 App::App(const ViewOptions& options)
     : options_(options),
       presenter_(options.presenter),
-      session_(options.netstep_exe, options.scenario_file.empty() ? default_scenario() : options.scenario_file, options.step) {
+      session_(options.netstep_exe, options.scenario_file.empty() ? default_scenario() : options.scenario_file,
+               options.step.value_or(0)) {
     const char* env_lang = std::getenv("LANG");
     lang_ = language_from(!options.lang.empty() ? options.lang : env_lang ? env_lang : "en");
     text_ = strings_for(lang_);
@@ -422,6 +424,7 @@ int App::run_screenshot() {
         return 2;
     }
     if (!session_.error.empty()) std::fprintf(stderr, "%s\n", session_.error.c_str());
+    if (!step_exists()) return 2;
     select_for_inspector();
     ImGuiIO& io = ImGui::GetIO();
     for (int i = 0; i < 3; ++i) {  // windows and tables settle their sizes over the first frames
@@ -518,6 +521,7 @@ int App::run_interactive() {
         std::fprintf(stderr, "netstep view: cannot open an OpenGL window (no display?)\n");
         return 2;
     }
+    if (!step_exists()) return 2;
     while (!glfwWindowShouldClose(window_)) {
         if (session_.player.playing()) glfwPollEvents();
         else glfwWaitEventsTimeout(0.25);  // idle: no busy loop, but still poll the file
@@ -540,6 +544,16 @@ int App::run_interactive() {
 }
 
 int App::run() { return options_.screenshot ? run_screenshot() : run_interactive(); }
+
+// --step N names a step of the trace: beyond the last one is an error, not a silent clamp.
+bool App::step_exists() const {
+    if (!options_.step || !session_.view) return true;
+    uint32_t last = session_.view->last_step();
+    if (*options_.step <= last) return true;
+    std::fprintf(stderr, "netstep view: %s: --step %u is beyond the last step, %u\n", session_.current_file.c_str(),
+                 unsigned(*options_.step), unsigned(last));
+    return false;
+}
 
 }  // namespace
 

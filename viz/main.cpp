@@ -4,7 +4,7 @@
 //   netstep-view NETSTEP FILE SCREENSHOT STEP WIDTH HEIGHT LANG PRESENTER INSPECT_FIELD
 //
 // NETSTEP is the netstep executable (the viewer runs `NETSTEP run FILE --json OUT`), SCREENSHOT
-// LANG and INSPECT_FIELD may be empty, PRESENTER is 0 or 1. Apart from `netstep run`, so that a run loads no
+// STEP (empty without --step), LANG and INSPECT_FIELD may be empty, PRESENTER is 0 or 1. Apart from `netstep run`, so that a run loads no
 // OpenGL, GLFW or X11 library and the viewer no SimGrid (bench/README.md: process start).
 #include <cstdio>
 #include <cstdlib>
@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
     options.netstep_exe = argv[1];
     options.scenario_file = argv[2];
     if (argv[3][0] != '\0') options.screenshot = std::string(argv[3]);
-    options.step = uint32_t(std::strtoul(argv[4], nullptr, 10));
+    if (argv[4][0] != '\0') options.step = uint32_t(std::strtoul(argv[4], nullptr, 10));  // empty: no --step
     options.width = std::atoi(argv[5]);
     options.height = std::atoi(argv[6]);
     options.lang = argv[7];

@@ -10,7 +10,7 @@ struct ViewOptions {
     std::string scenario_file;               // the scenario to open (default classroom scenario if empty)
     std::string netstep_exe;                 // this executable: the viewer runs `netstep run FILE --json OUT` as a child
     std::optional<std::string> screenshot;   // render `step` in a hidden window, write this PNG, exit
-    uint32_t step = 0;
+    std::optional<uint32_t> step;            // --step: beyond the last step is an error (not clamped)
     int width = 1280;
     int height = 800;
     std::string lang;                        // "en", "fr", "it"; empty: from the locale (LANG)

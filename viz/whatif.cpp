@@ -9,6 +9,8 @@
 #include <sstream>
 #include <vector>
 
+#include "sim/selector.hpp"
+
 namespace netstep::viz {
 
 namespace {
@@ -25,12 +27,29 @@ std::optional<uint32_t> destination_host(const TraceView& view, uint32_t packet)
     return view.index().host_of(view.packet(packet).dst.address);
 }
 
-// The engine counts, per fault, the packets the sending host puts on the wire that match.
-bool same_selector(const TraceView& view, uint32_t a, uint32_t b) {
-    const sim::TracePacket& pa = view.trace().packets[a];
-    const sim::TracePacket& pb = view.trace().packets[b];
-    return pa.from_host == pb.from_host && destination_host(view, a) == destination_host(view, b) &&
-           pb.duplicate_of == kNone && kind_key(view.packet(a)) == kind_key(view.packet(b));
+// A hop as the engine's selector sees it (sim/selector.hpp: the one selector).
+sim::HopFacts hop_of(const TraceView& view, uint32_t packet) {
+    const sim::TracePacket& p = view.trace().packets[packet];
+    const PacketInfo& info = view.packet(packet);
+    sim::HopFacts hop;
+    hop.from_host = p.from_host;
+    hop.to_host = destination_host(view, packet).value_or(kNone);
+    hop.hop_host = p.to_host;
+    hop.protocol = info.proto;
+    hop.flags = info.proto == 6 ? info.flags : 0;
+    return hop;
+}
+
+// The selector fault_entry writes for a packet: its sender, its destination's host, and its
+// exact TCP flags or its protocol.
+sim::HostSelector selector_for(const TraceView& view, uint32_t packet) {
+    sim::HopFacts hop = hop_of(view, packet);
+    sim::HostSelector sel;
+    sel.from = hop.from_host;
+    sel.to = hop.to_host;
+    sel.protocol = hop.protocol;
+    if (hop.protocol == 6) sel.flags = hop.flags;
+    return sel;
 }
 
 std::vector<std::string> split_lines(const std::string& text) {
@@ -48,9 +67,12 @@ bool is_top_level_key(const std::string& line) {
 
 std::string fault_entry(const TraceView& view, uint32_t packet, Fault fault) {
     const sim::TracePacket& p = view.trace().packets[packet];
+    // The engine counts, per fault, the packets the sending host puts on the wire that match
+    // (a duplicate's copy is made by the network, not put on the wire by the host).
+    sim::HostSelector sel = selector_for(view, packet);
     int nth = 0;
     for (uint32_t i = 0; i <= packet; ++i) {
-        if (same_selector(view, packet, i)) ++nth;
+        if (view.trace().packets[i].duplicate_of == kNone && sim::matches(sel, hop_of(view, i))) ++nth;
     }
     const char* verb = fault == Fault::Drop ? "drop" : fault == Fault::Delay ? "delay" : "duplicate";
     std::string entry = std::string("- ") + verb + ": { from: " + view.index().host_name(p.from_host);

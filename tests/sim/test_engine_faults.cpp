@@ -129,3 +129,45 @@ TEST_CASE("engine: random loss on a network is seeded and recorded") {
     CHECK(lost.size() < 30);
     for (const TracePacket* p : lost) CHECK(p->drop_reason == "random loss 30%");
 }
+
+TEST_CASE("engine: a fault that never applies is a warning naming its line and the packets that came close") {
+    // The laptop closes with FIN+ACK: a selector asking for FIN alone (matched exactly) never
+    // applies, and the warning shows the FIN+ACK first.
+    Trace t = run_yaml(lan() + "programs:" + kHttpd + R"(
+  - host: laptop
+    name: browser
+    steps:
+      - sleep:   10ms
+      - socket:  { as: s, type: tcp }
+      - connect: { socket: s, to: "web:80" }
+      - send:    { socket: s, data: "GET" }
+      - close:   { socket: s }
+faults:
+  - drop: { from: laptop, flags: FIN, nth: 1 }
+  - drop: { from: laptop, to: web, flags: SYN, nth: 1 }
+  - duplicate: { from: web, proto: udp }
+)");
+    CHECK(t.failures.empty());  // a warning stops nothing
+    std::string warnings;
+    for (const std::string& w : t.warnings) warnings += w + "\n";
+    CAPTURE(warnings);
+    REQUIRE(t.warnings.size() == 2);
+    uint32_t fin_ack = kNone;
+    for (const TraceEvent& e : t.events) {
+        if (e.kind == EventKind::PacketSent && tcp_flags(t.packets[e.packet]) == (tcp_flag::FIN | tcp_flag::ACK) &&
+            t.packets[e.packet].from_host == host_named(t, "laptop") && fin_ack == kNone) {
+            fin_ack = uint32_t(&e - t.events.data());
+        }
+    }
+    REQUIRE(fin_ack != kNone);
+    CHECK(t.warnings[0].rfind(fmt::format("test.yaml:34:5: drop {{ from: laptop, flags: FIN, nth: 1 }} never applied: no "
+                                          "packet matched; close ones: step {} laptop:",
+                                          fin_ack),
+                              0) == 0);
+    CHECK(t.warnings[0].find(" > web:80 TCP [FIN+ACK], step ") != std::string::npos);
+    // The SYN was dropped (it matched): no warning. No UDP at all: web's TCP segments, which
+    // miss on the protocol alone, are named.
+    CHECK(t.warnings[1].rfind("test.yaml:36:5: duplicate { from: web, proto: udp, nth: 1 } never applied: no packet "
+                              "matched; close ones: step ",
+                              0) == 0);
+}

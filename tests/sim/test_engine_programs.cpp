@@ -3,6 +3,7 @@
 
 #include "sim/engine_text.hpp"
 #include "sim/netstat.hpp"
+#include "sim/trace_index.hpp"
 #include "tests/sim/test_engine_support.hpp"
 
 using namespace netstep;
@@ -110,6 +111,39 @@ TEST_CASE("engine: recv and recvfrom with a timeout fail with EAGAIN when it exp
     std::vector<std::string> pinger = calls_of(t, program_named(t, "pinger"));
     REQUIRE(!pinger.empty());
     CHECK(pinger.back().find("= 4 bytes \"pong\" from 192.168.1.20:9") != std::string::npos);
+}
+
+TEST_CASE("engine: expect with a list passes on any outcome listed: a recvfrom with a timeout in a loop") {
+    // Three passes 300 ms apart, one datagram at 400 ms: EAGAIN, then ok, then EAGAIN again.
+    Trace t = run_yaml(lan() + R"(programs:
+  - host: web
+    name: poller
+    steps:
+      - socket: { as: u, type: udp }
+      - bind:   { socket: u, port: 9 }
+      - repeat:
+          times: 3
+          steps:
+            - recvfrom: { socket: u, timeout: 300ms, expect: [ok, EAGAIN] }
+      - recvfrom: { socket: u, timeout: 10ms, expect: [ok, ECONNREFUSED] }
+  - host: laptop
+    name: sender
+    steps:
+      - sleep: 400ms
+      - socket: { as: u, type: udp }
+      - sendto: { socket: u, to: "web:9", data: "hi" }
+)");
+    std::vector<std::string> calls = calls_of(t, program_named(t, "poller"));
+    std::string all;
+    for (const std::string& c : calls) all += c + "\n";
+    CAPTURE(all);
+    REQUIRE(calls.size() == 10);  // socket, bind, then each recvfrom blocks and returns
+    CHECK(calls[3] == "recvfrom(u, timeout 300ms) = EAGAIN");
+    CHECK(calls[5].rfind("recvfrom(u, timeout 300ms) = 2 bytes \"hi\"", 0) == 0);
+    CHECK(calls[7] == "recvfrom(u, timeout 300ms) = EAGAIN");
+    // The last one times out too, which its list does not allow.
+    REQUIRE(t.failures.size() == 1);
+    CHECK(t.failures[0] == "test.yaml:23:9: poller: recvfrom(u, timeout 10ms) returned EAGAIN, expected ok or ECONNREFUSED");
 }
 
 TEST_CASE("engine: a forking server in a forever loop ends when its clients are done") {
@@ -356,4 +390,122 @@ TEST_CASE("engine: programs that begin by sleeping: start at 0, go on at the rig
         if (t.programs[e.program].name == "sleeper") sleeper_ended_at_1ms = e.time == Instant::zero() + Duration::millis(1);
     }
     CHECK(sleeper_ended_at_1ms);  // a program of sleeps only ends when they are over
+}
+
+TEST_CASE("engine: captions are said at the step where their moment happens, in every language") {
+    Trace t = run_yaml(lan() + "programs:" + kHttpd + R"(
+  - host: laptop
+    name: browser
+    steps:
+      - sleep:   10ms
+      - socket:  { as: s, type: tcp }
+      - connect: { socket: s, to: "web:80" }
+      - send:    { socket: s, data: "GET" }
+      - say:     { en: Sent., fr: Envoyé. }
+      - close:   { socket: s }
+captions:
+  - when: { arrives: web, flags: SYN }
+    say: { en: The SYN reaches web., fr: Le SYN atteint web., it: Il SYN raggiunge web. }
+  - when: { leaves: web, flags: SYN+ACK }
+    say: web answers.
+  - when: { host: laptop, enters: TIME-WAIT }
+    say: The laptop waits.
+  - when: { host: web, enters: SYN-SENT }
+    say: Never said.
+)");
+    // Each caption right after the event it is tied to, on that host, of no program.
+    auto caption_after = [&](auto is_moment) -> std::optional<uint32_t> {
+        for (uint32_t i = 0; i + 1 < t.events.size(); ++i) {
+            if (is_moment(t.events[i])) return t.events[i + 1].kind == EventKind::Caption ? std::optional(i + 1) : std::nullopt;
+        }
+        return std::nullopt;
+    };
+    uint32_t web = host_named(t, "web"), laptop = host_named(t, "laptop");
+    auto syn_arrives = caption_after([&](const TraceEvent& e) {
+        return e.kind == EventKind::PacketDelivered && e.host == web && tcp_flags(t.packets[e.packet]) == tcp_flag::SYN;
+    });
+    REQUIRE(syn_arrives);
+    CHECK(t.str(t.events[*syn_arrives].text) == "The SYN reaches web.");
+    CHECK(t.events[*syn_arrives].program == kNone);
+    CHECK(t.events[*syn_arrives].host == web);
+    CHECK(t.caption_text(*syn_arrives, "fr") == "Le SYN atteint web.");
+    CHECK(t.caption_text(*syn_arrives, "it") == "Il SYN raggiunge web.");
+    CHECK(t.caption_text(*syn_arrives, "en") == "The SYN reaches web.");
+    auto syn_ack_leaves = caption_after([&](const TraceEvent& e) {
+        return e.kind == EventKind::PacketSent && e.host == web &&
+               tcp_flags(t.packets[e.packet]) == (tcp_flag::SYN | tcp_flag::ACK);
+    });
+    REQUIRE(syn_ack_leaves);
+    CHECK(t.str(t.events[*syn_ack_leaves].text) == "web answers.");
+    CHECK(t.caption_text(*syn_ack_leaves, "fr") == "web answers.");  // no French: English
+    auto time_wait = caption_after([&](const TraceEvent& e) {
+        return e.kind == EventKind::StateChange && e.host == laptop && e.to == TcpState::TimeWait;
+    });
+    REQUIRE(time_wait);
+    CHECK(t.str(t.events[*time_wait].text) == "The laptop waits.");
+    // A program's say: with languages too.
+    uint32_t sent = kNone;
+    for (uint32_t i = 0; i < t.events.size(); ++i) {
+        if (t.events[i].kind == EventKind::Caption && t.str(t.events[i].text) == "Sent.") sent = i;
+    }
+    REQUIRE(sent != kNone);
+    CHECK(t.events[sent].program == program_named(t, "browser"));
+    CHECK(t.caption_text(sent, "fr") == "Envoyé.");
+    // The one that never came: a warning naming its line.
+    REQUIRE(t.warnings.size() == 1);
+    CHECK(t.warnings[0] == "test.yaml:41:5: caption when { host: web, enters: SYN-SENT, nth: 1 } never said: no state "
+                           "change matched");
+    CHECK(t.failures.empty());
+}
+
+TEST_CASE("engine: under linux the trace shows the scaled window; a router's hops show their TTL") {
+    Trace t = run_yaml(R"(netstep: 1
+title: t
+profile: linux
+options: { isn: zero }
+networks:
+  - { name: a, subnet: 192.168.1.0/24, latency: 1ms, bandwidth: 100Mbps }
+  - { name: b, subnet: 10.0.0.0/24, latency: 1ms, bandwidth: 100Mbps }
+hosts:
+  - { name: laptop, interfaces: [ { network: a, ip: 192.168.1.10, gateway: 192.168.1.1 } ] }
+  - name: router
+    forwarding: true
+    interfaces: [ { network: a, ip: 192.168.1.1 }, { network: b, ip: 10.0.0.1 } ]
+  - { name: web, interfaces: [ { network: b, ip: 10.0.0.20, gateway: 10.0.0.1 } ] }
+programs:)" + std::string(kHttpd) + R"(
+  - host: laptop
+    name: browser
+    steps:
+      - sleep:   10ms
+      - socket:  { as: s, type: tcp }
+      - connect: { socket: s, to: "web:80" }
+      - send:    { socket: s, data: "GET" }
+      - close:   { socket: s }
+)");
+    TraceIndex index(t);
+    uint32_t laptop = host_named(t, "laptop"), router = host_named(t, "router");
+    bool saw_syn = false, saw_ack = false, saw_forwarded = false;
+    for (uint32_t i = 0; i < t.packets.size(); ++i) {
+        Ipv4Packet p = parsed(t.packets[i]);
+        if (!p.tcp()) continue;
+        std::string text = index.describe_packet(i);
+        if (t.packets[i].from_host == laptop && p.tcp()->flags == tcp_flag::SYN) {
+            // A SYN's window is never scaled (RFC 7323 §2.2); it announces the shift.
+            CHECK(index.effective_window(i) == p.tcp()->window);
+            CHECK(text.find(" wscale=10 ttl=64") != std::string::npos);
+            saw_syn = true;
+        } else if (t.packets[i].from_host == laptop && p.tcp()->flags == tcp_flag::ACK && !saw_ack) {
+            CHECK(p.tcp()->window == 63);
+            CHECK(index.effective_window(i) == 64512u);
+            CHECK(text.find(" win=64512 ") != std::string::npos);
+            saw_ack = true;
+        }
+        if (t.packets[i].from_host == router && p.src.value != 0x0A000001 && p.src.value != 0xC0A80101) {
+            CHECK(text.ends_with(" ttl=63"));
+            saw_forwarded = true;
+        }
+    }
+    CHECK(saw_syn);
+    CHECK(saw_ack);
+    CHECK(saw_forwarded);
 }

@@ -67,6 +67,9 @@ Trace trace_with_everything() {
     t.events[3].err = Err::TimedOut;
     t.events[2].timer_action = TimerAction::Cancelled;  // a non-default timer field on a call
     t.events[2].to = TcpState::TimeWait;                // and a state
+    t.warnings = {"t.yaml:31:5: drop { from: laptop, flags: FIN, nth: 1 } never applied: no packet matched"};
+    t.events[4].kind = EventKind::Caption;
+    t.translations = {{4, "fr", TraceBuilder(t).intern("Bonjour.")}, {4, "it", TraceBuilder(t).intern("Ciao.")}};
     return t;
 }
 
@@ -87,7 +90,23 @@ TEST_CASE("output: JSON round trip is exact") {
         REQUIRE(back.hosts.size() == t.hosts.size());
         for (size_t i = 0; i < t.hosts.size(); ++i) CHECK(back.hosts[i].interfaces == t.hosts[i].interfaces);
         CHECK(back.failures == t.failures);
+        CHECK(back.warnings == t.warnings);
+        REQUIRE(back.translations.size() == t.translations.size());
+        for (size_t i = 0; i < t.translations.size(); ++i) {
+            CHECK(back.translations[i].step == t.translations[i].step);
+            CHECK(back.caption_text(back.translations[i].step, back.translations[i].lang) ==
+                  t.caption_text(t.translations[i].step, t.translations[i].lang));
+        }
     }
+}
+
+TEST_CASE("output: JSON written before warnings existed reads with none") {
+    std::string text = json_of(handshake_trace());
+    std::string key = "\"warnings\": [],\n";
+    auto at = text.find(key);
+    REQUIRE(at != std::string::npos);
+    text.erase(at, key.size());
+    CHECK(from_json(text).warnings.empty());
 }
 
 TEST_CASE("output: JSON vars written before cwnd and ssthresh read as 0") {

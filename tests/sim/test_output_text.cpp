@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "sim/output.hpp"
 #include "test_trace_fixture.hpp"
@@ -150,6 +152,44 @@ TEST_CASE("output: text of the other event kinds") {
     TraceIndex index(t);
     CHECK(describe_event(index, 1) == "browser output:");
     CHECK(describe_event(index, 99).empty());
+}
+
+TEST_CASE("output: --steps starts each event's line with its step, the index into Trace::events") {
+    Trace t = handshake_trace();
+    std::ostringstream numbered;
+    write_text(t, numbered, {.steps = true});
+    std::istringstream plain_in(text_of(t)), numbered_in(numbered.str());
+    std::vector<std::string> plain_lines, numbered_lines;
+    for (std::string line; std::getline(plain_in, line);) plain_lines.push_back(line);
+    for (std::string line; std::getline(numbered_in, line);) numbered_lines.push_back(line);
+    REQUIRE(plain_lines.size() == numbered_lines.size());
+    REQUIRE(t.events.size() > 10);  // two-digit steps: the numbers are right-aligned
+    size_t first = 0;  // the first event line follows the header's blank line
+    while (!plain_lines[first].empty()) ++first;
+    ++first;
+    for (size_t step = 0; step < t.events.size(); ++step) {
+        std::string prefix = (step < 10 ? " " : "") + std::to_string(step) + " ";
+        CAPTURE(step);
+        CHECK(numbered_lines[first + step] == prefix + plain_lines[first + step]);
+    }
+    CHECK(numbered_lines[first + 3] == " 3 0.010000 laptop    browser says: The browser asks the OS for a socket.");
+    CHECK(numbered_lines.back() == plain_lines.back());  // the outcome has no step
+}
+
+TEST_CASE("output: --steps keeps an Output event's lines under its text") {
+    Trace t = two_hosts();
+    Recorder r(t);
+    r.event(EventKind::Output, kLaptop, [&](TraceEvent& e) {
+        e.program = kBrowser;
+        e.text = r.builder().intern("Proto Local\nTCP 192.168.1.10:49152\n");
+    });
+    r.event(EventKind::ProgramEnd, kNone, [&](TraceEvent& e) { e.program = kBrowser; });
+    std::ostringstream out;
+    write_text(t, out, {.steps = true});
+    CHECK(out.str().find("\n0 0.000000 laptop    browser output:\n"
+                         "                     | Proto Local\n"
+                         "                     | TCP 192.168.1.10:49152\n"
+                         "1 0.000000 laptop    browser ends\n") != std::string::npos);
 }
 
 TEST_CASE("output: text of an empty trace") {

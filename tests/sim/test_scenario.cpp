@@ -204,7 +204,7 @@ TEST_CASE("scenario: the faults example loads, with UDP peers and escapes") {
     CHECK(down.network == "lan");
     CHECK(down.from == Duration::seconds(1));
     CHECK(down.to == Duration::seconds(3));
-    CHECK(s.faults[4].where.line == 33);
+    CHECK(s.faults[4].where.line == 51);
 
     const Program& server = s.programs[0];
     CHECK(body<step::SetSockOpt>(server.steps[1]).reuseaddr == true);
@@ -219,9 +219,9 @@ TEST_CASE("scenario: the faults example loads, with UDP peers and escapes") {
     const Program& client = s.programs[1];
     CHECK(body<step::SendTo>(client.steps[1]).payload.data == "tab\there");
     REQUIRE(client.steps[2].expect.has_value());
-    CHECK(client.steps[2].expect->err == Err::Again);
+    CHECK(client.steps[2].expect->any_of == std::vector<std::optional<Err>>{Err::Again});
     REQUIRE(client.steps[3].expect.has_value());
-    CHECK_FALSE(client.steps[3].expect->err.has_value());  // ok
+    CHECK(client.steps[3].expect->any_of == std::vector<std::optional<Err>>{std::nullopt});  // ok
     CHECK(body<step::Shutdown>(client.steps[4]).how == step::Shutdown::How::Both);
     CHECK(body<step::SetSockOpt>(client.steps[5]).linger == 0);
 }
@@ -267,7 +267,9 @@ TEST_CASE("scenario: durations, bandwidths, loss and names as text") {
     CHECK(parse_bandwidth("56000bps") == 56000u);
     CHECK_FALSE(parse_bandwidth("10MBps"));
     CHECK(parse_loss("10%") == doctest::Approx(0.1));
-    CHECK(parse_loss("0.25") == doctest::Approx(0.25));
+    CHECK(parse_loss("0.5%") == doctest::Approx(0.005));
+    CHECK_FALSE(parse_loss("0.25"));  // a bare number is ambiguous: a percentage is required
+    CHECK_FALSE(parse_loss("10"));
     CHECK_FALSE(parse_loss("ten%"));
     CHECK(is_name("web-1.lan_b"));
     CHECK_FALSE(is_name("1web"));
@@ -336,6 +338,12 @@ TEST_CASE("scenario: errors in steps name line and column") {
          "t.yaml:13:37: 'ECONNREFUSE' is not an errno netstep knows; did you mean 'ECONNREFUSED'?"},
         {"unknown errno", b + "      - close: { socket: s, expect: EFOO }\n",
          "t.yaml:13:37: expected ok or an errno name like ECONNREFUSED, got 'EFOO'"},
+        {"errno typo in an expect list", b + "      - close: { socket: s, expect: [ok, ECONNREFUSE] }\n",
+         "t.yaml:13:42: 'ECONNREFUSE' is not an errno netstep knows; did you mean 'ECONNREFUSED'?"},
+        {"empty expect list", b + "      - close: { socket: s, expect: [] }\n",
+         "t.yaml:13:37: expect: the list is empty; write ok, an errno, or a list like [ok, EAGAIN]"},
+        {"outcome listed twice", b + "      - close: { socket: s, expect: [EAGAIN, ok, EAGAIN] }\n",
+         "t.yaml:13:50: expect: EAGAIN is listed twice"},
         {"unknown state", b + "      - expect_state: { socket: s, state: TIME-WAT }\n",
          "t.yaml:13:43: 'TIME-WAT' is not a TCP state; did you mean 'TIME-WAIT'?"},
         {"expect outside the arguments", b + "      - close: { socket: s }\n        expect: ECONNREFUSED\n",
@@ -406,6 +414,19 @@ TEST_CASE("scenario: errors in networks, hosts and programs name line and column
          "netstep: 1\ntitle: t\nnetworks:\n  - { name: lan, subnet: 10.0.0.0/8, latency: 2ms, bandwidth: 1Gbps, loss: 150% }\n"
          "hosts: []\nprograms: []\n",
          "t.yaml:4:76: expected a loss from 0% to 100%, got '150%'"},
+        {"loss as a bare number",
+         "netstep: 1\ntitle: t\nnetworks:\n  - { name: lan, subnet: 10.0.0.0/8, latency: 2ms, bandwidth: 1Gbps, loss: 10 }\n"
+         "hosts: []\nprograms: []\n",
+         "t.yaml:4:76: expected a loss as a percentage like 10%, got '10': write the loss as a percentage: 10%"},
+        {"loss as a fraction",
+         "netstep: 1\ntitle: t\nnetworks:\n  - { name: lan, subnet: 10.0.0.0/8, latency: 2ms, bandwidth: 1Gbps, loss: 0.1 }\n"
+         "hosts: []\nprograms: []\n",
+         "t.yaml:4:76: expected a loss as a percentage like 10%, got '0.1': write the loss as a percentage: 10% (0.1 as a "
+         "fraction) or 0.1%"},
+        {"loss as a word",
+         "netstep: 1\ntitle: t\nnetworks:\n  - { name: lan, subnet: 10.0.0.0/8, latency: 2ms, bandwidth: 1Gbps, loss: some }\n"
+         "hosts: []\nprograms: []\n",
+         "t.yaml:4:76: expected a loss as a percentage like 10%, got 'some'"},
         {"duplicate network", top + "  - { name: lan, subnet: 10.0.0.0/8, latency: 2ms, bandwidth: 1Gbps }\nhosts: []\nprograms: []\n",
          "t.yaml:5:13: duplicate network name 'lan' (first defined at line 4)"},
         {"unknown host of a program", top + web + "programs:\n  - host: webb\n    steps: []\n",
@@ -456,6 +477,21 @@ TEST_CASE("scenario: errors at the top level name line and column") {
         {"not a mapping", "- a\n- b\n", "t.yaml:1:1: expected a scenario (a mapping that starts with 'netstep: 1'), got a list"},
         {"empty file", "", "t.yaml:1:1: the file is empty; a scenario starts with 'netstep: 1'"},
         {"YAML syntax error", top + "hosts: [\nprograms: []\n", "t.yaml:7:1: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence started at line 5, column 8)"},
+        {"a tab in the indentation",
+         "netstep: 1\ntitle: t\nnetworks:\n\t- { name: lan, subnet: 10.0.0.0/8, latency: 2ms, bandwidth: 1Gbps }\n",
+         "t.yaml:4:1: invalid YAML: found character that cannot start any token: YAML does not allow tabs: indent with "
+         "spaces"},
+        {"a tab after spaces in the indentation",
+         "netstep: 1\ntitle: t\nnetworks:\n  - name: lan\n  \tsubnet: 10.0.0.0/8\n",
+         "t.yaml:5:3: invalid YAML: found a tab character that violates indentation (while scanning a plain scalar "
+         "started at line 4, column 11): YAML does not allow tabs: indent with spaces"},
+        {"': ' in an unquoted caption",
+         top + "hosts: []\nprograms:\n  - host: a\n    steps:\n      - say: Act 1: the server\n",
+         "t.yaml:9:19: invalid YAML: mapping values are not allowed in this context: a text containing ': ' must be "
+         "quoted: say: \"Act 1: the server\""},
+        {"': ' in an unquoted title", "netstep: 1\ntitle: Act 1: the server\n",
+         "t.yaml:2:13: invalid YAML: mapping values are not allowed in this context: a text containing ': ' must be "
+         "quoted: title: \"Act 1: the server\""},
         {"nesting beyond the YAML reader's limit (1000 levels)",
          "netstep: 1\nprograms: " + std::string(3000, '[') + std::string(3000, ']') + "\n",
          "t.yaml:2:1010: invalid YAML: nested too deeply"},
@@ -582,4 +618,66 @@ TEST_CASE("scenario: an error carries its location and message apart") {
         CHECK(e.where().to_string() == "handshake.yaml:13:9");
         CHECK(e.message() == "'conect' is not a step; did you mean 'connect'?");
     }
+}
+
+TEST_CASE("scenario: captions tied to packets and states, and say per language") {
+    Scenario s = load_scenario_text(std::string(kBase) +
+                                        "      - say: { en: Hello., fr: Bonjour., it: Ciao. }\n"
+                                        "captions:\n"
+                                        "  - when: { arrives: web, flags: SYN, nth: 2 }\n"
+                                        "    say: The SYN reaches web.\n"
+                                        "  - when: { leaves: laptop, to: web, proto: udp }\n"
+                                        "    say: { en: A datagram leaves., fr: Un datagramme part. }\n"
+                                        "  - { when: { host: laptop, enters: TIME-WAIT, port: 80 }, say: TIME-WAIT now. }\n",
+                                    "t.yaml");
+    const auto& say = std::get<step::Say>(s.programs[0].steps[1].body);
+    CHECK(say.text == "Hello.");
+    CHECK(say.translations == std::vector<std::pair<std::string, std::string>>{{"fr", "Bonjour."}, {"it", "Ciao."}});
+    REQUIRE(s.captions.size() == 3);
+    const Caption& arrives = s.captions[0];
+    CHECK(arrives.where.line == 15);
+    CHECK(arrives.when.kind == CaptionWhen::Kind::Arrives);
+    CHECK(arrives.when.host == "web");
+    CHECK(arrives.when.match.flags == uint8_t(tcp_flag::SYN));
+    CHECK(arrives.when.match.nth == 2);
+    CHECK(arrives.say.text == "The SYN reaches web.");
+    CHECK(arrives.say.translations.empty());
+    const Caption& leaves = s.captions[1];
+    CHECK(leaves.when.kind == CaptionWhen::Kind::Leaves);
+    CHECK(leaves.when.match.from == "laptop");  // leaves: is the sending host
+    CHECK(leaves.when.match.to == "web");
+    CHECK(leaves.when.match.proto == std::string("udp"));
+    CHECK(leaves.say.translations == std::vector<std::pair<std::string, std::string>>{{"fr", "Un datagramme part."}});
+    const Caption& enters = s.captions[2];
+    CHECK(enters.when.kind == CaptionWhen::Kind::Enters);
+    CHECK(enters.when.host == "laptop");
+    CHECK(enters.when.state == TcpState::TimeWait);
+    CHECK(enters.when.port == 80);
+}
+
+TEST_CASE("scenario: errors in captions name line and column") {
+    std::string b = std::string(kBase) + "captions:\n";
+    check_cases({
+        {"no moment", b + "  - { when: { flags: SYN }, say: x }\n",
+         "t.yaml:14:13: when: give one of 'arrives: HOST', 'leaves: HOST' or 'enters: STATE' (with 'host: HOST')"},
+        {"two moments", b + "  - { when: { arrives: web, leaves: laptop }, say: x }\n",
+         "t.yaml:14:13: when: give one of 'arrives: HOST', 'leaves: HOST' or 'enters: STATE' (with 'host: HOST')"},
+        {"unknown host", b + "  - { when: { arrives: wbe }, say: x }\n",
+         "t.yaml:14:24: unknown host 'wbe'; did you mean 'web'?"},
+        {"a state with a typo", b + "  - { when: { host: laptop, enters: TIME-WAT }, say: x }\n",
+         "t.yaml:14:37: 'TIME-WAT' is not a TCP state; did you mean 'TIME-WAIT'?"},
+        {"enters without a host", b + "  - { when: { enters: TIME-WAIT }, say: x }\n",
+         "t.yaml:14:13: when: 'host' is required"},
+        {"leaves and from", b + "  - { when: { leaves: laptop, from: web }, say: x }\n",
+         "t.yaml:14:37: when: 'leaves' already names the sending host"},
+        {"flags with enters", b + "  - { when: { host: laptop, enters: CLOSED, flags: SYN }, say: x }\n",
+         "t.yaml:14:52: when: 'flags' selects packets, not state changes"},
+        {"host with arrives", b + "  - { when: { arrives: web, host: laptop }, say: x }\n",
+         "t.yaml:14:35: when: 'host' goes with 'enters: STATE'"},
+        {"no say", b + "  - { when: { arrives: web } }\n", "t.yaml:14:5: caption: 'say' is required"},
+        {"say without English", b + "  - { when: { arrives: web }, say: { fr: Bonjour } }\n",
+         "t.yaml:14:36: say: 'en' is required"},
+        {"unknown language", b + "  - { when: { arrives: web }, say: { en: Hi, de: Hallo } }\n",
+         "t.yaml:14:46: 'de' is not a key of say (expected en, fr, it)"},
+    });
 }

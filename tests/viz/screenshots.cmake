@@ -28,6 +28,9 @@ viz_screenshot(demo_close :demo 40 0
 # A scenario with an error: exit 2 and the message (naming the file) on stderr.
 viz_screenshot(scenario_error ${CMAKE_CURRENT_SOURCE_DIR}/viz/data/broken.yaml 0 2)
 
+# --step beyond the last step: exit 2, the message names the file and the last step (no clamp).
+viz_screenshot(step_beyond_last ${PROJECT_SOURCE_DIR}/scenarios/default.yaml 999999 2)
+
 # The real pipeline: the default classroom scenario run by the simulator as a child process.
 if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/default.yaml)
   viz_screenshot(default_scenario ${PROJECT_SOURCE_DIR}/scenarios/default.yaml 8 0
