@@ -97,7 +97,7 @@ void HeaderPanel::draw(const ViewModel& vm, Commands& out) {
 
     // The caption band.
     auto step = vm.view.index().caption_at(vm.step);
-    std::string caption = step ? trace.str(trace.events[*step].text) : std::string();
+    std::string caption = step ? trace.caption_text(*step, language_code(vm.lang)) : std::string();
     bool muted = caption.empty();
     if (muted) caption = vm.view.describe(vm.step);
     ImVec2 p = ImGui::GetCursorScreenPos();

@@ -30,7 +30,6 @@ PacketInfo decode(const Bytes& bytes) {
         p.flags = t->flags;
         p.window = t->window;
         p.payload = uint32_t(t->payload.size());
-        p.window_scale = t->window_scale;
     } else if (const UdpDatagram* u = ip.udp()) {
         p.src.port = u->src_port;
         p.dst.port = u->dst_port;
@@ -97,19 +96,16 @@ Instant TraceView::time_at(uint32_t step) const {
 void TraceView::decode_packets() {
     // Each direction's ISN: the seq of its first SYN (or of its first segment, mid-connection).
     std::map<std::pair<Endpoint, Endpoint>, uint32_t> isn;
-    // Each direction's window scale, from its SYN (RFC 7323 §2.2: sent only in SYNs).
-    std::map<std::pair<Endpoint, Endpoint>, std::optional<uint8_t>> wscale;
     packets_.reserve(trace_->packets.size());
     for (const sim::TracePacket& tp : trace_->packets) {
         PacketInfo p = decode(tp.bytes);
         if (p.ok && p.proto == 6) {
             auto key = std::make_pair(p.src, p.dst);
-            if (p.flags & tcp_flag::SYN) {
-                isn[key] = p.seq;
-                wscale[key] = p.window_scale;
-            }
+            if (p.flags & tcp_flag::SYN) isn[key] = p.seq;
             isn.try_emplace(key, p.seq);
         }
+        // The window as the receiver reads it (RFC 7323): the index's one rule.
+        if (uint8_t shift = index_.window_shift(uint32_t(packets_.size()))) p.window_shift = shift;
         packets_.push_back(std::move(p));
     }
     for (PacketInfo& p : packets_) {
@@ -121,11 +117,7 @@ void TraceView::decode_packets() {
         p.rel_seq = mine == isn.end() ? p.seq : p.seq - mine->second;
         p.rel_ack = theirs == isn.end() ? p.ack : p.ack - theirs->second;
         p.kind = tcp_kind(p);
-        // Scaling applies once both ends offered it, and never to a SYN's own window (§2.3).
-        auto mine_ws = wscale.find({p.src, p.dst}), theirs_ws = wscale.find({p.dst, p.src});
-        if (!(p.flags & tcp_flag::SYN) && mine_ws != wscale.end() && theirs_ws != wscale.end() && mine_ws->second &&
-            theirs_ws->second)
-            p.window_shift = std::min<uint8_t>(*mine_ws->second, 14);
+
         p.label = tcp_label(p);
     }
 }

@@ -33,7 +33,6 @@ struct PacketInfo {
     std::optional<uint8_t> window_shift;    // once both SYNs agreed on scaling (RFC 7323 §2.3)
     uint32_t scaled_window() const { return uint32_t(window) << window_shift.value_or(0); }
     uint32_t payload = 0;        // bytes after the transport header
-    std::optional<uint8_t> window_scale;  // the SYN's window scale option
     uint8_t icmp_type = 0, icmp_code = 0;
     PacketKind kind = PacketKind::Other;
     std::string label;           // "SYN seq=0", "ACK ack=1", "UDP 5 B", "ICMP unreachable"
