@@ -281,6 +281,8 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
     labels.clear();
     lines.clear();
     label_centers.clear();
+    times.clear();
+    shown_time.clear();
     if (cache.arrows.empty() || vm.view.trace().events.empty()) {
         ImGui::TextDisabled("%s", vm.text.no_packets);
         return;
@@ -289,7 +291,7 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
     draw_heads(vm, f);
     ImGui::BeginChild("ladder_scroll", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
     open_diagram(vm, f);
-    draw_now(f);
+    draw_now(vm, f);
     draw_lifelines(f);
     draw_times(vm, f);
     std::vector<DrawnArrow> drawn = draw_arrows(vm, f);
@@ -395,9 +397,17 @@ void LadderPanel::keep_in_view(const ViewModel& vm, const Frame& f, float view_h
 // [SECTION] The current instant, lifelines, times
 //-----------------------------------------------------------------------------
 
-void LadderPanel::draw_now(Frame& f) const {
+// The band, and in the time column its label: the current time, as the controls write it.
+void LadderPanel::draw_now(const ViewModel& vm, Frame& f) {
     f.dl->AddRectFilled(ImVec2(f.o.x, f.o.y + f.now_y - f.fs * 0.45f), ImVec2(f.o.x + f.total_w, f.o.y + f.now_y + f.fs * 0.45f),
                         theme::kNow);
+    shown_time = vm.view.format_time(vm.now);
+    ImVec2 at(f.o.x + 4, f.o.y + f.now_y - f.fs * 0.5f);
+    ImVec2 ts = vm.fonts.bold->CalcTextSizeA(f.fs, FLT_MAX, 0, shown_time.c_str());
+    ImRect box(at, ImVec2(at.x + ts.x, at.y + f.fs));
+    f.taken.push_back(box);
+    times.push_back({kNone, box.Min, box.Max});
+    f.dl->AddText(vm.fonts.bold, f.fs, at, theme::kInk, shown_time.c_str());
 }
 
 void LadderPanel::draw_lifelines(const Frame& f) const {
@@ -409,8 +419,8 @@ void LadderPanel::draw_lifelines(const Frame& f) const {
     }
 }
 
-// Each packet's sending time in the time column, one per instant, kept apart.
-void LadderPanel::draw_times(const ViewModel& vm, Frame& f) const {
+// Each packet's sending time in the time column, one per instant, kept apart and off the band's.
+void LadderPanel::draw_times(const ViewModel& vm, Frame& f) {
     float last_label_y = -1e9f;
     std::string last_label;
     for (const Arrow& a : cache.arrows) {
@@ -418,11 +428,14 @@ void LadderPanel::draw_times(const ViewModel& vm, Frame& f) const {
         float y = rows.step_y[f.t.packets[a.packet].sent_step];
         if (y < f.y_min || y > f.y_max || y - last_label_y < f.fs * 1.1f) continue;
         std::string buf = vm.view.format_time(f.t.packets[a.packet].sent);
-        if (buf == last_label) continue;  // many packets at one instant: one time label
+        if (buf == last_label || buf == shown_time) continue;  // many packets at one instant: one time label
+        ImVec2 at(f.o.x + 4, f.o.y + y - f.fs * 0.5f);
+        ImRect box(at, ImVec2(at.x + ImGui::CalcTextSize(buf.c_str()).x, at.y + f.fs));
+        if (std::any_of(f.taken.begin(), f.taken.end(), [&](const ImRect& r) { return r.Overlaps(box); })) continue;  // the band's
         last_label = buf;
         last_label_y = y;
-        ImVec2 at(f.o.x + 4, f.o.y + y - f.fs * 0.5f);
-        f.taken.push_back(ImRect(at, ImVec2(at.x + ImGui::CalcTextSize(buf.c_str()).x, at.y + f.fs)));
+        f.taken.push_back(box);
+        times.push_back({a.packet, box.Min, box.Max});
         f.dl->AddText(at, theme::kMuted, buf.c_str());
     }
 }
