@@ -60,12 +60,7 @@ const LadderPanel::Box* head_of(const LadderPanel& ladder, int lifeline) {
 void draw_step(Session& session, const Strings& text, const Fonts& fonts, Panels& p) {
     ImGui::NewFrame();
     ImGui::PushFont(fonts.body);
-    ViewModel vm(*session.view, text, session.player);
-    vm.now = session.player.display_time(*session.view);
-    vm.connection = session.view->active_connection(vm.step);
-    vm.fonts = fonts;
-    vm.generation = session.generation;
-    vm.screenshot_mode = true;
+    ViewModel vm = view_model(*session.view, session.player, text, fonts, session.generation);
     Commands out;
     auto window = [&](const char* name, ImVec2 pos, ImVec2 size, auto& panel) {
         ImGui::SetNextWindowPos(pos);
@@ -213,12 +208,8 @@ TEST_CASE("presenter mode at 1280x800: the TIME-WAIT countdown is on screen whic
         VariablesPanel variables;
         ImGui::NewFrame();
         ImGui::PushFont(fonts.body);
-        ViewModel vm(view, text, session.player);
-        vm.now = session.player.display_time(view);
-        vm.connection = view.active_connection(vm.step);
-        vm.fonts = fonts;
+        ViewModel vm = view_model(view, session.player, text, fonts, session.generation);
         vm.presenter = vm.focused = true;
-        vm.screenshot_mode = true;
         Commands out;
         ImVec2 shown_min(FLT_MAX, FLT_MAX), shown_max(-FLT_MAX, -FLT_MAX);
         bool countdown = false;
