@@ -1,5 +1,14 @@
 // The sequence (ladder) diagram: a lifeline per endpoint, an arrow per packet hop from its
 // sending step to its arrival, the current instant as a yellow band kept in view.
+//
+// [SECTION] Helpers: geometry, lifeline names, label spots, the datagram an ICMP error quotes
+// [SECTION] The what-if menu
+// [SECTION] The cache: lifelines, arrows, conversations; the rows of the lifelines shown
+// [SECTION] The frame: columns, the rows in view, and what is drawn on them so far
+// [SECTION] Lifeline names; the diagram's canvas and scrolling
+// [SECTION] The current instant, lifelines, times
+// [SECTION] Arrows and their labels
+// [SECTION] Hover: the tooltip, a click selects, a right-click opens the what-if menu
 #include <imgui.h>
 #include <imgui_internal.h>  // ImRect
 
@@ -15,6 +24,10 @@
 #include "viz/theme.hpp"
 
 namespace netstep::viz {
+
+//-----------------------------------------------------------------------------
+// [SECTION] Helpers
+//-----------------------------------------------------------------------------
 
 namespace {
 
@@ -80,6 +93,10 @@ std::optional<Quoted> quoted(const Bytes& b) {
 
 }  // namespace
 
+//-----------------------------------------------------------------------------
+// [SECTION] The what-if menu
+//-----------------------------------------------------------------------------
+
 void what_if_menu(const ViewModel& vm, uint32_t packet, Commands& out, std::array<ImVec2, 3>* centers) {
     if (packet >= vm.view.trace().packets.size()) return;
     ImGui::TextDisabled("%s %s", vm.text.what_if, vm.view.packet(packet).label.c_str());
@@ -95,6 +112,10 @@ void what_if_menu(const ViewModel& vm, uint32_t packet, Commands& out, std::arra
         }
     }
 }
+
+//-----------------------------------------------------------------------------
+// [SECTION] The cache: lifelines, arrows, conversations; the rows of the lifelines shown
+//-----------------------------------------------------------------------------
 
 void LadderPanel::build(const ViewModel& vm) {
     const TraceView& v = vm.view;
@@ -223,57 +244,108 @@ float LadderPanel::y_now(const ViewModel& vm) const {
     return rows.step_y[s] + float(f) * (rows.step_y[s + 1] - rows.step_y[s]);
 }
 
+//-----------------------------------------------------------------------------
+// [SECTION] The frame: columns, the rows in view, and what is drawn on them so far
+//-----------------------------------------------------------------------------
+
+struct LadderPanel::Frame {
+    const sim::Trace& t;
+    float fs = 0, th = 0;                 // font size, line thickness
+    float left = 0;                       // the time column's width
+    std::vector<int> column = {};         // per lifeline: its column, -1 hidden
+    int columns = 0;
+    float col_w = 0;                      // a column's width
+    std::string name_a = {}, name_b = {}; // the ends of the connection shown: their tags lit
+    ImDrawList* dl = nullptr;             // the scrolling diagram's, once it is open
+    ImVec2 o{};                           // the diagram's top left (it scrolls)
+    float total_w = 0, total_h = 0;
+    float y_min = 0, y_max = 0;           // the rows in view, and a little more
+    float now_y = 0;                      // the current instant
+    bool hovered = false;                 // the mouse is over the diagram (never in screenshots)
+    std::vector<ImRect> taken = {};       // time labels, then packet labels
+
+    float x(int lifeline) const { return left + col_w * (float(column[size_t(lifeline)]) + 0.5f); }
+    bool shown(const Arrow& a) const { return column[size_t(a.from)] >= 0 && column[size_t(a.to)] >= 0; }
+};
+
+// An arrow drawn: its whole path, its tip (short of `to` while in flight), its label's box.
+struct LadderPanel::DrawnArrow {
+    uint32_t packet;
+    ImVec2 from, to, tip;
+    std::optional<ImRect> label = std::nullopt;
+};
+
 void LadderPanel::draw(const ViewModel& vm, Commands& out) {
     if (cache.generation != vm.generation) build(vm);
-    const sim::Trace& t = vm.view.trace();
     heads.clear();
     labels.clear();
     lines.clear();
     label_centers.clear();
-    if (cache.arrows.empty() || t.events.empty()) {
+    times.clear();
+    shown_time.clear();
+    if (cache.arrows.empty() || vm.view.trace().events.empty()) {
         ImGui::TextDisabled("%s", vm.text.no_packets);
         return;
     }
-    float fs = ImGui::GetFontSize(), th = vm.thickness;
-    float left = fs * 4.5f;                                   // the times
+    Frame f = place_columns(vm);
+    draw_heads(vm, f);
+    ImGui::BeginChild("ladder_scroll", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+    open_diagram(vm, f);
+    draw_now(vm, f);
+    draw_lifelines(f);
+    draw_times(vm, f);
+    std::vector<DrawnArrow> drawn = draw_arrows(vm, f);
+    draw_labels(vm, f, drawn);
+    handle_hover(vm, f, drawn, out);
+    ImGui::EndChild();
+}
+
+// The lifelines shown, their columns and width, the rows' scale; the checkbox that shows them all.
+LadderPanel::Frame LadderPanel::place_columns(const ViewModel& vm) {
+    float fs = ImGui::GetFontSize();
+    Frame f{.t = vm.view.trace(), .fs = fs, .th = vm.thickness, .left = fs * 4.5f};
     float base_w = column_width * (vm.presenter ? 1.35f : 1.0f);
-    float avail = ImGui::GetContentRegionAvail().x - left - ImGui::GetStyle().ScrollbarSize;
+    float avail = ImGui::GetContentRegionAvail().x - f.left - ImGui::GetStyle().ScrollbarSize;
     std::vector<bool> shown = lifelines_to_show(vm, avail, fs * 7.5f);
     layout_rows(vm, shown, fs / 17.0f);
-    std::vector<int> column(cache.lifelines.size(), -1);     // per lifeline: its column, -1 hidden
-    int columns = 0;
+    f.column.assign(cache.lifelines.size(), -1);
     for (size_t c = 0; c < cache.lifelines.size(); ++c)
-        if (shown[c]) column[c] = columns++;
-    if (columns < int(cache.lifelines.size()) || all_lifelines) {
+        if (shown[c]) f.column[c] = f.columns++;
+    if (f.columns < int(cache.lifelines.size()) || all_lifelines) {
         ImGui::PushStyleColor(ImGuiCol_FrameBg, theme::to_vec4(theme::rgb(218, 225, 238)));  // seen on white
         ImGui::Checkbox(vm.text.all_lifelines, &all_lifelines);
         ImGui::PopStyleColor();
     }
     // As wide as the panel allows (flatter arrows, room for labels), up to twice the usual; all
     // lifelines asked for may scroll sideways, the others always fit.
-    float fill = avail / float(std::max(1, columns));
-    float col_w = all_lifelines ? std::max(fill, fs * 7.5f) : std::min(fill, base_w * 2.0f);
-    auto col_x = [&](int c) { return left + col_w * (float(column[size_t(c)]) + 0.5f); };
-    const sim::SocketHistory* end_a = vm.connection.a != kNone ? &t.sockets[vm.connection.a] : nullptr;
-    const sim::SocketHistory* end_b = vm.connection.b != kNone ? &t.sockets[vm.connection.b] : nullptr;
-    std::string name_a = end_a ? vm.view.socket_name(vm.connection.a, vm.step) : "";
-    std::string name_b = end_b ? vm.view.socket_name(vm.connection.b, vm.step) : "";
+    float fill = avail / float(std::max(1, f.columns));
+    f.col_w = all_lifelines ? std::max(fill, fs * 7.5f) : std::min(fill, base_w * 2.0f);
+    if (vm.connection.a != kNone) f.name_a = vm.view.socket_name(vm.connection.a, vm.step);
+    if (vm.connection.b != kNone) f.name_b = vm.view.socket_name(vm.connection.b, vm.step);
+    return f;
+}
 
-    // Lifeline names, above the scrolling diagram (scrolled with it horizontally), cut to their column.
+//-----------------------------------------------------------------------------
+// [SECTION] Lifeline names; the diagram's canvas and scrolling
+//-----------------------------------------------------------------------------
+
+// Lifeline names, above the scrolling diagram (scrolled with it horizontally), cut to their column.
+void LadderPanel::draw_heads(const ViewModel& vm, const Frame& f) {
+    float fs = f.fs, col_w = f.col_w;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 head = ImGui::GetCursorScreenPos();
     float head_h = fs * 1.7f, head_right = head.x + ImGui::GetContentRegionAvail().x;
     ImGui::Dummy(ImVec2(1, head_h));
     dl->PushClipRect(head, ImVec2(head_right, head.y + head_h), true);
     for (size_t c = 0; c < cache.lifelines.size(); ++c) {
-        if (column[c] < 0) continue;
+        if (f.column[c] < 0) continue;
         const std::string& name = cache.lifelines[c].name;
-        float x = head.x + col_x(int(c)) - scroll_x;
+        float x = head.x + f.x(int(c)) - scroll_x;
         if (x < head.x - col_w || x > head_right + col_w) continue;  // out of view
         size_t port = name.find(':') != std::string::npos ? name.size() - name.rfind(':') : 0;  // kept whole
         std::string fit = text_fit(vm.fonts.bold, fs, name, col_w - 20.0f, port);
         ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, fit.c_str());
-        ImU32 color = name == name_a ? theme::kEndA : name == name_b ? theme::kEndB : theme::kInk;
+        ImU32 color = name == f.name_a ? theme::kEndA : name == f.name_b ? theme::kEndB : theme::kInk;
         ImVec2 min(x - ts.x * 0.5f - 6, head.y + 1), max(x + ts.x * 0.5f + 6, head.y + head_h - 2);
         heads.push_back({uint32_t(c), min, max});
         dl->AddRectFilled(min, max, color == theme::kInk ? theme::kHostFill : color, 5.0f);
@@ -281,83 +353,119 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
                       color == theme::kInk ? theme::kInk : theme::kPaper, name, col_w - 20.0f, port);
     }
     dl->PopClipRect();
+}
 
-    ImGui::BeginChild("ladder_scroll", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
-    dl = ImGui::GetWindowDrawList();
-    ImVec2 o = ImGui::GetCursorScreenPos();
+// Inside the scrolling child: the canvas, the rows in view, the scroll kept on the current step.
+void LadderPanel::open_diagram(const ViewModel& vm, Frame& f) {
+    f.dl = ImGui::GetWindowDrawList();
+    f.o = ImGui::GetCursorScreenPos();
     const ImRect inner = ImGui::GetCurrentWindow()->InnerRect;
     view_min = inner.Min;
     view_max = inner.Max;
-    const std::vector<float>& step_y = rows.step_y;
-    float total_w = left + col_w * float(columns), total_h = step_y.back() + rows.flight_px + fs;
+    f.total_w = f.left + f.col_w * float(f.columns);
+    f.total_h = rows.step_y.back() + rows.flight_px + f.fs;
     float view_h = ImGui::GetWindowHeight(), scroll_y = ImGui::GetScrollY();
     scroll_x = ImGui::GetScrollX();
-    float now_y = y_now(vm);
-    if (auto_scroll && last_scrolled_step != vm.step) {
-        ImGui::SetScrollY(std::max(0.0f, now_y - view_h * 0.55f));
-        // The connection shown elsewhere in view too (all lifelines may not fit).
-        float lo = FLT_MAX, hi = -FLT_MAX, a_x = -1;
-        for (size_t c = 0; c < cache.lifelines.size(); ++c) {
-            const std::string& name = cache.lifelines[c].name;
-            if (column[c] < 0 || name.empty() || (name != name_a && name != name_b)) continue;
-            lo = std::min(lo, col_x(int(c)) - col_w * 0.5f);
-            hi = std::max(hi, col_x(int(c)) + col_w * 0.5f);
-            if (name == name_a) a_x = col_x(int(c));
-        }
-        float view_w = ImGui::GetWindowWidth();
-        if (lo < hi && (lo < scroll_x || hi > scroll_x + view_w)) {  // both if they fit, else end A centred
-            float target = hi - lo <= view_w ? (lo + hi - view_w) * 0.5f : (a_x >= 0 ? a_x - view_w * 0.5f : lo);
-            ImGui::SetScrollX(std::max(0.0f, target));
-        }
-        if (!vm.player.playing()) last_scrolled_step = vm.step;
-    }
-    ImGui::InvisibleButton("ladder_canvas", ImVec2(std::max(total_w, ImGui::GetContentRegionAvail().x), total_h));
-    bool hovered_canvas = ImGui::IsItemHovered() && !vm.screenshot_mode;
-    float y_min = scroll_y - fs * 2, y_max = scroll_y + view_h + fs * 2;
+    f.now_y = y_now(vm);
+    if (auto_scroll && last_scrolled_step != vm.step) keep_in_view(vm, f, view_h);
+    ImGui::InvisibleButton("ladder_canvas", ImVec2(std::max(f.total_w, ImGui::GetContentRegionAvail().x), f.total_h));
+    f.hovered = ImGui::IsItemHovered() && !vm.screenshot_mode;
+    f.y_min = scroll_y - f.fs * 2;
+    f.y_max = scroll_y + view_h + f.fs * 2;
+}
 
-    // The current instant, lifelines, times (kept clear of the labels).
-    dl->AddRectFilled(ImVec2(o.x, o.y + now_y - fs * 0.45f), ImVec2(o.x + total_w, o.y + now_y + fs * 0.45f), theme::kNow);
+// Scrolls (from the next frame) to the current instant, and sideways to the connection shown.
+void LadderPanel::keep_in_view(const ViewModel& vm, const Frame& f, float view_h) {
+    ImGui::SetScrollY(std::max(0.0f, f.now_y - view_h * 0.55f));
+    float lo = FLT_MAX, hi = -FLT_MAX, a_x = -1;
     for (size_t c = 0; c < cache.lifelines.size(); ++c) {
-        if (column[c] < 0) continue;
-        float x = o.x + col_x(int(c));
-        dl->AddLine(ImVec2(x, o.y + std::max(0.0f, y_min)), ImVec2(x, o.y + std::min(total_h, y_max)), theme::kFaint, 2.0f * th);
+        const std::string& name = cache.lifelines[c].name;
+        if (f.column[c] < 0 || name.empty() || (name != f.name_a && name != f.name_b)) continue;
+        lo = std::min(lo, f.x(int(c)) - f.col_w * 0.5f);
+        hi = std::max(hi, f.x(int(c)) + f.col_w * 0.5f);
+        if (name == f.name_a) a_x = f.x(int(c));
     }
-    std::vector<ImRect> taken;  // time labels, then packet labels
+    float view_w = ImGui::GetWindowWidth();
+    if (lo < hi && (lo < scroll_x || hi > scroll_x + view_w)) {  // both if they fit, else end A centred
+        float target = hi - lo <= view_w ? (lo + hi - view_w) * 0.5f : (a_x >= 0 ? a_x - view_w * 0.5f : lo);
+        ImGui::SetScrollX(std::max(0.0f, target));
+    }
+    if (!vm.player.playing()) last_scrolled_step = vm.step;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] The current instant, lifelines, times
+//-----------------------------------------------------------------------------
+
+// The band, and in the time column its label: the current time, as the controls write it.
+void LadderPanel::draw_now(const ViewModel& vm, Frame& f) {
+    f.dl->AddRectFilled(ImVec2(f.o.x, f.o.y + f.now_y - f.fs * 0.45f), ImVec2(f.o.x + f.total_w, f.o.y + f.now_y + f.fs * 0.45f),
+                        theme::kNow);
+    shown_time = vm.view.format_time(vm.now);
+    ImVec2 at(f.o.x + 4, f.o.y + f.now_y - f.fs * 0.5f);
+    ImVec2 ts = vm.fonts.bold->CalcTextSizeA(f.fs, FLT_MAX, 0, shown_time.c_str());
+    ImRect box(at, ImVec2(at.x + ts.x, at.y + f.fs));
+    f.taken.push_back(box);
+    times.push_back({kNone, box.Min, box.Max});
+    f.dl->AddText(vm.fonts.bold, f.fs, at, theme::kInk, shown_time.c_str());
+}
+
+void LadderPanel::draw_lifelines(const Frame& f) const {
+    for (size_t c = 0; c < cache.lifelines.size(); ++c) {
+        if (f.column[c] < 0) continue;
+        float x = f.o.x + f.x(int(c));
+        f.dl->AddLine(ImVec2(x, f.o.y + std::max(0.0f, f.y_min)), ImVec2(x, f.o.y + std::min(f.total_h, f.y_max)), theme::kFaint,
+                      2.0f * f.th);
+    }
+}
+
+// Each packet's sending time in the time column, one per instant, kept apart and off the band's.
+void LadderPanel::draw_times(const ViewModel& vm, Frame& f) {
     float last_label_y = -1e9f;
     std::string last_label;
     for (const Arrow& a : cache.arrows) {
-        if (column[size_t(a.from)] < 0 || column[size_t(a.to)] < 0) continue;
-        float y = step_y[t.packets[a.packet].sent_step];
-        if (y < y_min || y > y_max || y - last_label_y < fs * 1.1f) continue;
-        std::string buf = vm.view.format_time(t.packets[a.packet].sent);
-        if (buf == last_label) continue;  // many packets at one instant: one time label
+        if (!f.shown(a)) continue;
+        float y = rows.step_y[f.t.packets[a.packet].sent_step];
+        if (y < f.y_min || y > f.y_max || y - last_label_y < f.fs * 1.1f) continue;
+        std::string buf = vm.view.format_time(f.t.packets[a.packet].sent);
+        if (buf == last_label || buf == shown_time) continue;  // many packets at one instant: one time label
+        ImVec2 at(f.o.x + 4, f.o.y + y - f.fs * 0.5f);
+        ImRect box(at, ImVec2(at.x + ImGui::CalcTextSize(buf.c_str()).x, at.y + f.fs));
+        if (std::any_of(f.taken.begin(), f.taken.end(), [&](const ImRect& r) { return r.Overlaps(box); })) continue;  // the band's
         last_label = buf;
         last_label_y = y;
-        ImVec2 at(o.x + 4, o.y + y - fs * 0.5f);
-        taken.push_back(ImRect(at, ImVec2(at.x + ImGui::CalcTextSize(buf.c_str()).x, at.y + fs)));
-        dl->AddText(at, theme::kMuted, buf.c_str());
+        f.taken.push_back(box);
+        times.push_back({a.packet, box.Min, box.Max});
+        f.dl->AddText(at, theme::kMuted, buf.c_str());
     }
+}
 
-    // Arrows sent so far between lifelines shown; those in flight grow toward their receiver.
-    struct Drawn { uint32_t packet; ImVec2 from, to, tip; };
-    std::vector<Drawn> drawn;
+//-----------------------------------------------------------------------------
+// [SECTION] Arrows and their labels
+//-----------------------------------------------------------------------------
+
+// Arrows sent so far between lifelines shown; those in flight grow toward their receiver.
+std::vector<LadderPanel::DrawnArrow> LadderPanel::draw_arrows(const ViewModel& vm, const Frame& f) {
+    std::vector<DrawnArrow> drawn;
+    float fs = f.fs, th = f.th;
     for (const Arrow& a : cache.arrows) {
-        const sim::TracePacket& p = t.packets[a.packet];
+        const sim::TracePacket& p = f.t.packets[a.packet];
         if (p.sent_step > vm.step) break;
-        if (column[size_t(a.from)] < 0 || column[size_t(a.to)] < 0) continue;  // another conversation's
-        float y0 = step_y[p.sent_step];
-        float y1 = p.end_step != kNone ? step_y[p.end_step] : y0 + rows.flight_px;
-        if (std::max(y0, y1) < y_min || std::min(y0, y1) > y_max) continue;
-        ImVec2 from(o.x + col_x(a.from), o.y + y0), to(o.x + col_x(a.to), o.y + y1);
+        if (!f.shown(a)) continue;  // another conversation's
+        float y0 = rows.step_y[p.sent_step];
+        float y1 = p.end_step != kNone ? rows.step_y[p.end_step] : y0 + rows.flight_px;
+        if (std::max(y0, y1) < f.y_min || std::min(y0, y1) > f.y_max) continue;
+        ImVec2 from(f.o.x + f.x(a.from), f.o.y + y0), to(f.o.x + f.x(a.to), f.o.y + y1);
         lines.push_back({a.packet, a.from, a.to, from, to});
         bool ended = p.end_step != kNone && p.end_step <= vm.step;
-        float f = ended ? 1.0f : float(vm.view.progress(a.packet, vm.now));
-        if (p.dropped && ended) f = std::clamp(float(vm.view.progress(a.packet, vm.view.time_at(p.end_step))), 0.2f, 0.8f);
-        ImVec2 tip(from.x + (to.x - from.x) * f, from.y + (to.y - from.y) * f);
+        float k = ended ? 1.0f : float(vm.view.progress(a.packet, vm.now));
+        if (p.dropped && ended) k = std::clamp(float(vm.view.progress(a.packet, vm.view.time_at(p.end_step))), 0.2f, 0.8f);
+        ImVec2 tip(from.x + (to.x - from.x) * k, from.y + (to.y - from.y) * k);
         ImU32 color = theme::packet_color(vm.view.packet(a.packet).kind);
         bool selected = vm.selection.packet == a.packet;
         // In flight: the way still to go, faint, so that the label (placed on the whole path,
         // where it stays while the packet travels) is seen to belong to an arrow.
+        ImDrawList* dl = f.dl;
         if (!ended) dl->AddLine(tip, to, (color & ~IM_COL32_A_MASK) | (ImU32(70) << IM_COL32_A_SHIFT), 1.5f * th);
         if (selected) dl->AddLine(from, tip, theme::kSelected, 6.0f * th);
         dl->AddLine(from, tip, color, (selected ? 3.5f : 2.5f) * th);
@@ -370,39 +478,53 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
         }
         drawn.push_back({a.packet, from, to, tip});
     }
+    return drawn;
+}
 
-    // Labels, on top of every arrow: the packet of this step first, then the selected one, then
-    // the newest. Each above (or below) its arrow where it covers no other label and stays whole
-    // in view, right of the times; none rather than two on top of each other (the tooltip still names the packet).
-    const sim::TraceEvent& now_event = t.events[std::min<size_t>(vm.step, t.events.size() - 1)];
-    auto rank = [&](const Drawn& d) {
+// Labels, on top of every arrow: the packet of this step first, then the selected one, then the
+// newest. Each above (or below) its arrow where it covers no other label and stays whole in view,
+// right of the times; none rather than two on top of each other (the tooltip still names the packet).
+void LadderPanel::draw_labels(const ViewModel& vm, Frame& f, std::vector<DrawnArrow>& drawn) {
+    const sim::TraceEvent& now_event = f.t.events[std::min<size_t>(vm.step, f.t.events.size() - 1)];
+    auto rank = [&](const DrawnArrow& d) {
         if (d.packet == now_event.packet && now_event.kind == sim::EventKind::PacketSent) return 0;
         return vm.selection.packet == d.packet ? 1 : 2;
     };
-    std::stable_sort(drawn.begin(), drawn.end(), [&](const Drawn& a, const Drawn& b) {
+    std::stable_sort(drawn.begin(), drawn.end(), [&](const DrawnArrow& a, const DrawnArrow& b) {
         return rank(a) != rank(b) ? rank(a) < rank(b) : a.packet > b.packet;
     });
-    ImRect view(ImVec2(std::max(view_min.x + 2, o.x + left - fs * 0.5f), view_min.y), ImVec2(view_max.x - 2, view_max.y));
-    uint32_t hovered = kNone;
-    for (const Drawn& d : drawn) {
+    ImRect view(ImVec2(std::max(view_min.x + 2, f.o.x + f.left - f.fs * 0.5f), view_min.y), ImVec2(view_max.x - 2, view_max.y));
+    for (DrawnArrow& d : drawn) {
         const PacketInfo& info = vm.view.packet(d.packet);
-        ImVec2 ts = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, info.label.c_str());
-        std::optional<ImRect> spot = label_spot(d.from, d.to, ts, view, taken);
-        ImU32 color = theme::packet_color(info.kind);
-        if (spot) {
-            taken.push_back(*spot);
-            labels.push_back({d.packet, spot->Min, spot->Max});
-            dl->AddRectFilled(spot->Min, spot->Max, theme::rgb(255, 255, 255, 225), 3.0f);
-            dl->AddText(vm.fonts.bold, fs, ImVec2(spot->Min.x + 3, spot->Min.y), color, info.label.c_str());
-            label_centers.emplace_back(d.packet, spot->GetCenter());
-        }
-        if (hovered_canvas && hovered == kNone) {
-            ImVec2 m = ImGui::GetIO().MousePos;
-            if ((spot && spot->Contains(m)) || segment_distance(m, d.from, d.tip) < 6.0f) hovered = d.packet;
+        ImVec2 ts = vm.fonts.bold->CalcTextSizeA(f.fs, FLT_MAX, 0, info.label.c_str());
+        d.label = label_spot(d.from, d.to, ts, view, f.taken);
+        if (!d.label) continue;
+        const ImRect& spot = *d.label;
+        f.taken.push_back(spot);
+        labels.push_back({d.packet, spot.Min, spot.Max});
+        f.dl->AddRectFilled(spot.Min, spot.Max, theme::rgb(255, 255, 255, 225), 3.0f);
+        f.dl->AddText(vm.fonts.bold, f.fs, ImVec2(spot.Min.x + 3, spot.Min.y), theme::packet_color(info.kind), info.label.c_str());
+        label_centers.emplace_back(d.packet, spot.GetCenter());
+    }
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Hover: the tooltip, a click selects, a right-click opens the what-if menu
+//-----------------------------------------------------------------------------
+
+void LadderPanel::handle_hover(const ViewModel& vm, const Frame& f, const std::vector<DrawnArrow>& drawn, Commands& out) {
+    uint32_t hovered = kNone;
+    if (f.hovered) {
+        ImVec2 m = ImGui::GetIO().MousePos;
+        for (const DrawnArrow& d : drawn) {
+            if ((d.label && d.label->Contains(m)) || segment_distance(m, d.from, d.tip) < 6.0f) {
+                hovered = d.packet;
+                break;
+            }
         }
     }
     if (hovered != kNone) {
-        ImGui::SetTooltip("%s", vm.view.describe(t.packets[hovered].sent_step).c_str());
+        ImGui::SetTooltip("%s", vm.view.describe(f.t.packets[hovered].sent_step).c_str());
         if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) out.push_back(cmd::SelectPacket{hovered, true});
         if (ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
             context_packet = hovered;
@@ -413,7 +535,6 @@ void LadderPanel::draw(const ViewModel& vm, Commands& out) {
         what_if_menu(vm, context_packet, out, &menu_centers);
         ImGui::EndPopup();
     }
-    ImGui::EndChild();
 }
 
 }  // namespace netstep::viz

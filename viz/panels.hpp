@@ -155,13 +155,27 @@ struct LadderPanel {
     struct Line { uint32_t packet; int from, to; ImVec2 a, b; };
     std::vector<Box> heads, labels;    // name tags, packet labels
     std::vector<Line> lines;           // arrows (their whole path, also while in flight)
+    std::vector<Box> times;            // time labels: the now band's (id kNone), then packets' (id: the packet)
+    std::string shown_time;            // the now band's label, the controls' time ("12.004 ms")
     ImVec2 view_min{}, view_max{};     // the diagram's visible area
 
 private:
+    struct Frame;                      // one frame's columns, the rows in view, what is drawn so far
+    struct DrawnArrow;                 // an arrow drawn, with its label's box
     void build(const ViewModel& vm);
     std::vector<bool> lifelines_to_show(const ViewModel& vm, float avail, float min_col) const;
     void layout_rows(const ViewModel& vm, const std::vector<bool>& shown, float scale);
     float y_now(const ViewModel& vm) const;
+    Frame place_columns(const ViewModel& vm);
+    void draw_heads(const ViewModel& vm, const Frame& f);
+    void open_diagram(const ViewModel& vm, Frame& f);
+    void keep_in_view(const ViewModel& vm, const Frame& f, float view_h);
+    void draw_now(const ViewModel& vm, Frame& f);
+    void draw_lifelines(const Frame& f) const;
+    void draw_times(const ViewModel& vm, Frame& f);
+    std::vector<DrawnArrow> draw_arrows(const ViewModel& vm, const Frame& f);
+    void draw_labels(const ViewModel& vm, Frame& f, std::vector<DrawnArrow>& drawn);
+    void handle_hover(const ViewModel& vm, const Frame& f, const std::vector<DrawnArrow>& drawn, Commands& out);
 };
 
 // The what-if menu for a packet (right-click in the ladder or the topology).

@@ -90,23 +90,28 @@ inline Fonts app_fonts() {
 }
 
 // An ImGui context with a built font atlas of DejaVu at `size` (the app's fonts, so that text
-// has its real width; ImGui's own font when they are not installed).
+// has its real width; ImGui's own font when they are not installed); or one set per size.
 class HeadlessFonts {
 public:
-    explicit HeadlessFonts(float size, ImVec2 display = ImVec2(1920, 1080)) {
+    explicit HeadlessFonts(float size, ImVec2 display = ImVec2(1920, 1080)) : HeadlessFonts(std::vector<float>{size}, display) {}
+    explicit HeadlessFonts(const std::vector<float>& sizes, ImVec2 display = ImVec2(1920, 1080)) {
         ImGui::CreateContext();
         ImGuiIO& io = ImGui::GetIO();
         io.DisplaySize = display;
         io.IniFilename = nullptr;
         io.DeltaTime = 1.0f / 60.0f;
-        auto add = [&](const char* file) -> ImFont* {
+        auto add = [&](const char* file, float size) -> ImFont* {
             std::string path = std::string("/usr/share/fonts/truetype/dejavu/") + file;
             if (!std::filesystem::exists(path)) return io.Fonts->AddFontDefault();
             return io.Fonts->AddFontFromFileTTF(path.c_str(), size, nullptr, ranges_.data());
         };
-        fonts.body = add("DejaVuSans.ttf");
-        fonts.bold = add("DejaVuSans-Bold.ttf");
-        fonts.caption = fonts.mono = fonts.body;
+        for (float size : sizes) {
+            Fonts& f = sets.emplace_back();
+            f.body = add("DejaVuSans.ttf", size);
+            f.bold = add("DejaVuSans-Bold.ttf", size);
+            f.caption = f.mono = f.body;
+        }
+        fonts = sets.front();
         unsigned char* pixels = nullptr;
         int w = 0, h = 0;
         io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
@@ -115,10 +120,30 @@ public:
     HeadlessFonts(const HeadlessFonts&) = delete;
     HeadlessFonts& operator=(const HeadlessFonts&) = delete;
 
-    Fonts fonts;
+    Fonts fonts;                       // the first size's
+    std::vector<Fonts> sets;           // per size
 
 private:
     std::vector<ImWchar> ranges_ = glyph_ranges();  // the app's (viz/style.cpp)
 };
+
+// ImGui's own font for every role (tests that need no real text widths).
+inline Fonts default_fonts() {
+    ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
+    return {font, font, font, font};
+}
+
+// A ViewModel as the app fills it at the player's step: the time drawn, the step's connection,
+// the fonts, the trace's generation; screenshot mode (no hover effects) unless input is tested.
+inline ViewModel view_model(const TraceView& view, const Player& player, const Strings& text, const Fonts& fonts,
+                            uint64_t generation, bool screenshot_mode = true) {
+    ViewModel vm(view, text, player);
+    vm.now = player.display_time(view);
+    vm.connection = view.active_connection(vm.step);
+    vm.fonts = fonts;
+    vm.generation = generation;
+    vm.screenshot_mode = screenshot_mode;
+    return vm;
+}
 
 }  // namespace netstep::viz::test

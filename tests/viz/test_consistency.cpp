@@ -1,7 +1,8 @@
 // One truth on screen: every shipped scenario and every test scenario, at every step, drawn by
 // the real panels in a headless ImGui context. For the connection on screen, the state diagram,
 // the variables and netstat show the same state; no countdown is negative; the time is written
-// one way. And for every socket of the trace, the step's snapshot agrees with the trace's own
+// one way, by the controls and the sequence diagram's now band alike, whose arrows all join name
+// tags in view. And for every socket of the trace, the step's snapshot agrees with the trace's own
 // record of its state changes (a row recorded late would show the old state for a few steps).
 #include <doctest/doctest.h>
 
@@ -13,6 +14,7 @@
 
 #include "sim/netstat.hpp"
 #include "tests/viz/headless.hpp"
+#include "viz/layout.hpp"
 #include "viz/panels.hpp"
 #include "viz/session.hpp"
 
@@ -44,18 +46,21 @@ struct Panels {
     StatesPanel states;
     VariablesPanel variables;
     HostsPanel hosts;
+    LadderPanel ladder;
+    Rect ladder_window = compute_layout(ImVec2(1280, 800), kNormalSizes, false, BigPanel::Topology).ladder;  // normal layout
 };
+
+const LadderPanel::Box* head_of(const LadderPanel& ladder, int lifeline) {
+    for (const LadderPanel::Box& b : ladder.heads)
+        if (b.id == uint32_t(lifeline)) return &b;
+    return nullptr;
+}
 
 // One frame of the panels that show a connection's state, at the player's step.
 void draw_step(Session& session, const Strings& text, const Fonts& fonts, Panels& p) {
     ImGui::NewFrame();
     ImGui::PushFont(fonts.body);
-    ViewModel vm(*session.view, text, session.player);
-    vm.now = session.player.display_time(*session.view);
-    vm.connection = session.view->active_connection(vm.step);
-    vm.fonts = fonts;
-    vm.generation = session.generation;
-    vm.screenshot_mode = true;
+    ViewModel vm = view_model(*session.view, session.player, text, fonts, session.generation);
     Commands out;
     auto window = [&](const char* name, ImVec2 pos, ImVec2 size, auto& panel) {
         ImGui::SetNextWindowPos(pos);
@@ -68,6 +73,7 @@ void draw_step(Session& session, const Strings& text, const Fonts& fonts, Panels
     window("states", ImVec2(0, 100), ImVec2(500, 600), p.states);
     window("variables", ImVec2(500, 100), ImVec2(400, 900), p.variables);
     window("hosts", ImVec2(900, 100), ImVec2(700, 40000), p.hosts);
+    window("ladder", p.ladder_window.pos, p.ladder_window.size, p.ladder);
     ImGui::PopFont();
     ImGui::Render();
 }
@@ -106,6 +112,25 @@ TEST_CASE("one truth on screen: the panels agree at every step of every scenario
             draw_step(session, text, fonts, p);
             // The time, one way: the controls show the step's time in the trace's unit.
             REQUIRE(p.controls.shown_time == view.format_time(view.time_at(step)));
+            // The sequence diagram's now band says it too (when there are packets to draw), and no
+            // packet's time covers it.
+            if (!view.trace().packets.empty()) {
+                REQUIRE(p.ladder.shown_time == p.controls.shown_time);
+                REQUIRE(p.ladder.times.front().id == kNone);
+                const LadderPanel::Box& band = p.ladder.times.front();
+                for (size_t i = 1; i < p.ladder.times.size(); ++i)
+                    REQUIRE((p.ladder.times[i].max.y <= band.min.y || p.ladder.times[i].min.y >= band.max.y));
+            }
+            // Every arrow drawn joins two lifelines whose name tags are in the visible diagram.
+            for (const LadderPanel::Line& line : p.ladder.lines) {
+                CAPTURE(line.packet);
+                for (int end : {line.from, line.to}) {
+                    const LadderPanel::Box* head = head_of(p.ladder, end);
+                    REQUIRE(head != nullptr);
+                    REQUIRE(head->min.x >= p.ladder.view_min.x - 0.5f);
+                    REQUIRE(head->max.x <= p.ladder.view_max.x + 0.5f);
+                }
+            }
             // The connection on screen: the same state in the three panels.
             ConnectionEnds ends = view.active_connection(step);
             uint32_t histories[2] = {ends.a, ends.b};
@@ -183,12 +208,8 @@ TEST_CASE("presenter mode at 1280x800: the TIME-WAIT countdown is on screen whic
         VariablesPanel variables;
         ImGui::NewFrame();
         ImGui::PushFont(fonts.body);
-        ViewModel vm(view, text, session.player);
-        vm.now = session.player.display_time(view);
-        vm.connection = view.active_connection(vm.step);
-        vm.fonts = fonts;
+        ViewModel vm = view_model(view, session.player, text, fonts, session.generation);
         vm.presenter = vm.focused = true;
-        vm.screenshot_mode = true;
         Commands out;
         ImVec2 shown_min(FLT_MAX, FLT_MAX), shown_max(-FLT_MAX, -FLT_MAX);
         bool countdown = false;

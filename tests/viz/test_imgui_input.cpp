@@ -39,14 +39,10 @@ struct Fixture {
     Commands last;                 // the last frame's commands
 
     ViewModel model() const {
-        ViewModel vm(view, text, player);
+        ViewModel vm = view_model(view, player, text, default_fonts(), 0, false);
         vm.presenter = focused;
         vm.focused = focused;
         vm.big_panel = big_panel;
-        vm.now = player.display_time(view);
-        vm.connection = view.active_connection(vm.step);
-        ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
-        vm.fonts = {font, font, font, font};
         return vm;
     }
 
@@ -215,12 +211,7 @@ struct SessionFixture {
     LadderPanel ladder;
 
     ViewModel model() const {
-        ViewModel vm(*session.view, text, session.player);
-        vm.now = session.player.display_time(*session.view);
-        vm.connection = session.view->active_connection(vm.step);
-        ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
-        vm.fonts = {font, font, font, font};
-        vm.generation = session.generation;
+        ViewModel vm = view_model(*session.view, session.player, text, default_fonts(), session.generation, false);
         vm.scenario_file = session.original_file;
         return vm;
     }
@@ -334,12 +325,7 @@ void draw_topology(Session& session, const Strings& text, TopologyPanel& topolog
     for (int f = 0; f < 2; ++f) {
         ImGui::NewFrame();
         ImGui::PushFont(fonts.body);
-        ViewModel vm(*session.view, text, session.player);
-        vm.now = session.player.display_time(*session.view);
-        vm.connection = session.view->active_connection(step);
-        vm.fonts = fonts;
-        vm.generation = session.generation;
-        vm.screenshot_mode = true;
+        ViewModel vm = view_model(*session.view, session.player, text, fonts, session.generation);
         Commands out;
         ImGui::SetNextWindowPos(ImVec2(0, 0));
         ImGui::SetNextWindowSize(size);

@@ -50,18 +50,13 @@ struct LadderRun {
         for (int f = 0; f < 2; ++f) {  // the window settles its size in the first
             ImGui::NewFrame();
             ImGui::PushFont(imgui.fonts.body);
-            ViewModel vm(*session.view, text, session.player);
-            vm.now = session.player.display_time(*session.view);
-            vm.connection = session.view->active_connection(step);
+            ViewModel vm = test::view_model(*session.view, session.player, text, imgui.fonts, session.generation);
             vm.selection.packet = selected;
             if (selected != kNone) vm.connection = session.view->connection_of_packet(selected);  // as the app does
-            vm.fonts = imgui.fonts;
             vm.presenter = screen.presenter;
             vm.focused = screen.presenter && presenter_focused(screen.display);
             vm.big_panel = BigPanel::Sequence;
             vm.thickness = screen.presenter ? 1.8f : 1.0f;
-            vm.generation = session.generation;
-            vm.screenshot_mode = true;
             Commands out;
             ImGui::SetNextWindowPos(rect.pos);
             ImGui::SetNextWindowSize(rect.size);

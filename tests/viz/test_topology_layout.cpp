@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/viz/headless.hpp"
 #include "viz/layout.hpp"
 #include "viz/panels.hpp"
 
@@ -26,34 +27,11 @@ using namespace netstep::viz;
 
 namespace {
 
-const ImWchar kRanges[] = {0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x205E, 0x2190, 0x21FF, 0};  // the app's (with …)
-
-// An ImGui context with DejaVu at the normal and the presenter sizes (ImGui's own font when
-// DejaVu is not installed).
-struct Headless {
-    Fonts normal, presenter;
-    Headless() {
-        ImGui::CreateContext();
-        ImGuiIO& io = ImGui::GetIO();
-        io.IniFilename = nullptr;
-        io.DeltaTime = 1.0f / 60.0f;
-        auto add = [&](const char* file, float size) -> ImFont* {
-            std::string path = std::string("/usr/share/fonts/truetype/dejavu/") + file;
-            if (!std::filesystem::exists(path)) return io.Fonts->AddFontDefault();
-            return io.Fonts->AddFontFromFileTTF(path.c_str(), size, nullptr, kRanges);
-        };
-        for (auto [fonts, size] : {std::pair{&normal, kNormalSizes.body}, std::pair{&presenter, kPresenterSizes.body}}) {
-            fonts->body = add("DejaVuSans.ttf", size);
-            fonts->bold = add("DejaVuSans-Bold.ttf", size);
-            fonts->caption = fonts->mono = fonts->body;
-        }
-        unsigned char* pixels = nullptr;
-        int w = 0, h = 0;
-        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-    }
-    ~Headless() { ImGui::DestroyContext(); }
-    Headless(const Headless&) = delete;
-    Headless& operator=(const Headless&) = delete;
+// DejaVu at the normal and the presenter sizes, in one context.
+struct Headless : test::HeadlessFonts {
+    Headless() : HeadlessFonts({kNormalSizes.body, kPresenterSizes.body}) {}
+    const Fonts& normal() const { return sets[0]; }
+    const Fonts& presenter() const { return sets[1]; }
 };
 
 struct Mode {
@@ -68,7 +46,7 @@ void draw(Session& session, const Strings& text, const Headless& imgui, Topology
           ImVec2 mouse = ImVec2(-1, -1)) {
     Layout l = compute_layout(mode.display, mode.presenter ? kPresenterSizes : kNormalSizes, mode.presenter, BigPanel::Topology);
     REQUIRE(l.topology.shown());
-    const Fonts& fonts = mode.presenter ? imgui.presenter : imgui.normal;
+    const Fonts& fonts = mode.presenter ? imgui.presenter() : imgui.normal();
     ImGui::GetStyle() = classroom_style(mode.presenter);  // the app's padding and spacing
     ImGui::GetIO().DisplaySize = mode.display;
     ImGui::GetIO().MousePos = mouse;
@@ -76,15 +54,10 @@ void draw(Session& session, const Strings& text, const Headless& imgui, Topology
     for (int f = 0; f < 2; ++f) {
         ImGui::NewFrame();
         ImGui::PushFont(fonts.body);
-        ViewModel vm(*session.view, text, session.player);
-        vm.now = session.player.display_time(*session.view);
-        vm.connection = session.view->active_connection(step);
-        vm.fonts = fonts;
+        ViewModel vm = test::view_model(*session.view, session.player, text, fonts, session.generation, mouse.x < 0);
         vm.presenter = mode.presenter;
         vm.focused = mode.presenter && presenter_focused(mode.display);
         vm.thickness = mode.presenter ? 1.8f : 1.0f;
-        vm.generation = session.generation;
-        vm.screenshot_mode = mouse.x < 0;
         Commands out;
         ImGui::SetNextWindowPos(l.topology.pos);
         ImGui::SetNextWindowSize(l.topology.size);
