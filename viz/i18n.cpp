@@ -101,8 +101,8 @@ Strings english() {
     s.sent = "sent";
     s.received = "received";
     s.lost = "lost";
-    s.icmp_errors = "ICMP errors";
-    s.udp_help = "UDP keeps no state: a datagram that is lost is simply never received, and nobody is told.";
+    s.icmp_errors = "ICMP";
+    s.udp_help = "UDP keeps no state: a datagram that is lost is simply never received, and nobody is told. ICMP: the errors that came back (port unreachable...).";
     return s;
 }
 
@@ -202,8 +202,8 @@ Strings french() {
     s.sent = "envoyés";
     s.received = "reçus";
     s.lost = "perdus";
-    s.icmp_errors = "erreurs ICMP";
-    s.udp_help = "UDP ne garde aucun état : un datagramme perdu n’est jamais reçu, et personne n’est prévenu.";
+    s.icmp_errors = "ICMP";
+    s.udp_help = "UDP ne garde aucun état : un datagramme perdu n’est jamais reçu, et personne n’est prévenu. ICMP : les erreurs revenues (port injoignable...).";
     return s;
 }
 
@@ -303,8 +303,8 @@ Strings italian() {
     s.sent = "inviati";
     s.received = "ricevuti";
     s.lost = "persi";
-    s.icmp_errors = "errori ICMP";
-    s.udp_help = "UDP non tiene stato: un datagramma perso non viene mai ricevuto, e nessuno lo sa.";
+    s.icmp_errors = "ICMP";
+    s.udp_help = "UDP non tiene stato: un datagramma perso non viene mai ricevuto, e nessuno lo sa. ICMP: gli errori tornati indietro (porta irraggiungibile...).";
     return s;
 }
 
