@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -111,31 +112,44 @@ inline std::string digest(const Trace& t) {
     return out;
 }
 
-// Runs `yaml` in a child process (a fresh SimGrid engine) and returns digest(trace).
-inline std::string digest_in_child(const std::string& yaml, const RunOptions& options = {}) {
+// Runs `work` in a child process (SimGrid allows one engine per process) and returns the text it
+// produced; a child that does not end normally adds a line saying so.
+inline std::string in_child(const std::function<std::string()>& work) {
     int fds[2];
     if (pipe(fds) != 0) return "pipe failed";
+    fflush(stdout);  // the child must not print what the parent has buffered
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        std::string d = digest(run_yaml(yaml, options));
+        std::string text;
+        try {
+            text = work();
+        } catch (const std::exception& e) {
+            text = std::string("  ") + e.what() + "\n";
+        }
         size_t done = 0;
-        while (done < d.size()) {
-            ssize_t n = write(fds[1], d.data() + done, d.size() - done);
+        while (done < text.size()) {
+            ssize_t n = write(fds[1], text.data() + done, text.size() - done);
             if (n <= 0) break;
             done += size_t(n);
         }
         _exit(0);
     }
     close(fds[1]);
-    std::string d;
+    std::string text;
     char buf[65536];
     ssize_t n;
-    while ((n = read(fds[0], buf, sizeof buf)) > 0) d.append(buf, size_t(n));
+    while ((n = read(fds[0], buf, sizeof buf)) > 0) text.append(buf, size_t(n));
     close(fds[0]);
     int status = 0;
     waitpid(pid, &status, 0);
-    return d;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) text += "  the run did not end normally\n";
+    return text;
+}
+
+// Runs `yaml` in a child process (a fresh SimGrid engine) and returns digest(trace).
+inline std::string digest_in_child(const std::string& yaml, const RunOptions& options = {}) {
+    return in_child([&] { return digest(run_yaml(yaml, options)); });
 }
 
 // Two hosts on one LAN; programs and faults appended by each test.

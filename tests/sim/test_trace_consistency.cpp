@@ -6,9 +6,6 @@
 // One run per scenario, each in a child process (SimGrid allows one engine per process).
 #include <doctest/doctest.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -21,6 +18,7 @@
 #include "sim/engine.hpp"
 #include "sim/scenario.hpp"
 #include "sim/trace.hpp"
+#include "tests/sim/test_engine_support.hpp"
 
 using namespace netstep;
 using namespace netstep::sim;
@@ -99,37 +97,12 @@ std::vector<std::string> problems_of(const Trace& t) {
 
 // Runs one scenario file in a child process; returns its problems as text ("" when none).
 std::string check_in_child(const std::string& path) {
-    int fds[2];
-    if (pipe(fds) != 0) return "pipe failed";
-    fflush(stdout);  // the child must not print what the parent has buffered
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(fds[0]);
+    return test::in_child([&] {
         std::string text;
-        try {
-            Trace t = run_scenario(load_scenario_file(path), {});
-            for (const std::string& line : problems_of(t)) text += "  " + line + "\n";
-        } catch (const std::exception& e) {
-            text = std::string("  ") + e.what() + "\n";
-        }
-        size_t done = 0;
-        while (done < text.size()) {
-            ssize_t n = write(fds[1], text.data() + done, text.size() - done);
-            if (n <= 0) break;
-            done += size_t(n);
-        }
-        _exit(0);
-    }
-    close(fds[1]);
-    std::string text;
-    char buf[65536];
-    ssize_t n;
-    while ((n = read(fds[0], buf, sizeof buf)) > 0) text.append(buf, size_t(n));
-    close(fds[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) text += "  the run did not end normally\n";
-    return text;
+        Trace t = run_scenario(load_scenario_file(path), {});
+        for (const std::string& line : problems_of(t)) text += "  " + line + "\n";
+        return text;
+    });
 }
 
 std::vector<std::string> scenario_files() {
