@@ -8,6 +8,7 @@
 // Outcomes: a call with `expect:` that does not get what was expected records ExpectFailed and
 // a failure, and the program stops there (its later steps would rely on what did not happen).
 // Without `expect:`, an error ends the program ("error: ECONNREFUSED"); the others go on.
+// `exit` ends it at once, as a normal end.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -117,7 +118,7 @@ private:
         e.program = program_;
         e.socket = socket;
         e.text = w_.intern(text);
-        e.text2 = w_.intern(result);
+        if (!result.empty()) e.text2 = w_.intern(result);  // exit() returns nothing
         e.err = err;
         if (socket != 0) {
             if (auto info = stack().socket_info(socket); info && info->remote) {
@@ -499,6 +500,14 @@ private:
         uint32_t child = w_.fork_program(program_, s.steps.get());
         record_call("fork()", 0, "= " + w_.trace_.programs[child].name, std::nullopt);
         return Flow::Next;
+    }
+
+    // exit(): the program ends here, as a process calling exit() (or crashing); inside a fork's
+    // steps, the child. Its OS closes its sockets (World::close_at_exit); a normal end for check.
+    Flow perform(const step::Exit& s) {
+        record_call(s.code ? fmt::format("exit({})", *s.code) : "exit()", 0, "", std::nullopt);
+        if (s.code.value_or(0) != 0) p().end_text = fmt::format("exit status {}", *s.code);
+        return Flow::Stop;
     }
 
     World& w_;

@@ -36,10 +36,10 @@ using detail::Source;
 namespace {
 
 // Step verbs, in the order of StepBody's alternatives; the first twelve are socket calls.
-constexpr std::array<std::string_view, 19> kVerbs{
+constexpr std::array<std::string_view, 20> kVerbs{
     "socket", "setsockopt", "bind",     "listen",   "accept",  "connect",      "send",
     "recv",   "sendto",     "recvfrom", "shutdown", "close",   "sleep",        "say",
-    "ipconfig", "netstat",  "expect_state", "repeat", "fork"};
+    "ipconfig", "netstat",  "expect_state", "repeat", "fork",  "exit"};
 static_assert(kVerbs.size() == std::variant_size_v<StepBody>);
 constexpr size_t kSocketVerbs = 12;
 
@@ -79,7 +79,7 @@ const std::vector<std::vector<std::string>> kStepKeys = [] {
         {"socket", "data", "bytes"}, {"socket", "bytes", "timeout"}, {"socket", "to", "data", "bytes"},
         {"socket", "timeout", "peer_as"}, {"socket", "how"},         {"socket"},
         {}, {}, {}, {},            {"socket", "state"},              {"times", "steps"},
-        {"steps"}};
+        {"steps"},                {"code"}};
     for (size_t verb = 0; verb < kSocketVerbs; ++verb) keys[verb].push_back("expect");
     return keys;
 }();
@@ -466,6 +466,13 @@ StepBody Loader::read_body(size_t verb, const Field& args, Scope& scope, size_t 
         }
         if (name == "ipconfig") return step::Ipconfig{};
         return step::Netstat{};
+    }
+    if (name == "exit") {  // `- exit`, `exit: {}` or `exit: { code: N }`
+        if (args.node.is_null()) return step::Exit{};
+        Map m(src_, args, name, step_keys(verb));
+        step::Exit exit;
+        if (auto v = m.find("code")) exit.code = int(src_.integer(*v, 0, 255, "an exit status"));
+        return exit;
     }
     Map m(src_, args, name, step_keys(verb));
     if (verb < kSocketVerbs) {

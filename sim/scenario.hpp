@@ -151,12 +151,13 @@ struct Netstat {};
 struct ExpectState { std::string socket; TcpState state = TcpState::Closed; };
 struct Repeat { std::optional<uint64_t> times; /* nullopt = forever */ std::shared_ptr<Steps> steps; };
 struct Fork { std::shared_ptr<Steps> steps; };
+struct Exit { std::optional<int> code; };  // `- exit`, or `exit: { code: N }`
 }  // namespace step
 
 using StepBody = std::variant<step::Socket, step::SetSockOpt, step::Bind, step::Listen, step::Accept,
                               step::Connect, step::Send, step::Recv, step::SendTo, step::RecvFrom,
                               step::Shutdown, step::Close, step::Sleep, step::Say, step::Ipconfig,
-                              step::Netstat, step::ExpectState, step::Repeat, step::Fork>;
+                              step::Netstat, step::ExpectState, step::Repeat, step::Fork, step::Exit>;
 
 struct Step {
     StepBody body;

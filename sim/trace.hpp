@@ -75,7 +75,7 @@ enum class EventKind : uint8_t {
     Caption,          // program, text (say)
     Output,           // program, text = ipconfig/netstat lines
     ProgramStart,     // program
-    ProgramEnd,       // program, text = "exit" / "error: ..."
+    ProgramEnd,       // program, text = "exit" / "exit status 3" / "error: ..."
     ExpectFailed,     // program, text
     Blocked,          // program, text = the call it is stuck in (deadlock report)
     RunEnd,           // text

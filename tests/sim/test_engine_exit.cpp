@@ -1,5 +1,6 @@
-// Programs die like processes: at a program's end its OS closes the sockets it still holds,
-// unless a forked child or its parent still holds them (World::close_at_exit).
+// Programs die like processes: at a program's end (its last step, an error, `exit`) its OS closes
+// the sockets it still holds, unless a forked child or its parent still holds them
+// (World::close_at_exit).
 // One run_scenario per TEST_CASE (one SimGrid engine per process).
 #include <doctest/doctest.h>
 
@@ -124,4 +125,144 @@ TEST_CASE("engine: a program blocked forever keeps its sockets (it never exited)
         if (h.host == web) CHECK(h.gone_step == kNone);
     }
     CHECK(events_of(t, EventKind::Blocked).size() == 1);
+}
+
+TEST_CASE("engine: exit ends the program at once and its OS closes its sockets") {
+    Trace t = run_yaml(lan() + R"(programs:
+  - host: web
+    name: httpd
+    steps:
+      - socket: { as: listener, type: tcp }
+      - bind:   { socket: listener, port: 80 }
+      - listen: { socket: listener }
+      - accept: { socket: listener, as: conn }
+      - recv:   { socket: conn, bytes: 5 }
+      - exit
+      - send:   { socket: conn, data: "never" }
+      - close:  { socket: conn }
+      - say: never said
+  - host: laptop
+    name: client
+    steps:
+      - socket:  { as: s, type: tcp }
+      - connect: { socket: s, to: "web:80", expect: ok }
+      - send:    { socket: s, data: "hello" }
+      - recv:    { socket: s, expect: ok }
+      - close:   { socket: s }
+)");
+    CHECK(t.expectations_met);
+    CHECK(t.failures.empty());
+    uint32_t httpd = program_named(t, "httpd");
+    auto calls = calls_of(t, httpd);
+    REQUIRE_FALSE(calls.empty());
+    CHECK(calls.back() == "exit()");  // nothing after it: no send, no close
+    CHECK(program_end(t, httpd) == "exit");
+    CHECK(events_of(t, EventKind::Caption).empty());
+    CHECK(exit_closes(t) == std::vector<std::string>{"httpd: the OS closes httpd's socket listener at exit",
+                                                     "httpd: the OS closes httpd's socket conn at exit"});
+    CHECK(first_sent(t, host_named(t, "web"), tcp_flag::FIN | tcp_flag::ACK));
+    auto client = calls_of(t, program_named(t, "client"));
+    CHECK(std::find(client.begin(), client.end(), "recv(s) = 0 (EOF)") != client.end());
+}
+
+TEST_CASE("engine: a parent's exit leaves the sockets its forked child holds open until the child ends") {
+    Trace t = run_yaml(lan() + R"(programs:
+  - host: web
+    name: httpd
+    steps:
+      - socket: { as: listener, type: tcp }
+      - bind:   { socket: listener, port: 80 }
+      - listen: { socket: listener }
+      - accept: { socket: listener, as: conn }
+      - fork:
+          steps:
+            - recv: { socket: conn, bytes: 5 }
+            - send: { socket: conn, data: "bye" }
+      - exit
+      - close:  { socket: conn }
+  - host: laptop
+    name: client
+    steps:
+      - socket:  { as: s, type: tcp }
+      - connect: { socket: s, to: "web:80", expect: ok }
+      - sleep: 50ms
+      - send:    { socket: s, data: "hello" }
+      - recv:    { socket: s, bytes: 3, expect: ok }
+      - recv:    { socket: s, expect: ok }
+      - close:   { socket: s }
+)");
+    CHECK(t.expectations_met);
+    uint32_t httpd = program_named(t, "httpd");
+    CHECK(calls_of(t, httpd).back() == "exit()");
+    CHECK(program_end(t, httpd) == "exit");
+    // The parent's exit closes nothing: the child holds both sockets.
+    CHECK(exit_closes(t) == std::vector<std::string>{"httpd#1: the OS closes httpd#1's socket listener at exit",
+                                                     "httpd#1: the OS closes httpd#1's socket conn at exit"});
+    auto fin = first_sent(t, host_named(t, "web"), tcp_flag::FIN | tcp_flag::ACK);
+    REQUIRE(fin);
+    CHECK(*fin >= Instant::zero() + Duration::millis(50));  // at the child's end
+    auto client = calls_of(t, program_named(t, "client"));
+    CHECK(std::find(client.begin(), client.end(), "recv(s, 3 bytes) = 3 bytes \"bye\"") != client.end());
+    CHECK(std::find(client.begin(), client.end(), "recv(s) = 0 (EOF)") != client.end());
+}
+
+TEST_CASE("engine: exit inside repeat ends its program; inside fork only the child") {
+    Trace t = run_yaml(lan() + R"(programs:
+  - host: laptop
+    name: looper
+    steps:
+      - socket: { as: u, type: udp }
+      - repeat:
+          times: 3
+          steps:
+            - sendto: { socket: u, to: "web:9", data: x }
+            - exit
+      - say: looper never says this
+  - host: laptop
+    name: parent
+    steps:
+      - fork:
+          steps:
+            - exit: { code: 3 }
+            - say: the child never says this
+      - sleep: 10ms
+      - say: the parent goes on
+  - host: web
+    name: server
+    steps:
+      - socket: { as: l, type: tcp }
+      - bind:   { socket: l, port: 80 }
+      - listen: { socket: l }
+      - repeat:
+          times: forever
+          steps:
+            - accept: { socket: l, as: c }
+            - exit
+  - host: laptop
+    name: client
+    steps:
+      - socket:  { as: s, type: tcp }
+      - connect: { socket: s, to: "web:80", expect: ok }
+      - recv:    { socket: s, expect: ok }
+      - close:   { socket: s }
+)");
+    CHECK(t.expectations_met);
+    CHECK(t.failures.empty());
+    uint32_t looper = program_named(t, "looper");
+    CHECK(calls_of(t, looper) == std::vector<std::string>{"socket(udp) as u = 1", "sendto(u, web:9, \"x\") = 1", "exit()"});
+    CHECK(program_end(t, looper) == "exit");
+    uint32_t child = program_named(t, "parent#1");
+    REQUIRE(child != kNone);
+    CHECK(calls_of(t, child) == std::vector<std::string>{"exit(3)"});
+    CHECK(program_end(t, child) == "exit status 3");  // a normal end: no failure
+    CHECK(program_end(t, program_named(t, "parent")) == "exit");
+    auto captions = events_of(t, EventKind::Caption);
+    REQUIRE(captions.size() == 1);
+    CHECK(t.str(captions[0].text) == "the parent goes on");
+    uint32_t server = program_named(t, "server");
+    CHECK(calls_of(t, server).back() == "exit()");
+    CHECK(program_end(t, server) == "exit");
+    auto closes = exit_closes(t);
+    CHECK(std::find(closes.begin(), closes.end(), "server: the OS closes server's socket c at exit") != closes.end());
+    CHECK(std::find(closes.begin(), closes.end(), "looper: the OS closes looper's socket u at exit") != closes.end());
 }

@@ -78,7 +78,8 @@ inline std::string state_path(const Trace& t, uint32_t host) {
 inline std::vector<std::string> calls_of(const Trace& t, uint32_t program) {
     std::vector<std::string> out;
     for (const TraceEvent& e : t.events) {
-        if (e.kind == EventKind::Call && e.program == program) out.push_back(t.str(e.text) + " " + t.str(e.text2));
+        if (e.kind != EventKind::Call || e.program != program) continue;
+        out.push_back(e.text2 == kNone ? t.str(e.text) : t.str(e.text) + " " + t.str(e.text2));  // "exit()"
     }
     return out;
 }

@@ -298,7 +298,7 @@ TEST_CASE("scenario: errors in steps name line and column") {
          "t.yaml:13:9: 'conect' is not a step; did you mean 'connect'?"},
         {"unknown step", b + "      - frobnicate: {}\n",
          "t.yaml:13:9: 'frobnicate' is not a step (steps: socket, setsockopt, bind, listen, accept, connect, send, "
-         "recv, sendto, recvfrom, shutdown, close, sleep, say, ipconfig, netstat, expect_state, repeat, fork)"},
+         "recv, sendto, recvfrom, shutdown, close, sleep, say, ipconfig, netstat, expect_state, repeat, fork, exit)"},
         {"unknown key in a step", b + "      - connect: { socket: s, too: \"web:80\" }\n",
          "t.yaml:13:31: 'too' is not a key of connect; did you mean 'to'?"},
         {"unknown socket", b + "      - connect: { socket: sock, to: \"web:80\" }\n",
@@ -370,6 +370,41 @@ TEST_CASE("scenario: errors in steps name line and column") {
          "t.yaml:13:21: setsockopt: give reuseaddr or linger"},
         {"not a boolean", b + "      - setsockopt: { socket: s, reuseaddr: yes }\n",
          "t.yaml:13:45: expected true or false, got 'yes'"},
+    });
+}
+
+TEST_CASE("scenario: exit, bare or with a code, anywhere in the steps") {
+    Scenario s = load_scenario_text(std::string(kBase) +
+                                        "      - exit\n"
+                                        "      - exit: {}\n"
+                                        "      - exit: { code: 3 }\n"
+                                        "      - repeat: { times: 2, steps: [ exit ] }\n"
+                                        "      - fork: { steps: [ { exit: { code: 0 } } ] }\n",
+                                    "t.yaml");
+    const Steps& steps = s.programs[0].steps;
+    REQUIRE(steps.size() == 6);
+    CHECK(steps[1].verb() == "exit");
+    CHECK(steps[1].where.to_string() == "t.yaml:13:9");
+    CHECK_FALSE(body<step::Exit>(steps[1]).code.has_value());
+    CHECK_FALSE(body<step::Exit>(steps[2]).code.has_value());
+    CHECK(body<step::Exit>(steps[3]).code == 3);
+    CHECK((*body<step::Repeat>(steps[4]).steps)[0].verb() == "exit");
+    CHECK(body<step::Exit>((*body<step::Fork>(steps[5]).steps)[0]).code == 0);
+    CHECK_FALSE(steps[1].expect.has_value());
+
+    std::string b = kBase;
+    check_cases({
+        {"exit misspelt", b + "      - exti\n", "t.yaml:13:9: 'exti' is not a step; did you mean 'exit'?"},
+        {"a misspelt key", b + "      - exit: { cod: 1 }\n", "t.yaml:13:17: 'cod' is not a key of exit; did you mean 'code'?"},
+        {"an unknown key", b + "      - exit: { signal: 9 }\n",
+         "t.yaml:13:17: 'signal' is not a key of exit (expected code)"},
+        {"expect on exit", b + "      - exit: { expect: ok }\n",
+         "t.yaml:13:17: 'expect' is not a key of exit (expected code)"},
+        {"a code out of range", b + "      - exit: { code: 256 }\n",
+         "t.yaml:13:23: expected an exit status from 0 to 255, got '256'"},
+        {"a negative code", b + "      - exit: { code: -1 }\n",
+         "t.yaml:13:23: expected an exit status from 0 to 255, got '-1'"},
+        {"a code with no key", b + "      - exit: 3\n", "t.yaml:13:15: expected a mapping for exit (code), got '3'"},
     });
 }
 
