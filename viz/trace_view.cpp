@@ -303,7 +303,10 @@ std::string TraceView::describe(uint32_t step) const {
         case EventKind::Rejected: return who() + "  rejected: " + text;
         case EventKind::ConnError:
             return who() + "  " + (e.err ? std::string(to_string(*e.err)) : std::string("error")) + " " + text;
-        case EventKind::Call: return who() + "  " + text + " " + trace_->str(e.text2);
+        case EventKind::Call: {
+            const std::string& result = trace_->str(e.text2);
+            return who() + "  " + text + (result.empty() ? "" : " " + result);
+        }
         case EventKind::Caption: return "“" + text + "”";
         case EventKind::Output: return who() + "  " + text;
         case EventKind::ProgramStart: return who() + "  started";
