@@ -419,7 +419,9 @@ void LadderPanel::draw_lifelines(const Frame& f) const {
     }
 }
 
-// Each packet's sending time in the time column, one per instant, kept apart and off the band's.
+// The time of each row in the time column: the time of the step the packet was sent at (the axis
+// the band moves on; a packet queued behind others leaves the interface later, as the inspector
+// and the arrow's slope show), one per instant, kept apart and off the band's.
 void LadderPanel::draw_times(const ViewModel& vm, Frame& f) {
     float last_label_y = -1e9f;
     std::string last_label;
@@ -427,7 +429,7 @@ void LadderPanel::draw_times(const ViewModel& vm, Frame& f) {
         if (!f.shown(a)) continue;
         float y = rows.step_y[f.t.packets[a.packet].sent_step];
         if (y < f.y_min || y > f.y_max || y - last_label_y < f.fs * 1.1f) continue;
-        std::string buf = vm.view.format_time(f.t.packets[a.packet].sent);
+        std::string buf = vm.view.format_time(vm.view.time_at(f.t.packets[a.packet].sent_step));
         if (buf == last_label || buf == shown_time) continue;  // many packets at one instant: one time label
         ImVec2 at(f.o.x + 4, f.o.y + y - f.fs * 0.5f);
         ImRect box(at, ImVec2(at.x + ImGui::CalcTextSize(buf.c_str()).x, at.y + f.fs));
