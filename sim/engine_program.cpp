@@ -27,6 +27,10 @@ constexpr uint64_t kMaxIdlePasses = 1'000'000;
 
 constexpr size_t kRecvChunk = 65536;
 
+// A blocking call whose attempt changed its own host's stack is attempted again at once (a packet
+// to the host's own address is handled inside the call); at most this many times in a row.
+constexpr uint32_t kMaxImmediateRetries = 1000;
+
 std::string err_text(Err e) { return "= " + std::string(to_string(e)); }
 
 std::string_view how_text(step::Shutdown::How how) {
@@ -83,6 +87,7 @@ private:
     CallResult<T> call(const std::string& text, const std::string& verb, SocketId& event_socket,
                        std::optional<Instant> deadline, Attempt attempt, Describe describe) {
         bool announced = false;
+        uint32_t retries = 0;  // attempts again at once: the last one changed the stack
         for (;;) {
             uint32_t first = w_.next_step();
             StackOutput out;
@@ -103,7 +108,11 @@ private:
             if (w_.record_output(p().host, out, first, program_)) {
                 w_.reschedule_stack(p().host);
                 w_.notify_host(p().host);
+                // A packet to the host's own address was delivered inside this call (a RST,
+                // a SYN+ACK): the call may complete now, and no later wake-up would tell us.
+                if (++retries <= kMaxImmediateRetries) continue;
             }
+            retries = 0;
             p().accept_on = verb == "accept" ? event_socket : 0;
             wait_for_change(deadline, text, verb);
             p().accept_on = 0;

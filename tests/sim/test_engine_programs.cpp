@@ -48,6 +48,45 @@ TEST_CASE("engine: an expectation that fails is recorded and stops the program")
     CHECK(events_of(t, EventKind::Caption).empty());
 }
 
+// The packets go to the host's own stack inside the call: its result must not be lost.
+// One program alone, so that no other program's call wakes it by chance.
+TEST_CASE("engine: connect() to a closed port on the host's own address is refused") {
+    Trace refused = run_yaml(lan() + R"(programs:
+  - host: web
+    name: refused
+    steps:
+      - socket:  { as: s, type: tcp }
+      - connect: { socket: s, to: "192.168.1.20:81", expect: ECONNREFUSED }
+      - say: refused
+)");
+    CHECK(refused.failures.empty());
+    CHECK(refused.expectations_met);
+    CHECK(program_end(refused, 0) == "exit");
+    CHECK(events_of(refused, EventKind::Blocked).empty());
+}
+
+TEST_CASE("engine: connect() to a listener on the host's own address succeeds") {
+    Trace accepted = run_yaml(lan() + R"(programs:
+  - host: web
+    name: alone
+    steps:
+      - socket:  { as: listener, type: tcp }
+      - bind:    { socket: listener, port: 80 }
+      - listen:  { socket: listener }
+      - socket:  { as: s, type: tcp }
+      - connect: { socket: s, to: "web:80", expect: ok }
+      - accept:  { socket: listener, as: conn, expect: ok }
+      - send:    { socket: s, data: "hi" }
+      - recv:    { socket: conn, expect: ok }
+      - close:   { socket: s }
+      - close:   { socket: conn }
+)");
+    CHECK(accepted.failures.empty());
+    CHECK(accepted.expectations_met);
+    CHECK(program_end(accepted, 0) == "exit");
+    CHECK(events_of(accepted, EventKind::Blocked).empty());
+}
+
 TEST_CASE("engine: an expected error passes; an unexpected one ends only its program") {
     Trace t = run_yaml(lan() + R"(programs:
   - host: laptop
