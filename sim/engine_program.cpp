@@ -21,11 +21,11 @@ namespace netstep::sim::engine {
 
 namespace {
 
-// A `repeat: forever` whose steps take no simulated time and record nothing would spin in one
-// turn; after this many such passes the run stops with an error.
-constexpr uint64_t kMaxIdlePasses = 1'000'000;
-
 constexpr size_t kRecvChunk = 65536;
+
+// A blocking call whose attempt changed its own host's stack is attempted again at once (a packet
+// to the host's own address is handled inside the call); at most this many times in a row.
+constexpr uint32_t kMaxImmediateRetries = 1000;
 
 std::string err_text(Err e) { return "= " + std::string(to_string(e)); }
 
@@ -83,6 +83,7 @@ private:
     CallResult<T> call(const std::string& text, const std::string& verb, SocketId& event_socket,
                        std::optional<Instant> deadline, Attempt attempt, Describe describe) {
         bool announced = false;
+        uint32_t retries = 0;  // attempts again at once: the last one changed the stack
         for (;;) {
             uint32_t first = w_.next_step();
             StackOutput out;
@@ -103,7 +104,11 @@ private:
             if (w_.record_output(p().host, out, first, program_)) {
                 w_.reschedule_stack(p().host);
                 w_.notify_host(p().host);
+                // A packet to the host's own address was delivered inside this call (a RST,
+                // a SYN+ACK): the call may complete now, and no later wake-up would tell us.
+                if (++retries <= kMaxImmediateRetries) continue;
             }
+            retries = 0;
             p().accept_on = verb == "accept" ? event_socket : 0;
             wait_for_change(deadline, text, verb);
             p().accept_on = 0;
@@ -449,32 +454,50 @@ private:
         return expectation_failed(fmt::format("{}: the socket is {}", text, got));
     }
 
+    // Every round of a loop must make progress: a program whose loops (any, at any depth) go
+    // round Limits::max_idle_rounds times in a row without simulated time passing or anything
+    // recorded would spin in one turn: the run stops there.
     Flow perform(const step::Repeat& s) {
+        const Step* self = step_;
         if (s.times) {
             for (uint64_t i = 0; i < *s.times; ++i) {
                 if (run(*s.steps) == Flow::Stop) return Flow::Stop;
+                if (!round_made_progress(*self)) return Flow::Stop;
             }
             return Flow::Next;
         }
         // forever: a server loop; it ends when every other program has ended.
         enter_forever();
-        uint64_t idle = 0;
         while (!w_.others_done() && !w_.stop) {
-            size_t events = w_.trace_.events.size();
-            Instant t = now();
-            if (run(*s.steps) == Flow::Stop) {
+            if (run(*s.steps) == Flow::Stop || !round_made_progress(*self)) {
                 leave_forever();
-                return Flow::Stop;
-            }
-            idle = (events == w_.trace_.events.size() && t == now()) ? idle + 1 : 0;
-            if (idle > kMaxIdlePasses) {
-                leave_forever();
-                w_.abort_run(fmt::format("{}: {}: repeat forever makes no progress", step_->where.to_string(), p().name));
                 return Flow::Stop;
             }
         }
         leave_forever();
         return w_.stop ? Flow::Stop : Flow::Next;
+    }
+
+    // Counts a round of `repeat` that did nothing; false (the run stops) past the limit.
+    bool round_made_progress(const Step& repeat) {
+        ProgramRuntime& prog = p();
+        size_t events = w_.trace_.events.size();
+        if (events != prog.idle_events || now() != prog.idle_since) {
+            prog.idle_events = events;
+            prog.idle_since = now();
+            prog.idle_rounds = 0;
+            return true;
+        }
+        uint64_t limit = w_.options.limits.max_idle_rounds;
+        if (++prog.idle_rounds < limit) return true;
+        if (!w_.stop) {
+            w_.limit_message = fmt::format("{}: the run was stopped: {}'s loops went round {} times in a row "
+                                           "without simulated time passing or anything recorded "
+                                           "(Limits::max_idle_rounds)",
+                                           repeat.where.to_string(), prog.name, limit);
+            w_.stop = true;
+        }
+        return false;
     }
 
     void enter_forever() {

@@ -154,6 +154,11 @@ struct ProgramRuntime {
     std::map<std::string, Endpoint> peers;    // names given with `peer_as:`
     std::vector<SocketId> held;               // descriptors: made, accepted or inherited, not closed
     int forever_depth = 0;                    // > 0 while inside `repeat: forever`
+    // Loop rounds (any `repeat`, any depth) in a row that took no simulated time and recorded
+    // nothing, counted from the instant and event count of the last round that did something.
+    uint64_t idle_rounds = 0;
+    Instant idle_since = Instant::zero();
+    size_t idle_events = 0;
     bool started = false;      // ProgramStart recorded
     size_t first_step = 0;     // top-level steps done before it had an actor (World::start_turn)
     std::optional<Instant> sleep_end;  // while sleeping before it had an actor

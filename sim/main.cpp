@@ -120,12 +120,15 @@ int command_run(const RunArgs& args) {
     } catch (const ScenarioError& e) {
         std::cerr << e.what() << "\n";
         return kExitUsage;
+    } catch (const std::exception& e) {  // std::bad_alloc: a file that passes the limits, too big still
+        std::cerr << "netstep run: " << args.file << ": " << error_message(e) << "\n";
+        return kExitUsage;
     }
     Trace trace;
     try {
         trace = run_scenario(scenario, options);
     } catch (const std::exception& e) {
-        std::cerr << "netstep run: " << args.file << ": " << e.what() << "\n";
+        std::cerr << "netstep run: " << args.file << ": " << error_message(e) << "\n";
         return kExitUsage;
     }
     try {
@@ -137,7 +140,7 @@ int command_run(const RunArgs& args) {
         }
         if (!args.pcap.empty()) write_pcap(trace, args.pcap);
     } catch (const std::exception& e) {
-        std::cerr << "netstep run: " << e.what() << "\n";
+        std::cerr << "netstep run: " << error_message(e) << "\n";
         return kExitUsage;
     }
     std::cout.flush();
@@ -193,7 +196,7 @@ CheckResult check_one(const std::string& file) {
     } catch (const ScenarioError& e) {
         return {kExitUsage, "FAIL " + file + ": " + e.what()};
     } catch (const std::exception& e) {
-        return {kExitUsage, "FAIL " + file + ": " + e.what()};
+        return {kExitUsage, "FAIL " + file + ": " + error_message(e)};
     }
 }
 
@@ -403,8 +406,16 @@ int main(int argc, char** argv) {
     }
     run_args.seed_given = run->count("--seed") > 0;
 
-    if (run->parsed()) return command_run(run_args);
-    if (check->parsed()) return command_check(check_files);
-    if (view->parsed()) return command_view(view_args, argv[0]);
+    // Whatever escapes a command (std::bad_alloc above all) is an error with exit 2, not an abort.
+    try {
+        if (run->parsed()) return command_run(run_args);
+        if (check->parsed()) return command_check(check_files);
+        if (view->parsed()) return command_view(view_args, argv[0]);
+    } catch (const std::exception& e) {
+        std::cout.flush();
+        std::cerr << "netstep: " << error_message(e) << "\n";
+    } catch (...) {
+        std::cerr << "netstep: an unknown error stopped the command\n";
+    }
     return kExitUsage;
 }

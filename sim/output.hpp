@@ -3,6 +3,7 @@
 // pcap (Wireshark, sim/output_pcap.hpp: it needs libpcap, which the viewer does not link). The
 // formats are documented in output_text.cpp and docs/trace-json.md.
 #pragma once
+#include <exception>
 #include <functional>
 #include <iosfwd>
 #include <string>
@@ -39,5 +40,10 @@ Trace read_json_file(const std::string& path);                      // runtime_e
 // file is removed and the exception propagates (the old file at `path`, if any, is untouched).
 using FileWriter = std::function<void(const std::string& temp_path)>;
 void write_file_atomically(const std::string& path, const FileWriter& write);
+
+// What an exception that stopped a command (netstep run, check, the viewer's loading) says to
+// its user: std::bad_alloc is named as running out of memory (its what() is only
+// "std::bad_alloc"); any other gives its what().
+std::string error_message(const std::exception& e);
 
 }  // namespace netstep::sim

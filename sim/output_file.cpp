@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <new>
 #include <stdexcept>
 
 #include "sim/output.hpp"
@@ -38,6 +39,13 @@ void write_file_atomically(const std::string& path, const FileWriter& write) {
         std::remove(temp.c_str());
         throw;
     }
+}
+
+std::string error_message(const std::exception& e) {
+    if (dynamic_cast<const std::bad_alloc*>(&e)) {
+        return "out of memory (std::bad_alloc): the scenario needs more memory than the system gives";
+    }
+    return e.what();
 }
 
 }  // namespace netstep::sim

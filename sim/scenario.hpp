@@ -73,6 +73,8 @@ struct Limits {
                                          // actor with a guarded stack: two memory maps; Linux allows
                                          // 65,530 per process, vm.max_map_count)
     size_t max_events = 5'000'000;       // trace events in one run (~100 bytes each in memory)
+    uint64_t max_idle_rounds = 1'000'000;  // rounds of loops in a row, in one program, that take no
+                                           // simulated time and record nothing
 };
 
 struct Network {

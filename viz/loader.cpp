@@ -97,8 +97,8 @@ LoadResult finish_load(PendingLoad& p) {
         if (result.exit_code == 0 || result.exit_code == 1) {
             try {
                 result.trace = std::make_unique<sim::Trace>(sim::read_json_file(p.json));
-            } catch (const std::exception& e) {
-                result.error = e.what();
+            } catch (const std::exception& e) {  // std::bad_alloc too: a trace too big to hold
+                result.error = sim::error_message(e);
                 result.exit_code = 2;
             }
         } else {

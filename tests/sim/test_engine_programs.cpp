@@ -48,6 +48,45 @@ TEST_CASE("engine: an expectation that fails is recorded and stops the program")
     CHECK(events_of(t, EventKind::Caption).empty());
 }
 
+// The packets go to the host's own stack inside the call: its result must not be lost.
+// One program alone, so that no other program's call wakes it by chance.
+TEST_CASE("engine: connect() to a closed port on the host's own address is refused") {
+    Trace refused = run_yaml(lan() + R"(programs:
+  - host: web
+    name: refused
+    steps:
+      - socket:  { as: s, type: tcp }
+      - connect: { socket: s, to: "192.168.1.20:81", expect: ECONNREFUSED }
+      - say: refused
+)");
+    CHECK(refused.failures.empty());
+    CHECK(refused.expectations_met);
+    CHECK(program_end(refused, 0) == "exit");
+    CHECK(events_of(refused, EventKind::Blocked).empty());
+}
+
+TEST_CASE("engine: connect() to a listener on the host's own address succeeds") {
+    Trace accepted = run_yaml(lan() + R"(programs:
+  - host: web
+    name: alone
+    steps:
+      - socket:  { as: listener, type: tcp }
+      - bind:    { socket: listener, port: 80 }
+      - listen:  { socket: listener }
+      - socket:  { as: s, type: tcp }
+      - connect: { socket: s, to: "web:80", expect: ok }
+      - accept:  { socket: listener, as: conn, expect: ok }
+      - send:    { socket: s, data: "hi" }
+      - recv:    { socket: conn, expect: ok }
+      - close:   { socket: s }
+      - close:   { socket: conn }
+)");
+    CHECK(accepted.failures.empty());
+    CHECK(accepted.expectations_met);
+    CHECK(program_end(accepted, 0) == "exit");
+    CHECK(events_of(accepted, EventKind::Blocked).empty());
+}
+
 TEST_CASE("engine: an expected error passes; an unexpected one ends only its program") {
     Trace t = run_yaml(lan() + R"(programs:
   - host: laptop
@@ -343,6 +382,57 @@ TEST_CASE("engine: the event limit stops a run that would not end") {
     CHECK(t.failures[0] == "the run was stopped after 200 events (the limit)");
     CHECK(t.events.size() <= 202);
     CHECK(t.events.back().kind == EventKind::RunEnd);
+}
+
+// Loops that do nothing, at any depth, hit Limits::max_idle_rounds (the default: must end fast).
+TEST_CASE("engine: nested loops that take no simulated time stop at the idle-rounds limit") {
+    Trace t = run_yaml(lan() + R"(programs:
+  - host: laptop
+    name: spinner
+    steps:
+      - say: start
+      - repeat: { times: 1000000, steps: [ repeat: { times: 1000000, steps: [ sleep: 0s ] } ] }
+      - say: never reached
+)");
+    // The outer loop's round is the one that reaches the limit (the inner loop's rounds count too).
+    REQUIRE(t.failures.size() == 1);
+    CHECK(t.failures[0] == "test.yaml:18:9: the run was stopped: spinner's loops went round 1000000 times in a row "
+                           "without simulated time passing or anything recorded (Limits::max_idle_rounds)");
+    CHECK(events_of(t, EventKind::Caption).size() == 1);
+    CHECK(t.events.back().kind == EventKind::RunEnd);
+}
+
+TEST_CASE("engine: an idle forever loop inside a finite loop stops at the idle-rounds limit") {
+    RunOptions options;
+    options.limits.max_idle_rounds = 1000;
+    Trace t = run_yaml(lan() + R"(programs:
+  - host: laptop
+    name: spinner
+    steps:
+      - repeat:
+          times: 3
+          steps:
+            - repeat: { times: forever, steps: [ sleep: 0s ] }
+)",
+                       options);
+    REQUIRE(t.failures.size() == 1);
+    CHECK(t.failures[0] == "test.yaml:20:15: the run was stopped: spinner's loops went round 1000 times in a row "
+                           "without simulated time passing or anything recorded (Limits::max_idle_rounds)");
+}
+
+TEST_CASE("engine: loops whose rounds take simulated time or record something are not idle") {
+    RunOptions options;
+    options.limits.max_idle_rounds = 1000;
+    Trace t = run_yaml(lan() + R"(programs:
+  - host: web
+    name: patient
+    steps:
+      - repeat: { times: 2000, steps: [ sleep: 1ms ] }
+      - repeat: { times: 2000, steps: [ { repeat: { times: 2, steps: [ sleep: 0s ] } }, { say: busy } ] }
+)",
+                       options);
+    CHECK(t.failures.empty());
+    CHECK(program_end(t, 0) == "exit");
 }
 
 // A program's start and the sleeps it begins with run without a SimGrid actor (World::start_turn);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/packet.hpp"
+#include "sim/output.hpp"
 #include "sim/scenario.hpp"
 #include "sim/scenario_yaml.hpp"
 
@@ -715,4 +716,11 @@ TEST_CASE("scenario: errors in captions name line and column") {
         {"unknown language", b + "  - { when: { arrives: web }, say: { en: Hi, de: Hallo } }\n",
          "t.yaml:14:46: 'de' is not a key of say (expected en, fr, it)"},
     });
+}
+
+TEST_CASE("errors: an exception that stops a command names running out of memory as such") {
+    CHECK(error_message(std::bad_alloc()) ==
+          "out of memory (std::bad_alloc): the scenario needs more memory than the system gives");
+    CHECK(error_message(std::runtime_error("cannot write out.pcap")) == "cannot write out.pcap");
+    CHECK(error_message(ScenarioError({"a.yaml", 3, 5}, "bad")) == "a.yaml:3:5: bad");
 }
