@@ -133,16 +133,7 @@ TEST_CASE("engine: random loss on a network is seeded and recorded") {
 TEST_CASE("engine: a fault that never applies is a warning naming its line and the packets that came close") {
     // The laptop closes with FIN+ACK: a selector asking for FIN alone (matched exactly) never
     // applies, and the warning shows the FIN+ACK first.
-    Trace t = run_yaml(lan() + "programs:" + kHttpd + R"(
-  - host: laptop
-    name: browser
-    steps:
-      - sleep:   10ms
-      - socket:  { as: s, type: tcp }
-      - connect: { socket: s, to: "web:80" }
-      - send:    { socket: s, data: "GET" }
-      - close:   { socket: s }
-faults:
+    Trace t = run_yaml(lan() + "programs:" + kHttpd + kGetAndClose + R"(faults:
   - drop: { from: laptop, flags: FIN, nth: 1 }
   - drop: { from: laptop, to: web, flags: SYN, nth: 1 }
   - duplicate: { from: web, proto: udp }

@@ -562,16 +562,7 @@ hosts:
     forwarding: true
     interfaces: [ { network: a, ip: 192.168.1.1 }, { network: b, ip: 10.0.0.1 } ]
   - { name: web, interfaces: [ { network: b, ip: 10.0.0.20, gateway: 10.0.0.1 } ] }
-programs:)" + std::string(kHttpd) + R"(
-  - host: laptop
-    name: browser
-    steps:
-      - sleep:   10ms
-      - socket:  { as: s, type: tcp }
-      - connect: { socket: s, to: "web:80" }
-      - send:    { socket: s, data: "GET" }
-      - close:   { socket: s }
-)");
+programs:)" + std::string(kHttpd) + kGetAndClose);
     TraceIndex index(t);
     uint32_t laptop = host_named(t, "laptop"), router = host_named(t, "router");
     bool saw_syn = false, saw_ack = false, saw_forwarded = false;

@@ -186,4 +186,16 @@ inline const char* kHttpd = R"(
       - close:  { socket: conn }
 )";
 
+// A browser on the laptop that connects to web:80 at 10 ms, sends "GET" and closes.
+inline const char* kGetAndClose = R"(
+  - host: laptop
+    name: browser
+    steps:
+      - sleep:   10ms
+      - socket:  { as: s, type: tcp }
+      - connect: { socket: s, to: "web:80" }
+      - send:    { socket: s, data: "GET" }
+      - close:   { socket: s }
+)";
+
 }  // namespace netstep::sim::test
