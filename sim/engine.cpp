@@ -244,11 +244,30 @@ std::optional<uint32_t> World::owner_of(Ipv4Address a) const {
 uint32_t World::event(TraceEvent e) {
     e.time = now();
     uint32_t step = builder_.add_event(e);
-    if (trace_.events.size() >= options.limits.max_events && !stop) {
-        stop = true;
-        limit_message = fmt::format("the run was stopped after {} events (the limit)", trace_.events.size());
+    if (stop) return step;
+    // Every limit on what a run records, checked as it grows (each check a comparison).
+    const Limits& limits = options.limits;
+    uint32_t program = e.program != kNone ? e.program : turn_program;
+    auto stop_here = [&](const std::string& what) { stop_for_limit(what, program, e.host); };
+    if (trace_.events.size() >= limits.max_events) {
+        stop_here(fmt::format("the trace has {} events (Limits::max_events)", trace_.events.size()));
+    } else if (builder_.memory_bytes() + in_flight_bytes > limits.max_trace_bytes) {
+        stop_here(fmt::format("the trace and the packets in flight hold more than {} MiB of memory "
+                              "(Limits::max_trace_bytes)", limits.max_trace_bytes >> 20));
+    } else if (builder_.text_bytes() > limits.max_text_bytes) {
+        stop_here(fmt::format("the text trace would be longer than {} MiB (Limits::max_text_bytes)",
+                              limits.max_text_bytes >> 20));
     }
     return step;
+}
+
+void World::stop_for_limit(const std::string& what, uint32_t program, uint32_t host) {
+    if (stop) return;
+    std::string where, in;
+    if (program != kNone && programs_[program].step) where = programs_[program].step->where.to_string() + ": ";
+    else if (host != kNone) in = fmt::format(", in {}'s network stack", hosts_[host].name);
+    limit_message = fmt::format("{}the run was stopped at {}: {}{}", where, to_string(now()), what, in);
+    stop = true;
 }
 
 void World::say(uint32_t host, uint32_t program, const step::Say& say) {
@@ -356,7 +375,8 @@ std::optional<uint32_t> World::run_to_program_turn() {
                 break;
             }
             if (sched_.turns() > options.limits.max_events) {
-                end_text = fmt::format("the run was stopped after {} turns without ending", sched_.turns());
+                end_text = fmt::format("the run was stopped after {} turns without ending (Limits::max_events)",
+                                       sched_.turns());
                 fail(end_text);
                 break;
             }
@@ -483,6 +503,24 @@ std::string World::blocked_reason(const std::string& verb) {
 
 // ---------------------------------------------------------------------------------------------
 
+namespace {
+// Each running program is a SimGrid actor with a stack of its own (and a guard page below it):
+// 20,000 forked programs must fit a 4 GB address space. The deepest program (`repeat` and `fork`
+// nested Limits::max_depth deep, connecting and printing netstat at the bottom) needs 16 KiB
+// optimized; 64 KiB leaves four times that (tests: "the deepest program runs on its stack").
+// Unoptimized and sanitized builds have frames several times larger.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)  // clang's way of saying __SANITIZE_ADDRESS__
+#define NETSTEP_ASAN_STACKS 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(NETSTEP_ASAN_STACKS) || !defined(__OPTIMIZE__)
+constexpr int kProgramStackKiB = 1024;
+#else
+constexpr int kProgramStackKiB = 64;
+#endif
+}  // namespace
+
 Trace run_scenario(const Scenario& scenario, const RunOptions& options) {
     // SimGrid talks on stderr; the trace is the only output we want.
     xbt_log_control_set("root.thresh:critical");
@@ -492,7 +530,7 @@ Trace run_scenario(const Scenario& scenario, const RunOptions& options) {
     // ourselves anyway; the platform stays faithful for anyone who inspects it.
     engine::sg4::Engine::set_config("network/model:CM02");
     engine::sg4::Engine::set_config("network/crosstraffic:0");
-    engine::sg4::Engine::set_config("contexts/stack-size:1024");
+    engine::sg4::Engine::set_config("contexts/stack-size:" + std::to_string(kProgramStackKiB));
 
     Trace trace;
     {

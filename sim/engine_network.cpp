@@ -162,7 +162,10 @@ void World::transmit(uint32_t h, Transmission& t) {
         InFlight f;
         f.packet = index;
         f.interface = rx_interface;
-        if (!dropped) f.value = is_copy ? t.packet : std::move(t.packet);
+        if (!dropped) {
+            f.value = is_copy ? t.packet : std::move(t.packet);
+            in_flight_bytes += trace_.packets[index].bytes.size();
+        }
         hosts_[*receiver].inbox.emplace(std::pair{arrives, index}, std::move(f));
         expect_arrival(*receiver, arrives);
         return index;

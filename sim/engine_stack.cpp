@@ -1,5 +1,6 @@
 // The turns of a host's stack, and how what a stack does is written into the trace.
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -28,6 +29,7 @@ Overloaded(F...) -> Overloaded<F...>;
 void World::stack_turn(uint32_t h) {
     HostRuntime& host = hosts_[h];
     host.stack_wake.reset();  // this wake is being used
+    uint32_t program = std::exchange(turn_program, kNone);  // run inside a program's yield
     bool changed = false;
     try {
         // 1. Packets whose last bit has arrived, by arrival time then by packet number.
@@ -35,6 +37,7 @@ void World::stack_turn(uint32_t h) {
             InFlight f = std::move(host.inbox.begin()->second);
             host.inbox.erase(host.inbox.begin());
             TracePacket& p = trace_.packets[f.packet];
+            if (f.value) in_flight_bytes -= p.bytes.size();
             TraceEvent e;
             e.host = f.value ? h : p.from_host;
             e.packet = f.packet;
@@ -75,6 +78,7 @@ void World::stack_turn(uint32_t h) {
     }
     if (changed) notify_host(h);
     reschedule_stack(h);
+    turn_program = program;
 }
 
 // The stack actor is due at the first arrival in its inbox or its next timer, whichever comes

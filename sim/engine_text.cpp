@@ -55,11 +55,11 @@ std::string format_ipconfig(const std::vector<InterfaceConfig>& interfaces) {
     return out;
 }
 
-Bytes filler_bytes(size_t n) {
+Bytes filler_bytes(size_t n, size_t offset) {
     static constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz";
     Bytes b(n);
     size_t done = std::min(n, kAlphabet.size());
-    std::copy_n(kAlphabet.begin(), done, b.begin());
+    for (size_t i = 0; i < done; ++i) b[i] = uint8_t(kAlphabet[(offset + i) % kAlphabet.size()]);
     while (done < n) {  // whole alphabets so far: copied after themselves, the pattern goes on
         size_t chunk = std::min(done, n - done);
         std::copy_n(b.begin(), chunk, b.begin() + ptrdiff_t(done));

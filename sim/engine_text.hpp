@@ -21,7 +21,8 @@ std::string quote_bytes(std::span<const uint8_t> bytes, size_t max = 60);
 //      Default Gateway . : 192.168.1.1
 std::string format_ipconfig(const std::vector<InterfaceConfig>& interfaces);
 
-// N bytes of filler for `send: { bytes: N }`: the alphabet, over and over.
-Bytes filler_bytes(size_t n);
+// N bytes of filler for `send: { bytes: N }`: the alphabet, over and over. `offset`: the bytes
+// from that position of the filler on (a long send is made a piece at a time).
+Bytes filler_bytes(size_t n, size_t offset = 0);
 
 }  // namespace netstep::sim

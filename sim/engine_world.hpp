@@ -171,6 +171,7 @@ struct ProgramRuntime {
     SourceLocation blocked_where;
     SocketId accept_on = 0;   // while blocked in accept(): its listener (notify_host)
     uint32_t forks = 0;  // children forked so far (names them)
+    const Step* step = nullptr;  // the step it is running (limit messages name it)
 };
 
 struct FaultRuntime {
@@ -288,6 +289,14 @@ public:
     uint32_t live_finite = 0;
     bool some_program_ended = false;
     bool others_done() const { return some_program_ended && live_finite == 0; }
+
+    // Stops the run for a limit (exit 1): "FILE:LINE:COL: the run was stopped at T: WHAT", at the
+    // step `program` is running; with no program, "... WHAT, in HOST's network stack".
+    void stop_for_limit(const std::string& what, uint32_t program, uint32_t host = kNone);
+    uint32_t turn_program = kNone;  // the program whose turn it is (kNone: a host's stack's)
+    // Bytes of the packets waiting in hosts' inboxes (counted with the trace's memory against
+    // Limits::max_trace_bytes: every packet is also in the trace, so memory stays within twice that).
+    size_t in_flight_bytes = 0;
 
     bool stop = false;          // set on an internal error or a limit: the scheduler ends the run
     bool shutting_down = false; // the run is over: actors return at their next turn

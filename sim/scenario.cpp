@@ -696,14 +696,22 @@ std::optional<Err> Loader::read_outcome(const Field& f) {
 // ---- Captions --------------------------------------------------------------------------------
 
 // `say: text`, or per language: `say: { en: "...", fr: "...", it: "..." }` (en required).
+// A caption is read on a screen: at most Limits::max_caption_bytes.
 step::Say Loader::read_say(const Field& f) {
-    if (!f.node.is_map()) return step::Say{src_.text(f, "a caption"), {}};
+    auto caption = [&](const Field& text, std::string_view what) {
+        if (text.node.is_scalar() && text.node.scalar().size() > limits_.max_caption_bytes) {
+            src_.fail(text, "a caption of " + std::to_string(text.node.scalar().size()) + " bytes: the limit is " +
+                                std::to_string(limits_.max_caption_bytes) + " (Limits::max_caption_bytes)");
+        }
+        return src_.text(text, what);
+    };
+    if (!f.node.is_map()) return step::Say{caption(f, "a caption"), {}};
     static const std::vector<std::string> languages{"en", "fr", "it"};
     Map m(src_, f, "say", languages);
     step::Say say;
-    say.text = src_.text(m.require("en", "say"), "a caption in English");
+    say.text = caption(m.require("en", "say"), "a caption in English");
     for (size_t i = 1; i < languages.size(); ++i) {
-        if (auto v = m.find(languages[i])) say.translations.emplace_back(languages[i], src_.text(*v, "a caption"));
+        if (auto v = m.find(languages[i])) say.translations.emplace_back(languages[i], caption(*v, "a caption"));
     }
     return say;
 }
@@ -1003,7 +1011,7 @@ const Network* Scenario::find_network(const std::string& name) const {
 
 Scenario load_scenario_text(const std::string& text, const std::string& file, const Limits& limits) {
     if (text.size() > limits.max_file_bytes) throw ScenarioError({file, 0, 0}, too_big(limits.max_file_bytes));
-    Source source(file, text);
+    Source source(file, text, limits.max_expanded_bytes);
     const yaml::Document document = parse_yaml(source, text);
     return Loader(source, limits).load(document.root());
 }

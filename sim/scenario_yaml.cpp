@@ -199,8 +199,17 @@ std::string Source::found(const yaml::Node& node) {
     return text.size() <= kShown ? quoted(text) : quoted(text.substr(0, kShown) + "...");
 }
 
+void Source::count_expanded(const Field& f) const {
+    expanded_ += f.node.scalar().size();
+    if (expanded_ > max_expanded_) {
+        fail(f, "the file's text comes to more than " + std::to_string(max_expanded_ >> 20) +
+                    " MiB once its aliases are expanded (Limits::max_expanded_bytes)");
+    }
+}
+
 std::string Source::text(const Field& f, std::string_view what) const {
     if (!f.node.is_scalar()) fail(f, "expected " + std::string(what) + ", got " + found(f.node));
+    count_expanded(f);
     return f.node.scalar();
 }
 
@@ -293,6 +302,7 @@ Ipv4Prefix Source::prefix(const Field& f) const {
 
 std::string Source::data(const Field& f) const {
     if (!f.node.is_scalar()) fail(f, "expected text, got " + found(f.node));
+    count_expanded(f);
     return decode_escapes(scalar_chars(f), f);
 }
 

@@ -3,6 +3,7 @@
 // data — each failing with a ScenarioError that names file, line and column, what was expected
 // and what was found. scenario.cpp builds the structure on top of these.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -46,7 +47,11 @@ struct Field {
 // The file being read: locations of nodes, errors, and typed readers.
 class Source {
 public:
-    Source(std::string file, std::string_view text) : file_(std::move(file)), text_(text) {}
+    // `max_expanded`: bytes of text the readers may copy out of the file in all (Limits::
+    // max_expanded_bytes): an alias (*a) copies its anchor's text each time it is read, so a
+    // small file could otherwise expand to gigabytes.
+    Source(std::string file, std::string_view text, size_t max_expanded = SIZE_MAX)
+        : file_(std::move(file)), text_(text), max_expanded_(max_expanded) {}
 
     const FileName& file() const { return file_; }
     SourceLocation at(const yaml::Node& node) const;  // the file alone when the node has no mark
@@ -82,8 +87,12 @@ private:
     std::vector<PosChar> quoted_chars(size_t open_quote) const;
     std::string decode_escapes(const std::vector<PosChar>& chars, const Field& f) const;
 
+    void count_expanded(const Field& f) const;  // fails past max_expanded_
+
     FileName file_;
     std::string_view text_;
+    size_t max_expanded_ = SIZE_MAX;
+    mutable size_t expanded_ = 0;
 };
 
 // A mapping whose keys are checked on construction: a key not in `keys` is an error (with a

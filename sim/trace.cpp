@@ -142,6 +142,12 @@ size_t SocketRows::memory_bytes(bool used) const {
 // ---------------------------------------------------------------------------------------------
 // TraceBuilder
 
+namespace {
+constexpr size_t kHashNodeBytes = 32;  // an unordered_map node besides its key: next, hash, value
+constexpr size_t kLineBytes = 100;     // a text trace line without its strings (a packet's is ~90)
+constexpr size_t kPrefixBytes = 32;    // an Output line's time and host
+}  // namespace
+
 TraceBuilder::TraceBuilder(Trace& trace) : trace_(trace) {
     for (uint32_t i = 0; i < trace_.strings.size(); ++i) strings_.emplace(trace_.strings[i], i);
     for (size_t i = 0; i < trace_.sockets.size(); ++i) {
@@ -154,15 +160,26 @@ uint32_t TraceBuilder::intern(std::string_view text) {
     uint32_t i = uint32_t(trace_.strings.size());
     strings_.emplace(std::string(text), i);
     trace_.strings.emplace_back(text);
+    memory_ += 2 * (sizeof(std::string) + text.size()) + kHashNodeBytes;  // the string, its key
     return i;
 }
 
 uint32_t TraceBuilder::add_event(const TraceEvent& event) {
     trace_.events.push_back(event);
+    memory_ += sizeof(TraceEvent);
+    text_ += kLineBytes;
+    for (uint32_t s : {event.text, event.text2}) {
+        if (s >= trace_.strings.size()) continue;
+        const std::string& text = trace_.strings[s];
+        text_ += text.size();
+        // Output's lines (netstat, ipconfig) each printed after the time and host.
+        if (event.kind == EventKind::Output) text_ += kPrefixBytes * size_t(std::count(text.begin(), text.end(), '\n'));
+    }
     return uint32_t(trace_.events.size() - 1);
 }
 
 uint32_t TraceBuilder::add_packet(TracePacket packet) {
+    memory_ += sizeof(TracePacket) + packet.bytes.size() + packet.drop_reason.size();
     trace_.packets.push_back(std::move(packet));
     return uint32_t(trace_.packets.size() - 1);
 }
@@ -174,6 +191,7 @@ SocketHistory& TraceBuilder::history_of(uint32_t host, SocketId id) {
         history.host = host;
         history.id = id;
         trace_.sockets.push_back(std::move(history));
+        memory_ += sizeof(SocketHistory) + kHashNodeBytes;
     }
     return trace_.sockets[it->second];
 }
@@ -185,8 +203,10 @@ void TraceBuilder::record_socket(uint32_t host, const SocketInfo& row, uint32_t 
         history.rows.replace_back(row);  // several changes within one step: the last one holds
         return;
     }
+    size_t before = history.rows.memory_bytes();
     history.steps.push_back(step);
     history.rows.push_back(row);
+    memory_ += sizeof(uint32_t) + history.rows.memory_bytes() - before;
 }
 
 void TraceBuilder::socket_gone(uint32_t host, SocketId id, uint32_t step) {

@@ -231,6 +231,12 @@ public:
     // The socket no longer exists from `step` on.
     void socket_gone(uint32_t host, SocketId id, uint32_t step);
 
+    // Counted as the trace grows, for the limits on it (Limits::max_trace_bytes, max_text_bytes):
+    // bytes of memory it holds with this builder's index (spare vector capacity not counted), and
+    // about the bytes of its text trace (a fixed part per line plus the strings it prints).
+    size_t memory_bytes() const { return memory_; }
+    size_t text_bytes() const { return text_; }
+
 private:
     SocketHistory& history_of(uint32_t host, SocketId id);
 
@@ -242,6 +248,8 @@ private:
     Trace& trace_;
     std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> strings_;
     std::unordered_map<uint64_t, size_t> sockets_;  // (host << 32 | id) -> index in trace.sockets
+    size_t memory_ = 0;
+    size_t text_ = 0;
 };
 
 }  // namespace netstep::sim

@@ -379,7 +379,7 @@ TEST_CASE("engine: the event limit stops a run that would not end") {
 )",
                        options);
     REQUIRE(!t.failures.empty());
-    CHECK(t.failures[0] == "the run was stopped after 200 events (the limit)");
+    CHECK(t.failures[0] == "test.yaml:20:15: the run was stopped at 0.000000: the trace has 200 events (Limits::max_events)");
     CHECK(t.events.size() <= 202);
     CHECK(t.events.back().kind == EventKind::RunEnd);
 }

@@ -60,7 +60,8 @@ programs:
 )",
                                            options);
     REQUIRE(!t.failures.empty());
-    CHECK(t.failures[0] == "the run was stopped: fork() would make more than 50 programs (Limits::max_programs, Limits::max_forks)");
+    CHECK(t.failures[0] == "test.yaml:10:46: the run was stopped at 0.000000: fork() would make more than 50 programs "
+                           "(Limits::max_programs, Limits::max_forks)");
     CHECK(t.programs.size() == 50);
     CHECK(t.events.back().kind == EventKind::RunEnd);
 }
