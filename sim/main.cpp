@@ -117,6 +117,14 @@ int command_run(const RunArgs& args) {
             return kExitUsage;
         }
     }
+    for (const std::string& out : {args.pcap, args.json}) {
+        try {
+            if (!out.empty()) check_output(out);  // a directory: refused now, not after the run
+        } catch (const std::exception& e) {
+            std::cerr << "netstep run: " << e.what() << "\n";
+            return kExitUsage;
+        }
+    }
     if (args.pcap == "-" && args.json == "-") {
         std::cerr << "netstep run: --pcap - and --json - both write to standard output: choose one\n";
         return kExitUsage;

@@ -58,6 +58,9 @@ void write_bytes(const OutputFd& out, const void* data, size_t size);
 void write_stream(const OutputFd& out, const std::function<void(std::ostream&)>& fill);
 using OutputWriter = std::function<void(const OutputFd& out)>;
 void write_output(const std::string& path, const OutputWriter& write);
+// Throws what write_output would say of `path` before writing anything ("cannot write out: it is
+// a directory"), so that a command can refuse before a long run rather than after.
+void check_output(const std::string& path);
 // What a file's st_mode (stat) says it is, for messages: "a FIFO", "a character device",
 // "a directory", "a block device", "a socket", "a regular file".
 const char* file_kind(unsigned mode);

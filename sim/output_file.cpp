@@ -145,6 +145,14 @@ void write_stream(const OutputFd& out, const std::function<void(std::ostream&)>&
     if (!stream) fail(out.name, "the output stream failed");
 }
 
+void check_output(const std::string& path) {
+    struct stat st {};
+    if (path == "-" || stat(path.c_str(), &st) != 0) return;  // missing: mkostemp will say why
+    if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+        fail(path, std::string("it is ") + file_kind(st.st_mode));
+    }
+}
+
 void write_output(const std::string& path, const OutputWriter& write) {
     if (path == "-") {
         write({STDOUT_FILENO, "standard output"});
