@@ -452,6 +452,7 @@ int main(int argc, char** argv) {
         "  netstep run scenarios/default.yaml              the trace, one line per event\n"
         "  netstep run handshake.yaml --pcap out.pcap      ...and the packets for Wireshark\n"
         "  netstep check scenarios/                        verify every expectation\n"
+        "  netstep run lesson.yaml --pcap - | tshark -r -  '-' is standard output, for every output\n"
         "  netstep view                                    the visualizer, classroom scenario\n"
         "Exit codes: 0 success, 1 an expectation failed, 2 a usage or scenario-file error, or an\n"
         "output that could not be written.");
@@ -490,7 +491,8 @@ int main(int argc, char** argv) {
     CLI::App* view = app.add_subcommand("view", "Open the visualizer: step through a scenario forward and backward. "
                                                 "Without FILE, the default classroom scenario.");
     view->add_option("FILE", view_args.file, "The scenario file (YAML)");
-    view->add_option("--screenshot", view_args.screenshot, "Render step --step to this PNG without showing a window");
+    view->add_option("--screenshot", view_args.screenshot,
+                     "Render step --step to this PNG without showing a window ('-': the PNG on stdout)");
     view->add_option("--step", view_args.step, "The step to show (with --screenshot)");
     view->add_option("--size", view_args.size, "Window or screenshot size, WIDTHxHEIGHT (default 1280x800)");
     view->add_option("--lang", view_args.lang, "Interface language: en, fr or it (default: from LANG)")
