@@ -45,7 +45,8 @@ Trace read_json_file(const std::string& path);                      // runtime_e
 //  - anything else (a regular file, or no file yet) is replaced atomically: a new temporary file
 //    beside it made exclusively by mkstemp (O_EXCL: a symlink planted at any name is never
 //    followed), every write checked, fsync, close checked, renamed over `path`, then the
-//    directory fsynced. Readers never see a half-written file.
+//    directory fsynced. Readers never see a half-written file. Through a symlink, the file it
+//    names is replaced and the link kept.
 // On any error (ENOSPC, EFBIG under RLIMIT_FSIZE, EIO...) the temporary file is removed, the old
 // file at `path` is untouched, and std::runtime_error says "cannot write PATH: REASON".
 struct OutputFd {

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <memory>
 #include <new>
 #include <ostream>
 #include <stdexcept>
@@ -162,6 +163,14 @@ void write_output(const std::string& path, const OutputWriter& write) {
     if (stat(path.c_str(), &st) == 0) {
         if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) return write_in_place(path, write);
         if (!S_ISREG(st.st_mode)) fail(path, std::string("it is ") + file_kind(st.st_mode));
+        // A symlink to a file (latest.pcap -> runs/7.pcap, /dev/stdout redirected to a file):
+        // the file it names is replaced, the link kept (renaming over /dev/stdout would replace it).
+        struct stat link {};
+        if (lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+            std::unique_ptr<char, decltype(&std::free)> target(realpath(path.c_str(), nullptr), &std::free);
+            if (!target) fail(path, std::strerror(errno));
+            return write_replacing(target.get(), st.st_mode & 0777, write);
+        }
         return write_replacing(path, st.st_mode & 0777, write);  // keeps the old file's permissions
     }
     write_replacing(path, 0644, write);

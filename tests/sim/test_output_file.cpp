@@ -95,6 +95,18 @@ TEST_CASE("output: a symlink planted at the old predictable temporary name is no
     CHECK(fs::is_symlink(path + ".tmp-" + std::to_string(getpid())));
 }
 
+TEST_CASE("output: through a symlink, the file it names is replaced and the link kept") {
+    TempDir dir;
+    fs::create_directories(dir.path / "runs");
+    std::string target = dir.file("runs/7.pcap"), link = dir.file("latest.pcap");
+    write_text_file(target, "old");
+    fs::create_symlink("runs/7.pcap", link);
+    write_output(link, [](const OutputFd& out) { write_bytes(out, "new", 3); });
+    CHECK(fs::is_symlink(link));
+    CHECK(read_text(target) == "new");
+    CHECK(std::distance(fs::directory_iterator(dir.path / "runs"), fs::directory_iterator()) == 1);
+}
+
 TEST_CASE("output: a failing writer leaves the old file and no temporary behind") {
     TempDir dir;
     std::string path = dir.file("out.pcap");
