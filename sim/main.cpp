@@ -482,7 +482,7 @@ int main(int argc, char** argv) {
     check->add_option("--timeout", check_options.timeout,
                       "Stop a scenario that runs longer than this many seconds of real time (default 60): "
                       "'FAIL FILE: stopped after N s (--timeout)', exit 2")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(0.001, 86400.0));  // at most a day: the deadline stays in steady_clock's range
     check->add_flag("--quiet", check_options.quiet,
                     "No progress line on standard error (shown only when it is a terminal)");
     check->footer("Example:\n  netstep check scenarios/ my-lesson.yaml --timeout 10");
