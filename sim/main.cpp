@@ -1,11 +1,13 @@
 // netstep: run a scenario and print its trace, check scenarios, or watch one in the visualizer.
 //
 //   netstep run FILE [--seed N] [--pcap OUT.pcap] [--json OUT.json] [--until DURATION] [--steps]
-//   netstep check FILE|DIR...
+//   netstep check FILE|DIR... [--timeout SECONDS] [--quiet]
 //   netstep view [FILE] [--screenshot OUT.png --step N --size WxH --lang en|fr|it --presenter
 //                        --inspect-field tcp.flags]
 //
-// Exit codes: 0 success, 1 an expectation failed, 2 a usage or scenario-file error.
+// Exit codes: 0 success, 1 an expectation failed, 2 a usage or scenario-file error, or an output
+// that could not be written (every output goes through sim::write_output: "-" is standard output,
+// special files are written in place, regular files replaced atomically; sim/output.hpp).
 //
 // SimGrid allows one engine per process, so `check` runs each scenario in a child process
 // (fork), and the visualizer runs `netstep run FILE --json OUT` as a subprocess.
@@ -14,6 +16,9 @@
 // which `netstep view` execs once its arguments are checked: `netstep run` then loads no
 // OpenGL, GLFW or X11 library, and the viewer no SimGrid (bench/README.md: process start).
 #include <malloc.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +26,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -110,7 +117,20 @@ int command_run(const RunArgs& args) {
             return kExitUsage;
         }
     }
-    if (!args.pcap.empty() && !args.json.empty() && same_file(args.pcap, args.json)) {
+    for (const std::string& out : {args.pcap, args.json}) {
+        try {
+            if (!out.empty()) check_output(out);  // a directory: refused now, not after the run
+        } catch (const std::exception& e) {
+            std::cerr << "netstep run: " << e.what() << "\n";
+            return kExitUsage;
+        }
+    }
+    if (args.pcap == "-" && args.json == "-") {
+        std::cerr << "netstep run: --pcap - and --json - both write to standard output: choose one\n";
+        return kExitUsage;
+    }
+    if (!args.pcap.empty() && !args.json.empty() && args.pcap != "-" && args.json != "-" &&
+        same_file(args.pcap, args.json)) {
         std::cerr << "netstep run: --pcap and --json name the same file\n";
         return kExitUsage;
     }
@@ -131,29 +151,33 @@ int command_run(const RunArgs& args) {
         std::cerr << "netstep run: " << args.file << ": " << error_message(e) << "\n";
         return kExitUsage;
     }
+    // Every output through write_output (sim/output.hpp), every write checked: a full disk or
+    // device is exit 2 with a message, never a truncated file and exit 0 (issue 14). `-` is
+    // standard output for --json and --pcap alike; then there is no text trace.
     try {
-        if (args.json == "-") {
-            write_json(trace, std::cout);  // for the visualizer: JSON on stdout instead of text
-        } else {
-            write_text(trace, std::cout, {.steps = args.steps});
-            if (!args.json.empty()) write_json_file(trace, args.json);
+        if (args.json != "-" && args.pcap != "-") {
+            write_stream({STDOUT_FILENO, "the trace to standard output"},
+                         [&](std::ostream& out) { write_text(trace, out, {.steps = args.steps}); });
         }
+        if (!args.json.empty()) write_json_file(trace, args.json);
         if (!args.pcap.empty()) write_pcap(trace, args.pcap);
     } catch (const std::exception& e) {
         std::cerr << "netstep run: " << error_message(e) << "\n";
         return kExitUsage;
     }
-    std::cout.flush();
     return trace.failures.empty() ? kExitOk : kExitFailed;
 }
 
 // --- check ---------------------------------------------------------------------------------
 
-// Every scenario named: files as given, directories as every *.yaml inside, sorted.
+// Every scenario named: files as given, directories as every *.yaml inside, sorted. A named file
+// that is not a regular file (a FIFO: reading it would wait for a writer forever, issue 14) is an
+// error found with stat, never opened.
 std::vector<std::string> expand_scenarios(const std::vector<std::string>& args, std::vector<std::string>& errors) {
     std::vector<std::string> files;
     for (const std::string& a : args) {
         std::error_code ec;
+        struct stat st {};
         if (fs::is_directory(a, ec)) {
             std::vector<std::string> inside;
             for (const auto& entry : fs::directory_iterator(a, ec)) {
@@ -162,16 +186,23 @@ std::vector<std::string> expand_scenarios(const std::vector<std::string>& args, 
             std::sort(inside.begin(), inside.end());
             if (inside.empty()) errors.push_back(a + ": no *.yaml scenario in this directory");
             files.insert(files.end(), inside.begin(), inside.end());
+        } else if (stat(a.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+            errors.push_back(a + ": not a regular file (" + file_kind(st.st_mode) + ")");
         } else {
-            files.push_back(a);
+            files.push_back(a);  // a missing file: the loader says so
         }
     }
     return files;
 }
 
 struct CheckResult {
-    int code = kExitOk;  // 0 pass, 1 failed, 2 scenario error
+    int code = kExitOk;  // 0 pass, 1 failed, 2 scenario error (or a crash, or --timeout)
     std::string line;    // "PASS x.yaml (12 events)" / "FAIL x.yaml: reason", one line per failure
+};
+
+struct CheckOptions {
+    double timeout = 60;  // seconds per file (--timeout)
+    bool quiet = false;   // no progress on a terminal (--quiet)
 };
 
 // Runs one scenario in this process and says how it went (called in a child process).
@@ -200,12 +231,23 @@ CheckResult check_one(const std::string& file) {
     }
 }
 
+// "60", "1.5": seconds as --timeout was given.
+std::string seconds_text(double seconds) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", seconds);
+    return buf;
+}
+
 // One process per scenario (one SimGrid engine per process): the child writes its line to a
-// pipe and exits with its code.
-CheckResult check_in_child(const std::string& file) {
+// pipe and exits with its code. The parent waits for the line at most options.timeout seconds
+// (poll with a deadline), then kills the child: one hanging file does not hold back a directory.
+// The child stays in our process group, so that Ctrl-C on the terminal reaches it too; it runs
+// no other process (SimGrid's actors are threads), so killing it is enough.
+CheckResult check_in_child(const std::string& file, const CheckOptions& options) {
     int fds[2];
     if (pipe(fds) != 0) return check_one(file);  // cannot isolate: run here (the first one works)
     std::cout.flush();
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         close(fds[0]);
@@ -214,6 +256,8 @@ CheckResult check_in_child(const std::string& file) {
     }
     if (pid == 0) {
         close(fds[0]);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);  // netstep check killed: no orphan keeps running
+        if (getppid() != parent) _exit(kExitUsage);
         CheckResult r = check_one(file);
         std::string msg = r.line;
         const char* p = msg.data();
@@ -228,26 +272,63 @@ CheckResult check_in_child(const std::string& file) {
         _exit(r.code);
     }
     close(fds[1]);
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                             std::chrono::duration<double>(options.timeout));
     std::string line;
+    bool timed_out = false;
     char buf[4096];
     for (;;) {
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        if (left <= 0) {
+            timed_out = true;
+            break;
+        }
+        pollfd p{fds[0], POLLIN, 0};
+        int ready = poll(&p, 1, int(std::min<int64_t>(left, 60'000)));
+        if (ready < 0 && errno != EINTR) break;
+        if (ready <= 0) continue;
         ssize_t n = read(fds[0], buf, sizeof buf);
         if (n > 0) line.append(buf, size_t(n));
         else if (n == 0 || errno != EINTR) break;
     }
     close(fds[0]);
+    if (timed_out) kill(pid, SIGKILL);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (timed_out) {
+        return {kExitUsage, "FAIL " + file + ": stopped after " + seconds_text(options.timeout) + " s (--timeout)"};
     }
     if (WIFEXITED(status)) {
         int code = WEXITSTATUS(status);
         if (line.empty()) line = "FAIL " + file + ": the run ended without a result";
         return {code, line};
     }
-    return {kExitFailed, "FAIL " + file + ": the run crashed (signal " + std::to_string(WTERMSIG(status)) + ")"};
+    // A crash says nothing about the scenario's expectations: it could not be checked (exit 2).
+    return {kExitUsage, "FAIL " + file + ": the run crashed (signal " + std::to_string(WTERMSIG(status)) + ")"};
 }
 
-int command_check(const std::vector<std::string>& args) {
+// Which file `check` is on, on standard error when it is a terminal (issue 14, "long runs show
+// where they are"): one line rewritten in place ("\r", erase to its end), cleared before each
+// result is printed. Never on a pipe or a file, never on standard output.
+class CheckProgress {
+public:
+    explicit CheckProgress(bool quiet) : on_(!quiet && isatty(STDERR_FILENO)) {}
+    void show(size_t index, size_t count, const std::string& file) {
+        if (!on_) return;
+        std::string name = file.size() > 60 ? "..." + file.substr(file.size() - 57) : file;  // one terminal line
+        std::cerr << "\r\x1b[K[" << index + 1 << "/" << count << "] " << name << std::flush;
+    }
+    void clear() {
+        if (on_) std::cerr << "\r\x1b[K" << std::flush;
+    }
+
+private:
+    bool on_;
+};
+
+int command_check(const std::vector<std::string>& args, const CheckOptions& options) {
     std::vector<std::string> errors;
     std::vector<std::string> files = expand_scenarios(args, errors);
     int passed = 0, failed = 0, code = kExitOk;
@@ -256,8 +337,11 @@ int command_check(const std::vector<std::string>& args) {
         ++failed;
         code = kExitUsage;
     }
-    for (const std::string& file : files) {
-        CheckResult r = check_in_child(file);
+    CheckProgress progress(options.quiet);
+    for (size_t i = 0; i < files.size(); ++i) {
+        progress.show(i, files.size(), files[i]);
+        CheckResult r = check_in_child(files[i], options);
+        progress.clear();
         std::cout << r.line << "\n" << std::flush;
         if (r.code == kExitOk) {
             ++passed;
@@ -266,7 +350,11 @@ int command_check(const std::vector<std::string>& args) {
             code = std::max(code, r.code);
         }
     }
-    std::cout << passed << " passed, " << failed << " failed\n";
+    std::cout << passed << " passed, " << failed << " failed\n" << std::flush;
+    if (!std::cout) {
+        std::cerr << "netstep check: cannot write the results to standard output\n";
+        return kExitUsage;
+    }
     return code;
 }
 
@@ -350,6 +438,9 @@ int main(int argc, char** argv) {
     // again (page faults were a sixth of a 1,000-client run).
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    // Past RLIMIT_FSIZE a write fails with EFBIG, reported like a full disk (exit 2, the old
+    // file kept), instead of SIGXFSZ killing the process mid-file.
+    std::signal(SIGXFSZ, SIG_IGN);
     CLI::App app{
         "netstep: watch network protocols work, one packet at a time.\n"
         "A scenario file describes networks, hosts and the programs they run (socket, connect,\n"
@@ -361,32 +452,47 @@ int main(int argc, char** argv) {
         "  netstep run scenarios/default.yaml              the trace, one line per event\n"
         "  netstep run handshake.yaml --pcap out.pcap      ...and the packets for Wireshark\n"
         "  netstep check scenarios/                        verify every expectation\n"
+        "  netstep run lesson.yaml --pcap - | tshark -r -  '-' is standard output, for every output\n"
         "  netstep view                                    the visualizer, classroom scenario\n"
-        "Exit codes: 0 success, 1 an expectation failed, 2 a usage or scenario-file error.");
+        "Exit codes: 0 success, 1 an expectation failed, 2 a usage or scenario-file error, or an\n"
+        "output that could not be written.");
 
     RunArgs run_args;
     CLI::App* run = app.add_subcommand("run", "Simulate a scenario and print its trace as text: one line per event, "
                                               "with the simulated time and the host.");
     run->add_option("FILE", run_args.file, "The scenario file (YAML)")->required();
     run->add_option("--seed", run_args.seed, "Seed for ISNs, ephemeral ports and random loss (default: the file's)");
-    run->add_option("--pcap", run_args.pcap, "Also write every packet to this pcap file (Wireshark, tshark)");
+    run->add_option("--pcap", run_args.pcap,
+                    "Also write every packet to this pcap file (Wireshark, tshark; '-': pcap on stdout, no text)");
     run->add_option("--json", run_args.json, "Also write the trace as JSON to this file ('-': JSON on stdout, no text)");
     run->add_option("--until", run_args.until, "Stop at this simulated time, e.g. 5s or 1.5ms");
     run->add_flag("--steps", run_args.steps,
                   "Start each line with its step number, as `netstep view --step N` and the viewer count");
-    run->footer("Example:\n  netstep run scenarios/default.yaml --seed 7 --pcap default.pcap");
+    run->footer("Outputs: a file is replaced only once complete (a temporary file beside it, renamed); a device\n"
+                "or FIFO (/dev/null, mkfifo) is written in place; a directory is refused. A write that fails\n"
+                "(a full disk) is exit 2 with a message, the old file untouched.\n"
+                "Example:\n  netstep run scenarios/default.yaml --seed 7 --pcap default.pcap");
 
     std::vector<std::string> check_files;
+    CheckOptions check_options;
     CLI::App* check = app.add_subcommand("check", "Run scenarios and verify every expect: one line per scenario, "
-                                                  "then 'N passed, N failed'. Exit 1 on any failure.");
+                                                  "then 'N passed, N failed'. Exit 1 on any failure, 2 when a "
+                                                  "file could not be checked (an error, a crash, --timeout).");
     check->add_option("FILE", check_files, "Scenario files, or directories (every *.yaml inside)")->required();
-    check->footer("Example:\n  netstep check scenarios/ my-lesson.yaml");
+    check->add_option("--timeout", check_options.timeout,
+                      "Stop a scenario that runs longer than this many seconds of real time (default 60): "
+                      "'FAIL FILE: stopped after N s (--timeout)', exit 2")
+        ->check(CLI::Range(0.001, 86400.0));  // at most a day: the deadline stays in steady_clock's range
+    check->add_flag("--quiet", check_options.quiet,
+                    "No progress line on standard error (shown only when it is a terminal)");
+    check->footer("Example:\n  netstep check scenarios/ my-lesson.yaml --timeout 10");
 
     ViewArgs view_args;
     CLI::App* view = app.add_subcommand("view", "Open the visualizer: step through a scenario forward and backward. "
                                                 "Without FILE, the default classroom scenario.");
     view->add_option("FILE", view_args.file, "The scenario file (YAML)");
-    view->add_option("--screenshot", view_args.screenshot, "Render step --step to this PNG without showing a window");
+    view->add_option("--screenshot", view_args.screenshot,
+                     "Render step --step to this PNG without showing a window ('-': the PNG on stdout)");
     view->add_option("--step", view_args.step, "The step to show (with --screenshot)");
     view->add_option("--size", view_args.size, "Window or screenshot size, WIDTHxHEIGHT (default 1280x800)");
     view->add_option("--lang", view_args.lang, "Interface language: en, fr or it (default: from LANG)")
@@ -409,7 +515,7 @@ int main(int argc, char** argv) {
     // Whatever escapes a command (std::bad_alloc above all) is an error with exit 2, not an abort.
     try {
         if (run->parsed()) return command_run(run_args);
-        if (check->parsed()) return command_check(check_files);
+        if (check->parsed()) return command_check(check_files, check_options);
         if (view->parsed()) return command_view(view_args, argv[0]);
     } catch (const std::exception& e) {
         std::cout.flush();

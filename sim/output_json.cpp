@@ -652,12 +652,8 @@ Trace read_json(std::istream& in) {
 }
 
 void write_json_file(const Trace& trace, const std::string& path) {
-    write_file_atomically(path, [&trace](const std::string& temp) {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out) throw std::runtime_error("cannot write " + temp);
-        write_json(trace, out);
-        out.flush();
-        if (!out) throw std::runtime_error("error while writing " + temp);
+    write_output(path, [&trace](const OutputFd& out) {
+        write_stream(out, [&trace](std::ostream& stream) { write_json(trace, stream); });
     });
 }
 

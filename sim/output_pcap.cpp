@@ -1,11 +1,14 @@
 // The trace as a pcap file for Wireshark: each packet once, when its sender puts it on the wire.
-// Raw IPv4 frames (DLT_RAW, written as LINKTYPE_RAW 101) with nanosecond timestamps that are the
-// simulated times; the bytes are exactly those the model emitted, checksums included.
-#include <pcap/pcap.h>
-
+// Raw IPv4 frames (LINKTYPE_RAW 101) with nanosecond timestamps that are the simulated times; the
+// bytes are exactly those the model emitted, checksums included.
+//
+// The file format is written here (24-byte file header, 16-byte record headers: the pcap format
+// of libpcap's savefile.c, "pcap-savefile(5)"), little-endian whatever the host, through
+// write_output and write_stream: every write checked, the old file kept on any error (libpcap's
+// pcap_dump does not report a failed write).
 #include <algorithm>
-#include <memory>
-#include <stdexcept>
+#include <cstdint>
+#include <ostream>
 
 #include "sim/output.hpp"
 #include "sim/output_pcap.hpp"
@@ -14,42 +17,46 @@ namespace netstep::sim {
 
 namespace {
 
-constexpr int kSnapLength = 65535;  // the largest IPv4 packet
+constexpr uint32_t kMagicNanoseconds = 0xa1b23c4d;  // pcap-savefile(5): timestamps in ns
+constexpr uint32_t kSnapLength = 65535;             // the largest IPv4 packet
+constexpr uint32_t kLinkTypeRaw = 101;              // LINKTYPE_RAW: raw IPv4 (tcpdump.org/linktypes)
 
-struct PcapCloser {
-    void operator()(pcap_t* p) const { pcap_close(p); }
-};
-struct DumperCloser {
-    void operator()(pcap_dumper_t* d) const { pcap_dump_close(d); }
-};
-
-void dump_packet(pcap_dumper_t* dumper, const TracePacket& packet) {
-    pcap_pkthdr header{};
-    // With nanosecond precision, libpcap reads tv_usec as nanoseconds.
-    header.ts.tv_sec = time_t(packet.sent.ns / 1'000'000'000);
-    header.ts.tv_usec = suseconds_t(packet.sent.ns % 1'000'000'000);
-    header.caplen = bpf_u_int32(std::min<size_t>(packet.bytes.size(), kSnapLength));
-    header.len = bpf_u_int32(packet.bytes.size());
-    pcap_dump(reinterpret_cast<u_char*>(dumper), &header, packet.bytes.data());
+void put16(std::ostream& out, uint16_t v) {
+    const char b[2] = {char(v & 0xff), char(v >> 8)};
+    out.write(b, 2);
 }
 
-void write_pcap_to(const Trace& trace, const std::string& path) {
-    std::unique_ptr<pcap_t, PcapCloser> handle(
-        pcap_open_dead_with_tstamp_precision(DLT_RAW, kSnapLength, PCAP_TSTAMP_PRECISION_NANO));
-    if (!handle) throw std::runtime_error("libpcap: cannot open a raw IPv4 capture");
-    std::unique_ptr<pcap_dumper_t, DumperCloser> dumper(pcap_dump_open(handle.get(), path.c_str()));
-    if (!dumper) throw std::runtime_error("cannot write " + path + ": " + pcap_geterr(handle.get()));
+void put32(std::ostream& out, uint32_t v) {
+    const char b[4] = {char(v & 0xff), char((v >> 8) & 0xff), char((v >> 16) & 0xff), char(v >> 24)};
+    out.write(b, 4);
+}
+
+void write_pcap_stream(const Trace& trace, std::ostream& out) {
+    put32(out, kMagicNanoseconds);
+    put16(out, 2);  // version 2.4
+    put16(out, 4);
+    put32(out, 0);  // thiszone: UTC
+    put32(out, 0);  // sigfigs
+    put32(out, kSnapLength);
+    put32(out, kLinkTypeRaw);
     for (const TraceEvent& e : trace.events) {
         if (e.kind != EventKind::PacketSent || e.packet >= trace.packets.size()) continue;
-        dump_packet(dumper.get(), trace.packets[e.packet]);
+        const TracePacket& packet = trace.packets[e.packet];
+        uint32_t caplen = uint32_t(std::min<size_t>(packet.bytes.size(), kSnapLength));
+        put32(out, uint32_t(packet.sent.ns / 1'000'000'000));
+        put32(out, uint32_t(packet.sent.ns % 1'000'000'000));
+        put32(out, caplen);
+        put32(out, uint32_t(packet.bytes.size()));
+        out.write(reinterpret_cast<const char*>(packet.bytes.data()), std::streamsize(caplen));
     }
-    if (pcap_dump_flush(dumper.get()) != 0) throw std::runtime_error("error while writing " + path);
 }
 
 }  // namespace
 
 void write_pcap(const Trace& trace, const std::string& path) {
-    write_file_atomically(path, [&trace](const std::string& temp) { write_pcap_to(trace, temp); });
+    write_output(path, [&trace](const OutputFd& out) {
+        write_stream(out, [&trace](std::ostream& stream) { write_pcap_stream(trace, stream); });
+    });
 }
 
 }  // namespace netstep::sim

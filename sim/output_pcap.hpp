@@ -1,4 +1,4 @@
-// The trace as a pcap file for Wireshark (in the simulator's library: it links libpcap).
+// The trace as a pcap file for Wireshark.
 #pragma once
 #include <string>
 
@@ -7,8 +7,9 @@
 namespace netstep::sim {
 
 // Every packet once, when its sender puts it on the wire (the PacketSent event, in step order),
-// as raw IPv4 (LINKTYPE_RAW) with nanosecond timestamps = simulated time. Atomically.
-// Throws std::runtime_error when the file cannot be written.
+// as raw IPv4 (LINKTYPE_RAW) with nanosecond timestamps = simulated time. Through write_output
+// (sim/output.hpp): "-" is standard output, special files in place, regular files atomically.
+// Throws std::runtime_error naming the file and the reason when it cannot be written.
 void write_pcap(const Trace& trace, const std::string& path);
 
 }  // namespace netstep::sim

@@ -12,11 +12,15 @@
 // `times`. Durations must be positive, except sleep (0 allowed) and link_down `from` (0 allowed).
 #include "sim/scenario.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
+#include <cstring>
 #include <optional>
 #include <map>
 #include <set>
@@ -24,6 +28,7 @@
 #include <utility>
 
 #include "model/packet.hpp"
+#include "sim/output.hpp"
 #include "sim/scenario_yaml.hpp"
 #include "sim/yaml.hpp"
 
@@ -1017,18 +1022,34 @@ Scenario load_scenario_text(const std::string& text, const std::string& file, co
 }
 
 Scenario load_scenario_file(const std::string& path, const Limits& limits) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) throw ScenarioError({path, 0, 0}, "cannot read file: no such file");
-    if (std::filesystem::is_directory(path, ec)) throw ScenarioError({path, 0, 0}, "cannot read file: it is a directory");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ScenarioError({path, 0, 0}, "cannot read file");
+    // O_NONBLOCK: opening a FIFO with no writer would wait forever (issue 14); fstat then refuses
+    // anything but a regular file (a FIFO, a device: their reads can block or never end).
+    int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) throw ScenarioError({path, 0, 0}, "cannot read file: no such file");
+        throw ScenarioError({path, 0, 0}, std::string("cannot read file: ") + std::strerror(errno));
+    }
+    struct FdCloser {
+        int fd;
+        ~FdCloser() { close(fd); }
+    } closer{fd};
+    struct stat st {};
+    if (fstat(fd, &st) != 0) throw ScenarioError({path, 0, 0}, std::string("cannot read file: ") + std::strerror(errno));
+    if (S_ISDIR(st.st_mode)) throw ScenarioError({path, 0, 0}, "cannot read file: it is a directory");
+    if (!S_ISREG(st.st_mode)) {
+        throw ScenarioError({path, 0, 0}, std::string("cannot read file: not a regular file (") + file_kind(st.st_mode) + ")");
+    }
+    if (uint64_t(st.st_size) > limits.max_file_bytes) throw ScenarioError({path, 0, 0}, too_big(limits.max_file_bytes));
     std::string text;
     std::array<char, 65536> buffer{};
-    while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
-        text.append(buffer.data(), size_t(in.gcount()));
+    for (;;) {
+        ssize_t n = read(fd, buffer.data(), buffer.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw ScenarioError({path, 0, 0}, std::string("cannot read file: ") + std::strerror(errno));
+        if (n == 0) break;
+        text.append(buffer.data(), size_t(n));
         if (text.size() > limits.max_file_bytes) throw ScenarioError({path, 0, 0}, too_big(limits.max_file_bytes));
     }
-    if (in.bad()) throw ScenarioError({path, 0, 0}, "cannot read file");
     return load_scenario_text(text, path, limits);
 }
 

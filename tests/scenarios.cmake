@@ -53,3 +53,20 @@ if(PRLIMIT AND NOT NETSTEP_SANITIZE)
            COMMAND ${CMAKE_COMMAND} -DNETSTEP=$<TARGET_FILE:netstep> -DPRLIMIT=${PRLIMIT}
                    -DWORK=${CMAKE_CURRENT_BINARY_DIR}/oom -P ${CMAKE_CURRENT_SOURCE_DIR}/run_oom.cmake)
 endif()
+
+# Safe outputs (issue 14): full device, RLIMIT_FSIZE (prlimit --fsize, not an address-space cap:
+# fine under ASan), device nodes and FIFOs written in place, `-` for --json and --pcap.
+add_test(NAME "run: outputs are safe"
+         COMMAND ${CMAKE_COMMAND} -DNETSTEP=$<TARGET_FILE:netstep> -DPRLIMIT=${PRLIMIT}
+                 -DSCENARIO=${PROJECT_SOURCE_DIR}/scenarios/default.yaml
+                 -DWORK=${CMAKE_CURRENT_BINARY_DIR}/outputs -P ${CMAKE_CURRENT_SOURCE_DIR}/run_outputs.cmake)
+set_tests_properties("run: outputs are safe" PROPERTIES TIMEOUT 60)
+
+# `check` ends by itself: a FIFO refused, --timeout, progress on a terminal only.
+find_program(SCRIPT script)
+add_test(NAME "check: bounded (FIFO, --timeout, progress)"
+         COMMAND ${CMAKE_COMMAND} -DNETSTEP=$<TARGET_FILE:netstep> -DSCRIPT=${SCRIPT}
+                 -DSLOW=${PROJECT_SOURCE_DIR}/tests/data/check/runs-for-seconds.yaml
+                 -DQUICK=${PROJECT_SOURCE_DIR}/scenarios/default.yaml
+                 -DWORK=${CMAKE_CURRENT_BINARY_DIR}/check_bounded -P ${CMAKE_CURRENT_SOURCE_DIR}/run_check_bounded.cmake)
+set_tests_properties("check: bounded (FIFO, --timeout, progress)" PROPERTIES TIMEOUT 60)

@@ -38,4 +38,11 @@ if(TARGET netstep AND XVFB)
     viz_screenshot_with(${name} ${file} ${step} ${expected_exit} "" ${ARGN})
   endfunction()
   include(${CMAKE_CURRENT_SOURCE_DIR}/viz/screenshots.cmake)
+
+  # The screenshot through the one safe output writer (sim::write_output): replace, /dev/full, -.
+  add_test(NAME viz_screenshot_outputs
+           COMMAND ${CMAKE_COMMAND} -DXVFB_EXEC=$<TARGET_FILE:viz_xvfb_exec> -DNETSTEP=$<TARGET_FILE:netstep>
+                   -DWORK=${CMAKE_CURRENT_BINARY_DIR}/viz_shot_outputs
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/viz/run_screenshot_outputs.cmake)
+  set_tests_properties(viz_screenshot_outputs PROPERTIES LABELS viz TIMEOUT 120)
 endif()

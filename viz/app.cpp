@@ -404,8 +404,9 @@ void App::render() {
 void App::take_screenshot(const std::string& path) {
     int w = 0, h = 0;
     glfwGetFramebufferSize(window_, &w, &h);
-    if (save_framebuffer_png(path, w, h)) status_ = std::string(text_.screenshot_saved) + ": " + path;
-    else status_ = "cannot write " + path;
+    std::string error;
+    if (save_framebuffer_png(path, w, h, &error)) status_ = std::string(text_.screenshot_saved) + ": " + path;
+    else status_ = error;  // "cannot write PATH: REASON": run_screenshot's exit 2 tests its start
     std::fprintf(stderr, "%s\n", status_.c_str());
 }
 

@@ -6,6 +6,7 @@
 // NETSTEP is the netstep executable (the viewer runs `NETSTEP run FILE --json OUT`), SCREENSHOT
 // STEP (empty without --step), LANG and INSPECT_FIELD may be empty, PRESENTER is 0 or 1. Apart from `netstep run`, so that a run loads no
 // OpenGL, GLFW or X11 library and the viewer no SimGrid (bench/README.md: process start).
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -17,6 +18,9 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "netstep-view is started by `netstep view` (see netstep view --help)\n");
         return 2;
     }
+    // Past RLIMIT_FSIZE the screenshot's write fails with EFBIG (exit 2, the old file kept) rather
+    // than SIGXFSZ killing the viewer, as in netstep (sim/main.cpp).
+    std::signal(SIGXFSZ, SIG_IGN);
     netstep::viz::ViewOptions options;
     options.netstep_exe = argv[1];
     options.scenario_file = argv[2];

@@ -5,7 +5,8 @@
 namespace netstep::viz {
 
 // Reads the current framebuffer (width x height, bottom-up), flips it, writes an RGB PNG.
-// Returns false when the file cannot be written.
-bool save_framebuffer_png(const std::string& path, int width, int height);
+// Written with sim::write_output (sim/output.hpp). Returns false when the file cannot be written,
+// with why in *error ("cannot write out.png: No space left on device") when error is not null.
+bool save_framebuffer_png(const std::string& path, int width, int height, std::string* error = nullptr);
 
 }  // namespace netstep::viz

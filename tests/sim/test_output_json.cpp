@@ -209,7 +209,7 @@ TEST_CASE("output: JSON files are written atomically and read back") {
     CHECK((fs::status(path).permissions() & fs::perms::others_read) != fs::perms::none);
 
     // A failing writer leaves the old file and no temporary behind.
-    CHECK_THROWS_AS(write_file_atomically(path, [](const std::string&) { throw std::runtime_error("disk full"); }),
+    CHECK_THROWS_AS(write_output(path, [](const OutputFd&) { throw std::runtime_error("disk full"); }),
                     std::runtime_error);
     CHECK(json_of(read_json_file(path)) == json_of(t));
     CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);

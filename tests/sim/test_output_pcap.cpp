@@ -1,4 +1,4 @@
-// The pcap output: the file header libpcap writes, and what tshark makes of it (no malformed
+// The pcap output: the file header (pcap-savefile(5)), and what tshark makes of it (no malformed
 // packet, no checksum warning, the sequence numbers and flags we sent).
 #include <doctest/doctest.h>
 
