@@ -37,6 +37,7 @@
 #include "viz/screenshot.hpp"
 #include "viz/session.hpp"
 #include "viz/style.hpp"
+#include "viz/text.hpp"
 #include "viz/theme.hpp"
 #include "viz/timing.hpp"
 #include "viz/trace_view.hpp"
@@ -318,7 +319,7 @@ void App::draw_error(const Rect& r) const {
     ImGui::TextColored(theme::to_vec4(theme::kDrop), "%s", text_.scenario_error);
     ImGui::PopFont();
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(session_.error.c_str());
+    TextClamped(session_.error);
     ImGui::PopTextWrapPos();
     ImGui::End();
     ImGui::PopStyleColor();

@@ -18,7 +18,7 @@ void draw_ipconfig(const ViewModel& vm, const sim::TraceHost& host) {
     const Strings& t = vm.text;
     for (const InterfaceConfig& itf : host.interfaces) {
         ImGui::PushFont(vm.fonts.bold);
-        ImGui::TextUnformatted((itf.adapter.empty() ? itf.network : itf.adapter).c_str());
+        TextEllipsis(itf.adapter.empty() ? itf.network : itf.adapter);
         ImGui::PopFont();
         float value_x = 0;  // the values line up after the longest name (French names are long)
         for (const char* name : {t.ipv4_address, t.subnet_mask, t.default_gateway})
@@ -78,11 +78,13 @@ void draw_netstat(const ViewModel& vm, uint32_t host, std::vector<HostsPanel::Ro
             const std::string& cell = row.cells[size_t(c)];
             // A socket the program has closed: the OS finishes the connection alone (muted).
             ImU32 ink = c == state_column ? (user_closed ? theme::kMuted : color) : theme::kInk;
-            ImGui::TextColored(theme::to_vec4(ink), "%s", cell.c_str());
+            ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(ink));
+            TextClamped(cell);
+            ImGui::PopStyleColor();
             if (!ImGui::IsItemHovered() || vm.screenshot_mode) continue;
             if (c == state_column && user_closed) ImGui::SetTooltip("%s", t.closed_help);
             else if (it != sockets.end() && it->row.remote && cell == it->row.remote->to_string())
-                ImGui::SetTooltip("%s", vm.view.index().endpoint_name(*it->row.remote).c_str());
+                TextTooltip(vm.view.index().endpoint_name(*it->row.remote));
         }
         drawn.push_back({host, history, row.cells[size_t(state_column)]});
     }
@@ -107,10 +109,14 @@ void HostsPanel::draw(const ViewModel& vm, Commands&) {
         // The hosts of the connection on screen are always open: their netstat is part of the step.
         if (involved) ImGui::SetNextItemOpen(true, ImGuiCond_Always);
         else ImGui::SetNextItemOpen(t.hosts.size() <= 4, ImGuiCond_Appearing);
-        std::string title = t.hosts[h].name + (t.hosts[h].forwarding ? std::string("  (") + vm.text.router + ")" : "");
+        // The name cut to the panel (the whole in a tooltip), the ID fixed whatever the name holds.
+        std::string router = t.hosts[h].forwarding ? std::string("  (") + vm.text.router + ")" : "";
         ImGui::PushFont(vm.fonts.bold);
-        bool open = ImGui::CollapsingHeader(title.c_str());
+        float room = ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 2.0f - ImGui::CalcTextSize(router.c_str()).x;
+        std::string name = text_fit(ImGui::GetFont(), ImGui::GetFontSize(), t.hosts[h].name, room);
+        bool open = ImGui::CollapsingHeader((name + router + "###host").c_str());
         ImGui::PopFont();
+        if (name.size() != t.hosts[h].name.size() && ImGui::IsItemHovered() && !vm.screenshot_mode) TextTooltip(t.hosts[h].name);
         if (open) {
             draw_ipconfig(vm, t.hosts[h]);
             draw_netstat(vm, h, rows);

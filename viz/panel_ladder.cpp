@@ -526,7 +526,7 @@ void LadderPanel::handle_hover(const ViewModel& vm, const Frame& f, const std::v
         }
     }
     if (hovered != kNone) {
-        ImGui::SetTooltip("%s", vm.view.describe(f.t.packets[hovered].sent_step).c_str());
+        TextTooltip(vm.view.describe(f.t.packets[hovered].sent_step));
         if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) out.push_back(cmd::SelectPacket{hovered, true});
         if (ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
             context_packet = hovered;
