@@ -21,6 +21,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <numeric>
@@ -28,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "sim/output.hpp"
 #include "viz/commands.hpp"
 #include "viz/i18n.hpp"
 #include "viz/layout.hpp"
@@ -562,9 +564,16 @@ bool App::step_exists() const {
 // [SECTION] run_view
 //-----------------------------------------------------------------------------
 
+// Whatever escapes the frame loop or the screenshot (out of memory included) ends the viewer
+// with a message and exit 2, never an abort.
 int run_view(const ViewOptions& options) {
-    App app(options);
-    return app.run();
+    try {
+        App app(options);
+        return app.run();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "netstep view: %s: %s\n", options.scenario_file.c_str(), sim::error_message(e).c_str());
+        return 2;
+    }
 }
 
 }  // namespace netstep::viz

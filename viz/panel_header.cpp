@@ -114,6 +114,7 @@ void HeaderPanel::draw(const ViewModel& vm, Commands& out) {
                 muted ? theme::kMuted : theme::kInk, caption.c_str(), nullptr, wrap);
     dl->PopClipRect();
     ImGui::Dummy(size);
+    if (ts.y > size.y && ImGui::IsItemHovered() && !vm.screenshot_mode) TextTooltip(caption);  // more than the band holds
 }
 
 }  // namespace netstep::viz

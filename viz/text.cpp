@@ -91,10 +91,4 @@ void TextTooltip(std::string_view text) {
     ImGui::EndTooltip();
 }
 
-void add_text_clamped(ImDrawList* dl, const ImFont* font, float size, ImVec2 pos, ImU32 color, std::string_view text,
-                      float wrap_width) {
-    std::string shown = clamp_text(text);
-    dl->AddText(font, size, pos, color, shown.c_str(), nullptr, wrap_width);
-}
-
 }  // namespace netstep::viz

@@ -40,8 +40,4 @@ void TextClamped(std::string_view text);
 // A tooltip showing `text`, clamped and wrapped (for the hovered item: call when it is hovered).
 void TextTooltip(std::string_view text);
 
-// As ImGui::AddText with a wrap width (0: none), clamped: for text drawn in a box of its own.
-void add_text_clamped(ImDrawList* dl, const ImFont* font, float size, ImVec2 pos, ImU32 color, std::string_view text,
-                      float wrap_width = 0.0f);
-
 }  // namespace netstep::viz
