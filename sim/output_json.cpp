@@ -3,6 +3,7 @@
 // Reading checks every type, enum name, address and cross-reference, and throws a
 // std::runtime_error naming the place and what was expected.
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <stdexcept>
@@ -548,9 +549,36 @@ void check_references(const Trace& t) {
     }
 }
 
+// Arrays and objects nest at most this deep (the writer nests 6): deeper, even in a member the
+// reader ignores, is an error before parsing, whose recursion would overflow the stack.
+constexpr int kMaxDepth = 64;
+
+void check_depth(std::string_view text) {
+    int depth = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\') ++i;  // the escaped character
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > kMaxDepth) {
+                throw std::runtime_error("trace JSON: nesting deeper than " + std::to_string(kMaxDepth) + " at byte " +
+                                         std::to_string(i + 1));
+            }
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+}
+
 Json parse_document(std::istream& in) {
+    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    check_depth(text);
     try {
-        return Json::parse(in);
+        return Json::parse(text);
     } catch (const Json::exception& e) {
         throw std::runtime_error(std::string("trace JSON: not valid JSON: ") + e.what());
     }

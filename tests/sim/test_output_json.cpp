@@ -173,6 +173,22 @@ TEST_CASE("output: JSON errors say what was expected where") {
           "trace JSON: sockets[1].changes[1].step: expected a step after 5, got 3");
 }
 
+// Nesting is bounded before the document is parsed: 100,000 levels in a member the reader
+// ignores overflowed the stack (issue 14); the writer nests 6 deep.
+TEST_CASE("output: JSON nested deeper than 64 is an error, not a stack overflow") {
+    std::string good = json_of(handshake_trace());
+    auto with_extra = [&good](const std::string& value) { return "{\"extra\": " + value + "," + good.substr(1); };
+    std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+    CHECK(error_of(with_extra(deep)) == "trace JSON: nesting deeper than 64 at byte 74");
+    std::string objects;
+    for (int i = 0; i < 100'000; ++i) objects += "{\"a\":";
+    objects += "1" + std::string(100'000, '}');
+    CHECK(error_of(with_extra(objects)) == "trace JSON: nesting deeper than 64 at byte 326");
+    CHECK(error_of(with_extra(std::string(63, '[') + std::string(63, ']'))).empty());  // 64 with the document
+    CHECK(error_of(with_extra("\"" + std::string(1000, '[') + "\"")).empty());          // brackets in a string
+    CHECK(error_of(with_extra("\"\\\"" + std::string(1000, '[') + "\"")).empty());   // after an escaped quote
+}
+
 TEST_CASE("output: JSON reading survives damaged files") {
     std::string good = json_of(trace_with_everything());
     std::mt19937 rng(3);
