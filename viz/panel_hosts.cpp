@@ -65,7 +65,9 @@ void draw_netstat(const ViewModel& vm, uint32_t host, std::vector<HostsPanel::Ro
     ImGui::PushFont(vm.fonts.mono);
     int state_column = table.style == sim::NetstatStyle::Linux ? 1 : 3;
     for (const sim::NetstatTable::Row& row : table.rows) {
-        auto it = std::find_if(sockets.begin(), sockets.end(), [&](const sim::SocketAt& s) { return s.row.id == row.id; });
+        // The snapshot lists a host's sockets by id: a binary search (thousands of sockets).
+        auto it = std::lower_bound(sockets.begin(), sockets.end(), row.id, [](const sim::SocketAt& s, SocketId id) { return s.row.id < id; });
+        if (it != sockets.end() && it->row.id != row.id) it = sockets.end();
         uint32_t history = it != sockets.end() ? it->history : kNone;
         bool user_closed = it != sockets.end() && it->row.user_closed;
         ImU32 color = theme::kInk;

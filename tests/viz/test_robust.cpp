@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "model/wire/wire.hpp"
 #include "sim/output.hpp"
 #include "tests/viz/headless.hpp"
 #include "viz/loader.hpp"
@@ -70,6 +71,9 @@ void draw_everything(const TraceView& view, const Player& player, const Strings&
 // Every step (at most `max_steps` of them, spread over the trace), the mouse on a grid.
 void draw_every_step(const sim::Trace& trace, uint32_t max_steps = 12) {
     HeadlessFonts h(17.0f, ImVec2(1280, 800));
+    // As the OpenGL 3 backend says: a window's vertices may pass 65,536 in several draw calls
+    // (one call of more still aborts, as in the real window).
+    ImGui::GetIO().BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
     TraceView view(trace);
     Player player;
     Strings text = strings_for(Language::En);
@@ -79,8 +83,8 @@ void draw_every_step(const sim::Trace& trace, uint32_t max_steps = 12) {
     for (uint32_t step = 0; step < count; step += stride) {
         CAPTURE(step);
         player.go_to(step, view);
-        for (float y = 5; y < 800; y += 45)
-            for (float x = 5; x < 1280; x += 90) draw_everything(view, player, text, h.fonts, panels, ImVec2(x, y));
+        for (float y = 5; y < 800; y += 70)
+            for (float x = 5; x < 1280; x += 110) draw_everything(view, player, text, h.fonts, panels, ImVec2(x, y));
     }
 }
 
@@ -153,5 +157,53 @@ TEST_CASE("robust: names and captions of tens of thousands of characters are dra
         caption.text = b.intern(std::string(17'000, 'x'));
         t.events.push_back(caption);
     });
-    draw_every_step(t, 60);
+    draw_every_step(t, 20);
+}
+
+TEST_CASE("robust: packets of 65,535 bytes in the inspector, its payload and its hex") {
+    sim::Trace t = demo_with([](sim::Trace& t) {
+        bool garbage = false;
+        for (sim::TracePacket& p : t.packets) {
+            wire::ParseResult parsed = wire::parse(p.bytes);
+            if (!parsed.ok() || !parsed.packet->tcp()) continue;
+            if (parsed.packet->tcp()->payload.empty()) {
+                if (!garbage) p.bytes.assign(65'535, 0xA5);  // one malformed, as long as a packet gets
+                garbage = true;
+                continue;
+            }
+            Ipv4Packet big = *parsed.packet;
+            std::get<TcpSegment>(big.body).payload.assign(65'535 - 40, 'A');
+            p.bytes = wire::emit(big);
+            REQUIRE(p.bytes.size() == 65'535);
+        }
+    });
+    HeadlessFonts h(17.0f, ImVec2(1280, 800));
+    TraceView view(t);
+    for (uint32_t i = 0; i < t.packets.size(); ++i) {
+        CAPTURE(i);
+        Player player;
+        player.go_to(t.packets[i].sent_step, view);
+        Strings text = strings_for(Language::En);
+        AllPanels panels;
+        for (float y = 5; y < 800; y += 50)
+            for (float x = 770; x < 1280; x += 60) draw_everything(view, player, text, h.fonts, panels, ImVec2(x, y));
+    }
+}
+
+TEST_CASE("robust: thousands of sockets on one host, and times near the bound") {
+    sim::Trace t = demo_with([](sim::Trace& t) {
+        sim::TraceBuilder b(t);
+        for (uint32_t id = 1000; id < 4000; ++id) {
+            SocketInfo row;
+            row.id = id;
+            row.type = SocketType::Udp;
+            row.local = {t.hosts[0].interfaces[0].address.address, uint16_t(id)};
+            b.record_socket(0, row, 1);
+        }
+        Duration shift = Duration{int64_t(1) << 61};
+        for (sim::TraceEvent& e : t.events) e.time = e.time + shift;
+        for (sim::TracePacket& p : t.packets) p.sent = p.sent + shift, p.arrives = p.arrives + shift;
+        t.end_time = t.end_time + shift;
+    });
+    draw_every_step(t, 8);
 }
