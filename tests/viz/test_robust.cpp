@@ -5,7 +5,9 @@
 // indices), as the real window does; ASan builds catch reads out of bounds.
 #include <doctest/doctest.h>
 
+#include <random>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "model/wire/wire.hpp"
@@ -206,4 +208,42 @@ TEST_CASE("robust: thousands of sockets on one host, and times near the bound") 
         t.end_time = t.end_time + shift;
     });
     draw_every_step(t, 8);
+}
+
+// Whatever read_json accepts, every panel draws: the demo trace with digits changed at random
+// (indices, steps, times, ports, states' bytes), each accepted variant drawn at a few steps.
+TEST_CASE("robust: every trace read_json accepts draws without fault") {
+    std::stringstream s;
+    sim::write_json(demo_trace(), s);
+    const std::string good = s.str();
+    std::vector<size_t> digits;
+    for (size_t i = 0; i < good.size(); ++i)
+        if (good[i] >= '0' && good[i] <= '9') digits.push_back(i);
+    std::mt19937 rng(14);
+    HeadlessFonts h(17.0f, ImVec2(1280, 800));
+    ImGui::GetIO().BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
+    Strings text = strings_for(Language::En);
+    int accepted = 0;
+    for (int round = 0; round < 300; ++round) {
+        std::string mutated = good;
+        for (int k = 0; k < 3; ++k) mutated[digits[rng() % digits.size()]] = char('0' + rng() % 10);
+        std::istringstream in(mutated);
+        sim::Trace t;
+        try {
+            t = sim::read_json(in);
+        } catch (const std::runtime_error&) {
+            continue;
+        }
+        ++accepted;
+        CAPTURE(round);
+        TraceView view(t);
+        Player player;
+        AllPanels panels;
+        for (uint32_t step : {0u, view.last_step() / 3, view.last_step() / 2, view.last_step()}) {
+            player.go_to(step, view);
+            for (ImVec2 mouse : {ImVec2(200, 300), ImVec2(900, 300), ImVec2(300, 650), ImVec2(1000, 650)})
+                draw_everything(view, player, text, h.fonts, panels, mouse);
+        }
+    }
+    CHECK(accepted > 50);  // the mutations mostly keep the trace valid
 }
