@@ -247,3 +247,16 @@ TEST_CASE("robust: every trace read_json accepts draws without fault") {
     }
     CHECK(accepted > 50);  // the mutations mostly keep the trace valid
 }
+
+// The topology, the hosts panel and the log with 2,000 more hosts: drawn, in a few ms a frame.
+TEST_CASE("robust: two thousand hosts on one network") {
+    sim::Trace t = demo_with([](sim::Trace& t) {
+        for (uint32_t i = 0; i < 2000; ++i) {
+            sim::TraceHost h;
+            h.name = "pc" + std::to_string(i);
+            h.interfaces.push_back({"eth0", "lan", {Ipv4Address{0xC0A86400u + i}, 16}, std::nullopt});
+            t.hosts.push_back(h);
+        }
+    });
+    draw_every_step(t, 3);
+}
