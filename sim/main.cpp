@@ -410,11 +410,15 @@ int command_view(const ViewArgs& args, const char* argv0) {
                   << " is the scenario file itself: refusing to overwrite it\n";
         return kExitUsage;
     }
+    // From a small laptop's screen to 8K: a screenshot's pixels are held twice in memory.
+    constexpr int kMinW = 320, kMinH = 200, kMaxW = 7680, kMaxH = 4320;
     int w = 0, h = 0;
     char x = 0;
-    if (std::sscanf(args.size.c_str(), "%d%c%d", &w, &x, &h) != 3 || x != 'x' || w < 64 || h < 64 || w > 16384 ||
-        h > 16384) {
-        std::cerr << "netstep view: --size " << args.size << ": expected WIDTHxHEIGHT, such as 1280x800\n";
+    int used = 0;
+    if (std::sscanf(args.size.c_str(), "%d%c%d%n", &w, &x, &h, &used) != 3 || x != 'x' || size_t(used) != args.size.size() ||
+        w < kMinW || h < kMinH || w > kMaxW || h > kMaxH) {
+        std::cerr << "netstep view: --size " << args.size << ": expected WIDTHxHEIGHT from " << kMinW << "x" << kMinH
+                  << " to " << kMaxW << "x" << kMaxH << ", such as 1280x800\n";
         return kExitUsage;
     }
     // netstep-view NETSTEP FILE SCREENSHOT STEP WIDTH HEIGHT LANG PRESENTER INSPECT_FIELD (checked above)
@@ -494,7 +498,7 @@ int main(int argc, char** argv) {
     view->add_option("--screenshot", view_args.screenshot,
                      "Render step --step to this PNG without showing a window ('-': the PNG on stdout)");
     view->add_option("--step", view_args.step, "The step to show (with --screenshot)");
-    view->add_option("--size", view_args.size, "Window or screenshot size, WIDTHxHEIGHT (default 1280x800)");
+    view->add_option("--size", view_args.size, "Window or screenshot size, WIDTHxHEIGHT from 320x200 to 7680x4320 (default 1280x800)");
     view->add_option("--lang", view_args.lang, "Interface language: en, fr or it (default: from LANG)")
         ->check(CLI::IsMember({"en", "fr", "it"}));
     view->add_flag("--presenter", view_args.presenter, "Large fonts and thick lines for a projector");

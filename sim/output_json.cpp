@@ -3,8 +3,11 @@
 // Reading checks every type, enum name, address and cross-reference, and throws a
 // std::runtime_error naming the place and what was expected.
 #include <fstream>
+#include <algorithm>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <set>
 #include <stdexcept>
 
 #include "sim/output.hpp"
@@ -233,6 +236,19 @@ int64_t signed_int(const Json& j, const std::string& where) {
     return j.get<int64_t>();
 }
 
+// Times and durations: bounded (146 years) so that the sum or difference of any two never
+// overflows, whatever the viewer computes with them.
+constexpr int64_t kMaxNanoseconds = int64_t(1) << 62;
+
+int64_t nanoseconds(const Json& j, const std::string& where) {
+    int64_t v = j.is_number_integer() && !j.is_number_unsigned() ? j.get<int64_t>() : 0;
+    if (!j.is_number_integer() || (j.is_number_unsigned() && j.get<uint64_t>() > uint64_t(kMaxNanoseconds)) ||
+        v < -kMaxNanoseconds || v > kMaxNanoseconds) {
+        fail(where, "nanoseconds from " + std::to_string(-kMaxNanoseconds) + " to " + std::to_string(kMaxNanoseconds), j);
+    }
+    return j.get<int64_t>();
+}
+
 double number(const Json& j, const std::string& where) {
     if (!j.is_number()) fail(where, "a number", j);
     return j.get<double>();
@@ -328,14 +344,14 @@ void read_event_timer(const Json& j, const std::string& where, TraceEvent& e) {
                                             [](const std::string& s) { return by_name<TimerAction>(s, 3); });
     }
     if (const Json* d = optional_member(j, "deadline_ns")) {
-        e.deadline = {signed_int(*d, at(where, "deadline_ns"))};
+        e.deadline = {nanoseconds(*d, at(where, "deadline_ns"))};
     }
 }
 
 TraceEvent read_event(const Json& j, const std::string& where, TraceBuilder& builder) {
     object(j, where);
     TraceEvent e;
-    e.time = {signed_int(member(j, "time_ns", where), at(where, "time_ns"))};
+    e.time = {nanoseconds(member(j, "time_ns", where), at(where, "time_ns"))};
     e.kind = named<EventKind>(member(j, "kind", where), at(where, "kind"),
                               "an event kind like \"packet-sent\"",
                               [](const std::string& s) { return event_kind_from_string(s); });
@@ -363,8 +379,8 @@ TracePacket read_packet(const Json& j, const std::string& where) {
     p.to_host = ref_or_none(j, "to_host", where);
     p.network = u32(member(j, "network", where), at(where, "network"));
     p.from_interface = u32(member(j, "from_interface", where), at(where, "from_interface"));
-    p.sent = {signed_int(member(j, "sent_ns", where), at(where, "sent_ns"))};
-    p.arrives = {signed_int(member(j, "arrives_ns", where), at(where, "arrives_ns"))};
+    p.sent = {nanoseconds(member(j, "sent_ns", where), at(where, "sent_ns"))};
+    p.arrives = {nanoseconds(member(j, "arrives_ns", where), at(where, "arrives_ns"))};
     p.sent_step = u32(member(j, "sent_step", where), at(where, "sent_step"));
     p.end_step = ref_or_none(j, "end_step", where);
     p.dropped = boolean(member(j, "dropped", where), at(where, "dropped"));
@@ -377,13 +393,13 @@ TracePacket read_packet(const Json& j, const std::string& where) {
 std::optional<Duration> optional_duration(const Json& j, std::string_view key, const std::string& where) {
     const Json* v = optional_member(j, key);
     if (!v) return std::nullopt;
-    return Duration{signed_int(*v, at(where, key))};
+    return Duration{nanoseconds(*v, at(where, key))};
 }
 
 std::optional<Instant> optional_instant(const Json& j, std::string_view key, const std::string& where) {
     const Json* v = optional_member(j, key);
     if (!v) return std::nullopt;
-    return Instant{signed_int(*v, at(where, key))};
+    return Instant{nanoseconds(*v, at(where, key))};
 }
 
 TcpVars read_vars(const Json& j, const std::string& where) {
@@ -405,7 +421,7 @@ TcpVars read_vars(const Json& j, const std::string& where) {
     v.mss = uint16_t(unsigned_int(member(j, "mss", where), at(where, "mss"), UINT16_MAX));
     if (optional_member(j, "cwnd")) v.cwnd = u("cwnd");  // absent in traces written before
     if (optional_member(j, "ssthresh")) v.ssthresh = u("ssthresh");
-    v.rto = {signed_int(member(j, "rto_ns", where), at(where, "rto_ns"))};
+    v.rto = {nanoseconds(member(j, "rto_ns", where), at(where, "rto_ns"))};
     v.srtt = optional_duration(j, "srtt_ns", where);
     v.rttvar = optional_duration(j, "rttvar_ns", where);
     v.retransmits = u("retransmits");
@@ -463,7 +479,7 @@ TraceNetwork read_network(const Json& j, const std::string& where) {
     TraceNetwork n;
     n.name = text(member(j, "name", where), at(where, "name"));
     n.subnet = prefix(member(j, "subnet", where), at(where, "subnet"));
-    n.latency = {signed_int(member(j, "latency_ns", where), at(where, "latency_ns"))};
+    n.latency = {nanoseconds(member(j, "latency_ns", where), at(where, "latency_ns"))};
     n.bandwidth_bps = unsigned_int(member(j, "bandwidth_bps", where), at(where, "bandwidth_bps"), UINT64_MAX);
     n.loss = number(member(j, "loss", where), at(where, "loss"));
     return n;
@@ -510,47 +526,130 @@ std::vector<T> read_list(const Json& root, std::string_view key, ReadOne read_on
 }
 
 // ---------------------------------------------------------------------------------------------
-// Cross-references: every index names something that exists (the viewers trust them).
+// Cross-references and order: every index names something that exists and every step is in the
+// run, events are in time order, packets are joined to their events. The viewers trust the trace
+// read here: nothing a panel assumes is left unchecked.
+
+[[noreturn]] void invalid(const std::string& where, const std::string& expected, const std::string& got) {
+    throw std::runtime_error("trace JSON: " + where + ": expected " + expected + ", got " + got);
+}
 
 void check_ref(uint32_t value, size_t count, bool none_ok, const std::string& where, const char* what) {
     if (value == kNone && none_ok) return;
-    if (value >= count) {
-        throw std::runtime_error("trace JSON: " + where + ": expected " + what + " index below " +
-                                 std::to_string(count) + ", got " + std::to_string(value));
-    }
+    if (value >= count) invalid(where, std::string(what) + " index below " + std::to_string(count), std::to_string(value));
 }
 
-void check_references(const Trace& t) {
+// The largest IPv4 packet (its total length is 16 bits).
+constexpr size_t kMaxPacketBytes = 65535;
+
+void check_scenario(const Trace& t) {
+    for (size_t i = 0; i < t.networks.size(); ++i) {
+        double loss = t.networks[i].loss;
+        if (!(loss >= 0.0 && loss <= 1.0)) invalid(at(at("networks", i), "loss"), "a fraction from 0 to 1", std::to_string(loss));
+    }
+    for (size_t h = 0; h < t.hosts.size(); ++h) {
+        for (size_t k = 0; k < t.hosts[h].interfaces.size(); ++k) {
+            const std::string& name = t.hosts[h].interfaces[k].network;
+            if (std::none_of(t.networks.begin(), t.networks.end(), [&](const TraceNetwork& n) { return n.name == name; }))
+                invalid(at(at(at(at("hosts", h), "interfaces"), k), "network"), "the name of a network",
+                        "\"" + name.substr(0, 80) + "\"");
+        }
+    }
     for (size_t i = 0; i < t.programs.size(); ++i) {
         std::string where = at("programs", i);
         check_ref(t.programs[i].host, t.hosts.size(), false, at(where, "host"), "a host");
-        check_ref(t.programs[i].parent, t.programs.size(), true, at(where, "parent"), "a program");
+        check_ref(t.programs[i].parent, i, true, at(where, "parent"), "an earlier program");  // no cycles
     }
+}
+
+void check_events(const Trace& t) {
     for (size_t i = 0; i < t.events.size(); ++i) {
         const TraceEvent& e = t.events[i];
         std::string where = at("events", i);
+        if (e.time < Instant::zero() || (i > 0 && e.time < t.events[i - 1].time))
+            invalid(at(where, "time_ns"), "a time from 0 and not before the previous event's", std::to_string(e.time.ns));
         check_ref(e.host, t.hosts.size(), true, at(where, "host"), "a host");
         check_ref(e.program, t.programs.size(), true, at(where, "program"), "a program");
-        check_ref(e.packet, t.packets.size(), true, at(where, "packet"), "a packet");
+        bool packet_event = e.kind == EventKind::PacketSent || e.kind == EventKind::PacketDelivered ||
+                            e.kind == EventKind::PacketDropped;
+        check_ref(e.packet, t.packets.size(), !packet_event, at(where, "packet"), "a packet");
     }
+}
+
+void check_packets(const Trace& t) {
     for (size_t i = 0; i < t.packets.size(); ++i) {
         const TracePacket& p = t.packets[i];
         std::string where = at("packets", i);
         check_ref(p.from_host, t.hosts.size(), false, at(where, "from_host"), "a host");
         check_ref(p.to_host, t.hosts.size(), true, at(where, "to_host"), "a host");
         check_ref(p.network, t.networks.size(), false, at(where, "network"), "a network");
+        check_ref(p.from_interface, t.hosts[p.from_host].interfaces.size(), false, at(where, "from_interface"),
+                  "an interface");
         check_ref(p.sent_step, t.events.size(), false, at(where, "sent_step"), "an event");
         check_ref(p.end_step, t.events.size(), true, at(where, "end_step"), "an event");
         check_ref(p.duplicate_of, t.packets.size(), true, at(where, "duplicate_of"), "a packet");
+        if (t.events[p.sent_step].kind != EventKind::PacketSent || t.events[p.sent_step].packet != i)
+            invalid(at(where, "sent_step"), "the step of its packet-sent event", std::to_string(p.sent_step));
+        if (p.end_step != kNone && (p.end_step <= p.sent_step || t.events[p.end_step].packet != i))
+            invalid(at(where, "end_step"), "a later step of an event of this packet", std::to_string(p.end_step));
+        if (p.arrives < p.sent) invalid(at(where, "arrives_ns"), "a time from sent_ns on", std::to_string(p.arrives.ns));
+        if (p.bytes.size() > kMaxPacketBytes)
+            invalid(at(where, "bytes"), "at most " + std::to_string(kMaxPacketBytes) + " bytes", std::to_string(p.bytes.size()));
     }
+}
+
+void check_sockets(const Trace& t) {
+    std::set<std::pair<uint32_t, uint32_t>> seen;
     for (size_t i = 0; i < t.sockets.size(); ++i) {
-        check_ref(t.sockets[i].host, t.hosts.size(), false, at(at("sockets", i), "host"), "a host");
+        const SocketHistory& h = t.sockets[i];
+        std::string where = at("sockets", i);
+        check_ref(h.host, t.hosts.size(), false, at(where, "host"), "a host");
+        if (h.id == 0 || !seen.insert({h.host, h.id}).second)
+            invalid(at(where, "id"), "a socket id, not 0 and once per host", std::to_string(h.id));
+        if (h.steps.empty()) invalid(at(where, "changes"), "at least one change", "none");
+        check_ref(h.steps.back(), t.events.size(), false, at(at(at(where, "changes"), h.steps.size() - 1), "step"),
+                  "an event");
+        check_ref(h.gone_step, t.events.size() + 1, true, at(where, "gone_step"), "an event");
+    }
+}
+
+void check_trace(const Trace& t) {
+    check_scenario(t);
+    check_events(t);
+    check_packets(t);
+    check_sockets(t);
+}
+
+// Arrays and objects nest at most this deep (the writer nests 6): deeper, even in a member the
+// reader ignores, is an error before parsing, whose recursion would overflow the stack.
+constexpr int kMaxDepth = 64;
+
+void check_depth(std::string_view text) {
+    int depth = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\') ++i;  // the escaped character
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > kMaxDepth) {
+                throw std::runtime_error("trace JSON: nesting deeper than " + std::to_string(kMaxDepth) + " at byte " +
+                                         std::to_string(i + 1));
+            }
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
     }
 }
 
 Json parse_document(std::istream& in) {
+    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    check_depth(text);
     try {
-        return Json::parse(in);
+        return Json::parse(text);
     } catch (const Json::exception& e) {
         throw std::runtime_error(std::string("trace JSON: not valid JSON: ") + e.what());
     }
@@ -585,7 +684,7 @@ void read_run(const Json& root, Trace& t) {
     t.expectations_met = boolean(member(root, "expectations_met", ""), "expectations_met");
     t.failures = read_strings(root, "failures");
     if (root.contains("warnings")) t.warnings = read_strings(root, "warnings");  // absent before warnings existed
-    t.end_time = {signed_int(member(root, "end_time_ns", ""), "end_time_ns")};
+    t.end_time = {nanoseconds(member(root, "end_time_ns", ""), "end_time_ns")};
     TraceBuilder builder(t);
     t.events = read_list<TraceEvent>(root, "events", [&builder](const Json& j, const std::string& w) {
         return read_event(j, w, builder);
@@ -647,7 +746,7 @@ Trace read_json(std::istream& in) {
     Trace t;
     read_scenario(root, t);
     read_run(root, t);
-    check_references(t);
+    check_trace(t);
     return t;
 }
 

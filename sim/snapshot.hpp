@@ -66,6 +66,7 @@ private:
     uint32_t step_ = 0;
     Instant time_;
     std::vector<std::vector<SocketAt>> hosts_;
+    std::vector<uint32_t> live_at_;  // per socket history: its place in hosts_[its host] (kNone: not live)
     std::vector<uint32_t> in_flight_;
     std::optional<uint32_t> caption_;
 };

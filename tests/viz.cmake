@@ -46,3 +46,15 @@ if(TARGET netstep AND XVFB)
                    -P ${CMAKE_CURRENT_SOURCE_DIR}/viz/run_screenshot_outputs.cmake)
   set_tests_properties(viz_screenshot_outputs PROPERTIES LABELS viz TIMEOUT 120)
 endif()
+
+# --size is bounded (a screenshot's pixels are held twice: 16384x16384 ran out of memory): a
+# usage error naming the bounds, before any window or run.
+if(TARGET netstep)
+  foreach(size 16384x16384 100x100 1280x800x2)
+    add_test(NAME viz_size_bounds_${size}
+             COMMAND ${CMAKE_COMMAND} "-DCOMMAND=$<TARGET_FILE:netstep> view ${PROJECT_SOURCE_DIR}/scenarios/default.yaml --screenshot ${CMAKE_CURRENT_BINARY_DIR}/viz_shots/size.png --step 1 --size ${size}"
+                     -DEXPECTED_EXIT=2 "-DEXPECTED_ERROR=--size ${size}: expected WIDTHxHEIGHT from 320x200 to 7680x4320"
+                     -P ${CMAKE_CURRENT_SOURCE_DIR}/viz/run_exit.cmake)
+    set_tests_properties(viz_size_bounds_${size} PROPERTIES LABELS viz)
+  endforeach()
+endif()

@@ -21,6 +21,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <numeric>
@@ -28,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "sim/output.hpp"
 #include "viz/commands.hpp"
 #include "viz/i18n.hpp"
 #include "viz/layout.hpp"
@@ -37,6 +39,7 @@
 #include "viz/screenshot.hpp"
 #include "viz/session.hpp"
 #include "viz/style.hpp"
+#include "viz/text.hpp"
 #include "viz/theme.hpp"
 #include "viz/timing.hpp"
 #include "viz/trace_view.hpp"
@@ -318,7 +321,7 @@ void App::draw_error(const Rect& r) const {
     ImGui::TextColored(theme::to_vec4(theme::kDrop), "%s", text_.scenario_error);
     ImGui::PopFont();
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(session_.error.c_str());
+    TextClamped(session_.error);
     ImGui::PopTextWrapPos();
     ImGui::End();
     ImGui::PopStyleColor();
@@ -562,9 +565,16 @@ bool App::step_exists() const {
 // [SECTION] run_view
 //-----------------------------------------------------------------------------
 
+// Whatever escapes the frame loop or the screenshot (out of memory included) ends the viewer
+// with a message and exit 2, never an abort.
 int run_view(const ViewOptions& options) {
-    App app(options);
-    return app.run();
+    try {
+        App app(options);
+        return app.run();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "netstep view: %s: %s\n", options.scenario_file.c_str(), sim::error_message(e).c_str());
+        return 2;
+    }
 }
 
 }  // namespace netstep::viz

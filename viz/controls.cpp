@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "viz/panels.hpp"
+#include "viz/text.hpp"
 #include "viz/theme.hpp"
 
 namespace netstep::viz {
@@ -221,7 +222,7 @@ void ControlsPanel::draw_timeline(const ViewModel& vm, Commands& out) const {
     if (ImGui::IsItemHovered() && !vm.screenshot_mode && width > 12.0f) {
         float f = std::clamp((ImGui::GetIO().MousePos.x - origin.x - 6.0f) / (width - 12.0f), 0.0f, 1.0f);
         uint32_t at = uint32_t(f * last + 0.5f);
-        ImGui::SetTooltip("%s %u: %s", vm.text.step, at, vm.view.describe(at).c_str());
+        TextTooltip(std::string(vm.text.step) + " " + std::to_string(at) + ": " + vm.view.describe(at));
     }
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -55,17 +56,18 @@ void HeaderPanel::draw(const ViewModel& vm, Commands& out) {
     {
         ImFont* font = vm.fonts.caption;
         float room = std::max(50.0f, avail - menu_w - ImGui::GetFontSize());
-        ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, trace.title.c_str());
+        std::string title = clamp_text(trace.title);
+        ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, title.c_str());
         float size = font->FontSize * std::clamp(room / std::max(1.0f, ts.x), 0.7f, 1.0f);
         ImVec2 at = ImGui::GetCursorScreenPos();
         ImVec2 shown(std::min(room, ts.x * size / font->FontSize), ts.y);
         ImDrawList* dl = ImGui::GetWindowDrawList();
         dl->PushClipRect(at, ImVec2(at.x + shown.x, at.y + shown.y), true);
-        dl->AddText(font, size, ImVec2(at.x, at.y + (ts.y - ts.y * size / font->FontSize) * 0.5f), theme::kInk, trace.title.c_str());
+        dl->AddText(font, size, ImVec2(at.x, at.y + (ts.y - ts.y * size / font->FontSize) * 0.5f), theme::kInk, title.c_str());
         dl->PopClipRect();
         ImGui::Dummy(shown);
         if (ImGui::IsItemHovered() && !vm.screenshot_mode && shown.x < ts.x * size / font->FontSize)
-            ImGui::SetTooltip("%s", trace.title.c_str());
+            TextTooltip(trace.title);
     }
     if (vm.modified) {
         ImGui::SameLine();
@@ -79,27 +81,21 @@ void HeaderPanel::draw(const ViewModel& vm, Commands& out) {
     if (desc_w > 40.0f) {
         ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(theme::rgb(70, 72, 80)));
         ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 6.0f);
-        std::string description = trace.description;  // as one line, cut with "…" where it ends
+        std::string description = clamp_text(trace.description, kMaxDrawnBytes, SIZE_MAX);  // as one line, cut with "…"
         std::replace(description.begin(), description.end(), '\n', ' ');
         while (!description.empty() && description.back() == ' ') description.pop_back();
         ImGui::TextUnformatted(text_fit(ImGui::GetFont(), ImGui::GetFontSize(), description, desc_w).c_str());
         ImGui::PopStyleColor();
-        if (ImGui::IsItemHovered() && !vm.screenshot_mode) {  // the whole description, wrapped
-            ImGui::BeginTooltip();
-            ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40.0f);
-            ImGui::TextUnformatted(trace.description.c_str());
-            ImGui::PopTextWrapPos();
-            ImGui::EndTooltip();
-        }
+        if (ImGui::IsItemHovered() && !vm.screenshot_mode) TextTooltip(trace.description);  // the whole, wrapped
     }
     ImGui::SameLine(avail - menu_w + ImGui::GetStyle().WindowPadding.x);
     draw_menu(vm, out);
 
     // The caption band.
     auto step = vm.view.index().caption_at(vm.step);
-    std::string caption = step ? trace.caption_text(*step, language_code(vm.lang)) : std::string();
+    std::string caption = clamp_text(step ? trace.caption_text(*step, language_code(vm.lang)) : std::string());
     bool muted = caption.empty();
-    if (muted) caption = vm.view.describe(vm.step);
+    if (muted) caption = clamp_text(vm.view.describe(vm.step));
     ImVec2 p = ImGui::GetCursorScreenPos();
     ImVec2 size(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
     ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), muted ? theme::rgb(242, 243, 246) : theme::kCaptionBg, 6.0f);
@@ -118,6 +114,7 @@ void HeaderPanel::draw(const ViewModel& vm, Commands& out) {
                 muted ? theme::kMuted : theme::kInk, caption.c_str(), nullptr, wrap);
     dl->PopClipRect();
     ImGui::Dummy(size);
+    if (ts.y > size.y && ImGui::IsItemHovered() && !vm.screenshot_mode) TextTooltip(caption);  // more than the band holds
 }
 
 }  // namespace netstep::viz

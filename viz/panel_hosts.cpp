@@ -18,7 +18,7 @@ void draw_ipconfig(const ViewModel& vm, const sim::TraceHost& host) {
     const Strings& t = vm.text;
     for (const InterfaceConfig& itf : host.interfaces) {
         ImGui::PushFont(vm.fonts.bold);
-        ImGui::TextUnformatted((itf.adapter.empty() ? itf.network : itf.adapter).c_str());
+        TextEllipsis(itf.adapter.empty() ? itf.network : itf.adapter);
         ImGui::PopFont();
         float value_x = 0;  // the values line up after the longest name (French names are long)
         for (const char* name : {t.ipv4_address, t.subnet_mask, t.default_gateway})
@@ -65,7 +65,9 @@ void draw_netstat(const ViewModel& vm, uint32_t host, std::vector<HostsPanel::Ro
     ImGui::PushFont(vm.fonts.mono);
     int state_column = table.style == sim::NetstatStyle::Linux ? 1 : 3;
     for (const sim::NetstatTable::Row& row : table.rows) {
-        auto it = std::find_if(sockets.begin(), sockets.end(), [&](const sim::SocketAt& s) { return s.row.id == row.id; });
+        // The snapshot lists a host's sockets by id: a binary search (thousands of sockets).
+        auto it = std::lower_bound(sockets.begin(), sockets.end(), row.id, [](const sim::SocketAt& s, SocketId id) { return s.row.id < id; });
+        if (it != sockets.end() && it->row.id != row.id) it = sockets.end();
         uint32_t history = it != sockets.end() ? it->history : kNone;
         bool user_closed = it != sockets.end() && it->row.user_closed;
         ImU32 color = theme::kInk;
@@ -78,11 +80,13 @@ void draw_netstat(const ViewModel& vm, uint32_t host, std::vector<HostsPanel::Ro
             const std::string& cell = row.cells[size_t(c)];
             // A socket the program has closed: the OS finishes the connection alone (muted).
             ImU32 ink = c == state_column ? (user_closed ? theme::kMuted : color) : theme::kInk;
-            ImGui::TextColored(theme::to_vec4(ink), "%s", cell.c_str());
+            ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(ink));
+            TextClamped(cell);
+            ImGui::PopStyleColor();
             if (!ImGui::IsItemHovered() || vm.screenshot_mode) continue;
             if (c == state_column && user_closed) ImGui::SetTooltip("%s", t.closed_help);
             else if (it != sockets.end() && it->row.remote && cell == it->row.remote->to_string())
-                ImGui::SetTooltip("%s", vm.view.index().endpoint_name(*it->row.remote).c_str());
+                TextTooltip(vm.view.index().endpoint_name(*it->row.remote));
         }
         drawn.push_back({host, history, row.cells[size_t(state_column)]});
     }
@@ -107,10 +111,14 @@ void HostsPanel::draw(const ViewModel& vm, Commands&) {
         // The hosts of the connection on screen are always open: their netstat is part of the step.
         if (involved) ImGui::SetNextItemOpen(true, ImGuiCond_Always);
         else ImGui::SetNextItemOpen(t.hosts.size() <= 4, ImGuiCond_Appearing);
-        std::string title = t.hosts[h].name + (t.hosts[h].forwarding ? std::string("  (") + vm.text.router + ")" : "");
+        // The name cut to the panel (the whole in a tooltip), the ID fixed whatever the name holds.
+        std::string router = t.hosts[h].forwarding ? std::string("  (") + vm.text.router + ")" : "";
         ImGui::PushFont(vm.fonts.bold);
-        bool open = ImGui::CollapsingHeader(title.c_str());
+        float room = ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 2.0f - ImGui::CalcTextSize(router.c_str()).x;
+        std::string name = text_fit(ImGui::GetFont(), ImGui::GetFontSize(), t.hosts[h].name, room);
+        bool open = ImGui::CollapsingHeader((name + router + "###host").c_str());
         ImGui::PopFont();
+        if (name.size() != t.hosts[h].name.size() && ImGui::IsItemHovered() && !vm.screenshot_mode) TextTooltip(t.hosts[h].name);
         if (open) {
             draw_ipconfig(vm, t.hosts[h]);
             draw_netstat(vm, h, rows);

@@ -122,7 +122,9 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
     ImGui::TextDisabled("%s → %s", vm.view.format_time(p.sent).c_str(), vm.view.format_time(p.arrives).c_str());
     if (p.dropped) {
         ImGui::SameLine();
-        ImGui::TextColored(theme::to_vec4(theme::kDrop), "%s %s", vm.text.dropped_because, p.drop_reason.c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(theme::kDrop));
+        TextEllipsis(std::string(vm.text.dropped_because) + " " + p.drop_reason);
+        ImGui::PopStyleColor();
     }
 
     int hovered_now = -1;
@@ -183,10 +185,12 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
     ImVec2 o = ImGui::GetCursorScreenPos();
     ImVec2 mouse = ImGui::GetIO().MousePos;
     bool hex_hovered = ImGui::IsWindowHovered() && !vm.screenshot_mode;
+    ImVec2 clip_min = dl->GetClipRectMin(), clip_max = dl->GetClipRectMax();
     for (size_t r = 0; r < rows; ++r) {
+        float y = o.y + float(r) * lh;
+        if (y + lh < clip_min.y || y > clip_max.y) continue;  // only the rows in view (a packet is up to 64 KiB)
         char offset[8];
         std::snprintf(offset, sizeof offset, "%04zx", r * size_t(bytes_per_row));
-        float y = o.y + float(r) * lh;
         dl->AddText(ImVec2(o.x, y), theme::kMuted, offset);
         for (size_t c = 0; c < size_t(bytes_per_row); ++c) {
             size_t i = r * size_t(bytes_per_row) + c;
@@ -197,7 +201,7 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
             if (lit) dl->AddRectFilled(ImVec2(x - cw * 0.5f, y), ImVec2(x + cw * 2.5f, y + lh), theme::kHighlight);
             if (hex_hovered && mouse.x >= x - cw * 0.5f && mouse.x < x + cw * 2.5f && mouse.y >= y && mouse.y < y + lh) {
                 hovered_now = field;
-                if (field >= 0) ImGui::SetTooltip("%s: %s", fields[size_t(field)].name.c_str(), fields[size_t(field)].value.c_str());
+                if (field >= 0) TextTooltip(fields[size_t(field)].name + ": " + fields[size_t(field)].value);
             }
             char hex[4];
             std::snprintf(hex, sizeof hex, "%02x", bytes[i]);

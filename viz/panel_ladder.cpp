@@ -194,7 +194,7 @@ std::vector<bool> LadderPanel::lifelines_to_show(const ViewModel& vm, float avai
     };
     add_socket(vm.connection.a);
     add_socket(vm.connection.b);
-    const sim::TraceEvent& e = t.events[std::min<size_t>(vm.step, t.events.size() - 1)];
+    const sim::TraceEvent& e = vm.view.event_at(vm.step);
     if (e.socket != 0) add_socket(vm.view.history_of(e.host, e.socket).value_or(kNone));  // "ECONNREFUSED"
     if (e.kind == sim::EventKind::PacketDelivered || e.kind == sim::EventKind::PacketDropped) add_packet(e.packet);
     uint32_t last = packet_at_or_before(vm.view, vm.step);
@@ -487,7 +487,7 @@ std::vector<LadderPanel::DrawnArrow> LadderPanel::draw_arrows(const ViewModel& v
 // newest. Each above (or below) its arrow where it covers no other label and stays whole in view,
 // right of the times; none rather than two on top of each other (the tooltip still names the packet).
 void LadderPanel::draw_labels(const ViewModel& vm, Frame& f, std::vector<DrawnArrow>& drawn) {
-    const sim::TraceEvent& now_event = f.t.events[std::min<size_t>(vm.step, f.t.events.size() - 1)];
+    const sim::TraceEvent& now_event = vm.view.event_at(vm.step);
     auto rank = [&](const DrawnArrow& d) {
         if (d.packet == now_event.packet && now_event.kind == sim::EventKind::PacketSent) return 0;
         return vm.selection.packet == d.packet ? 1 : 2;
@@ -526,7 +526,7 @@ void LadderPanel::handle_hover(const ViewModel& vm, const Frame& f, const std::v
         }
     }
     if (hovered != kNone) {
-        ImGui::SetTooltip("%s", vm.view.describe(f.t.packets[hovered].sent_step).c_str());
+        TextTooltip(vm.view.describe(f.t.packets[hovered].sent_step));
         if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) out.push_back(cmd::SelectPacket{hovered, true});
         if (ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
             context_packet = hovered;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "viz/panels.hpp"
+#include "viz/text.hpp"
 #include "viz/theme.hpp"
 
 namespace netstep::viz {
@@ -126,7 +127,7 @@ void LogPanel::draw(const ViewModel& vm, Commands& out) {
             ImGui::TextUnformatted(to_string(e.time).c_str());
             ImGui::TableSetColumnIndex(2);
             ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(step > vm.step ? theme::kMuted : event_color(vm, e)));
-            ImGui::TextUnformatted(vm.view.describe(step).c_str());
+            TextEllipsis(vm.view.describe(step));
             ImGui::PopStyleColor();
         }
     }

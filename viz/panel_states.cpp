@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "viz/panels.hpp"
+#include "viz/text.hpp"
 #include "viz/theme.hpp"
 
 namespace netstep::viz {
@@ -183,8 +184,8 @@ void StatesPanel::draw(const ViewModel& vm, Commands&) {
     for (const End& e : ends) {
         if (e.history == kNone) continue;
         if (&e != &ends[0]) {  // both ends on one line when it holds them (more room for the diagram)
-            std::string name = vm.view.socket_name(e.history, vm.step);
-            std::string cause = e.change_step ? "— " + translate_cause(t.str(t.events[*e.change_step].text), vm.lang) : "";
+            std::string name = clamp_text(vm.view.socket_name(e.history, vm.step));
+            std::string cause = e.change_step ? clamp_text("— " + translate_cause(t.str(t.events[*e.change_step].text), vm.lang)) : "";
             float w = fs * 2 + vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, name.c_str()).x + ImGui::CalcTextSize(cause.c_str()).x + fs;
             if (ImGui::GetItemRectMax().x + fs * 1.5f + w < ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
                 ImGui::SameLine(0, fs * 1.5f);
@@ -193,14 +194,16 @@ void StatesPanel::draw(const ViewModel& vm, Commands&) {
         dl->AddRectFilled(ImVec2(p.x, p.y + 2), ImVec2(p.x + fs, p.y + fs), e.color, 3.0f);
         ImGui::Dummy(ImVec2(fs + 2, fs));
         ImGui::SameLine();
+        ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(e.color));
         ImGui::PushFont(vm.fonts.bold);
-        ImGui::TextColored(theme::to_vec4(e.color), "%s", vm.view.socket_name(e.history, vm.step).c_str());
+        TextEllipsis(vm.view.socket_name(e.history, vm.step));
         ImGui::PopFont();
         std::string cause = e.change_step ? translate_cause(t.str(t.events[*e.change_step].text), vm.lang) : "";
         if (!cause.empty()) {
             ImGui::SameLine();
-            ImGui::TextColored(theme::to_vec4(e.color), "— %s", cause.c_str());
+            TextEllipsis("— " + cause);
         }
+        ImGui::PopStyleColor();
     }
 
     Geometry g;
@@ -255,7 +258,7 @@ void StatesPanel::draw(const ViewModel& vm, Commands&) {
         if (ev.from == ev.to) continue;
         auto [a, b] = segment(g, int(ev.from), target_box(ev.from, ev.to));
         draw_arrow(dl, a, b, e.color, 4.0f * th, fs * 0.8f);
-        std::string cause = translate_cause(t.str(ev.text), vm.lang);
+        std::string cause = clamp_text(translate_cause(t.str(ev.text), vm.lang));
         if (cause.empty()) continue;
         ImFont* font = vm.fonts.bold;
         // As in the RFC's figure: the event over the action ("rcv SYN,ACK" / "snd ACK").

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "viz/panels.hpp"
+#include "viz/text.hpp"
 #include "viz/theme.hpp"
 
 namespace netstep::viz {
@@ -103,23 +104,6 @@ Box label(ImDrawList* dl, ImVec2 p, ImU32 color, const std::string& text, ImFont
     dl->AddRectFilled(b.min, b.max, theme::rgb(255, 255, 255, 230), 3.0f);
     dl->AddText(f, f->FontSize, p, color, text.c_str());
     return b;
-}
-
-// `text`, or as much of it as fits `width` followed by "…" (whole UTF-8 characters).
-// (A shared helper is on its way in viz/text.hpp; this one is the topology's until then.)
-std::string fit_text(ImFont* font, float size, const std::string& text, float width) {
-    auto width_of = [&](const std::string& s) { return font->CalcTextSizeA(size, FLT_MAX, 0.0f, s.c_str()).x; };
-    if (width_of(text) <= width) return text;
-    std::string cut = text;
-    while (!cut.empty()) {
-        while (!cut.empty()) {  // drop one character: its continuation bytes, then its first byte
-            unsigned char last = static_cast<unsigned char>(cut.back());
-            cut.pop_back();
-            if ((last & 0xC0) != 0x80) break;
-        }
-        if (width_of(cut + "…") <= width) break;
-    }
-    return cut + "…";
 }
 
 std::string address_of(const sim::TraceHost& host) {
@@ -522,7 +506,7 @@ void TopologyPanel::draw_hosts(const ViewModel& vm, Frame& f) {
         f.dl->AddRect(box.min, box.max, border, rounding, 0, bw * f.th);
         f.host_boxes.push_back(box);
 
-        std::string name = f.t.hosts[h].name;
+        std::string name = clamp_text(f.t.hosts[h].name);
         float room = std::max(1.0f, 2 * hb.x - 6);
         ImVec2 ts = bold->CalcTextSizeA(f.fs, FLT_MAX, 0, name.c_str());
         float by_height = f.fs * (2 * hb.y + 2) / std::max(1.0f, ts.y);
@@ -530,9 +514,9 @@ void TopologyPanel::draw_hosts(const ViewModel& vm, Frame& f) {
         float least = std::min(by_height, f.fs * 0.66f);
         if (size < least) {  // too long to shrink: cut, the whole name in the host's tooltip
             size = least;
-            name = fit_text(bold, size, name, room);
-            cut_texts.push_back({box.min, box.max, f.t.hosts[h].name});
+            name = text_fit(bold, size, name, room);
         }
+        if (name != f.t.hosts[h].name) cut_texts.push_back({box.min, box.max, f.t.hosts[h].name});
         ImVec2 shown = bold->CalcTextSizeA(size, FLT_MAX, 0, name.c_str());
         Box letters{ImVec2(p.x - shown.x * 0.5f, p.y - shown.y * 0.5f), ImVec2(p.x + shown.x * 0.5f, p.y + shown.y * 0.5f)};
         f.dl->AddText(bold, size, letters.min, theme::kInk, name.c_str());
@@ -570,7 +554,7 @@ void TopologyPanel::draw_callouts(Frame& f) {
             if (f.free(there, false)) {
                 b = label(f.dl, beside, kAddressColor, address);
             } else {
-                std::string text = fit_text(ImGui::GetFont(), f.fs, host.name + "  " + address, layout.strip - f.fs * 0.25f);
+                std::string text = text_fit(ImGui::GetFont(), f.fs, host.name + "  " + address, layout.strip - f.fs * 0.25f);
                 b = label(f.dl, ImVec2(f.origin.x + f.fs * 0.25f, strip_y), c.color, text);
                 if (text != host.name + "  " + address) cut_texts.push_back({b.min, b.max, host.name + "  " + address});
                 strip_y = b.max.y + 4;
@@ -588,7 +572,7 @@ void TopologyPanel::draw_network_names(const ViewModel& vm, Frame& f) {
     for (size_t k = 0; k < f.t.networks.size() && k < layout.networks.size(); ++k) {
         const Bar& bar = layout.networks[k];
         std::string whole = f.t.networks[k].name + "  " + f.t.networks[k].subnet.to_string();
-        std::string text = fit_text(bold, bold->FontSize, whole, f.size.x - 12);
+        std::string text = text_fit(bold, bold->FontSize, whole, f.size.x - 12);
         ImVec2 ts = bold->CalcTextSizeA(bold->FontSize, FLT_MAX, 0, text.c_str());
         ImVec2 a = f.at(ImVec2(bar.x0, bar.y)), b = f.at(ImVec2(bar.x1, bar.y));
         float below = a.y + 6 * f.th, above = a.y - 6 * f.th - ts.y;
@@ -764,8 +748,7 @@ void TopologyPanel::handle_hover(const ViewModel& vm, const Frame& f, Commands& 
     hovered_packet = f.hovered_packet;
     if (f.hovered_packet != kNone) {
         const std::string& reason = t.packets[f.hovered_packet].drop_reason;
-        ImGui::SetTooltip("%s%s%s", vm.view.describe(t.packets[f.hovered_packet].sent_step).c_str(), reason.empty() ? "" : "\n",
-                          reason.c_str());
+        TextTooltip(vm.view.describe(t.packets[f.hovered_packet].sent_step) + (reason.empty() ? "" : "\n" + reason));
         if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) out.push_back(cmd::SelectPacket{f.hovered_packet, false});
         if (ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
             context_packet = f.hovered_packet;
@@ -776,11 +759,11 @@ void TopologyPanel::handle_hover(const ViewModel& vm, const Frame& f, Commands& 
         for (const InterfaceConfig& itf : t.hosts[f.hovered_host].interfaces)
             tip += "\n" + (itf.adapter.empty() ? itf.network : itf.adapter) + ": " + itf.address.address.to_string() + "/" +
                    std::to_string(itf.address.length);
-        ImGui::SetTooltip("%s", tip.c_str());
+        TextTooltip(tip);
     } else if (f.hovered) {
         for (const CutText& c : cut_texts) {
             if (!Box{c.min, c.max}.contains(f.mouse)) continue;
-            ImGui::SetTooltip("%s", c.text.c_str());
+            TextTooltip(c.text);
             break;
         }
     }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "viz/panels.hpp"
+#include "viz/text.hpp"
 #include "viz/theme.hpp"
 
 namespace netstep::viz {
@@ -33,10 +34,12 @@ void UdpPanel::draw(const ViewModel& vm, Commands& out) {
         UdpCounts c = vm.view.udp_counts(h, vm.step);
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
-        std::string name = vm.view.socket_name(h, vm.step);
+        std::string whole = vm.view.socket_name(h, vm.step);
         ImGui::PushFont(vm.fonts.bold);
-        if (ImGui::Selectable(name.c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) out.push_back(cmd::SelectConnection{h});
+        std::string name = text_fit(ImGui::GetFont(), ImGui::GetFontSize(), whole, ImGui::GetFontSize() * 16.0f);
+        if (ImGui::Selectable((name + "###udp").c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) out.push_back(cmd::SelectConnection{h});
         ImGui::PopFont();
+        if (name != whole && ImGui::IsItemHovered() && !vm.screenshot_mode) TextTooltip(whole);
         ImGui::PushFont(vm.fonts.bold);
         const uint32_t values[] = {c.sent, c.received, c.lost, c.icmp_errors};
         for (int col = 1; col <= 4; ++col) {

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "viz/panels.hpp"
+#include "viz/text.hpp"
 #include "viz/theme.hpp"
 
 namespace netstep::viz {
@@ -126,7 +127,9 @@ void VariablesPanel::draw(const ViewModel& vm, Commands&) {
     for (int i = 0; i < 2; ++i) {
         if (at[i].phase != sim::SocketPhase::Gone) continue;
         ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextColored(theme::to_vec4(i == 0 ? theme::kEndA : theme::kEndB), "%s:", vm.view.socket_name(ends[i], vm.step).c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(i == 0 ? theme::kEndA : theme::kEndB));
+        TextEllipsis(vm.view.socket_name(ends[i], vm.step) + ":", ImGui::GetContentRegionAvail().x * 0.6f);
+        ImGui::PopStyleColor();
         ImGui::SameLine();
         ImGui::TextColored(theme::to_vec4(theme::kMuted), "%s", vm.text.connection_gone);
         ImGui::PopTextWrapPos();
@@ -140,7 +143,11 @@ void VariablesPanel::draw(const ViewModel& vm, Commands&) {
     ImGui::TableSetupColumn(vm.text.variable);
     std::string names[2];
     for (int i = 0; i < columns - 1; ++i) {
-        names[i] = vm.view.socket_name(ends[i], vm.step);
+        // The end's name cut to a column (the whole in a tooltip); the ID fixed whatever it holds.
+        ImGui::PushFont(vm.fonts.bold);
+        names[i] = text_fit(ImGui::GetFont(), ImGui::GetFontSize(), vm.view.socket_name(ends[i], vm.step), ImGui::GetFontSize() * 16.0f) +
+                   "###end" + std::to_string(i);
+        ImGui::PopFont();
         ImGui::TableSetupColumn(names[i].c_str());
     }
     ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
@@ -151,6 +158,7 @@ void VariablesPanel::draw(const ViewModel& vm, Commands&) {
         ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(i == 0 ? theme::kEndA : theme::kEndB));
         ImGui::PushFont(vm.fonts.bold);
         ImGui::TableHeader(names[i].c_str());
+        if (ImGui::IsItemHovered() && !vm.screenshot_mode) TextTooltip(vm.view.socket_name(ends[i], vm.step));
         ImGui::PopFont();
         ImGui::PopStyleColor();
     }

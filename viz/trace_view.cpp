@@ -89,8 +89,13 @@ const sim::Snapshot& TraceView::snapshot(uint32_t step) const {
 }
 
 Instant TraceView::time_at(uint32_t step) const {
-    if (trace_->events.empty()) return Instant::zero();
-    return trace_->events[std::min(step, last_step())].time;
+    return event_at(step).time;
+}
+
+const sim::TraceEvent& TraceView::event_at(uint32_t step) const {
+    static const sim::TraceEvent kNoEvent;
+    if (trace_->events.empty()) return kNoEvent;
+    return trace_->events[std::min(step, last_step())];
 }
 
 void TraceView::decode_packets() {
@@ -269,6 +274,7 @@ std::string TraceView::socket_name(uint32_t history, uint32_t step) const {
 
 std::string TraceView::describe(uint32_t step) const {
     using sim::EventKind;
+    if (step >= trace_->events.size()) return "";  // a trace with no events
     const sim::TraceEvent& e = trace_->events[step];
     const std::string& text = trace_->str(e.text);
     auto who = [&] {

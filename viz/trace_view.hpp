@@ -64,6 +64,8 @@ public:
     uint32_t step_count() const { return uint32_t(trace_->events.size()); }
     uint32_t last_step() const { return step_count() == 0 ? 0 : step_count() - 1; }
     Instant time_at(uint32_t step) const;
+    // The event of `step`, clamped to the last; a trace with no events gives a default Note.
+    const sim::TraceEvent& event_at(uint32_t step) const;
     // Every time on screen in one format, in the unit chosen for this trace ("12.004 ms").
     sim::TimeUnit time_unit() const { return time_unit_; }
     std::string format_time(Instant t) const { return sim::format_time(t, time_unit_); }

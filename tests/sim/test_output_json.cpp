@@ -173,6 +173,66 @@ TEST_CASE("output: JSON errors say what was expected where") {
           "trace JSON: sockets[1].changes[1].step: expected a step after 5, got 3");
 }
 
+// Nesting is bounded before the document is parsed: 100,000 levels in a member the reader
+// ignores overflowed the stack (issue 14); the writer nests 6 deep.
+TEST_CASE("output: JSON nested deeper than 64 is an error, not a stack overflow") {
+    std::string good = json_of(handshake_trace());
+    auto with_extra = [&good](const std::string& value) { return "{\"extra\": " + value + "," + good.substr(1); };
+    std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+    CHECK(error_of(with_extra(deep)) == "trace JSON: nesting deeper than 64 at byte 74");
+    std::string objects;
+    for (int i = 0; i < 100'000; ++i) objects += "{\"a\":";
+    objects += "1" + std::string(100'000, '}');
+    CHECK(error_of(with_extra(objects)) == "trace JSON: nesting deeper than 64 at byte 326");
+    CHECK(error_of(with_extra(std::string(63, '[') + std::string(63, ']'))).empty());  // 64 with the document
+    CHECK(error_of(with_extra("\"" + std::string(1000, '[') + "\"")).empty());          // brackets in a string
+    CHECK(error_of(with_extra("\"\\\"" + std::string(1000, '[') + "\"")).empty());   // after an escaped quote
+}
+
+// Whatever the viewer assumes is checked on reading (issue 14): a trace read is safe to draw.
+TEST_CASE("output: JSON reading checks every reference, order and bound the viewers rely on") {
+    auto error_after = [](auto edit) {
+        Trace t = trace_with_everything();
+        edit(t);
+        return error_of(json_of(t));
+    };
+    CHECK(error_after([](Trace&) {}).empty());
+    CHECK(error_after([](Trace& t) { t.events.clear(), t.packets.clear(), t.sockets.clear(), t.translations.clear(); }).empty());
+    CHECK(error_after([](Trace& t) { t.events[3].time = t.events[2].time - Duration{1}; })
+              .starts_with("trace JSON: events[3].time_ns: expected a time from 0 and not before the previous event's, got "));
+    CHECK(error_after([](Trace& t) { t.events[0].time = Instant{-1}; })
+              .starts_with("trace JSON: events[0].time_ns: expected a time from 0"));
+    CHECK(error_after([](Trace& t) { t.events[0].time = Instant{INT64_MAX}; }) ==
+          "trace JSON: events[0].time_ns: expected nanoseconds from -4611686018427387904 to 4611686018427387904, "
+          "got 9223372036854775807");
+    CHECK(error_after([](Trace& t) { t.networks[0].loss = 2.5; }) ==
+          "trace JSON: networks[0].loss: expected a fraction from 0 to 1, got 2.500000");
+    CHECK(error_after([](Trace& t) { t.hosts[0].interfaces[0].network = "wan"; }) ==
+          "trace JSON: hosts[0].interfaces[0].network: expected the name of a network, got \"wan\"");
+    CHECK(error_after([](Trace& t) { t.programs[2].parent = 2; }) ==
+          "trace JSON: programs[2].parent: expected an earlier program index below 2, got 2");
+    CHECK(error_after([](Trace& t) {
+              for (TraceEvent& e : t.events)
+                  if (e.kind == EventKind::PacketSent) return void(e.packet = kNone);
+          }).starts_with("trace JSON: events["));
+    CHECK(error_after([](Trace& t) { t.packets[0].from_interface = 5; }) ==
+          "trace JSON: packets[0].from_interface: expected an interface index below 1, got 5");
+    CHECK(error_after([](Trace& t) { t.packets[0].sent_step = 0; }) ==
+          "trace JSON: packets[0].sent_step: expected the step of its packet-sent event, got 0");
+    CHECK(error_after([](Trace& t) { t.packets[0].end_step = t.packets[0].sent_step; })
+              .starts_with("trace JSON: packets[0].end_step: expected a later step of an event of this packet"));
+    CHECK(error_after([](Trace& t) { t.packets[0].arrives = t.packets[0].sent - Duration{1}; })
+              .starts_with("trace JSON: packets[0].arrives_ns: expected a time from sent_ns on"));
+    CHECK(error_after([](Trace& t) { t.packets[0].bytes.resize(70'000); }) ==
+          "trace JSON: packets[0].bytes: expected at most 65535 bytes, got 70000");
+    CHECK(error_after([](Trace& t) { t.sockets[1].id = t.sockets[0].id, t.sockets[1].host = t.sockets[0].host; })
+              .starts_with("trace JSON: sockets[1].id: expected a socket id, not 0 and once per host"));
+    CHECK(error_after([](Trace& t) { t.sockets[0].steps.back() = uint32_t(t.events.size()); })
+              .starts_with("trace JSON: sockets[0].changes["));
+    CHECK(error_after([](Trace& t) { t.sockets[0].gone_step = uint32_t(t.events.size() + 1); })
+              .starts_with("trace JSON: sockets[0].gone_step: expected an event index below"));
+}
+
 TEST_CASE("output: JSON reading survives damaged files") {
     std::string good = json_of(trace_with_everything());
     std::mt19937 rng(3);

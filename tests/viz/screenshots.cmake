@@ -109,3 +109,14 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/scale-busy-server.yaml)
     --color 15 575 210 605 0072B2 300
     --golden GOLDEN 0.005)
 endif()
+
+# The viewer never crashes (issue 14). A caption of 17,000 characters and a host and program
+# named with 20,000 aborted on ImGui's 16-bit vertex indices: now drawn clamped and cut with "…"
+# (viz/text.hpp). The caption band (FFF4BE) is there, with text on it (141419).
+viz_screenshot(long_caption ${CMAKE_CURRENT_SOURCE_DIR}/viz/data/long-caption.yaml 2 0
+  --size 1280 800
+  --color 10 40 1270 100 FFF4BE 5000
+  --color 10 40 1270 100 141419 500)
+viz_screenshot(long_host_name ${CMAKE_CURRENT_SOURCE_DIR}/viz/data/long-host-name.yaml 8 0
+  --size 1280 800
+  --color 0 200 640 450 141419 300)

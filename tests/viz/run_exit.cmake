@@ -1,0 +1,10 @@
+# Runs COMMAND (a list), expects exit EXPECTED_EXIT and standard error matching EXPECTED_ERROR.
+separate_arguments(command UNIX_COMMAND "${COMMAND}")
+execute_process(COMMAND ${command} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("exit ${rc}\n${err}")
+if(NOT rc EQUAL EXPECTED_EXIT)
+  message(FATAL_ERROR "exit ${rc}, expected ${EXPECTED_EXIT}")
+endif()
+if(NOT err MATCHES "${EXPECTED_ERROR}")
+  message(FATAL_ERROR "standard error does not match: ${EXPECTED_ERROR}")
+endif()
