@@ -112,7 +112,9 @@ endif()
 
 # The viewer never crashes (issue 14). A caption of 17,000 characters and a host and program
 # named with 20,000 aborted on ImGui's 16-bit vertex indices: now drawn clamped and cut with "…"
-# (viz/text.hpp). The caption band (FFF4BE) is there, with text on it (141419).
+# (viz/text.hpp). A scenario's caption is now at most 4096 bytes (Limits::max_caption_bytes):
+# here a title of 17,000 and a caption of 4096 (tests/viz/test_robust.cpp draws longer ones from
+# JSON). The caption band (FFF4BE) is there, with text on it (141419).
 viz_screenshot(long_caption ${CMAKE_CURRENT_SOURCE_DIR}/viz/data/long-caption.yaml 2 0
   --size 1280 800
   --color 10 40 1270 100 FFF4BE 5000
