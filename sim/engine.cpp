@@ -358,6 +358,8 @@ void World::finish_actor(uint32_t self) {
     else sched_.signal_back();                                // the run's ender waits for each one
 }
 
+constexpr uint64_t kTurnsPerProgress = 4096;  // RunOptions::on_progress: a few times a second at most
+
 // Runs turns, a host stack's as a plain call, until one belongs to a program: returns its actor,
 // SimGrid's clock moved to that turn. None: the run is over (RunEnd recorded, shutting_down set).
 std::optional<uint32_t> World::run_to_program_turn() {
@@ -373,6 +375,10 @@ std::optional<uint32_t> World::run_to_program_turn() {
                 end_text = limit_message.empty() ? "the run was stopped by an internal error" : limit_message;
                 if (!limit_message.empty()) fail(limit_message);
                 break;
+            }
+            if (options.on_progress && sched_.turns() % kTurnsPerProgress == 0) {
+                options.on_progress({now(), trace_.events.size(), builder_.memory_bytes() + in_flight_bytes,
+                                     builder_.text_bytes()});
             }
             if (sched_.turns() > options.limits.max_events) {
                 end_text = fmt::format("the run was stopped after {} turns without ending (Limits::max_events)",

@@ -31,6 +31,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -39,6 +40,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "sim/engine.hpp"
 #include "sim/output.hpp"
@@ -56,31 +58,64 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 
-// "1.5ms", "30s", "250us", "100ns": a number (decimal allowed) and a unit, exactly as scenario
-// files write durations.
-std::optional<Duration> parse_duration(const std::string& text) {
-    size_t unit_at = text.find_first_not_of("0123456789.");
-    if (unit_at == 0 || unit_at == std::string::npos) return std::nullopt;
-    std::string number = text.substr(0, unit_at), unit = text.substr(unit_at);
-    int64_t scale = unit == "ns" ? 1 : unit == "us" ? 1'000 : unit == "ms" ? 1'000'000 : unit == "s" ? 1'000'000'000 : 0;
-    if (scale == 0) return std::nullopt;
-    size_t dot = number.find('.');
-    std::string whole = number.substr(0, dot), frac = dot == std::string::npos ? "" : number.substr(dot + 1);
-    if (whole.empty() || frac.find('.') != std::string::npos) return std::nullopt;
-    int64_t w = 0;
-    auto [end, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), w);
-    if (ec != std::errc() || end != whole.data() + whole.size() || w > INT64_MAX / scale) return std::nullopt;
-    int64_t ns = w * scale;
-    int64_t place = scale;
-    for (char c : frac) {
-        place /= 10;
-        if (place == 0) {
-            if (c != '0') return std::nullopt;  // finer than a nanosecond
-            continue;
-        }
-        ns += (c - '0') * place;
+// A line of progress on standard error when it is a terminal (issue 14, "long runs show where
+// they are"): rewritten in place ("\r", erase to its end), cleared before anything else is
+// printed. Never on a pipe or a file, never on standard output; --quiet turns it off.
+class ProgressLine {
+public:
+    explicit ProgressLine(bool quiet) : on_(!quiet && isatty(STDERR_FILENO)) {}
+    ~ProgressLine() { clear(); }
+    ProgressLine(const ProgressLine&) = delete;
+    ProgressLine& operator=(const ProgressLine&) = delete;
+    bool on() const { return on_; }
+    void show(const std::string& text) {
+        if (!on_) return;
+        std::cerr << "\r\x1b[K" << text << std::flush;
+        shown_ = true;
     }
-    return Duration::nanos(ns);
+    void clear() {
+        if (shown_) std::cerr << "\r\x1b[K" << std::flush;
+        shown_ = false;
+    }
+
+private:
+    bool on_;
+    bool shown_ = false;
+};
+
+// "37%": how close a run is to a limit.
+std::string percent_of(double value, double limit) {
+    return fmt::format("{:.0f}%", limit > 0 ? 100.0 * value / limit : 0.0);
+}
+
+// netstep run's progress: from one second into the run, four times a second, how far it has got
+// and how close it is to each limit that can stop it.
+std::function<void(const RunProgress&)> run_progress(ProgressLine& line, const Limits& limits) {
+    if (!line.on()) return {};
+    using Clock = std::chrono::steady_clock;
+    Clock::time_point start = Clock::now(), next = start + std::chrono::seconds(1);
+    return [&line, &limits, next](const RunProgress& p) mutable {
+        Clock::time_point now = Clock::now();
+        if (now < next) return;
+        next = now + std::chrono::milliseconds(250);
+        double sim_s = double((p.now - Instant::zero()).ns) / 1e9;
+        line.show(fmt::format("{:.3f} s simulated ({} of max_sim_time), {} events ({}), memory {} MiB ({}), text {} MiB ({})",
+                              sim_s, percent_of(sim_s, double(limits.max_sim_time.ns) / 1e9), p.events,
+                              percent_of(double(p.events), double(limits.max_events)), p.trace_bytes >> 20,
+                              percent_of(double(p.trace_bytes), double(limits.max_trace_bytes)), p.text_bytes >> 20,
+                              percent_of(double(p.text_bytes), double(limits.max_text_bytes))));
+    };
+}
+
+// `--limit NAME=VALUE`, each in turn; false (the message printed) on a bad one.
+bool apply_limits(const char* command, const std::vector<std::string>& assignments, Limits& limits) {
+    for (const std::string& a : assignments) {
+        if (std::optional<std::string> error = set_limit(limits, a)) {
+            std::cerr << "netstep " << command << ": --limit " << *error << "\n";
+            return false;
+        }
+    }
+    return true;
 }
 
 // True when the two paths name one file (the same inode if both exist, else the same
@@ -99,13 +134,16 @@ struct RunArgs {
     bool seed_given = false;
     std::string pcap, json, until;
     bool steps = false;
+    bool quiet = false;
+    std::vector<std::string> limits;  // --limit NAME=VALUE
 };
 
 int command_run(const RunArgs& args) {
     RunOptions options;
+    if (!apply_limits("run", args.limits, options.limits)) return kExitUsage;
     if (args.seed_given) options.seed = args.seed;
     if (!args.until.empty()) {
-        options.until = parse_duration(args.until);
+        options.until = parse_duration_text(args.until);
         if (!options.until) {
             std::cerr << "netstep run: --until " << args.until << ": expected a duration such as 5s or 1.5ms\n";
             return kExitUsage;
@@ -146,6 +184,8 @@ int command_run(const RunArgs& args) {
     }
     Trace trace;
     try {
+        ProgressLine progress(args.quiet);
+        options.on_progress = run_progress(progress, options.limits);
         trace = run_scenario(scenario, options);
     } catch (const std::exception& e) {
         std::cerr << "netstep run: " << args.file << ": " << error_message(e) << "\n";
@@ -203,13 +243,16 @@ struct CheckResult {
 struct CheckOptions {
     double timeout = 60;  // seconds per file (--timeout)
     bool quiet = false;   // no progress on a terminal (--quiet)
+    Limits limits;        // --limit NAME=VALUE
 };
 
 // Runs one scenario in this process and says how it went (called in a child process).
-CheckResult check_one(const std::string& file) {
+CheckResult check_one(const std::string& file, const Limits& limits) {
     try {
-        Scenario scenario = load_scenario_file(file);
-        Trace trace = run_scenario(scenario, {});
+        Scenario scenario = load_scenario_file(file, limits);
+        RunOptions options;
+        options.limits = limits;
+        Trace trace = run_scenario(scenario, options);
         if (trace.failures.empty() && trace.warnings.empty()) {
             return {kExitOk, "PASS " + file + " (" + std::to_string(trace.events.size()) + " events)"};
         }
@@ -245,7 +288,7 @@ std::string seconds_text(double seconds) {
 // no other process (SimGrid's actors are threads), so killing it is enough.
 CheckResult check_in_child(const std::string& file, const CheckOptions& options) {
     int fds[2];
-    if (pipe(fds) != 0) return check_one(file);  // cannot isolate: run here (the first one works)
+    if (pipe(fds) != 0) return check_one(file, options.limits);  // cannot isolate: run here (the first one works)
     std::cout.flush();
     pid_t parent = getpid();
     pid_t pid = fork();
@@ -258,7 +301,7 @@ CheckResult check_in_child(const std::string& file, const CheckOptions& options)
         close(fds[0]);
         prctl(PR_SET_PDEATHSIG, SIGKILL);  // netstep check killed: no orphan keeps running
         if (getppid() != parent) _exit(kExitUsage);
-        CheckResult r = check_one(file);
+        CheckResult r = check_one(file, options.limits);
         std::string msg = r.line;
         const char* p = msg.data();
         size_t left = msg.size();
@@ -309,25 +352,6 @@ CheckResult check_in_child(const std::string& file, const CheckOptions& options)
     return {kExitUsage, "FAIL " + file + ": the run crashed (signal " + std::to_string(WTERMSIG(status)) + ")"};
 }
 
-// Which file `check` is on, on standard error when it is a terminal (issue 14, "long runs show
-// where they are"): one line rewritten in place ("\r", erase to its end), cleared before each
-// result is printed. Never on a pipe or a file, never on standard output.
-class CheckProgress {
-public:
-    explicit CheckProgress(bool quiet) : on_(!quiet && isatty(STDERR_FILENO)) {}
-    void show(size_t index, size_t count, const std::string& file) {
-        if (!on_) return;
-        std::string name = file.size() > 60 ? "..." + file.substr(file.size() - 57) : file;  // one terminal line
-        std::cerr << "\r\x1b[K[" << index + 1 << "/" << count << "] " << name << std::flush;
-    }
-    void clear() {
-        if (on_) std::cerr << "\r\x1b[K" << std::flush;
-    }
-
-private:
-    bool on_;
-};
-
 int command_check(const std::vector<std::string>& args, const CheckOptions& options) {
     std::vector<std::string> errors;
     std::vector<std::string> files = expand_scenarios(args, errors);
@@ -337,9 +361,12 @@ int command_check(const std::vector<std::string>& args, const CheckOptions& opti
         ++failed;
         code = kExitUsage;
     }
-    CheckProgress progress(options.quiet);
+    ProgressLine progress(options.quiet);
     for (size_t i = 0; i < files.size(); ++i) {
-        progress.show(i, files.size(), files[i]);
+        // Which file it is on, in one terminal line.
+        const std::string& file = files[i];
+        std::string name = file.size() > 60 ? "..." + file.substr(file.size() - 57) : file;
+        progress.show("[" + std::to_string(i + 1) + "/" + std::to_string(files.size()) + "] " + name);
         CheckResult r = check_in_child(files[i], options);
         progress.clear();
         std::cout << r.line << "\n" << std::flush;
@@ -472,6 +499,11 @@ int main(int argc, char** argv) {
     run->add_option("--until", run_args.until, "Stop at this simulated time, e.g. 5s or 1.5ms");
     run->add_flag("--steps", run_args.steps,
                   "Start each line with its step number, as `netstep view --step N` and the viewer count");
+    run->add_flag("--quiet", run_args.quiet,
+                  "No progress line on standard error (shown after a second, only when it is a terminal)");
+    run->add_option("--limit", run_args.limits,
+                    "Change a limit, NAME=VALUE (repeatable): max_events=100000, max_trace_bytes=256MiB, "
+                    "max_sim_time=600s... (docs/scenario-format.md, Limits)");
     run->footer("Outputs: a file is replaced only once complete (a temporary file beside it, renamed); a device\n"
                 "or FIFO (/dev/null, mkfifo) is written in place; a directory is refused. A write that fails\n"
                 "(a full disk) is exit 2 with a message, the old file untouched.\n"
@@ -489,6 +521,8 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0.001, 86400.0));  // at most a day: the deadline stays in steady_clock's range
     check->add_flag("--quiet", check_options.quiet,
                     "No progress line on standard error (shown only when it is a terminal)");
+    std::vector<std::string> check_limits;
+    check->add_option("--limit", check_limits, "Change a limit, NAME=VALUE (repeatable), as for run");
     check->footer("Example:\n  netstep check scenarios/ my-lesson.yaml --timeout 10");
 
     ViewArgs view_args;
@@ -519,7 +553,10 @@ int main(int argc, char** argv) {
     // Whatever escapes a command (std::bad_alloc above all) is an error with exit 2, not an abort.
     try {
         if (run->parsed()) return command_run(run_args);
-        if (check->parsed()) return command_check(check_files, check_options);
+        if (check->parsed()) {
+            if (!apply_limits("check", check_limits, check_options.limits)) return kExitUsage;
+            return command_check(check_files, check_options);
+        }
         if (view->parsed()) return command_view(view_args, argv[0]);
     } catch (const std::exception& e) {
         std::cout.flush();

@@ -21,10 +21,12 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <string_view>
 #include <utility>
 
 #include "model/packet.hpp"
@@ -1051,6 +1053,109 @@ Scenario load_scenario_file(const std::string& path, const Limits& limits) {
         if (text.size() > limits.max_file_bytes) throw ScenarioError({path, 0, 0}, too_big(limits.max_file_bytes));
     }
     return load_scenario_text(text, path, limits);
+}
+
+// ---- Limits by name -----------------------------------------------------------------------
+
+namespace {
+
+enum class LimitUnit { Count, Bytes, Time };
+struct LimitField {
+    std::string_view name;
+    LimitUnit unit;
+    size_t Limits::*size = nullptr;
+    uint64_t Limits::*u64 = nullptr;
+    Duration Limits::*time = nullptr;
+};
+
+// Every field of Limits, in the order of docs/scenario-format.md's table.
+const std::vector<LimitField>& limit_fields() {
+    using U = LimitUnit;
+    static const std::vector<LimitField> fields = {
+        {"max_file_bytes", U::Bytes, &Limits::max_file_bytes},
+        {"max_expanded_bytes", U::Bytes, &Limits::max_expanded_bytes},
+        {"max_networks", U::Count, &Limits::max_networks},
+        {"max_hosts", U::Count, &Limits::max_hosts},
+        {"max_interfaces_per_host", U::Count, &Limits::max_interfaces_per_host},
+        {"max_programs", U::Count, &Limits::max_programs},
+        {"max_forks", U::Count, &Limits::max_forks},
+        {"max_steps", U::Count, &Limits::max_steps},
+        {"max_repeat", U::Count, &Limits::max_repeat},
+        {"max_depth", U::Count, &Limits::max_depth},
+        {"max_send_bytes", U::Bytes, &Limits::max_send_bytes},
+        {"max_caption_bytes", U::Bytes, &Limits::max_caption_bytes},
+        {"max_sim_time", U::Time, nullptr, nullptr, &Limits::max_sim_time},
+        {"max_events", U::Count, &Limits::max_events},
+        {"max_idle_rounds", U::Count, nullptr, &Limits::max_idle_rounds},
+        {"max_trace_bytes", U::Bytes, &Limits::max_trace_bytes},
+        {"max_text_bytes", U::Bytes, &Limits::max_text_bytes},
+        {"max_netstat_rows", U::Count, &Limits::max_netstat_rows},
+    };
+    return fields;
+}
+
+std::string bytes_text(uint64_t n) {
+    if (n != 0 && n % (uint64_t(1) << 30) == 0) return std::to_string(n >> 30) + "GiB";
+    if (n != 0 && n % (uint64_t(1) << 20) == 0) return std::to_string(n >> 20) + "MiB";
+    if (n != 0 && n % 1024 == 0 && n >= 64 * 1024) return std::to_string(n >> 10) + "KiB";
+    return std::to_string(n);
+}
+
+}  // namespace
+
+std::optional<Duration> parse_duration_text(std::string_view text) { return detail::parse_duration(text); }
+
+std::vector<LimitEntry> limit_entries(const Limits& limits) {
+    std::vector<LimitEntry> out;
+    for (const LimitField& f : limit_fields()) {
+        std::string value = f.unit == LimitUnit::Time ? to_string(limits.*(f.time))
+                            : f.u64                    ? std::to_string(limits.*(f.u64))
+                            : f.unit == LimitUnit::Bytes ? bytes_text(limits.*(f.size))
+                                                         : std::to_string(limits.*(f.size));
+        out.push_back({f.name, value});
+    }
+    return out;
+}
+
+std::optional<std::string> set_limit(Limits& limits, std::string_view assignment) {
+    size_t eq = assignment.find('=');
+    if (eq == std::string_view::npos) return "expected NAME=VALUE (max_events=100000), got '" + std::string(assignment) + "'";
+    std::string_view name = assignment.substr(0, eq), value = assignment.substr(eq + 1);
+    const auto& fields = limit_fields();
+    auto f = std::find_if(fields.begin(), fields.end(), [&](const LimitField& l) { return l.name == name; });
+    if (f == fields.end()) {
+        std::vector<std::string> names;
+        for (const LimitField& l : fields) names.emplace_back(l.name);
+        return "no limit named '" + std::string(name) + "'" + detail::did_you_mean(name, names) + " (the limits: " +
+               detail::join(names) + ")";
+    }
+    if (f->unit == LimitUnit::Time) {
+        std::optional<Duration> d = detail::parse_duration(value);
+        if (!d || d->ns <= 0 || d->ns > (int64_t(1) << 62)) {  // (times stay far from overflowing)
+            return std::string(name) + ": expected a duration such as 3600s, got '" + std::string(value) + "'";
+        }
+        limits.*(f->time) = *d;
+        return std::nullopt;
+    }
+    uint64_t scale = 1;
+    std::string_view digits = value;
+    if (f->unit == LimitUnit::Bytes) {
+        for (auto [suffix, s] : {std::pair{"KiB", 10}, std::pair{"MiB", 20}, std::pair{"GiB", 30}}) {
+            std::string_view sv(suffix);
+            if (digits.size() > sv.size() && digits.substr(digits.size() - sv.size()) == sv) {
+                digits.remove_suffix(sv.size());
+                scale = uint64_t(1) << s;
+            }
+        }
+    }
+    std::optional<uint64_t> n = detail::parse_unsigned(digits);
+    if (!n || *n == 0 || *n > std::numeric_limits<uint64_t>::max() / scale) {
+        return std::string(name) + ": expected a whole number above 0" +
+               (f->unit == LimitUnit::Bytes ? " (bytes, or with KiB, MiB, GiB)" : "") + ", got '" + std::string(value) + "'";
+    }
+    if (f->u64) limits.*(f->u64) = *n * scale;
+    else limits.*(f->size) = size_t(*n * scale);
+    return std::nullopt;
 }
 
 }  // namespace netstep::sim

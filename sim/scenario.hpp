@@ -246,6 +246,19 @@ struct Scenario {
     const Network* find_network(const std::string& name) const;
 };
 
+// The limits by name ("max_events", as messages name them: Limits::max_events), for
+// `--limit NAME=VALUE` and the documentation. A value is a whole number, with KiB, MiB or GiB for
+// the byte limits and a unit (ns us ms s) for max_sim_time.
+struct LimitEntry {
+    std::string_view name;
+    std::string value;  // as --limit takes it: "5000000", "1GiB", "86400s"
+};
+std::vector<LimitEntry> limit_entries(const Limits& limits);
+// Sets one limit from "NAME=VALUE"; an error message naming what was expected, or nullopt.
+std::optional<std::string> set_limit(Limits& limits, std::string_view assignment);
+// "1.5ms", "30s": a duration as scenario files write it.
+std::optional<Duration> parse_duration_text(std::string_view text);
+
 // Loads and validates; throws ScenarioError naming file, line and column.
 Scenario load_scenario_file(const std::string& path, const Limits& limits = {});
 // Same from text (`file` names it in errors).
