@@ -252,11 +252,11 @@ uint32_t World::event(TraceEvent e) {
     if (trace_.events.size() >= limits.max_events) {
         stop_here(fmt::format("the trace has {} events (Limits::max_events)", trace_.events.size()));
     } else if (builder_.memory_bytes() + in_flight_bytes > limits.max_trace_bytes) {
-        stop_here(fmt::format("the trace and the packets in flight hold more than {} MiB of memory "
-                              "(Limits::max_trace_bytes)", limits.max_trace_bytes >> 20));
+        stop_here(fmt::format("the trace and the packets in flight hold more than {} of memory "
+                              "(Limits::max_trace_bytes)", size_text(limits.max_trace_bytes)));
     } else if (builder_.text_bytes() > limits.max_text_bytes) {
-        stop_here(fmt::format("the text trace would be longer than {} MiB (Limits::max_text_bytes)",
-                              limits.max_text_bytes >> 20));
+        stop_here(fmt::format("the text trace would be longer than {} (Limits::max_text_bytes)",
+                              size_text(limits.max_text_bytes)));
     }
     return step;
 }

@@ -1094,23 +1094,33 @@ const std::vector<LimitField>& limit_fields() {
     return fields;
 }
 
-std::string bytes_text(uint64_t n) {
-    if (n != 0 && n % (uint64_t(1) << 30) == 0) return std::to_string(n >> 30) + "GiB";
-    if (n != 0 && n % (uint64_t(1) << 20) == 0) return std::to_string(n >> 20) + "MiB";
-    if (n != 0 && n % 1024 == 0 && n >= 64 * 1024) return std::to_string(n >> 10) + "KiB";
-    return std::to_string(n);
-}
-
 }  // namespace
 
+std::string size_text(uint64_t n) {
+    for (auto [shift, unit] : {std::pair{30, " GiB"}, std::pair{20, " MiB"}, std::pair{10, " KiB"}}) {
+        if (n != 0 && n % (uint64_t(1) << shift) == 0) return std::to_string(n >> shift) + unit;
+    }
+    return std::to_string(n) + " bytes";
+}
+
 std::optional<Duration> parse_duration_text(std::string_view text) { return detail::parse_duration(text); }
+
+namespace {
+// A byte limit as --limit takes it: "64MiB", "4096" (KiB only from 64 KiB: 4096 reads better).
+std::string limit_value_text(uint64_t n) {
+    std::string text = size_text(n);
+    if (text.ends_with(" bytes") || (text.ends_with(" KiB") && n < 64 * 1024)) return std::to_string(n);
+    text.erase(text.find(' '), 1);
+    return text;
+}
+}  // namespace
 
 std::vector<LimitEntry> limit_entries(const Limits& limits) {
     std::vector<LimitEntry> out;
     for (const LimitField& f : limit_fields()) {
         std::string value = f.unit == LimitUnit::Time ? to_string(limits.*(f.time))
                             : f.u64                    ? std::to_string(limits.*(f.u64))
-                            : f.unit == LimitUnit::Bytes ? bytes_text(limits.*(f.size))
+                            : f.unit == LimitUnit::Bytes ? limit_value_text(limits.*(f.size))
                                                          : std::to_string(limits.*(f.size));
         out.push_back({f.name, value});
     }

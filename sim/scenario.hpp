@@ -256,6 +256,8 @@ struct LimitEntry {
 std::vector<LimitEntry> limit_entries(const Limits& limits);
 // Sets one limit from "NAME=VALUE"; an error message naming what was expected, or nullopt.
 std::optional<std::string> set_limit(Limits& limits, std::string_view assignment);
+// A size as limit messages give it: "1 GiB", "512 MiB", "64 KiB", "1000 bytes".
+std::string size_text(uint64_t bytes);
 // "1.5ms", "30s": a duration as scenario files write it.
 std::optional<Duration> parse_duration_text(std::string_view text);
 

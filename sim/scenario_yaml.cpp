@@ -202,8 +202,8 @@ std::string Source::found(const yaml::Node& node) {
 void Source::count_expanded(const Field& f) const {
     expanded_ += f.node.scalar().size();
     if (expanded_ > max_expanded_) {
-        fail(f, "the file's text comes to more than " + std::to_string(max_expanded_ >> 20) +
-                    " MiB once its aliases are expanded (Limits::max_expanded_bytes)");
+        fail(f, "the file's text comes to more than " + size_text(max_expanded_) +
+                    " once its aliases are expanded (Limits::max_expanded_bytes)");
     }
 }
 

@@ -96,7 +96,7 @@ case(netstat_loop 1 "netstat_loop.yaml:[0-9]+:[0-9]+: the run was stopped at [0-
 ")
 
 # 10^6 datagrams of 65,507 bytes at once: the trace's memory budget (they were 65 GB).
-case(sendto_flood 1 "sendto_flood.yaml:[0-9]+:[0-9]+: the run was stopped at [0-9.]+: the trace and the packets in flight hold more than 1024 MiB of memory \\(Limits::max_trace_bytes\\)"
+case(sendto_flood 1 "sendto_flood.yaml:[0-9]+:[0-9]+: the run was stopped at [0-9.]+: the trace and the packets in flight hold more than 1 GiB of memory \\(Limits::max_trace_bytes\\)"
 "  - host: b
     steps:
       - socket: { as: u, type: udp }
@@ -112,7 +112,7 @@ case(sendto_flood 1 "sendto_flood.yaml:[0-9]+:[0-9]+: the run was stopped at [0-
 ")
 
 # Datagrams circling between two routers whose default routes point at each other (TTL 64).
-case(routing_loop 1 "the run was stopped at [0-9.]+: the trace and the packets in flight hold more than 1024 MiB of memory \\(Limits::max_trace_bytes\\)"
+case(routing_loop 1 "the run was stopped at [0-9.]+: the trace and the packets in flight hold more than 1 GiB of memory \\(Limits::max_trace_bytes\\)"
 "  - host: a
     steps:
       - socket: { as: u, type: udp }
