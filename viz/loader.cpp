@@ -66,6 +66,8 @@ int wait_for(int pid) {
 
 }  // namespace
 
+constexpr const char* kViewerTraceBudget = "256MiB";
+
 PendingLoad start_load(const std::string& netstep_exe, const std::string& file) {
     PendingLoad p;
     p.file = file;
@@ -76,7 +78,11 @@ PendingLoad start_load(const std::string& netstep_exe, const std::string& file) 
         p.error = "cannot create a temporary file";
         return p;
     }
-    p.pid = spawn({netstep_exe, "run", file, "--json", p.json}, p.err);
+    // The viewer holds the trace read from JSON (a few times its size in the run): a smaller
+    // budget than netstep run's keeps the whole under 1 GB (256 MiB is 1.5 million events of a
+    // busy server; the run then ends with the limit's message, shown like any other end).
+    p.pid = spawn({netstep_exe, "run", file, "--json", p.json, "--limit", std::string("max_trace_bytes=") + kViewerTraceBudget},
+                  p.err);
     if (p.pid < 0) p.error = "cannot start " + netstep_exe;
     return p;
 }
