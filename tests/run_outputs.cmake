@@ -3,6 +3,7 @@
 # nodes and FIFOs are written in place, never replaced; a directory is refused before the run;
 # `-` is standard output for --json and --pcap alike, and not for both.
 # -DNETSTEP=... -DSCENARIO=... -DWORK=dir [-DPRLIMIT=...]
+include(${CMAKE_CURRENT_LIST_DIR}/strip_asan.cmake)
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 
@@ -10,6 +11,7 @@ file(MAKE_DIRECTORY ${WORK})
 function(expect_run name exit_code err_regex)
   execute_process(COMMAND ${NETSTEP} run ${SCENARIO} ${ARGN}
                   OUTPUT_FILE ${WORK}/${name}.out ERROR_VARIABLE err RESULT_VARIABLE rc TIMEOUT 20)
+  strip_asan(err)
   if(NOT rc STREQUAL "${exit_code}" OR NOT err MATCHES "${err_regex}")
     message(FATAL_ERROR "${name}: netstep run ${ARGN}: expected exit ${exit_code} and '${err_regex}', got exit ${rc}: ${err}")
   endif()
@@ -35,6 +37,7 @@ endfunction()
 
 # 1. The text trace, JSON and pcap onto a full device (/dev/full: ENOSPC on every write).
 execute_process(COMMAND ${NETSTEP} run ${SCENARIO} OUTPUT_FILE /dev/full ERROR_VARIABLE err RESULT_VARIABLE rc)
+strip_asan(err)
 if(NOT rc EQUAL 2 OR NOT err STREQUAL "netstep run: cannot write the trace to standard output: No space left on device\n")
   message(FATAL_ERROR "trace to /dev/full: exit ${rc}: ${err}")
 endif()
@@ -56,6 +59,7 @@ foreach(option json pcap)
   execute_process(COMMAND ${NETSTEP} run ${SCENARIO} --${option} ${WORK}/fifo
                   COMMAND cat ${WORK}/fifo
                   OUTPUT_FILE ${WORK}/from-fifo.${option} RESULTS_VARIABLE rcs ERROR_VARIABLE err TIMEOUT 20)
+  strip_asan(err)
   if(NOT rcs STREQUAL "0;0")
     message(FATAL_ERROR "--${option} to a FIFO: exits ${rcs}: ${err}")
   endif()
@@ -101,6 +105,7 @@ if(PRLIMIT)
   foreach(option json pcap)
     execute_process(COMMAND ${PRLIMIT} --fsize=100 ${NETSTEP} run ${SCENARIO} --${option} ${WORK}/old.${option}
                     OUTPUT_QUIET ERROR_VARIABLE err RESULT_VARIABLE rc TIMEOUT 20)
+    strip_asan(err)
     if(NOT rc EQUAL 2 OR NOT err STREQUAL "netstep run: cannot write ${WORK}/old.${option}: File too large\n")
       message(FATAL_ERROR "--${option} past RLIMIT_FSIZE: exit ${rc}: ${err}")
     endif()
