@@ -87,6 +87,25 @@ struct Datagram {
 
 enum class ShutdownHow { Read, Write, Both };
 
+// An ICMP echo socket, as Linux's unprivileged "ping socket" (socket(AF_INET, SOCK_DGRAM,
+// IPPROTO_ICMP), net/ipv4/ping.c): the stack gives it an identifier (its "port", the first free
+// from 1), writes that identifier into every echo request it sends, and hands
+// it the echo replies carrying it and the ICMP errors quoting one of its requests (RFC 792: the
+// quote is the request's IP header and first 8 bytes: type, code, checksum, identifier,
+// sequence). Ping sockets are not in the socket table (netstat shows none, as on Linux and Windows).
+using PingSocketId = uint32_t;
+
+struct PingAnswer {
+    enum class Kind { EchoReply, TimeExceeded, Unreachable };
+    Kind kind = Kind::EchoReply;
+    Ipv4Address from;       // who answered: the destination, or the router reporting an error
+    uint16_t sequence = 0;  // the request's sequence number (from the reply, or from the quote)
+    uint8_t ttl = 0;        // the answer's IP TTL as it arrived
+    uint8_t code = 0;       // the ICMP code (unreachable: 0 net, 1 host, 3 port...)
+    size_t data_bytes = 0;  // echo reply: the bytes of data it carried back
+    bool operator==(const PingAnswer&) const = default;
+};
+
 class HostStack {
 public:
     HostStack(std::string name, std::vector<InterfaceConfig> interfaces, Profile profile,
@@ -118,6 +137,17 @@ public:
     CallResult<Datagram> recvfrom(SocketId s, Instant now, StackOutput& out);
     CallResult<> shutdown(SocketId s, ShutdownHow how, Instant now, StackOutput& out);
     CallResult<> close(SocketId s, Instant now, StackOutput& out);
+
+    // --- ICMP echo (ping sockets, above) -----------------------------------------------------
+    CallResult<PingSocketId> ping_open();
+    // One echo request to `to` with this sequence number, IP TTL `ttl` (IP_TTL: 1, 2, 3... for
+    // traceroute) and `data`. ENETUNREACH when there is no route, EBADF for an unknown socket.
+    CallResult<> ping_send(PingSocketId s, Ipv4Address to, uint16_t sequence, uint8_t ttl,
+                           std::span<const uint8_t> data, Instant now, StackOutput& out);
+    // The oldest answer not yet read; WouldBlock when there is none.
+    CallResult<PingAnswer> ping_recv(PingSocketId s);
+    CallResult<> ping_close(PingSocketId s);
+    std::optional<uint16_t> ping_identifier(PingSocketId s) const;
 
     // --- Network side ------------------------------------------------------------------
     // A packet arrived on `interface` (already a value: checksums were fine).
@@ -221,6 +251,14 @@ private:
     // host_icmp.cpp: ICMP (RFC 792, RFC 1122 §3.2.2).
     void receive_icmp(const Ipv4Packet& packet, const IcmpMessage& icmp, StackOutput& out);
     void send_icmp_error(const Ipv4Packet& offending, uint8_t type, uint8_t code, StackOutput& out);
+    bool deliver_to_ping(const Ipv4Packet& packet, const IcmpMessage& icmp, StackOutput& out);
+
+    struct PingSocket {
+        uint16_t identifier = 0;
+        std::deque<PingAnswer> answers;
+    };
+    std::map<PingSocketId, PingSocket> pings_;
+    PingSocketId next_ping_ = 1;
 
     std::string name_;
     std::vector<InterfaceConfig> interfaces_;
