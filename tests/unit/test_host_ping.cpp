@@ -128,7 +128,7 @@ TEST_CASE("ping: TTL 2 passes the router: it is decremented, and the server's re
     CHECK(got.value.kind == PingAnswer::Kind::EchoReply);
 }
 
-TEST_CASE("ping: net unreachable from the router reaches the socket; no route at all is ENETUNREACH") {
+TEST_CASE("ping: net unreachable from the router reaches the socket, no route at all is ENETUNREACH") {
     Routed r;
     auto s = r.client.ping_open();
     REQUIRE(r.send(s.value, "172.16.0.9", 5, 64).is_ok());  // the router has no route there
