@@ -106,6 +106,18 @@ struct PingAnswer {
     bool operator==(const PingAnswer&) const = default;
 };
 
+// An ICMP error about a datagram a UDP socket sent, as IP_RECVERR queues it and
+// recvmsg(MSG_ERRQUEUE) reads it (struct sock_extended_err: the offender, type, code; the quoted
+// datagram's destination).
+struct IcmpReport {
+    Ipv4Address from;     // who sent the ICMP error (SO_EE_OFFENDER)
+    uint8_t type = 0;     // ICMP type: 3 destination unreachable, 11 time exceeded
+    uint8_t code = 0;
+    uint8_t ttl = 0;      // the error's IP TTL as it arrived
+    Endpoint quoted_dst;  // where the datagram it quotes was going (address, port)
+    bool operator==(const IcmpReport&) const = default;
+};
+
 class HostStack {
 public:
     HostStack(std::string name, std::vector<InterfaceConfig> interfaces, Profile profile,
@@ -117,6 +129,13 @@ public:
     CallResult<SocketId> socket(SocketType type, Instant now, StackOutput& out);
     CallResult<> set_reuseaddr(SocketId s, bool on);
     CallResult<> set_linger_zero(SocketId s, bool on);  // SO_LINGER {1, 0}: close sends RST
+    // UDP: IP_TTL, the TTL of the datagrams it sends from now on (traceroute: 1, 2, 3...).
+    CallResult<> set_ttl(SocketId s, uint8_t ttl);
+    // UDP: IP_RECVERR: every ICMP error about its datagrams (time exceeded, unreachable) is queued
+    // for recv_error, connected or not (Linux ip_icmp_error).
+    CallResult<> set_recverr(SocketId s, bool on);
+    // recvmsg(MSG_ERRQUEUE): the oldest queued report; WouldBlock (EAGAIN) when there is none.
+    CallResult<IcmpReport> recv_error(SocketId s);
     // port 0 = an ephemeral port; address any() = every interface. EADDRINUSE, EADDRNOTAVAIL.
     CallResult<> bind(SocketId s, Endpoint local, Instant now, StackOutput& out);
     CallResult<> listen(SocketId s, int backlog, Instant now, StackOutput& out);
@@ -202,6 +221,9 @@ private:
         std::deque<Datagram> received;
         size_t received_bytes = 0;
         std::optional<Err> pending_error;    // from ICMP; reported once by the next call (Linux)
+        std::optional<uint8_t> ttl;          // IP_TTL (else the profile's)
+        bool recverr = false;                // IP_RECVERR
+        std::deque<IcmpReport> errors;       // its error queue (MSG_ERRQUEUE)
     };
     // What state_of()/socket_error() still answer once a socket is gone.
     struct Reaped {

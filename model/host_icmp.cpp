@@ -90,6 +90,19 @@ void HostStack::receive_icmp(const Ipv4Packet& packet, const IcmpMessage& icmp, 
     // ECONNREFUSED on its next call; an unconnected socket never hears of it.
     Socket* s = find_udp(t.local, t.remote);
     bool hard = icmp.type == icmp_type::DEST_UNREACHABLE && icmp.code == icmp_code::PORT_UNREACHABLE;
+    // IP_RECVERR (ip_icmp_error): every error is queued, connected or not; a hard one on a
+    // connected socket is its pending error too.
+    if (s && s->recverr) {
+        if (s->errors.size() >= kMaxPingAnswers) {
+            out.events.push_back(StackEvent{s->id, t, Note{describe(icmp) + " dropped: error queue full"}});
+            return;
+        }
+        s->errors.push_back(IcmpReport{packet.src, icmp.type, icmp.code, packet.ttl, t.remote});
+        if (s->peer && hard) s->pending_error = Err::ConnRefused;
+        out.events.push_back(StackEvent{s->id, t, Note{describe(icmp) + " from " + packet.src.to_string() +
+                                                       ": to the socket's error queue (IP_RECVERR)"}});
+        return;
+    }
     if (s && s->peer && hard) {
         s->pending_error = Err::ConnRefused;
         out.events.push_back(StackEvent{s->id, t, Note{describe(icmp) + ": ECONNREFUSED on next call"}});

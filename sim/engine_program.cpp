@@ -615,28 +615,96 @@ private:
         return conclude(send_error ? send_error : probe_result(probes), what);
     }
 
+    // One UDP probe of Linux's traceroute: a datagram to `port` with IP TTL `ttl`, then the ICMP
+    // error about it from the socket's error queue (IP_RECVERR; the quoted destination port tells
+    // which probe it is about), or nothing after `timeout`.
+    Probe udp_probe(SocketId sock, Ipv4Address to, uint16_t port, uint8_t ttl, const Bytes& data, Duration timeout,
+                    const std::string& text) {
+        uint32_t first = w_.next_step();
+        StackOutput out;
+        stack().set_ttl(sock, ttl);
+        auto r = stack().sendto(sock, data, Endpoint{to, port}, now(), out);
+        if (w_.record_output(p().host, out, first, program_)) w_.reschedule_stack(p().host);
+        w_.notify_host(p().host);
+        if (r.is_error()) return Probe{r.err, {}};
+        const Instant sent = now();
+        const Instant deadline = sent + timeout;
+        for (;;) {
+            auto e = stack().recv_error(sock);
+            if (e.is_ok()) {
+                if (e.value.quoted_dst.port != port) continue;  // about an earlier probe: late
+                PingAnswer a;
+                a.kind = e.value.type == icmp_type::TIME_EXCEEDED ? PingAnswer::Kind::TimeExceeded
+                                                                  : PingAnswer::Kind::Unreachable;
+                a.from = e.value.from;
+                a.ttl = e.value.ttl;
+                a.code = e.value.code;
+                return Probe{std::nullopt, ProbeOutcome{a, now() - sent}};
+            }
+            if (now() >= deadline || w_.stop) return Probe{};
+            wait_for_change(deadline, text, "traceroute");
+        }
+    }
+
+    // tracert (textbook): ICMP echo probes. traceroute (linux): UDP probes to ports 33434,
+    // 33435..., as Linux's traceroute does by default; the destination answers port unreachable.
     Flow perform(const step::Traceroute& s) {
         const ToolStyle style = tool_style();
         const std::string what = "traceroute " + s.to.text;
+        const std::string text = "traceroute(" + s.to.text + ")";
         auto to = destination(s.to);
         if (!to) return conclude(Err::DestAddrReq, what);
-        // Windows tracert: 64 bytes of zeros; traceroute -I: 60-byte packets (32 bytes of data).
+        // tracert: 64 bytes of zeros in each echo request; traceroute: 60-byte packets (32 bytes
+        // of data, 0x40, 0x41...).
         const size_t size = style == ToolStyle::Windows ? 64 : 32;
-        const Bytes data = style == ToolStyle::Windows ? Bytes(size, 0) : filler_bytes(size);
-        auto open = stack().ping_open();
-        if (open.is_error()) return conclude(open.err, what);
-        const PingSocketId id = open.value;
+        Bytes data(size, 0);
+        if (style == ToolStyle::Linux)
+            for (size_t i = 0; i < size; ++i) data[i] = uint8_t(0x40 + (i & 0x3f));
+        PingSocketId ping = 0;
+        SocketId udp = 0;
+        if (style == ToolStyle::Windows) {
+            auto open = stack().ping_open();
+            if (open.is_error()) return conclude(open.err, what);
+            ping = open.value;
+        } else {
+            uint32_t first = w_.next_step();
+            StackOutput out;
+            auto open = stack().socket(SocketType::Udp, now(), out);
+            if (w_.record_output(p().host, out, first, program_)) w_.reschedule_stack(p().host);
+            if (open.is_error()) return conclude(open.err, what);
+            udp = open.value;
+            stack().set_recverr(udp, true);
+        }
+        auto close = [&] {
+            if (style == ToolStyle::Windows) {
+                stack().ping_close(ping);
+                return;
+            }
+            uint32_t first = w_.next_step();
+            StackOutput out;
+            stack().close(udp, now(), out);
+            if (w_.record_output(p().host, out, first, program_)) w_.reschedule_stack(p().host);
+        };
         output(traceroute_header(style, s.to.host, *to, s.max_hops, size + 28));
         constexpr int kProbesPerHop = 3;
+        constexpr uint16_t kFirstPort = 33434;
         uint16_t seq = 0;
         std::vector<ProbeOutcome> all;
+        // The destination answered: an echo reply (ICMP probes) or port unreachable (UDP probes).
+        auto arrived = [&](const PingAnswer& a) {
+            return a.kind == PingAnswer::Kind::EchoReply ||
+                   (a.kind == PingAnswer::Kind::Unreachable && a.code == icmp_code::PORT_UNREACHABLE && a.from == *to);
+        };
         bool done = false;
         for (uint32_t hop = 1; hop <= s.max_hops && !done && !w_.stop; ++hop) {
             std::vector<ProbeOutcome> probes;
             for (int k = 0; k < kProbesPerHop && !w_.stop; ++k) {
-                Probe pr = probe(id, *to, ++seq, uint8_t(hop), data, s.timeout, "traceroute(" + s.to.text + ")");
+                ++seq;
+                Probe pr = style == ToolStyle::Windows
+                               ? probe(ping, *to, seq, uint8_t(hop), data, s.timeout, text)
+                               : udp_probe(udp, *to, uint16_t(kFirstPort + seq - 1), uint8_t(hop), data, s.timeout, text);
                 if (pr.send_error) {
-                    stack().ping_close(id);
+                    close();
                     output(style == ToolStyle::Windows ? "Unable to contact IP driver. General failure."
                                                        : fmt::format("connect: {}", pr.send_error == Err::NetUnreach
                                                                                         ? "Network is unreachable"
@@ -644,7 +712,7 @@ private:
                     return conclude(pr.send_error, what);
                 }
                 probes.push_back(pr.outcome);
-                // Windows stops at the first report of unreachable.
+                // tracert stops at the first report of unreachable.
                 if (pr.outcome.answer && pr.outcome.answer->kind == PingAnswer::Kind::Unreachable &&
                     style == ToolStyle::Windows)
                     break;
@@ -653,23 +721,21 @@ private:
             std::string name;
             for (const ProbeOutcome& p : probes) {
                 if (!p.answer) continue;
-                name = host_named(p.answer->from);
+                if (name.empty()) name = host_named(p.answer->from);
                 if (p.answer->kind != PingAnswer::Kind::TimeExceeded) done = true;
-                break;
             }
-            for (const ProbeOutcome& p : probes)
-                if (p.answer && p.answer->kind != PingAnswer::Kind::TimeExceeded) done = true;
             output(traceroute_line(style, hop, probes, name));
             all.insert(all.end(), probes.begin(), probes.end());
         }
-        stack().ping_close(id);
+        close();
         if (w_.stop) return Flow::Stop;
         if (style == ToolStyle::Windows) output("\nTrace complete.");
-        // ok: the destination answered; else the last report's error, or ETIMEDOUT.
+        // ok: the destination answered; else the last unreachable report's error, or ETIMEDOUT.
         std::optional<Err> result = Err::TimedOut;
         for (const ProbeOutcome& p : all) {
-            if (p.answer && p.answer->kind == PingAnswer::Kind::EchoReply) result = std::nullopt;
-            else if (p.answer && p.answer->kind == PingAnswer::Kind::Unreachable) result = probe_result({p});
+            if (!p.answer) continue;
+            if (arrived(*p.answer)) result = std::nullopt;
+            else if (p.answer->kind == PingAnswer::Kind::Unreachable) result = probe_result({p});
         }
         return conclude(result, what);
     }
