@@ -23,7 +23,7 @@ std::string quote_bytes(std::span<const uint8_t> bytes, size_t max = 60);
 std::string format_ipconfig(const std::vector<InterfaceConfig>& interfaces);
 
 // What ping and traceroute print (perform(step::Ping), perform(step::Traceroute)): Windows'
-// ping and tracert under the textbook profile, iputils ping and traceroute -I under linux.
+// ping and tracert under the textbook profile, iputils ping and traceroute under linux.
 enum class ToolStyle { Windows, Linux };
 
 // One echo request: what came back (nothing: it timed out) and after how long.

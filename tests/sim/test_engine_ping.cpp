@@ -153,7 +153,7 @@ TEST_CASE("traceroute: TTL 1, 2, three probes each, until the destination answer
                                                  "\nTrace complete."});
 }
 
-TEST_CASE("traceroute: a silent hop prints stars, max_hops reached is ETIMEDOUT (traceroute -I under linux)") {
+TEST_CASE("traceroute: a silent hop prints stars, max_hops reached is ETIMEDOUT (traceroute under linux)") {
     Trace t = run_yaml(routed("linux", "      - traceroute: { to: web, max_hops: 1, timeout: 100ms, expect: ETIMEDOUT }\n"
                                        "      - traceroute: { to: web, max_hops: 2, timeout: 100ms, expect: ok }\n",
                               "faults:\n  - drop: { from: router, proto: icmp, nth: 1 }\n"
@@ -166,6 +166,19 @@ TEST_CASE("traceroute: a silent hop prints stars, max_hops reached is ETIMEDOUT 
     CHECK(out[1] == " 1  * * *");
     CHECK(out[3] == " 1  router (192.168.1.1)  2.001 ms  2.001 ms  2.001 ms");
     CHECK(out[4].starts_with(" 2  web (10.0.0.80)  4."));
+    // UDP probes, one port per probe from 33434, TTL 1 three times then 1, 1, 1 and 2, 2, 2 (the
+    // second traceroute); the web server answers port unreachable.
+    auto probes = sent_by(t, "laptop");
+    REQUIRE(probes.size() == 9);
+    for (size_t i = 0; i < probes.size(); ++i) {
+        REQUIRE(probes[i].udp());
+        CHECK(probes[i].udp()->dst_port == 33434 + (i < 3 ? i : i - 3));
+        CHECK(probes[i].ttl == (i < 6 ? 1 : 2));
+    }
+    auto answers = sent_by(t, "web");
+    REQUIRE(answers.size() == 3);
+    CHECK(answers[0].icmp()->type == icmp_type::DEST_UNREACHABLE);
+    CHECK(answers[0].icmp()->code == icmp_code::PORT_UNREACHABLE);
 }
 
 TEST_CASE("ping and traceroute: the loader's forms and errors") {

@@ -179,3 +179,56 @@ TEST_CASE("ping: to our own address, the reply is delivered inside the call") {
     CHECK(got.value.kind == PingAnswer::Kind::EchoReply);
     CHECK(got.value.from == ip("192.168.1.10"));
 }
+
+TEST_CASE("udp: IP_TTL sets the datagrams' TTL, IP_RECVERR queues time exceeded and port unreachable") {
+    Routed r;
+    auto s = r.net.call(r.client, [](HostStack& h, StackOutput& o) { return h.socket(SocketType::Udp, {}, o); });
+    CHECK(r.client.set_ttl(s.value, 0).err == Err::Inval);
+    REQUIRE(r.client.set_ttl(s.value, 1).is_ok());
+    REQUIRE(r.client.set_recverr(s.value, true).is_ok());
+    CHECK(r.client.recv_error(s.value).would_block_now());
+    auto send = [&](uint16_t port) {
+        return r.net.call(r.client, [&](HostStack& h, StackOutput& o) {
+            return h.sendto(s.value, bytes("probe"), ep("10.0.0.20", port), r.net.now, o);
+        });
+    };
+    REQUIRE(send(33434).is_ok());
+    CHECK(r.net.sent[0].packet.ttl == 1);
+    r.net.run_for(Duration::millis(10));
+    auto e = r.client.recv_error(s.value);
+    REQUIRE(e.is_ok());
+    CHECK(e.value.from == ip("192.168.1.1"));
+    CHECK(e.value.type == icmp_type::TIME_EXCEEDED);
+    CHECK(e.value.quoted_dst == ep("10.0.0.20", 33434));
+
+    REQUIRE(r.client.set_ttl(s.value, 2).is_ok());
+    REQUIRE(send(33435).is_ok());
+    r.net.run_for(Duration::millis(10));
+    e = r.client.recv_error(s.value);
+    REQUIRE(e.is_ok());
+    CHECK(e.value.from == ip("10.0.0.20"));  // nobody listens there: port unreachable
+    CHECK(e.value.type == icmp_type::DEST_UNREACHABLE);
+    CHECK(e.value.code == icmp_code::PORT_UNREACHABLE);
+    CHECK(e.value.quoted_dst == ep("10.0.0.20", 33435));
+    CHECK(e.value.ttl == 63);
+    CHECK(r.client.recv_error(s.value).would_block_now());
+    // The socket is unconnected: without IP_RECVERR nothing would have reached it, and its calls
+    // report no error.
+    auto got = r.net.call(r.client, [&](HostStack& h, StackOutput& o) { return h.recvfrom(s.value, r.net.now, o); });
+    CHECK(got.would_block_now());
+}
+
+TEST_CASE("udp: without IP_RECVERR an unconnected socket hears of no ICMP error (as before)") {
+    Routed r;
+    auto s = r.net.call(r.client, [](HostStack& h, StackOutput& o) { return h.socket(SocketType::Udp, {}, o); });
+    REQUIRE(r.client.set_ttl(s.value, 1).is_ok());
+    r.net.call(r.client, [&](HostStack& h, StackOutput& o) {
+        return h.sendto(s.value, bytes("probe"), ep("10.0.0.20", 33434), r.net.now, o);
+    });
+    r.net.run_for(Duration::millis(10));
+    CHECK(r.client.recv_error(s.value).would_block_now());
+    CHECK(r.net.has_note("ignored (socket not connected)"));
+    auto tcp = r.net.call(r.client, [](HostStack& h, StackOutput& o) { return h.socket(SocketType::Tcp, {}, o); });
+    CHECK(r.client.set_ttl(tcp.value, 5).err == Err::OpNotSupp);
+    CHECK(r.client.set_recverr(tcp.value, true).err == Err::OpNotSupp);
+}
