@@ -680,6 +680,7 @@ private:
                 stack().ping_close(ping);
                 return;
             }
+            if (w_.stop) return;  // the run is ending: an interrupted program closes nothing
             uint32_t first = w_.next_step();
             StackOutput out;
             stack().close(udp, now(), out);
