@@ -219,3 +219,25 @@ TEST_CASE("ping and traceroute: the loader's forms and errors") {
     CHECK(error("      - traceroute: { to: web, hops: 3 }\n").starts_with("t.yaml:19:"));
     CHECK(error("      - ping: { count: 3 }\n") == "t.yaml:19:15: ping: 'to' is required");
 }
+
+TEST_CASE("ping and tracert: a router with no route answers net unreachable, ENETUNREACH") {
+    Trace t = run_yaml(routed("textbook", "      - ping: { to: 172.16.0.5, count: 1, expect: ENETUNREACH }\n"
+                                          "      - traceroute: { to: 172.16.0.5, expect: ENETUNREACH }\n"));
+    CHECK(t.failures.empty());
+    auto out = outputs(t);
+    // (netstep's router looks at the TTL before the route: TTL 1 gets time exceeded first.)
+    REQUIRE(out.size() == 7);
+    CHECK(out[1] == "Reply from 192.168.1.1: Destination net unreachable.");
+    CHECK(out[4] == "  1     2 ms     2 ms     2 ms  router [192.168.1.1]");
+    CHECK(out[5] == "  2  router [192.168.1.1]  reports: Destination net unreachable.");
+    CHECK(out[6] == "\nTrace complete.");
+    CHECK(sent_by(t, "laptop").size() == 1 + 3 + 1);  // tracert stops at the first report
+}
+
+TEST_CASE("traceroute under linux: a router with no route answers net unreachable: !N") {
+    Trace t = run_yaml(routed("linux", "      - traceroute: { to: 172.16.0.5, expect: ENETUNREACH }\n"));
+    CHECK(t.failures.empty());
+    auto out = outputs(t);
+    REQUIRE(out.size() == 3);
+    CHECK(out[2] == " 2  router (192.168.1.1)  2.001 ms !N  2.001 ms !N  2.001 ms !N");
+}
