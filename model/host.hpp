@@ -87,6 +87,37 @@ struct Datagram {
 
 enum class ShutdownHow { Read, Write, Both };
 
+// An ICMP echo socket, as Linux's unprivileged "ping socket" (socket(AF_INET, SOCK_DGRAM,
+// IPPROTO_ICMP), net/ipv4/ping.c): the stack gives it an identifier (its "port", the first free
+// from 1), writes that identifier into every echo request it sends, and hands
+// it the echo replies carrying it and the ICMP errors quoting one of its requests (RFC 792: the
+// quote is the request's IP header and first 8 bytes: type, code, checksum, identifier,
+// sequence). Ping sockets are not in the socket table (netstat shows none, as on Linux and Windows).
+using PingSocketId = uint32_t;
+
+struct PingAnswer {
+    enum class Kind { EchoReply, TimeExceeded, Unreachable };
+    Kind kind = Kind::EchoReply;
+    Ipv4Address from;       // who answered: the destination, or the router reporting an error
+    uint16_t sequence = 0;  // the request's sequence number (from the reply, or from the quote)
+    uint8_t ttl = 0;        // the answer's IP TTL as it arrived
+    uint8_t code = 0;       // the ICMP code (unreachable: 0 net, 1 host, 3 port...)
+    size_t data_bytes = 0;  // echo reply: the bytes of data it carried back
+    bool operator==(const PingAnswer&) const = default;
+};
+
+// An ICMP error about a datagram a UDP socket sent, as IP_RECVERR queues it and
+// recvmsg(MSG_ERRQUEUE) reads it (struct sock_extended_err: the offender, type, code; the quoted
+// datagram's destination).
+struct IcmpReport {
+    Ipv4Address from;     // who sent the ICMP error (SO_EE_OFFENDER)
+    uint8_t type = 0;     // ICMP type: 3 destination unreachable, 11 time exceeded
+    uint8_t code = 0;
+    uint8_t ttl = 0;      // the error's IP TTL as it arrived
+    Endpoint quoted_dst;  // where the datagram it quotes was going (address, port)
+    bool operator==(const IcmpReport&) const = default;
+};
+
 class HostStack {
 public:
     HostStack(std::string name, std::vector<InterfaceConfig> interfaces, Profile profile,
@@ -98,6 +129,13 @@ public:
     CallResult<SocketId> socket(SocketType type, Instant now, StackOutput& out);
     CallResult<> set_reuseaddr(SocketId s, bool on);
     CallResult<> set_linger_zero(SocketId s, bool on);  // SO_LINGER {1, 0}: close sends RST
+    // UDP: IP_TTL, the TTL of the datagrams it sends from now on (traceroute: 1, 2, 3...).
+    CallResult<> set_ttl(SocketId s, uint8_t ttl);
+    // UDP: IP_RECVERR: every ICMP error about its datagrams (time exceeded, unreachable) is queued
+    // for recv_error, connected or not (Linux ip_icmp_error).
+    CallResult<> set_recverr(SocketId s, bool on);
+    // recvmsg(MSG_ERRQUEUE): the oldest queued report; WouldBlock (EAGAIN) when there is none.
+    CallResult<IcmpReport> recv_error(SocketId s);
     // port 0 = an ephemeral port; address any() = every interface. EADDRINUSE, EADDRNOTAVAIL.
     CallResult<> bind(SocketId s, Endpoint local, Instant now, StackOutput& out);
     CallResult<> listen(SocketId s, int backlog, Instant now, StackOutput& out);
@@ -118,6 +156,17 @@ public:
     CallResult<Datagram> recvfrom(SocketId s, Instant now, StackOutput& out);
     CallResult<> shutdown(SocketId s, ShutdownHow how, Instant now, StackOutput& out);
     CallResult<> close(SocketId s, Instant now, StackOutput& out);
+
+    // --- ICMP echo (ping sockets, above) -----------------------------------------------------
+    CallResult<PingSocketId> ping_open();
+    // One echo request to `to` with this sequence number, IP TTL `ttl` (IP_TTL: 1, 2, 3... for
+    // traceroute) and `data`. ENETUNREACH when there is no route, EBADF for an unknown socket.
+    CallResult<> ping_send(PingSocketId s, Ipv4Address to, uint16_t sequence, uint8_t ttl,
+                           std::span<const uint8_t> data, Instant now, StackOutput& out);
+    // The oldest answer not yet read; WouldBlock when there is none.
+    CallResult<PingAnswer> ping_recv(PingSocketId s);
+    CallResult<> ping_close(PingSocketId s);
+    std::optional<uint16_t> ping_identifier(PingSocketId s) const;
 
     // --- Network side ------------------------------------------------------------------
     // A packet arrived on `interface` (already a value: checksums were fine).
@@ -172,6 +221,9 @@ private:
         std::deque<Datagram> received;
         size_t received_bytes = 0;
         std::optional<Err> pending_error;    // from ICMP; reported once by the next call (Linux)
+        std::optional<uint8_t> ttl;          // IP_TTL (else the profile's)
+        bool recverr = false;                // IP_RECVERR
+        std::deque<IcmpReport> errors;       // its error queue (MSG_ERRQUEUE)
     };
     // What state_of()/socket_error() still answer once a socket is gone.
     struct Reaped {
@@ -221,6 +273,14 @@ private:
     // host_icmp.cpp: ICMP (RFC 792, RFC 1122 §3.2.2).
     void receive_icmp(const Ipv4Packet& packet, const IcmpMessage& icmp, StackOutput& out);
     void send_icmp_error(const Ipv4Packet& offending, uint8_t type, uint8_t code, StackOutput& out);
+    bool deliver_to_ping(const Ipv4Packet& packet, const IcmpMessage& icmp, StackOutput& out);
+
+    struct PingSocket {
+        uint16_t identifier = 0;
+        std::deque<PingAnswer> answers;
+    };
+    std::map<PingSocketId, PingSocket> pings_;
+    PingSocketId next_ping_ = 1;
 
     std::string name_;
     std::vector<InterfaceConfig> interfaces_;

@@ -44,6 +44,33 @@ CallResult<> HostStack::set_linger_zero(SocketId id, bool on) {
     return CallResult<>::ok();
 }
 
+CallResult<> HostStack::set_ttl(SocketId id, uint8_t ttl) {
+    Socket* s = find_open(id);
+    if (!s) return fail<std::monostate>(Err::BadF);
+    if (s->type != SocketType::Udp) return fail<std::monostate>(Err::OpNotSupp);
+    if (ttl == 0) return fail<std::monostate>(Err::Inval);
+    s->ttl = ttl;
+    return CallResult<>::ok();
+}
+
+CallResult<> HostStack::set_recverr(SocketId id, bool on) {
+    Socket* s = find_open(id);
+    if (!s) return fail<std::monostate>(Err::BadF);
+    if (s->type != SocketType::Udp) return fail<std::monostate>(Err::OpNotSupp);
+    s->recverr = on;
+    if (!on) s->errors.clear();
+    return CallResult<>::ok();
+}
+
+CallResult<IcmpReport> HostStack::recv_error(SocketId id) {
+    Socket* s = find_open(id);
+    if (!s) return fail<IcmpReport>(Err::BadF);
+    if (s->errors.empty()) return CallResult<IcmpReport>::would_block();
+    IcmpReport r = s->errors.front();
+    s->errors.pop_front();
+    return CallResult<IcmpReport>::ok(r);
+}
+
 CallResult<> HostStack::bind(SocketId id, Endpoint local, Instant, StackOutput& out) {
     Socket* s = find_open(id);
     if (!s) return fail<std::monostate>(Err::BadF);

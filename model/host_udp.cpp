@@ -23,6 +23,7 @@ CallResult<size_t> HostStack::udp_send(Socket& s, std::span<const uint8_t> data,
     if (auto b = autobind(s); !b.is_ok()) return CallResult<size_t>::error(b.err);
     Ipv4Address src = s.local.address.is_unspecified() ? source_for(*r, to.address) : s.local.address;
     Ipv4Packet p = make_packet(src, to.address);
+    if (s.ttl) p.ttl = *s.ttl;
     p.body = UdpDatagram{s.local.port, to.port, Bytes(data.begin(), data.end())};
     send_packet(std::move(p), out);
     return CallResult<size_t>::ok(data.size());

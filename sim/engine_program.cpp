@@ -488,6 +488,259 @@ private:
         return expectation_failed(fmt::format("{}: the socket is {}", text, got));
     }
 
+    // --- ping and traceroute ------------------------------------------------------------------
+
+    ToolStyle tool_style() const { return w_.trace_.profile == "linux" ? ToolStyle::Linux : ToolStyle::Windows; }
+
+    // The destination's address, as resolve() finds a host's (an interface on a shared network
+    // first); its name as written (empty for an address).
+    std::optional<Ipv4Address> destination(const step::Destination& d) {
+        if (d.address) return d.address;
+        Target t;
+        t.host = d.host;
+        auto e = resolve(t);
+        if (!e) return std::nullopt;
+        return e->address;
+    }
+
+    // The scenario's name for an address (what a reverse lookup would say), or empty.
+    std::string host_named(Ipv4Address a) const {
+        for (const Host& h : w_.scenario.hosts)
+            for (const Interface& i : h.interfaces)
+                if (i.ip == a) return h.name;
+        return "";
+    }
+
+    // One echo request, then its answer (the one with its sequence number; another, late, is
+    // read and dropped, as ping does) or nothing after `timeout`.
+    struct Probe {
+        std::optional<Err> send_error;
+        ProbeOutcome outcome;
+    };
+    Probe probe(PingSocketId id, Ipv4Address to, uint16_t sequence, uint8_t ttl, const Bytes& data,
+                Duration timeout, const std::string& text) {
+        uint32_t first = w_.next_step();
+        StackOutput out;
+        auto r = stack().ping_send(id, to, sequence, ttl, data, now(), out);
+        if (w_.record_output(p().host, out, first, program_)) w_.reschedule_stack(p().host);
+        w_.notify_host(p().host);
+        if (r.is_error()) return Probe{r.err, {}};
+        const Instant sent = now();
+        const Instant deadline = sent + timeout;
+        for (;;) {
+            auto a = stack().ping_recv(id);
+            if (a.is_ok()) {
+                if (a.value.sequence == sequence) return Probe{std::nullopt, ProbeOutcome{a.value, now() - sent}};
+                continue;
+            }
+            if (now() >= deadline || w_.stop) return Probe{};
+            wait_for_change(deadline, text, "ping");
+        }
+    }
+
+    // What ping and traceroute return for `expect:`: ok when the destination answered; else the
+    // error the last ICMP report means (Linux icmp_err_convert: net unreachable ENETUNREACH, host
+    // unreachable and time exceeded EHOSTUNREACH), or ETIMEDOUT when nothing came back.
+    static std::optional<Err> probe_result(const std::vector<ProbeOutcome>& probes) {
+        std::optional<Err> err = Err::TimedOut;
+        for (const ProbeOutcome& p : probes) {
+            if (!p.answer) continue;
+            if (p.answer->kind == PingAnswer::Kind::EchoReply) return std::nullopt;
+            err = p.answer->kind == PingAnswer::Kind::Unreachable && p.answer->code == icmp_code::NET_UNREACHABLE
+                      ? Err::NetUnreach
+                      : Err::HostUnreach;
+        }
+        return err;
+    }
+
+    // The data of an echo request: Windows sends 32 letters; iputils 56 bytes, a timestamp
+    // (struct timeval, 16 bytes) then 0x10, 0x11, ...
+    Bytes echo_data(ToolStyle style, size_t size) const {
+        if (style == ToolStyle::Windows) {
+            static constexpr std::string_view kWindows = "abcdefghijklmnopqrstuvw";
+            Bytes b(size);
+            for (size_t i = 0; i < size; ++i) b[i] = uint8_t(kWindows[i % kWindows.size()]);
+            return b;
+        }
+        Bytes b(size);
+        int64_t sec = now().ns / 1'000'000'000, usec = (now().ns / 1000) % 1'000'000;
+        for (size_t i = 0; i < size; ++i) {
+            if (i < 8) b[i] = uint8_t(uint64_t(sec) >> (8 * i));
+            else if (i < 16) b[i] = uint8_t(uint64_t(usec) >> (8 * (i - 8)));
+            else b[i] = uint8_t(i);
+        }
+        return b;
+    }
+
+    Flow perform(const step::Ping& s) {
+        const ToolStyle style = tool_style();
+        const std::string what = "ping " + s.to.text;
+        auto to = destination(s.to);
+        if (!to) return conclude(Err::DestAddrReq, what);
+        const size_t size = style == ToolStyle::Windows ? 32 : 56;
+        auto open = stack().ping_open();
+        if (open.is_error()) return conclude(open.err, what);
+        const PingSocketId id = open.value;
+        output(ping_header(style, s.to.host, *to, size));
+        std::vector<ProbeOutcome> probes;
+        std::optional<Err> send_error;
+        const Instant start = now();
+        for (uint32_t i = 0; i < s.count && !w_.stop; ++i) {
+            const Instant sent = now();
+            auto seq = uint16_t(i + 1);
+            Probe pr = probe(id, *to, seq, s.ttl.value_or(stack().profile().ttl), echo_data(style, size), s.timeout,
+                             "ping(" + s.to.text + ")");
+            if (pr.send_error) {
+                send_error = pr.send_error;
+                // iputils stops at once ("ping: connect: Network is unreachable"); Windows tries
+                // every request: "PING: transmit failed. General failure."
+                if (style == ToolStyle::Linux) {
+                    output(fmt::format("ping: connect: {}", *pr.send_error == Err::NetUnreach ? "Network is unreachable"
+                                                                                              : to_string(*pr.send_error)));
+                    stack().ping_close(id);
+                    return conclude(send_error, what);
+                }
+                output("PING: transmit failed. General failure.");
+            }
+            probes.push_back(pr.outcome);
+            if (!pr.send_error) {
+                std::string line = ping_line(style, seq, pr.outcome, size);
+                if (!line.empty()) output(line);
+            }
+            if (i + 1 < s.count) sleep_until(std::max(now(), sent + s.interval));
+        }
+        stack().ping_close(id);
+        if (w_.stop) return Flow::Stop;
+        output(ping_statistics(style, s.to.host, *to, probes, now() - start));
+        return conclude(send_error ? send_error : probe_result(probes), what);
+    }
+
+    // One UDP probe of Linux's traceroute: a datagram to `port` with IP TTL `ttl`, then the ICMP
+    // error about it from the socket's error queue (IP_RECVERR; the quoted destination port tells
+    // which probe it is about), or nothing after `timeout`.
+    Probe udp_probe(SocketId sock, Ipv4Address to, uint16_t port, uint8_t ttl, const Bytes& data, Duration timeout,
+                    const std::string& text) {
+        uint32_t first = w_.next_step();
+        StackOutput out;
+        stack().set_ttl(sock, ttl);
+        auto r = stack().sendto(sock, data, Endpoint{to, port}, now(), out);
+        if (w_.record_output(p().host, out, first, program_)) w_.reschedule_stack(p().host);
+        w_.notify_host(p().host);
+        if (r.is_error()) return Probe{r.err, {}};
+        const Instant sent = now();
+        const Instant deadline = sent + timeout;
+        for (;;) {
+            auto e = stack().recv_error(sock);
+            if (e.is_ok()) {
+                if (e.value.quoted_dst.port != port) continue;  // about an earlier probe: late
+                PingAnswer a;
+                a.kind = e.value.type == icmp_type::TIME_EXCEEDED ? PingAnswer::Kind::TimeExceeded
+                                                                  : PingAnswer::Kind::Unreachable;
+                a.from = e.value.from;
+                a.ttl = e.value.ttl;
+                a.code = e.value.code;
+                return Probe{std::nullopt, ProbeOutcome{a, now() - sent}};
+            }
+            if (now() >= deadline || w_.stop) return Probe{};
+            wait_for_change(deadline, text, "traceroute");
+        }
+    }
+
+    // tracert (textbook): ICMP echo probes. traceroute (linux): UDP probes to ports 33434,
+    // 33435..., as Linux's traceroute does by default; the destination answers port unreachable.
+    Flow perform(const step::Traceroute& s) {
+        const ToolStyle style = tool_style();
+        const std::string what = "traceroute " + s.to.text;
+        const std::string text = "traceroute(" + s.to.text + ")";
+        auto to = destination(s.to);
+        if (!to) return conclude(Err::DestAddrReq, what);
+        // tracert: 64 bytes of zeros in each echo request; traceroute: 60-byte packets (32 bytes
+        // of data, 0x40, 0x41...).
+        const size_t size = style == ToolStyle::Windows ? 64 : 32;
+        Bytes data(size, 0);
+        if (style == ToolStyle::Linux)
+            for (size_t i = 0; i < size; ++i) data[i] = uint8_t(0x40 + (i & 0x3f));
+        PingSocketId ping = 0;
+        SocketId udp = 0;
+        if (style == ToolStyle::Windows) {
+            auto open = stack().ping_open();
+            if (open.is_error()) return conclude(open.err, what);
+            ping = open.value;
+        } else {
+            uint32_t first = w_.next_step();
+            StackOutput out;
+            auto open = stack().socket(SocketType::Udp, now(), out);
+            if (w_.record_output(p().host, out, first, program_)) w_.reschedule_stack(p().host);
+            if (open.is_error()) return conclude(open.err, what);
+            udp = open.value;
+            stack().set_recverr(udp, true);
+        }
+        auto close = [&] {
+            if (style == ToolStyle::Windows) {
+                stack().ping_close(ping);
+                return;
+            }
+            if (w_.stop) return;  // the run is ending: an interrupted program closes nothing
+            uint32_t first = w_.next_step();
+            StackOutput out;
+            stack().close(udp, now(), out);
+            if (w_.record_output(p().host, out, first, program_)) w_.reschedule_stack(p().host);
+        };
+        output(traceroute_header(style, s.to.host, *to, s.max_hops, size + 28));
+        constexpr int kProbesPerHop = 3;
+        constexpr uint16_t kFirstPort = 33434;
+        uint16_t seq = 0;
+        std::vector<ProbeOutcome> all;
+        // The destination answered: an echo reply (ICMP probes) or port unreachable (UDP probes).
+        auto arrived = [&](const PingAnswer& a) {
+            return a.kind == PingAnswer::Kind::EchoReply ||
+                   (a.kind == PingAnswer::Kind::Unreachable && a.code == icmp_code::PORT_UNREACHABLE && a.from == *to);
+        };
+        bool done = false;
+        for (uint32_t hop = 1; hop <= s.max_hops && !done && !w_.stop; ++hop) {
+            std::vector<ProbeOutcome> probes;
+            for (int k = 0; k < kProbesPerHop && !w_.stop; ++k) {
+                ++seq;
+                Probe pr = style == ToolStyle::Windows
+                               ? probe(ping, *to, seq, uint8_t(hop), data, s.timeout, text)
+                               : udp_probe(udp, *to, uint16_t(kFirstPort + seq - 1), uint8_t(hop), data, s.timeout, text);
+                if (pr.send_error) {
+                    close();
+                    output(style == ToolStyle::Windows ? "Unable to contact IP driver. General failure."
+                                                       : fmt::format("connect: {}", pr.send_error == Err::NetUnreach
+                                                                                        ? "Network is unreachable"
+                                                                                        : to_string(*pr.send_error)));
+                    return conclude(pr.send_error, what);
+                }
+                probes.push_back(pr.outcome);
+                // tracert stops at the first report of unreachable.
+                if (pr.outcome.answer && pr.outcome.answer->kind == PingAnswer::Kind::Unreachable &&
+                    style == ToolStyle::Windows)
+                    break;
+            }
+            if (w_.stop) break;
+            std::string name;
+            for (const ProbeOutcome& p : probes) {
+                if (!p.answer) continue;
+                if (name.empty()) name = host_named(p.answer->from);
+                if (p.answer->kind != PingAnswer::Kind::TimeExceeded) done = true;
+            }
+            output(traceroute_line(style, hop, probes, name));
+            all.insert(all.end(), probes.begin(), probes.end());
+        }
+        close();
+        if (w_.stop) return Flow::Stop;
+        if (style == ToolStyle::Windows) output("\nTrace complete.");
+        // ok: the destination answered; else the last unreachable report's error, or ETIMEDOUT.
+        std::optional<Err> result = Err::TimedOut;
+        for (const ProbeOutcome& p : all) {
+            if (!p.answer) continue;
+            if (arrived(*p.answer)) result = std::nullopt;
+            else if (p.answer->kind == PingAnswer::Kind::Unreachable) result = probe_result({p});
+        }
+        return conclude(result, what);
+    }
+
     // Every round of a loop must make progress: a program whose loops (any, at any depth) go
     // round Limits::max_idle_rounds times in a row without simulated time passing or anything
     // recorded would spin in one turn: the run stops there.

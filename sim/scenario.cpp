@@ -43,10 +43,11 @@ using detail::Source;
 namespace {
 
 // Step verbs, in the order of StepBody's alternatives; the first twelve are socket calls.
-constexpr std::array<std::string_view, 20> kVerbs{
+constexpr std::array<std::string_view, 22> kVerbs{
     "socket", "setsockopt", "bind",     "listen",   "accept",  "connect",      "send",
     "recv",   "sendto",     "recvfrom", "shutdown", "close",   "sleep",        "say",
-    "ipconfig", "netstat",  "expect_state", "repeat", "fork",  "exit"};
+    "ipconfig", "netstat",  "expect_state", "repeat", "fork",  "exit",         "ping",
+    "traceroute"};
 static_assert(kVerbs.size() == std::variant_size_v<StepBody>);
 constexpr size_t kSocketVerbs = 12;
 
@@ -86,7 +87,9 @@ const std::vector<std::vector<std::string>> kStepKeys = [] {
         {"socket", "data", "bytes"}, {"socket", "bytes", "timeout"}, {"socket", "to", "data", "bytes"},
         {"socket", "timeout", "peer_as"}, {"socket", "how"},         {"socket"},
         {}, {}, {}, {},            {"socket", "state"},              {"times", "steps"},
-        {"steps"},                {"code"}};
+        {"steps"},                {"code"},
+        {"to", "count", "interval", "timeout", "ttl", "expect"},
+        {"to", "max_hops", "timeout", "expect"}};
     for (size_t verb = 0; verb < kSocketVerbs; ++verb) keys[verb].push_back("expect");
     return keys;
 }();
@@ -146,6 +149,8 @@ private:
                        Step& step);
     StepBody read_socket_call(size_t verb, const Map& m, Scope& scope);
     StepBody read_block(size_t verb, const Map& m, Scope& scope, size_t depth);
+    StepBody read_probe(const std::string& verb, const Field& args, Step& step);
+    step::Destination read_destination(const Field& f);
     std::string socket_ref(const Map& m, const Scope& scope);
     std::string define(const Field& f, std::set<std::string>& names);
     Target read_target(const Field& f, const Scope& scope);
@@ -481,6 +486,7 @@ StepBody Loader::read_body(size_t verb, const Field& args, Scope& scope, size_t 
         if (auto v = m.find("code")) exit.code = int(src_.integer(*v, 0, 255, "an exit status"));
         return exit;
     }
+    if (name == "ping" || name == "traceroute") return read_probe(name, args, step);
     Map m(src_, args, name, step_keys(verb));
     if (verb < kSocketVerbs) {
         if (auto e = m.find("expect")) step.expect = read_expect(*e);
@@ -597,6 +603,58 @@ StepBody Loader::read_block(size_t verb, const Map& m, Scope& scope, size_t dept
     }
     repeat.steps = body(scope);
     return repeat;
+}
+
+// `ping: web` (the short form) or `ping: { to: web, count: 4, interval: 1s, timeout: 1s, ttl: 64,
+// expect: ok }`; `traceroute: server` or `traceroute: { to: server, max_hops: 30, timeout: 1s }`.
+StepBody Loader::read_probe(const std::string& verb, const Field& args, Step& step) {
+    if (args.node.is_scalar()) {
+        step::Destination to = read_destination(args);
+        if (verb == "ping") {
+            step::Ping ping;
+            ping.to = to;
+            return ping;
+        }
+        step::Traceroute trace;
+        trace.to = to;
+        return trace;
+    }
+    size_t index = size_t(std::find(kVerbs.begin(), kVerbs.end(), verb) - kVerbs.begin());
+    Map m(src_, args, verb, step_keys(index));
+    if (auto e = m.find("expect")) step.expect = read_expect(*e);
+    step::Destination to = read_destination(m.require("to", verb));
+    if (verb == "ping") {
+        step::Ping ping;
+        ping.to = to;
+        if (auto v = m.find("count")) ping.count = uint32_t(src_.integer(*v, 1, 1000000, "a number of echo requests"));
+        if (auto v = m.find("interval")) ping.interval = duration(*v);
+        if (auto v = m.find("timeout")) ping.timeout = duration(*v);
+        if (auto v = m.find("ttl")) ping.ttl = uint8_t(src_.integer(*v, 1, 255, "a TTL"));
+        return ping;
+    }
+    step::Traceroute trace;
+    trace.to = to;
+    if (auto v = m.find("max_hops")) trace.max_hops = uint32_t(src_.integer(*v, 1, 255, "a number of hops"));
+    if (auto v = m.find("timeout")) trace.timeout = duration(*v);
+    return trace;
+}
+
+// A host name or an IPv4 address, no port.
+step::Destination Loader::read_destination(const Field& f) {
+    step::Destination to;
+    to.text = src_.text(f, "a host name or an IPv4 address");
+    if (auto address = Ipv4Address::parse(to.text)) {
+        to.address = address;
+    } else if (find_host(to.text)) {
+        to.host = to.text;
+    } else if (to.text.find(':') != std::string::npos) {
+        src_.fail(f, "expected a host name or an IPv4 address (no port: ICMP has none), got " + q(to.text));
+    } else if (to.text.find_first_not_of("0123456789.") == std::string::npos) {
+        src_.fail(f, "expected an IPv4 address like 10.0.0.80, got " + q(to.text));
+    } else {
+        src_.fail(f, "unknown host " + q(to.text) + detail::did_you_mean(to.text, host_names()));
+    }
+    return to;
 }
 
 std::string Loader::socket_ref(const Map& m, const Scope& scope) {

@@ -160,16 +160,39 @@ struct ExpectState { std::string socket; TcpState state = TcpState::Closed; };
 struct Repeat { std::optional<uint64_t> times; /* nullopt = forever */ std::shared_ptr<Steps> steps; };
 struct Fork { std::shared_ptr<Steps> steps; };
 struct Exit { std::optional<int> code; };  // `- exit`, or `exit: { code: N }`
+// A host to ping or trace: a host name (its address as seen from the sender, as in Target) or
+// an address.
+struct Destination {
+    std::string host;                    // host name, or empty when given as an address
+    std::optional<Ipv4Address> address;  // when given as an address
+    std::string text;                    // as written
+};
+// ICMP echo requests, one at a time: each waits for its answer up to `timeout`, the next leaves
+// `interval` after the previous one (or when its answer came, if later).
+struct Ping {
+    Destination to;
+    uint32_t count = 4;
+    Duration interval = Duration::seconds(1);
+    Duration timeout = Duration::seconds(1);
+    std::optional<uint8_t> ttl;  // default: the profile's (64)
+};
+// ICMP echo probes with TTL 1, 2, 3..., three per hop, until the destination answers.
+struct Traceroute {
+    Destination to;
+    uint32_t max_hops = 30;
+    Duration timeout = Duration::seconds(1);
+};
 }  // namespace step
 
 using StepBody = std::variant<step::Socket, step::SetSockOpt, step::Bind, step::Listen, step::Accept,
                               step::Connect, step::Send, step::Recv, step::SendTo, step::RecvFrom,
                               step::Shutdown, step::Close, step::Sleep, step::Say, step::Ipconfig,
-                              step::Netstat, step::ExpectState, step::Repeat, step::Fork, step::Exit>;
+                              step::Netstat, step::ExpectState, step::Repeat, step::Fork, step::Exit,
+                              step::Ping, step::Traceroute>;
 
 struct Step {
     StepBody body;
-    std::optional<Expect> expect;  // socket steps only; nullopt = no expectation written
+    std::optional<Expect> expect;  // socket steps, ping, traceroute; nullopt = no expectation written
     SourceLocation where;
     std::string verb() const;      // "connect"
 };

@@ -299,7 +299,7 @@ TEST_CASE("scenario: errors in steps name line and column") {
          "t.yaml:13:9: 'conect' is not a step; did you mean 'connect'?"},
         {"unknown step", b + "      - frobnicate: {}\n",
          "t.yaml:13:9: 'frobnicate' is not a step (steps: socket, setsockopt, bind, listen, accept, connect, send, "
-         "recv, sendto, recvfrom, shutdown, close, sleep, say, ipconfig, netstat, expect_state, repeat, fork, exit)"},
+         "recv, sendto, recvfrom, shutdown, close, sleep, say, ipconfig, netstat, expect_state, repeat, fork, exit, ping, traceroute)"},
         {"unknown key in a step", b + "      - connect: { socket: s, too: \"web:80\" }\n",
          "t.yaml:13:31: 'too' is not a key of connect; did you mean 'to'?"},
         {"unknown socket", b + "      - connect: { socket: sock, to: \"web:80\" }\n",
