@@ -19,8 +19,9 @@
 // and checks) happens in a child process made by fork(). The child's coverage counters go back
 // to this process through shared memory, so libFuzzer is guided by what the run covers. This
 // process watches the child: a child that dies (a sanitizer report, an abort) or holds more
-// than FUZZ_RUN_RSS_MB (default 1536) of memory is a crash here; a child that takes longer than
-// -timeout is libFuzzer's own timeout (the child dies with this process, PR_SET_PDEATHSIG).
+// than FUZZ_RUN_RSS_MB (default 1536) of memory or uses more than FUZZ_RUN_CPU_S (default 10) of
+// CPU is a crash here; a child that takes longer than -timeout (wall time, 60 s in
+// scripts/fuzz.sh) is libFuzzer's own timeout (the child dies with this process, PR_SET_PDEATHSIG).
 // Two children run a small trace (under 2,000 events) and must write the same JSON.
 #include <cstddef>
 #include <cstdint>
@@ -226,6 +227,17 @@ const Counters& counters() {
     return found;
 }
 
+// The time budget of one run is CPU time, not wall time: the machine fuzzing may be loaded (a
+// run at nice 19 beside two builds gets a quarter of a core), and libFuzzer's -timeout counts
+// wall time. scripts/fuzz.sh gives fuzz_run -timeout=60 as a backstop.
+unsigned long long cpu_limit_ticks() {
+    static const unsigned long long ticks = [] {
+        const char* env = std::getenv("FUZZ_RUN_CPU_S");
+        return (env ? std::strtoull(env, nullptr, 10) : 10) * (unsigned long long)sysconf(_SC_CLK_TCK);
+    }();
+    return ticks;
+}
+
 size_t rss_limit_kb() {
     static const size_t kb = [] {
         const char* env = std::getenv("FUZZ_RUN_RSS_MB");
@@ -324,6 +336,13 @@ std::optional<ChildReport> try_in_child(const Scenario& scenario, const Limits& 
             close(ready[0]);
             std::fprintf(stderr, "fuzz_run: the run's process hung, asleep without CPU for 2 s (a lock after fork): made again\n");
             return std::nullopt;
+        }
+        if (ticks > cpu_limit_ticks()) {
+            kill(pid, SIGKILL);
+            waitpid(pid, nullptr, 0);
+            close(ready[0]);
+            fail("the run used more than " + std::to_string(cpu_limit_ticks() / sysconf(_SC_CLK_TCK)) +
+                 " s of CPU (FUZZ_RUN_CPU_S): a limit is missing");
         }
         size_t rss = rss_kb_of(pid);
         max_rss = std::max(max_rss, rss);

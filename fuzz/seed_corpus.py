@@ -65,8 +65,8 @@ ATTACKS = {
 """ % ("x" * 4000),
     "netstat-many-sockets": """  - host: a
     steps:
-      - repeat: { times: 1000, steps: [ { socket: { as: s, type: udp } }, { bind: { socket: s, port: 0 } } ] }
-      - repeat: { times: 1000, steps: [ { socket: { as: t, type: tcp } } ] }
+      - repeat: { times: 300, steps: [ { socket: { as: s, type: udp } }, { bind: { socket: s, port: 0 } } ] }
+      - repeat: { times: 300, steps: [ { socket: { as: t, type: tcp } } ] }
       - repeat: { times: forever, steps: [ { netstat }, { sleep: 1ms } ] }
 """,
     "sendto-flood": """  - host: a
@@ -118,7 +118,8 @@ ATTACKS["alias-bomb"] = """  - host: b
           times: forever
           steps:
 %s""" % (BIG, "".join("            - { say: *big }\n            - { send: { socket: s, data: *big } }\n" for _ in range(120)))
-# 50 clients blocked in 256 KiB sends (fuzz_run: Limits::max_send_bytes) to a server that accepts and never reads.
+# 20 clients blocked in 256 KiB sends (fuzz_run: Limits::max_send_bytes; under ASan each
+# blocked program holds ~9 MB) to a server that accepts and never reads.
 ATTACKS["blocked-big-sends"] = """  - host: b
     steps:
       - socket: { as: l, type: tcp }
@@ -128,7 +129,7 @@ ATTACKS["blocked-big-sends"] = """  - host: b
   - host: a
     steps:
       - repeat:
-          times: 50
+          times: 20
           steps:
             - fork: { steps: [ { socket: { as: s, type: tcp } }, { connect: { socket: s, to: "b:80" } }, { send: { socket: s, bytes: 262144 } } ] }
 """
