@@ -1,16 +1,16 @@
 // fuzz_run: whole runs. YAML text -> load_scenario_text -> run_scenario to the end -> the text
 // trace and the JSON written -> the JSON read back. Files the loader refuses are fuzz_scenario's
 // business and end here. Each run has small Limits (below), so that every input ends within a
-// fraction of a second and a few tens of MB; libFuzzer's -timeout=10 and -rss_limit_mb=1024
-// (scripts/fuzz.sh) are many times that, so an input that is slow or memory-hungry despite the
-// limits is a finding: a limit missing, or one that does not bound what it says.
+// second or two of CPU and a few hundred MB (under ASan); the budgets checked on the run's process
+// (10 s of CPU, 1.5 GB) are many times that, so an input that is slow or memory-hungry despite
+// the limits is a finding: a limit missing, or one that does not bound what it says.
 //
 // Must hold (abort otherwise):
 //  - run_scenario returns: no exception of any kind (not even std::bad_alloc, under these limits);
 //  - the trace starts with RunStart and ends with RunEnd, times never go back, and every index
 //    in an event names something in the trace;
 //  - the text trace is at most twice Limits::max_text_bytes (the limit counts it as it grows);
-//  - the JSON reads back (read_json) with as many events, packets and strings;
+//  - the JSON reads back (read_json) with as many events and packets;
 //  - a second run of the same scenario gives the same JSON, byte for byte (determinism), for
 //    traces of fewer than 2,000 events (larger ones would double the time of the run).
 //
@@ -23,20 +23,20 @@
 // CPU is a crash here; a child that takes longer than -timeout (wall time, 60 s in
 // scripts/fuzz.sh) is libFuzzer's own timeout (the child dies with this process, PR_SET_PDEATHSIG).
 // Two children run a small trace (under 2,000 events) and must write the same JSON.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <optional>
 #include <ostream>
-#include <utility>
-#include <vector>
 #include <sstream>
 #include <streambuf>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <elf.h>
 #include <fcntl.h>
