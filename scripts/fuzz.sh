@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(fuzz_wire fuzz_scenario fuzz_host fuzz_trace_json)
+[ ${#targets[@]} -eq 0 ] && targets=(fuzz_wire fuzz_scenario fuzz_host fuzz_trace_json fuzz_run)
 jobs="${FUZZ_JOBS:-1}"
 
 cmake --preset fuzz >/dev/null
@@ -22,8 +22,16 @@ max_len() {
     fuzz_scenario) echo 16384 ;;   # the fuzz target's own Limits::max_file_bytes is 64 KiB
     fuzz_host) echo 4096 ;;        # a script of at most 256 actions
     fuzz_trace_json) echo 65536 ;;
+    fuzz_run) echo 16384 ;;        # a scenario file; its Limits::max_file_bytes is 64 KiB
   esac
 }
+
+# fuzz_run runs whole scenarios under small Limits (fuzz/fuzz_run.cpp), each in a child process:
+# each input ends within a second or two of CPU and a few hundred MB, so one that takes 10 s of
+# CPU (FUZZ_RUN_CPU_S) or 1.5 GB (FUZZ_RUN_RSS_MB) is a finding (a limit missing); the harness
+# checks those on the child. -rss_limit_mb is the parent's; -timeout (wall time) a backstop.
+rss_limit() { case "$1" in fuzz_run) echo 1024 ;; *) echo 2048 ;; esac; }
+timeout_s() { case "$1" in fuzz_run) echo 60 ;; *) echo 20 ;; esac; }
 
 # crash-, leak-, timeout- and oom- inputs fail the run; slow-unit- ones (over 10 s once, on a
 # loaded machine) are kept but do not.
@@ -37,7 +45,7 @@ run_one() {
   # libFuzzer's exit status is ignored here: the artifacts directory says what was found.
   ( set +e
     "build-fuzz/fuzz/$t" "$work" "fuzz/corpus/$t" -max_total_time="$seconds" -max_len="$(max_len "$t")" \
-      -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 -artifact_prefix="$art/" >"$log" 2>&1
+      -rss_limit_mb="$(rss_limit "$t")" -timeout="$(timeout_s "$t")" -print_final_stats=1 -artifact_prefix="$art/" >"$log" 2>&1
     times >"$log.cpu" ) || true
   local execs cpu after
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

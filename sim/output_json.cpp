@@ -122,17 +122,6 @@ Json row_json(const SocketInfo& r) {
     return j;
 }
 
-Json history_json(const SocketHistory& h) {
-    Json j{{"host", h.host}, {"id", h.id}};
-    if (h.gone_step != kNone) j["gone_step"] = h.gone_step;
-    Json changes = Json::array();
-    for (size_t i = 0; i < h.steps.size() && i < h.rows.size(); ++i) {
-        changes.push_back(Json{{"step", h.steps[i]}, {"row", row_json(h.rows[i])}});
-    }
-    j["changes"] = std::move(changes);
-    return j;
-}
-
 Json network_json(const TraceNetwork& n) {
     return Json{{"name", n.name},
                 {"subnet", n.subnet.to_string()},
@@ -163,6 +152,27 @@ void write_array(std::ostream& out, std::string_view key, const std::vector<T>& 
     out << ",\n\"" << key << "\": [";
     for (size_t i = 0; i < items.size(); ++i) out << (i == 0 ? "\n" : ",\n") << dump(to_json(items[i]));
     out << (items.empty() ? "]" : "\n]");
+}
+
+// "sockets": like write_array, but each history's changes written one at a time: a busy socket
+// has hundreds of thousands of them, and one DOM of them all plus its dump held 1.7 GB at once
+// for a trace within the default limits (fuzz/README.md). Each history is
+// {"host":H,"id":I,"gone_step":S (when gone),"changes":[{"step":N,"row":{...}},...]}.
+void write_histories(std::ostream& out, const std::vector<SocketHistory>& sockets) {
+    out << ",\n\"sockets\": [";
+    for (size_t i = 0; i < sockets.size(); ++i) {
+        const SocketHistory& h = sockets[i];
+        Json head{{"host", h.host}, {"id", h.id}};
+        if (h.gone_step != kNone) head["gone_step"] = h.gone_step;
+        std::string text = dump(head);
+        text.pop_back();  // the closing brace: "changes" comes last
+        out << (i == 0 ? "\n" : ",\n") << text << ",\"changes\":[";
+        for (size_t k = 0; k < h.steps.size() && k < h.rows.size(); ++k) {
+            out << (k == 0 ? "" : ",") << dump(Json{{"step", h.steps[k]}, {"row", row_json(h.rows[k])}});
+        }
+        out << "]}";
+    }
+    out << (sockets.empty() ? "]" : "\n]");
 }
 
 void write_key(std::ostream& out, std::string_view key, const Json& value, bool first = false) {
@@ -736,7 +746,7 @@ void write_json(const Trace& t, std::ostream& out) {
     write_key(out, "end_time_ns", t.end_time.ns);
     write_array(out, "events", t.events, [&t](const TraceEvent& e) { return event_json(t, e); });
     write_array(out, "packets", t.packets, packet_json);
-    write_array(out, "sockets", t.sockets, history_json);
+    write_histories(out, t.sockets);
     out << "\n}\n";
 }
 
