@@ -255,7 +255,7 @@ uint32_t World::event(TraceEvent e) {
         stop_here(fmt::format("the trace and the packets in flight hold more than {} of memory "
                               "(Limits::max_trace_bytes)", size_text(limits.max_trace_bytes)));
     } else if (builder_.text_bytes() > limits.max_text_bytes) {
-        stop_here(fmt::format("the text trace would be longer than {} (Limits::max_text_bytes)",
+        stop_here(fmt::format("the trace written out (text or JSON) would be longer than {} (Limits::max_text_bytes)",
                               size_text(limits.max_text_bytes)));
     }
     return step;

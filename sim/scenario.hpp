@@ -79,7 +79,8 @@ struct Limits {
     size_t max_caption_bytes = 4096;                // one `say`'s text (each language)
     size_t max_expanded_bytes = 64 * 1024 * 1024;   // text read out of the file, aliases expanded
     size_t max_trace_bytes = size_t(1) << 30;       // memory the trace and the packets in flight hold
-    size_t max_text_bytes = size_t(512) << 20;      // the text trace's length (counted as it is recorded)
+    size_t max_text_bytes = size_t(512) << 20;      // the trace written out, as text or JSON (counted as
+                                                    // it is recorded)
     size_t max_netstat_rows = 1000;                 // rows one `netstat` prints (then "... N more")
 };
 

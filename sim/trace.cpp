@@ -146,6 +146,11 @@ namespace {
 constexpr size_t kHashNodeBytes = 32;  // an unordered_map node besides its key: next, hash, value
 constexpr size_t kLineBytes = 100;     // a text trace line without its strings (a packet's is ~90)
 constexpr size_t kPrefixBytes = 32;    // an Output line's time and host
+// JSON (sim/output_json.cpp), measured on star-tcp: an event ~150 bytes besides its strings, a
+// packet ~200 besides its bytes (in hex: two characters each), a socket row with its variables ~450.
+constexpr size_t kJsonEventBytes = 150;
+constexpr size_t kJsonPacketBytes = 200;
+constexpr size_t kJsonRowBytes = 450;
 }  // namespace
 
 TraceBuilder::TraceBuilder(Trace& trace) : trace_(trace) {
@@ -168,10 +173,12 @@ uint32_t TraceBuilder::add_event(const TraceEvent& event) {
     trace_.events.push_back(event);
     memory_ += sizeof(TraceEvent);
     text_ += kLineBytes;
+    json_ += kJsonEventBytes;
     for (uint32_t s : {event.text, event.text2}) {
         if (s >= trace_.strings.size()) continue;
         const std::string& text = trace_.strings[s];
         text_ += text.size();
+        json_ += text.size();
         // Output's lines (netstat, ipconfig) each printed after the time and host.
         if (event.kind == EventKind::Output) text_ += kPrefixBytes * size_t(std::count(text.begin(), text.end(), '\n'));
     }
@@ -180,6 +187,7 @@ uint32_t TraceBuilder::add_event(const TraceEvent& event) {
 
 uint32_t TraceBuilder::add_packet(TracePacket packet) {
     memory_ += sizeof(TracePacket) + packet.bytes.size() + packet.drop_reason.size();
+    json_ += kJsonPacketBytes + 2 * packet.bytes.size() + packet.drop_reason.size();
     trace_.packets.push_back(std::move(packet));
     return uint32_t(trace_.packets.size() - 1);
 }
@@ -207,6 +215,7 @@ void TraceBuilder::record_socket(uint32_t host, const SocketInfo& row, uint32_t 
     history.steps.push_back(step);
     history.rows.push_back(row);
     memory_ += sizeof(uint32_t) + history.rows.memory_bytes() - before;
+    json_ += kJsonRowBytes;
 }
 
 void TraceBuilder::socket_gone(uint32_t host, SocketId id, uint32_t step) {

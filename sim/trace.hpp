@@ -2,6 +2,7 @@
 // pcap and the visualizer are all views of it. A step is an index into `events`.
 #pragma once
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <iterator>
@@ -233,9 +234,11 @@ public:
 
     // Counted as the trace grows, for the limits on it (Limits::max_trace_bytes, max_text_bytes):
     // bytes of memory it holds with this builder's index (spare vector capacity not counted), and
-    // about the bytes of its text trace (a fixed part per line plus the strings it prints).
+    // about the bytes of the trace written out: as text (a fixed part per line plus the strings
+    // it prints) or as JSON (each event's strings again, packets in hex, every socket row),
+    // whichever is longer.
     size_t memory_bytes() const { return memory_; }
-    size_t text_bytes() const { return text_; }
+    size_t text_bytes() const { return std::max(text_, json_); }
 
 private:
     SocketHistory& history_of(uint32_t host, SocketId id);
@@ -250,6 +253,7 @@ private:
     std::unordered_map<uint64_t, size_t> sockets_;  // (host << 32 | id) -> index in trace.sockets
     size_t memory_ = 0;
     size_t text_ = 0;
+    size_t json_ = 0;
 };
 
 }  // namespace netstep::sim

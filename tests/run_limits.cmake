@@ -69,7 +69,7 @@ case(data_alias_bomb 2 "data_alias_bomb.yaml:[0-9]+:[0-9]+: the file's text come
 ${data_aliases}")
 
 # The longest caption allowed, said forever: the text trace's budget.
-case(say_forever 1 "say_forever.yaml:[0-9]+:[0-9]+: the run was stopped at [0-9.]+: the text trace would be longer than 512 MiB \\(Limits::max_text_bytes\\)"
+case(say_forever 1 "say_forever.yaml:[0-9]+:[0-9]+: the run was stopped at [0-9.]+: the trace written out \\(text or JSON\\) would be longer than 512 MiB \\(Limits::max_text_bytes\\)"
 "  - host: a
     steps:
       - repeat:
@@ -80,7 +80,7 @@ case(say_forever 1 "say_forever.yaml:[0-9]+:[0-9]+: the run was stopped at [0-9.
 ")
 
 # netstat with 4,000 sockets open, in a loop: 1,000 rows each, then the text budget.
-case(netstat_loop 1 "netstat_loop.yaml:[0-9]+:[0-9]+: the run was stopped at [0-9.]+: the text trace would be longer than 512 MiB \\(Limits::max_text_bytes\\)"
+case(netstat_loop 1 "netstat_loop.yaml:[0-9]+:[0-9]+: the run was stopped at [0-9.]+: the trace written out \\(text or JSON\\) would be longer than 512 MiB \\(Limits::max_text_bytes\\)"
 "  - host: a
     steps:
       - repeat:
@@ -95,8 +95,9 @@ case(netstat_loop 1 "netstat_loop.yaml:[0-9]+:[0-9]+: the run was stopped at [0-
             - sleep: 1ms
 ")
 
-# 10^6 datagrams of 65,507 bytes at once: the trace's memory budget (they were 65 GB).
-case(sendto_flood 1 "sendto_flood.yaml:[0-9]+:[0-9]+: the run was stopped at [0-9.]+: the trace and the packets in flight hold more than 1 GiB of memory \\(Limits::max_trace_bytes\\)"
+# 10^6 datagrams of 65,507 bytes at once (they were 65 GB): the budget of the trace written out
+# (in JSON, two hex digits a byte) comes before that of its memory (1 GiB).
+case(sendto_flood 1 "sendto_flood.yaml:[0-9]+:[0-9]+: the run was stopped at [0-9.]+: the trace written out \\(text or JSON\\) would be longer than 512 MiB \\(Limits::max_text_bytes\\)"
 "  - host: b
     steps:
       - socket: { as: u, type: udp }
@@ -112,7 +113,7 @@ case(sendto_flood 1 "sendto_flood.yaml:[0-9]+:[0-9]+: the run was stopped at [0-
 ")
 
 # Datagrams circling between two routers whose default routes point at each other (TTL 64).
-case(routing_loop 1 "the run was stopped at [0-9.]+: the trace and the packets in flight hold more than 1 GiB of memory \\(Limits::max_trace_bytes\\)"
+case(routing_loop 1 "the run was stopped at [0-9.]+: the trace written out \\(text or JSON\\) would be longer than 512 MiB \\(Limits::max_text_bytes\\)"
 "  - host: a
     steps:
       - socket: { as: u, type: udp }

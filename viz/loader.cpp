@@ -67,6 +67,7 @@ int wait_for(int pid) {
 }  // namespace
 
 constexpr const char* kViewerTraceBudget = "256MiB";
+constexpr const char* kViewerJsonBudget = "128MiB";  // read_json holds about four times the JSON
 
 PendingLoad start_load(const std::string& netstep_exe, const std::string& file) {
     PendingLoad p;
@@ -78,10 +79,11 @@ PendingLoad start_load(const std::string& netstep_exe, const std::string& file) 
         p.error = "cannot create a temporary file";
         return p;
     }
-    // The viewer holds the trace read from JSON (a few times its size in the run): a smaller
-    // budget than netstep run's keeps the whole under 1 GB (256 MiB is 1.5 million events of a
-    // busy server; the run then ends with the limit's message, shown like any other end).
-    p.pid = spawn({netstep_exe, "run", file, "--json", p.json, "--limit", std::string("max_trace_bytes=") + kViewerTraceBudget},
+    // The viewer holds the trace read from JSON (a few times its size in the run): smaller
+    // budgets than netstep run's keep the whole under 1 GB (128 MiB of JSON is 400,000 events of
+    // a busy server; the run then ends with the limit's message, shown like any other end).
+    p.pid = spawn({netstep_exe, "run", file, "--json", p.json, "--limit", std::string("max_trace_bytes=") + kViewerTraceBudget,
+                   "--limit", std::string("max_text_bytes=") + kViewerJsonBudget},
                   p.err);
     if (p.pid < 0) p.error = "cannot start " + netstep_exe;
     return p;

@@ -160,7 +160,7 @@ TEST_CASE("limits: max_text_bytes stops captions said forever, and the text trac
                        options);
     REQUIRE(t.failures.size() == 1);
     CHECK(t.failures[0].starts_with("test.yaml:20:15: the run was stopped at 0."));
-    CHECK(t.failures[0].ends_with(": the text trace would be longer than 100000 bytes (Limits::max_text_bytes)"));
+    CHECK(t.failures[0].ends_with(": the trace written out (text or JSON) would be longer than 100000 bytes (Limits::max_text_bytes)"));
     size_t bytes = text_of(t).size();
     CHECK(bytes > 50'000);   // the estimate is not far off...
     CHECK(bytes < 110'000);  // ...and errs on the side of the limit
