@@ -1,6 +1,7 @@
 # Every valid file ends by itself, within its limits (issue 14): the examples of the issue, each
-# run with the default limits under a 4 GiB address-space cap (prlimit --as) and a 60 s guard
-# (timeout), must end with the expected exit code and name the limit that stopped it.
+# checked with the default limits under a 4 GiB address-space cap (prlimit --as) and a 90 s guard
+# (timeout; each takes 0.1 to 12 s alone), must end with the expected exit code and name the
+# limit that stopped it.
 # Also: netstep run's progress line, on a terminal only.
 # -DNETSTEP=... -DPRLIMIT=... -DTIMEOUT=... -DSCRIPT=... -DSLOW=runs-for-seconds.yaml -DWORK=dir
 file(REMOVE_RECURSE ${WORK})
@@ -29,20 +30,16 @@ programs:
 # case(NAME EXIT REGEX BODY): writes NAME.yaml (head + BODY), runs it, checks exit and stdout+stderr.
 function(case name want regex body)
   file(WRITE ${WORK}/${name}.yaml "${head}${body}")
-  execute_process(COMMAND ${TIMEOUT} 60 ${PRLIMIT} --as=4294967296 ${NETSTEP} run ${WORK}/${name}.yaml --quiet
-                  RESULT_VARIABLE rc OUTPUT_FILE ${WORK}/out.txt ERROR_VARIABLE err)
-  # The verdict is on the last lines (the trace itself can be hundreds of MB: only its end is read).
-  file(SIZE ${WORK}/out.txt out_bytes)
-  set(from 0)
-  if(out_bytes GREATER 2000)
-    math(EXPR from "${out_bytes} - 2000")
-  endif()
-  file(READ ${WORK}/out.txt out OFFSET ${from})
-  file(REMOVE ${WORK}/out.txt)
+  # netstep check: one line per failure, not the trace (hundreds of MB for some of these).
+  string(TIMESTAMP start "%s")
+  execute_process(COMMAND ${TIMEOUT} 90 ${PRLIMIT} --as=4294967296 ${NETSTEP} check ${WORK}/${name}.yaml --quiet
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  string(TIMESTAMP end "%s")
+  math(EXPR seconds "${end} - ${start}")
   if(NOT rc EQUAL want OR NOT "${out}${err}" MATCHES "${regex}")
-    message(SEND_ERROR "${name}: expected exit ${want} and /${regex}/, got exit ${rc}:\n${err}\n...${out}")
+    message(SEND_ERROR "${name}: expected exit ${want} and /${regex}/, got exit ${rc} after ${seconds} s:\n${err}\n${out}")
   else()
-    message(STATUS "${name}: exit ${rc}, as expected")
+    message(STATUS "${name}: exit ${rc} after ${seconds} s, as expected")
   endif()
   file(REMOVE ${WORK}/${name}.yaml)
 endfunction()
@@ -125,7 +122,7 @@ case(routing_loop 1 "the run was stopped at [0-9.]+: the trace written out \\(te
 ")
 
 # 19,999 programs forked and alive at once: each one's stack fits the 4 GiB cap.
-case(forks 0 "all expectations met"
+case(forks 0 "PASS [^\n]*forks.yaml"
 "  - host: a
     steps:
       - repeat:
