@@ -137,4 +137,13 @@ struct Net {
     }
 };
 
+// client (192.168.1.10) — lan — router (192.168.1.1 | 10.0.0.1) — wan — server (10.0.0.20)
+struct Routed {
+    Net net;
+    HostStack& client = net.add("client", {iface("lan", "192.168.1.10/24", "192.168.1.1")});
+    HostStack& router = net.add("router", {iface("lan", "192.168.1.1/24"), iface("wan", "10.0.0.1/24")},
+                                Profile{}, true);
+    HostStack& server = net.add("server", {iface("wan", "10.0.0.20/24", "10.0.0.1")});
+};
+
 }  // namespace netstep::test

@@ -11,13 +11,8 @@ using namespace netstep::test;
 
 namespace {
 
-// client (192.168.1.10) — lan — router (192.168.1.1 | 10.0.0.1) — wan — server (10.0.0.20)
-struct Routed {
-    Net net;
-    HostStack& client = net.add("client", {iface("lan", "192.168.1.10/24", "192.168.1.1")});
-    HostStack& router = net.add("router", {iface("lan", "192.168.1.1/24"), iface("wan", "10.0.0.1/24")},
-                                Profile{}, true);
-    HostStack& server = net.add("server", {iface("wan", "10.0.0.20/24", "10.0.0.1")});
+// The routed fixture (test_host_harness.hpp), with a ping sent by the client.
+struct PingRouted : Routed {
 
     CallResult<> send(PingSocketId s, const char* to, uint16_t seq, uint8_t ttl, const Bytes& data = bytes("abcd")) {
         return net.call(client, [&](HostStack& h, StackOutput& o) { return h.ping_send(s, ip(to), seq, ttl, data, net.now, o); });
@@ -43,7 +38,7 @@ TEST_CASE("ping: each socket gets its own identifier, the first free from 1") {
 }
 
 TEST_CASE("ping: the echo reply carries the request's identifier, sequence number and data (RFC 792)") {
-    Routed r;
+    PingRouted r;
     auto s = r.client.ping_open();
     r.client.ping_open();  // a second socket: identifier 2, must not get the reply
     REQUIRE(r.send(s.value, "10.0.0.20", 7, 64).is_ok());
@@ -83,7 +78,7 @@ TEST_CASE("ping: a reply with another identifier is not this socket's") {
 }
 
 TEST_CASE("ping: TTL 1 expires at the router: time exceeded quotes the request and reaches its socket") {
-    Routed r;
+    PingRouted r;
     auto other = r.client.ping_open();
     auto s = r.client.ping_open();
     REQUIRE(r.send(s.value, "10.0.0.20", 3, 1).is_ok());
@@ -117,7 +112,7 @@ TEST_CASE("ping: TTL 1 expires at the router: time exceeded quotes the request a
 }
 
 TEST_CASE("ping: TTL 2 passes the router: it is decremented, and the server's reply comes back") {
-    Routed r;
+    PingRouted r;
     auto s = r.client.ping_open();
     REQUIRE(r.send(s.value, "10.0.0.20", 1, 2).is_ok());
     r.net.run_for(Duration::millis(10));
@@ -129,7 +124,7 @@ TEST_CASE("ping: TTL 2 passes the router: it is decremented, and the server's re
 }
 
 TEST_CASE("ping: net unreachable from the router reaches the socket, no route at all is ENETUNREACH") {
-    Routed r;
+    PingRouted r;
     auto s = r.client.ping_open();
     REQUIRE(r.send(s.value, "172.16.0.9", 5, 64).is_ok());  // the router has no route there
     r.net.run_for(Duration::millis(10));
@@ -181,7 +176,7 @@ TEST_CASE("ping: to our own address, the reply is delivered inside the call") {
 }
 
 TEST_CASE("udp: IP_TTL sets the datagrams' TTL, IP_RECVERR queues time exceeded and port unreachable") {
-    Routed r;
+    PingRouted r;
     auto s = r.net.call(r.client, [](HostStack& h, StackOutput& o) { return h.socket(SocketType::Udp, {}, o); });
     CHECK(r.client.set_ttl(s.value, 0).err == Err::Inval);
     REQUIRE(r.client.set_ttl(s.value, 1).is_ok());
@@ -219,7 +214,7 @@ TEST_CASE("udp: IP_TTL sets the datagrams' TTL, IP_RECVERR queues time exceeded 
 }
 
 TEST_CASE("udp: without IP_RECVERR an unconnected socket hears of no ICMP error (as before)") {
-    Routed r;
+    PingRouted r;
     auto s = r.net.call(r.client, [](HostStack& h, StackOutput& o) { return h.socket(SocketType::Udp, {}, o); });
     REQUIRE(r.client.set_ttl(s.value, 1).is_ok());
     r.net.call(r.client, [&](HostStack& h, StackOutput& o) {
