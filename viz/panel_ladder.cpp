@@ -139,7 +139,8 @@ void LadderPanel::build(const ViewModel& vm) {
         uint8_t proto = info.proto;
         bool by_host = false;
         if (info.proto == 1) {  // an ICMP error goes from the port it names to the socket that sent
-            if (auto q = quoted(p.bytes)) {
+            // (An error about an echo request, which has no port: between the hosts, like the echo.)
+            if (auto q = quoted(p.bytes); q && (q->proto == 6 || q->proto == 17)) {
                 proto = q->proto;
                 src = q->dst;
                 dst = q->src;

@@ -206,6 +206,16 @@ TEST_CASE("ladder: an ICMP error goes to the socket it is about") {
     CHECK(run.ladder.cache.lifelines.size() == 3);  // laptop's two sockets and server:9999
 }
 
+// An echo request has no port: ping, its reply and the time exceeded about it are drawn between
+// the hosts' lifelines (a quoted echo once made a lifeline "laptop:0").
+TEST_CASE("ladder: ping and the ICMP errors about it go between hosts") {
+    LadderRun run("ip-ping-traceroute", kScreens[0]);
+    run.draw(uint32_t(run.session.trace->events.size() - 1));
+    std::vector<std::string> names;
+    for (const auto& l : run.ladder.cache.lifelines) names.push_back(l.name);
+    CHECK(names == std::vector<std::string>{"laptop", "router1", "router2", "server"});
+}
+
 // No label covers another at any step, a packet selected or not.
 TEST_CASE("ladder: labels never overlap") {
     std::vector<std::string> all = {kScenarios[0]};
