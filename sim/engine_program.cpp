@@ -511,31 +511,46 @@ private:
         return "";
     }
 
-    // One echo request, then its answer (the one with its sequence number; another, late, is
-    // read and dropped, as ping does) or nothing after `timeout`.
+    // What one probe of ping or traceroute gave: the error sending it, or its answer, if any.
     struct Probe {
         std::optional<Err> send_error;
         ProbeOutcome outcome;
     };
-    Probe probe(PingSocketId id, Ipv4Address to, uint16_t sequence, uint8_t ttl, const Bytes& data,
-                Duration timeout, const std::string& text) {
+    // Sends a probe (`send`: its error, if any), then waits for its answer: `answer` gives it,
+    // or nothing yet (it reads and drops, itself, answers about earlier probes); nothing after
+    // `timeout`. Each probe in the trace as its own call: the packets it sent, then the wait.
+    template <class Send, class Answer>
+    Probe send_probe(Send send, Answer answer, Duration timeout, const std::string& text, const char* verb) {
         uint32_t first = w_.next_step();
         StackOutput out;
-        auto r = stack().ping_send(id, to, sequence, ttl, data, now(), out);
+        std::optional<Err> err = send(out);
         if (w_.record_output(p().host, out, first, program_)) w_.reschedule_stack(p().host);
         w_.notify_host(p().host);
-        if (r.is_error()) return Probe{r.err, {}};
+        if (err) return Probe{err, {}};
         const Instant sent = now();
         const Instant deadline = sent + timeout;
         for (;;) {
-            auto a = stack().ping_recv(id);
-            if (a.is_ok()) {
-                if (a.value.sequence == sequence) return Probe{std::nullopt, ProbeOutcome{a.value, now() - sent}};
-                continue;
-            }
+            if (std::optional<PingAnswer> a = answer()) return Probe{std::nullopt, ProbeOutcome{*a, now() - sent}};
             if (now() >= deadline || w_.stop) return Probe{};
-            wait_for_change(deadline, text, "ping");
+            wait_for_change(deadline, text, verb);
         }
+    }
+
+    // One echo request, then its answer (the one with its sequence number; another, late, is
+    // read and dropped, as ping does) or nothing after `timeout`.
+    Probe probe(PingSocketId id, Ipv4Address to, uint16_t sequence, uint8_t ttl, const Bytes& data,
+                Duration timeout, const std::string& text) {
+        auto send = [&](StackOutput& out) -> std::optional<Err> {
+            auto r = stack().ping_send(id, to, sequence, ttl, data, now(), out);
+            return r.is_error() ? std::optional(r.err) : std::nullopt;
+        };
+        auto answer = [&]() -> std::optional<PingAnswer> {
+            for (auto a = stack().ping_recv(id); a.is_ok(); a = stack().ping_recv(id)) {
+                if (a.value.sequence == sequence) return a.value;
+            }
+            return std::nullopt;
+        };
+        return send_probe(send, answer, timeout, text, "ping");
     }
 
     // What ping and traceroute return for `expect:`: ok when the destination answered; else the
@@ -620,18 +635,13 @@ private:
     // which probe it is about), or nothing after `timeout`.
     Probe udp_probe(SocketId sock, Ipv4Address to, uint16_t port, uint8_t ttl, const Bytes& data, Duration timeout,
                     const std::string& text) {
-        uint32_t first = w_.next_step();
-        StackOutput out;
-        stack().set_ttl(sock, ttl);
-        auto r = stack().sendto(sock, data, Endpoint{to, port}, now(), out);
-        if (w_.record_output(p().host, out, first, program_)) w_.reschedule_stack(p().host);
-        w_.notify_host(p().host);
-        if (r.is_error()) return Probe{r.err, {}};
-        const Instant sent = now();
-        const Instant deadline = sent + timeout;
-        for (;;) {
-            auto e = stack().recv_error(sock);
-            if (e.is_ok()) {
+        auto send = [&](StackOutput& out) -> std::optional<Err> {
+            stack().set_ttl(sock, ttl);
+            auto r = stack().sendto(sock, data, Endpoint{to, port}, now(), out);
+            return r.is_error() ? std::optional(r.err) : std::nullopt;
+        };
+        auto answer = [&]() -> std::optional<PingAnswer> {
+            for (auto e = stack().recv_error(sock); e.is_ok(); e = stack().recv_error(sock)) {
                 if (e.value.quoted_dst.port != port) continue;  // about an earlier probe: late
                 PingAnswer a;
                 a.kind = e.value.type == icmp_type::TIME_EXCEEDED ? PingAnswer::Kind::TimeExceeded
@@ -639,11 +649,11 @@ private:
                 a.from = e.value.from;
                 a.ttl = e.value.ttl;
                 a.code = e.value.code;
-                return Probe{std::nullopt, ProbeOutcome{a, now() - sent}};
+                return a;
             }
-            if (now() >= deadline || w_.stop) return Probe{};
-            wait_for_change(deadline, text, "traceroute");
-        }
+            return std::nullopt;
+        };
+        return send_probe(send, answer, timeout, text, "traceroute");
     }
 
     // tracert (textbook): ICMP echo probes. traceroute (linux): UDP probes to ports 33434,
