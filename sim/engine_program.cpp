@@ -824,6 +824,8 @@ private:
 
     // exit(): the program ends here, as a process calling exit() (or crashing); inside a fork's
     // steps, the child. Its OS closes its sockets (World::close_at_exit); a normal end for check.
+    Flow perform(const step::Type&) { return Flow::Next; }  // the terminal: in progress
+
     Flow perform(const step::Exit& s) {
         record_call(s.code ? fmt::format("exit({})", *s.code) : "exit()", 0, "", std::nullopt);
         if (s.code.value_or(0) != 0) p().end_text = fmt::format("exit status {}", *s.code);

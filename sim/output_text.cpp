@@ -236,6 +236,8 @@ std::string program_text(const TraceIndex& index, const TraceEvent& e) {
         case EventKind::ExpectFailed: return with_text(name + ": expectation failed", t.str(e.text));
         // The engine's text is a whole sentence that names the program.
         case EventKind::Blocked: return t.str(e.text).empty() ? name + " is blocked" : t.str(e.text);
+        case EventKind::Prompt: return name + " prompt: " + t.str(e.text);
+        case EventKind::Input: return name + " input: " + t.str(e.text2) + t.str(e.text);
         default: return name;
     }
 }

@@ -43,11 +43,11 @@ using detail::Source;
 namespace {
 
 // Step verbs, in the order of StepBody's alternatives; the first twelve are socket calls.
-constexpr std::array<std::string_view, 22> kVerbs{
+constexpr std::array<std::string_view, 23> kVerbs{
     "socket", "setsockopt", "bind",     "listen",   "accept",  "connect",      "send",
     "recv",   "sendto",     "recvfrom", "shutdown", "close",   "sleep",        "say",
     "ipconfig", "netstat",  "expect_state", "repeat", "fork",  "exit",         "ping",
-    "traceroute"};
+    "traceroute", "type"};
 static_assert(kVerbs.size() == std::variant_size_v<StepBody>);
 constexpr size_t kSocketVerbs = 12;
 
@@ -89,7 +89,7 @@ const std::vector<std::vector<std::string>> kStepKeys = [] {
         {}, {}, {}, {},            {"socket", "state"},              {"times", "steps"},
         {"steps"},                {"code"},
         {"to", "count", "interval", "timeout", "ttl", "expect"},
-        {"to", "max_hops", "timeout", "expect"}};
+        {"to", "max_hops", "timeout", "expect"}, {"at", "line", "key"}};
     for (size_t verb = 0; verb < kSocketVerbs; ++verb) keys[verb].push_back("expect");
     return keys;
 }();
@@ -150,6 +150,7 @@ private:
     StepBody read_socket_call(size_t verb, const Map& m, Scope& scope);
     StepBody read_block(size_t verb, const Map& m, Scope& scope, size_t depth);
     StepBody read_probe(const std::string& verb, const Field& args, Step& step);
+    StepBody read_type(const Field& args);
     step::Destination read_destination(const Field& f);
     std::string socket_ref(const Map& m, const Scope& scope);
     std::string define(const Field& f, std::set<std::string>& names);
@@ -214,8 +215,9 @@ Scenario Loader::load(const yaml::Node& root) {
     for (const Field& f : list(top.require("hosts", ""), "hosts", limits_.max_hosts, "max_hosts")) {
         read_host(f);
     }
-    for (const Field& f : list(top.require("programs", ""), "programs", limits_.max_programs, "max_programs")) {
-        read_program(f);
+    // Without programs (or with servers only) a scenario is a lab to explore from a terminal.
+    if (auto programs = top.find("programs")) {
+        for (const Field& f : list(*programs, "programs", limits_.max_programs, "max_programs")) read_program(f);
     }
     if (auto faults = top.find("faults")) {
         for (const Field& f : detail::read_list(src_, *faults, "faults")) read_fault(f);
@@ -487,6 +489,7 @@ StepBody Loader::read_body(size_t verb, const Field& args, Scope& scope, size_t 
         return exit;
     }
     if (name == "ping" || name == "traceroute") return read_probe(name, args, step);
+    if (name == "type") return read_type(args);
     Map m(src_, args, name, step_keys(verb));
     if (verb < kSocketVerbs) {
         if (auto e = m.find("expect")) step.expect = read_expect(*e);
@@ -637,6 +640,46 @@ StepBody Loader::read_probe(const std::string& verb, const Field& args, Step& st
     if (auto v = m.find("max_hops")) trace.max_hops = uint32_t(src_.integer(*v, 1, 255, "a number of hops"));
     if (auto v = m.find("timeout")) trace.timeout = duration(*v);
     return trace;
+}
+
+// `type: ipconfig` (typed as soon as the step is reached) or `type: { at: 2.5s, line: "nc web 80" }`
+// or `type: { at: 9s, key: ctrl-d }`. A line is at most kMaxTerminalLine bytes, one line: what a
+// terminal's line discipline holds (Linux N_TTY_BUF_SIZE, 4096 with its newline).
+StepBody Loader::read_type(const Field& args) {
+    step::Type type;
+    auto read_line = [&](const Field& f) {
+        type.line = src_.text(f, "a line typed into the terminal");
+        if (type.line.size() > kMaxTerminalLine) {
+            src_.fail(f, "a line of " + std::to_string(type.line.size()) + " characters: a terminal line holds at most " +
+                             std::to_string(kMaxTerminalLine) + " (N_TTY_BUF_SIZE)");
+        }
+        if (type.line.find_first_of("\r\n") != std::string::npos) src_.fail(f, "one line per 'type' step, without a line break");
+    };
+    if (args.node.is_scalar()) {
+        read_line(args);
+        return type;
+    }
+    size_t index = size_t(std::find(kVerbs.begin(), kVerbs.end(), "type") - kVerbs.begin());
+    Map m(src_, args, "type", step_keys(index));
+    if (auto v = m.find("at")) type.at = duration(*v);
+    auto line = m.find("line");
+    auto key = m.find("key");
+    if (line && key) src_.fail(*key, "type: give 'line' or 'key', not both");
+    if (line) {
+        read_line(*line);
+    } else if (key) {
+        std::string k = src_.text(*key, "a key");
+        if (k == "ctrl-c") {
+            type.key = step::Type::Key::CtrlC;
+        } else if (k == "ctrl-d") {
+            type.key = step::Type::Key::CtrlD;
+        } else {
+            src_.fail(*key, "expected the key ctrl-c or ctrl-d, got " + q(k));
+        }
+    } else {
+        src_.fail(args, "type: give 'line: TEXT' or 'key: ctrl-c | ctrl-d'");
+    }
+    return type;
 }
 
 // A host name or an IPv4 address, no port.

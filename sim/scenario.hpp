@@ -183,13 +183,23 @@ struct Traceroute {
     uint32_t max_hops = 30;
     Duration timeout = Duration::seconds(1);
 };
+// A line typed into the host's terminal (or a key pressed there), at a simulated time: the program
+// is a terminal, its shell runs each command line (sim/shell.hpp) or passes it to the command
+// running in it (nc reads its input).
+inline constexpr size_t kMaxTerminalLine = 4095;  // bytes of one typed line (N_TTY_BUF_SIZE - 1)
+struct Type {
+    enum class Key : uint8_t { Line, CtrlC, CtrlD };
+    std::optional<Duration> at;  // absolute simulated time; nullopt: as soon as the step is reached
+    std::string line;            // Key::Line
+    Key key = Key::Line;
+};
 }  // namespace step
 
 using StepBody = std::variant<step::Socket, step::SetSockOpt, step::Bind, step::Listen, step::Accept,
                               step::Connect, step::Send, step::Recv, step::SendTo, step::RecvFrom,
                               step::Shutdown, step::Close, step::Sleep, step::Say, step::Ipconfig,
                               step::Netstat, step::ExpectState, step::Repeat, step::Fork, step::Exit,
-                              step::Ping, step::Traceroute>;
+                              step::Ping, step::Traceroute, step::Type>;
 
 struct Step {
     StepBody body;

@@ -27,6 +27,8 @@ constexpr std::array<std::pair<EventKind, std::string_view>, kEventKindCount> kK
     {EventKind::ProgramEnd, "program-end"},
     {EventKind::ExpectFailed, "expect-failed"},
     {EventKind::Blocked, "blocked"},
+    {EventKind::Prompt, "prompt"},
+    {EventKind::Input, "input"},
     {EventKind::RunEnd, "run-end"},
 }};
 

@@ -79,6 +79,9 @@ enum class EventKind : uint8_t {
     ProgramEnd,       // program, text = "exit" / "exit status 3" / "error: ..."
     ExpectFailed,     // program, text
     Blocked,          // program, text = the call it is stuck in (deadlock report)
+    Prompt,           // program (a terminal), text = the prompt it shows ("C:\\Users\\laptop>")
+    Input,            // program (a terminal), text = a line typed ("ping web", "^C", "^D"); text2 =
+                      // the prompt it was typed at (empty: it went to the running command's input)
     RunEnd,           // text
 };
 std::string_view to_string(EventKind k);                           // "packet-sent", "state-change"

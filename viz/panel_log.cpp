@@ -53,6 +53,8 @@ bool LogPanel::passes(const ViewModel& vm, uint32_t step) const {
         case EventKind::Retransmit: kind_ok = timers; break;
         case EventKind::Call:
         case EventKind::Output:
+        case EventKind::Prompt:
+        case EventKind::Input:
         case EventKind::ProgramStart:
         case EventKind::ProgramEnd: kind_ok = calls; break;
         case EventKind::Caption:

@@ -319,6 +319,8 @@ std::string TraceView::describe(uint32_t step) const {
         case EventKind::ProgramEnd: return who() + "  " + (text.empty() ? "ended" : text);
         case EventKind::ExpectFailed: return who() + "  expectation failed: " + text;
         case EventKind::Blocked: return who() + "  blocked in " + text;
+        case EventKind::Prompt: return who() + "  " + text;
+        case EventKind::Input: return who() + "  " + trace_->str(e.text2) + text;
         case EventKind::RunEnd: return "■ " + (text.empty() ? std::string("end") : text);
         case EventKind::Note: break;
     }

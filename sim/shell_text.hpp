@@ -1,0 +1,61 @@
+// What a host's terminal prints that is not a trace of packets: the prompt, ipconfig /all,
+// ip addr and ifconfig, netstat's and ss's options, help, the shell's "not found" with its
+// did-you-mean, and errno texts. Each as the real tool prints it: Windows under the textbook
+// profile, Linux (bash, iproute2, net-tools, ss) under linux. (ipconfig, netstat -an and ss -tuan
+// themselves: sim/engine_text.hpp, sim/netstat.hpp; ping and traceroute: sim/engine_text.hpp.)
+#pragma once
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/errors.hpp"
+#include "model/host.hpp"
+#include "sim/engine_text.hpp"
+#include "sim/netstat.hpp"
+
+namespace netstep::sim {
+
+// "C:\Users\laptop>" (Windows cmd) / "laptop:~$ " (bash), for host `host`.
+std::string terminal_prompt(ToolStyle style, std::string_view host);
+
+// `ipconfig /all`: the "Windows IP Configuration" block (Host Name, Primary Dns Suffix, Node Type,
+// IP Routing Enabled: Yes for a router) then per adapter its Description, DHCP Enabled: No,
+// IPv4 Address ... (Preferred), Subnet Mask, Default Gateway. (No Physical Address until the link
+// layer exists.)
+std::string format_ipconfig_all(std::string_view host, const std::vector<InterfaceConfig>& interfaces,
+                                bool forwarding);
+// Linux interface names for a host's interfaces, in order: eth0, eth1...
+std::string linux_interface_name(size_t index);
+// `ip addr`: lo first (127.0.0.1/8), then eth0... with "inet A/P brd B scope global ethN".
+std::string format_ip_addr(const std::vector<InterfaceConfig>& interfaces);
+// `ifconfig` (net-tools): lo and ethN blocks with inet, netmask, broadcast.
+std::string format_ifconfig(const std::vector<InterfaceConfig>& interfaces);
+
+// Which sockets and columns `netstat` / `ss` print, from their flags.
+struct NetstatOptions {
+    bool tcp = true;                  // -t (Linux), -p tcp (Windows)
+    bool udp = true;                  // -u, -p udp
+    bool listening_only = false;      // ss -l / netstat -l
+    bool all = true;                  // -a (else: no listening sockets)
+    bool programs = false;            // -p (Linux: "PID/Program name"), -b / -o (Windows)
+};
+// The table as the tool prints it, with those options. `programs`: the name of the program
+// holding each socket (by socket id), for -p. `ss`: iproute2's ss (linux), else netstat (net-tools
+// under linux, Windows netstat under textbook).
+std::string format_netstat(std::span<const SocketInfo> sockets, ToolStyle style, bool ss, const NetstatOptions& options,
+                           const std::map<SocketId, std::string>& programs);
+
+// `help`: the commands this terminal knows, one line each, in the style of the profile.
+std::string shell_help(ToolStyle style);
+
+// An unknown command: "'foo' is not recognized as an internal or external command,\noperable
+// program or batch file." / "foo: command not found", then, when `suggestion` is not empty, a line
+// "Did you mean 'ping'?".
+std::string command_not_found(ToolStyle style, std::string_view command, std::string_view suggestion);
+
+// "ECONNREFUSED (Connection refused)": the errno name and the C library's strerror text.
+std::string errno_text(Err e);
+
+}  // namespace netstep::sim
