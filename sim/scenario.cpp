@@ -649,9 +649,9 @@ StepBody Loader::read_type(const Field& args) {
     step::Type type;
     auto read_line = [&](const Field& f) {
         type.line = src_.text(f, "a line typed into the terminal");
-        if (type.line.size() > kMaxTerminalLine) {
+        if (type.line.size() > step::kMaxTerminalLine) {
             src_.fail(f, "a line of " + std::to_string(type.line.size()) + " characters: a terminal line holds at most " +
-                             std::to_string(kMaxTerminalLine) + " (N_TTY_BUF_SIZE)");
+                             std::to_string(step::kMaxTerminalLine) + " (N_TTY_BUF_SIZE)");
         }
         if (type.line.find_first_of("\r\n") != std::string::npos) src_.fail(f, "one line per 'type' step, without a line break");
     };
