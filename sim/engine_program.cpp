@@ -490,7 +490,11 @@ private:
 
     // --- ping and traceroute ------------------------------------------------------------------
 
-    ToolStyle tool_style() const { return w_.trace_.profile == "linux" ? ToolStyle::Linux : ToolStyle::Windows; }
+    ToolStyle tool_style(step::Tool tool = step::Tool::Profile) const {
+        if (tool == step::Tool::Windows) return ToolStyle::Windows;
+        if (tool == step::Tool::Linux) return ToolStyle::Linux;
+        return w_.trace_.profile == "linux" ? ToolStyle::Linux : ToolStyle::Windows;
+    }
 
     // The destination's address, as resolve() finds a host's (an interface on a shared network
     // first); its name as written (empty for an address).
@@ -588,7 +592,7 @@ private:
     }
 
     Flow perform(const step::Ping& s) {
-        const ToolStyle style = tool_style();
+        const ToolStyle style = tool_style(s.tool);
         const std::string what = "ping " + s.to.text;
         auto to = destination(s.to);
         if (!to) return conclude(Err::DestAddrReq, what);
@@ -659,7 +663,7 @@ private:
     // tracert (textbook): ICMP echo probes. traceroute (linux): UDP probes to ports 33434,
     // 33435..., as Linux's traceroute does by default; the destination answers port unreachable.
     Flow perform(const step::Traceroute& s) {
-        const ToolStyle style = tool_style();
+        const ToolStyle style = tool_style(s.tool);
         const std::string what = "traceroute " + s.to.text;
         const std::string text = "traceroute(" + s.to.text + ")";
         auto to = destination(s.to);

@@ -168,6 +168,9 @@ struct Destination {
     std::optional<Ipv4Address> address;  // when given as an address
     std::string text;                    // as written
 };
+// Which tool's behaviour and output: the profile's (Windows under textbook, Linux under linux),
+// or the one a command typed into a terminal names (tracert, traceroute).
+enum class Tool : uint8_t { Profile, Windows, Linux };
 // ICMP echo requests, one at a time: each waits for its answer up to `timeout`, the next leaves
 // `interval` after the previous one (or when its answer came, if later).
 struct Ping {
@@ -176,12 +179,14 @@ struct Ping {
     Duration interval = Duration::seconds(1);
     Duration timeout = Duration::seconds(1);
     std::optional<uint8_t> ttl;  // default: the profile's (64)
+    Tool tool = Tool::Profile;
 };
 // ICMP echo probes with TTL 1, 2, 3..., three per hop, until the destination answers.
 struct Traceroute {
     Destination to;
     uint32_t max_hops = 30;
     Duration timeout = Duration::seconds(1);
+    Tool tool = Tool::Profile;  // Windows: tracert's ICMP echo probes; Linux: traceroute's UDP probes
 };
 // A line typed into the host's terminal (or a key pressed there), at a simulated time: the program
 // is a terminal, its shell runs each command line (sim/shell.hpp) or passes it to the command

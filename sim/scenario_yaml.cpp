@@ -148,7 +148,7 @@ size_t edit_distance(std::string_view a, std::string_view b) {
     return at(a.size(), b.size());
 }
 
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates) {
     // Case-insensitive; close enough means at most 1 edit for short words, 2 or 3 for longer ones.
     std::string needle = lower(word);
     size_t threshold = needle.size() <= 3 ? 1 : needle.size() <= 8 ? 2 : 3;
@@ -161,6 +161,12 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
             best_distance = distance;
         }
     }
+    if (!best) return std::nullopt;
+    return *best;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+    std::optional<std::string> best = closest(word, candidates);
     return best ? "; did you mean " + quoted(*best) + "?" : "";
 }
 

@@ -31,6 +31,8 @@ bool is_name(std::string_view text);
 
 // Levenshtein distance.
 size_t edit_distance(std::string_view a, std::string_view b);
+// The candidate closest to `word` within a small distance (case-insensitive), if any.
+std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates);
 // "; did you mean 'connect'?" for the closest candidate within a small distance, else "".
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 // "a, b, c"
