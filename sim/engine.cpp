@@ -455,6 +455,9 @@ std::optional<std::string> World::end_quiescent() {
     for (const ProgramRuntime& p : programs_) {
         if (!p.finished && p.forever_depth == 0) finite_left = true;
     }
+    // Servers end when every other program has ended; with no other program ever (a lab, to be
+    // explored from a terminal), or a terminal waiting for input, they are stopped with the run.
+    const bool servers_done = !finite_left && some_program_ended;
     size_t stuck = 0;
     std::vector<uint32_t> ended;  // servers that are done: they exit
     for (ProgramRuntime& p : programs_) {
@@ -464,12 +467,14 @@ std::optional<std::string> World::end_quiescent() {
             e.kind = EventKind::ProgramEnd;
             e.host = p.host;
             e.program = p.index;
-            e.text = intern(finite_left ? "stopped with the run" : "stopped: every other program has ended");
+            e.text = intern(servers_done ? "stopped: every other program has ended" : "stopped with the run");
             event(e);
             p.finished = true;
-            if (!finite_left) ended.push_back(p.index);
+            if (servers_done) ended.push_back(p.index);
             continue;
         }
+        // A terminal, and a command running in it, wait for what a person types: not stuck.
+        if (p.terminal || p.shell != kNone) continue;
         ++stuck;
         std::string why = blocked_reason(p.blocked_verb);
         std::string msg = fmt::format("{} is blocked in {}: {}", p.name, p.blocked_call, why);
@@ -492,7 +497,14 @@ std::optional<std::string> World::end_quiescent() {
         for (uint32_t index : ended) close_at_exit(index);
         if (trace_.events.size() != before) return std::nullopt;
     }
-    if (stuck == 0) return "every program has finished";
+    if (stuck == 0) {
+        std::string waiting;  // terminals at the end of what was typed
+        for (const ProgramRuntime& p : programs_) {
+            if (p.terminal && !p.finished) waiting += (waiting.empty() ? "" : ", ") + scenario.hosts[p.host].name + "'s";
+        }
+        if (waiting.empty()) return "every program has finished";
+        return fmt::format("every program has finished or waits for input ({} terminal)", waiting);
+    }
     return fmt::format("{} program{} blocked forever", stuck, stuck == 1 ? "" : "s");
 }
 

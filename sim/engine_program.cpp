@@ -68,7 +68,7 @@ public:
     Flow run(const Steps& steps, size_t first = 0) {
         for (size_t i = first; i < steps.size(); ++i) {
             const Step& s = steps[i];
-            if (w_.stop) return Flow::Stop;
+            if (halted()) return Flow::Stop;
             step_ = &s;
             p().step = &s;
             w_.turn_program = program_;
@@ -78,8 +78,38 @@ public:
         return Flow::Next;
     }
 
+    // A command of a terminal: a program running it instead of steps (ping, tracert, nc).
+    void run_command(const shell::Command& command) {
+        Step local;
+        local.where = p().where;
+        const Step* saved = step_;
+        step_ = &local;
+        p().step = &local;
+        w_.turn_program = program_;
+        if (const auto* ping = std::get_if<step::Ping>(&command)) {
+            local.body = *ping;
+            local.expect = Expect{{std::nullopt, Err::NetUnreach, Err::HostUnreach, Err::TimedOut, Err::DestAddrReq}};
+            perform(*ping);
+        } else if (const auto* trace = std::get_if<step::Traceroute>(&command)) {
+            local.body = *trace;
+            local.expect = Expect{{std::nullopt, Err::NetUnreach, Err::HostUnreach, Err::TimedOut, Err::DestAddrReq}};
+            perform(*trace);
+        } else if (const auto* nc = std::get_if<shell::Netcat>(&command)) {
+            perform(*nc);
+        }
+        step_ = saved;
+        p().step = saved;
+        if (p().interrupted) p().end_text = "interrupted (Ctrl-C)";
+    }
+
+    // A terminal whose lines have all been typed: it waits for more until the run ends (its
+    // commands' ends wake it: it reads what was typed ahead).
+    void await_input() { wait_typing_until(std::nullopt); }
+
 private:
     ProgramRuntime& p() { return w_.programs_[program_]; }
+    // The run is ending, or Ctrl-C interrupted this command: every wait returns, no verdict.
+    bool halted() { return w_.stop || p().interrupted; }
     HostStack& stack() { return *w_.hosts_[p().host].stack; }
     Instant now() const { return w_.now(); }
 
@@ -122,7 +152,7 @@ private:
             p().accept_on = verb == "accept" ? event_socket : 0;
             wait_for_change(deadline, text, verb);
             p().accept_on = 0;
-            if (w_.stop) return CallResult<T>::error(Err::Again);
+            if (halted()) return CallResult<T>::error(Err::Again);
         }
     }
 
@@ -160,7 +190,7 @@ private:
     }
 
     void sleep_until(Instant t) {
-        while (now() < t && !w_.stop) {
+        while (now() < t && !halted()) {
             w_.sched_.wake_at(p().actor, t);
             w_.yield(p().actor);
             w_.turn_program = program_;
@@ -169,7 +199,7 @@ private:
 
     // The outcome of a call against the step's `expect:` (see the top of this file).
     Flow conclude(std::optional<Err> got, const std::string& what) {
-        if (w_.stop) return Flow::Stop;  // the run is ending: no verdict on an interrupted call
+        if (halted()) return Flow::Stop;  // the run is ending: no verdict on an interrupted call
         const Step& s = *step_;
         if (s.expect) {
             if (s.expect->allows(got)) return Flow::Next;
@@ -383,6 +413,8 @@ private:
                 if (got.empty()) return std::string("= 0 (EOF)");
                 return fmt::format("= {} bytes {}{}", got.size(), quote_bytes(got), eof ? " then EOF" : "");
             });
+        received_ = std::move(got);
+        received_eof_ = eof;
         return conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text);
     }
 
@@ -414,6 +446,7 @@ private:
                                     return fmt::format("= {} bytes {} from {}", r.value.data.size(),
                                                        quote_bytes(r.value.data), r.value.from.to_string());
                                 });
+        if (r.is_ok()) received_ = r.value.data;
         if (r.is_ok() && !s.peer_as.empty()) p().peers[s.peer_as] = r.value.from;
         return conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text);
     }
@@ -441,7 +474,7 @@ private:
 
     Flow perform(const step::Sleep& s) {
         sleep_until(now() + s.duration);
-        return w_.stop ? Flow::Stop : Flow::Next;
+        return halted() ? Flow::Stop : Flow::Next;
     }
 
     Flow perform(const step::Say& s) {
@@ -535,7 +568,7 @@ private:
         const Instant deadline = sent + timeout;
         for (;;) {
             if (std::optional<PingAnswer> a = answer()) return Probe{std::nullopt, ProbeOutcome{*a, now() - sent}};
-            if (now() >= deadline || w_.stop) return Probe{};
+            if (now() >= deadline || halted()) return Probe{};
             wait_for_change(deadline, text, verb);
         }
     }
@@ -604,7 +637,7 @@ private:
         std::vector<ProbeOutcome> probes;
         std::optional<Err> send_error;
         const Instant start = now();
-        for (uint32_t i = 0; i < s.count && !w_.stop; ++i) {
+        for (uint32_t i = 0; i < s.count && !halted(); ++i) {
             const Instant sent = now();
             auto seq = uint16_t(i + 1);
             Probe pr = probe(id, *to, seq, s.ttl.value_or(stack().profile().ttl), echo_data(style, size), s.timeout,
@@ -630,7 +663,9 @@ private:
         }
         stack().ping_close(id);
         if (w_.stop) return Flow::Stop;
+        // Ctrl-C: Windows' ping prints its statistics then "Control-C"; iputils its statistics.
         output(ping_statistics(style, s.to.host, *to, probes, now() - start));
+        if (p().interrupted && style == ToolStyle::Windows) output("Control-C\n^C");
         return conclude(send_error ? send_error : probe_result(probes), what);
     }
 
@@ -711,9 +746,9 @@ private:
                    (a.kind == PingAnswer::Kind::Unreachable && a.code == icmp_code::PORT_UNREACHABLE && a.from == *to);
         };
         bool done = false;
-        for (uint32_t hop = 1; hop <= s.max_hops && !done && !w_.stop; ++hop) {
+        for (uint32_t hop = 1; hop <= s.max_hops && !done && !halted(); ++hop) {
             std::vector<ProbeOutcome> probes;
-            for (int k = 0; k < kProbesPerHop && !w_.stop; ++k) {
+            for (int k = 0; k < kProbesPerHop && !halted(); ++k) {
                 ++seq;
                 Probe pr = style == ToolStyle::Windows
                                ? probe(ping, *to, seq, uint8_t(hop), data, s.timeout, text)
@@ -732,7 +767,7 @@ private:
                     style == ToolStyle::Windows)
                     break;
             }
-            if (w_.stop) break;
+            if (halted()) break;
             std::string name;
             for (const ProbeOutcome& p : probes) {
                 if (!p.answer) continue;
@@ -743,7 +778,7 @@ private:
             all.insert(all.end(), probes.begin(), probes.end());
         }
         close();
-        if (w_.stop) return Flow::Stop;
+        if (halted()) return Flow::Stop;
         if (style == ToolStyle::Windows) output("\nTrace complete.");
         // ok: the destination answered; else the last unreachable report's error, or ETIMEDOUT.
         std::optional<Err> result = Err::TimedOut;
@@ -828,7 +863,300 @@ private:
 
     // exit(): the program ends here, as a process calling exit() (or crashing); inside a fork's
     // steps, the child. Its OS closes its sockets (World::close_at_exit); a normal end for check.
-    Flow perform(const step::Type&) { return Flow::Next; }  // the terminal: in progress
+
+    // --- A terminal ---------------------------------------------------------------------------
+    // A terminal program's `type` steps are what a person types; its shell reads each line at
+    // its prompt and runs it: a command that prints at once (ipconfig, netstat), a Berkeley call
+    // on the shell's own sockets, or a command that runs on (ping, tracert, nc) as a child
+    // program, which then owns the terminal until it ends; lines typed meanwhile go to its input
+    // when it reads it (nc), else they wait for the prompt (typed ahead).
+
+    ToolStyle terminal_style() const { return tool_style(); }
+    std::string prompt_text() const {
+        return terminal_prompt(terminal_style(), w_.scenario.hosts[w_.programs_[program_].host].name);
+    }
+
+    void input_event(const std::string& text, bool at_prompt) {
+        TraceEvent e;
+        e.kind = EventKind::Input;
+        e.host = p().host;
+        e.program = program_;
+        e.text = w_.intern(text);
+        if (at_prompt) e.text2 = w_.intern(prompt_text());
+        w_.event(e);
+    }
+
+    Flow perform(const step::Type& t) {
+        if (t.at) wait_typing_until(Instant::zero() + *t.at);
+        if (halted()) return Flow::Stop;
+        if (!p().terminal) {
+            p().terminal = true;
+            w_.prompt(program_);
+        }
+        drain_typeahead();
+        uint32_t job = p().job;
+        bool to_command = job != kNone && w_.programs_[job].reads_input;
+        switch (t.key) {
+            case step::Type::Key::CtrlC:
+                input_event("^C", job == kNone);
+                p().typeahead.clear();  // the line discipline flushes its input (ISIG, no NOFLSH)
+                if (job != kNone) w_.interrupt(job);  // its end shows the prompt
+                else w_.prompt(program_);             // cmd and bash: a new prompt
+                return Flow::Next;
+            case step::Type::Key::CtrlD:
+                input_event("^D", job == kNone);
+                if (to_command) {
+                    w_.programs_[job].input_eof = true;
+                    w_.sched_.wake_at(w_.programs_[job].actor, now());
+                }
+                return Flow::Next;  // at the prompt: the terminal stays open
+            case step::Type::Key::Line: break;
+        }
+        if (to_command) {
+            input_event(t.line, false);
+            w_.programs_[job].input.push_back(t.line);
+            w_.sched_.wake_at(w_.programs_[job].actor, now());
+            return Flow::Next;
+        }
+        if (job != kNone) {  // typed ahead while a command runs that does not read: read at the next prompt
+            p().typeahead.push_back(t.line);
+            return Flow::Next;
+        }
+        input_event(t.line, true);
+        return run_line(t.line);
+    }
+
+    // Lines typed ahead, run once the terminal is back at its prompt (until one starts a command).
+    void drain_typeahead() {
+        while (p().job == kNone && !p().typeahead.empty() && !halted()) {
+            std::string line = std::move(p().typeahead.front());
+            p().typeahead.pop_front();
+            input_event(line, true);
+            run_line(line);
+        }
+    }
+
+    // A terminal waiting for its next line (until `at`, or for good): each time its command ends
+    // it reads what was typed ahead.
+    void wait_typing_until(std::optional<Instant> at) {
+        for (;;) {
+            drain_typeahead();
+            if (halted() || w_.shutting_down || (at && now() >= *at)) return;
+            if (at) w_.sched_.wake_at(p().actor, *at);
+            p().blocked = true;
+            p().blocked_call = "read(stdin)";
+            p().blocked_verb = "read";
+            w_.yield(p().actor);
+            w_.turn_program = program_;
+            p().blocked = false;
+        }
+    }
+
+    Flow run_line(const std::string& line) {
+        shell::Parsed parsed = shell::parse_command(line, w_.scenario, terminal_style());
+        if (!parsed.error.empty()) output(parsed.error);
+        if (!parsed.command) {
+            w_.prompt(program_);
+            return Flow::Next;
+        }
+        const shell::Command& c = *parsed.command;
+        if (std::holds_alternative<step::Ping>(c) || std::holds_alternative<step::Traceroute>(c) ||
+            std::holds_alternative<shell::Netcat>(c)) {
+            uint32_t job = w_.fork_program(program_, &w_.command_steps_.emplace_back());
+            ProgramRuntime& j = w_.programs_[job];
+            j.shell = program_;
+            j.command = std::make_shared<const shell::Command>(c);
+            j.reads_input = std::holds_alternative<shell::Netcat>(c);
+            j.where = step_->where;
+            j.name = parsed.name;
+            w_.trace_.programs[job].name = parsed.name;
+            p().job = job;
+            return Flow::Next;
+        }
+        if (const auto* call = std::get_if<shell::Call>(&c)) {
+            std::optional<CallOutcome> got = call_step(call->step.body);
+            if (got) output(got->err ? "= -1 " + errno_text(*got->err) : got->result);
+        } else if (std::holds_alternative<shell::Help>(c)) {
+            output(shell_help(terminal_style()));
+        } else if (std::holds_alternative<shell::Clear>(c)) {
+            output("\f");
+        } else if (const auto* show = std::get_if<shell::ShowConfig>(&c)) {
+            const Host& host = w_.scenario.hosts[p().host];
+            switch (show->form) {
+                case shell::ShowConfig::Form::Ipconfig: output(format_ipconfig(stack().interfaces())); break;
+                case shell::ShowConfig::Form::IpconfigAll:
+                    output(format_ipconfig_all(host.name, stack().interfaces(), host.forwarding));
+                    break;
+                case shell::ShowConfig::Form::IpAddr: output(format_ip_addr(stack().interfaces())); break;
+                case shell::ShowConfig::Form::Ifconfig: output(format_ifconfig(stack().interfaces())); break;
+            }
+        } else if (const auto* show = std::get_if<shell::ShowSockets>(&c)) {
+            std::map<SocketId, std::string> holders;
+            for (const ProgramRuntime& prog : w_.programs_) {
+                if (prog.host != p().host || prog.finished) continue;
+                for (SocketId id : prog.held) holders.emplace(id, prog.name);
+            }
+            output(format_netstat(stack().sockets(), terminal_style(), show->ss, show->options, holders));
+        }
+        if (halted()) return Flow::Stop;
+        w_.prompt(program_);
+        return Flow::Next;
+    }
+
+    // A step made from a typed command, run as the program's own: where the line was typed, and
+    // any outcome allowed (a command's error is printed, never a failure of the scenario).
+    struct CallOutcome {
+        std::optional<Err> err;
+        std::string result;  // as the trace prints it: "= 0", "= 5 bytes \"hello\""
+    };
+    std::optional<CallOutcome> call_step(StepBody body) {
+        Step local;
+        local.body = std::move(body);
+        local.where = step_ ? step_->where : p().where;
+        Expect any;
+        any.any_of.push_back(std::nullopt);
+        for (int e = 0; e <= int(Err::MFile); ++e) any.any_of.push_back(Err(e));
+        local.expect = any;
+        const Step* saved = step_;
+        step_ = &local;
+        p().step = &local;
+        const uint32_t first = w_.next_step();
+        std::visit([&](const auto& b) { return perform(b); }, local.body);
+        step_ = saved;
+        p().step = saved;
+        for (uint32_t i = w_.next_step(); i-- > first;) {
+            const TraceEvent& e = w_.trace_.events[i];
+            if (e.kind != EventKind::Call || e.program != program_) continue;
+            const std::string& result = w_.trace_.str(e.text2);
+            if (result == "blocks") continue;
+            return CallOutcome{e.err, result};
+        }
+        return std::nullopt;
+    }
+
+    // nc: OpenBSD netcat. A client connects; a server (-l) accepts one connection and closes its
+    // listener; -u sends datagrams (a server answers the first sender). Then each line typed is
+    // sent with its newline, what arrives is printed, Ctrl-D shuts the sending side (as nc -N)
+    // and nc ends when the peer has closed; Ctrl-C ends it at once (its OS closes the socket).
+    Flow perform(const shell::Netcat& nc) {
+        const SocketKind kind = nc.udp ? SocketKind::Udp : SocketKind::Tcp;
+        const char* proto = nc.udp ? "udp" : "tcp";
+        std::string sock = "s";
+        auto failed = [&](const std::optional<CallOutcome>& got) { return !got || got->err; };
+        if (failed(call_step(step::Socket{sock, kind}))) return Flow::Next;
+        if (nc.listen) {
+            call_step(step::SetSockOpt{sock, true, std::nullopt});
+            if (auto got = call_step(step::Bind{sock, nc.port, std::nullopt}); failed(got)) {
+                if (got && got->err) output(fmt::format("nc: {}", errno_message(*got->err)));
+                return Flow::Next;
+            }
+            if (nc.udp) {
+                step::RecvFrom first{sock, std::nullopt, "peer"};
+                auto got = call_step(first);
+                if (failed(got)) return Flow::Next;
+                print_received();
+                Target peer;
+                peer.peer = "peer";
+                peer.text = "peer";
+                call_step(step::Connect{sock, peer});
+            } else {
+                if (failed(call_step(step::Listen{sock, 1}))) return Flow::Next;
+                if (failed(call_step(step::Accept{sock, "conn"}))) return Flow::Next;
+                call_step(step::Close{sock});
+                sock = "conn";
+            }
+        } else {
+            Target to;
+            to.host = nc.to.host;
+            to.address = nc.to.address;
+            to.port = nc.port;
+            to.text = fmt::format("{}:{}", nc.to.text, nc.port);
+            auto got = call_step(step::Connect{sock, to});
+            if (failed(got)) {
+                if (got && got->err && !halted()) {
+                    output(fmt::format("nc: connect to {} port {} ({}) failed: {}", nc.to.text, nc.port, proto,
+                                       errno_message(*got->err)));
+                }
+                return Flow::Next;
+            }
+        }
+        bool shut = false;
+        while (!halted()) {
+            if (!p().input.empty()) {
+                Payload line;
+                line.data = p().input.front() + "\n";
+                p().input.pop_front();
+                if (failed(call_step(step::Send{sock, line}))) break;
+                continue;
+            }
+            if (p().input_eof && !shut) {
+                if (nc.udp) break;
+                call_step(step::Shutdown{sock, step::Shutdown::How::Write});
+                shut = true;
+                continue;
+            }
+            if (readable(socket_named(sock), nc.udp)) {
+                auto got = call_step(nc.udp ? StepBody(step::Recv{sock, std::nullopt, std::nullopt})
+                                            : StepBody(step::Recv{sock, std::nullopt, std::nullopt}));
+                if (failed(got)) break;
+                print_received();
+                if (received_eof_) break;
+                continue;
+            }
+            p().blocked_where = step_ ? step_->where : p().where;
+            HostRuntime& host = w_.hosts_[p().host];
+            host.waiters.push_back(program_);
+            p().blocked = true;
+            p().blocked_call = "poll(stdin, " + sock + ")";
+            p().blocked_verb = "poll";
+            w_.yield(p().actor);
+            w_.turn_program = program_;
+            p().blocked = false;
+            std::erase(w_.hosts_[p().host].waiters, program_);
+        }
+        if (!halted()) call_step(step::Close{sock});
+        return Flow::Next;
+    }
+
+    // What recv or recvfrom read, printed as nc prints it: the bytes as they are (a line break
+    // ends a line; a carriage return and other control characters are not shown).
+    void print_received() {
+        std::string text;
+        for (uint8_t b : received_) {
+            if (b == '\n' || b == '\t' || b >= 0x20) text += char(b);
+        }
+        received_.clear();
+        if (!text.empty() && text.back() == '\n') text.pop_back();
+        if (!text.empty()) output(text);
+    }
+
+    // Data to read, the peer's FIN or an error: recv will not block.
+    bool readable(SocketId id, bool udp) {
+        auto info = id ? stack().socket_info(id) : std::nullopt;
+        if (!info) return true;  // gone: recv says why
+        if (info->recv_queued > 0) return true;
+        if (udp || !info->state) return false;
+        switch (*info->state) {
+            case TcpState::SynSent:
+            case TcpState::SynReceived:
+            case TcpState::Established:
+            case TcpState::FinWait1:
+            case TcpState::FinWait2: return false;
+            default: return true;
+        }
+    }
+
+    static std::string errno_message(Err e) {
+        std::string text = errno_text(e);  // "ECONNREFUSED (Connection refused)"
+        size_t open = text.find('(');
+        if (open == std::string::npos || text.back() != ')') return text;
+        return text.substr(open + 1, text.size() - open - 2);
+    }
+
+    Bytes received_;
+    bool received_eof_ = false;
+
+public:
 
     Flow perform(const step::Exit& s) {
         record_call(s.code ? fmt::format("exit({})", *s.code) : "exit()", 0, "", std::nullopt);
@@ -870,8 +1198,17 @@ void World::program_main(uint32_t index) {
 // first other step it is given an actor (bind_actor), which goes on from there.
 bool World::start_turn(uint32_t slot) {
     ProgramRuntime& p = programs_[next_program_[slot]];
-    record_start(p.index);
     const Steps& steps = *p.steps;
+    // A terminal starts when its first line is typed: until then it is not in the trace (a
+    // journal's lines leave the trace before them as it was, byte for byte).
+    if (!p.started && p.first_step < steps.size()) {
+        const auto* type = std::get_if<step::Type>(&steps[p.first_step].body);
+        if (type && type->at && now() < Instant::zero() + *type->at) {
+            sched_.wake_at(slot, Instant::zero() + *type->at);
+            return true;
+        }
+    }
+    record_start(p.index);
     while (!stop && p.first_step < steps.size()) {
         const auto* sleep = std::get_if<step::Sleep>(&steps[p.first_step].body);
         if (!sleep) break;
@@ -918,7 +1255,12 @@ void World::run_program(uint32_t index) {
     record_start(index);
     try {
         ProgramRunner runner(*this, index);
-        runner.run(*programs_[index].steps, programs_[index].first_step);
+        if (programs_[index].command) {
+            runner.run_command(*programs_[index].command);
+        } else {
+            runner.run(*programs_[index].steps, programs_[index].first_step);
+            if (programs_[index].terminal) runner.await_input();
+        }
     } catch (const std::exception& ex) {
         programs_[index].end_text = std::string("internal error: ") + ex.what();
         fail(programs_[index].name + ": internal error: " + ex.what());
@@ -937,6 +1279,38 @@ void World::run_program(uint32_t index) {
     e.text = intern(p.end_text);
     event(e);
     if (!stop) close_at_exit(index);
+    if (p.shell != kNone && !stop) command_ended(index);
+}
+
+// The prompt of a terminal waiting for a command: "C:\Users\laptop>" (cmd) or "laptop:~$ " (bash).
+void World::prompt(uint32_t terminal) {
+    const ProgramRuntime& t = programs_[terminal];
+    TraceEvent e;
+    e.kind = EventKind::Prompt;
+    e.host = t.host;
+    e.program = terminal;
+    ToolStyle style = trace_.profile == "linux" ? ToolStyle::Linux : ToolStyle::Windows;
+    e.text = intern(terminal_prompt(style, scenario.hosts[t.host].name));
+    event(e);
+}
+
+// Ctrl-C: the command stops at its next wait (SIGINT's default action ends the process; its OS
+// then closes its sockets, close_at_exit).
+void World::interrupt(uint32_t command) {
+    ProgramRuntime& c = programs_[command];
+    if (c.finished) return;
+    c.interrupted = true;
+    sched_.wake_at(c.actor, now());
+}
+
+// A command ended: its terminal shows its prompt again, and reads what was typed ahead.
+void World::command_ended(uint32_t command) {
+    uint32_t terminal = programs_[command].shell;
+    ProgramRuntime& t = programs_[terminal];
+    if (t.job != command) return;
+    t.job = kNone;
+    prompt(terminal);
+    sched_.wake_at(t.actor, now());
 }
 
 // A child program on the same host, sharing the parent's socket names as they are now, and its

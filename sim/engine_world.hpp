@@ -44,6 +44,7 @@
 #include "sim/engine.hpp"
 #include "sim/scenario.hpp"
 #include "sim/selector.hpp"
+#include "sim/shell.hpp"
 #include "sim/trace_index.hpp"
 #include "sim/trace.hpp"
 
@@ -172,6 +173,18 @@ struct ProgramRuntime {
     SocketId accept_on = 0;   // while blocked in accept(): its listener (notify_host)
     uint32_t forks = 0;  // children forked so far (names them)
     const Step* step = nullptr;  // the step it is running (limit messages name it)
+    // A terminal (a program of `type` steps: its shell) and the commands it runs (each a child
+    // program of the terminal, running `command` instead of steps).
+    bool terminal = false;                 // a shell: it waits for input when its steps are done
+    uint32_t shell = kNone;                // a command's terminal
+    uint32_t job = kNone;                  // a terminal's running command (kNone: at its prompt)
+    std::shared_ptr<const shell::Command> command;  // a command's: what it runs
+    bool reads_input = false;              // a command that reads what is typed (nc)
+    std::deque<std::string> input;         // lines typed to it, not yet read
+    std::deque<std::string> typeahead;     // a terminal's lines typed while a command runs
+    bool input_eof = false;                // Ctrl-D typed
+    bool interrupted = false;              // Ctrl-C typed: it stops at its next wait
+    std::optional<Instant> type_at;        // a terminal not yet started: its first line's time
 };
 
 struct FaultRuntime {
@@ -244,6 +257,12 @@ public:
     bool start_turn(uint32_t slot);      // a top-level program's turn before it has an actor
     void record_start(uint32_t program);
     void bind_actor(uint32_t slot);
+    // Terminals (engine_program.cpp): the prompt a terminal shows when it waits for a command;
+    // Ctrl-C to its running command; the command's end (the prompt again).
+    void prompt(uint32_t terminal);
+    void interrupt(uint32_t command);
+    void command_ended(uint32_t command);
+    std::deque<Steps> command_steps_;  // the (empty) steps of commands: a program has steps
     // A program actor whose program has ended waits for the next program that needs an actor (a
     // fork, a client done sleeping), moves to its host and runs it: a busy server forks thousands
     // of short children, and a thousand clients each sleep until their start, but only the

@@ -192,7 +192,7 @@ private:
     };
     std::unordered_map<uint32_t, AddressOwner> address_owner_;  // every interface address so far
     std::unordered_map<std::string, size_t> programs_per_host_;  // programs read so far, per host
-    std::unordered_map<std::string, size_t> program_by_name_;    // -> index in s_.programs
+    std::unordered_map<std::string, size_t> program_by_name_;    // "host/name" -> index in s_.programs
 };
 
 // ---- Top level -------------------------------------------------------------------------------
@@ -402,15 +402,17 @@ void Loader::read_program(const Field& f) {
     } else {
         program.name = program.host + "-" + std::to_string(on_host + 1);
     }
-    if (auto other = program_by_name_.find(program.name); other != program_by_name_.end()) {
-        src_.fail(name ? *name : f, "duplicate program name " + q(program.name) + " (first defined at " +
+    // Unique per host, as process names on one machine are told apart (each host's "terminal").
+    const std::string key = program.host + "/" + program.name;
+    if (auto other = program_by_name_.find(key); other != program_by_name_.end()) {
+        src_.fail(name ? *name : f, "duplicate program name " + q(program.name) + " on host " + q(program.host) + " (first defined at " +
                                         line_of(s_.programs[other->second].where) + ")" +
                                         (name ? "" : "; give this program a name"));
     }
     ++on_host;
     Scope scope{program.name, {}, {}};
     program.steps = read_steps(m.require("steps", "program " + q(program.name)), scope, 0);
-    program_by_name_.emplace(program.name, s_.programs.size());
+    program_by_name_.emplace(key, s_.programs.size());
     s_.programs.push_back(std::move(program));
 }
 
