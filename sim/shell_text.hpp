@@ -33,14 +33,8 @@ std::string format_ip_addr(const std::vector<InterfaceConfig>& interfaces);
 // `ifconfig` (net-tools): lo and ethN blocks with inet, netmask, broadcast.
 std::string format_ifconfig(const std::vector<InterfaceConfig>& interfaces);
 
-// Which sockets and columns `netstat` / `ss` print, from their flags.
-struct NetstatOptions {
-    bool tcp = true;                  // -t (Linux), -p tcp (Windows)
-    bool udp = true;                  // -u, -p udp
-    bool listening_only = false;      // ss -l / netstat -l
-    bool all = true;                  // -a (else: no listening sockets)
-    bool programs = false;            // -p (Linux: "PID/Program name"), -b / -o (Windows)
-};
+// Which sockets and columns `netstat` / `ss` print, from their flags: NetstatOptions, in
+// sim/netstat.hpp (the table's rules live there).
 // The table as the tool prints it, with those options. `programs`: the name of the program
 // holding each socket (by socket id), for -p. `ss`: iproute2's ss (linux), else netstat (net-tools
 // under linux, Windows netstat under textbook).
