@@ -97,8 +97,11 @@ std::vector<std::string> net_tools_row(const SocketInfo& s) {
     return {std::string(proto(s)), recv_q(s), send_q(s), s.local.to_string(), linux_peer(s), state};
 }
 
-bool listening(const SocketInfo& s) {
-    return s.type == SocketType::Tcp ? s.state == TcpState::Listen : !s.remote.has_value();
+// A server's socket, the kind -l lists and -a adds: TCP LISTEN; UDP unconnected (net-tools,
+// ss's UNCONN), every UDP socket for Windows (netstat.exe shows UDP endpoints with -a only).
+bool listening(const SocketInfo& s, NetstatStyle style) {
+    if (s.type == SocketType::Tcp) return s.state == TcpState::Listen;
+    return style == NetstatStyle::Windows || !s.remote.has_value();
 }
 
 }  // namespace
@@ -107,9 +110,9 @@ bool netstat_shows(const SocketInfo& s, NetstatStyle style, const NetstatOptions
     if (!netstat_lists(s)) return false;
     bool any_type = o.tcp || o.udp;  // neither -t nor -u: both
     if (any_type && !(s.type == SocketType::Tcp ? o.tcp : o.udp)) return false;
-    if (o.listening_only) return listening(s);
+    if (o.listening_only) return listening(s, style);
     if (o.all) return true;
-    if (listening(s)) return false;
+    if (listening(s, style)) return false;
     // ss's default filter: SS_CONN, every TCP state but LISTEN, CLOSE, TIME-WAIT and SYN-RECV.
     if (style == NetstatStyle::Linux && s.state)
         return *s.state != TcpState::TimeWait && *s.state != TcpState::SynReceived;

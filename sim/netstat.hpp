@@ -43,7 +43,7 @@ struct NetstatOptions {
 };
 
 // Whether the tool, with those flags, lists the socket: netstat_lists(), of the types asked, and
-// listening (TCP LISTEN, UDP unconnected) or not as -l / -a ask. ss without -a or -l also hides
+// listening (TCP LISTEN; UDP unconnected, or any UDP for Windows) or not as -l / -a ask. ss without -a or -l also hides
 // TIME-WAIT and SYN-RECV (its default state filter, SS_CONN in iproute2's misc/ss.c).
 bool netstat_shows(const SocketInfo& socket, NetstatStyle style, const NetstatOptions& options);
 

@@ -45,7 +45,7 @@ std::string format_netstat(std::span<const SocketInfo> sockets, ToolStyle style,
 std::string shell_help(ToolStyle style);
 
 // An unknown command: "'foo' is not recognized as an internal or external command,\noperable
-// program or batch file." / "foo: command not found", then, when `suggestion` is not empty, a line
+// program or batch file." / "bash: foo: command not found" (bash names itself), then, when `suggestion` is not empty, a line
 // "Did you mean 'ping'?".
 std::string command_not_found(ToolStyle style, std::string_view command, std::string_view suggestion);
 

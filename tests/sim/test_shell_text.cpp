@@ -202,8 +202,8 @@ TEST_CASE("shell text: Windows netstat -an, -p tcp, -p udp, -anb") {
           " [dnsd]\n"
           "  TCP    192.168.1.10:49153     192.168.1.30:8080      TIME_WAIT\n"
           "  UDP    192.168.1.10:40000     192.168.1.30:53");
-    // -n without -a: connections only.
-    CHECK(format_netstat(t, ToolStyle::Windows, false, opts(true, false, false, false, false), {}) ==
+    // -n without -a: TCP connections only (Windows shows UDP endpoints with -a only).
+    CHECK(format_netstat(t, ToolStyle::Windows, false, opts(true, true, false, false, false), {}) ==
           "\n"
           "Active Connections\n"
           "\n"
