@@ -37,16 +37,17 @@ std::string quote_bytes(std::span<const uint8_t> bytes, size_t max) {
     return "\"" + body + "\"" + (cut ? "..." : "");
 }
 
+std::string ipconfig_adapter(const InterfaceConfig& itf, size_t i) {
+    if (!itf.adapter.empty()) return itf.adapter;
+    return i == 0 ? std::string("Ethernet adapter Ethernet") : fmt::format("Ethernet adapter Ethernet {}", i + 1);
+}
+
 std::string format_ipconfig(const std::vector<InterfaceConfig>& interfaces) {
     std::string out;
     for (size_t i = 0; i < interfaces.size(); ++i) {
         const InterfaceConfig& itf = interfaces[i];
         if (i > 0) out += "\n";
-        std::string adapter = itf.adapter.empty()
-                                  ? (i == 0 ? std::string("Ethernet adapter Ethernet")
-                                            : fmt::format("Ethernet adapter Ethernet {}", i + 1))
-                                  : itf.adapter;
-        out += adapter + ":\n";
+        out += ipconfig_adapter(itf, i) + ":\n";
         out += "   IPv4 Address. . . : " + itf.address.address.to_string() + "\n";
         out += "   Subnet Mask . . . : " + itf.address.mask().to_string() + "\n";
         out += "   Default Gateway . :";

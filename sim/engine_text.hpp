@@ -21,6 +21,9 @@ std::string quote_bytes(std::span<const uint8_t> bytes, size_t max = 60);
 //      Subnet Mask . . . : 255.255.255.0
 //      Default Gateway . : 192.168.1.1
 std::string format_ipconfig(const std::vector<InterfaceConfig>& interfaces);
+// The header of interface `index`'s block, without the colon: its `adapter`, or "Ethernet adapter
+// Ethernet", "Ethernet adapter Ethernet 2"... (ipconfig and ipconfig /all).
+std::string ipconfig_adapter(const InterfaceConfig& interface, size_t index);
 
 // What ping and traceroute print (perform(step::Ping), perform(step::Traceroute)): Windows'
 // ping and tracert under the textbook profile, iputils ping and traceroute under linux.

@@ -33,14 +33,8 @@ std::string format_ip_addr(const std::vector<InterfaceConfig>& interfaces);
 // `ifconfig` (net-tools): lo and ethN blocks with inet, netmask, broadcast.
 std::string format_ifconfig(const std::vector<InterfaceConfig>& interfaces);
 
-// Which sockets and columns `netstat` / `ss` print, from their flags.
-struct NetstatOptions {
-    bool tcp = true;                  // -t (Linux), -p tcp (Windows)
-    bool udp = true;                  // -u, -p udp
-    bool listening_only = false;      // ss -l / netstat -l
-    bool all = true;                  // -a (else: no listening sockets)
-    bool programs = false;            // -p (Linux: "PID/Program name"), -b / -o (Windows)
-};
+// Which sockets and columns `netstat` / `ss` print, from their flags: NetstatOptions, in
+// sim/netstat.hpp (the table's rules live there).
 // The table as the tool prints it, with those options. `programs`: the name of the program
 // holding each socket (by socket id), for -p. `ss`: iproute2's ss (linux), else netstat (net-tools
 // under linux, Windows netstat under textbook).
@@ -51,7 +45,7 @@ std::string format_netstat(std::span<const SocketInfo> sockets, ToolStyle style,
 std::string shell_help(ToolStyle style);
 
 // An unknown command: "'foo' is not recognized as an internal or external command,\noperable
-// program or batch file." / "foo: command not found", then, when `suggestion` is not empty, a line
+// program or batch file." / "bash: foo: command not found" (bash names itself), then, when `suggestion` is not empty, a line
 // "Did you mean 'ping'?".
 std::string command_not_found(ToolStyle style, std::string_view command, std::string_view suggestion);
 
