@@ -299,7 +299,14 @@ TEST_CASE("scenario: errors in steps name line and column") {
          "t.yaml:13:9: 'conect' is not a step; did you mean 'connect'?"},
         {"unknown step", b + "      - frobnicate: {}\n",
          "t.yaml:13:9: 'frobnicate' is not a step (steps: socket, setsockopt, bind, listen, accept, connect, send, "
-         "recv, sendto, recvfrom, shutdown, close, sleep, say, ipconfig, netstat, expect_state, repeat, fork, exit, ping, traceroute)"},
+         "recv, sendto, recvfrom, shutdown, close, sleep, say, ipconfig, netstat, expect_state, repeat, fork, exit, ping, traceroute, type)"},
+        {"type: a line and a key", b + "      - type: { at: 1s, line: ipconfig, key: ctrl-c }\n",
+         "t.yaml:13:46: type: give 'line' or 'key', not both"},
+        {"type: an unknown key", b + "      - type: { key: ctrl-z }\n", "t.yaml:13:22: expected the key ctrl-c or ctrl-d, got 'ctrl-z'"},
+        {"type: nothing typed", b + "      - type: { at: 1s }\n", "t.yaml:13:15: type: give 'line: TEXT' or 'key: ctrl-c | ctrl-d'"},
+        {"type: a line too long", b + "      - type: \"" + std::string(5000, 'x') + "\"\n",
+         "t.yaml:13:15: a line of 5000 characters: a terminal line holds at most 4095 (N_TTY_BUF_SIZE)"},
+        {"type: two lines", b + "      - type: \"ping web\\nipconfig\"\n", "t.yaml:13:15: one line per 'type' step, without a line break"},
         {"unknown key in a step", b + "      - connect: { socket: s, too: \"web:80\" }\n",
          "t.yaml:13:31: 'too' is not a key of connect; did you mean 'to'?"},
         {"unknown socket", b + "      - connect: { socket: sock, to: \"web:80\" }\n",
@@ -469,10 +476,10 @@ TEST_CASE("scenario: errors in networks, hosts and programs name line and column
          "t.yaml:8:11: unknown host 'webb'; did you mean 'web'?"},
         {"duplicate program name",
          top + web + "programs:\n  - { host: web, name: a, steps: [] }\n  - { host: web, name: a, steps: [] }\n",
-         "t.yaml:9:24: duplicate program name 'a' (first defined at line 8)"},
+         "t.yaml:9:24: duplicate program name 'a' on host 'web' (first defined at line 8)"},
         {"a default program name already taken",
          top + web + "programs:\n  - { host: web, name: web-2, steps: [] }\n  - { host: web, steps: [] }\n",
-         "t.yaml:9:5: duplicate program name 'web-2' (first defined at line 8); give this program a name"},
+         "t.yaml:9:5: duplicate program name 'web-2' on host 'web' (first defined at line 8); give this program a name"},
         {"duplicate IP on the same host",
          top + "hosts:\n  - name: web\n    interfaces:\n      - { network: lan, ip: 192.168.1.20 }\n"
                "      - { network: lan, ip: 192.168.1.20 }\nprograms: []\n",
@@ -496,6 +503,13 @@ TEST_CASE("scenario: errors in networks, hosts and programs name line and column
     });
 }
 
+// A lab: networks and hosts, nothing running; typed commands will be its programs.
+TEST_CASE("scenario: a scenario without programs is a lab") {
+    Scenario s = load_scenario_text(std::string(kTop) + "hosts:\n  - { name: a, interfaces: [ { network: lan, ip: 192.168.1.1 } ] }\n", "t.yaml");
+    CHECK(s.programs.empty());
+    CHECK(s.hosts.size() == 1);
+}
+
 TEST_CASE("scenario: errors at the top level name line and column") {
     std::string top = kTop;
     check_cases({
@@ -507,7 +521,7 @@ TEST_CASE("scenario: errors at the top level name line and column") {
          "t.yaml:7:10: expected textbook or linux, got 'linx'; did you mean 'linux'?"},
         {"duplicate key", top + "hosts: []\nprograms: []\ntitle: again\n",
          "t.yaml:7:1: duplicate key 'title' (first written at line 2)"},
-        {"missing programs", top + "hosts: []\n", "t.yaml:1:1: 'programs' is required"},
+        {"missing hosts", top + "programs: []\n", "t.yaml:1:1: 'hosts' is required"},
         {"zero MSL", top + "hosts: []\nprograms: []\noptions: { msl: 0s }\n",
          "t.yaml:7:17: expected a duration greater than zero, got '0s'"},
         {"not a mapping", "- a\n- b\n", "t.yaml:1:1: expected a scenario (a mapping that starts with 'netstep: 1'), got a list"},

@@ -246,7 +246,7 @@ TEST_CASE("ladder: labels never overlap") {
                 }
                 labels += int(ls.size());
             }
-            CHECK(labels > 0);
+            if (!t.packets.empty()) CHECK(labels > 0);  // a lab's trace has no packet
         }
     }
 }
