@@ -1,0 +1,219 @@
+// A host's terminal in the engine: lines typed at simulated times (the `type` step) run as a
+// shell runs them, and leave the trace before their time as it was (DESIGN.md: "Everything a user
+// does is a scenario").
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include "sim/output.hpp"
+#include "sim/trace_index.hpp"
+#include "test_engine_support.hpp"
+
+namespace netstep::sim {
+namespace {
+
+using test::in_child;
+
+std::string scenario_path(const std::string& name) { return std::string(NETSTEP_SOURCE_DIR) + "/scenarios/" + name; }
+
+// The scenario with a terminal program on `host` typing `lines` ((time, line); "^C"/"^D" are
+// the keys).
+Scenario with_terminal(Scenario s, const std::string& host, const std::vector<std::pair<Duration, std::string>>& lines) {
+    Program p;
+    p.host = host;
+    p.name = "terminal";
+    for (const auto& [at, line] : lines) {
+        step::Type t;
+        t.at = at;
+        if (line == "^C") t.key = step::Type::Key::CtrlC;
+        else if (line == "^D") t.key = step::Type::Key::CtrlD;
+        else t.line = line;
+        Step st;
+        st.body = t;
+        p.steps.push_back(st);
+    }
+    s.programs.push_back(std::move(p));
+    return s;
+}
+
+// Each event as "TIME HOST TEXT" (spaces collapsed: the text trace pads its columns to the
+// whole run's widest time and host name), the Output lines after their event.
+std::vector<std::pair<Instant, std::string>> event_lines(const Trace& t) {
+    TraceIndex index(t);
+    std::vector<std::pair<Instant, std::string>> out;
+    for (uint32_t step = 0; step < t.events.size(); ++step) {
+        const TraceEvent& e = t.events[step];
+        uint32_t host = e.host != kNone ? e.host : e.program < t.programs.size() ? t.programs[e.program].host : kNone;
+        std::string line = to_string(e.time) + " " + index.host_name(host) + " " + describe_event(index, step);
+        if (e.kind == EventKind::Output) line += " | " + t.str(e.text);
+        out.emplace_back(e.time, line);
+    }
+    return out;
+}
+
+// The events before `until`; but the records of the run's end (RunEnd, and servers "stopped with
+// the run"), which a line typed after that end moves later: a lab's run ends at 0 s.
+std::string lines_before(const Scenario& s, Instant until) {
+    return in_child([&] {
+        std::string out;
+        Trace t = run_scenario(s);
+        auto lines = event_lines(t);
+        for (size_t i = 0; i < lines.size(); ++i) {
+            const TraceEvent& e = t.events[i];
+            if (lines[i].first >= until) break;
+            if (e.kind == EventKind::RunEnd || (e.kind == EventKind::ProgramEnd && t.str(e.text).starts_with("stopped"))) continue;
+            out += lines[i].second + "\n";
+        }
+        return out;
+    });
+}
+
+std::string transcript(const Scenario& s) {
+    return in_child([&] {
+        std::ostringstream out;
+        write_text(run_scenario(s), out);
+        return out.str();
+    });
+}
+
+// One kind of command each, with what a person would type after it.
+const std::vector<std::vector<std::string>> kCommandKinds{
+    {"ipconfig"}, {"ipconfig /all"}, {"ip addr"}, {"ifconfig"}, {"netstat -an"}, {"ss -tan"}, {"help"}, {"cls"},
+    {"frobnicate"}, {"ping -n 2 HOST"}, {"tracert HOST"}, {"traceroute HOST"},
+    {"nc HOST 80", "GET / HTTP/1.0", "^D"}, {"nc -l 7000", "^C"}, {"nc -u HOST 53", "hello", "^C"},
+    {"socket s tcp", "connect s HOST:80", "send s \"hi\\r\\n\"", "close s"},
+    {"ping -n 100 HOST", "ipconfig", "^C"},
+};
+
+}  // namespace
+
+// The whole point of "commands become steps": the trace before the time a line is typed is the
+// trace without it, line for line, for every kind of command, on several classroom scenarios.
+TEST_CASE("terminal: the trace before a typed line is unchanged, for every kind of command") {
+    struct Case {
+        const char* file;
+        const char* host;    // whose terminal
+        const char* target;  // HOST in the commands
+    };
+    const Case cases[] = {
+        {"lab-two-networks.yaml", "laptop", "server"},
+        {"default.yaml", "laptop", "web"},
+        {"ip-router.yaml", "laptop", "server"},
+        {"profiles-linux.yaml", "laptop", "web"},
+        {"tcp-data-lost.yaml", "laptop", "web"},
+    };
+    for (const Case& c : cases) {
+        Scenario base = load_scenario_file(scenario_path(c.file));
+        // Typed at the time of the base run's middle event (the lab's: 1 s), in the thick of it.
+        std::string mid = in_child([&] {
+            Trace t = run_scenario(base);
+            Instant m = t.events[t.events.size() / 2].time;
+            return std::to_string(m == Instant::zero() ? Duration::seconds(1).ns : m.ns);
+        });
+        const Instant at = Instant::from_nanos(std::stoll(mid));
+        const std::string expected = lines_before(base, at);
+        REQUIRE(!expected.empty());
+        for (const auto& kind : kCommandKinds) {
+            std::vector<std::pair<Duration, std::string>> lines;
+            Duration t = at - Instant::zero();
+            for (std::string line : kind) {
+                if (auto p = line.find("HOST"); p != std::string::npos) line.replace(p, 4, c.target);
+                lines.emplace_back(t, line);
+                t = t + Duration::millis(500);
+            }
+            CAPTURE(std::string(c.file));
+            CAPTURE(kind.front());
+            Scenario typed = with_terminal(base, c.host, lines);
+            CHECK(lines_before(typed, at) == expected);
+        }
+    }
+}
+
+TEST_CASE("terminal: nc sends each line typed, prints the answer, Ctrl-D closes") {
+    Scenario s = with_terminal(load_scenario_file(scenario_path("lab-two-networks.yaml")), "laptop",
+                               {{Duration::seconds(1), "nc server 80"},
+                                {Duration::seconds(2), "GET / HTTP/1.0"},
+                                {Duration::seconds(3), "^D"}});
+    std::string text = transcript(s);
+    CHECK(text.find("terminal input: C:\\Users\\laptop>nc server 80") != std::string::npos);
+    CHECK(text.find("nc: connect(s, server:80) = 0") != std::string::npos);
+    CHECK(text.find("terminal input: GET / HTTP/1.0") != std::string::npos);  // to nc: no prompt
+    CHECK(text.find("nc: send(s, \"GET / HTTP/1.0\\n\") = 15") != std::string::npos);
+    CHECK(text.find("| Hello from the server!") != std::string::npos);
+    // The server closes after its answer: nc reads EOF, closes and the prompt comes back.
+    CHECK(text.find("nc ends: exit") != std::string::npos);
+    size_t end = text.find("nc ends: exit");
+    CHECK(text.find("terminal prompt: C:\\Users\\laptop>", end) != std::string::npos);
+    // The terminal waits for more: not stuck, the servers stay up, every expectation met.
+    CHECK(text.find("blocked") == std::string::npos);
+    CHECK(text.find("httpd ends: stopped with the run") != std::string::npos);
+    CHECK(text.find("waits for input (laptop's terminal)") != std::string::npos);
+    CHECK(text.find("all expectations met") != std::string::npos);
+}
+
+TEST_CASE("terminal: Ctrl-C stops a ping; a line typed during it runs at the next prompt") {
+    Scenario s = with_terminal(load_scenario_file(scenario_path("lab-two-networks.yaml")), "laptop",
+                               {{Duration::seconds(1), "ping -n 50 server"},
+                                {Duration::millis(2500), "ipconfig"},
+                                {Duration::millis(3500), "^C"},
+                                {Duration::seconds(4), "netstat -an"}});
+    std::string text = transcript(s);
+    // The line discipline flushes what was typed ahead on Ctrl-C: ipconfig never runs.
+    CHECK(text.find("Control-C") != std::string::npos);
+    CHECK(text.find("ping ends: interrupted (Ctrl-C)") != std::string::npos);
+    CHECK(text.find("IPv4 Address") == std::string::npos);
+    CHECK(text.find("Packets: Sent = 3, Received = 3") != std::string::npos);
+    CHECK(text.find("terminal input: C:\\Users\\laptop>netstat -an") != std::string::npos);
+
+    Scenario ahead = with_terminal(load_scenario_file(scenario_path("lab-two-networks.yaml")), "laptop",
+                                   {{Duration::seconds(1), "ping -n 2 server"}, {Duration::millis(1500), "ipconfig"}});
+    std::string t2 = transcript(ahead);
+    size_t stats = t2.find("Ping statistics");
+    size_t ipconfig = t2.find("terminal input: C:\\Users\\laptop>ipconfig");
+    REQUIRE(stats != std::string::npos);
+    REQUIRE(ipconfig != std::string::npos);
+    CHECK(stats < ipconfig);  // typed ahead: read at the prompt after ping
+    CHECK(t2.find("IPv4 Address. . . : 192.168.1.10") != std::string::npos);
+}
+
+TEST_CASE("terminal: the Berkeley calls print their results; errors are printed, never failures") {
+    Scenario s = with_terminal(load_scenario_file(scenario_path("lab-two-networks.yaml")), "laptop",
+                               {{Duration::seconds(1), "socket s tcp"},
+                                {Duration::seconds(1), "connect s server:8080"},
+                                {Duration::seconds(2), "socket c tcp"},
+                                {Duration::seconds(2), "connect c server:80"},
+                                {Duration::seconds(2), "send c \"GET /\\r\\n\""},
+                                {Duration::seconds(3), "recv c"},
+                                {Duration::seconds(4), "close c"},
+                                {Duration::seconds(5), "send c late"},
+                                {Duration::seconds(5), "pnig server"},
+                                {Duration::seconds(5), "nc server 99999"}});
+    std::string text = transcript(s);
+    CHECK(text.find("| = -1 ECONNREFUSED (Connection refused)") != std::string::npos);
+    CHECK(text.find("terminal: send(c, \"GET /\\r\\n\") = 7") != std::string::npos);
+    CHECK(text.find("| = 7") != std::string::npos);
+    CHECK(text.find("terminal: recv(c) = ") != std::string::npos);
+    CHECK(text.find("| = -1 EBADF (Bad file descriptor)") != std::string::npos);
+    CHECK(text.find("'pnig' is not recognized as an internal or external command,") != std::string::npos);
+    CHECK(text.find("Did you mean 'ping'?") != std::string::npos);
+    CHECK(text.find("nc: port number invalid: 99999") != std::string::npos);
+    CHECK(text.find("all expectations met") != std::string::npos);
+}
+
+TEST_CASE("terminal: nc -l on one host, nc on another, under the linux profile") {
+    Scenario base = load_scenario_file(scenario_path("lab-two-networks.yaml"));
+    base.profile = Profile::Kind::Linux;
+    Scenario s = with_terminal(with_terminal(base, "laptop", {{Duration::seconds(1), "nc -l 7000"}}), "desktop",
+                               {{Duration::seconds(2), "nc laptop 7000"},
+                                {Duration::seconds(3), "hi laptop"},
+                                {Duration::seconds(4), "^D"},
+                                {Duration::seconds(5), "ss -tan"}});
+    std::string text = transcript(s);
+    CHECK(text.find("terminal input: laptop:~$ nc -l 7000") != std::string::npos);
+    CHECK(text.find("nc: accept(s) as conn = ") != std::string::npos);
+    CHECK(text.find("| hi laptop") != std::string::npos);
+    CHECK(text.find("nc: shutdown(s, write) = 0") != std::string::npos);
+    CHECK(text.find("TIME-WAIT") != std::string::npos);  // the desktop closed first
+}
+
+}  // namespace netstep::sim
