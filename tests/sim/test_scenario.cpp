@@ -299,7 +299,7 @@ TEST_CASE("scenario: errors in steps name line and column") {
          "t.yaml:13:9: 'conect' is not a step; did you mean 'connect'?"},
         {"unknown step", b + "      - frobnicate: {}\n",
          "t.yaml:13:9: 'frobnicate' is not a step (steps: socket, setsockopt, bind, listen, accept, connect, send, "
-         "recv, sendto, recvfrom, shutdown, close, sleep, say, ipconfig, netstat, expect_state, repeat, fork, exit, ping, traceroute)"},
+         "recv, sendto, recvfrom, shutdown, close, sleep, say, ipconfig, netstat, expect_state, repeat, fork, exit, ping, traceroute, type)"},
         {"unknown key in a step", b + "      - connect: { socket: s, too: \"web:80\" }\n",
          "t.yaml:13:31: 'too' is not a key of connect; did you mean 'to'?"},
         {"unknown socket", b + "      - connect: { socket: sock, to: \"web:80\" }\n",
@@ -507,7 +507,7 @@ TEST_CASE("scenario: errors at the top level name line and column") {
          "t.yaml:7:10: expected textbook or linux, got 'linx'; did you mean 'linux'?"},
         {"duplicate key", top + "hosts: []\nprograms: []\ntitle: again\n",
          "t.yaml:7:1: duplicate key 'title' (first written at line 2)"},
-        {"missing programs", top + "hosts: []\n", "t.yaml:1:1: 'programs' is required"},
+        {"no programs: a lab", top + "hosts: []\n", ""},  // programs are optional (a lab to explore from a terminal)
         {"zero MSL", top + "hosts: []\nprograms: []\noptions: { msl: 0s }\n",
          "t.yaml:7:17: expected a duration greater than zero, got '0s'"},
         {"not a mapping", "- a\n- b\n", "t.yaml:1:1: expected a scenario (a mapping that starts with 'netstep: 1'), got a list"},
