@@ -13,7 +13,9 @@
 // (two characters) are the keys Ctrl-C and Ctrl-D pressed in the simulated terminal: journaled as
 // `key: ctrl-c` / `key: ctrl-d`. Before a command line is journaled, the shell's parser says
 // whether the terminal could run it (shell::check_command): its answer is printed and the
-// journal is left as it was. A run that fails (a limit, an error) prints its error and the line
+// journal is left as it was. Not while a command runs in that terminal (its last Prompt is
+// older than its last command, at the end of the last run): the line is that command's input
+// (nc sends it). A run that fails (a limit, an error) prints its error and the line
 // that caused it is dropped.
 #include "sim/shell_session.hpp"
 
@@ -89,6 +91,30 @@ std::set<uint32_t> terminal_programs(const Trace& t, uint32_t host) {
     return mine;
 }
 
+// Whether the terminal of `host` waits at its prompt at the end of `run` (a line typed there is a
+// command for its shell), rather than running a command that reads what is typed (nc): its last
+// Prompt comes after the last line typed at a prompt (an Input whose text2, the prompt, is not
+// empty). True when the host has no terminal yet, or its terminal shows no prompt.
+}  // namespace
+
+bool terminal_at_prompt(const Trace& run, const std::string& host) {
+    size_t last_prompt = 0, last_command = 0;  // event index + 1
+    for (size_t i = 0; i < run.events.size(); ++i) {
+        const TraceEvent& e = run.events[i];
+        if (e.program >= run.programs.size()) continue;
+        const TraceProgram& p = run.programs[e.program];
+        if (p.parent != kNone || p.host >= run.hosts.size() || run.hosts[p.host].name != host ||
+            !is_terminal_program(p.name, host)) {
+            continue;
+        }
+        if (e.kind == EventKind::Prompt) last_prompt = i + 1;
+        if (e.kind == EventKind::Input && !run.str(e.text2).empty()) last_command = i + 1;
+    }
+    return last_prompt == 0 || last_prompt > last_command;
+}
+
+namespace {
+
 uint32_t host_index(const Trace& t, const std::string& name) {
     for (uint32_t h = 0; h < t.hosts.size(); ++h) {
         if (t.hosts[h].name == name) return h;
@@ -155,6 +181,13 @@ void print_events(const Trace& run, const std::vector<std::string>& lines, const
 }
 
 }  // namespace
+
+std::string caused_text(const Trace& before, const Trace& run, Instant now, const std::string& host) {
+    std::vector<std::string> lines = event_lines(run);
+    std::ostringstream out;
+    print_events(run, lines, new_events(before, event_lines(before), run, lines, now), host, out);
+    return out.str();
+}
 
 ChildRun run_text_in_child(const std::string& yaml, const std::string& file, const Limits& limits) {
     ChildRun result;
@@ -274,8 +307,7 @@ int run_shell(const ShellOptions& options, std::istream& in, std::ostream& out, 
         return 2;
     }
     Trace previous = std::move(first.trace);
-    std::vector<std::string> previous_lines = event_lines(previous);
-    print_events(previous, previous_lines, std::vector<bool>(previous.events.size(), true), host, out);
+    out << caused_text(Trace{}, previous, Instant::zero(), host);
     for (const std::string& f : previous.failures) out << "  !! " << f << "\n";
     std::vector<TypedLine> journal;
 
@@ -306,7 +338,7 @@ int run_shell(const ShellOptions& options, std::istream& in, std::ostream& out, 
         if (word == "^C" || word == "^D") {
             typed.line.clear();
             typed.key = word == "^C" ? step::Type::Key::CtrlC : step::Type::Key::CtrlD;
-        } else if (std::string no = refusal(line, hosts, style); !no.empty()) {
+        } else if (std::string no = terminal_at_prompt(previous, host) ? refusal(line, hosts, style) : ""; !no.empty()) {
             out << no;
             if (no.back() != '\n') out << "\n";
             continue;
@@ -338,12 +370,10 @@ int run_shell(const ShellOptions& options, std::istream& in, std::ostream& out, 
             out << "netstep shell: " << *stopped << "\nnetstep shell: the line is not kept\n";
             continue;
         }
-        std::vector<std::string> lines = event_lines(run.trace);
-        print_events(run.trace, lines, new_events(previous, previous_lines, run.trace, lines, typed.at), host, out);
+        out << caused_text(previous, run.trace, typed.at, host);
         for (const std::string& f : added) out << "  !! " << f << "\n";
         journal = std::move(candidate);
         previous = std::move(run.trace);
-        previous_lines = std::move(lines);
     }
 
     try {

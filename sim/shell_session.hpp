@@ -26,6 +26,20 @@ struct ShellOptions {
 // cannot be written (the message on `err`).
 int run_shell(const ShellOptions& options, std::istream& in, std::ostream& out, std::ostream& err);
 
+// What the shell prints after a line typed at `now`: the events of `run` the line caused (those
+// after `now`, and those at `now` that `before`, the previous run, which ended at `now`, did not
+// have), the terminal's output on `host` (Output events of its terminal program and of the
+// programs it started) as plain text, every other event as `netstep run` prints its line,
+// indented by two spaces. Run start and end, and the terminal's own start, prompts and echoed
+// input are left out (the shell shows its prompt and the line itself).
+std::string caused_text(const Trace& before, const Trace& run, Instant now, const std::string& host);
+
+// Whether the terminal of `host` waits at its prompt at the end of `run` (a line typed there is a
+// command for its shell) rather than running a command that reads what is typed (nc): its last
+// Prompt comes after the last line typed at a prompt. True when the host has no terminal yet or
+// its terminal has shown no prompt.
+bool terminal_at_prompt(const Trace& run, const std::string& host);
+
 // A run of `yaml` (the scenario's text, named `file` in messages) in a child process: the trace,
 // or the error that stopped it (a scenario error, a limit, a crash) in `error`.
 struct ChildRun {
