@@ -204,6 +204,22 @@ TEST_CASE("journal: round trip on the scenarios") {
     }
 }
 
+TEST_CASE("journal: round trip on every scenario and test fixture") {
+    namespace fs = std::filesystem;
+    for (const char* dir : {"/scenarios", "/tests/data/scenarios", "/tests/data/shell"}) {
+        for (const auto& entry : fs::directory_iterator(std::string(NETSTEP_SOURCE_DIR) + dir)) {
+            if (entry.path().extension() != ".yaml") continue;
+            std::string text = read_text(entry.path().string());
+            Scenario s = load_scenario_text(text, entry.path().filename().string());
+            std::vector<std::string> hosts;
+            for (const Host& h : s.hosts) {
+                if (hosts.size() < 2) hosts.push_back(h.name);
+            }
+            round_trip(text, hosts, entry.path().filename().string());
+        }
+    }
+}
+
 TEST_CASE("journal: an existing terminal program is extended") {
     std::string lab = std::string(kLab) +
                       "programs:\n"
