@@ -181,6 +181,13 @@ TEST_CASE("journal: round trip with an empty programs list") {
     }
     // No newline at the end of the file.
     round_trip(lab + "programs: []", {"web"}, "lab.yaml");
+    // Windows line endings.
+    std::string crlf;
+    for (char c : std::string(kLab) + "programs:\n  - host: web\n    steps:\n      - sleep: 1s\n") {
+        if (c == '\n') crlf += '\r';
+        crlf += c;
+    }
+    round_trip(crlf, {"web", "laptop"}, "lab.yaml");
     std::string no_newline = kLab;
     no_newline.pop_back();
     round_trip(no_newline, {"laptop"}, "lab.yaml");
