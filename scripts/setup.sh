@@ -8,6 +8,7 @@ PACKAGES=(
   libimgui-dev libstb-dev libglfw3-dev libgl-dev libgl1-mesa-dri
   doctest-dev libyaml-dev libpcap-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   fonts-dejavu-core xvfb xauth tshark
+  tmux  # tests: netstep shell in a real terminal
   clang-14 libclang-rt-14-dev
 )
 

@@ -2,6 +2,7 @@
 //
 //   netstep run FILE [--seed N] [--pcap OUT.pcap] [--json OUT.json] [--until DURATION] [--steps]
 //   netstep check FILE|DIR... [--timeout SECONDS] [--quiet]
+//   netstep shell FILE [--host H] [--save OUT.yaml]
 //   netstep view [FILE] [--screenshot OUT.png --step N --size WxH --lang en|fr|it --presenter
 //                        --inspect-field tcp.flags]
 //
@@ -46,6 +47,7 @@
 #include "sim/output.hpp"
 #include "sim/output_pcap.hpp"
 #include "sim/scenario.hpp"
+#include "sim/shell_session.hpp"
 
 
 namespace fs = std::filesystem;
@@ -483,6 +485,7 @@ int main(int argc, char** argv) {
         "  netstep run scenarios/default.yaml              the trace, one line per event\n"
         "  netstep run handshake.yaml --pcap out.pcap      ...and the packets for Wireshark\n"
         "  netstep check scenarios/                        verify every expectation\n"
+        "  netstep shell lab.yaml --save session.yaml      type commands in a host's terminal\n"
         "  netstep run lesson.yaml --pcap - | tshark -r -  '-' is standard output, for every output\n"
         "  netstep view                                    the visualizer, classroom scenario\n"
         "Exit codes: 0 success, 1 an expectation failed, 2 a usage or scenario-file error, or an\n"
@@ -525,6 +528,24 @@ int main(int argc, char** argv) {
     check->add_option("--limit", check_limits, "Change a limit, NAME=VALUE (repeatable), as for run");
     check->footer("Example:\n  netstep check scenarios/ my-lesson.yaml --timeout 10");
 
+    ShellOptions shell_options;
+    std::vector<std::string> shell_limits;
+    CLI::App* shell = app.add_subcommand(
+        "shell", "A host's terminal without a display: type commands (ping web, nc web 80, netstat...) at the "
+                 "prompt; each runs in the simulated network when it has come to rest, and the shell prints "
+                 "what it caused. --save writes the session as a scenario that replays it.");
+    shell->add_option("FILE", shell_options.file, "The scenario file (YAML); a lab without programs will do")->required();
+    shell->add_option("--host", shell_options.host,
+                      "The host whose terminal to start in (default: the first host that is not a router)");
+    shell->add_option("--save", shell_options.save,
+                      "When the shell ends, write the scenario with the lines typed (type steps) to this file");
+    shell->add_option("--trace", shell_options.trace,
+                      "When the shell ends, write the last run's trace as text (as netstep run prints it) to this file");
+    shell->add_option("--limit", shell_limits, "Change a limit, NAME=VALUE (repeatable), as for run");
+    shell->footer("At the prompt: @HOST goes to another host's terminal; exit, quit or end of input ends the shell;\n"
+                  "^C and ^D typed as two characters are the keys Ctrl-C and Ctrl-D in the simulated terminal.\n"
+                  "Example:\n  netstep shell lab.yaml --host laptop --save lab-session.yaml");
+
     ViewArgs view_args;
     CLI::App* view = app.add_subcommand("view", "Open the visualizer: step through a scenario forward and backward. "
                                                 "Without FILE, the default classroom scenario.");
@@ -556,6 +577,20 @@ int main(int argc, char** argv) {
         if (check->parsed()) {
             if (!apply_limits("check", check_limits, check_options.limits)) return kExitUsage;
             return command_check(check_files, check_options);
+        }
+        if (shell->parsed()) {
+            if (!apply_limits("shell", shell_limits, shell_options.limits)) return kExitUsage;
+            for (const auto& [option, out] : {std::pair{"--save", shell_options.save}, std::pair{"--trace", shell_options.trace}}) {
+                if (out.empty()) continue;
+                if (out != "-" && same_file(out, shell_options.file)) {
+                    std::cerr << "netstep shell: " << option << " " << out
+                              << " is the scenario file itself: refusing to overwrite it\n";
+                    return kExitUsage;
+                }
+                check_output(out);  // a directory: refused now, not after the session
+            }
+            shell_options.echo = !isatty(STDIN_FILENO);
+            return run_shell(shell_options, std::cin, std::cout, std::cerr);
         }
         if (view->parsed()) return command_view(view_args, argv[0]);
     } catch (const std::exception& e) {

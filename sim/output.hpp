@@ -26,6 +26,9 @@ void write_text(const Trace& trace, std::ostream& out, const TextOptions& option
 // One event without time and host, as write_text prints it ("browser: connect(s, web:80) = 0");
 // an Output event gives its first line only. For event lists in the visualizer.
 std::string describe_event(const TraceIndex& index, uint32_t step);
+// One event's line(s) exactly as write_text prints it ("  0.002000 web    <- ..."), without a
+// step column, '\n' included (an Output event: its "| " lines too). For `netstep shell`.
+std::string event_line(const TraceIndex& index, uint32_t step);
 
 // --- JSON ------------------------------------------------------------------------------------
 void write_json(const Trace& trace, std::ostream& out);

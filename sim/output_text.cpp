@@ -315,7 +315,7 @@ void append_output_lines(const std::string& text, size_t indent, std::string& ou
 
 // One event's line(s), appended to `out` (the text is built in memory and written in large
 // pieces: a stream insertion per field costs more than the formatting).
-void append_event(const TraceIndex& index, Columns widths, uint32_t step, std::string& out, PacketTexts& packets) {
+void append_event(const TraceIndex& index, Columns widths, uint32_t step, std::string& out, PacketTexts* packets) {
     const Trace& t = index.trace();
     const TraceEvent& e = t.events[step];
     if (widths.step > 0) {
@@ -329,9 +329,9 @@ void append_event(const TraceIndex& index, Columns widths, uint32_t step, std::s
     out += marker(e);
     out += ' ';
     if (e.kind == EventKind::PacketSent || e.kind == EventKind::PacketDelivered || e.kind == EventKind::PacketDropped) {
-        append_packet_text(index, e, out, &packets);  // straight into the output: the commonest lines
+        append_packet_text(index, e, out, packets);  // straight into the output: the commonest lines
     } else {
-        out += event_text(index, step, &packets);
+        out += event_text(index, step, packets);
     }
     out += '\n';
     size_t event_column = (widths.step > 0 ? widths.step + 1 : 0) + widths.time + 1 + widths.host + 1 + 3;  // after "[STEP] TIME HOST MK "
@@ -345,6 +345,13 @@ std::string describe_event(const TraceIndex& index, uint32_t step) {
     return event_text(index, step);
 }
 
+std::string event_line(const TraceIndex& index, uint32_t step) {
+    if (step >= index.trace().events.size()) return "";
+    std::string out;
+    append_event(index, column_widths(index.trace()), step, out, nullptr);
+    return out;
+}
+
 void write_text(const Trace& trace, std::ostream& out, const TextOptions& options) {
     TraceIndex index(trace);
     write_header(trace, out);
@@ -356,7 +363,7 @@ void write_text(const Trace& trace, std::ostream& out, const TextOptions& option
     buffer.reserve(kChunk + 4096);
     PacketTexts packets(trace.packets.size());
     for (uint32_t step = 0; step < trace.events.size(); ++step) {
-        append_event(index, widths, step, buffer, packets);
+        append_event(index, widths, step, buffer, &packets);
         if (buffer.size() >= kChunk) {
             out.write(buffer.data(), std::streamsize(buffer.size()));
             buffer.clear();

@@ -1,8 +1,19 @@
 # Runs `netstep run SCENARIO` and compares its text trace with GOLDEN; shows a diff when they differ.
 # Set UPDATE=1 in the environment to rewrite the golden file instead.
-execute_process(COMMAND ${NETSTEP} run ${SCENARIO} OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+# Other commands: ARGS, the arguments after NETSTEP separated by '|' (`shell|FILE|--host|laptop`),
+# and INPUT, a file for its standard input (netstep shell's command lines).
+if(DEFINED ARGS)
+  string(REPLACE "|" ";" args "${ARGS}")
+else()
+  set(args run ${SCENARIO})
+endif()
+set(input)
+if(DEFINED INPUT)
+  set(input INPUT_FILE ${INPUT})
+endif()
+execute_process(COMMAND ${NETSTEP} ${args} ${input} OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
 if(rc GREATER 1)
-  message(FATAL_ERROR "netstep run ${SCENARIO} failed (exit ${rc}):\n${err}")
+  message(FATAL_ERROR "netstep ${args} failed (exit ${rc}):\n${err}")
 endif()
 if(DEFINED ENV{UPDATE} OR NOT EXISTS ${GOLDEN})
   if(NOT DEFINED ENV{UPDATE})
@@ -19,5 +30,5 @@ if(NOT out STREQUAL expected)
   file(WRITE ${actual} "${out}")
   execute_process(COMMAND diff -u ${GOLDEN} ${actual} OUTPUT_VARIABLE d)
   file(REMOVE ${actual})
-  message(FATAL_ERROR "trace of ${SCENARIO} differs from ${GOLDEN}:\n${d}")
+  message(FATAL_ERROR "output of netstep ${args} differs from ${GOLDEN}:\n${d}")
 endif()

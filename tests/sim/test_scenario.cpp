@@ -522,6 +522,7 @@ TEST_CASE("scenario: errors at the top level name line and column") {
         {"duplicate key", top + "hosts: []\nprograms: []\ntitle: again\n",
          "t.yaml:7:1: duplicate key 'title' (first written at line 2)"},
         {"missing hosts", top + "programs: []\n", "t.yaml:1:1: 'hosts' is required"},
+        {"no programs: a lab", top + "hosts: []\n", ""},  // programs are optional (a lab to explore from a terminal)
         {"zero MSL", top + "hosts: []\nprograms: []\noptions: { msl: 0s }\n",
          "t.yaml:7:17: expected a duration greater than zero, got '0s'"},
         {"not a mapping", "- a\n- b\n", "t.yaml:1:1: expected a scenario (a mapping that starts with 'netstep: 1'), got a list"},

@@ -22,15 +22,18 @@ const Scenario kLab = hosts({"laptop", "router", "server"});
 shell::Parsed win(std::string_view line) { return shell::parse_command(line, kLab, ToolStyle::Windows); }
 shell::Parsed lin(std::string_view line) { return shell::parse_command(line, kLab, ToolStyle::Linux); }
 
+// What the line asks for, as a value (nullopt: something else, or nothing).
 template <class T>
-const T* as(const shell::Parsed& p) {
-    if (!p.command) return nullptr;
-    return std::get_if<T>(&*p.command);
+std::optional<T> as(const shell::Parsed& p) {
+    if (!p.command) return std::nullopt;
+    if (const T* t = std::get_if<T>(&*p.command)) return *t;
+    return std::nullopt;
 }
 
-const Step* call(const shell::Parsed& p) {
+std::optional<Step> call(const shell::Parsed& p) {
     auto c = as<shell::Call>(p);
-    return c ? &c->step : nullptr;
+    if (!c) return std::nullopt;
+    return c->step;
 }
 
 }  // namespace

@@ -1,0 +1,45 @@
+# netstep shell's errors: an unknown --host and a --save that is the scenario itself are exit 2
+# with a message, before any prompt; a line that makes the run fail (over a limit) is dropped
+# with a message and the session goes on.
+function(expect_exit code)
+  execute_process(COMMAND ${NETSTEP} ${ARGN} INPUT_FILE /dev/null OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+  if(NOT rc EQUAL ${code})
+    message(FATAL_ERROR "netstep ${ARGN}: exit ${rc}, expected ${code}:\n${out}\n${err}")
+  endif()
+  set(out "${out}" PARENT_SCOPE)
+  set(err "${err}" PARENT_SCOPE)
+endfunction()
+expect_exit(2 shell ${SCENARIO} --host nosuch)
+if(NOT err MATCHES "--host nosuch: no such host")
+  message(FATAL_ERROR "unknown host: ${err}")
+endif()
+expect_exit(2 shell ${SCENARIO} --save ${SCENARIO})
+if(NOT err MATCHES "refusing to overwrite it")
+  message(FATAL_ERROR "--save onto the scenario: ${err}")
+endif()
+# A line longer than a terminal holds is refused, not journaled.
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+string(REPEAT "x" 4096 long)
+file(WRITE ${WORK}/input "${long}\nipconfig\n")
+execute_process(COMMAND ${NETSTEP} shell ${SCENARIO} INPUT_FILE ${WORK}/input
+                OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+if(NOT out MATCHES "a terminal line holds at most 4095")
+  message(FATAL_ERROR "a long line:\n${out}\n${err}")
+endif()
+if(NOT out MATCHES "laptop> ipconfig\n")
+  message(FATAL_ERROR "the session did not go on after the long line:\n${out}\n${err}")
+endif()
+# The lab's own run is 8 events: a line that makes its run reach max_events is dropped, with the
+# limit's message, and the session goes on.
+file(WRITE ${WORK}/input "ipconfig\n@web\n")
+execute_process(COMMAND ${NETSTEP} shell ${SCENARIO} --limit max_events=9 --save ${WORK}/saved.yaml
+                INPUT_FILE ${WORK}/input OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "Limits::max_events\\)\nnetstep shell: the line is not kept\nlaptop> @web\nweb> ")
+  message(FATAL_ERROR "a line over a limit (exit ${rc}):\n${out}\n${err}")
+endif()
+file(READ ${WORK}/saved.yaml saved)
+file(READ ${SCENARIO} original)
+if(NOT saved STREQUAL original)
+  message(FATAL_ERROR "a dropped line was saved:\n${saved}")
+endif()
