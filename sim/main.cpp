@@ -396,18 +396,19 @@ std::string this_executable(const char* argv0) {
     return argv0;
 }
 
-// The classroom scenario shown by `netstep view` without a file: next to the executable in a
-// build tree (build/sim/netstep -> scenarios/), in an install (bin/ -> share/netstep/), or in
-// the source tree this binary was built from.
-std::string default_scenario(const std::string& exe) {
+// A classroom scenario shipped with netstep (`netstep view` without a file: default.yaml; with
+// --lab: lab-one-lan.yaml): next to the executable in a build tree (build/sim/netstep ->
+// scenarios/), in an install (bin/ -> share/netstep/), or in the source tree this binary was
+// built from.
+std::string shipped_scenario(const std::string& exe, const std::string& name = "default.yaml") {
     fs::path dir = fs::path(exe).parent_path();
     std::vector<fs::path> candidates = {
-        dir / "../../scenarios/default.yaml",
-        dir / "../scenarios/default.yaml",
-        dir / "../share/netstep/scenarios/default.yaml",
+        dir / "../../scenarios" / name,
+        dir / "../scenarios" / name,
+        dir / "../share/netstep/scenarios" / name,
     };
 #ifdef NETSTEP_SOURCE_DIR
-    candidates.push_back(fs::path(NETSTEP_SOURCE_DIR) / "scenarios/default.yaml");
+    candidates.push_back(fs::path(NETSTEP_SOURCE_DIR) / "scenarios" / name);
 #endif
     for (const fs::path& c : candidates) {
         std::error_code ec;
@@ -424,6 +425,7 @@ struct ViewArgs {
     std::string lang;
     bool presenter = false;
     std::string inspect_field;
+    bool lab = false;
 };
 
 int command_view(const ViewArgs& args, const char* argv0) {
@@ -433,7 +435,7 @@ int command_view(const ViewArgs& args, const char* argv0) {
         std::cerr << "netstep: built without the visualizer (configure with -DNETSTEP_BUILD_VIZ=ON)\n";
         return kExitUsage;
     }
-    std::string file = args.file.empty() ? default_scenario(exe) : args.file;
+    std::string file = !args.file.empty() ? args.file : shipped_scenario(exe, args.lab ? "lab-one-lan.yaml" : "default.yaml");
     if (!args.screenshot.empty() && same_file(args.screenshot, file)) {
         std::cerr << "netstep view: --screenshot " << args.screenshot
                   << " is the scenario file itself: refusing to overwrite it\n";
@@ -557,6 +559,10 @@ int main(int argc, char** argv) {
     view->add_option("--lang", view_args.lang, "Interface language: en, fr or it (default: from LANG)")
         ->check(CLI::IsMember({"en", "fr", "it"}));
     view->add_flag("--presenter", view_args.presenter, "Large fonts and thick lines for a projector");
+    view->add_flag("--lab", view_args.lab,
+                   "Open the lab to explore from a command prompt (scenarios/lab-one-lan.yaml) instead of the "
+                   "default scenario")
+        ->excludes(view->get_option("FILE"));
     view->add_option("--inspect-field", view_args.inspect_field,
                      "With --screenshot: show the packet inspector with this field lit in the tree and the "
                      "hex (tcp.flags, tcp.seq, ipv4.ttl, udp.length...)");
