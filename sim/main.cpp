@@ -16,6 +16,7 @@
 // The visualizer is a separate executable next to this one, `netstep-view` (viz/main.cpp),
 // which `netstep view` execs once its arguments are checked: `netstep run` then loads no
 // OpenGL, GLFW or X11 library, and the viewer no SimGrid (bench/README.md: process start).
+#include <fcntl.h>
 #include <malloc.h>
 #include <poll.h>
 #include <sys/prctl.h>
@@ -465,9 +466,71 @@ int command_view(const ViewArgs& args, const char* argv0) {
     return kExitUsage;
 }
 
+int netstep_main(int argc, char** argv);
+
+// `netstep worker` (internal, for the viewer): each line of standard input is one command's
+// arguments, tab-separated, the first being the file its standard error goes to ("ERR\trun\tFILE\t
+// --json\tOUT..."); each is run in a child forked from this process, and its exit status is written
+// back as a line. The viewer reruns a scenario at every line typed into a terminal: a fork skips
+// exec and the start-up of the libraries netstep links (SimGrid's ns-3 registers hundreds of types
+// at start-up: 80 ms of a 100 ms budget). SimGrid allows one engine per process: each child makes
+// its own, the worker none.
+int command_worker() {
+    std::string line;
+    while (std::getline(std::cin, line)) {
+        std::vector<std::string> args;
+        for (size_t start = 0;;) {
+            size_t tab = line.find('\t', start);
+            args.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
+            if (tab == std::string::npos) break;
+            start = tab + 1;
+        }
+        if (args.size() < 2) {
+            std::cout << kExitUsage << std::endl;
+            continue;
+        }
+        std::cout.flush();
+        pid_t pid = fork();
+        if (pid == 0) {
+            int null = open("/dev/null", O_RDWR);
+            int err = open(args[0].c_str(), O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC, 0600);
+            if (null >= 0) {
+                dup2(null, STDIN_FILENO);
+                dup2(null, STDOUT_FILENO);
+            }
+            if (err >= 0) dup2(err, STDERR_FILENO);
+            std::vector<char*> argv;
+            std::string self = "netstep";
+            argv.push_back(self.data());
+            for (size_t i = 1; i < args.size(); ++i) argv.push_back(args[i].data());
+            argv.push_back(nullptr);
+            int code = netstep_main(int(argv.size() - 1), argv.data());
+            std::cout.flush();
+            std::cerr.flush();
+            _exit(code);
+        }
+        int status = 0;
+        int code = kExitUsage;
+        if (pid > 0) {
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+            }
+            code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+        }
+        std::cout << code << std::endl;
+    }
+    return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc == 2 && std::string_view(argv[1]) == "worker") return command_worker();
+    return netstep_main(argc, argv);
+}
+
+namespace {
+
+int netstep_main(int argc, char** argv) {
     // A process lives for one command: memory freed along the way (the scenario file's node
     // table, a vector that grew) is kept for reuse, not handed back to the system and faulted in
     // again (page faults were a sixth of a 1,000-client run).
@@ -607,3 +670,5 @@ int main(int argc, char** argv) {
     }
     return kExitUsage;
 }
+
+}  // namespace
