@@ -389,6 +389,23 @@ std::vector<Source::PosChar> Source::quoted_chars(size_t open_quote) const {
     return chars;
 }
 
+std::optional<std::pair<char, size_t>> decode_escape(std::string_view after) {
+    if (after.empty()) return std::nullopt;
+    switch (after[0]) {
+        case 'r': return std::pair{'\r', size_t(1)};
+        case 'n': return std::pair{'\n', size_t(1)};
+        case 't': return std::pair{'\t', size_t(1)};
+        case '\\': return std::pair{'\\', size_t(1)};
+        case '"': return std::pair{'"', size_t(1)};
+        case 'x':
+            if (after.size() >= 3 && is_hex(after[1]) && is_hex(after[2])) {
+                return std::pair{char(hex_value(after[1]) * 16 + hex_value(after[2])), size_t(3)};
+            }
+            return std::nullopt;
+        default: return std::nullopt;
+    }
+}
+
 std::string Source::decode_escapes(const std::vector<PosChar>& chars, const Field& f) const {
     auto where = [&](size_t k) { return chars[k].offset == kNoOffset ? f.where : at_offset(chars[k].offset); };
     std::string out;
@@ -398,28 +415,17 @@ std::string Source::decode_escapes(const std::vector<PosChar>& chars, const Fiel
             continue;
         }
         if (k + 1 == chars.size()) fail(where(k), R"(a '\' ends the data; write '\\' for a backslash)");
-        char code = chars[k + 1].c;
-        switch (code) {
-            case 'r': out += '\r'; break;
-            case 'n': out += '\n'; break;
-            case 't': out += '\t'; break;
-            case '\\': out += '\\'; break;
-            case '"': out += '"'; break;
-            case 'x':
-                if (k + 3 < chars.size() && is_hex(chars[k + 2].c) && is_hex(chars[k + 3].c)) {
-                    out += char(hex_value(chars[k + 2].c) * 16 + hex_value(chars[k + 3].c));
-                    k += 2;
-                    break;
-                }
-                [[fallthrough]];
-            default: {
-                std::string escape;
-                size_t length = code == 'x' ? 4 : 2;
-                for (size_t j = k; j < chars.size() && j < k + length; ++j) escape += chars[j].c;
-                fail(where(k), "bad escape '" + escape + R"(' in data; use \r \n \t \\ \" or \xNN)");
-            }
+        std::string after;
+        for (size_t j = k + 1; j < chars.size() && j < k + 4; ++j) after += chars[j].c;
+        if (auto e = decode_escape(after)) {
+            out += e->first;
+            k += e->second;
+            continue;
         }
-        ++k;
+        std::string escape;
+        size_t length = chars[k + 1].c == 'x' ? 4 : 2;
+        for (size_t j = k; j < chars.size() && j < k + length; ++j) escape += chars[j].c;
+        fail(where(k), "bad escape '" + escape + R"(' in data; use \r \n \t \\ \" or \xNN)");
     }
     return out;
 }

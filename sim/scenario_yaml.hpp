@@ -29,6 +29,10 @@ std::optional<double> parse_loss(std::string_view text);
 // Letters, digits, '-', '_', '.', starting with a letter or '_': host, network, socket names.
 bool is_name(std::string_view text);
 
+// A C escape of scenario data (`data:`, a terminal's quoted text): given the text after its '\',
+// the character it stands for and how many characters after the '\' it takes (\r \n \t \\ \"
+// \xNN); nullopt when it is none of those.
+std::optional<std::pair<char, size_t>> decode_escape(std::string_view after);
 // Levenshtein distance.
 size_t edit_distance(std::string_view a, std::string_view b);
 // The candidate closest to `word` within a small distance (case-insensitive), if any.

@@ -45,26 +45,13 @@ Words split(std::string_view line) {
                 word += c;
                 continue;
             }
-            if (i >= line.size()) break;
-            char e = line[i++];
-            switch (e) {
-                case 'r': word += '\r'; break;
-                case 'n': word += '\n'; break;
-                case 't': word += '\t'; break;
-                case '\\': word += '\\'; break;
-                case '"': word += '"'; break;
-                case 'x': {
-                    auto hex = [](char h) { return std::isxdigit(uint8_t(h)) != 0; };
-                    if (i + 2 <= line.size() && hex(line[i]) && hex(line[i + 1])) {
-                        word += char(std::stoi(std::string(line.substr(i, 2)), nullptr, 16));
-                        i += 2;
-                        break;
-                    }
-                    out.error = "bad escape \\x: two hexadecimal digits expected";
-                    return out;
-                }
-                default: out.error = fmt::format("bad escape \\{} (use \\r \\n \\t \\\\ \\\" \\xNN)", e); return out;
+            auto e = detail::decode_escape(line.substr(i));
+            if (!e) {
+                out.error = fmt::format("bad escape \\{} (use \\r \\n \\t \\\\ \\\" \\xNN)", i < line.size() ? std::string(1, line[i]) : "");
+                return out;
             }
+            word += e->first;
+            i += e->second;
         }
         if (quoted) {
             out.error = "a quote is not closed";
@@ -278,11 +265,17 @@ private:
                 target = args_[i];
             }
         }
+        return probe_to(target, p);
+    }
+
+    // ping's and traceroute's destination, then the command.
+    template <class Probe>
+    Parsed probe_to(const std::optional<std::string>& target, Probe probe) {
         if (!target) return fail(usage());
         auto to = destination(*target);
         if (!to) return fail(unknown_host(*target));
-        p.to = *to;
-        return command("ping", p);
+        probe.to = *to;
+        return command(name_, probe);
     }
 
     Parsed traceroute() {
@@ -310,11 +303,7 @@ private:
                 target = args_[i];
             }
         }
-        if (!target) return fail(usage());
-        auto to = destination(*target);
-        if (!to) return fail(unknown_host(*target));
-        t.to = *to;
-        return command(name_, t);
+        return probe_to(target, t);
     }
 
     // --- nc --------------------------------------------------------------------------------
