@@ -2,6 +2,7 @@
 #include "viz/session.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -78,29 +79,97 @@ void Session::load(PendingLoad pending, bool keep_step) {
     scenarios = list_scenarios(original_file == ":demo" ? NETSTEP_SCENARIOS_DIR : dir.empty() ? "." : dir);
 }
 
-bool Session::what_if(uint32_t packet, Fault fault) {
-    if (!view || current_file == ":demo" || packet >= view->trace().packets.size()) return false;
-    std::string entry = fault_entry(*view, packet, fault);
-    std::string text = add_fault(read_text(current_file), entry);
-    std::string copy = write_scenario_copy(original_file, text);
-    if (std::find(copies.begin(), copies.end(), copy) == copies.end()) copies.push_back(copy);
+std::string Session::edited_text() const {
+    std::string text = read_text(original_file);
+    for (const std::string& entry : faults) text = add_fault(text, entry);
+    return journal.empty() ? text : sim::add_typed_lines(text, journal);
+}
+
+bool Session::rerun() {
     uint64_t before = generation;
+    if (faults.empty() && journal.empty()) {
+        load(original_file, true);
+        return generation != before;
+    }
+    if (file_mtime(original_file) != 0) original_mtime = file_mtime(original_file);  // the copy reads it now
+    std::string copy = write_scenario_copy(original_file, edited_text());
+    if (std::find(copies.begin(), copies.end(), copy) == copies.end()) copies.push_back(copy);
     load(copy, true);
     return generation != before;
+}
+
+bool Session::what_if(uint32_t packet, Fault fault) {
+    if (!view || original_file == ":demo" || packet >= view->trace().packets.size()) return false;
+    faults.push_back(fault_entry(*view, packet, fault));
+    if (rerun()) return true;
+    faults.pop_back();
+    return false;
+}
+
+size_t Session::lines_after(Instant at) const {
+    return size_t(std::count_if(journal.begin(), journal.end(), [&](const sim::TypedLine& l) { return l.at > at; }));
+}
+
+bool Session::type(const sim::TypedLine& line) {
+    if (!view || original_file == ":demo") return false;
+    std::vector<sim::TypedLine> before = journal;
+    std::erase_if(journal, [&](const sim::TypedLine& l) { return l.at > line.at; });
+    journal.push_back(line);
+    uint32_t step = player.step();
+    if (!rerun()) {
+        journal = std::move(before);
+        return false;
+    }
+    player.go_to(step, *view);
+    player.play(*view);  // the class sees what the command caused
+    return true;
+}
+
+void Session::revert() {
+    faults.clear();
+    journal.clear();
+    load(original_file, true);
+}
+
+bool Session::save_as(const std::string& path, std::string& error) const {
+    if (original_file == ":demo") {
+        error = "the demo trace has no scenario file";
+        return false;
+    }
+    std::string text = edited_text();
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (out) out << text;
+    if (!out || !out.flush()) {
+        error = "cannot write " + path;
+        return false;
+    }
+    return true;
+}
+
+std::string Session::default_save_path() const {
+    namespace fs = std::filesystem;
+    fs::path original(original_file == ":demo" ? "demo.yaml" : original_file);
+    std::string name = original.stem().string() + "-session.yaml";
+    fs::path dir = original.parent_path();
+    if (access(dir.empty() ? "." : dir.c_str(), W_OK) == 0) return (dir / name).string();
+    return (fs::current_path() / name).string();
 }
 
 void Session::open(const std::string& path) {
     original_file = path;
     original_mtime = 0;
+    faults.clear();
+    journal.clear();
     load(path, false);
 }
 
+// The edits (faults, journal) are kept: they apply to the new text.
 bool Session::reload_if_changed() {
     if (original_file == ":demo") return false;
     int64_t m = file_mtime(original_file);
     if (m == 0 || m == original_mtime) return false;
     original_mtime = m;
-    load(original_file, true);
+    rerun();
     return true;
 }
 
