@@ -299,8 +299,8 @@ void TerminalPanel::draw(const ViewModel& vm, Commands& out) {
     if (entered) {
         typed.line = input.data();
         input[0] = '\0';
-        focus_input = true;  // Enter leaves the field: take it back, as a console does
         submit(vm, typed, out);
+        focus_input = !confirm_open;  // Enter leaves the field: take it back, as a console does
     } else if (has_keyboard && io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_C, false)) {
         typed.key = sim::step::Type::Key::CtrlC;
         submit(vm, typed, out);

@@ -51,7 +51,8 @@ std::string add_typed_lines(const std::string& yaml, const std::vector<TypedLine
         programs << "  - host: " << host << "\n    name: " << kTerminalProgram << "\n    steps:\n";
         for (const TypedLine& l : lines) {
             if (l.host != host) continue;
-            programs << "      - type: { at: " << l.at.ns << "ns, ";
+            programs << "      - type: { ";
+            if (l.at.ns > 0) programs << "at: " << l.at.ns << "ns, ";  // the parser wants at > 0
             if (l.key == step::Type::Key::Line) programs << "line: " << quoted(l.line);
             else programs << "key: " << (l.key == step::Type::Key::CtrlC ? "ctrl-c" : "ctrl-d");
             programs << " }\n";
