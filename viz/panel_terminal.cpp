@@ -262,6 +262,7 @@ void TerminalPanel::draw(const ViewModel& vm, Commands& out) {
     ImGui::EndChild();
 
     // --- The input row: the prompt (or none while a command runs), then the line --------------
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() - ImGui::GetStyle().ItemSpacing.y);  // one console, no gap
     ImGui::BeginChild("##terminal-input", ImVec2(avail.x, input_h), false,
                       ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar);
     if (screen.prompt) {
