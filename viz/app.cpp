@@ -284,7 +284,7 @@ void App::apply(const Command& command) {
                 lang_ = c.lang;
                 text_ = strings_for(c.lang);
             } else if constexpr (std::is_same_v<T, cmd::Type>) {
-                session_.type(c.line);  // synchronous, as a what-if (the run takes well under a second)
+                session_.begin_type(c.line);  // the run goes on while frames are drawn: poll() ends it
             } else if constexpr (std::is_same_v<T, cmd::SaveScenario>) {
                 std::string error;
                 if (session_.save_as(c.path, error)) {
@@ -322,6 +322,7 @@ ViewModel App::view_model() const {
     vm.scenarios = session_.scenarios;
     vm.screenshot_mode = options_.screenshot.has_value();
     vm.journal = &session_.journal;
+    vm.rerunning = session_.busy();
     vm.save_default = session_.saved_to.empty() ? session_.default_save_path() : session_.saved_to;
     vm.save_message = save_message_;
     return vm;
@@ -404,6 +405,7 @@ void App::frame(double wall_dt) {
     ImGui::NewFrame();
     ImGui::PushFont(fonts().body);
     Commands out;
+    session_.poll();  // a typed line's run, once the simulator is done
     if (session_.view) {
         if (auto hit = session_.player.tick(wall_dt, *session_.view)) tab_request_ = 2;
         ViewModel vm = view_model();
@@ -549,7 +551,7 @@ int App::run_interactive() {
     }
     if (!step_exists()) return 2;
     while (!glfwWindowShouldClose(window_)) {
-        if (session_.player.playing()) glfwPollEvents();
+        if (session_.player.playing() || session_.busy()) glfwPollEvents();
         else glfwWaitEventsTimeout(0.25);  // idle: no busy loop, but still poll the file
         poll_file_changes(glfwGetTime());
         ImGui_ImplOpenGL3_NewFrame();

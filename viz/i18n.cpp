@@ -49,6 +49,7 @@ Strings english() {
     s.terminal_running = "a command runs: this goes to its input";
     s.terminal_help = "Enter: run the line at this step (the scenario runs again) · ↑/↓ history · Ctrl-C, Ctrl-D · Ctrl+S save as scenario";
     s.terminal_demo = "The demo trace runs no commands: open a scenario file.";
+    s.terminal_rerunning = "running the scenario again…";
     s.discard_later = "Typing here discards %d later commands.";
     s.discard_later_one = "Typing here discards 1 later command.";
     s.save_scenario = "Save as scenario…";
@@ -163,6 +164,7 @@ Strings french() {
     s.terminal_running = "une commande tourne : ceci va à son entrée";
     s.terminal_help = "Entrée : exécuter la ligne à cette étape (le scénario est rejoué) · ↑/↓ historique · Ctrl-C, Ctrl-D · Ctrl+S enregistrer comme scénario";
     s.terminal_demo = "La trace de démonstration n’exécute pas de commandes : ouvrez un fichier de scénario.";
+    s.terminal_rerunning = "le scénario est rejoué…";
     s.discard_later = "Taper ici efface les %d commandes tapées plus tard.";
     s.discard_later_one = "Taper ici efface la commande tapée plus tard.";
     s.save_scenario = "Enregistrer comme scénario…";
@@ -277,6 +279,7 @@ Strings italian() {
     s.terminal_running = "un comando è in esecuzione: questo va al suo input";
     s.terminal_help = "Invio: esegui la riga a questo passo (lo scenario viene rieseguito) · ↑/↓ cronologia · Ctrl-C, Ctrl-D · Ctrl+S salva come scenario";
     s.terminal_demo = "La traccia dimostrativa non esegue comandi: apri un file di scenario.";
+    s.terminal_rerunning = "lo scenario viene rieseguito…";
     s.discard_later = "Digitare qui elimina i %d comandi digitati dopo.";
     s.discard_later_one = "Digitare qui elimina il comando digitato dopo.";
     s.save_scenario = "Salva come scenario…";

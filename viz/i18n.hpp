@@ -122,6 +122,7 @@ struct Strings {
     const char* terminal_running = "?";    // the input's hint while a command runs
     const char* terminal_help = "?";       // the input's tooltip: Enter, history, keys
     const char* terminal_demo = "?";       // the demo trace cannot be run again
+    const char* terminal_rerunning = "?";  // the input's hint while the scenario runs again
     const char* discard_later = "?";       // "Typing here discards %d later commands."
     const char* discard_later_one = "?";   // ... one later command
     const char* save_scenario = "?";       // the button, the popup's title

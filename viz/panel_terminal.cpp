@@ -279,7 +279,7 @@ void TerminalPanel::draw(const ViewModel& vm, Commands& out) {
         focus_input = false;
     }
     ImGuiInputTextFlags flags = ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CallbackHistory;
-    const char* hint = screen.prompt ? "" : t.terminal_running;
+    const char* hint = vm.rerunning ? t.terminal_rerunning : screen.prompt ? "" : t.terminal_running;
     bool entered = ImGui::InputTextWithHint("##terminal-line", hint, input.data(), input.size(), flags,
                                             history_callback, this);
     input_min = ImGui::GetItemRectMin();
@@ -297,7 +297,9 @@ void TerminalPanel::draw(const ViewModel& vm, Commands& out) {
     typed.host = trace.hosts[h].name;
     typed.at = vm.view.time_at(vm.step);
     const ImGuiIO& io = ImGui::GetIO();
-    if (entered) {
+    if (vm.rerunning) {
+        if (entered) focus_input = true;  // kept in the field until the run is done
+    } else if (entered) {
         typed.line = input.data();
         input[0] = '\0';
         submit(vm, typed, out);

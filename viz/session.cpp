@@ -48,6 +48,7 @@ Session::Session(std::string exe, std::string file, uint32_t step)
     : netstep_exe(std::move(exe)), original_file(file), current_file(std::move(file)), first_step(step) {}
 
 Session::~Session() {
+    if (pending_) finish_load(*pending_);  // reaps the child, removes its files
     std::error_code ec;
     for (const std::string& copy : copies) {
         std::filesystem::remove(copy, ec);
@@ -85,20 +86,23 @@ std::string Session::edited_text() const {
     return journal.empty() ? text : sim::add_typed_lines(text, journal);
 }
 
-bool Session::rerun() {
-    uint64_t before = generation;
-    if (faults.empty() && journal.empty()) {
-        load(original_file, true);
-        return generation != before;
-    }
+std::string Session::write_copy() {
     if (file_mtime(original_file) != 0) original_mtime = file_mtime(original_file);  // the copy reads it now
     std::string copy = write_scenario_copy(original_file, edited_text());
     if (std::find(copies.begin(), copies.end(), copy) == copies.end()) copies.push_back(copy);
-    load(copy, true);
+    return copy;
+}
+
+bool Session::rerun() {
+    poll(true);  // a typed line's run first
+    uint64_t before = generation;
+    if (faults.empty() && journal.empty()) load(original_file, true);
+    else load(write_copy(), true);
     return generation != before;
 }
 
 bool Session::what_if(uint32_t packet, Fault fault) {
+    poll(true);
     if (!view || original_file == ":demo" || packet >= view->trace().packets.size()) return false;
     faults.push_back(fault_entry(*view, packet, fault));
     if (rerun()) return true;
@@ -111,21 +115,38 @@ size_t Session::lines_after(Instant at) const {
 }
 
 bool Session::type(const sim::TypedLine& line) {
+    uint64_t before = generation;
+    return begin_type(line) && poll(true) && generation != before;
+}
+
+bool Session::begin_type(const sim::TypedLine& line) {
+    poll(true);  // one run at a time
     if (!view || original_file == ":demo") return false;
-    std::vector<sim::TypedLine> before = journal;
+    pending_before_ = journal;
     std::erase_if(journal, [&](const sim::TypedLine& l) { return l.at > line.at; });
     journal.push_back(line);
-    uint32_t step = player.step();
-    if (!rerun()) {
-        journal = std::move(before);
-        return false;
+    pending_step_ = player.step();
+    pending_ = start_load(netstep_exe, write_copy());
+    return true;
+}
+
+bool Session::poll(bool wait) {
+    if (!pending_ || (!wait && !load_done(*pending_))) return false;
+    PendingLoad p = std::move(*pending_);
+    pending_.reset();
+    uint64_t before = generation;
+    load(std::move(p), true);
+    if (generation == before) {  // the run failed: its error shown, the journal as it was
+        journal = std::move(pending_before_);
+        return true;
     }
-    player.go_to(step, *view);
-    player.play(*view);  // the class sees what the command caused
+    player.go_to(pending_step_, *view);  // the step typed at, even if the user stepped meanwhile
+    player.play(*view);                  // the class sees what the command caused
     return true;
 }
 
 void Session::revert() {
+    poll(true);
     faults.clear();
     journal.clear();
     load(original_file, true);
@@ -156,6 +177,7 @@ std::string Session::default_save_path() const {
 }
 
 void Session::open(const std::string& path) {
+    poll(true);
     original_file = path;
     original_mtime = 0;
     faults.clear();

@@ -9,6 +9,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,12 @@ public:
     // after that time are dropped, the line added, the scenario run again at the same step; then
     // the player plays forward from it. False (the journal as it was) if the run fails.
     bool type(const sim::TypedLine& line);
+    // The same without waiting: the run starts (false if it cannot), poll() ends it.
+    bool begin_type(const sim::TypedLine& line);
+    // Ends a run begun by begin_type() once the simulator has exited (wait: without waiting for
+    // it); true when one ended (then see type()'s result in `generation` and `journal`).
+    bool poll(bool wait = false);
+    bool busy() const { return pending_.has_value(); }  // a typed line's run is under way
     // Journal lines typed after `at` (typing at `at` would discard them).
     size_t lines_after(Instant at) const;
     void revert();                                    // back to the file (no faults, no journal), same step
@@ -74,6 +81,10 @@ public:
 
 private:
     bool rerun();  // runs edited_text() (the file itself when there are no edits), same step
+    std::string write_copy();  // edited_text() into the what-if copy; its path
+    std::optional<PendingLoad> pending_;         // begin_type()'s run
+    std::vector<sim::TypedLine> pending_before_; // the journal before it (restored if it fails)
+    uint32_t pending_step_ = 0;                  // the step it was typed at
 };
 
 // Nanoseconds since the epoch of a file's last modification (0 if it cannot be read).

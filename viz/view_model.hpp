@@ -54,6 +54,7 @@ struct ViewModel {
     const std::vector<sim::TypedLine>* journal = nullptr;
     std::string save_default;
     std::string save_message;
+    bool rerunning = false;        // a typed line's run is under way
 };
 
 }  // namespace netstep::viz

@@ -7,6 +7,8 @@
 #include <doctest/doctest.h>
 #include <imgui.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -161,6 +163,7 @@ struct PanelFixture {
     std::vector<sim::TypedLine> journal;
     Commands all;                  // every command pushed so far
     ImVec2 size{900, 500};
+    bool rerunning = false;
 
     PanelFixture() {
         ImGuiIO& io = ImGui::GetIO();
@@ -176,6 +179,7 @@ struct PanelFixture {
         vm.scenario_file = "lesson.yaml";
         vm.journal = &journal;
         vm.save_default = "lesson-session.yaml";
+        vm.rerunning = rerunning;
         Commands out = draw_frame("terminal", size, input, [&](Commands& c) { panel.draw(vm, c); },
                                   [&](Commands&) { panel.handle_keys(); });
         all.insert(all.end(), out.begin(), out.end());
@@ -280,6 +284,21 @@ TEST_CASE_FIXTURE(PanelFixture, "terminal panel: typing at an earlier step asks 
     press(GLFW_KEY_ENTER);
     CHECK(panel.confirm_shown);
     click(panel.ok_center);
+    REQUIRE(typed().size() == 1);
+    CHECK(typed()[0].line == "ping web");
+}
+
+TEST_CASE_FIXTURE(PanelFixture, "terminal panel: while the scenario runs again, a line waits in the field") {
+    rerunning = true;
+    frame();
+    focus();
+    type("ping web");
+    press(GLFW_KEY_ENTER);
+    press(GLFW_KEY_C, true);
+    CHECK(typed().empty());
+    CHECK(std::string(panel.input.data()) == "ping web");
+    rerunning = false;
+    press(GLFW_KEY_ENTER);
     REQUIRE(typed().size() == 1);
     CHECK(typed()[0].line == "ping web");
 }
@@ -404,7 +423,13 @@ TEST_CASE("session: a typed line runs the scenario again with it, keeps a what-i
     REQUIRE(later > at);
     REQUIRE(session.type({"laptop", later, "netstat -an", sim::step::Type::Key::Line}));
     CHECK(session.lines_after(at) == 1);
-    REQUIRE(session.type({"laptop", at, "help", sim::step::Type::Key::Line}));
+    // Without waiting (as the app does): the run goes on, poll() ends it.
+    uint64_t generation = session.generation;
+    REQUIRE(session.begin_type({"laptop", at, "help", sim::step::Type::Key::Line}));
+    CHECK(session.busy());
+    for (int i = 0; i < 3000 && !session.poll(); ++i) usleep(10'000);
+    CHECK_FALSE(session.busy());
+    CHECK(session.generation == generation + 1);
     REQUIRE(session.journal.size() == 2);
     CHECK(session.journal[0].line == "ipconfig");
     CHECK(session.journal[1].line == "help");
