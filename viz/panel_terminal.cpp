@@ -232,11 +232,13 @@ void TerminalPanel::draw(const ViewModel& vm, Commands& out) {
     float line_h = ImGui::GetTextLineHeightWithSpacing();
     float pad = ImGui::GetFontSize() * 0.4f;
     ImGui::PopFont();
-    float input_h = line_h + 2 * pad;
+    float input_h = line_h + pad * 0.5f;  // close under the last line, as a console's prompt is
     ImVec2 avail = ImGui::GetContentRegionAvail();
     float screen_h = std::max(line_h * 2.0f, avail.y - input_h);
     ImGui::PushStyleColor(ImGuiCol_ChildBg, theme::to_vec4(kConsoleBg));
     ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(kConsoleText));
+    ImGui::PushStyleColor(ImGuiCol_ScrollbarBg, theme::to_vec4(kConsoleBg));
+    ImGui::PushStyleColor(ImGuiCol_ScrollbarGrab, theme::to_vec4(theme::rgb(90, 90, 90)));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(pad, pad));
     ImGui::PushStyleVar(ImGuiStyleVar_ChildRounding, 0.0f);
     ImGui::PushFont(vm.fonts.mono);
@@ -263,8 +265,10 @@ void TerminalPanel::draw(const ViewModel& vm, Commands& out) {
 
     // --- The input row: the prompt (or none while a command runs), then the line --------------
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() - ImGui::GetStyle().ItemSpacing.y);  // one console, no gap
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(pad, pad * 0.25f));
     ImGui::BeginChild("##terminal-input", ImVec2(avail.x, input_h), false,
                       ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar);
+    ImGui::PopStyleVar();
     if (screen.prompt) {
         TextEllipsis(*screen.prompt, width * 0.6f);
         ImGui::SameLine(0.0f, 0.0f);
@@ -291,7 +295,7 @@ void TerminalPanel::draw(const ViewModel& vm, Commands& out) {
     ImGui::EndChild();
     ImGui::PopFont();
     ImGui::PopStyleVar(2);
-    ImGui::PopStyleColor(2);
+    ImGui::PopStyleColor(4);
 
     sim::TypedLine typed;
     typed.host = trace.hosts[h].name;
