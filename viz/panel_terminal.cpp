@@ -185,10 +185,11 @@ void TerminalPanel::draw(const ViewModel& vm, Commands& out) {
         return;
     }
     // Local messages belong to the step and the trace they were printed at.
-    if (local_generation != vm.generation || local_step != vm.step || (!host.empty() && host != trace.hosts[h].name)) {
-        if (!local.empty()) local.clear();
+    if (local_generation != vm.generation || local_step != vm.step || local_host != h) {
+        local.clear();
         local_generation = vm.generation;
         local_step = vm.step;
+        local_host = h;
     }
 
     // --- The host selector and "Save as scenario" --------------------------------------------

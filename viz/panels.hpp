@@ -292,6 +292,7 @@ struct TerminalPanel {
     std::vector<std::string> local;    // local messages (refused lines), until the step or trace changes
     uint64_t local_generation = 0;
     uint32_t local_step = kNone;
+    uint32_t local_host = kNone;
     std::optional<sim::TypedLine> confirm;  // waiting for OK / Cancel (it discards later lines)
     size_t confirm_discards = 0;
     bool confirm_open = false;         // OpenPopup on the next draw

@@ -230,6 +230,21 @@ TEST_CASE_FIXTURE(PanelFixture, "terminal panel: a line typed at the prompt goes
     CHECK(std::string(panel.input.data()).empty());
 }
 
+TEST_CASE_FIXTURE(PanelFixture, "terminal panel: the step and the host chosen decide what is shown") {
+    player.go_to(t.step[TerminalTrace::kHi], view);
+    frame();
+    CHECK(contains(panel.shown_lines, "hi"));
+    player.go_to(t.step[TerminalTrace::kHello], view);
+    frame();
+    CHECK_FALSE(contains(panel.shown_lines, "hi"));  // printed later: not yet
+    CHECK(panel.shown_lines.back() == "hello");
+    panel.host = "web";                              // as the selector sets it
+    frame();
+    CHECK(panel.shown_host == 1);
+    CHECK(panel.shown_lines.empty());
+    CHECK(panel.shown_prompt == sim::terminal_prompt(sim::ToolStyle::Windows, "web"));
+}
+
 TEST_CASE_FIXTURE(PanelFixture, "terminal panel: Ctrl-D and Ctrl-C send their keys; while a command runs, no prompt") {
     player.go_to(t.step[TerminalTrace::kNc], view);
     frame();
