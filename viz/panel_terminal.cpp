@@ -218,14 +218,18 @@ void TerminalPanel::draw(const ViewModel& vm, Commands& out) {
     }
 
     // --- The screen ------------------------------------------------------------------------------
-    if (cache.generation != vm.generation || cache.host != h) {
-        TerminalEvents events = terminal_events(trace, h);
-        cache = {vm.generation, h, std::move(events.steps), events.program};
+    if (cache.generation != vm.generation || cache.events.host != h) {
+        cache.events = terminal_events(trace, h);
+        cache.generation = vm.generation;
+        cache.step = kNone;
     }
-    TerminalEvents events{h, cache.program, cache.steps};
-    TerminalScreen screen = terminal_screen(trace, events, vm.step, max_lines);
+    if (cache.step != vm.step) {
+        cache.screen = terminal_screen(trace, cache.events, vm.step, max_lines);
+        cache.step = vm.step;
+    }
+    const TerminalScreen& screen = cache.screen;
     shown_prompt = screen.prompt;
-    shown_lines = std::move(screen.lines);
+    shown_lines = screen.lines;
     shown_lines.insert(shown_lines.end(), local.begin(), local.end());
     size_t from_screen = shown_lines.size() - local.size();
 

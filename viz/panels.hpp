@@ -16,6 +16,7 @@
 #include "model/wire/wire.hpp"
 #include "sim/journal.hpp"
 #include "viz/commands.hpp"
+#include "viz/terminal_view.hpp"
 #include "viz/view_model.hpp"
 
 namespace netstep::viz {
@@ -299,7 +300,12 @@ struct TerminalPanel {
     bool save_requested = false;       // Ctrl+S or the button: open the save popup
     std::array<char, 1024> save_path{};
     bool focus_input = false;          // give the input the keyboard on the next frame
-    struct Cache { uint64_t generation = ~uint64_t(0); uint32_t host = kNone; std::vector<uint32_t> steps; uint32_t program = kNone; };
+    struct Cache {
+        uint64_t generation = ~uint64_t(0);
+        TerminalEvents events;             // of events.host, in that trace
+        uint32_t step = kNone;
+        TerminalScreen screen;             // at that step
+    };
     Cache cache;
     size_t last_line_count = 0;        // to scroll to the bottom when the screen grows
     uint32_t last_step_drawn = kNone;
