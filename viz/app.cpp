@@ -269,8 +269,10 @@ void App::apply(const Command& command) {
                 session_.selection.connection = c.history;
             } else if constexpr (std::is_same_v<T, cmd::WhatIf>) {
                 session_.what_if(c.packet, c.fault);
-            } else if constexpr (std::is_same_v<T, cmd::Revert> || std::is_same_v<T, cmd::Reload>) {
+            } else if constexpr (std::is_same_v<T, cmd::Revert>) {
                 session_.revert();
+            } else if constexpr (std::is_same_v<T, cmd::Reload>) {
+                session_.reload();  // the file read again; what-if faults and typed lines kept
             } else if constexpr (std::is_same_v<T, cmd::Open>) {
                 session_.open(c.path);
             } else if constexpr (std::is_same_v<T, cmd::Screenshot>) {

@@ -48,6 +48,7 @@ public:
     // Journal lines typed after `at` (typing at `at` would discard them).
     size_t lines_after(Instant at) const;
     void revert();                                    // back to the file (no faults, no journal), same step
+    bool reload() { return rerun(); }                 // the file read again, the edits kept, same step
     // The scenario as shown (the file with the what-if faults and the typed lines).
     std::string edited_text() const;
     // Writes edited_text() to `path`; false with `error` set if it cannot.

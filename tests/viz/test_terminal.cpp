@@ -448,6 +448,11 @@ TEST_CASE("session: a typed line runs the scenario again with it, keeps a what-i
     REQUIRE(session.journal.size() == 2);
     CHECK(session.journal[0].line == "ipconfig");
     CHECK(session.journal[1].line == "help");
+    // Reloading reads the file again and keeps both edits.
+    REQUIRE(session.reload());
+    CHECK(session.faults.size() == 1);
+    CHECK(session.journal.size() == 2);
+    CHECK(session.modified());
     // Saved, the scenario gives the same trace when opened again.
     std::string saved = (std::filesystem::temp_directory_path() / "netstep-test-terminal-session.yaml").string();
     std::string error;
