@@ -34,6 +34,16 @@ if(TARGET netstep AND XVFB)
                      -P ${CMAKE_CURRENT_SOURCE_DIR}/viz/run_screenshot.cmake)
     set_tests_properties(viz_screenshot_${name} PROPERTIES LABELS viz TIMEOUT 120)
   endfunction()
+  # viz_screenshot_env(NAME FILE STEP EXPECTED_EXIT "NAME=VALUE..." "more view options" [checker arguments...])
+  function(viz_screenshot_env name file step expected_exit view_env view_args)
+    add_test(NAME viz_screenshot_${name}
+             COMMAND ${CMAKE_COMMAND} -DXVFB_EXEC=$<TARGET_FILE:viz_xvfb_exec> -DNETSTEP=$<TARGET_FILE:netstep>
+                     -DCHECK=$<TARGET_FILE:viz_png_check> -DFILE=${file} -DSTEP=${step}
+                     -DEXPECTED_EXIT=${expected_exit} -DOUT=${VIZ_SHOT_DIR}/${name}.png
+                     -DGOLDEN=${VIZ_GOLDEN_DIR}/${name}.png "-DCHECKS=${ARGN}" "-DVIEW_ARGS=${view_args}"
+                     "-DVIEW_ENV=${view_env}" -P ${CMAKE_CURRENT_SOURCE_DIR}/viz/run_screenshot.cmake)
+    set_tests_properties(viz_screenshot_${name} PROPERTIES LABELS viz TIMEOUT 120)
+  endfunction()
   function(viz_screenshot name file step expected_exit)
     viz_screenshot_with(${name} ${file} ${step} ${expected_exit} "" ${ARGN})
   endfunction()

@@ -119,7 +119,7 @@ private:
     Fonts fonts_;                  // the current mode's sizes only (the atlas is rebuilt on F2)
     bool fonts_presenter_ = false; // the mode fonts_ were built for
     bool presenter_ = false;
-    BigPanel big_panel_ = BigPanel::Topology;  // presenter mode on a small screen (keys 1-5)
+    BigPanel big_panel_ = BigPanel::Topology;  // presenter mode on a small screen (keys 1-6)
     bool big_panel_chosen_ = false;            // by NETSTEP_VIZ_PANEL
     Timing timing_;
     bool first_frame_shown_ = false;
@@ -145,6 +145,8 @@ private:
     HostsPanel hosts_;
     InspectorPanel inspector_;
     LogPanel log_;
+    TerminalPanel terminal_;
+    std::string save_message_;     // the terminal's last "Save as scenario"
 };
 
 App::App(const ViewOptions& options)
@@ -267,8 +269,10 @@ void App::apply(const Command& command) {
                 session_.selection.connection = c.history;
             } else if constexpr (std::is_same_v<T, cmd::WhatIf>) {
                 session_.what_if(c.packet, c.fault);
-            } else if constexpr (std::is_same_v<T, cmd::Revert> || std::is_same_v<T, cmd::Reload>) {
+            } else if constexpr (std::is_same_v<T, cmd::Revert>) {
                 session_.revert();
+            } else if constexpr (std::is_same_v<T, cmd::Reload>) {
+                session_.reload();  // the file read again; what-if faults and typed lines kept
             } else if constexpr (std::is_same_v<T, cmd::Open>) {
                 session_.open(c.path);
             } else if constexpr (std::is_same_v<T, cmd::Screenshot>) {
@@ -281,6 +285,17 @@ void App::apply(const Command& command) {
             } else if constexpr (std::is_same_v<T, cmd::SetLanguage>) {
                 lang_ = c.lang;
                 text_ = strings_for(c.lang);
+            } else if constexpr (std::is_same_v<T, cmd::Type>) {
+                session_.begin_type(c.line);  // the run goes on while frames are drawn: poll() ends it
+            } else if constexpr (std::is_same_v<T, cmd::SaveScenario>) {
+                std::string error;
+                if (session_.save_as(c.path, error)) {
+                    session_.saved_to = c.path;
+                    save_message_ = std::string(text_.saved_to) + " " + std::filesystem::absolute(c.path).string();
+                } else {
+                    save_message_ = error;
+                }
+                std::fprintf(stderr, "%s\n", save_message_.c_str());
             }
         },
         command);
@@ -308,6 +323,10 @@ ViewModel App::view_model() const {
     vm.modified = session_.current_file != session_.original_file;
     vm.scenarios = session_.scenarios;
     vm.screenshot_mode = options_.screenshot.has_value();
+    vm.journal = &session_.journal;
+    vm.rerunning = session_.busy();
+    vm.save_default = session_.saved_to.empty() ? session_.default_save_path() : session_.saved_to;
+    vm.save_message = save_message_;
     return vm;
 }
 
@@ -339,6 +358,7 @@ void App::draw_windows(const ViewModel& vm, Commands& out) {
         ImGui::End();
     };
     window(text_.topology, "topology", l.topology, topology_, ImGuiWindowFlags_NoScrollbar);
+    window(text_.terminal, "terminal", l.terminal, terminal_, ImGuiWindowFlags_NoScrollbar);
     window(text_.ladder, "ladder", l.ladder, ladder_, ImGuiWindowFlags_NoScrollbar);
     // A lesson without TCP shows its UDP sockets where the state diagram and the connection's
     // variables would stand empty (one window over both when they sit side by side).
@@ -366,6 +386,7 @@ void App::draw_windows(const ViewModel& vm, Commands& out) {
             tab(text_.hosts, "hosts", 0, hosts_);
             tab(text_.inspector, "inspector", 1, inspector_);
             tab(text_.log, "log", 2, log_);
+            tab(text_.terminal, "terminal", 4, terminal_);
             if (!l.variables.shown() && !l.focused) tab(text_.variables, "variables", 3, variables_);
             ImGui::EndTabBar();
             tab_request_ = -1;
@@ -375,6 +396,10 @@ void App::draw_windows(const ViewModel& vm, Commands& out) {
     float body_y = l.controls.pos.y + l.controls.size.y;
     if (!session_.error.empty()) draw_error({{0, body_y}, ImVec2(l.header.size.x, (ImGui::GetIO().DisplaySize.y - body_y) * 0.3f)});
     controls_.handle_keys(vm, out);
+    if (terminal_.handle_keys()) {  // Ctrl+S: the terminal's save popup, wherever the terminal is
+        if (l.focused && big_panel_ != BigPanel::Details) big_panel_ = BigPanel::Terminal;
+        else tab_request_ = 4;
+    }
 }
 
 void App::frame(double wall_dt) {
@@ -382,6 +407,7 @@ void App::frame(double wall_dt) {
     ImGui::NewFrame();
     ImGui::PushFont(fonts().body);
     Commands out;
+    session_.poll();  // a typed line's run, once the simulator is done
     if (session_.view) {
         if (auto hit = session_.player.tick(wall_dt, *session_.view)) tab_request_ = 2;
         ViewModel vm = view_model();
@@ -527,7 +553,7 @@ int App::run_interactive() {
     }
     if (!step_exists()) return 2;
     while (!glfwWindowShouldClose(window_)) {
-        if (session_.player.playing()) glfwPollEvents();
+        if (session_.player.playing() || session_.busy()) glfwPollEvents();
         else glfwWaitEventsTimeout(0.25);  // idle: no busy loop, but still poll the file
         poll_file_changes(glfwGetTime());
         ImGui_ImplOpenGL3_NewFrame();

@@ -6,6 +6,7 @@
 #include <variant>
 #include <vector>
 
+#include "sim/journal.hpp"
 #include "viz/i18n.hpp"
 #include "viz/player.hpp"
 
@@ -14,8 +15,8 @@ namespace netstep::viz {
 enum class Fault { Drop, Delay, Duplicate };
 
 // Presenter mode on a small screen shows one big panel (and a companion beside it): which one.
-enum class BigPanel { Topology, Sequence, States, Variables, Details };  // Details: hosts, packet, log
-constexpr int kBigPanelCount = 5;
+enum class BigPanel { Topology, Sequence, States, Variables, Details, Terminal };  // Details: hosts, packet, log
+constexpr int kBigPanelCount = 6;
 
 namespace cmd {
 struct GoTo { uint32_t step = 0; };
@@ -35,12 +36,15 @@ struct Screenshot {};
 struct TogglePresenter {};
 struct SetLanguage { Language lang = Language::En; };
 struct ShowPanel { BigPanel panel = BigPanel::Topology; };  // presenter mode on a small screen
+struct Type { sim::TypedLine line; };        // into a host's terminal: the journal, then a rerun
+struct SaveScenario { std::string path; };   // the scenario as shown (faults, typed lines)
 }  // namespace cmd
 
 using Command = std::variant<cmd::GoTo, cmd::StepBy, cmd::JumpPacket, cmd::JumpState, cmd::TogglePlay,
                              cmd::SetSpeed, cmd::SetBreakpoints, cmd::SelectPacket, cmd::SelectConnection,
                              cmd::WhatIf, cmd::Revert, cmd::Open, cmd::Reload, cmd::Screenshot,
-                             cmd::TogglePresenter, cmd::SetLanguage, cmd::ShowPanel>;
+                             cmd::TogglePresenter, cmd::SetLanguage, cmd::ShowPanel, cmd::Type,
+                             cmd::SaveScenario>;
 using Commands = std::vector<Command>;
 
 }  // namespace netstep::viz

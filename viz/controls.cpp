@@ -73,11 +73,11 @@ void ControlsPanel::draw(const ViewModel& vm, Commands& out) {
     draw_timeline(vm, out);
 }
 
-// Presenter mode on a small screen: the panels the keys 1-5 bring up, the big one lit; as large
+// Presenter mode on a small screen: the panels the keys 1-6 bring up, the big one lit; as large
 // as the rest of the row allows.
 void ControlsPanel::draw_panel_keys(const ViewModel& vm) const {
     const char* names[kBigPanelCount] = {vm.text.big_topology, vm.text.big_sequence, vm.text.big_states,
-                                         vm.text.big_variables, vm.text.big_details};
+                                         vm.text.big_variables, vm.text.big_details, vm.text.big_terminal};
     ImFont* font = vm.fonts.bold;
     float fs = ImGui::GetFontSize(), pad = fs * 0.35f, gap = fs * 0.3f;
     std::string texts[kBigPanelCount];
@@ -242,7 +242,7 @@ void ControlsPanel::handle_keys(const ViewModel& vm, Commands& out) const {
     if (pressed(ImGuiKey_Home, false)) out.push_back(cmd::GoTo{0});
     if (pressed(ImGuiKey_End, false)) out.push_back(cmd::GoTo{vm.view.last_step()});
     if (ImGui::IsKeyPressed(GLFW_KEY_F2, false)) out.push_back(cmd::TogglePresenter{});
-    if (vm.focused) {  // presenter mode on a small screen: 1-5 bring up a panel, Tab the next one
+    if (vm.focused) {  // presenter mode on a small screen: 1-6 bring up a panel, Tab the next one
         for (int i = 0; i < kBigPanelCount; ++i) {
             if (ImGui::IsKeyPressed(GLFW_KEY_1 + i, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_1 + i, false))
                 out.push_back(cmd::ShowPanel{BigPanel(i)});

@@ -50,6 +50,7 @@ struct Strings {
     const char* big_states = "?";
     const char* big_variables = "?";
     const char* big_details = "?";     // hosts, packet, log
+    const char* big_terminal = "?";
     // Topology and legend.
     const char* legend_data = "?";
     const char* legend_ack = "?";
@@ -115,6 +116,20 @@ struct Strings {
     const char* calls = "?";
     const char* captions = "?";
     const char* errors = "?";
+    // Terminal.
+    const char* terminal = "?";
+    const char* terminal_host = "?";       // the host selector's label
+    const char* terminal_running = "?";    // the input's hint while a command runs
+    const char* terminal_help = "?";       // the input's tooltip: Enter, history, keys
+    const char* terminal_demo = "?";       // the demo trace cannot be run again
+    const char* terminal_rerunning = "?";  // the input's hint while the scenario runs again
+    const char* discard_later = "?";       // "Typing here discards %d later commands."
+    const char* discard_later_one = "?";   // ... one later command
+    const char* save_scenario = "?";       // the button, the popup's title
+    const char* save = "?";
+    const char* cancel = "?";
+    const char* ok = "?";
+    const char* saved_to = "?";            // "Saved to" PATH
     // Loading.
     const char* scenario_error = "?";
     const char* loading = "?";

@@ -11,10 +11,13 @@ namespace netstep::viz {
 
 bool presenter_focused(ImVec2 display) { return display.x < 1600.0f || display.y < 1000.0f; }
 
-BigPanel companion_of(BigPanel big) { return big == BigPanel::States ? BigPanel::Variables : BigPanel::States; }
+BigPanel companion_of(BigPanel big) {
+    if (big == BigPanel::Terminal) return BigPanel::Topology;
+    return big == BigPanel::States ? BigPanel::Variables : BigPanel::States;
+}
 
 std::optional<BigPanel> big_panel_from(std::string_view name) {
-    const char* names[kBigPanelCount] = {"topology", "sequence", "states", "variables", "details"};
+    const char* names[kBigPanelCount] = {"topology", "sequence", "states", "variables", "details", "terminal"};
     std::string lower;
     for (char ch : name) lower += char(std::tolower(static_cast<unsigned char>(ch)));
     for (int i = 0; i < kBigPanelCount; ++i) {
@@ -37,7 +40,8 @@ std::optional<BigPanel> big_panel_from(std::string_view name) {
 //  +------------------------------------+---------------------+
 //  | the big panel (1 topology,         | its companion: the  |
 //  | 2 sequence, 3 states, 4 variables, | state diagram (the  |
-//  | 5 hosts/packet/log)                | variables for 3)    |
+//  | 5 hosts/packet/log, 6 terminal)    | variables for 3,    |
+//  |                                    | topology for 6)     |
 //  +------------------------------------+---------------------+
 Layout compute_layout(ImVec2 display, const FontSizes& s, bool presenter, BigPanel big) {
     Layout l;
@@ -51,6 +55,7 @@ Layout compute_layout(ImVec2 display, const FontSizes& s, bool presenter, BigPan
     if (presenter && presenter_focused(display)) {
         l.focused = true;
         float big_w = std::floor(w * (big == BigPanel::States ? 0.55f : 0.62f));  // the variables need more
+        if (big == BigPanel::Terminal) big_w = std::floor(w * 0.58f);             // the topology needs room too
         Rect main{{0, body_y}, {big_w, body_h}}, side{{big_w, body_y}, {w - big_w, body_h}};
         auto rect_of = [&](BigPanel p) -> Rect& {
             switch (p) {
@@ -58,6 +63,7 @@ Layout compute_layout(ImVec2 display, const FontSizes& s, bool presenter, BigPan
                 case BigPanel::Sequence: return l.ladder;
                 case BigPanel::States: return l.states;
                 case BigPanel::Variables: return l.variables;
+                case BigPanel::Terminal: return l.terminal;
                 case BigPanel::Details: break;
             }
             return l.tabs;

@@ -18,10 +18,11 @@ struct Rect {
     bool shown() const { return size.x > 0 && size.y > 0; }
 };
 
-// A panel not shown has an empty rectangle. `tabs` holds hosts, packet and log (and the
-// variables when they have no window of their own).
+// A panel not shown has an empty rectangle. `tabs` holds hosts, packet, log and the terminal (and
+// the variables when they have no window of their own); `terminal` is shown only as presenter
+// mode's big panel (key 6), beside the topology.
 struct Layout {
-    Rect header, controls, topology, ladder, states, variables, tabs;
+    Rect header, controls, topology, ladder, states, variables, tabs, terminal;
     bool focused = false;  // presenter mode on a small screen: one big panel and a companion
 };
 
@@ -29,7 +30,8 @@ struct Layout {
 // below that, the big panel (keys 1-5) and a companion beside it.
 bool presenter_focused(ImVec2 display);
 
-// The panel shown beside the big one: the state diagram, or the variables beside it.
+// The panel shown beside the big one: the state diagram, or the variables beside it, or the
+// topology beside the terminal (where what a command sends is seen).
 BigPanel companion_of(BigPanel big);
 
 // "2", "sequence", "Sequence" (the NETSTEP_VIZ_PANEL variable); nothing for anything else.

@@ -54,14 +54,18 @@ int spawn(const std::vector<std::string>& args, const std::string& err_path) {
     return rc == 0 ? int(pid) : -1;
 }
 
+int exit_code_of(int status) {
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
 // The child's exit status (-1: cannot wait).
 int wait_for(int pid) {
     int status = 0;
     while (waitpid(pid_t(pid), &status, 0) < 0) {
         if (errno != EINTR) return -1;
     }
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    return exit_code_of(status);
 }
 
 }  // namespace
@@ -89,6 +93,15 @@ PendingLoad start_load(const std::string& netstep_exe, const std::string& file) 
     return p;
 }
 
+bool load_done(PendingLoad& p) {
+    if (p.pid < 0 || p.exit_code >= 0) return true;
+    int status = 0;
+    pid_t r = waitpid(pid_t(p.pid), &status, WNOHANG);
+    if (r == 0 || (r < 0 && errno == EINTR)) return false;
+    if (r > 0) p.exit_code = exit_code_of(status);  // else it cannot be waited for: finish_load says so
+    return true;
+}
+
 LoadResult finish_load(PendingLoad& p) {
     LoadResult result;
     if (p.file == ":demo") {
@@ -99,7 +112,7 @@ LoadResult finish_load(PendingLoad& p) {
         result.error = p.error.empty() ? "netstep run " + p.file + " was not started" : p.error;
         result.exit_code = 2;
     } else {
-        result.exit_code = wait_for(p.pid);
+        result.exit_code = p.exit_code >= 0 ? p.exit_code : wait_for(p.pid);
         p.pid = -1;
         std::string message = read_all(p.err);
         if (result.exit_code == 0 || result.exit_code == 1) {

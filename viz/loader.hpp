@@ -20,9 +20,12 @@ struct PendingLoad {
     int pid = -1;                       // the child (-1: not started, or the demo trace)
     std::string json, err;              // its temporary output files
     std::string error;                  // why it could not start
+    int exit_code = -1;                 // the child's, once load_done() saw it exit (-1: not yet)
 };
 
 PendingLoad start_load(const std::string& netstep_exe, const std::string& file);
+// True once the child has exited (finish_load will not wait); never blocks.
+bool load_done(PendingLoad& pending);
 LoadResult finish_load(PendingLoad& pending);  // waits for the child, reads its trace
 LoadResult load_scenario(const std::string& netstep_exe, const std::string& file);
 

@@ -14,7 +14,9 @@
 #include <imgui.h>
 
 #include "model/wire/wire.hpp"
+#include "sim/journal.hpp"
 #include "viz/commands.hpp"
+#include "viz/terminal_view.hpp"
 #include "viz/view_model.hpp"
 
 namespace netstep::viz {
@@ -268,6 +270,61 @@ struct LogPanel {
 private:
     bool passes(const ViewModel& vm, uint32_t step) const;
     std::string filter_key(const ViewModel& vm) const;
+};
+
+// A host's command prompt: the trace's terminal of the chosen host at the current step (what it
+// printed, the prompt it waits at) and an input row. A line typed becomes a `type` step in the
+// scenario at the current step's time (cmd::Type: the session's journal, then a rerun). A line
+// the shell would refuse (sim::shell::check_command) is answered here, as a local message that
+// never enters the journal and vanishes on the next step change or trace loaded.
+struct TerminalPanel {
+    // Options.
+    size_t max_lines = 2000;           // = 2000 // of the screen kept (the newest)
+
+    void draw(const ViewModel& vm, Commands& out);
+    // Ctrl+S (whatever has the keyboard): true when the save popup was asked for.
+    bool handle_keys();
+
+    // Internal state.
+    std::string host;                  // chosen in the selector ("": the default, see host_index)
+    std::array<char, 4097> input{};    // the line being typed (a terminal line holds 4095 bytes)
+    std::vector<std::string> history;  // lines entered, oldest first
+    int history_pos = -1;              // browsing with Up/Down (-1: a new line)
+    std::vector<std::string> local;    // local messages (refused lines), until the step or trace changes
+    uint64_t local_generation = 0;
+    uint32_t local_step = kNone;
+    uint32_t local_host = kNone;
+    std::optional<sim::TypedLine> confirm;  // waiting for OK / Cancel (it discards later lines)
+    size_t confirm_discards = 0;
+    bool confirm_open = false;         // OpenPopup on the next draw
+    bool save_requested = false;       // Ctrl+S or the button: open the save popup
+    std::array<char, 1024> save_path{};
+    bool focus_input = false;          // give the input the keyboard on the next frame
+    struct Cache {
+        uint64_t generation = ~uint64_t(0);
+        TerminalEvents events;             // of events.host, in that trace
+        uint32_t step = kNone;
+        TerminalScreen screen;             // at that step
+    };
+    Cache cache;
+    size_t last_line_count = 0;        // to scroll to the bottom when the screen grows
+    uint32_t last_step_drawn = kNone;
+    // What the last frame showed (read by tests).
+    uint32_t shown_host = kNone;
+    std::vector<std::string> shown_lines;        // the screen, then the local messages
+    std::optional<std::string> shown_prompt;     // the input row's prompt (nullopt: a command runs)
+    ImVec2 screen_min{}, screen_max{};           // the console's text area
+    ImVec2 input_min{}, input_max{};             // the input field
+    ImVec2 save_center{}, ok_center{}, cancel_center{};  // the button, the confirmation's buttons
+    ImVec2 save_ok_center{};                     // the save popup's Save button
+    bool confirm_shown = false;                  // the confirmation popup was drawn
+    bool save_shown = false;                     // the save popup was drawn
+
+    uint32_t host_index(const ViewModel& vm) const;  // the host shown
+
+private:
+    void submit(const ViewModel& vm, const sim::TypedLine& line, Commands& out);
+    void draw_popups(const ViewModel& vm, Commands& out);
 };
 
 }  // namespace netstep::viz

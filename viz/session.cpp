@@ -2,6 +2,7 @@
 #include "viz/session.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -47,6 +48,7 @@ Session::Session(std::string exe, std::string file, uint32_t step)
     : netstep_exe(std::move(exe)), original_file(file), current_file(std::move(file)), first_step(step) {}
 
 Session::~Session() {
+    if (pending_) finish_load(*pending_);  // reaps the child, removes its files
     std::error_code ec;
     for (const std::string& copy : copies) {
         std::filesystem::remove(copy, ec);
@@ -78,29 +80,118 @@ void Session::load(PendingLoad pending, bool keep_step) {
     scenarios = list_scenarios(original_file == ":demo" ? NETSTEP_SCENARIOS_DIR : dir.empty() ? "." : dir);
 }
 
-bool Session::what_if(uint32_t packet, Fault fault) {
-    if (!view || current_file == ":demo" || packet >= view->trace().packets.size()) return false;
-    std::string entry = fault_entry(*view, packet, fault);
-    std::string text = add_fault(read_text(current_file), entry);
-    std::string copy = write_scenario_copy(original_file, text);
+std::string Session::edited_text() const {
+    std::string text = read_text(original_file);
+    for (const std::string& entry : faults) text = add_fault(text, entry);
+    return journal.empty() ? text : sim::add_typed_lines(text, journal);
+}
+
+std::string Session::write_copy() {
+    if (file_mtime(original_file) != 0) original_mtime = file_mtime(original_file);  // the copy reads it now
+    std::string copy = write_scenario_copy(original_file, edited_text());
     if (std::find(copies.begin(), copies.end(), copy) == copies.end()) copies.push_back(copy);
+    return copy;
+}
+
+bool Session::rerun() {
+    poll(true);  // a typed line's run first
     uint64_t before = generation;
-    load(copy, true);
+    if (faults.empty() && journal.empty()) load(original_file, true);
+    else load(write_copy(), true);
     return generation != before;
 }
 
+bool Session::what_if(uint32_t packet, Fault fault) {
+    poll(true);
+    if (!view || original_file == ":demo" || packet >= view->trace().packets.size()) return false;
+    faults.push_back(fault_entry(*view, packet, fault));
+    if (rerun()) return true;
+    faults.pop_back();
+    return false;
+}
+
+size_t Session::lines_after(Instant at) const {
+    return size_t(std::count_if(journal.begin(), journal.end(), [&](const sim::TypedLine& l) { return l.at > at; }));
+}
+
+bool Session::type(const sim::TypedLine& line) {
+    uint64_t before = generation;
+    return begin_type(line) && poll(true) && generation != before;
+}
+
+bool Session::begin_type(const sim::TypedLine& line) {
+    poll(true);  // one run at a time
+    if (!view || original_file == ":demo") return false;
+    pending_before_ = journal;
+    std::erase_if(journal, [&](const sim::TypedLine& l) { return l.at > line.at; });
+    journal.push_back(line);
+    pending_step_ = player.step();
+    pending_ = start_load(netstep_exe, write_copy());
+    return true;
+}
+
+bool Session::poll(bool wait) {
+    if (!pending_ || (!wait && !load_done(*pending_))) return false;
+    PendingLoad p = std::move(*pending_);
+    pending_.reset();
+    uint64_t before = generation;
+    load(std::move(p), true);
+    if (generation == before) {  // the run failed: its error shown, the journal as it was
+        journal = std::move(pending_before_);
+        return true;
+    }
+    player.go_to(pending_step_, *view);  // the step typed at, even if the user stepped meanwhile
+    player.play(*view);                  // the class sees what the command caused
+    return true;
+}
+
+void Session::revert() {
+    poll(true);
+    faults.clear();
+    journal.clear();
+    load(original_file, true);
+}
+
+bool Session::save_as(const std::string& path, std::string& error) const {
+    if (original_file == ":demo") {
+        error = "the demo trace has no scenario file";
+        return false;
+    }
+    std::string text = edited_text();
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (out) out << text;
+    if (!out || !out.flush()) {
+        error = "cannot write " + path;
+        return false;
+    }
+    return true;
+}
+
+std::string Session::default_save_path() const {
+    namespace fs = std::filesystem;
+    fs::path original(original_file == ":demo" ? "demo.yaml" : original_file);
+    std::string name = original.stem().string() + "-session.yaml";
+    fs::path dir = original.parent_path();
+    if (access(dir.empty() ? "." : dir.c_str(), W_OK) == 0) return (dir / name).string();
+    return (fs::current_path() / name).string();
+}
+
 void Session::open(const std::string& path) {
+    poll(true);
     original_file = path;
     original_mtime = 0;
+    faults.clear();
+    journal.clear();
     load(path, false);
 }
 
+// The edits (faults, journal) are kept: they apply to the new text.
 bool Session::reload_if_changed() {
     if (original_file == ":demo") return false;
     int64_t m = file_mtime(original_file);
     if (m == 0 || m == original_mtime) return false;
     original_mtime = m;
-    load(original_file, true);
+    rerun();
     return true;
 }
 

@@ -49,6 +49,12 @@ struct ViewModel {
     bool modified = false;         // a what-if copy is shown
     std::vector<std::string> scenarios;  // scenarios/*.yaml next to the current one
     bool screenshot_mode = false;  // no hover effects, no wall-clock effects
+    // The terminal: the lines typed so far (the session's journal), where "Save as scenario"
+    // proposes to write, and what the last save said ("Saved to PATH", or why it could not).
+    const std::vector<sim::TypedLine>* journal = nullptr;
+    std::string save_default;
+    std::string save_message;
+    bool rerunning = false;        // a typed line's run is under way
 };
 
 }  // namespace netstep::viz

@@ -86,6 +86,15 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/default.yaml)
     --color 1125 488 1250 532 0072B2 2500
     --no-color 795 250 1280 800 FFDC5A
     --golden GOLDEN 0.005)
+  # Presenter mode at 1280x800, key 6: the laptop's terminal big (a console, 0C0C0C, with the
+  # prompt in light gray CCCCCC on its last row), the topology beside it, "6 Terminal" lit. No
+  # golden: what the terminal prints comes with the engine's terminal.
+  viz_screenshot_env(presenter_terminal ${PROJECT_SOURCE_DIR}/scenarios/default.yaml 17 0 "NETSTEP_VIZ_PANEL=6" "--presenter"
+    --size 1280 800
+    --color 20 340 720 740 0C0C0C 200000
+    --color 20 745 400 785 CCCCCC 100
+    --color 1155 158 1262 182 3C465A 1000
+    --color 745 300 1280 600 0072B2 1000)
 endif()
 
 if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/tcp-close-time-wait.yaml)

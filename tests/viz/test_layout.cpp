@@ -1,5 +1,5 @@
 // The layout: every panel on a large screen; presenter mode on a 1280x800 projector shows the big
-// panel chosen with the keys 1-5 and a companion beside it, nothing overlapping.
+// panel chosen with the keys 1-6 and a companion beside it, nothing overlapping.
 #include <doctest/doctest.h>
 
 #include <vector>
@@ -12,7 +12,7 @@ namespace {
 
 std::vector<Rect> body_panels(const Layout& l) {
     std::vector<Rect> shown;
-    for (const Rect* r : {&l.topology, &l.ladder, &l.states, &l.variables, &l.tabs})
+    for (const Rect* r : {&l.topology, &l.ladder, &l.states, &l.variables, &l.tabs, &l.terminal})
         if (r->shown()) shown.push_back(*r);
     return shown;
 }
@@ -37,7 +37,8 @@ TEST_CASE("layout: every panel in normal mode, and in presenter mode on a large 
 }
 
 TEST_CASE("layout: presenter mode at 1280x800 shows the big panel and its companion only") {
-    const BigPanel all[] = {BigPanel::Topology, BigPanel::Sequence, BigPanel::States, BigPanel::Variables, BigPanel::Details};
+    const BigPanel all[] = {BigPanel::Topology, BigPanel::Sequence, BigPanel::States, BigPanel::Variables, BigPanel::Details,
+                            BigPanel::Terminal};
     for (BigPanel p : all) {
         CAPTURE(int(p));
         Layout l = compute_layout(ImVec2(1280, 800), kPresenterSizes, true, p);
@@ -45,7 +46,7 @@ TEST_CASE("layout: presenter mode at 1280x800 shows the big panel and its compan
         std::vector<Rect> shown = body_panels(l);
         REQUIRE(shown.size() == 2);
         CHECK_FALSE(overlap(shown[0], shown[1]));
-        const Rect* rects[] = {&l.topology, &l.ladder, &l.states, &l.variables, &l.tabs};
+        const Rect* rects[] = {&l.topology, &l.ladder, &l.states, &l.variables, &l.tabs, &l.terminal};
         const Rect& main = *rects[int(p)];
         const Rect& side = *rects[int(companion_of(p))];
         CHECK(main.shown());
@@ -63,5 +64,6 @@ TEST_CASE("layout: the big panel by name or key (NETSTEP_VIZ_PANEL)") {
     CHECK(big_panel_from("Variables") == BigPanel::Variables);
     CHECK(big_panel_from("details") == BigPanel::Details);
     CHECK_FALSE(big_panel_from("").has_value());
-    CHECK_FALSE(big_panel_from("6").has_value());
+    CHECK(big_panel_from("6") == BigPanel::Terminal);
+    CHECK_FALSE(big_panel_from("7").has_value());
 }
