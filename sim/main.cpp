@@ -476,6 +476,7 @@ int netstep_main(int argc, char** argv);
 // at start-up: 80 ms of a 100 ms budget). SimGrid allows one engine per process: each child makes
 // its own, the worker none.
 int command_worker() {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);  // the viewer is gone: so is its worker
     std::string line;
     while (std::getline(std::cin, line)) {
         std::vector<std::string> args;

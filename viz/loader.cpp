@@ -2,6 +2,7 @@
 #include "viz/loader.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +12,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <map>
+#include <optional>
 #include <vector>
 
 #include "sim/output.hpp"
@@ -68,6 +71,127 @@ int wait_for(int pid) {
     return exit_code_of(status);
 }
 
+// `netstep worker`, started once: each run is a fork of it, not a new process (the simulator's
+// libraries take 80 ms to start: most of the 100 ms from a line typed to its effect on screen).
+// Requests are answered in order, one exit status per line; a request's answer is kept until its
+// load asks for it. If the worker cannot start or ends, runs are spawned as before.
+class Worker {
+public:
+    ~Worker() {
+        if (to_ >= 0) close(to_);  // end of input: the worker exits
+        if (from_ >= 0) close(from_);
+        if (pid_ > 0) wait_for(pid_);
+    }
+
+    // A request's number (> 0), or 0 when the worker cannot take it.
+    uint64_t request(const std::string& exe, const std::vector<std::string>& args, const std::string& err_path) {
+        if (!start(exe)) return 0;
+        std::string line = err_path;
+        for (const std::string& a : args) {
+            if (a.find_first_of("\t\n") != std::string::npos) return 0;  // not one field: spawn instead
+            line += '\t' + a;
+        }
+        if (err_path.find_first_of("\t\n") != std::string::npos) return 0;
+        line += '\n';
+        for (size_t done = 0; done < line.size();) {
+            ssize_t n = write(to_, line.data() + done, line.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                stop();
+                return 0;
+            }
+            done += size_t(n);
+        }
+        return ++sent_;
+    }
+
+    // The exit status of request `id`: nullopt while it runs (wait: until it ends).
+    std::optional<int> answer(uint64_t id, bool wait) {
+        while (answered_ < id) {
+            if (from_ < 0) return 2;  // the worker ended: its runs failed
+            pollfd p{from_, POLLIN, 0};
+            int r = poll(&p, 1, wait ? -1 : 0);
+            if (r < 0 && errno == EINTR) continue;
+            if (r == 0) return std::nullopt;
+            char c = 0;
+            ssize_t n = read(from_, &c, 1);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                stop();
+                return 2;
+            }
+            if (c != '\n') {
+                partial_ += c;
+                continue;
+            }
+            ++answered_;
+            codes_[answered_] = std::atoi(partial_.c_str());
+            partial_.clear();
+        }
+        auto it = codes_.find(id);
+        if (it == codes_.end()) return 2;
+        int code = it->second;
+        codes_.erase(it);
+        return code;
+    }
+
+private:
+    bool start(const std::string& exe) {
+        if (pid_ > 0) return to_ >= 0;
+        if (failed_) return false;
+        int in[2], out[2];
+        if (pipe2(in, O_CLOEXEC) != 0) return fail();
+        if (pipe2(out, O_CLOEXEC) != 0) {
+            close(in[0]);
+            close(in[1]);
+            return fail();
+        }
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
+        posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+        std::string worker = "worker";
+        char* argv[] = {const_cast<char*>(exe.c_str()), worker.data(), nullptr};
+        pid_t pid = 0;
+        int rc = posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv, environ);
+        posix_spawn_file_actions_destroy(&actions);
+        close(in[0]);
+        close(out[1]);
+        if (rc != 0) {
+            close(in[1]);
+            close(out[0]);
+            return fail();
+        }
+        pid_ = pid;
+        to_ = in[1];
+        from_ = out[0];
+        return true;
+    }
+    bool fail() {
+        failed_ = true;
+        return false;
+    }
+    void stop() {
+        if (to_ >= 0) close(to_);
+        if (from_ >= 0) close(from_);
+        to_ = from_ = -1;
+        failed_ = true;  // spawn from now on
+    }
+
+    pid_t pid_ = -1;
+    int to_ = -1, from_ = -1;
+    bool failed_ = false;
+    uint64_t sent_ = 0, answered_ = 0;
+    std::string partial_;
+    std::map<uint64_t, int> codes_;
+};
+
+Worker& worker() {
+    static Worker w;
+    return w;
+}
+
 }  // namespace
 
 constexpr const char* kViewerTraceBudget = "256MiB";
@@ -86,14 +210,21 @@ PendingLoad start_load(const std::string& netstep_exe, const std::string& file) 
     // The viewer holds the trace read from JSON (a few times its size in the run): smaller
     // budgets than netstep run's keep the whole under 1 GB (128 MiB of JSON is 400,000 events of
     // a busy server; the run then ends with the limit's message, shown like any other end).
-    p.pid = spawn({netstep_exe, "run", file, "--json", p.json, "--limit", std::string("max_trace_bytes=") + kViewerTraceBudget,
-                   "--limit", std::string("max_text_bytes=") + kViewerJsonBudget},
-                  p.err);
+    std::vector<std::string> args{"run", file, "--json", p.json, "--limit", std::string("max_trace_bytes=") + kViewerTraceBudget,
+                                  "--limit", std::string("max_text_bytes=") + kViewerJsonBudget};
+    if (std::getenv("NETSTEP_VIEW_NO_WORKER") == nullptr) p.worker_request = worker().request(netstep_exe, args, p.err);
+    if (p.worker_request > 0) return p;
+    args.insert(args.begin(), netstep_exe);
+    p.pid = spawn(args, p.err);
     if (p.pid < 0) p.error = "cannot start " + netstep_exe;
     return p;
 }
 
 bool load_done(PendingLoad& p) {
+    if (p.worker_request > 0 && p.exit_code < 0) {
+        if (auto code = worker().answer(p.worker_request, false)) p.exit_code = *code;
+        return p.exit_code >= 0;
+    }
     if (p.pid < 0 || p.exit_code >= 0) return true;
     int status = 0;
     pid_t r = waitpid(pid_t(p.pid), &status, WNOHANG);
@@ -108,7 +239,8 @@ LoadResult finish_load(PendingLoad& p) {
         result.trace = std::make_unique<sim::Trace>(demo_trace());
         return result;
     }
-    if (!p.error.empty() || p.pid < 0) {
+    if (p.worker_request > 0 && p.exit_code < 0) p.exit_code = worker().answer(p.worker_request, true).value_or(2);
+    if (p.worker_request == 0 && (!p.error.empty() || p.pid < 0)) {
         result.error = p.error.empty() ? "netstep run " + p.file + " was not started" : p.error;
         result.exit_code = 2;
     } else {

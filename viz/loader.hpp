@@ -21,6 +21,7 @@ struct PendingLoad {
     std::string json, err;              // its temporary output files
     std::string error;                  // why it could not start
     int exit_code = -1;                 // the child's, once load_done() saw it exit (-1: not yet)
+    uint64_t worker_request = 0;        // run by `netstep worker` (a fork of it): its request number
 };
 
 PendingLoad start_load(const std::string& netstep_exe, const std::string& file);
