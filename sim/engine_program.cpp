@@ -908,8 +908,10 @@ private:
                 if (to_command) {
                     w_.programs_[job].input_eof = true;
                     w_.sched_.wake_at(w_.programs_[job].actor, now());
+                } else if (job == kNone) {
+                    w_.prompt(program_);  // at the prompt (bash would log out): the terminal stays, a new prompt
                 }
-                return Flow::Next;  // at the prompt: the terminal stays open
+                return Flow::Next;
             case step::Type::Key::Line: break;
         }
         if (to_command) {

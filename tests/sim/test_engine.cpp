@@ -170,7 +170,7 @@ TEST_CASE("engine: the socket history shows every row change and when sockets go
     CHECK(client->gone_step != kNone);
 }
 
-TEST_CASE("engine: the same scenario and seed give the same trace; another seed, other ISNs") {
+TEST_CASE("engine: the same scenario and seed give the same trace: another seed, other ISNs") {
     std::string yaml = lan() + "programs:" + kHttpd + kBrowser;
     // Random ISNs this time (no isn: zero), so the seed shows.
     std::string seeded = yaml;

@@ -206,7 +206,7 @@ TEST_CASE("engine: a parent's exit leaves the sockets its forked child holds ope
     CHECK(std::find(client.begin(), client.end(), "recv(s) = 0 (EOF)") != client.end());
 }
 
-TEST_CASE("engine: exit inside repeat ends its program; inside fork only the child") {
+TEST_CASE("engine: exit inside repeat ends its program: inside fork only the child") {
     Trace t = run_yaml(lan() + R"(programs:
   - host: laptop
     name: looper

@@ -87,7 +87,7 @@ TEST_CASE("engine: connect() to a listener on the host's own address succeeds") 
     CHECK(events_of(accepted, EventKind::Blocked).empty());
 }
 
-TEST_CASE("engine: an expected error passes; an unexpected one ends only its program") {
+TEST_CASE("engine: an expected error passes: an unexpected one ends only its program") {
     Trace t = run_yaml(lan() + R"(programs:
   - host: laptop
     name: careful
@@ -548,7 +548,7 @@ captions:
     CHECK(t.failures.empty());
 }
 
-TEST_CASE("engine: under linux the trace shows the scaled window; a router's hops show their TTL") {
+TEST_CASE("engine: under linux the trace shows the scaled window: a router's hops show their TTL") {
     Trace t = run_yaml(R"(netstep: 1
 title: t
 profile: linux

@@ -151,7 +151,7 @@ TEST_CASE("terminal: nc sends each line typed, prints the answer, Ctrl-D closes"
     CHECK(text.find("all expectations met") != std::string::npos);
 }
 
-TEST_CASE("terminal: Ctrl-C stops a ping; a line typed during it runs at the next prompt") {
+TEST_CASE("terminal: Ctrl-C stops a ping: a line typed during it runs at the next prompt") {
     Scenario s = with_terminal(load_scenario_file(scenario_path("lab-two-networks.yaml")), "laptop",
                                {{Duration::seconds(1), "ping -n 50 server"},
                                 {Duration::millis(2500), "ipconfig"},
@@ -176,7 +176,7 @@ TEST_CASE("terminal: Ctrl-C stops a ping; a line typed during it runs at the nex
     CHECK(t2.find("IPv4 Address. . . : 192.168.1.10") != std::string::npos);
 }
 
-TEST_CASE("terminal: the Berkeley calls print their results; errors are printed, never failures") {
+TEST_CASE("terminal: the Berkeley calls print their results: errors are printed, never failures") {
     Scenario s = with_terminal(load_scenario_file(scenario_path("lab-two-networks.yaml")), "laptop",
                                {{Duration::seconds(1), "socket s tcp"},
                                 {Duration::seconds(1), "connect s server:8080"},

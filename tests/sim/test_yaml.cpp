@@ -34,7 +34,7 @@ std::string scenario_error(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("yaml: mappings keep their order and their duplicates; lists their items") {
+TEST_CASE("yaml: mappings keep their order and their duplicates: lists their items") {
     Document d = Document::parse("b: 1\na: [x, 'y', {k: v}]\nb: 2\n");
     Node root = d.root();
     REQUIRE(root.is_map());
@@ -53,7 +53,7 @@ TEST_CASE("yaml: mappings keep their order and their duplicates; lists their ite
     CHECK(root.value(0).size() == 0);  // a scalar has no children
 }
 
-TEST_CASE("yaml: plain null, ~ and nothing are null; quoted ones are text") {
+TEST_CASE("yaml: plain null, ~ and nothing are null: quoted ones are text") {
     Document d = Document::parse("a:\nb: ~\nc: null\nd: NULL\ne: 'null'\nf: \"\"\ng: nil\n");
     Node r = d.root();
     REQUIRE(r.size() == 7);

@@ -107,7 +107,7 @@ TEST_CASE("host: ephemeral ports come from the profile's range, sequential from 
     CHECK(x.port_of(1) != w.port_of(1));
 }
 
-TEST_CASE("host: ephemeral ports skip ports in use; an exhausted range gives EADDRNOTAVAIL") {
+TEST_CASE("host: ephemeral ports skip ports in use: an exhausted range gives EADDRNOTAVAIL") {
     Profile p = Profile::textbook();
     p.ephemeral_first = 50000;
     p.ephemeral_last = 50002;

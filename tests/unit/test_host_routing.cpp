@@ -45,7 +45,7 @@ TEST_CASE("host: route: local, on-link, via gateway, none") {
     CHECK(isolated.route(ip("10.1.200.1"))->next_hop == ip("10.1.200.1"));
 }
 
-TEST_CASE("host: route: on-link beats the gateway; the first interface with a gateway wins") {
+TEST_CASE("host: route: on-link beats the gateway: the first interface with a gateway wins") {
     HostStack h("pc", {iface("lab", "10.0.0.5/24"), iface("wifi", "192.168.1.10/24", "192.168.1.1")},
                 Profile::textbook(), 1);
     CHECK(h.route(ip("10.0.0.9"))->interface == 0);

@@ -71,7 +71,7 @@ struct Tcp {
 
 }  // namespace
 
-TEST_CASE("host: TCP connect to a listener; accept returns the connection's four-tuple") {
+TEST_CASE("host: TCP connect to a listener: accept returns the connection's four-tuple") {
     Tcp t;
     SocketId l = t.listener(80);
     CHECK(t.server.state_of(l) == TcpState::Listen);
@@ -318,7 +318,7 @@ TEST_CASE("host: closing a listener resets the connections not yet accepted") {
     CHECK(t.client(1).state_of(c1) == TcpState::Closed);
 }
 
-TEST_CASE("host: close with SO_LINGER 0 sends RST; the peer sees ECONNRESET") {
+TEST_CASE("host: close with SO_LINGER 0 sends RST: the peer sees ECONNRESET") {
     Tcp t;
     SocketId l = t.listener(80);
     auto [c, a] = t.connected(l);

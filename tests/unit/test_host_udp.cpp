@@ -71,7 +71,7 @@ TEST_CASE("host: UDP exchange keeps message boundaries") {
     CHECK(l.recv(l.a, client).would_block_now());  // the rest of that datagram is gone
 }
 
-TEST_CASE("host: UDP send needs a peer; sizes over 65507 bytes are EMSGSIZE") {
+TEST_CASE("host: UDP send needs a peer: sizes over 65507 bytes are EMSGSIZE") {
     Lan l;
     SocketId s = l.udp(l.a);
     CHECK(l.send(l.a, s, "x").err == Err::DestAddrReq);

@@ -135,7 +135,7 @@ TEST_CASE("cwnd: the initial window is 3 segments (textbook, RFC 3390) or 10 (li
     CHECK(c.vars().cwnd == 4 * 536);
 }
 
-TEST_CASE("cwnd: 1 segment after a lost SYN (RFC 5681 §3.1); Linux after two") {
+TEST_CASE("cwnd: 1 segment after a lost SYN (RFC 5681 §3.1): Linux after two") {
     auto after_syn_losses = [](const Profile& p, int losses) {
         TcpConnection c = socket_syn_sent(p);
         for (int i = 0; i < losses; ++i) poll(c, *c.poll_at());  // the SYN again

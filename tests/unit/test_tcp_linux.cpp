@@ -299,7 +299,7 @@ TEST_CASE("linux rule: the receive window starts small and grows 2*MSS per segme
     CHECK(c.vars().rcv_wnd >= 74u * 1024 - 1024);
 }
 
-TEST_CASE("linux rule: small segments do not grow the window; textbook offers the free buffer") {
+TEST_CASE("linux rule: small segments do not grow the window: textbook offers the free buffer") {
     TcpConnection c = linux_scaled();
     SeqNum seq = REMOTE_SEQ;
     for (int i = 0; i < 10; ++i, seq += 100) CHECK(window_after(c, seq, 100) == 63);  // < 128 bytes

@@ -199,7 +199,7 @@ TEST_CASE("wire: parse(emit(p)) == p") {
     CHECK(unreachable.to_string() == "10.0.0.2 > 10.0.0.1 ICMP 10.0.0.2 udp port 9999 unreachable");
 }
 
-TEST_CASE("wire: UDP checksum of zero is sent as 0xFFFF; zero on the wire means none") {
+TEST_CASE("wire: UDP checksum of zero is sent as 0xFFFF: zero on the wire means none") {
     // Find a payload whose checksum computes to zero, then check it is sent as all ones.
     bool found = false;
     for (uint16_t v = 0; v < 0xFFFF && !found; ++v) {

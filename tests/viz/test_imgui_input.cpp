@@ -236,7 +236,7 @@ struct SessionFixture {
 
 }  // namespace
 
-TEST_CASE_FIXTURE(SessionFixture, "what if: right-click a packet, drop it; the run is redone at the same step") {
+TEST_CASE_FIXTURE(SessionFixture, "what if: right-click a packet, drop it: the run is redone at the same step") {
     session.load(file, false);
     REQUIRE(session.view);
     REQUIRE(session.error.empty());
@@ -347,7 +347,7 @@ bool overlap(ImVec2 a_min, ImVec2 a_max, ImVec2 b_min, ImVec2 b_max) {
 
 // Slow start: a train of ACKs and segments on one link. Each label has its own place (none on
 // another), a few at most, and the packets left without one are counted ("+N more packets").
-TEST_CASE("topology: packet labels never cover one another; the unlabeled ones are counted") {
+TEST_CASE("topology: packet labels never cover one another: the unlabeled ones are counted") {
     Headless imgui;
     Strings text = strings_for(Language::En);
     Session session{NETSTEP_EXE, std::string(NETSTEP_TEST_SCENARIOS) + "/tcp-slow-start.yaml", 0};

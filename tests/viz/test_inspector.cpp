@@ -8,7 +8,7 @@
 using namespace netstep;
 using namespace netstep::viz;
 
-TEST_CASE("field selectors: layer.name, a prefix, initials; case and spaces ignored") {
+TEST_CASE("field selectors: layer.name, a prefix, initials: case and spaces ignored") {
     sim::Trace trace = demo_trace();
     TraceView view(trace);
     REQUIRE(!trace.packets.empty());

@@ -126,7 +126,7 @@ TEST_CASE("terminal view: input to a running command, descendants' output, anoth
     CHECK(stopped.prompt == kPrompt);
 }
 
-TEST_CASE("terminal view: \\f clears the screen; stepping back hides what was printed later") {
+TEST_CASE("terminal view: \\f clears the screen: stepping back hides what was printed later") {
     TerminalTrace t;
     TerminalScreen cleared = screen_at(t, 0, TerminalTrace::kClear);
     CHECK(cleared.lines.empty());
@@ -245,7 +245,7 @@ TEST_CASE_FIXTURE(PanelFixture, "terminal panel: the step and the host chosen de
     CHECK(panel.shown_prompt == sim::terminal_prompt(sim::ToolStyle::Windows, "web"));
 }
 
-TEST_CASE_FIXTURE(PanelFixture, "terminal panel: Ctrl-D and Ctrl-C send their keys; while a command runs, no prompt") {
+TEST_CASE_FIXTURE(PanelFixture, "terminal panel: Ctrl-D and Ctrl-C send their keys: while a command runs, no prompt") {
     player.go_to(t.step[TerminalTrace::kNc], view);
     frame();
     CHECK_FALSE(panel.shown_prompt.has_value());
@@ -278,7 +278,7 @@ TEST_CASE_FIXTURE(PanelFixture, "terminal panel: a line the shell refuses is ans
     CHECK_FALSE(contains(panel.shown_lines, "pnig"));
 }
 
-TEST_CASE_FIXTURE(PanelFixture, "terminal panel: typing at an earlier step asks first; Cancel keeps the later lines") {
+TEST_CASE_FIXTURE(PanelFixture, "terminal panel: typing at an earlier step asks first: Cancel keeps the later lines") {
     Instant later = view.time_at(t.step[TerminalTrace::kPrompt3]);
     journal = {{"laptop", later, "ipconfig", sim::step::Type::Key::Line},
                {"laptop", later, "netstat -an", sim::step::Type::Key::Line},
@@ -318,7 +318,7 @@ TEST_CASE_FIXTURE(PanelFixture, "terminal panel: while the scenario runs again, 
     CHECK(typed()[0].line == "ping web");
 }
 
-TEST_CASE_FIXTURE(PanelFixture, "terminal panel: Ctrl+S opens the save popup with the default path; Save sends it") {
+TEST_CASE_FIXTURE(PanelFixture, "terminal panel: Ctrl+S opens the save popup with the default path: Save sends it") {
     frame();
     press(GLFW_KEY_S, true);
     CHECK(panel.save_shown);
@@ -372,7 +372,7 @@ TEST_CASE("terminal panel: a long line is cut inside the console, the input row 
     CHECK(panel.shown_lines.back().size() == 3000);  // the line is whole; drawn cut (text_fit)
 }
 
-TEST_CASE("terminal layout: presenter mode's big panel 6, beside the topology; a tab otherwise") {
+TEST_CASE("terminal layout: presenter mode's big panel 6, beside the topology: a tab otherwise") {
     Layout l = compute_layout(ImVec2(1280, 800), kPresenterSizes, true, BigPanel::Terminal);
     CHECK(l.focused);
     CHECK(l.terminal.shown());
@@ -469,5 +469,95 @@ TEST_CASE("session: a typed line runs the scenario again with it, keeps a what-i
     CHECK(session.faults.empty());
     CHECK_FALSE(session.modified());
     CHECK(session.default_save_path().find("default-session.yaml") != std::string::npos);
+}
+namespace {
+
+// The screen of `host`'s terminal at `step` of the session's trace, as one text.
+std::string screen_text(const Session& session, const std::string& host, uint32_t step) {
+    const sim::Trace& t = *session.trace;
+    uint32_t h = 0;
+    while (h < t.hosts.size() && t.hosts[h].name != host) ++h;
+    TerminalScreen screen = terminal_screen(t, terminal_events(t, h), step);
+    std::string text;
+    for (const std::string& line : screen.lines) text += line + "\n";
+    return text;
+}
+
+// Types `line` into `host`'s terminal at the last step, as the panel does; the run's new trace.
+void type_at_end(Session& session, const std::string& host, const std::string& line,
+                 sim::step::Type::Key key = sim::step::Type::Key::Line) {
+    uint32_t last = session.view->last_step();
+    session.player.go_to(last, *session.view);
+    INFO(session.error);
+    REQUIRE(session.type({host, session.view->time_at(last), line, key}));
+}
+
+}  // namespace
+
+// The issue's "done means", through the viewer's session and the terminal's view of the trace:
+// on lab-two-networks a student types ipconfig, then nc server 80, a line, Ctrl-D.
+TEST_CASE("terminal with the simulator: ipconfig, nc, a line and Ctrl-D on the lab: stepping back hides what came later") {
+    std::string file = std::string(NETSTEP_TEST_SCENARIOS) + "/lab-two-networks.yaml";
+    Session session(NETSTEP_EXE, file, 0);
+    session.load(file, false);
+    REQUIRE(session.view);
+
+    // ipconfig prints what the Hosts panel shows: each adapter, its address, mask and gateway.
+    type_at_end(session, "laptop", "ipconfig");
+    std::string screen = screen_text(session, "laptop", session.view->last_step());
+    for (const InterfaceConfig& itf : session.trace->hosts[0].interfaces) {
+        CHECK(screen.find(itf.adapter + ":") != std::string::npos);
+        CHECK(screen.find(": " + itf.address.address.to_string()) != std::string::npos);
+        CHECK(screen.find(": " + itf.address.mask().to_string()) != std::string::npos);
+        CHECK(screen.find(": " + (itf.gateway ? itf.gateway->to_string() : "")) != std::string::npos);
+    }
+    CHECK(screen.find("C:\\Users\\laptop>ipconfig") != std::string::npos);
+
+    // nc connects (a SYN leaves the laptop), waits for input: no prompt.
+    size_t packets_before = session.trace->packets.size();
+    type_at_end(session, "laptop", "nc server 80");
+    REQUIRE(session.trace->packets.size() > packets_before);
+    CHECK(session.view->packet(uint32_t(packets_before)).label.find("SYN") != std::string::npos);
+    const sim::Trace& connected = *session.trace;
+    TerminalScreen during = terminal_screen(connected, terminal_events(connected, 0), session.view->last_step());
+    CHECK_FALSE(during.prompt.has_value());
+
+    // A line and Enter: the data leaves, the server answers and closes, nc ends (the prompt is back);
+    // Ctrl-D at the prompt shows a new one.
+    uint32_t typed_at = session.view->last_step();
+    type_at_end(session, "laptop", "GET / HTTP/1.0");
+    type_at_end(session, "laptop", "", sim::step::Type::Key::CtrlD);
+    const sim::Trace& t = *session.trace;
+    bool data_sent = false;
+    for (const sim::TracePacket& p : t.packets) {
+        std::string payload(p.bytes.begin(), p.bytes.end());
+        data_sent = data_sent || (p.from_host == 0 && payload.find("GET / HTTP/1.0\n") != std::string::npos);
+    }
+    CHECK(data_sent);
+    uint32_t end = session.view->last_step();
+    std::string after = screen_text(session, "laptop", end);
+    CHECK(after.find("GET / HTTP/1.0") != std::string::npos);
+    CHECK(after.find("Hello from the server!") != std::string::npos);
+    TerminalScreen final_screen = terminal_screen(t, terminal_events(t, 0), end);
+    REQUIRE(final_screen.prompt.has_value());  // nc ended: the prompt is back
+    // Stepping back to where the line was typed hides the answer printed later.
+    std::string before = screen_text(session, "laptop", typed_at);
+    CHECK(before.find("Hello from the server!") == std::string::npos);
+    CHECK(before.find("C:\\Users\\laptop>nc server 80") != std::string::npos);
+
+    // Saved and opened again: the same trace, event for event.
+    std::string saved = (std::filesystem::temp_directory_path() / "netstep-test-terminal-lab.yaml").string();
+    std::string error;
+    REQUIRE(session.save_as(saved, error));
+    Session reopened(NETSTEP_EXE, saved, 0);
+    reopened.load(saved, false);
+    REQUIRE(reopened.view);
+    REQUIRE(reopened.trace->events.size() == t.events.size());
+    for (uint32_t i = 0; i < t.events.size(); ++i) {
+        CAPTURE(i);
+        CHECK(reopened.view->describe(i) == session.view->describe(i));
+        CHECK(reopened.trace->events[i].time == t.events[i].time);
+    }
+    std::filesystem::remove(saved);
 }
 #endif

@@ -17,7 +17,7 @@ bool ends_with_ellipsis(const std::string& s) { return s.size() >= 3 && s.compar
 
 }  // namespace
 
-TEST_CASE("text_fit: never wider than the room; cut text ends in an ellipsis") {
+TEST_CASE("text_fit: never wider than the room: cut text ends in an ellipsis") {
     for (float size : {17.0f, 25.0f}) {
         test::HeadlessFonts imgui(size);
         const ImFont* font = imgui.fonts.bold;
