@@ -126,8 +126,22 @@ bool Session::begin_type(const sim::TypedLine& line) {
     std::erase_if(journal, [&](const sim::TypedLine& l) { return l.at > line.at; });
     journal.push_back(line);
     pending_step_ = player.step();
+    pending_line_ = line;
     pending_ = start_load(netstep_exe, write_copy());
     return true;
+}
+
+// The step where the new run shows `line` typed (its Input event): a terminal echoes what is typed
+// at once; from there the class watches what it caused. `from` if there is none.
+uint32_t Session::typed_step(const sim::TypedLine& line, uint32_t from) const {
+    const sim::Trace& t = view->trace();
+    for (uint32_t i = from; i < t.events.size() && t.events[i].time <= line.at; ++i) {
+        const sim::TraceEvent& e = t.events[i];
+        if (e.kind == sim::EventKind::Input && e.time == line.at && e.host < t.hosts.size() &&
+            t.hosts[e.host].name == line.host)
+            return i;
+    }
+    return from;
 }
 
 bool Session::poll(bool wait) {
@@ -140,8 +154,10 @@ bool Session::poll(bool wait) {
         journal = std::move(pending_before_);
         return true;
     }
-    player.go_to(pending_step_, *view);  // the step typed at, even if the user stepped meanwhile
-    player.play(*view);                  // the class sees what the command caused
+    // The line echoed (the step typed at, even if the user stepped meanwhile, then its Input), and
+    // playing on: the class sees what the command caused.
+    player.go_to(typed_step(pending_line_, std::min(pending_step_, view->last_step())), *view);
+    player.play(*view);
     return true;
 }
 

@@ -86,6 +86,8 @@ private:
     std::optional<PendingLoad> pending_;         // begin_type()'s run
     std::vector<sim::TypedLine> pending_before_; // the journal before it (restored if it fails)
     uint32_t pending_step_ = 0;                  // the step it was typed at
+    sim::TypedLine pending_line_;                // the line typed
+    uint32_t typed_step(const sim::TypedLine& line, uint32_t from) const;
 };
 
 // Nanoseconds since the epoch of a file's last modification (0 if it cannot be read).
