@@ -468,13 +468,13 @@ int command_view(const ViewArgs& args, const char* argv0) {
 
 int netstep_main(int argc, char** argv);
 
-// `netstep worker` (internal, for the viewer): each line of standard input is one command's
-// arguments, tab-separated, the first being the file its standard error goes to ("ERR\trun\tFILE\t
-// --json\tOUT..."); each is run in a child forked from this process, and its exit status is written
-// back as a line. The viewer reruns a scenario at every line typed into a terminal: a fork skips
-// exec and the start-up of the libraries netstep links (SimGrid's ns-3 registers hundreds of types
-// at start-up: 80 ms of a 100 ms budget). SimGrid allows one engine per process: each child makes
-// its own, the worker none.
+// `netstep worker` (internal, for the viewer): each line of standard input is one command, its
+// fields tab-separated: the file its standard output goes to (empty: /dev/null), the file its
+// standard error goes to, then its arguments ("OUT\tERR\trun\tFILE\t--json\t-..."); each is run in a
+// child forked from this process, and its exit status is written back as a line. The viewer reruns
+// a scenario at every line typed into a terminal: a fork skips exec and the start-up of the
+// libraries netstep links (SimGrid's ns-3 registers hundreds of types at start-up: 80 ms of a
+// 100 ms budget). SimGrid allows one engine per process: each child makes its own, the worker none.
 int command_worker() {
     prctl(PR_SET_PDEATHSIG, SIGTERM);  // the viewer is gone: so is its worker
     std::string line;
@@ -486,7 +486,7 @@ int command_worker() {
             if (tab == std::string::npos) break;
             start = tab + 1;
         }
-        if (args.size() < 2) {
+        if (args.size() < 3) {
             std::cout << kExitUsage << std::endl;
             continue;
         }
@@ -494,16 +494,15 @@ int command_worker() {
         pid_t pid = fork();
         if (pid == 0) {
             int null = open("/dev/null", O_RDWR);
-            int err = open(args[0].c_str(), O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC, 0600);
-            if (null >= 0) {
-                dup2(null, STDIN_FILENO);
-                dup2(null, STDOUT_FILENO);
-            }
+            int out = args[0].empty() ? null : open(args[0].c_str(), O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC, 0600);
+            int err = open(args[1].c_str(), O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC, 0600);
+            if (null >= 0) dup2(null, STDIN_FILENO);
+            if (out >= 0) dup2(out, STDOUT_FILENO);
             if (err >= 0) dup2(err, STDERR_FILENO);
             std::vector<char*> argv;
             std::string self = "netstep";
             argv.push_back(self.data());
-            for (size_t i = 1; i < args.size(); ++i) argv.push_back(args[i].data());
+            for (size_t i = 2; i < args.size(); ++i) argv.push_back(args[i].data());
             argv.push_back(nullptr);
             int code = netstep_main(int(argv.size() - 1), argv.data());
             std::cout.flush();

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 #include "sim/output.hpp"
@@ -656,7 +657,9 @@ void check_depth(std::string_view text) {
 }
 
 Json parse_document(std::istream& in) {
-    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    std::ostringstream read;  // in blocks (an istreambuf_iterator reads a character per call)
+    read << in.rdbuf();
+    std::string text = std::move(read).str();
     check_depth(text);
     try {
         return Json::parse(text);

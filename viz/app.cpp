@@ -109,6 +109,7 @@ private:
     int run_screenshot();
     void select_for_inspector();
     void measure_frames(const char* frames_env);
+    void measure_typing(const char* times_env);
     int run_interactive();
     bool step_exists() const;
 
@@ -477,6 +478,7 @@ int App::run_screenshot() {
     take_screenshot(*options_.screenshot);
     timing_.mark("PNG written");
     measure_frames(std::getenv("NETSTEP_VIZ_BENCH_FRAMES"));
+    measure_typing(std::getenv("NETSTEP_VIZ_BENCH_TYPE"));
     if (!session_.error.empty() || !session_.view) return 2;
     return status_.rfind("cannot", 0) == 0 ? 2 : 0;
 }
@@ -539,6 +541,52 @@ void App::measure_frames(const char* frames_env) {
                  frames, median(total) * 1e3, sum * 1e3 / frames, median(build) * 1e3, median(submit) * 1e3,
                  median(raster) * 1e3, median(swap) * 1e3, triangles, session_.view->trace().hosts.size(), session_.view->trace().packets.size(),
                  session_.view->trace().events.size(), renderer ? renderer : "?");
+}
+
+// NETSTEP_VIZ_BENCH_TYPE=N: after the screenshot, type `ipconfig` N times into the terminal of the
+// first host that is not a router, at the last step, as Enter in the Terminal panel does, and print
+// the median time from Enter to the first frame drawn from the new run (the line echoed, its
+// output next) and its parts: the run (journal written, the simulator's fork, its JSON read back)
+// and the frame (UI, GL, swap). bench/run reports it per classroom scenario.
+void App::measure_typing(const char* times_env) {
+    int times = times_env ? std::atoi(times_env) : 0;
+    if (times <= 0 || !session_.view) return;
+    const sim::Trace& first = session_.view->trace();
+    std::string host;
+    for (const sim::TraceHost& h : first.hosts) {
+        if (!h.forwarding) {
+            host = h.name;
+            break;
+        }
+    }
+    if (host.empty()) return;
+    std::vector<double> total, run, draw;
+    for (int i = 0; i < times; ++i) {
+        uint32_t last = session_.view->last_step();
+        session_.player.go_to(last, *session_.view);
+        uint64_t generation = session_.generation;
+        double t0 = glfwGetTime();
+        apply(cmd::Type{sim::TypedLine{host, session_.view->time_at(last), "ipconfig", sim::step::Type::Key::Line}});
+        while (session_.busy()) session_.poll(true);
+        double t1 = glfwGetTime();
+        if (session_.generation == generation) {
+            std::fprintf(stderr, "typing: the run failed: %s\n", session_.error.c_str());
+            return;
+        }
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        frame(1.0 / 60.0);
+        render();
+        glFinish();
+        glfwSwapBuffers(window_);
+        double t2 = glfwGetTime();
+        total.push_back(t2 - t0);
+        run.push_back(t1 - t0);
+        draw.push_back(t2 - t1);
+    }
+    std::fprintf(stderr, "typing: %d lines, Enter to frame %.1f ms (median; max %.1f): run %.1f, frame %.1f (%zu events)\n",
+                 times, median(total) * 1e3, *std::max_element(total.begin(), total.end()) * 1e3, median(run) * 1e3,
+                 median(draw) * 1e3, session_.view->trace().events.size());
 }
 
 //-----------------------------------------------------------------------------

@@ -42,14 +42,14 @@ std::string read_all(const std::string& path) {
     return s.str();
 }
 
-// Starts argv with stdout to /dev/null and stderr to `err_path`; returns its pid (-1: no run).
-int spawn(const std::vector<std::string>& args, const std::string& err_path) {
+// Starts argv with stdout to `out_path` and stderr to `err_path`; returns its pid (-1: no run).
+int spawn(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path) {
     std::vector<char*> argv;
     for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_TRUNC, 0600);
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_TRUNC, 0600);
     pid_t pid = 0;
     int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
@@ -84,9 +84,11 @@ public:
     }
 
     // A request's number (> 0), or 0 when the worker cannot take it.
-    uint64_t request(const std::string& exe, const std::vector<std::string>& args, const std::string& err_path) {
+    uint64_t request(const std::string& exe, const std::vector<std::string>& args, const std::string& out_path,
+                     const std::string& err_path) {
         if (!start(exe)) return 0;
-        std::string line = err_path;
+        if (out_path.find_first_of("\t\n") != std::string::npos) return 0;
+        std::string line = out_path + '\t' + err_path;
         for (const std::string& a : args) {
             if (a.find_first_of("\t\n") != std::string::npos) return 0;  // not one field: spawn instead
             line += '\t' + a;
@@ -210,12 +212,13 @@ PendingLoad start_load(const std::string& netstep_exe, const std::string& file) 
     // The viewer holds the trace read from JSON (a few times its size in the run): smaller
     // budgets than netstep run's keep the whole under 1 GB (128 MiB of JSON is 400,000 events of
     // a busy server; the run then ends with the limit's message, shown like any other end).
-    std::vector<std::string> args{"run", file, "--json", p.json, "--limit", std::string("max_trace_bytes=") + kViewerTraceBudget,
+    // The JSON on standard output, into the file: no text trace is written (`--json -`).
+    std::vector<std::string> args{"run", file, "--json", "-", "--limit", std::string("max_trace_bytes=") + kViewerTraceBudget,
                                   "--limit", std::string("max_text_bytes=") + kViewerJsonBudget};
-    if (std::getenv("NETSTEP_VIEW_NO_WORKER") == nullptr) p.worker_request = worker().request(netstep_exe, args, p.err);
+    if (std::getenv("NETSTEP_VIEW_NO_WORKER") == nullptr) p.worker_request = worker().request(netstep_exe, args, p.json, p.err);
     if (p.worker_request > 0) return p;
     args.insert(args.begin(), netstep_exe);
-    p.pid = spawn(args, p.err);
+    p.pid = spawn(args, p.json, p.err);
     if (p.pid < 0) p.error = "cannot start " + netstep_exe;
     return p;
 }
