@@ -162,6 +162,7 @@ App::App(const ViewOptions& options)
     if (auto big = big_panel_from(panel ? panel : "")) {
         big_panel_ = *big;
         big_panel_chosen_ = true;
+        if (*big == BigPanel::Terminal) tab_request_ = 4;  // outside presenter mode: the Terminal tab
     }
     const char* timing = std::getenv("NETSTEP_VIZ_TIMING");
     timing_.on = timing && *timing && std::string(timing) != "0";
