@@ -75,6 +75,8 @@ TerminalScreen terminal_screen(const sim::Trace& trace, const TerminalEvents& ev
     std::string pending;                 // a Prompt not yet followed by its Input
     bool has_pending = false;            // (no std::optional: GCC 12 warns, wrongly, of it)
     bool ended = false;
+    bool after_output = false;           // the last event was an Output
+    const bool cmd = terminal_style(trace) == sim::ToolStyle::Windows;
     auto flush_prompt = [&] {
         if (has_pending) lines.push_back(pending);
         has_pending = false;
@@ -88,6 +90,8 @@ TerminalScreen terminal_screen(const sim::Trace& trace, const TerminalEvents& ev
         switch (e.kind) {
             case EventKind::Prompt:
                 flush_prompt();
+                // cmd.exe leaves an empty line between a command's output and the next prompt.
+                if (cmd && after_output && !lines.empty() && !lines.back().empty()) lines.push_back("");
                 pending = text;
                 has_pending = true;
                 break;
@@ -109,6 +113,7 @@ TerminalScreen terminal_screen(const sim::Trace& trace, const TerminalEvents& ev
                 ended = true;
                 break;
         }
+        after_output = e.kind == EventKind::Output;
         if (lines.size() > max_lines * 2) lines.erase(lines.begin(), lines.end() - long(max_lines));
     }
     if (lines.size() > max_lines) lines.erase(lines.begin(), lines.end() - long(max_lines));

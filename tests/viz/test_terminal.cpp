@@ -547,6 +547,8 @@ TEST_CASE("terminal with the simulator: ipconfig, nc, a line and Ctrl-D on the l
     std::string before = screen_text(session, "laptop", typed_at);
     CHECK(before.find("Hello from the server!") == std::string::npos);
     CHECK(before.find("C:\\Users\\laptop>nc server 80") != std::string::npos);
+    // cmd.exe: an empty line between ipconfig's output and the next prompt.
+    CHECK(before.find("192.168.1.1\n\nC:\\Users\\laptop>nc server 80\n") != std::string::npos);
 
     // Saved and opened again: the same trace, event for event.
     std::string saved = (std::filesystem::temp_directory_path() / "netstep-test-terminal-lab.yaml").string();
