@@ -54,6 +54,52 @@ hosts:
   - {{ name: b, interfaces: [ {{ network: lan, ip: 10.0.0.2 }} ] }}
 programs:
 """
+# Terminals (issue 15): every kind of command typed, and lines that keep a command or the shell busy.
+TERMINAL = """  - host: b
+    name: web
+    steps:
+      - socket: { as: l, type: tcp }
+      - bind: { socket: l, port: 80 }
+      - listen: { socket: l }
+      - repeat: { times: forever, steps: [ { accept: { socket: l, as: c } }, { recv: { socket: c } }, { send: { socket: c, data: "ok\\n" } }, { close: { socket: c } } ] }
+  - host: a
+    name: terminal
+    steps:
+      - type: { at: 1s, line: "ipconfig /all" }
+      - type: { at: 1s, line: "ip addr" }
+      - type: { at: 1s, line: "ifconfig" }
+      - type: { at: 1s, line: "netstat -tulpn" }
+      - type: { at: 1s, line: "ss -tan" }
+      - type: { at: 1s, line: "help" }
+      - type: { at: 1s, line: "pnig b" }
+      - type: { at: 2s, line: "ping -n 1000000 b" }
+      - type: { at: 3s, line: "typed ahead" }
+      - type: { at: 4s, key: ctrl-c }
+      - type: { at: 5s, line: "tracert b" }
+      - type: { at: 6s, line: "traceroute b" }
+      - type: { at: 40s, line: "nc b 80" }
+      - type: { at: 41s, line: "hello" }
+      - type: { at: 42s, key: ctrl-d }
+      - type: { at: 43s, line: "nc -u b 53" }
+      - type: { at: 44s, line: "x" }
+      - type: { at: 45s, key: ctrl-c }
+      - type: { at: 46s, line: "socket s tcp" }
+      - type: { at: 46s, line: "connect s b:80" }
+      - type: { at: 46s, line: 'send s "GET /\\r\\n"' }
+      - type: { at: 46s, line: "recv s" }
+      - type: { at: 46s, line: "close s" }
+      - type: { at: 46s, line: "send s late" }
+      - type: { at: 47s, line: "nc -l 9000" }
+  - host: b
+    name: terminal
+    steps:
+      - type: { at: 48s, line: "nc a 9000" }
+      - type: { at: 49s, line: "hi" }
+      - type: { at: 50s, key: ctrl-d }
+      - type: { at: 51s, line: "socket u udp" }
+      - type: { at: 51s, line: "bind u 7" }
+      - type: { at: 51s, line: "recvfrom u" }
+"""
 ATTACKS = {
     "nested-repeat-sleep0": """  - host: a
     steps:
@@ -137,6 +183,8 @@ for name, programs in ATTACKS.items():
     put("fuzz_run", (ONE_LAN.format(title=name) + programs).encode(), "seed-attack-" + name)
 # Two routers whose default routes point at each other: every datagram to elsewhere circles
 # until its TTL runs out.
+put("fuzz_run", (ONE_LAN.format(title="terminals") + TERMINAL).encode(), "seed-terminals")
+put("fuzz_scenario", (ONE_LAN.format(title="terminals") + TERMINAL).encode(), "seed-terminals")
 put("fuzz_run", b"""netstep: 1
 title: routing loop
 networks:
