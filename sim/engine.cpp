@@ -458,6 +458,10 @@ std::optional<std::string> World::end_quiescent() {
     // Servers end when every other program has ended; with no other program ever (a lab, to be
     // explored from a terminal), or a terminal waiting for input, they are stopped with the run.
     const bool servers_done = !finite_left && some_program_ended;
+    // A terminal waiting for input: what a person types next may unblock any program (a server
+    // child waiting in recv for nc's next line), so none is stuck: the run waits for the user.
+    bool terminal_waits = false;
+    for (const ProgramRuntime& p : programs_) terminal_waits = terminal_waits || (p.terminal && !p.finished);
     size_t stuck = 0;
     std::vector<uint32_t> ended;  // servers that are done: they exit
     for (ProgramRuntime& p : programs_) {
@@ -473,8 +477,8 @@ std::optional<std::string> World::end_quiescent() {
             if (servers_done) ended.push_back(p.index);
             continue;
         }
-        // A terminal, and a command running in it, wait for what a person types: not stuck.
-        if (p.terminal || p.shell != kNone) continue;
+        // A terminal, a command running in it, and while a terminal waits any program: not stuck.
+        if (p.terminal || p.shell != kNone || terminal_waits) continue;
         ++stuck;
         std::string why = blocked_reason(p.blocked_verb);
         std::string msg = fmt::format("{} is blocked in {}: {}", p.name, p.blocked_call, why);

@@ -565,4 +565,91 @@ TEST_CASE("terminal with the simulator: ipconfig, nc, a line and Ctrl-D on the l
     }
     std::filesystem::remove(saved);
 }
+namespace {
+
+// The Terminal panel over a real session: keys typed into its input, Enter's command applied to
+// the session as the app applies it (a rerun), the next frames drawn from the new trace.
+struct LivePanel {
+    Headless imgui;
+    Session session;
+    Strings text = strings_for(Language::En);
+    TerminalPanel panel;
+    ImVec2 size{1000, 600};
+
+    explicit LivePanel(const std::string& file) : session(NETSTEP_EXE, file, 0) {
+        ImGuiIO& io = ImGui::GetIO();
+        io.KeyMap[ImGuiKey_Enter] = GLFW_KEY_ENTER;
+        io.KeyMap[ImGuiKey_Backspace] = GLFW_KEY_BACKSPACE;
+        io.KeyMap[ImGuiKey_Escape] = GLFW_KEY_ESCAPE;
+        session.load(file, false);
+    }
+    void frame(const Input& input = {}) {
+        ViewModel vm = view_model(*session.view, session.player, text, default_fonts(), session.generation, false);
+        vm.scenario_file = session.original_file;
+        vm.journal = &session.journal;
+        vm.save_default = session.default_save_path();
+        Commands out = draw_frame("terminal", size, input, [&](Commands& c) { panel.draw(vm, c); },
+                                  [&](Commands&) { panel.handle_keys(); });
+        for (const Command& c : out) {
+            if (const auto* ty = std::get_if<cmd::Type>(&c)) {
+                INFO(session.error);
+                REQUIRE(session.type(ty->line));
+            }
+        }
+    }
+    void at_end() { session.player.go_to(session.view->last_step(), *session.view); }
+    void enter_line(const std::string& line) {
+        at_end();
+        frame();
+        ImVec2 at((panel.input_min.x + panel.input_max.x) / 2, (panel.input_min.y + panel.input_max.y) / 2);
+        for (const Input& input : click_frames(at, 0)) frame(input);
+        frame([&](ImGuiIO& io) { io.AddInputCharactersUTF8(line.c_str()); });
+        frame([](ImGuiIO& io) { io.KeysDown[GLFW_KEY_ENTER] = true; });
+        frame([](ImGuiIO& io) { io.KeysDown[GLFW_KEY_ENTER] = false; });
+        frame();
+    }
+    std::string screen_at_end() {
+        at_end();
+        frame();
+        return screen_text(session, "laptop", session.view->last_step());
+    }
+};
+
+}  // namespace
+
+// Through the panel's own input: what the class sees when a student types.
+TEST_CASE("terminal panel with the simulator: typing ipconfig, then nc server 80 and a line, through ImGui input") {
+    LivePanel live(std::string(NETSTEP_TEST_SCENARIOS) + "/lab-two-networks.yaml");
+    REQUIRE(live.session.view);
+    live.enter_line("ipconfig");
+    REQUIRE(live.session.journal.size() == 1);
+    CHECK(live.session.journal[0].host == "laptop");
+    std::string screen = live.screen_at_end();
+    const InterfaceConfig& itf = live.session.trace->hosts[0].interfaces[0];  // as the Hosts panel shows it
+    CHECK(screen.find("IPv4 Address. . . : " + itf.address.address.to_string()) != std::string::npos);
+    CHECK(screen.find("Subnet Mask . . . : " + itf.address.mask().to_string()) != std::string::npos);
+
+    size_t packets = live.session.trace->packets.size();
+    live.enter_line("nc server 80");
+    REQUIRE(live.session.trace->packets.size() > packets);
+    CHECK(live.session.view->packet(uint32_t(packets)).label.find("SYN") != std::string::npos);  // the SYN leaves
+    live.at_end();
+    live.frame();
+    CHECK_FALSE(live.panel.shown_prompt.has_value());  // nc runs: what is typed goes to it
+    live.enter_line("GET / HTTP/1.0");
+    REQUIRE(live.session.journal.size() == 3);
+    CHECK(live.session.journal[2].line == "GET / HTTP/1.0");
+    std::string after = live.screen_at_end();
+    CHECK(after.find("GET / HTTP/1.0") != std::string::npos);
+    CHECK(after.find("Hello from the server!") != std::string::npos);  // the reply, in the terminal
+    // A line the shell refuses: answered in the panel, nothing run, the journal as it was.
+    uint64_t generation = live.session.generation;
+    live.enter_line("pnig server");
+    CHECK(live.session.generation == generation);
+    CHECK(live.session.journal.size() == 3);
+    std::string refused(10000, 'x');
+    live.enter_line(refused);
+    CHECK(live.session.generation == generation);
+    CHECK(live.session.journal.size() == 3);
+}
 #endif
