@@ -507,7 +507,7 @@ std::optional<std::string> World::end_quiescent() {
             if (p.terminal && !p.finished) waiting += (waiting.empty() ? "" : ", ") + scenario.hosts[p.host].name + "'s";
         }
         if (waiting.empty()) return "every program has finished";
-        return fmt::format("every program has finished or waits for input ({} terminal)", waiting);
+        return fmt::format("nothing more happens until someone types: {} terminal waits for input", waiting);
     }
     return fmt::format("{} program{} blocked forever", stuck, stuck == 1 ? "" : "s");
 }

@@ -147,7 +147,7 @@ TEST_CASE("terminal: nc sends each line typed, prints the answer, Ctrl-D closes"
     // The terminal waits for more: not stuck, the servers stay up, every expectation met.
     CHECK(text.find("blocked") == std::string::npos);
     CHECK(text.find("httpd ends: stopped with the run") != std::string::npos);
-    CHECK(text.find("waits for input (laptop's terminal)") != std::string::npos);
+    CHECK(text.find("run ends: nothing more happens until someone types: laptop's terminal waits for input") != std::string::npos);
     CHECK(text.find("all expectations met") != std::string::npos);
 }
 
