@@ -83,6 +83,11 @@ public:
     // ABORT (§3.10.5), e.g. close with SO_LINGER 0: RST in synchronized states, then CLOSED.
     void abort(Instant now, TcpOutput& out);
 
+    // An ICMP destination unreachable about one of our segments arrived (RFC 9293 §3.9.2.2,
+    // RFC 1122 §4.2.3.9). As Linux's tcp_v4_err: in SYN-SENT the connection ends with `err`
+    // (connect() fails: EHOSTUNREACH when ARP found no one); otherwise a soft error, ignored.
+    void on_icmp_unreachable(Err err, std::string reason, TcpOutput& out);
+
     // Timers (§3.10.8): retransmission, delayed ACK, TIME-WAIT, persist.
     std::optional<Instant> poll_at() const;
     void poll(Instant now, TcpOutput& out);
