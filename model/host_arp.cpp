@@ -46,7 +46,7 @@ void HostStack::apply(size_t interface, NeighbourOutput& n, StackOutput& out) {
         // neigh_invalidate -> arp_error_report -> ipv4_link_failure: ICMP host unreachable to the
         // packet's source, be it ourselves (a connect() then fails with EHOSTUNREACH, a ping
         // reports "Destination Host Unreachable") or, for a router, the host that sent it
-        // (RFC 1812 §4.3.3.1, code 1: host unreachable).
+        // (RFC 1812 §4.3.3.1 and §5.2.7.1: code 1, host unreachable, "does not respond to ARP").
         note(out, "packet to " + p.dst.to_string() + " dropped: its next hop did not answer ARP, ICMP host unreachable sent");
         send_icmp_error(p, icmp_type::DEST_UNREACHABLE, icmp_code::HOST_UNREACHABLE, out);
     }
@@ -116,11 +116,13 @@ void HostStack::receive_arp(size_t interface, const EthernetFrame& frame, const 
         note(out, "ARP from " + arp.sender_mac.to_string() + " claims our address " + own_ip.to_string() + ": ignored");
         return;
     }
-    bool for_us = arp.target_ip == own_ip;
+    bool for_us = arp.target_ip == own_ip ||
+                  (profile_.neighbour.answer_any_local_address && !arp.target_ip.is_loopback() &&
+                   is_local_address(arp.target_ip));
     NeighbourOutput n;
     caches_[interface].on_arp(arp, for_us, frame.dst == macs_[interface], now, n);
     if (for_us && arp.op == ArpPacket::Op::Request && !arp.sender_ip.is_unspecified()) {
-        ArpPacket reply = ArpPacket::reply(macs_[interface], own_ip, arp.sender_mac, arp.sender_ip);
+        ArpPacket reply = ArpPacket::reply(macs_[interface], arp.target_ip, arp.sender_mac, arp.sender_ip);
         out.frames.push_back({interface, EthernetFrame{arp.sender_mac, macs_[interface], reply}});
     }
     apply(interface, n, out);

@@ -142,6 +142,7 @@ Profile Profile::linux() {
     // The kernel's neighbour states and arp_tbl defaults (net/ipv4/arp.c; profile.hpp).
     p.neighbour.linux_states = true;
     p.neighbour.unres_qlen = 101;
+    p.neighbour.answer_any_local_address = true;
     return p;
 }
 

@@ -34,6 +34,11 @@ struct NeighbourParams {
     // textbook: 3, RFC 1122 §2.3.2.2 asks to keep at least one (the latest); 3 was Linux's
     // unres_qlen before 3.3 (ip-sysctl.rst).
     size_t unres_qlen = 3;
+    // Which requests a host answers. false: those for the address of the interface they arrive
+    // on (RFC 826 "Am I the target protocol address?", as Windows does). true, as Linux with
+    // arp_ignore = 0 (ip-sysctl.rst: "reply for any local target IP address, configured on any
+    // interface"): a router answers on its LAN for its WAN address too.
+    bool answer_any_local_address = false;
 };
 
 struct Profile {

@@ -72,8 +72,8 @@ void TcpConnection::fail(Err err, std::string reason, std::string cause, TcpOutp
 }
 
 void TcpConnection::on_icmp_unreachable(Err err, std::string reason, TcpOutput& out) {
-    if (state_ != TcpState::SynSent) return;
-    fail(err, std::move(reason), "ICMP unreachable", out);
+    if (state_ == TcpState::SynSent) return fail(err, std::move(reason), "ICMP unreachable", out);
+    if (state_ != TcpState::Closed && state_ != TcpState::Listen) soft_error_ = err;
 }
 
 // Entering ESTABLISHED (from SYN-SENT or SYN-RECEIVED).

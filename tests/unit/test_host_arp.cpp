@@ -321,6 +321,11 @@ TEST_CASE("host arp: linux: STALE after the reachable time, DELAY on use, a unic
     CHECK(lan.net.arp_frames().size() == arp_before + 3);
     CHECK(lan.client.neighbour(0, ip("192.168.1.20"))->state == NeighbourState::Failed);
     CHECK(lan.client.state_of(s) == TcpState::Established);  // a soft error: TCP goes on retransmitting
+    // Each retransmission resolves again, in vain; when TCP gives up, it reports what the
+    // ICMP errors said rather than ETIMEDOUT (Linux tcp_write_err: sk_err_soft).
+    lan.net.run_until(at_s(4000));
+    CHECK(lan.client.state_of(s) == TcpState::Closed);
+    CHECK(lan.client.socket_error(s) == Err::HostUnreach);
 }
 
 TEST_CASE("host arp: through a learning switch: the request is flooded, the reply and the SYN go to one port") {
@@ -348,4 +353,27 @@ TEST_CASE("host arp: through a learning switch: the request is flooded, the repl
     CHECK(table[1].mac == kServerMac);
     CHECK(table[1].port == 1);
     CHECK(c.arp_table().empty());  // c heard the request for someone else: RFC 826 adds nothing
+}
+
+TEST_CASE("host arp: linux answers for any of its addresses on any interface (arp_ignore 0); textbook only for the interface's") {
+    for (Profile p : {Profile::textbook(), Profile::linux()}) {
+        CAPTURE(p.name());
+        HostStack router("router", {iface("lan", "192.168.1.1/24"), iface("wan", "10.0.0.1/24")}, with_link(p), 1, true);
+        StackOutput out;
+        ArpPacket who = ArpPacket::request(kClientMac, ip("192.168.1.10"), ip("10.0.0.1"));
+        router.receive_frame(0, EthernetFrame{MacAddress::broadcast(), kClientMac, who}, at_ms(1), out);
+        if (p.kind == Profile::Kind::Linux) {
+            REQUIRE(out.frames.size() == 1);
+            CHECK(out.frames[0].frame ==
+                  EthernetFrame{kClientMac, router.mac(0), ArpPacket::reply(router.mac(0), ip("10.0.0.1"), kClientMac, ip("192.168.1.10"))});
+        } else {
+            CHECK(out.frames.empty());
+        }
+        // Never for 127.0.0.1.
+        out.clear();
+        router.receive_frame(0, EthernetFrame{MacAddress::broadcast(), kClientMac,
+                                              ArpPacket::request(kClientMac, ip("192.168.1.10"), ip("127.0.0.1"))},
+                             at_ms(2), out);
+        CHECK(out.frames.empty());
+    }
 }
