@@ -54,7 +54,7 @@ bool has_error(const std::vector<StackEvent>& events, Err err) {
 
 }  // namespace
 
-TEST_CASE("host arp: off by default: IPv4 packets out, no frames, no cache; MACs derived anyway") {
+TEST_CASE("host arp: off by default: IPv4 packets out, no frames, no cache, but MACs derived") {
     Profile p = Profile::textbook();
     CHECK_FALSE(p.link_layer);
     CHECK_FALSE(Profile::linux().link_layer);
@@ -75,7 +75,7 @@ TEST_CASE("host arp: off by default: IPv4 packets out, no frames, no cache; MACs
     CHECK(out.events.empty());
 }
 
-TEST_CASE("host arp: the first packet to a neighbour waits for ARP; the reply releases the SYN; the next connection needs no ARP") {
+TEST_CASE("host arp: the first packet to a neighbour waits for ARP, the reply releases the SYN, the next connection needs no ARP") {
     for (Profile p : {Profile::textbook(), Profile::linux()}) {
         CAPTURE(p.name());
         Lan lan(p);
@@ -355,7 +355,7 @@ TEST_CASE("host arp: through a learning switch: the request is flooded, the repl
     CHECK(c.arp_table().empty());  // c heard the request for someone else: RFC 826 adds nothing
 }
 
-TEST_CASE("host arp: linux answers for any of its addresses on any interface (arp_ignore 0); textbook only for the interface's") {
+TEST_CASE("host arp: linux answers for any of its addresses on any interface (arp_ignore 0), textbook only for the interface's") {
     for (Profile p : {Profile::textbook(), Profile::linux()}) {
         CAPTURE(p.name());
         HostStack router("router", {iface("lan", "192.168.1.1/24"), iface("wan", "10.0.0.1/24")}, with_link(p), 1, true);

@@ -122,7 +122,7 @@ TEST_CASE("neighbour: the unresolved queue keeps the latest unres_qlen packets")
     CHECK(o.ready[2].packet.id == 5);
 }
 
-TEST_CASE("neighbour: RFC 826 merge: a request for us adds the sender; one for another only updates") {
+TEST_CASE("neighbour: RFC 826 merge: a request for us adds the sender, one for another only updates") {
     NeighbourCache c(Profile::textbook().neighbour, 1);
     NeighbourOutput o;
     c.on_arp(ArpPacket::request(kPeer, kPeerIp, ip("192.168.1.30")), false, false, at_s(0), o);
@@ -138,7 +138,7 @@ TEST_CASE("neighbour: RFC 826 merge: a request for us adds the sender; one for a
     CHECK(c.row(kPeerIp)->deadline == at_s(2) + Duration::seconds(1200));
 }
 
-TEST_CASE("neighbour: linux: reachable time drawn in [15 s, 45 s), per 300 s period, deterministic") {
+TEST_CASE("neighbour: linux: reachable time drawn between 15 s and 45 s, per 300 s period, deterministic") {
     NeighbourCache c(Profile::linux().neighbour, 1234);
     NeighbourCache same(Profile::linux().neighbour, 1234);
     Duration first = c.reachable_time(at_s(0));
@@ -230,7 +230,7 @@ TEST_CASE("neighbour: linux: used in the last 5 s of its reachable time: DELAY, 
     CHECK(c.poll_at() == answer + c.reachable_time(answer));
 }
 
-TEST_CASE("neighbour: linux: a request from the neighbour makes a STALE entry; a broadcast reply asserts nothing") {
+TEST_CASE("neighbour: linux: a request from the neighbour makes a STALE entry, a broadcast reply asserts nothing") {
     NeighbourCache c(Profile::linux().neighbour, 5);
     NeighbourOutput o;
     c.on_arp(request_from_peer(), true, false, at_s(1), o);

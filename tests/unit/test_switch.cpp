@@ -27,7 +27,7 @@ TEST_CASE("switch: a broadcast is flooded to every other port, and its source le
     CHECK(sw.table(at(0))[0] == MacTableRow{kA, 1, at(0), at(300)});
 }
 
-TEST_CASE("switch: unknown unicast floods; a learned destination gets its port only") {
+TEST_CASE("switch: unknown unicast floods, a learned destination gets its port only") {
     LearningSwitch sw(3);
     auto first = sw.receive(0, kA, kB, at(0));  // B unknown yet
     CHECK(first.flooded);
@@ -44,7 +44,7 @@ TEST_CASE("switch: unknown unicast floods; a learned destination gets its port o
     CHECK_FALSE(sw.port_of(kC, at(2)));
 }
 
-TEST_CASE("switch: a destination on the ingress port is filtered; a host that moves is relearned") {
+TEST_CASE("switch: a destination on the ingress port is filtered, a host that moves is relearned") {
     LearningSwitch sw(3);
     sw.receive(0, kA, MacAddress::broadcast(), at(0));
     sw.receive(0, kB, MacAddress::broadcast(), at(0));  // A and B on one segment behind port 0
