@@ -13,10 +13,10 @@ namespace netstep {
 struct NeighbourParams {
     // false: a plain cache (textbook); true: the Linux neighbour states (neighbor.hpp).
     bool linux_states = false;
-    // textbook: how long a learned entry lives, used or not. 20 minutes: "a typical expiration
-    // time for an entry is 20 minutes from when an entry is placed in an ARP table" (Kurose and
-    // Ross, Computer Networking, §6.4.1); 4.4BSD's arpt_keep and FreeBSD's
-    // net.link.ether.inet.max_age are 1200 s too.
+    // textbook: how long a learned entry lives, used or not (RFC 1122 §2.3.2.1). 20 minutes:
+    // Berkeley's value for a completed entry (Stevens, TCP/IP Illustrated vol. 1, "ARP cache"),
+    // Kurose and Ross's "typical expiration time" (Computer Networking, §6.4.1), FreeBSD's
+    // net.link.ether.inet.max_age (1200 s).
     Duration lifetime = Duration::seconds(20 * 60);
     // Requests while resolving: one every retrans_time, mcast_solicit of them, then failure
     // (Linux arp_tbl in net/ipv4/arp.c: RETRANS_TIME 1*HZ, MCAST_PROBES 3; the textbook uses

@@ -70,7 +70,7 @@ TEST_CASE("neighbour: textbook: queue, one broadcast request, the reply releases
     auto row = *c.row(kPeerIp);
     CHECK(row.state == NeighbourState::Reachable);
     CHECK(row.mac == kPeer);
-    CHECK(row.deadline == at_ms(20) + Duration::seconds(1200));  // 20 minutes (Kurose & Ross)
+    CHECK(row.deadline == at_ms(20) + Duration::seconds(1200));  // 20 minutes (Berkeley, Stevens)
     CHECK(row.queued == 0);
 
     o.clear();
