@@ -41,6 +41,17 @@ HostStack::HostStack(std::string name, std::vector<InterfaceConfig> interfaces, 
     uint32_t last = profile_.ephemeral_last < first ? first : profile_.ephemeral_last;
     next_ephemeral_ = static_cast<uint16_t>(first + rng.next() % (last - first + 1));
 
+    // The link layer: MAC addresses always (ipconfig /all shows them; set_mac replaces one),
+    // neighbour caches when it is on.
+    macs_.reserve(interfaces_.size());
+    for (size_t i = 0; i < interfaces_.size(); ++i) macs_.push_back(derive_mac(seed, name_, i));
+    if (profile_.link_layer) {
+        caches_.reserve(interfaces_.size());
+        for (size_t i = 0; i < interfaces_.size(); ++i)
+            caches_.emplace_back(profile_.neighbour, splitmix64_mix(secret_ ^ (uint64_t(i) + 1) * 0x9E3779B97F4A7C15ull));
+        cache_timer_at_.resize(interfaces_.size());
+    }
+
     if (interfaces_.size() > kIndexedInterfaces) {
         InterfaceIndex& ix = index_.emplace();
         for (size_t i = 0; i < interfaces_.size(); ++i) {
@@ -192,6 +203,12 @@ void HostStack::forward(const Ipv4Packet& packet, Instant, StackOutput& out) {
 
 // Packets to ourselves are delivered at once (zero delay), then the socket tables are tidied.
 void HostStack::finish(Instant now, StackOutput& out) {
+    deliver_local(now, out);
+    settle(out);
+    link_output(now, out);
+}
+
+void HostStack::deliver_local(Instant now, StackOutput& out) {
     for (size_t n = 0; !local_delivery_.empty(); ++n) {
         Ipv4Packet p = std::move(local_delivery_.front());
         local_delivery_.pop_front();
@@ -201,7 +218,6 @@ void HostStack::finish(Instant now, StackOutput& out) {
         }
         receive_packet(0, p, now, out);
     }
-    settle(out);
 }
 
 // Moves children that reached ESTABLISHED (or later) into their listener's accept queue, and
@@ -265,11 +281,12 @@ void HostStack::track_timer(Socket& s) {
 }
 
 std::optional<Instant> HostStack::poll_at() const {
-    if (unsettled_.empty()) {  // timers_ is up to date (every public call ends settled)
-        if (timers_.empty()) return std::nullopt;
-        return timers_.begin()->first;
-    }
     std::optional<Instant> at;
+    if (!cache_timers_.empty()) at = cache_timers_.begin()->first;
+    if (unsettled_.empty()) {  // timers_ is up to date (every public call ends settled)
+        if (!timers_.empty() && (!at || timers_.begin()->first < *at)) at = timers_.begin()->first;
+        return at;
+    }
     for (const auto& [id, s] : sockets_) {
         if (!s.conn) continue;
         auto t = s.conn->poll_at();
@@ -280,6 +297,10 @@ std::optional<Instant> HostStack::poll_at() const {
 
 // The connections whose timer is due, in socket order (as a pass over the table would).
 void HostStack::poll(Instant now, StackOutput& out) {
+    // First the neighbour caches, and the ICMP errors a failed resolution sends ourselves: a
+    // connect() that fails now must not retransmit its SYN at the same instant.
+    poll_neighbours(now, out);
+    deliver_local(now, out);
     for (SocketId id : unsettled_) {  // timers_ up to date (settle() will queue and reap them)
         if (Socket* s = find(id)) track_timer(*s);
     }

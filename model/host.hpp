@@ -15,6 +15,8 @@
 
 #include "address.hpp"
 #include "events.hpp"
+#include "link.hpp"
+#include "neighbor.hpp"
 #include "packet.hpp"
 #include "profile.hpp"
 #include "result.hpp"
@@ -44,6 +46,21 @@ struct Transmission {
     Ipv4Packet packet;
 };
 
+// A frame leaving the host by an interface (link layer on): the engine delivers it to the
+// interface whose MAC is frame.dst on that network, or to every other interface for a broadcast
+// (a shared segment), or through a LearningSwitch (switch.hpp).
+struct FrameTransmission {
+    size_t interface = 0;
+    EthernetFrame frame;
+};
+
+// One row of `arp -a` / `ip neigh`: a neighbour cache entry and the interface it belongs to.
+struct ArpRow {
+    size_t interface = 0;
+    NeighbourRow neighbour;
+    bool operator==(const ArpRow&) const = default;
+};
+
 struct StackEvent {
     SocketId socket = 0;               // 0: not about a socket (routing, ICMP, unwanted segment)
     std::optional<FourTuple> tuple;    // the connection it is about, if any
@@ -51,13 +68,14 @@ struct StackEvent {
 };
 
 struct StackOutput {
-    std::vector<Transmission> transmit;
+    std::vector<Transmission> transmit;  // link layer off: IPv4 packets and their next hop
+    std::vector<FrameTransmission> frames;  // link layer on: Ethernet frames (transmit stays empty)
     std::vector<StackEvent> events;
     // The sockets whose row (SocketInfo) this operation may have changed: created, changed or
     // removed (reaped). Unordered, may repeat; a socket not listed did not change. The engine
     // records exactly these rows (no comparison of whole tables).
     std::vector<SocketId> changed;
-    void clear() { transmit.clear(); events.clear(); changed.clear(); }
+    void clear() { transmit.clear(); frames.clear(); events.clear(); changed.clear(); }
 };
 
 struct Route {
@@ -174,6 +192,27 @@ public:
     // Raw bytes arrived: parsed and judged (bad checksum, bad lengths are Rejected events).
     void receive_bytes(size_t interface, std::span<const uint8_t> bytes, Instant now, StackOutput& out);
 
+    // --- Link layer (profile().link_layer; link.hpp, neighbor.hpp) ----------------------------
+    // A frame arrived on `interface`. Frames for another MAC address are ignored, as a network
+    // card filters them (an unknown unicast flooded by a switch); ARP is answered and merged
+    // (RFC 826); IPv4 goes to receive(). Ignored when the link layer is off.
+    void receive_frame(size_t interface, const EthernetFrame& frame, Instant now, StackOutput& out);
+    // Raw bytes of a frame: parsed (wire::parse_frame), or a Rejected event.
+    void receive_frame_bytes(size_t interface, std::span<const uint8_t> bytes, Instant now, StackOutput& out);
+    // The interface's MAC address (given, or derived from the seed, the host name and the
+    // index), whether or not the link layer is on: ipconfig /all shows it.
+    MacAddress mac(size_t interface) const { return macs_[interface]; }
+    // `mac:` in the scenario: replaces the derived address (call before any traffic).
+    void set_mac(size_t interface, MacAddress mac) { macs_.at(interface) = mac; }
+    // arp -s: a static entry. Nothing without the link layer.
+    void add_static_neighbour(size_t interface, Ipv4Address address, MacAddress mac, Instant now, StackOutput& out);
+    // arp -a, ip neigh: every interface's cache, by interface then address (empty when off).
+    std::vector<ArpRow> arp_table() const;
+    // One entry, if the cache of that interface has it.
+    std::optional<NeighbourRow> neighbour(size_t interface, Ipv4Address address) const;
+    // The reachable time (linux) or lifetime (textbook) the interface's cache applies at `now`.
+    std::optional<Duration> neighbour_reachable_time(size_t interface, Instant now) const;
+
     // --- Timers ------------------------------------------------------------------------
     std::optional<Instant> poll_at() const;
     void poll(Instant now, StackOutput& out);
@@ -238,7 +277,8 @@ private:
     Ipv4Packet make_packet(Ipv4Address src, Ipv4Address dst);
     Ipv4Address source_for(const Route& r, Ipv4Address dst) const;
     bool accepts_destination(Ipv4Address dst) const;
-    void finish(Instant now, StackOutput& out);  // local delivery, accept queues, reaping
+    void finish(Instant now, StackOutput& out);  // local delivery, accept queues, reaping, link layer
+    void deliver_local(Instant now, StackOutput& out);  // packets to ourselves
     void settle(StackOutput& out);
     void note(StackOutput& out, std::string text, SocketId s = 0) const;
     Socket* find(SocketId s);
@@ -269,6 +309,18 @@ private:
     CallResult<size_t> udp_send(Socket& s, std::span<const uint8_t> data, Endpoint to, StackOutput& out);
     void receive_udp(const Ipv4Packet& packet, const UdpDatagram& udp, StackOutput& out);
     Socket* find_udp(Endpoint local, Endpoint from);
+
+    // host_arp.cpp: the link layer: frames, ARP, the neighbour caches.
+    void link_output(Instant now, StackOutput& out);  // out.transmit -> caches -> out.frames
+    void apply(size_t interface, NeighbourOutput& n, StackOutput& out);
+    void receive_arp(size_t interface, const EthernetFrame& frame, const ArpPacket& arp, Instant now, StackOutput& out);
+    void poll_neighbours(Instant now, StackOutput& out);
+    void confirm_neighbour(Ipv4Address remote, Instant now);  // the next hop towards `remote` is alive
+    void track_neighbour_timer(size_t interface);
+    std::vector<MacAddress> macs_;                 // one per interface
+    std::vector<NeighbourCache> caches_;           // one per interface, link layer on only
+    std::vector<std::optional<Instant>> cache_timer_at_;  // each cache's entry in cache_timers_
+    std::set<std::pair<Instant, size_t>> cache_timers_;   // (deadline, interface)
 
     // host_icmp.cpp: ICMP (RFC 792, RFC 1122 §3.2.2).
     void receive_icmp(const Ipv4Packet& packet, const IcmpMessage& icmp, StackOutput& out);

@@ -82,6 +82,18 @@ void HostStack::receive_icmp(const Ipv4Packet& packet, const IcmpMessage& icmp, 
         return;
     }
     FourTuple t{Endpoint{q->src, q->src_port}, Endpoint{q->dst, q->dst_port}};
+    // Host unreachable about a TCP segment: what a failed ARP resolution sends (host_arp.cpp),
+    // to ourselves or from a router. Linux tcp_v4_err ends a connection in SYN-SENT with it
+    // (EHOSTUNREACH). (Other ICMP errors about TCP are still ignored, as before the link layer.)
+    if (q->protocol == ip_proto::TCP && icmp.type == icmp_type::DEST_UNREACHABLE &&
+        icmp.code == icmp_code::HOST_UNREACHABLE) {
+        if (Socket* s = find_connection(t)) {
+            TcpOutput tcp;
+            s->conn->on_icmp_unreachable(Err::HostUnreach, describe(icmp) + " from " + packet.src.to_string(), tcp);
+            emit_tcp(s->id, t, tcp, out);
+            return;
+        }
+    }
     if (q->protocol != ip_proto::UDP) {
         out.events.push_back(StackEvent{0, t, Note{describe(icmp) + " from " + packet.src.to_string() + " ignored"}});
         return;

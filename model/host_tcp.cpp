@@ -64,8 +64,12 @@ void HostStack::receive_tcp(const Ipv4Packet& packet, const TcpSegment& seg, Ins
                             StackOutput& out) {
     FourTuple t{Endpoint{packet.dst, seg.dst_port}, Endpoint{packet.src, seg.src_port}};
     if (Socket* s = find_connection(t)) {
+        // Link layer: an ACK of new data confirms the neighbour it came through (host_arp.cpp).
+        std::optional<SeqNum> una;
+        if (profile_.link_layer) una = s->conn->vars().snd_una;
         TcpOutput tcp;
         s->conn->on_segment(seg, t.remote, now, tcp);
+        if (una && s->conn->vars().snd_una != *una) confirm_neighbour(t.remote.address, now);
         emit_tcp(s->id, t, tcp, out);
         return;
     }

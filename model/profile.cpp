@@ -49,6 +49,8 @@ Profile Profile::textbook() {
     p.cwnd_limited_growth = false;
     p.isn_zero = false;
     p.ttl = 64;
+    p.link_layer = false;
+    p.neighbour = NeighbourParams{};  // a plain cache (profile.hpp)
     return p;
 }
 
@@ -136,6 +138,11 @@ Profile Profile::linux() {
     p.cwnd_limited_growth = true;
     p.isn_zero = false;
     p.ttl = 64;
+    p.link_layer = false;
+    // The kernel's neighbour states and arp_tbl defaults (net/ipv4/arp.c; profile.hpp).
+    p.neighbour.linux_states = true;
+    p.neighbour.unres_qlen = 101;
+    p.neighbour.answer_any_local_address = true;
     return p;
 }
 

@@ -8,6 +8,39 @@
 
 namespace netstep {
 
+// Address resolution (ARP, RFC 826) and the neighbour cache (neighbor.hpp). Used only when
+// Profile::link_layer is on.
+struct NeighbourParams {
+    // false: a plain cache (textbook); true: the Linux neighbour states (neighbor.hpp).
+    bool linux_states = false;
+    // textbook: how long a learned entry lives, used or not (RFC 1122 §2.3.2.1). 20 minutes:
+    // Berkeley's value for a completed entry (Stevens, TCP/IP Illustrated vol. 1, "ARP cache"),
+    // Kurose and Ross's "typical expiration time" (Computer Networking, §6.4.1), FreeBSD's
+    // net.link.ether.inet.max_age (1200 s).
+    Duration lifetime = Duration::seconds(20 * 60);
+    // Requests while resolving: one every retrans_time, mcast_solicit of them, then failure
+    // (Linux arp_tbl in net/ipv4/arp.c: RETRANS_TIME 1*HZ, MCAST_PROBES 3; the textbook uses
+    // the same numbers).
+    Duration retrans_time = Duration::seconds(1);
+    uint32_t mcast_solicit = 3;
+    // linux: unicast probes in PROBE (arp_tbl UCAST_PROBES 3), the base of the random reachable
+    // time (BASE_REACHABLE_TIME 30*HZ) and the DELAY state's wait (DELAY_PROBE_TIME 5*HZ).
+    uint32_t ucast_solicit = 3;
+    Duration base_reachable_time = Duration::seconds(30);
+    Duration delay_first_probe_time = Duration::seconds(5);
+    // Packets held per unresolved neighbour; when full, the oldest is dropped (__neigh_event_send).
+    // linux: 101, the unres_qlen default of Documentation/networking/ip-sysctl.rst (the kernel
+    // limits bytes, unres_qlen_bytes = SK_WMEM_MAX, which that page equates to 101 packets).
+    // textbook: 3, RFC 1122 §2.3.2.2 asks to keep at least one (the latest); 3 was Linux's
+    // unres_qlen before 3.3 (ip-sysctl.rst).
+    size_t unres_qlen = 3;
+    // Which requests a host answers. false: those for the address of the interface they arrive
+    // on (RFC 826 "Am I the target protocol address?", as Windows does). true, as Linux with
+    // arp_ignore = 0 (ip-sysctl.rst: "reply for any local target IP address, configured on any
+    // interface"): a router answers on its LAN for its WAN address too.
+    bool answer_any_local_address = false;
+};
+
 struct Profile {
     enum class Kind { Textbook, Linux };
     Kind kind = Kind::Textbook;
@@ -88,6 +121,13 @@ struct Profile {
 
     // IPv4 header.
     uint8_t ttl = 64;
+
+    // The link layer (Ethernet II framing, ARP, neighbour caches). Off: the stack hands IPv4
+    // packets with their next hop to the engine (StackOutput::transmit), as before the link
+    // layer existed. On: it hands Ethernet frames (StackOutput::frames), resolves next hops
+    // with ARP, and takes frames (HostStack::receive_frame).
+    bool link_layer = false;
+    NeighbourParams neighbour;
 
     static Profile textbook();
     static Profile linux();

@@ -71,6 +71,11 @@ void TcpConnection::fail(Err err, std::string reason, std::string cause, TcpOutp
     set_state(TcpState::Closed, std::move(cause), out);
 }
 
+void TcpConnection::on_icmp_unreachable(Err err, std::string reason, TcpOutput& out) {
+    if (state_ == TcpState::SynSent) return fail(err, std::move(reason), "ICMP unreachable", out);
+    if (state_ != TcpState::Closed && state_ != TcpState::Listen) soft_error_ = err;
+}
+
 // Entering ESTABLISHED (from SYN-SENT or SYN-RECEIVED).
 void TcpConnection::establish() {
     quickacks_left_ = profile_.quickack_segments;

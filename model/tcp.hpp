@@ -83,6 +83,12 @@ public:
     // ABORT (§3.10.5), e.g. close with SO_LINGER 0: RST in synchronized states, then CLOSED.
     void abort(Instant now, TcpOutput& out);
 
+    // An ICMP destination unreachable about one of our segments arrived (RFC 9293 §3.9.2.2,
+    // RFC 1122 §4.2.3.9). As Linux's tcp_v4_err: in SYN-SENT the connection ends with `err`
+    // (connect() fails: EHOSTUNREACH when ARP found no one); otherwise a soft error, kept to be
+    // reported if the connection times out (tcp_write_err: sk_err_soft ?: ETIMEDOUT).
+    void on_icmp_unreachable(Err err, std::string reason, TcpOutput& out);
+
     // Timers (§3.10.8): retransmission, delayed ACK, TIME-WAIT, persist.
     std::optional<Instant> poll_at() const;
     void poll(Instant now, TcpOutput& out);
@@ -109,6 +115,9 @@ private:
     TcpState state_ = TcpState::Closed;
     bool passive_ = false;
     std::optional<Err> error_;
+    // The last ICMP unreachable about a synchronized connection (Linux sk_err_soft): reported
+    // instead of ETIMEDOUT if the connection times out; forgotten when an ACK advances.
+    std::optional<Err> soft_error_;
 
     // Send sequence space. send_buf_ holds the bytes written and not yet acknowledged (sent or
     // not); its first byte has sequence number send_buf_seq_ (ISS+1 until the SYN is acked).

@@ -321,6 +321,7 @@ bool TcpConnection::process_ack(const TcpSegment& seg, Instant now, TcpOutput& o
 // New data acknowledged (§3.10.7.4 fifth check; RFC 6298 §5.2/§5.3 for the timer; RFC 5681
 // and RFC 6582 for the congestion window).
 void TcpConnection::on_ack_advanced(SeqNum ack, Instant now, TcpOutput& out) {
+    soft_error_.reset();  // "something worked" (Linux tcp_ack clears sk_err_soft)
     bool data_acked = syn_acked();  // else this is the ACK of our SYN
     uint32_t acked = uint32_t(ack - snd_una_);
     // RFC 6298 §3 (Karn): sample only a segment never retransmitted (rtt_probe_ is dropped then).

@@ -320,8 +320,10 @@ void TcpConnection::on_retransmission_timeout(Instant now, TcpOutput& out) {
     uint32_t limit = syn_acked() ? profile_.data_retries : profile_.syn_retries;
     if (retransmits_ >= limit) {
         std::string what = syn_acked() ? "data" : "SYN";
-        return fail(Err::TimedOut,
-                    "no ACK after " + std::to_string(limit) + " retransmissions of " + what,
+        // Linux tcp_write_err: the soft error of an ICMP unreachable, if one came, else ETIMEDOUT.
+        return fail(soft_error_.value_or(Err::TimedOut),
+                    "no ACK after " + std::to_string(limit) + " retransmissions of " + what +
+                        (soft_error_ ? " (after ICMP unreachable)" : ""),
                     "retransmission timeout", out);
     }
     if (syn_acked()) on_timeout_congestion(out);        // RFC 5681 §3.1: cwnd = 1 SMSS

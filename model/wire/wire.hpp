@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "model/address.hpp"
+#include "model/link.hpp"
 #include "model/packet.hpp"
 
 namespace netstep::wire {
@@ -69,5 +70,39 @@ struct WireField {
 // Every header field found in the bytes, in order. A truncated buffer yields the fields that are
 // wholly present, then a "Missing bytes" field; malformed parts are described, not trusted.
 std::vector<WireField> describe(std::span<const uint8_t> bytes);
+
+// --- The link layer (ethernet.cpp) ------------------------------------------------------------
+// Ethernet II (IEEE 802.3 clause 3): destination, source, EtherType, payload; no preamble and no
+// FCS, as captures show frames. The payload is padded with zeros to 46 bytes (a 60-byte frame,
+// 64 with the FCS): what a capture on the link (a receiver, a switch port, a tap) shows. A
+// capture on the sending Linux host itself shows the short frame (42 bytes for ARP), because
+// the driver or the NIC pads after the capture point; parse_frame accepts both.
+Bytes emit_frame(const EthernetFrame& frame);
+// The 28 bytes of an ARP packet (RFC 826): htype 1, ptype 0x0800, hlen 6, plen 4, op, sha, spa,
+// tha, tpa.
+Bytes emit_arp(const ArpPacket& arp);
+
+struct ArpParseResult {
+    std::optional<ArpPacket> arp;
+    std::string error;
+    bool ok() const { return arp.has_value(); }
+};
+// Refuses anything but Ethernet/IPv4 ARP (htype 1, ptype 0x0800, hlen 6, plen 4) with op 1 or
+// 2; bytes after the 28 (padding) are ignored.
+ArpParseResult parse_arp(std::span<const uint8_t> bytes);
+
+struct FrameParseResult {
+    std::optional<EthernetFrame> frame;
+    std::string error;
+    bool ok() const { return frame.has_value(); }
+};
+// A frame whose EtherType is IPv4 (parsed by parse()) or ARP; any other EtherType, or a length
+// below 802.3's 1536 (an 802.3 length field, not Ethernet II), is an error sentence.
+FrameParseResult parse_frame(std::span<const uint8_t> bytes);
+
+// The inspector's fields of a whole frame: the Ethernet header (layer "Ethernet"), then the
+// ARP packet (layer "ARP") or the IPv4 packet (as describe(), offsets from the frame's start),
+// then the padding.
+std::vector<WireField> describe_frame(std::span<const uint8_t> bytes);
 
 }  // namespace netstep::wire
