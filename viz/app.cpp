@@ -216,6 +216,11 @@ bool App::start(bool visible, PendingLoad& pending) {
     setup_imgui();
     session_.load(std::move(pending), false);
     timing_.mark("trace loaded");
+    // A lab (nothing sent until someone types: netstep view --lab) opens on the terminal.
+    if (session_.view && session_.view->trace().packets.empty() && !session_.view->trace().hosts.empty()) {
+        tab_request_ = 4;
+        if (!big_panel_chosen_) big_panel_ = BigPanel::Terminal;
+    }
     return true;
 }
 
