@@ -1137,7 +1137,10 @@ private:
         auto info = id ? stack().socket_info(id) : std::nullopt;
         if (!info) return true;  // gone: recv says why
         if (info->recv_queued > 0) return true;
-        if (udp || !info->state) return false;
+        // A connected UDP socket's ICMP port unreachable: the next read fails with ECONNREFUSED
+        // (Linux ip_icmp_error, sk_err) and nc ends.
+        if (udp) return stack().socket_error(id).has_value();
+        if (!info->state) return false;
         switch (*info->state) {
             case TcpState::SynSent:
             case TcpState::SynReceived:

@@ -200,6 +200,18 @@ TEST_CASE("terminal: the Berkeley calls print their results: errors are printed,
     CHECK(text.find("all expectations met") != std::string::npos);
 }
 
+// nc -u to a port nobody listens on: the ICMP port unreachable makes its next read fail, and it ends.
+TEST_CASE("terminal: nc -u to a closed port ends after the ICMP port unreachable") {
+    Scenario s = with_terminal(load_scenario_file(scenario_path("lab-two-networks.yaml")), "laptop",
+                               {{Duration::seconds(1), "nc -u server 9999"}, {Duration::seconds(2), "hello"}});
+    std::string text = transcript(s);
+    CHECK(text.find("nc: send(s, \"hello\\n\") = 6") != std::string::npos);
+    CHECK(text.find("nc: recv(s) = ECONNREFUSED") != std::string::npos);
+    CHECK(text.find("nc ends: exit") != std::string::npos);
+    size_t end = text.find("nc ends: exit");
+    CHECK(text.find("terminal prompt: C:\\Users\\laptop>", end) != std::string::npos);
+}
+
 TEST_CASE("terminal: nc -l on one host, nc on another, under the linux profile") {
     Scenario base = load_scenario_file(scenario_path("lab-two-networks.yaml"));
     base.profile = Profile::Kind::Linux;
