@@ -526,7 +526,7 @@ private:
     ToolStyle tool_style(step::Tool tool = step::Tool::Profile) const {
         if (tool == step::Tool::Windows) return ToolStyle::Windows;
         if (tool == step::Tool::Linux) return ToolStyle::Linux;
-        return w_.trace_.profile == "linux" ? ToolStyle::Linux : ToolStyle::Windows;
+        return sim::tool_style(w_.trace_.profile);
     }
 
     // The destination's address, as resolve() finds a host's (an interface on a shared network
@@ -1294,8 +1294,7 @@ void World::prompt(uint32_t terminal) {
     e.kind = EventKind::Prompt;
     e.host = t.host;
     e.program = terminal;
-    ToolStyle style = trace_.profile == "linux" ? ToolStyle::Linux : ToolStyle::Windows;
-    e.text = intern(terminal_prompt(style, scenario.hosts[t.host].name));
+    e.text = intern(terminal_prompt(tool_style(trace_.profile), scenario.hosts[t.host].name));
     event(e);
 }
 

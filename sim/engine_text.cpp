@@ -105,6 +105,8 @@ bool is_reply(const ProbeOutcome& p) { return p.answer && p.answer->kind == Ping
 
 }  // namespace
 
+ToolStyle tool_style(std::string_view profile) { return profile == "linux" ? ToolStyle::Linux : ToolStyle::Windows; }
+
 std::string named_address(ToolStyle style, const std::string& name, Ipv4Address address) {
     if (style == ToolStyle::Windows) return name.empty() ? address.to_string() : fmt::format("{} [{}]", name, address.to_string());
     return fmt::format("{} ({})", name.empty() ? address.to_string() : name, address.to_string());

@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/host.hpp"
@@ -28,6 +29,9 @@ std::string ipconfig_adapter(const InterfaceConfig& interface, size_t index);
 // What ping and traceroute print (perform(step::Ping), perform(step::Traceroute)): Windows'
 // ping and tracert under the textbook profile, iputils ping and traceroute under linux.
 enum class ToolStyle { Windows, Linux };
+// The style of a trace's profile ("linux": Linux's tools; anything else: Windows'), as
+// netstat_style() for the socket table.
+ToolStyle tool_style(std::string_view profile);
 
 // One echo request: what came back (nothing: it timed out) and after how long.
 struct ProbeOutcome {

@@ -33,7 +33,7 @@ void print(std::vector<std::string>& lines, const std::string& text) {
 }  // namespace
 
 sim::ToolStyle terminal_style(const sim::Trace& trace) {
-    return trace.profile == "linux" ? sim::ToolStyle::Linux : sim::ToolStyle::Windows;
+    return sim::tool_style(trace.profile);
 }
 
 TerminalEvents terminal_events(const sim::Trace& trace, uint32_t host) {
