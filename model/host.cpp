@@ -44,12 +44,14 @@ HostStack::HostStack(std::string name, std::vector<InterfaceConfig> interfaces, 
     // The link layer: MAC addresses always (ipconfig /all shows them; set_mac replaces one),
     // neighbour caches when it is on.
     macs_.reserve(interfaces_.size());
-    for (size_t i = 0; i < interfaces_.size(); ++i) macs_.push_back(derive_mac(seed, name_, i));
+    for (size_t i = 0; i < interfaces_.size(); ++i)
+        macs_.push_back(interfaces_[i].mac.value_or(derive_mac(seed, name_, i)));
     if (profile_.link_layer) {
         caches_.reserve(interfaces_.size());
         for (size_t i = 0; i < interfaces_.size(); ++i)
             caches_.emplace_back(profile_.neighbour, splitmix64_mix(secret_ ^ (uint64_t(i) + 1) * 0x9E3779B97F4A7C15ull));
         cache_timer_at_.resize(interfaces_.size());
+        active_timer_at_.resize(interfaces_.size());
     }
 
     if (interfaces_.size() > kIndexedInterfaces) {
@@ -282,7 +284,7 @@ void HostStack::track_timer(Socket& s) {
 
 std::optional<Instant> HostStack::poll_at() const {
     std::optional<Instant> at;
-    if (!cache_timers_.empty()) at = cache_timers_.begin()->first;
+    if (!active_cache_timers_.empty()) at = active_cache_timers_.begin()->first;
     if (unsettled_.empty()) {  // timers_ is up to date (every public call ends settled)
         if (!timers_.empty() && (!at || timers_.begin()->first < *at)) at = timers_.begin()->first;
         return at;

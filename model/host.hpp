@@ -36,6 +36,7 @@ struct InterfaceConfig {
     std::string network;                // the network (segment) it is attached to
     Ipv4Prefix address;                 // 192.168.1.10/24: the address and the prefix length
     std::optional<Ipv4Address> gateway; // default gateway reached through this interface
+    std::optional<MacAddress> mac{};    // given (`mac:`), else derive_mac(seed, host, index)
     bool operator==(const InterfaceConfig&) const = default;
 };
 
@@ -214,6 +215,9 @@ public:
     std::optional<Duration> neighbour_reachable_time(size_t interface, Instant now) const;
 
     // --- Timers ------------------------------------------------------------------------
+    // The next time something happens by itself: a TCP timer, or a neighbour cache timer that
+    // sends or gives up. Aging a neighbour entry does not count (a run with nothing else to do
+    // ends; the entry ages at the next poll, or before the cache is next used).
     std::optional<Instant> poll_at() const;
     void poll(Instant now, StackOutput& out);
 
@@ -321,6 +325,10 @@ private:
     std::vector<NeighbourCache> caches_;           // one per interface, link layer on only
     std::vector<std::optional<Instant>> cache_timer_at_;  // each cache's entry in cache_timers_
     std::set<std::pair<Instant, size_t>> cache_timers_;   // (deadline, interface)
+    // The same for the timers that send or give up (NeighbourCache::active_poll_at): poll_at()
+    // answers these; the others run at the host's next poll, or before the cache is used.
+    std::vector<std::optional<Instant>> active_timer_at_;
+    std::set<std::pair<Instant, size_t>> active_cache_timers_;
 
     // host_icmp.cpp: ICMP (RFC 792, RFC 1122 §3.2.2).
     void receive_icmp(const Ipv4Packet& packet, const IcmpMessage& icmp, StackOutput& out);

@@ -14,6 +14,7 @@ namespace netstep {
 // framed at once when the next hop's MAC is known, else queued while ARP resolves it.
 void HostStack::link_output(Instant now, StackOutput& out) {
     if (!profile_.link_layer || out.transmit.empty()) return;
+    poll_neighbours(now, out);  // entries that aged since: before they are used
     std::vector<Transmission> pending = std::move(out.transmit);
     out.transmit.clear();
     for (Transmission& t : pending) {
@@ -55,12 +56,14 @@ void HostStack::apply(size_t interface, NeighbourOutput& n, StackOutput& out) {
 }
 
 void HostStack::track_neighbour_timer(size_t interface) {
-    std::optional<Instant> at = caches_[interface].poll_at();
-    std::optional<Instant>& old = cache_timer_at_[interface];
-    if (at == old) return;
-    if (old) cache_timers_.erase({*old, interface});
-    if (at) cache_timers_.emplace(*at, interface);
-    old = at;
+    auto track = [interface](std::optional<Instant> at, std::optional<Instant>& old, std::set<std::pair<Instant, size_t>>& timers) {
+        if (at == old) return;
+        if (old) timers.erase({*old, interface});
+        if (at) timers.emplace(*at, interface);
+        old = at;
+    };
+    track(caches_[interface].poll_at(), cache_timer_at_[interface], cache_timers_);
+    track(caches_[interface].active_poll_at(), active_timer_at_[interface], active_cache_timers_);
 }
 
 void HostStack::poll_neighbours(Instant now, StackOutput& out) {
@@ -86,6 +89,7 @@ void HostStack::confirm_neighbour(Ipv4Address remote, Instant now) {
 
 void HostStack::receive_frame(size_t interface, const EthernetFrame& frame, Instant now, StackOutput& out) {
     if (!profile_.link_layer || interface >= interfaces_.size()) return;
+    poll_neighbours(now, out);  // entries that aged since: before an ARP packet updates them
     // The card's address filter: our MAC or broadcast. (Multicast groups are not modelled.)
     if (frame.dst != macs_[interface] && !frame.dst.is_broadcast()) return;
     if (const ArpPacket* arp = frame.arp()) {

@@ -196,6 +196,16 @@ std::optional<Instant> NeighbourCache::poll_at() const {
     return first;
 }
 
+std::optional<Instant> NeighbourCache::active_poll_at() const {
+    std::optional<Instant> first;
+    for (const auto& [a, e] : entries_) {
+        bool active = e.state == NeighbourState::Incomplete || e.state == NeighbourState::Delay ||
+                      e.state == NeighbourState::Probe;
+        if (active && e.timer && (!first || *e.timer < *first)) first = e.timer;
+    }
+    return first;
+}
+
 void NeighbourCache::poll(Instant now, NeighbourOutput& out) {
     for (auto it = entries_.begin(); it != entries_.end();) {
         Entry& e = it->second;

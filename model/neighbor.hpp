@@ -99,6 +99,10 @@ public:
     void add_static(Ipv4Address address, MacAddress mac, Instant now, NeighbourOutput& out);
 
     std::optional<Instant> poll_at() const;
+    // The first timer that sends or gives up something (INCOMPLETE, DELAY, PROBE). The others
+    // only age an entry (REACHABLE -> STALE, a textbook entry's lifetime): nothing on the wire
+    // depends on when they run as long as they run before the cache is used again.
+    std::optional<Instant> active_poll_at() const;
     void poll(Instant now, NeighbourOutput& out);
 
     std::vector<NeighbourRow> rows() const;  // by address

@@ -131,16 +131,20 @@ World::World(const Scenario& s, const RunOptions& o, Trace& trace)
     trace_.description = scenario.description;
     trace_.profile = std::string(profile.name());
     trace_.seed = seed;
+    trace_.ethernet = profile.link_layer;
 
     for (uint32_t n = 0; n < scenario.networks.size(); ++n) {
         const Network& net = scenario.networks[n];
-        trace_.networks.push_back(TraceNetwork{net.name, net.subnet, net.latency, net.bandwidth_bps, net.loss});
+        trace_.networks.push_back(TraceNetwork{net.name, net.subnet, net.latency, net.bandwidth_bps, net.loss,
+                                               net.kind == Network::Kind::Switch});
         network_by_name_.emplace(net.name, n);
         // Each network draws its random losses from its own stream: adding traffic on one
         // network never changes which packets another one loses.
         loss_rng_.emplace_back(splitmix64_mix(seed) ^ fnv1a64(net.name));
     }
 
+    ports_.resize(scenario.networks.size());
+    switches_.resize(scenario.networks.size());
     hosts_.resize(scenario.hosts.size());
     for (uint32_t h = 0; h < scenario.hosts.size(); ++h) {
         const Host& sh = scenario.hosts[h];
@@ -153,7 +157,7 @@ World::World(const Scenario& s, const RunOptions& o, Trace& trace)
             if (!n) throw std::runtime_error("host " + sh.name + ": no network named " + itf.network);
             const Network& net = scenario.networks[*n];
             interfaces.push_back(InterfaceConfig{itf.adapter, itf.network, Ipv4Prefix{itf.ip, net.subnet.length},
-                                                 itf.gateway});
+                                                 itf.gateway, itf.mac});
             host.interface_network.push_back(*n);
             host.busy_until.push_back(Instant::zero());
             uint32_t interface = uint32_t(host.interface_network.size() - 1);
@@ -161,9 +165,19 @@ World::World(const Scenario& s, const RunOptions& o, Trace& trace)
             if (owner->second.host == h) owner->second.interface = interface;
             owner_by_address_.emplace(itf.ip.value, h);
         }
-        trace_.hosts.push_back(TraceHost{sh.name, interfaces, sh.forwarding});
         host.stack = std::make_unique<HostStack>(sh.name, interfaces, profile, seed, sh.forwarding);
+        for (uint32_t i = 0; i < interfaces.size(); ++i) {
+            interfaces[i].mac = host.stack->mac(i);  // the trace shows every interface's MAC
+            uint32_t n = host.interface_network[i];
+            mac_port_.emplace(std::pair{n, *interfaces[i].mac}, uint32_t(ports_[n].size()));
+            ports_[n].push_back(NetOwner{h, i});
+        }
+        trace_.hosts.push_back(TraceHost{sh.name, interfaces, sh.forwarding});
         host_by_name_.emplace(sh.name, h);
+    }
+
+    for (uint32_t n = 0; n < scenario.networks.size(); ++n) {
+        if (scenario.networks[n].kind == Network::Kind::Switch) switches_[n].emplace(ports_[n].size());
     }
 
     for (const Fault& f : scenario.faults) {
@@ -240,6 +254,14 @@ std::optional<uint32_t> World::owner_of(Ipv4Address a) const {
 
 // ---------------------------------------------------------------------------------------------
 // Recording
+
+void World::note(uint32_t host, std::string_view text) {
+    TraceEvent e;
+    e.kind = EventKind::Note;
+    e.host = host;
+    e.text = intern(text);
+    event(e);
+}
 
 uint32_t World::event(TraceEvent e) {
     e.time = now();

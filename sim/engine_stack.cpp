@@ -37,11 +37,11 @@ void World::stack_turn(uint32_t h) {
             InFlight f = std::move(host.inbox.begin()->second);
             host.inbox.erase(host.inbox.begin());
             TracePacket& p = trace_.packets[f.packet];
-            if (f.value) in_flight_bytes -= p.bytes.size();
+            if (!f.lost) in_flight_bytes -= p.bytes.size();
             TraceEvent e;
-            e.host = f.value ? h : p.from_host;
+            e.host = f.lost ? p.from_host : h;
             e.packet = f.packet;
-            if (!f.value) {
+            if (f.lost) {
                 // Lost on the way (a fault, random loss, the link was down): it never arrives.
                 e.kind = EventKind::PacketDropped;
                 trace_.packets[f.packet].end_step = event(e);
@@ -49,13 +49,16 @@ void World::stack_turn(uint32_t h) {
             }
             uint32_t first = next_step();
             e.kind = EventKind::PacketDelivered;
-            p.end_step = event(e);
+            p.end_step = event(e);  // a broadcast's: its last delivery
+            const Ipv4Packet* ip = f.frame ? f.frame->ipv4() : &*f.value;
             if (!captions_.empty()) {
-                HopFacts hop = hop_facts(*f.value, p.from_host, owner_of(f.value->dst).value_or(kNone), h);
+                HopFacts hop = ip ? hop_facts(*ip, p.from_host, owner_of(ip->dst).value_or(kNone), h)
+                                  : arp_hop_facts(p.from_host, h, h);
                 caption_packet(CaptionWhen::Kind::Arrives, f.packet, hop);
             }
             StackOutput out;
-            host.stack->receive(f.interface, *f.value, now(), out);
+            if (f.frame) host.stack->receive_frame(f.interface, *f.frame, now(), out);
+            else host.stack->receive(f.interface, *f.value, now(), out);
             record_output(h, out, first, kNone);
             changed = true;
         }
@@ -173,9 +176,10 @@ bool World::record_output(uint32_t h, StackOutput& out, uint32_t op_first_event,
         if (e.kind == EventKind::StateChange && !captions_.empty()) caption_state(h, e.to, e.tuple);
     }
     for (Transmission& t : out.transmit) transmit(h, t);
+    for (FrameTransmission& t : out.frames) transmit_frame(h, t);
 
     bool rows_changed = record_socket_rows(h, out, op_first_event);
-    return !out.events.empty() || !out.transmit.empty() || rows_changed;
+    return !out.events.empty() || !out.transmit.empty() || !out.frames.empty() || rows_changed;
 }
 
 // Socket rows: the stack lists the sockets an operation created, changed or removed

@@ -45,6 +45,7 @@
 #include "sim/scenario.hpp"
 #include "sim/selector.hpp"
 #include "sim/shell.hpp"
+#include "model/switch.hpp"
 #include "sim/trace_index.hpp"
 #include "sim/trace.hpp"
 
@@ -123,6 +124,8 @@ struct InFlight {
     uint32_t packet = 0;                // index in Trace::packets
     size_t interface = 0;               // the receiving interface
     std::optional<Ipv4Packet> value;    // empty: lost on the way (reason in the TracePacket)
+    std::optional<EthernetFrame> frame; // the link layer on: the frame (then `value` stays empty)
+    bool lost = false;                  // lost on the way (reason in the TracePacket)
 };
 
 struct HostRuntime {
@@ -237,6 +240,12 @@ public:
 
     // engine_network.cpp
     void transmit(uint32_t host, Transmission& t);
+    // The link layer on: a frame onto its network, to the ports a segment or switch takes it to.
+    void transmit_frame(uint32_t host, FrameTransmission& t);
+    std::string apply_faults(TracePacket& p, const HopFacts& hop, uint32_t net, bool random_loss, bool& duplicate);
+    uint32_t sent_event(uint32_t host, TracePacket packet, std::optional<FourTuple> tuple, const HopFacts& hop);
+    void dropped_event(uint32_t host, uint32_t packet);
+    void note(uint32_t host, std::string_view text);  // a Note event
     // At the end of a run: a warning for each fault that never applied, naming the packets that
     // came close (a selector that never matches is otherwise silent: FIN never selects FIN+ACK).
     void report_unmatched();
@@ -334,6 +343,11 @@ private:
     };
     std::unordered_map<uint64_t, NetOwner> net_owner_;
     std::unordered_map<uint32_t, uint32_t> owner_by_address_;
+    // The link layer: each network's attachments (its ports, in host order), who holds each MAC
+    // address on it (network, MAC) -> port, and the learning switch of a `kind: switch` network.
+    std::vector<std::vector<NetOwner>> ports_;
+    std::map<std::pair<uint32_t, MacAddress>, uint32_t> mac_port_;
+    std::vector<std::optional<LearningSwitch>> switches_;
 public:
     std::optional<NetOwner> net_owner(uint32_t network, Ipv4Address a) const;
 };

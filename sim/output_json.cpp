@@ -83,6 +83,7 @@ Json packet_json(const TracePacket& p) {
     j["dropped"] = p.dropped;
     if (!p.drop_reason.empty()) j["drop_reason"] = p.drop_reason;
     if (p.duplicate_of != kNone) j["duplicate_of"] = p.duplicate_of;
+    if (p.flooded) j["flooded"] = true;
     j["bytes"] = hex_of(p.bytes);
     return j;
 }
@@ -128,7 +129,8 @@ Json network_json(const TraceNetwork& n) {
                 {"subnet", n.subnet.to_string()},
                 {"latency_ns", n.latency.ns},
                 {"bandwidth_bps", n.bandwidth_bps},
-                {"loss", n.loss}};
+                {"loss", n.loss},
+                {"kind", n.switched ? "switch" : "segment"}};
 }
 
 Json host_json(const TraceHost& h) {
@@ -136,6 +138,7 @@ Json host_json(const TraceHost& h) {
     for (const InterfaceConfig& i : h.interfaces) {
         Json j{{"adapter", i.adapter}, {"network", i.network}, {"address", i.address.to_string()}};
         if (i.gateway) j["gateway"] = i.gateway->to_string();
+        if (i.mac) j["mac"] = i.mac->to_string();
         interfaces.push_back(std::move(j));
     }
     return Json{{"name", h.name}, {"forwarding", h.forwarding}, {"interfaces", std::move(interfaces)}};
@@ -397,6 +400,7 @@ TracePacket read_packet(const Json& j, const std::string& where) {
     p.dropped = boolean(member(j, "dropped", where), at(where, "dropped"));
     if (const Json* r = optional_member(j, "drop_reason")) p.drop_reason = text(*r, at(where, "drop_reason"));
     p.duplicate_of = ref_or_none(j, "duplicate_of", where);
+    if (const Json* f = optional_member(j, "flooded")) p.flooded = boolean(*f, at(where, "flooded"));
     p.bytes = bytes_of_hex(member(j, "bytes", where), at(where, "bytes"));
     return p;
 }
@@ -493,6 +497,11 @@ TraceNetwork read_network(const Json& j, const std::string& where) {
     n.latency = {nanoseconds(member(j, "latency_ns", where), at(where, "latency_ns"))};
     n.bandwidth_bps = unsigned_int(member(j, "bandwidth_bps", where), at(where, "bandwidth_bps"), UINT64_MAX);
     n.loss = number(member(j, "loss", where), at(where, "loss"));
+    if (const Json* k = optional_member(j, "kind")) {  // absent before the link layer
+        std::string kind = text(*k, at(where, "kind"));
+        if (kind != "segment" && kind != "switch") fail(at(where, "kind"), "\"segment\" or \"switch\"", *k);
+        n.switched = kind == "switch";
+    }
     return n;
 }
 
@@ -503,6 +512,10 @@ InterfaceConfig read_interface(const Json& j, const std::string& where) {
     i.network = text(member(j, "network", where), at(where, "network"));
     i.address = prefix(member(j, "address", where), at(where, "address"));
     if (const Json* g = optional_member(j, "gateway")) i.gateway = address(*g, at(where, "gateway"));
+    if (const Json* m = optional_member(j, "mac")) {
+        i.mac = MacAddress::parse(text(*m, at(where, "mac")));
+        if (!i.mac) fail(at(where, "mac"), "a MAC address like \"02:00:5e:10:00:01\"", *m);
+    }
     return i;
 }
 
@@ -688,6 +701,11 @@ void read_scenario(const Json& root, Trace& t) {
     t.description = text(member(root, "description", ""), "description");
     t.profile = text(member(root, "profile", ""), "profile");
     t.seed = unsigned_int(member(root, "seed", ""), "seed", UINT64_MAX);
+    if (const Json* l = optional_member(root, "link")) {  // absent before the link layer: "none"
+        std::string link = text(*l, "link");
+        if (link != "ethernet" && link != "none") fail("link", "\"ethernet\" or \"none\"", *l);
+        t.ethernet = link == "ethernet";
+    }
     t.networks = read_list<TraceNetwork>(root, "networks", read_network);
     t.hosts = read_list<TraceHost>(root, "hosts", read_host);
     t.programs = read_list<TraceProgram>(root, "programs", read_program);
@@ -737,6 +755,7 @@ void write_json(const Trace& t, std::ostream& out) {
     write_key(out, "description", t.description);
     write_key(out, "profile", t.profile);
     write_key(out, "seed", t.seed);
+    write_key(out, "link", t.ethernet ? "ethernet" : "none");
     write_array(out, "networks", t.networks, network_json);
     write_array(out, "hosts", t.hosts, host_json);
     write_array(out, "programs", t.programs, program_json);

@@ -20,6 +20,7 @@ namespace {
 constexpr uint32_t kMagicNanoseconds = 0xa1b23c4d;  // pcap-savefile(5): timestamps in ns
 constexpr uint32_t kSnapLength = 65535;             // the largest IPv4 packet
 constexpr uint32_t kLinkTypeRaw = 101;              // LINKTYPE_RAW: raw IPv4 (tcpdump.org/linktypes)
+constexpr uint32_t kLinkTypeEthernet = 1;           // LINKTYPE_ETHERNET: Ethernet II frames, no FCS
 
 void put16(std::ostream& out, uint16_t v) {
     const char b[2] = {char(v & 0xff), char(v >> 8)};
@@ -38,7 +39,7 @@ void write_pcap_stream(const Trace& trace, std::ostream& out) {
     put32(out, 0);  // thiszone: UTC
     put32(out, 0);  // sigfigs
     put32(out, kSnapLength);
-    put32(out, kLinkTypeRaw);
+    put32(out, trace.ethernet ? kLinkTypeEthernet : kLinkTypeRaw);
     for (const TraceEvent& e : trace.events) {
         if (e.kind != EventKind::PacketSent || e.packet >= trace.packets.size()) continue;
         const TracePacket& packet = trace.packets[e.packet];

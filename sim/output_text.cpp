@@ -4,10 +4,10 @@
 //
 //   netstep trace: A browser fetches a page          <- title
 //     The browser asks its OS for a TCP socket...    <- description lines, indented (if any)
-//   profile textbook, seed 1
-//   network lan: 192.168.1.0/24, latency 2ms, bandwidth 100Mbps
-//   host laptop: 192.168.1.10/24 on lan, gateway 192.168.1.1
-//   host web: 192.168.1.20/24 on lan                 <- "host r (router): ..." when forwarding
+//   profile textbook, seed 1, link ethernet   <- without ", link ethernet" when `link: none`
+//   network lan: 192.168.1.0/24, latency 2ms, bandwidth 100Mbps[, switch]
+//   host laptop: 192.168.1.10/24 on lan, gateway 192.168.1.1, mac 02:4e:1a:00:00:01
+//   host web: 192.168.1.20/24 on lan, mac ...                <- "host r (router): ..." when forwarding
 //   <blank line>
 //   TIME HOST MK EVENT                               <- one line per event, in step order
 //                                                       (`--steps`: "STEP TIME HOST MK EVENT")
@@ -70,6 +70,7 @@ void write_networks(const Trace& trace, std::ostream& out) {
         out << "network " << n.name << ": " << n.subnet.to_string() << ", latency " << to_string(n.latency)
             << ", bandwidth " << bandwidth_text(n.bandwidth_bps);
         if (n.loss > 0) out << ", loss " << percent_text(n.loss);
+        if (n.switched) out << ", switch";
         out << "\n";
     }
 }
@@ -81,6 +82,7 @@ void write_hosts(const Trace& trace, std::ostream& out) {
             const InterfaceConfig& iface = h.interfaces[i];
             out << (i == 0 ? " " : "; ") << iface.address.to_string() << " on " << iface.network;
             if (iface.gateway) out << ", gateway " << iface.gateway->to_string();
+            if (trace.ethernet && iface.mac) out << ", mac " << iface.mac->to_string();
         }
         out << "\n";
     }
@@ -93,7 +95,7 @@ void write_header(const Trace& trace, std::ostream& out) {
         if (!line.empty()) out << "  " << line;
         out << "\n";
     }
-    out << "profile " << trace.profile << ", seed " << trace.seed << "\n";
+    out << "profile " << trace.profile << ", seed " << trace.seed << (trace.ethernet ? ", link ethernet" : "") << "\n";
     write_networks(trace, out);
     write_hosts(trace, out);
 }

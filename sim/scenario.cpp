@@ -164,7 +164,7 @@ private:
     CaptionWhen read_when(const Field& f);
     // Faults.
     void read_fault(const Field& f);
-    PacketSelector read_selector(const Map& m);
+    PacketSelector read_selector(const Map& m, bool every = false);
     fault::LinkDown read_link_down(const Map& m);
     // Helpers.
     size_t one_of(const Field& f, const std::vector<std::string>& options);
@@ -191,6 +191,7 @@ private:
         SourceLocation where;
     };
     std::unordered_map<uint32_t, AddressOwner> address_owner_;  // every interface address so far
+    std::map<MacAddress, AddressOwner> mac_owner_;              // every MAC address given so far
     std::unordered_map<std::string, size_t> programs_per_host_;  // programs read so far, per host
     std::unordered_map<std::string, size_t> program_by_name_;    // "host/name" -> index in s_.programs
 };
@@ -259,8 +260,9 @@ void Loader::read_header(const Map& top) {
 }
 
 void Loader::read_options(const Field& f) {
-    static const std::vector<std::string> keys{"msl", "isn", "mss", "rto_initial"};
+    static const std::vector<std::string> keys{"msl", "isn", "mss", "rto_initial", "link"};
     Map m(src_, f, "options", keys);
+    if (auto v = m.find("link")) s_.options.link_layer = one_of(*v, {"ethernet", "none"}) == 0;
     if (auto v = m.find("msl")) s_.options.msl = duration(*v);
     if (auto v = m.find("isn")) s_.options.isn_zero = one_of(*v, {"zero", "random"}) == 0;
     if (auto v = m.find("mss")) s_.options.mss = uint16_t(src_.integer(*v, 1, 65495, "an MSS"));
@@ -270,9 +272,10 @@ void Loader::read_options(const Field& f) {
 // ---- Networks and hosts ----------------------------------------------------------------------
 
 void Loader::read_network(const Field& f) {
-    static const std::vector<std::string> keys{"name", "subnet", "latency", "bandwidth", "loss"};
+    static const std::vector<std::string> keys{"name", "subnet", "latency", "bandwidth", "loss", "kind"};
     Map m(src_, f, "a network", keys);
     Network net;
+    if (auto v = m.find("kind")) net.kind = one_of(*v, {"segment", "switch"}) == 0 ? Network::Kind::Segment : Network::Kind::Switch;
     net.where = f.where;
     Field name = m.require("name", "network");
     net.name = src_.name(name);
@@ -336,7 +339,7 @@ void Loader::read_host(const Field& f) {
 }
 
 Interface Loader::read_interface(const Field& f, const Host& host, size_t index, HostNetworks& on_networks) {
-    static const std::vector<std::string> keys{"adapter", "network", "ip", "gateway"};  // built once
+    static const std::vector<std::string> keys{"adapter", "network", "ip", "gateway", "mac"};  // built once
     Map m(src_, f, "an interface", keys);
     std::string owner = "host " + q(host.name);
     Interface iface;
@@ -359,6 +362,16 @@ Interface Loader::read_interface(const Field& f, const Host& host, size_t index,
         }
         if (*iface.gateway == iface.ip) {
             src_.fail(*gateway, "gateway " + iface.gateway->to_string() + " is this interface's own address");
+        }
+    }
+    if (auto mac = m.find("mac")) {
+        std::string text = src_.text(*mac, "a MAC address");
+        iface.mac = MacAddress::parse(text);
+        if (!iface.mac) src_.fail(*mac, "expected a MAC address like 02:00:5e:10:00:01 or 02-00-5E-10-00-01, got " + q(text));
+        if (iface.mac->is_multicast()) src_.fail(*mac, q(text) + " is a group (multicast or broadcast) address: an interface needs a unicast one (first octet even)");
+        if (auto [other, added] = mac_owner_.emplace(*iface.mac, AddressOwner{host.name, iface.where}); !added) {
+            src_.fail(*mac, q(text) + " is already the MAC address of host " + q(other->second.host) + " (" +
+                                line_of(other->second.where) + ")");
         }
     }
     iface.adapter = "eth" + std::to_string(index);
@@ -892,11 +905,11 @@ void Loader::read_fault(const Field& f) {
     fault.where = kind_field.where;
     if (kind == "drop" || kind == "duplicate") {
         Map m(src_, args, kind, {"from", "to", "proto", "flags", "nth"});
-        PacketSelector match = read_selector(m);
+        PacketSelector match = read_selector(m, true);
         fault.body = kind == "drop" ? decltype(fault.body)(fault::Drop{match}) : fault::Duplicate{match};
     } else if (kind == "delay") {
         Map m(src_, args, kind, {"from", "to", "proto", "flags", "nth", "by"});
-        PacketSelector match = read_selector(m);
+        PacketSelector match = read_selector(m, true);
         fault.body = fault::Delay{match, duration(m.require("by", kind))};
     } else if (kind == "link_down") {
         fault.body = read_link_down(Map(src_, args, kind, {"network", "from", "to"}));
@@ -908,14 +921,14 @@ void Loader::read_fault(const Field& f) {
     s_.faults.push_back(std::move(fault));
 }
 
-PacketSelector Loader::read_selector(const Map& m) {
+PacketSelector Loader::read_selector(const Map& m, bool every) {
     PacketSelector match;
     if (auto v = m.find("from")) match.from = known_host(*v).name;
     if (auto v = m.find("to")) {
         match.to = known_host(*v).name;
         if (match.to == match.from) src_.fail(*v, "'from' and 'to' are the same host " + q(match.to));
     }
-    const std::vector<std::string> protos{"tcp", "udp", "icmp"};
+    const std::vector<std::string> protos{"tcp", "udp", "icmp", "arp"};
     if (auto v = m.find("proto")) match.proto = protos[one_of(*v, protos)];
     if (auto v = m.find("flags")) {
         std::string text = src_.text(*v, "TCP flags like SYN+ACK");
@@ -926,7 +939,11 @@ PacketSelector Loader::read_selector(const Map& m) {
         }
         match.proto = "tcp";
     }
-    if (auto v = m.find("nth")) match.nth = src_.integer(*v, 1, UINT64_MAX, "a packet count");
+    if (auto v = m.find("nth")) {
+        // `nth: all` (faults only): every matching packet, as a firewall that drops them.
+        if (every && v->node.is_scalar() && v->node.scalar() == "all") match.nth = PacketSelector::kEvery;
+        else match.nth = src_.integer(*v, 1, UINT64_MAX, every ? "a packet count or 'all'" : "a packet count");
+    }
     return match;
 }
 
@@ -1102,6 +1119,7 @@ Profile Scenario::make_profile() const {
     p.isn_zero = options.isn_zero;
     p.mss = options.mss;
     p.rto_initial = options.rto_initial;
+    p.link_layer = options.link_layer;
     return p;
 }
 

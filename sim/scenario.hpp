@@ -12,6 +12,7 @@
 
 #include "model/address.hpp"
 #include "model/errors.hpp"
+#include "model/link.hpp"
 #include "model/profile.hpp"
 #include "model/tcp_state.hpp"
 #include "model/time.hpp"
@@ -85,6 +86,9 @@ struct Limits {
 };
 
 struct Network {
+    // segment: a shared medium, every frame reaches every host on it (a hub, a Wi-Fi cell).
+    // switch: an IEEE 802.1D learning switch with one port per host (model/switch.hpp).
+    enum class Kind { Segment, Switch } kind = Kind::Segment;
     std::string name;
     Ipv4Prefix subnet;
     Duration latency;
@@ -98,6 +102,7 @@ struct Interface {
     std::string network;
     Ipv4Address ip;
     std::optional<Ipv4Address> gateway;
+    std::optional<MacAddress> mac;  // else derived (derive_mac)
     SourceLocation where;
 };
 
@@ -226,7 +231,8 @@ struct PacketSelector {
     std::string to;                   // empty = any
     std::optional<std::string> proto; // "tcp", "udp", "icmp"
     std::optional<uint8_t> flags;     // exact TCP flags
-    uint64_t nth = 1;                 // 1-based; counts packets matching the rest
+    uint64_t nth = 1;                 // 1-based; counts packets matching the rest; kEvery: all of them
+    static constexpr uint64_t kEvery = 0;  // `nth: all` (faults only)
 };
 
 namespace fault {
@@ -261,6 +267,9 @@ struct Options {
     bool isn_zero = false;
     uint16_t mss = 1460;
     Duration rto_initial = Duration::seconds(1);
+    // `link: ethernet` (default): frames, MAC addresses and ARP; `link: none`: IPv4 packets
+    // straight onto the network, as netstep did before it had a link layer.
+    bool link_layer = true;
 };
 
 struct Scenario {

@@ -19,7 +19,18 @@ HopFacts hop_facts(const Ipv4Packet& packet, uint32_t from_host, uint32_t to_hos
     return hop;
 }
 
+HopFacts arp_hop_facts(uint32_t from_host, uint32_t to_host, uint32_t hop_host) {
+    HopFacts hop;
+    hop.from_host = from_host;
+    hop.to_host = to_host;
+    hop.hop_host = hop_host;
+    hop.protocol = kArpProtocol;
+    return hop;
+}
+
 unsigned mismatches(const HostSelector& sel, const HopFacts& hop) {
+    // ARP is selected by `proto: arp` only (not even a near miss of another selector).
+    if (hop.protocol == kArpProtocol && sel.protocol != kArpProtocol) return kFrom | kTo | kArrives | kProto | kFlags;
     unsigned m = 0;
     if (sel.from != kNone && sel.from != hop.from_host) m |= kFrom;
     if (sel.to != kNone && sel.to != hop.to_host) m |= kTo;
@@ -34,6 +45,7 @@ std::optional<uint8_t> protocol_number(const std::string& proto) {
     if (proto == "tcp") return 6;
     if (proto == "udp") return 17;
     if (proto == "icmp") return 1;
+    if (proto == "arp") return kArpProtocol;
     return std::nullopt;
 }
 

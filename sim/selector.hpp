@@ -18,11 +18,19 @@ struct HopFacts {
     uint32_t from_host = kNone;  // the host putting it on the wire (this hop's sender)
     uint32_t to_host = kNone;    // the host owning its destination address (kNone: nobody)
     uint32_t hop_host = kNone;   // the host receiving this hop (a router, or to_host)
-    uint8_t protocol = 0;        // IP protocol: 6 TCP, 17 UDP, 1 ICMP
+    uint8_t protocol = 0;        // IP protocol: 6 TCP, 17 UDP, 1 ICMP; kArpProtocol for ARP
     uint8_t flags = 0;           // TCP flags (0 for UDP and ICMP)
 };
 
+// `proto: arp` selects ARP frames, and only it does: a selector written before the link layer
+// existed (`from: laptop, nth: 1`) still counts the same IP packets. 255 is IANA's "Reserved"
+// IP protocol number, never one a packet carries here.
+inline constexpr uint8_t kArpProtocol = 255;
+
 HopFacts hop_facts(const Ipv4Packet& packet, uint32_t from_host, uint32_t to_host, uint32_t hop_host);
+// An ARP frame's: `to` is the host that owns the address asked about (a request) or the one the
+// reply goes to.
+HopFacts arp_hop_facts(uint32_t from_host, uint32_t to_host, uint32_t hop_host);
 
 // A PacketSelector with its host names resolved to host indices (kNone: any).
 struct HostSelector {

@@ -1,6 +1,8 @@
 // The trace: names of event kinds, string lookup, and the builder the engine fills it with.
 #include "sim/trace.hpp"
 
+#include "model/wire/wire.hpp"
+
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -54,6 +56,17 @@ std::optional<EventKind> event_kind_from_string(std::string_view text) {
 
 const std::string& Trace::str(uint32_t i) const {
     return i < strings.size() ? strings[i] : kEmptyString;
+}
+
+std::span<const uint8_t> Trace::ip_bytes(const TracePacket& p) const {
+    if (!ethernet) return p.bytes;
+    if (p.bytes.size() < kEthernetHeaderSize || p.bytes[12] != 0x08 || p.bytes[13] != 0x00) return {};
+    return std::span<const uint8_t>(p.bytes).subspan(kEthernetHeaderSize);
+}
+
+std::optional<ArpPacket> Trace::arp(const TracePacket& p) const {
+    if (!ethernet || p.bytes.size() < kEthernetHeaderSize || p.bytes[12] != 0x08 || p.bytes[13] != 0x06) return std::nullopt;
+    return wire::parse_arp(std::span<const uint8_t>(p.bytes).subspan(kEthernetHeaderSize)).arp;
 }
 
 const std::string& Trace::caption_text(uint32_t step, std::string_view lang) const {

@@ -8,6 +8,7 @@
 #include <iterator>
 #include <limits>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -31,11 +32,12 @@ struct TraceNetwork {
     Duration latency;
     uint64_t bandwidth_bps = 0;
     double loss = 0.0;
+    bool switched = false;  // kind: switch (else a shared segment)
 };
 
 struct TraceHost {
     std::string name;
-    std::vector<InterfaceConfig> interfaces;  // adapter, network, address/prefix, gateway
+    std::vector<InterfaceConfig> interfaces;  // adapter, network, address/prefix, gateway, MAC (always set)
     bool forwarding = false;
 };
 
@@ -58,7 +60,12 @@ struct TracePacket {
     bool dropped = false;
     std::string drop_reason;     // "fault: drop nth=1", "random loss 10%", "link down", "no host at 10.0.0.9"
     uint32_t duplicate_of = kNone;
-    Bytes bytes;                 // the real IPv4 packet on the wire (wire::emit)
+    // Link layer: the frame went to every other host on its network: a broadcast (to_host is
+    // kNone; each host takes it), or a unicast a switch flooded because it had not learned the
+    // destination (to_host takes it; the others' cards ignore it).
+    bool flooded = false;
+    Bytes bytes;                 // the real packet on the wire: an Ethernet II frame (wire::emit_frame)
+                                 // when Trace::ethernet, else the IPv4 packet (wire::emit)
 };
 
 enum class EventKind : uint8_t {
@@ -184,6 +191,7 @@ struct Trace {
     std::string description;
     std::string profile;  // "textbook" | "linux"
     uint64_t seed = 1;
+    bool ethernet = false;  // packets are Ethernet frames (the link layer is on)
     std::vector<TraceNetwork> networks;
     std::vector<TraceHost> hosts;
     std::vector<TraceProgram> programs;
@@ -213,6 +221,11 @@ struct Trace {
     std::vector<Translation> translations;
 
     const std::string& str(uint32_t i) const;  // "" for kNone
+    // The IPv4 packet's bytes in a packet of this trace: all of them, or in an Ethernet trace
+    // the frame's payload (with any padding, which wire::parse ignores). Empty for ARP.
+    std::span<const uint8_t> ip_bytes(const TracePacket& p) const;
+    // An Ethernet trace's ARP packet (RFC 826), if the frame holds one.
+    std::optional<ArpPacket> arp(const TracePacket& p) const;
     // The caption of Caption event `step` in `lang` ("fr"), falling back to English.
     const std::string& caption_text(uint32_t step, std::string_view lang) const;
 };

@@ -31,7 +31,7 @@ void TraceIndex::index_window_scales() {
     auto key = [](Endpoint e) { return uint64_t(e.address.value) << 16 | e.port; };
     window_shift_.assign(trace_.packets.size(), 0);
     for (uint32_t i : by_sent_) {
-        wire::ParseResult parsed = wire::parse(trace_.packets[i].bytes);
+        wire::ParseResult parsed = wire::parse(trace_.ip_bytes(trace_.packets[i]));
         if (!parsed.ok() || !parsed.packet->tcp()) continue;
         const Ipv4Packet& p = *parsed.packet;
         const TcpSegment& s = *p.tcp();
@@ -58,7 +58,7 @@ uint8_t TraceIndex::window_shift(uint32_t packet) const {
 
 std::optional<uint32_t> TraceIndex::effective_window(uint32_t packet) const {
     if (packet >= trace_.packets.size()) return std::nullopt;
-    wire::ParseResult parsed = wire::parse(trace_.packets[packet].bytes);
+    wire::ParseResult parsed = wire::parse(trace_.ip_bytes(trace_.packets[packet]));
     if (!parsed.ok() || !parsed.packet->tcp()) return std::nullopt;
     return uint32_t(parsed.packet->tcp()->window) << window_shift(packet);
 }
@@ -342,12 +342,26 @@ std::string TraceIndex::program_name(uint32_t program) const {
 
 std::string TraceIndex::describe_packet(uint32_t packet) const {
     if (packet >= trace_.packets.size()) return "(no packet)";
-    const Bytes& bytes = trace_.packets[packet].bytes;
-    wire::ParseResult parsed = wire::parse(bytes);
+    const TracePacket& tp = trace_.packets[packet];
+    const Bytes& bytes = tp.bytes;
+    if (std::optional<ArpPacket> arp = trace_.arp(tp)) return describe_arp(tp, *arp);
+    wire::ParseResult parsed = wire::parse(trace_.ip_bytes(tp));
     if (!parsed.ok()) {
         return "malformed packet, " + std::to_string(bytes.size()) + " bytes (" + parsed.error + ")";
     }
     return describe_packet(*parsed.packet, window_shift(packet));
+}
+
+// "laptop > broadcast ARP who-has 192.168.1.30 (printer) tell 192.168.1.10 (laptop)",
+// "printer > laptop ARP 192.168.1.30 (printer) is-at 02:5c:..": tcpdump's words, with names.
+std::string TraceIndex::describe_arp(const TracePacket& tp, const ArpPacket& arp) const {
+    auto named = [this](Ipv4Address a) {
+        std::string name = address_name(a);
+        return name == a.to_string() ? name : a.to_string() + " (" + name + ")";
+    };
+    std::string text = host_name(tp.from_host) + " > " + (tp.to_host == kNone ? "broadcast" : host_name(tp.to_host));
+    if (arp.op == ArpPacket::Op::Request) return text + " ARP who-has " + named(arp.target_ip) + " tell " + named(arp.sender_ip);
+    return text + " ARP " + named(arp.sender_ip) + " is-at " + arp.sender_mac.to_string();
 }
 
 std::string TraceIndex::describe_packet(const Ipv4Packet& p, uint8_t window_shift) const {

@@ -90,6 +90,9 @@ public:
     // router, every packet ends with its TTL (" ttl=63"), to watch each hop decrement it.
     std::string describe_packet(uint32_t packet) const;
     std::string describe_packet(const Ipv4Packet& packet, uint8_t window_shift = 0) const;
+    // An ARP frame of the trace: "laptop > broadcast ARP who-has 192.168.1.30 (printer) tell
+    // 192.168.1.10 (laptop)", "printer > laptop ARP 192.168.1.30 (printer) is-at 02:5c:...".
+    std::string describe_arp(const TracePacket& packet, const ArpPacket& arp) const;
     // The window a TCP segment offers, in bytes: its raw field shifted by the scale its sender
     // announced in its SYN, once both ends agreed (RFC 7323 §2.2); nullopt for other packets.
     std::optional<uint32_t> effective_window(uint32_t packet) const;
