@@ -44,18 +44,39 @@ inline std::vector<TraceEvent> events_of(const Trace& t, EventKind kind) {
     return out;
 }
 
-// The packet of each PacketSent event, in trace order.
+// The packet of each PacketSent event that carries IPv4, in trace order (ARP frames are left
+// out: arp_frames has them).
 inline std::vector<const TracePacket*> sent_packets(const Trace& t) {
     std::vector<const TracePacket*> out;
     for (const TraceEvent& e : t.events) {
-        if (e.kind == EventKind::PacketSent) out.push_back(&t.packets[e.packet]);
+        if (e.kind == EventKind::PacketSent && !t.arp(t.packets[e.packet])) out.push_back(&t.packets[e.packet]);
     }
     return out;
 }
 
+// The ARP packets of each PacketSent event, in trace order.
+inline std::vector<std::pair<const TracePacket*, ArpPacket>> arp_frames(const Trace& t) {
+    std::vector<std::pair<const TracePacket*, ArpPacket>> out;
+    for (const TraceEvent& e : t.events) {
+        if (e.kind != EventKind::PacketSent) continue;
+        if (auto arp = t.arp(t.packets[e.packet])) out.emplace_back(&t.packets[e.packet], *arp);
+    }
+    return out;
+}
+
+// The IPv4 packet in a trace's packet: the bytes, or an Ethernet frame's payload (told apart by
+// the frame's EtherType 0x0800 where an IPv4 header has its source address, never 8.0.x.x here).
 inline Ipv4Packet parsed(const TracePacket& p) {
-    auto r = wire::parse(p.bytes);
+    bool framed = p.bytes.size() >= 34 && p.bytes[12] == 0x08 && p.bytes[13] == 0x00;
+    auto r = framed ? wire::parse(std::span<const uint8_t>(p.bytes).subspan(14)) : wire::parse(p.bytes);
     return r.packet.value_or(Ipv4Packet{});
+}
+
+// The time a packet takes on a network of `bps` after it starts: as the engine reckons it, with
+// an Ethernet frame's preamble and FCS (12 bytes) on the wire, when the trace has frames.
+inline Duration wire_time(const Trace& t, const TracePacket& p, uint64_t bps) {
+    uint64_t bits = uint64_t(p.bytes.size() + (t.ethernet ? 12 : 0)) * 8;
+    return Duration::nanos(int64_t((bits * 1'000'000'000ull + bps - 1) / bps));
 }
 
 inline uint8_t tcp_flags(const TracePacket& p) {
