@@ -35,9 +35,17 @@ TEST_CASE("engine: a SYN arrives after the latency plus its serialization time, 
     CHECK(tcp_flags(syn) == tcp_flag::SYN);
     CHECK(syn.from_host == host_named(t, "laptop"));
     CHECK(syn.to_host == host_named(t, "web"));
-    CHECK(syn.sent == Instant::zero() + Duration::millis(10));
-    // size * 8 bits at 1e8 bit/s = size * 80 ns; then 2 ms of propagation.
-    Duration serialization = Duration::nanos(int64_t(syn.bytes.size()) * 80);
+    // The laptop first asks for web's MAC address at 10 ms (ARP, RFC 826); the SYN leaves when
+    // the reply arrives.
+    auto arp = arp_frames(t);
+    REQUIRE(arp.size() == 2);
+    CHECK(arp[0].first->sent == Instant::zero() + Duration::millis(10));
+    CHECK(arp[0].second.op == ArpPacket::Op::Request);
+    CHECK(arp[1].second.op == ArpPacket::Op::Reply);
+    CHECK(syn.sent == arp[1].first->arrives);
+    // (frame + preamble and FCS) * 8 bits at 1e8 bit/s = 80 ns a byte; then 2 ms of propagation.
+    Duration serialization = Duration::nanos(int64_t(syn.bytes.size() + 12) * 80);
+    CHECK(serialization == wire_time(t, syn, 100'000'000));
     CHECK(syn.arrives == syn.sent + serialization + Duration::millis(2));
     REQUIRE(syn.end_step != kNone);
     const TraceEvent& delivered = t.events[syn.end_step];
@@ -78,14 +86,16 @@ TEST_CASE("engine: back-to-back packets are spaced by their serialization time")
     for (size_t i = 1; i < data.size(); ++i) {
         const TracePacket& a = *data[i - 1];
         const TracePacket& b = *data[i];
-        Duration tx_a = Duration::nanos(int64_t(a.bytes.size()) * 8000);  // 8 bits at 1e6 bit/s
+        // On the wire: preamble, frame, FCS (12 bytes more), then the interframe gap (12 more)
+        // before the next frame (IEEE 802.3 4.4.2); 8 bits at 1e6 bit/s = 8 us a byte.
+        Duration busy_a = Duration::nanos(int64_t(a.bytes.size() + 24) * 8000);
         // b cannot leave before a has left the interface.
-        CHECK(b.sent >= a.sent + tx_a);
-        CHECK(b.arrives == b.sent + Duration::nanos(int64_t(b.bytes.size()) * 8000) + Duration::millis(1));
+        CHECK(b.sent >= a.sent + busy_a);
+        CHECK(b.arrives == b.sent + Duration::nanos(int64_t(b.bytes.size() + 12) * 8000) + Duration::millis(1));
     }
     // The first two data segments were handed to the interface at the same instant: the second
     // one queued behind the first.
-    CHECK(data[1]->sent == data[0]->sent + Duration::nanos(int64_t(data[0]->bytes.size()) * 8000));
+    CHECK(data[1]->sent == data[0]->sent + Duration::nanos(int64_t(data[0]->bytes.size() + 24) * 8000));
     // The receiver got them all.
     std::vector<std::string> sink = calls_of(t, program_named(t, "sink"));
     CHECK(std::any_of(sink.begin(), sink.end(), [](const std::string& c) {

@@ -56,7 +56,7 @@ TEST_CASE("engine: a delay fault adds to one packet's arrival") {
     REQUIRE(sent.size() >= 2);
     const TracePacket& syn = *sent[0];
     CHECK(tcp_flags(syn) == tcp_flag::SYN);
-    Duration normal = Duration::nanos(int64_t(syn.bytes.size()) * 80) + Duration::millis(2);
+    Duration normal = wire_time(t, syn, 100'000'000) + Duration::millis(2);
     CHECK(syn.arrives == syn.sent + normal + Duration::millis(300));
     CHECK(t.events[syn.end_step].time == syn.arrives);
 }
@@ -77,15 +77,17 @@ TEST_CASE("engine: a duplicate fault delivers a second copy right behind the fir
     REQUIRE(copies == 1);
     const TracePacket& original = t.packets[copy->duplicate_of];
     CHECK(original.bytes == copy->bytes);
-    Duration tx = Duration::nanos(int64_t(original.bytes.size()) * 80);
+    // The copy leaves when the original and the interframe gap have (frame + 24 bytes).
+    Duration tx = Duration::nanos(int64_t(original.bytes.size() + 24) * 80);
     CHECK(copy->sent == original.sent + tx);
     CHECK(copy->arrives == original.arrives + tx);
     CHECK(t.events[copy->end_step].kind == EventKind::PacketDelivered);
 }
 
 TEST_CASE("engine: packets sent while the link is down are lost") {
-    // The browser connects at 0; the link is down from 0 to 1.5 s: the SYN and its first
-    // retransmission (at 1 s) are lost, the second (at 3 s) gets through.
+    // The browser connects at 0; the link is down from 0 to 1.5 s: the laptop's ARP requests
+    // for web at 0 and 1 s are lost, the third (2 s) is answered. Meanwhile the SYN and its
+    // retransmission wait in the unresolved queue, and leave when the reply comes.
     Trace t = run_yaml(lan() + "programs:" + kHttpd + kBrowser + R"(faults:
   - link_down: { network: lan, from: 0s, to: 1500ms }
 )");
@@ -93,10 +95,19 @@ TEST_CASE("engine: packets sent while the link is down are lost") {
     auto lost = dropped(t);
     REQUIRE(lost.size() == 2);
     for (const TracePacket* p : lost) {
-        CHECK(tcp_flags(*p) == tcp_flag::SYN);
+        REQUIRE(t.arp(*p));
+        CHECK(t.arp(*p)->op == ArpPacket::Op::Request);
         CHECK(p->drop_reason.rfind("link down", 0) == 0);
         CHECK(p->sent < Instant::zero() + Duration::millis(1500));
     }
+    auto sent = sent_packets(t);
+    REQUIRE(!sent.empty());
+    CHECK(tcp_flags(*sent[0]) == tcp_flag::SYN);
+    auto arp = arp_frames(t);
+    REQUIRE(arp.size() == 4);  // three requests, one reply
+    CHECK(arp[2].first->sent == Instant::zero() + Duration::seconds(2));
+    CHECK(arp[3].second.op == ArpPacket::Op::Reply);
+    CHECK(sent[0]->sent == arp[3].first->arrives);
     CHECK(program_end(t, program_named(t, "browser")) == "exit");
 }
 
@@ -119,6 +130,7 @@ TEST_CASE("engine: random loss on a network is seeded and recorded") {
           times: 40
           steps:
             - sendto: { socket: u, to: "web:9", data: "ping" }
+            - sleep: 10ms
 )";
     std::string a = digest_in_child(yaml);
     Trace t = run_yaml(yaml);

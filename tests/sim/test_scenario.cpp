@@ -557,7 +557,7 @@ TEST_CASE("scenario: errors in faults name line and column") {
     check_cases({
         {"bad flags", head + "  - drop: { from: web, to: pc, flags: SYN+AKC }\n",
          "t.yaml:10:39: expected TCP flags like SYN+ACK, got 'SYN+AKC'"},
-        {"nth zero", head + "  - drop: { from: web, nth: 0 }\n", "t.yaml:10:29: expected a packet count of at least 1, got '0'"},
+        {"nth zero", head + "  - drop: { from: web, nth: 0 }\n", "t.yaml:10:29: expected a packet count or 'all' of at least 1, got '0'"},
         {"typo'd fault", head + "  - dorp: { from: web }\n", "t.yaml:10:5: 'dorp' is not a fault; did you mean 'drop'?"},
         {"link up before down", head + "  - link_down: { network: lan, from: 3s, to: 1s }\n",
          "t.yaml:10:46: link_down: 'to' (1s) must be after 'from' (3s)"},
@@ -565,7 +565,7 @@ TEST_CASE("scenario: errors in faults name line and column") {
         {"flags on UDP", head + "  - drop: { proto: udp, flags: SYN }\n",
          "t.yaml:10:32: flags select TCP segments, but proto is 'udp'"},
         {"unknown protocol", head + "  - drop: { proto: tpc }\n",
-         "t.yaml:10:20: expected tcp, udp or icmp, got 'tpc'; did you mean 'tcp'?"},
+         "t.yaml:10:20: expected tcp, udp, icmp or arp, got 'tpc'; did you mean 'tcp'?"},
         {"unknown network", head + "  - link_down: { network: wan, from: 1s, to: 2s }\n",
          "t.yaml:10:27: unknown network 'wan'; did you mean 'lan'?"},
         {"delay without by", head + "  - delay: { from: web }\n", "t.yaml:10:12: delay: 'by' is required"},
