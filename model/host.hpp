@@ -219,6 +219,13 @@ public:
     // sends or gives up. Aging a neighbour entry does not count (a run with nothing else to do
     // ends; the entry ages at the next poll, or before the cache is next used).
     std::optional<Instant> poll_at() const;
+    // The next time a neighbour entry ages (REACHABLE -> STALE, a textbook entry's end), which
+    // poll_at() leaves out: poll() at that time applies it. For views of the cache at a given
+    // time (`arp -a`, `ip neigh`) and harnesses that step every timer.
+    std::optional<Instant> aging_at() const {
+        if (cache_timers_.empty()) return std::nullopt;
+        return cache_timers_.begin()->first;
+    }
     void poll(Instant now, StackOutput& out);
 
     // --- Introspection -----------------------------------------------------------------

@@ -26,6 +26,7 @@ TOPICS = {
     "tcp-data": "TCP: moving data reliably",
     "tcp-errors": "TCP: errors and resets",
     "udp": "UDP",
+    "link": "The link layer: MAC addresses, ARP, switches",
     "ip": "IP: addresses, subnets, routers",
     "applications": "Application protocols",
     "profiles": "Textbook or Linux: stack profiles",

@@ -158,6 +158,8 @@ void append_packet_text(const TraceIndex& index, const TraceEvent& e, std::strin
     if (!known) return;
     const TracePacket& p = index.trace().packets[e.packet];
     if (p.duplicate_of != kNone) out += " (duplicate)";
+    // A unicast a switch had not learned the destination of (a broadcast says "broadcast").
+    if (p.flooded && p.to_host != kNone && e.kind == EventKind::PacketSent) out += " (flooded: the switch does not know where its MAC is)";
     if (e.kind == EventKind::PacketDropped) {
         out += " (dropped: ";
         out += p.drop_reason;

@@ -111,8 +111,10 @@ struct FrameNet {
         std::optional<Instant> t;
         for (const auto& f : flight)
             if (!t || f.at < *t) t = f.at;
-        for (const auto& h : hosts)
+        for (const auto& h : hosts) {
             if (auto p = h.poll_at(); p && (!t || *p < *t)) t = p;
+            if (auto a = h.aging_at(); a && (!t || *a < *t)) t = a;
+        }
         return t;
     }
 
@@ -138,7 +140,9 @@ struct FrameNet {
             absorb(hosts[f.host], out);
         }
         for (auto& h : hosts) {
-            if (auto p = h.poll_at(); p && *p <= now) {
+            auto p = h.poll_at();
+            if (auto a = h.aging_at(); a && (!p || *a < *p)) p = a;  // step the aging too
+            if (p && *p <= now) {
                 StackOutput out;
                 h.poll(now, out);
                 absorb(h, out);
