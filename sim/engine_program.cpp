@@ -520,6 +520,17 @@ private:
         return format_arp(tool_style(), shown_interfaces(), rows, address);
     }
 
+    // iproute2's answer for a device the host does not have (ll_name_to_index fails).
+    static std::string no_device(const std::string& dev) { return fmt::format("Device \"{}\" does not exist.", dev); }
+
+    // ip addr / ip link, of one device (`dev`) or all.
+    template <class Format>
+    std::string ip_text(const std::string& dev, Format format) {
+        std::vector<InterfaceConfig> interfaces = shown_interfaces();
+        if (!dev.empty() && !linux_interface_exists(dev, interfaces.size())) return no_device(dev);
+        return format(interfaces, dev);
+    }
+
     Flow output(const std::string& text) {
         TraceEvent e;
         e.kind = EventKind::Output;
@@ -1035,8 +1046,8 @@ private:
                 case shell::ShowConfig::Form::IpconfigAll:
                     output(format_ipconfig_all(host.name, shown_interfaces(), host.forwarding));
                     break;
-                case shell::ShowConfig::Form::IpAddr: output(format_ip_addr(shown_interfaces())); break;
-                case shell::ShowConfig::Form::IpLink: output(format_ip_link(shown_interfaces())); break;
+                case shell::ShowConfig::Form::IpAddr: output(ip_text(show->dev, format_ip_addr)); break;
+                case shell::ShowConfig::Form::IpLink: output(ip_text(show->dev, format_ip_link)); break;
                 case shell::ShowConfig::Form::Ifconfig: output(format_ifconfig(shown_interfaces())); break;
             }
         } else if (const auto* neigh = std::get_if<shell::ShowNeighbours>(&c)) {
@@ -1049,7 +1060,11 @@ private:
                     text = format_arp_table(stack().arp_table(), only);
                     break;
                 }
-                case shell::ShowNeighbours::Form::IpNeigh: text = format_ip_neigh(stack().arp_table()); break;
+                case shell::ShowNeighbours::Form::IpNeigh:
+                    text = linux_interface_exists(neigh->dev, stack().interfaces().size()) || neigh->dev.empty()
+                               ? format_ip_neigh(stack().arp_table(), neigh->dev)
+                               : no_device(neigh->dev);
+                    break;
             }
             if (!text.empty()) output(text);  // an empty cache: net-tools and ip print nothing
         } else if (const auto* show = std::get_if<shell::ShowSockets>(&c)) {

@@ -101,7 +101,7 @@ public:
         if (name_ == "cls" || name_ == "clear") return command(name_, Clear{});
         if (name_ == "ipconfig") return ipconfig();
         if (name_ == "ip") return ip();
-        if (name_ == "ifconfig") return command(name_, ShowConfig{ShowConfig::Form::Ifconfig});
+        if (name_ == "ifconfig") return command(name_, ShowConfig{ShowConfig::Form::Ifconfig, {}});
         if (name_ == "arp") return arp();
         if (name_ == "netstat" || name_ == "ss") return sockets();
         if (name_ == "ping") return ping();
@@ -145,9 +145,9 @@ private:
     // --- ipconfig, ip, netstat, ss ----------------------------------------------------------
 
     Parsed ipconfig() {
-        if (args_.size() == 1) return command(name_, ShowConfig{ShowConfig::Form::Ipconfig});
+        if (args_.size() == 1) return command(name_, ShowConfig{ShowConfig::Form::Ipconfig, {}});
         std::string opt = lower(args_[1]);
-        if (args_.size() == 2 && (opt == "/all" || opt == "-all")) return command(name_, ShowConfig{ShowConfig::Form::IpconfigAll});
+        if (args_.size() == 2 && (opt == "/all" || opt == "-all")) return command(name_, ShowConfig{ShowConfig::Form::IpconfigAll, {}});
         return fail(fmt::format("Error: unrecognized or incomplete command line.\n\nUSAGE:\n    ipconfig [/all]"));
     }
 
@@ -160,27 +160,41 @@ private:
     Parsed ip() {
         if (args_.size() < 2) return fail(std::string(kIpUsage));
         const std::string& object = args_[1];
-        // After the object: nothing, or `show` (`list`, `lst`), as ip's do_show_or_flush reads it.
-        auto shown = [&](std::string_view object_name) -> std::optional<Parsed> {
+        // After the object: nothing, or `show` (`list`, `lst`) and `[dev] NAME`, as ip's
+        // ipaddr_list_flush_or_save and ipneigh's do_show_or_flush read them (ip neigh takes a
+        // device only after "dev"). The engine checks that the device exists.
+        std::string dev;
+        auto shown = [&](std::string_view object_name, bool bare_dev) -> std::optional<Parsed> {
             if (args_.size() == 2) return std::nullopt;
             const std::string& cmd = args_[2];
-            if (args_.size() == 3 && (matches(cmd, "show") || matches(cmd, "list") || matches(cmd, "lst"))) {
-                return std::nullopt;
+            if (matches(cmd, "help")) return fail(fmt::format("Usage: ip {} show [ dev NAME ]", object_name));
+            if (!(matches(cmd, "show") || matches(cmd, "list") || matches(cmd, "lst"))) {
+                return fail(fmt::format("Command \"{}\" is unknown, try \"ip {} help\".", cmd, object_name));
             }
-            if (matches(cmd, "help")) return fail(fmt::format("Usage: ip {} show", object_name));
-            return fail(fmt::format("Command \"{}\" is unknown, try \"ip {} help\".", cmd, object_name));
+            for (size_t i = 3; i < args_.size(); ++i) {
+                const std::string& a = args_[i];
+                bool named = a == "dev";
+                if (named && i + 1 >= args_.size()) return fail("Command line is not complete. Try option \"help\"");
+                if (!named && !bare_dev) {
+                    return fail(fmt::format("Error: argument \"{}\" is wrong: to value is invalid\n", a));
+                }
+                const std::string& name = named ? args_[++i] : a;
+                if (!dev.empty()) return fail(fmt::format("Error: either \"dev\" is duplicate, or \"{}\" is a garbage.", name));
+                dev = name;
+            }
+            return std::nullopt;
         };
         if (matches(object, "address")) {
-            if (auto err = shown("address")) return std::move(*err);
-            return command("ip", ShowConfig{ShowConfig::Form::IpAddr});
+            if (auto err = shown("address", true)) return std::move(*err);
+            return command("ip", ShowConfig{ShowConfig::Form::IpAddr, dev});
         }
         if (matches(object, "neighbour") || matches(object, "neighbor")) {
-            if (auto err = shown("neigh")) return std::move(*err);
-            return command("ip", ShowNeighbours{ShowNeighbours::Form::IpNeigh, std::nullopt});
+            if (auto err = shown("neigh", false)) return std::move(*err);
+            return command("ip", ShowNeighbours{ShowNeighbours::Form::IpNeigh, std::nullopt, dev});
         }
         if (matches(object, "link")) {
-            if (auto err = shown("link")) return std::move(*err);
-            return command("ip", ShowConfig{ShowConfig::Form::IpLink});
+            if (auto err = shown("link", true)) return std::move(*err);
+            return command("ip", ShowConfig{ShowConfig::Form::IpLink, dev});
         }
         return fail(fmt::format("Object \"{}\" is unknown, try \"ip help\".", object));
     }

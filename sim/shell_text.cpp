@@ -9,6 +9,7 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace netstep::sim {
 
@@ -94,26 +95,43 @@ std::string ip_link_lines(size_t index, const InterfaceConfig& itf, bool link_mo
 
 // iproute2 `ip addr` (ip/ipaddress.c): interfaces by index, lo first. No inet6 lines (no IPv6 in
 // the model). An ethN's "link/ether" line when it has a MAC address (the link layer is on).
-std::string format_ip_addr(const std::vector<InterfaceConfig>& interfaces) {
-    std::string out = fmt::format("{} group default qlen 1000\n{}\n", kLoopbackFlags, kLoopbackLink) +
-                      "    inet 127.0.0.1/8 scope host lo\n"
-                      "       valid_lft forever preferred_lft forever";
+std::string format_ip_addr(const std::vector<InterfaceConfig>& interfaces, std::string_view dev) {
+    std::vector<std::string> blocks;
+    if (dev.empty() || dev == "lo") {
+        blocks.push_back(fmt::format("{} group default qlen 1000\n{}\n", kLoopbackFlags, kLoopbackLink) +
+                         "    inet 127.0.0.1/8 scope host lo\n"
+                         "       valid_lft forever preferred_lft forever");
+    }
     for (size_t i = 0; i < interfaces.size(); ++i) {
+        if (!dev.empty() && dev != linux_interface_name(i)) continue;
         const Ipv4Prefix& a = interfaces[i].address;
-        out += "\n" + ip_link_lines(i, interfaces[i], false);
+        std::string out = ip_link_lines(i, interfaces[i], false);
         std::optional<Ipv4Address> brd = broadcast_of(a);
         out += fmt::format("\n    inet {}/{}{} scope global {}", a.address.to_string(), a.length,
                            brd ? " brd " + brd->to_string() : "", linux_interface_name(i));
         out += "\n       valid_lft forever preferred_lft forever";
+        blocks.push_back(std::move(out));
     }
-    return out;
+    return fmt::format("{}", fmt::join(blocks, "\n"));
 }
 
 // iproute2 `ip link` (ip/ipaddress.c, print_linkinfo with "mode DEFAULT"): the link lines alone.
-std::string format_ip_link(const std::vector<InterfaceConfig>& interfaces) {
-    std::string out = fmt::format("{} mode DEFAULT group default qlen 1000\n{}", kLoopbackFlags, kLoopbackLink);
-    for (size_t i = 0; i < interfaces.size(); ++i) out += "\n" + ip_link_lines(i, interfaces[i], true);
-    return out;
+std::string format_ip_link(const std::vector<InterfaceConfig>& interfaces, std::string_view dev) {
+    std::vector<std::string> blocks;
+    if (dev.empty() || dev == "lo") {
+        blocks.push_back(fmt::format("{} mode DEFAULT group default qlen 1000\n{}", kLoopbackFlags, kLoopbackLink));
+    }
+    for (size_t i = 0; i < interfaces.size(); ++i) {
+        if (dev.empty() || dev == linux_interface_name(i)) blocks.push_back(ip_link_lines(i, interfaces[i], true));
+    }
+    return fmt::format("{}", fmt::join(blocks, "\n"));
+}
+
+bool linux_interface_exists(std::string_view dev, size_t count) {
+    if (dev == "lo") return true;
+    for (size_t i = 0; i < count; ++i)
+        if (dev == linux_interface_name(i)) return true;
+    return false;
 }
 
 // net-tools `ifconfig` (lib/interface.c, ife_print_long): interfaces sorted by name (eth0... before
@@ -218,12 +236,15 @@ std::string format_arp_table(std::span<const ArpRow> rows, std::optional<Ipv4Add
 
 // iproute2 ip/ipneigh.c, print_neigh: "%s " (address), "dev %s ", "lladdr %s" (a valid entry's),
 // then " %s" per state: "192.168.1.99 dev eth0  FAILED" has two spaces.
-std::string format_ip_neigh(std::span<const ArpRow> rows) {
+std::string format_ip_neigh(std::span<const ArpRow> rows, std::string_view dev) {
     std::string out;
     for (const ArpRow& r : rows) {
         const NeighbourRow& n = r.neighbour;
+        if (!dev.empty() && dev != linux_interface_name(r.interface)) continue;
         if (!out.empty()) out += "\n";
-        out += fmt::format("{} dev {} ", n.address.to_string(), linux_interface_name(r.interface));
+        out += n.address.to_string() + " ";
+        // With a device filter ip prints no "dev" (print_neigh: !filter.index).
+        if (dev.empty()) out += fmt::format("dev {} ", linux_interface_name(r.interface));
         if (resolved(n)) out += "lladdr " + n.mac->to_string();
         out += fmt::format(" {}", permanent(n) ? std::string_view("PERMANENT") : to_string(n.state));
     }

@@ -33,9 +33,12 @@ std::string linux_interface_name(size_t index);
 // engine gives it only when the link layer is on (`link: none` keeps the lines out).
 // `ip addr`: lo first (127.0.0.1/8), then eth0... with "link/ether M brd ff:ff:ff:ff:ff:ff" and
 // "inet A/P brd B scope global ethN".
-std::string format_ip_addr(const std::vector<InterfaceConfig>& interfaces);
+// `dev`: that interface alone ("lo", "eth0"...; `ip addr show dev eth0`), empty for all.
+std::string format_ip_addr(const std::vector<InterfaceConfig>& interfaces, std::string_view dev = {});
 // `ip link`: the same interfaces, their link lines only ("mode DEFAULT" in the first line).
-std::string format_ip_link(const std::vector<InterfaceConfig>& interfaces);
+std::string format_ip_link(const std::vector<InterfaceConfig>& interfaces, std::string_view dev = {});
+// Whether `ip ... dev NAME` names an interface of a host with `count` interfaces: lo, eth0...
+bool linux_interface_exists(std::string_view dev, size_t count);
 // `ifconfig` (net-tools): lo and ethN blocks with inet, netmask, broadcast, and "ether M
 // txqueuelen 1000  (Ethernet)".
 std::string format_ifconfig(const std::vector<InterfaceConfig>& interfaces);
@@ -52,7 +55,8 @@ std::string format_arp(ToolStyle style, const std::vector<InterfaceConfig>& inte
 // HWaddress Flags Mask Iface" (nothing at all when the cache is empty).
 std::string format_arp_table(std::span<const ArpRow> rows, std::optional<Ipv4Address> only = std::nullopt);
 // iproute2 `ip neigh`: "A dev eth0 lladdr M REACHABLE"; no lladdr while INCOMPLETE or FAILED.
-std::string format_ip_neigh(std::span<const ArpRow> rows);
+// `dev`: that interface's entries alone, without "dev NAME" (`ip neigh show dev eth0`).
+std::string format_ip_neigh(std::span<const ArpRow> rows, std::string_view dev = {});
 
 // Which sockets and columns `netstat` / `ss` print, from their flags: NetstatOptions, in
 // sim/netstat.hpp (the table's rules live there).

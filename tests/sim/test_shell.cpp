@@ -183,6 +183,11 @@ TEST_CASE("shell: arp, ip neigh and ip link") {
     CHECK(as<shell::ShowConfig>(lin("ip link"))->form == shell::ShowConfig::Form::IpLink);
     CHECK(as<shell::ShowConfig>(lin("ip l show"))->form == shell::ShowConfig::Form::IpLink);
     CHECK(as<shell::ShowConfig>(lin("ip address show"))->form == shell::ShowConfig::Form::IpAddr);
+    // A device: `ip a show eth0`, `ip link show dev eth1`, `ip neigh show dev eth0`.
+    CHECK(as<shell::ShowConfig>(lin("ip a show eth0"))->dev == "eth0");
+    CHECK(as<shell::ShowConfig>(lin("ip link show dev eth1"))->dev == "eth1");
+    CHECK(as<shell::ShowNeighbours>(lin("ip neigh show dev eth0"))->dev == "eth0");
+    CHECK(as<shell::ShowConfig>(lin("ip addr"))->dev.empty());
 }
 
 TEST_CASE("shell: arp and ip errors are the real tools' messages") {
@@ -196,6 +201,8 @@ TEST_CASE("shell: arp and ip errors are the real tools' messages") {
     CHECK(lin("ip link set").error == "Command \"set\" is unknown, try \"ip link help\".");
     CHECK(lin("ip addr foo").error == "Command \"foo\" is unknown, try \"ip address help\".");
     CHECK(lin("ip foo").error == "Object \"foo\" is unknown, try \"ip help\".");
+    CHECK(lin("ip addr show dev").error == "Command line is not complete. Try option \"help\"");
+    CHECK(lin("ip addr show eth0 eth1").error == "Error: either \"dev\" is duplicate, or \"eth1\" is a garbage.");
     CHECK(lin("ip").error.starts_with("Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }"));
     CHECK(shell::check_command("arp -a", {"laptop"}, ToolStyle::Windows).empty());
     CHECK(shell::check_command("ip neigh", {"laptop"}, ToolStyle::Linux).empty());

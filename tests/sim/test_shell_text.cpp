@@ -287,6 +287,23 @@ TEST_CASE("shell text: net-tools arp -a, arp -n and ip neigh") {
           "192.168.1.99 dev eth0  FAILED\n"
           "10.0.0.7 dev eth1 lladdr 02:4e:1a:00:00:07 DELAY");
     CHECK(format_ip_neigh({}).empty());
+    // ip neigh show dev eth1: that device's entries, without "dev" (print_neigh: !filter.index).
+    CHECK(format_ip_neigh(cache(), "eth1") == "10.0.0.7 lladdr 02:4e:1a:00:00:07 DELAY");
+}
+
+TEST_CASE("shell text: ip addr and ip link of one device") {
+    CHECK(format_ip_addr(laptop_with_macs(), "eth1") ==
+          "3: eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP group default qlen 1000\n"
+          "    link/ether 02:4e:1a:00:00:ab brd ff:ff:ff:ff:ff:ff\n"
+          "    inet 10.0.0.5/16 brd 10.0.255.255 scope global eth1\n"
+          "       valid_lft forever preferred_lft forever");
+    CHECK(format_ip_link(laptop_with_macs(), "lo") ==
+          "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\n"
+          "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00");
+    CHECK(linux_interface_exists("lo", 0));
+    CHECK(linux_interface_exists("eth1", 2));
+    CHECK(!linux_interface_exists("eth2", 2));
+    CHECK(!linux_interface_exists("wlan0", 2));
 }
 
 TEST_CASE("shell text: Windows netstat -an, -p tcp, -p udp, -anb") {

@@ -273,7 +273,7 @@ TEST_CASE("terminal: arp -a after a ping shows the neighbour and its MAC address
     Scenario l = with_terminal(linux_base, "laptop",
                                {{Duration::seconds(1), "ping -c 1 desktop"}, {Duration::seconds(3), "arp -a"},
                                 {Duration::seconds(4), "arp -n"}, {Duration::seconds(5), "ip neigh"},
-                                {Duration::seconds(6), "ip link"}});
+                                {Duration::seconds(6), "ip link"}, {Duration::seconds(7), "ip addr show dev eth3"}});
     std::string ltext = transcript(l);
     std::string lmac = mac_of(l, "desktop", false);
     CHECK(ltext.find(fmt::format("? (192.168.1.20) at {} [ether] on eth0", lmac)) != std::string::npos);
@@ -282,6 +282,7 @@ TEST_CASE("terminal: arp -a after a ping shows the neighbour and its MAC address
     CHECK(ltext.find(fmt::format("192.168.1.20 dev eth0 lladdr {} REACHABLE", lmac)) != std::string::npos);
     CHECK(ltext.find(fmt::format("    link/ether {} brd ff:ff:ff:ff:ff:ff", mac_of(l, "laptop", false))) !=
           std::string::npos);
+    CHECK(ltext.find("| Device \"eth3\" does not exist.") != std::string::npos);
 }
 
 // `link: none`: no MAC addresses anywhere, and no ARP cache.
