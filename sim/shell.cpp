@@ -212,6 +212,19 @@ private:
         show.form = win ? ShowNeighbours::Form::ArpA : ShowNeighbours::Form::ArpTable;
         bool shown = false;
         std::optional<std::string> host;
+        // -s and -d change the cache: the terminal's user is not an administrator (cmd.exe not
+        // elevated, bash's "$"), and the OS refuses, as it would.
+        if (args_.size() >= 2) {
+            std::string opt = win ? lower(args_[1]) : args_[1];
+            if (win && opt == "-s" && args_.size() >= 4) {
+                return fail("The ARP entry addition failed: The requested operation requires elevation.");
+            }
+            if (win && opt == "-d" && args_.size() >= 3) {
+                return fail("The ARP entry deletion failed: The requested operation requires elevation.");
+            }
+            if (!win && opt == "-s" && args_.size() >= 4) return fail("SIOCSARP: Operation not permitted");
+            if (!win && opt == "-d" && args_.size() >= 3) return fail("SIOCDARP(dontpub): Operation not permitted");
+        }
         for (size_t i = 1; i < args_.size(); ++i) {
             const std::string& a = args_[i];
             if (win) {
@@ -232,6 +245,8 @@ private:
                         case 'e': show.form = ShowNeighbours::Form::ArpTable; break;
                         case 'n':
                         case 'v': break;  // numeric (nothing is resolved anyway); verbose
+                        case 'd':
+                        case 's': return fail(std::string(kLinuxArpUsage));  // without its operands
                         default: return fail(fmt::format("arp: invalid option -- '{}'\n{}", c, kLinuxArpUsage));
                     }
                 }

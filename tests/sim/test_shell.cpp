@@ -197,6 +197,13 @@ TEST_CASE("shell: arp and ip errors are the real tools' messages") {
     CHECK(win("arp -a webb").error == "ARP: bad argument: webb");
     CHECK(lin("arp -x").error.starts_with("arp: invalid option -- 'x'\nUsage:\n  arp [-vn]  [<HW>] [-i <if>] [-a] [<hostname>]"));
     CHECK(lin("arp -a webb").error == "webb: Unknown host");
+    // Changing the cache needs an administrator, which the terminal's user is not.
+    CHECK(win("arp -d 192.168.1.1").error == "The ARP entry deletion failed: The requested operation requires elevation.");
+    CHECK(win("arp -s 192.168.1.1 00-aa-00-62-c6-09").error ==
+          "The ARP entry addition failed: The requested operation requires elevation.");
+    CHECK(lin("arp -d 192.168.1.1").error == "SIOCDARP(dontpub): Operation not permitted");
+    CHECK(lin("arp -s 192.168.1.1 00:aa:00:62:c6:09").error == "SIOCSARP: Operation not permitted");
+    CHECK(lin("arp -s").error.starts_with("Usage:\n  arp [-vn]"));
     CHECK(lin("ip neigh frob").error == "Command \"frob\" is unknown, try \"ip neigh help\".");
     CHECK(lin("ip link set").error == "Command \"set\" is unknown, try \"ip link help\".");
     CHECK(lin("ip addr foo").error == "Command \"foo\" is unknown, try \"ip address help\".");
