@@ -697,7 +697,10 @@ private:
             const Instant sent = now();
             sent_at.push_back(sent);
             auto seq = uint16_t(i + 1);
-            Probe pr = probe(id, *to, seq, s.ttl.value_or(stack().profile().ttl), echo_data(style, size), s.timeout,
+            // iputils sends a request every interval whatever came back, and waits `timeout` (-W)
+            // after the last one; Windows waits for each reply (or its timeout) before the next.
+            Duration wait = style == ToolStyle::Linux && i + 1 < s.count ? std::min(s.timeout, s.interval) : s.timeout;
+            Probe pr = probe(id, *to, seq, s.ttl.value_or(stack().profile().ttl), echo_data(style, size), wait,
                              "ping(" + s.to.text + ")");
             if (pr.send_error) {
                 send_error = pr.send_error;

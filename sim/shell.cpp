@@ -383,7 +383,9 @@ private:
         // Windows' ping waits 4000 ms for each reply (-w's default): long enough for an ARP
         // resolution that fails (3 requests 1 s apart) to come back as "Destination host
         // unreachable." rather than a timeout.
-        if (style_ == ToolStyle::Windows) p.timeout = Duration::seconds(4);
+        // iputils waits 10 s after its last request when nothing came back (lingertime, MAXWAIT),
+        // so its errors are printed too.
+        p.timeout = style_ == ToolStyle::Windows ? Duration::seconds(4) : Duration::seconds(10);
         std::optional<std::string> target;
         for (size_t i = 1; i < args_.size(); ++i) {
             std::string a = style_ == ToolStyle::Windows ? lower(args_[i]) : args_[i];

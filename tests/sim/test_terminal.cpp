@@ -321,9 +321,18 @@ TEST_CASE("terminal: ping an address nobody has: Destination host unreachable") 
         CHECK(ltext.find(fmt::format("| From 192.168.1.10 icmp_seq={} Destination Host Unreachable", seq)) !=
               std::string::npos);
     }
-    CHECK(ltext.find("4 packets transmitted, 0 received, +3 errors, 100% packet loss") != std::string::npos);
+    // The 4th request started ARP again, which failed too, 3 s later: iputils was still waiting.
+    CHECK(ltext.find("| From 192.168.1.10 icmp_seq=4 Destination Host Unreachable") != std::string::npos);
+    CHECK(ltext.find("4 packets transmitted, 0 received, +4 errors, 100% packet loss") != std::string::npos);
     CHECK(ltext.find("| 192.168.1.99 dev eth0  FAILED") != std::string::npos);
     CHECK(ltext.find("| ? (192.168.1.99) at <incomplete> on eth0") != std::string::npos);
+
+    // ping -c 2: iputils waits after its last request, and prints both errors.
+    Scenario two = with_terminal(linux_base, "laptop", {{Duration::seconds(1), "ping -c 2 192.168.1.99"}});
+    std::string ttext = transcript(two);
+    CHECK(ttext.find("| From 192.168.1.10 icmp_seq=1 Destination Host Unreachable") != std::string::npos);
+    CHECK(ttext.find("| From 192.168.1.10 icmp_seq=2 Destination Host Unreachable") != std::string::npos);
+    CHECK(ttext.find("2 packets transmitted, 0 received, +2 errors, 100% packet loss") != std::string::npos);
 }
 
 // The `arp` step prints what the terminal's `arp -a` prints at the same moment: one function.
