@@ -10,6 +10,7 @@
 // Without `expect:`, an error ends the program ("error: ECONNREFUSED"); the others go on.
 // `exit` ends it at once, as a normal end.
 #include <algorithm>
+#include <functional>
 
 #include <fmt/format.h>
 
@@ -483,6 +484,12 @@ private:
     }
 
     Flow perform(const step::Ipconfig&) { return output(format_ipconfig(stack().interfaces())); }
+    // `arp`: what `arp -a` prints in the profile's style (the terminal's `arp -a` too).
+    // (net-tools prints nothing for an empty cache: no Output then.)
+    Flow perform(const step::Arp&) {
+        std::string text = arp_text(std::nullopt);
+        return text.empty() ? Flow::Next : output(text);
+    }
     // At most Limits::max_netstat_rows rows, then how many more there were (4,000 sockets in a
     // loop would print gigabytes).
     Flow perform(const step::Netstat&) {
@@ -493,6 +500,35 @@ private:
         table.rows.resize(shown);
         return output(format_netstat(table) +
                       fmt::format("\n... and {} more (Limits::max_netstat_rows: {} rows shown)", more, shown));
+    }
+
+    // The host's interfaces as ip, ifconfig and ipconfig /all show them: with their MAC addresses
+    // when the link layer is on (`link: none`: none, and no MAC lines).
+    std::vector<InterfaceConfig> shown_interfaces() {
+        std::vector<InterfaceConfig> out = stack().interfaces();
+        for (size_t i = 0; i < out.size(); ++i) {
+            out[i].mac = w_.trace_.ethernet ? std::optional(stack().mac(i)) : std::nullopt;
+        }
+        return out;
+    }
+
+    // `arp -a` (and the `arp` step): the profile's arp, the entry of `only` alone if given.
+    std::string arp_text(const std::optional<step::Destination>& only) {
+        std::optional<Ipv4Address> address;
+        if (only) address = destination(*only);
+        std::vector<ArpRow> rows = stack().arp_table();
+        return format_arp(tool_style(), shown_interfaces(), rows, address);
+    }
+
+    // iproute2's answer for a device the host does not have (ll_name_to_index fails).
+    static std::string no_device(const std::string& dev) { return fmt::format("Device \"{}\" does not exist.", dev); }
+
+    // ip addr / ip link, of one device (`dev`) or all.
+    template <class Format>
+    std::string ip_text(const std::string& dev, Format format) {
+        std::vector<InterfaceConfig> interfaces = shown_interfaces();
+        if (!dev.empty() && !linux_interface_exists(dev, interfaces.size())) return no_device(dev);
+        return format(interfaces, dev);
     }
 
     Flow output(const std::string& text) {
@@ -584,6 +620,7 @@ private:
         auto answer = [&]() -> std::optional<PingAnswer> {
             for (auto a = stack().ping_recv(id); a.is_ok(); a = stack().ping_recv(id)) {
                 if (a.value.sequence == sequence) return a.value;
+                if (late_answer_) late_answer_(a.value);
             }
             return std::nullopt;
         };
@@ -635,12 +672,35 @@ private:
         const PingSocketId id = open.value;
         output(ping_header(style, s.to.host, *to, size));
         std::vector<ProbeOutcome> probes;
+        std::vector<Instant> sent_at;
         std::optional<Err> send_error;
         const Instant start = now();
+        // iputils prints an answer to an earlier request when it comes (ping_common.c reads every
+        // reply and error as it arrives): the ICMP host unreachable for requests that waited in
+        // the neighbour queue while ARP failed ("From 192.168.1.10 icmp_seq=1 Destination Host
+        // Unreachable", several at once). Windows' ping waits for each reply alone: a late one
+        // is dropped.
+        if (style == ToolStyle::Linux) {
+            late_answer_ = [&](const PingAnswer& a) {
+                if (a.sequence == 0 || a.sequence > probes.size() || probes[a.sequence - 1].answer) return;
+                ProbeOutcome& o = probes[a.sequence - 1];
+                o = ProbeOutcome{a, now() - sent_at[a.sequence - 1]};
+                std::string line = ping_line(style, a.sequence, o, size);
+                if (!line.empty()) output(line);
+            };
+        }
+        struct Forget {
+            std::function<void(const PingAnswer&)>& f;
+            ~Forget() { f = nullptr; }
+        } forget{late_answer_};
         for (uint32_t i = 0; i < s.count && !halted(); ++i) {
             const Instant sent = now();
+            sent_at.push_back(sent);
             auto seq = uint16_t(i + 1);
-            Probe pr = probe(id, *to, seq, s.ttl.value_or(stack().profile().ttl), echo_data(style, size), s.timeout,
+            // iputils sends a request every interval whatever came back, and waits `timeout` (-W)
+            // after the last one; Windows waits for each reply (or its timeout) before the next.
+            Duration wait = style == ToolStyle::Linux && i + 1 < s.count ? std::min(s.timeout, s.interval) : s.timeout;
+            Probe pr = probe(id, *to, seq, s.ttl.value_or(stack().profile().ttl), echo_data(style, size), wait,
                              "ping(" + s.to.text + ")");
             if (pr.send_error) {
                 send_error = pr.send_error;
@@ -987,11 +1047,29 @@ private:
             switch (show->form) {
                 case shell::ShowConfig::Form::Ipconfig: output(format_ipconfig(stack().interfaces())); break;
                 case shell::ShowConfig::Form::IpconfigAll:
-                    output(format_ipconfig_all(host.name, stack().interfaces(), host.forwarding));
+                    output(format_ipconfig_all(host.name, shown_interfaces(), host.forwarding));
                     break;
-                case shell::ShowConfig::Form::IpAddr: output(format_ip_addr(stack().interfaces())); break;
-                case shell::ShowConfig::Form::Ifconfig: output(format_ifconfig(stack().interfaces())); break;
+                case shell::ShowConfig::Form::IpAddr: output(ip_text(show->dev, format_ip_addr)); break;
+                case shell::ShowConfig::Form::IpLink: output(ip_text(show->dev, format_ip_link)); break;
+                case shell::ShowConfig::Form::Ifconfig: output(format_ifconfig(shown_interfaces())); break;
             }
+        } else if (const auto* neigh = std::get_if<shell::ShowNeighbours>(&c)) {
+            std::string text;
+            switch (neigh->form) {
+                case shell::ShowNeighbours::Form::ArpA: text = arp_text(neigh->only); break;
+                case shell::ShowNeighbours::Form::ArpTable: {
+                    std::optional<Ipv4Address> only;
+                    if (neigh->only) only = destination(*neigh->only);
+                    text = format_arp_table(stack().arp_table(), only);
+                    break;
+                }
+                case shell::ShowNeighbours::Form::IpNeigh:
+                    text = linux_interface_exists(neigh->dev, stack().interfaces().size()) || neigh->dev.empty()
+                               ? format_ip_neigh(stack().arp_table(), neigh->dev)
+                               : no_device(neigh->dev);
+                    break;
+            }
+            if (!text.empty()) output(text);  // an empty cache: net-tools and ip print nothing
         } else if (const auto* show = std::get_if<shell::ShowSockets>(&c)) {
             std::map<SocketId, std::string> holders;
             for (const ProgramRuntime& prog : w_.programs_) {
@@ -1172,6 +1250,8 @@ public:
     World& w_;
     uint32_t program_;
     const Step* step_ = nullptr;
+    // ping (linux): what to do with an answer to an earlier request read while waiting for another.
+    std::function<void(const PingAnswer&)> late_answer_;
 };
 
 }  // namespace

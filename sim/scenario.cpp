@@ -43,10 +43,10 @@ using detail::Source;
 namespace {
 
 // Step verbs, in the order of StepBody's alternatives; the first twelve are socket calls.
-constexpr std::array<std::string_view, 23> kVerbs{
+constexpr std::array<std::string_view, 24> kVerbs{
     "socket", "setsockopt", "bind",     "listen",   "accept",  "connect",      "send",
     "recv",   "sendto",     "recvfrom", "shutdown", "close",   "sleep",        "say",
-    "ipconfig", "netstat",  "expect_state", "repeat", "fork",  "exit",         "ping",
+    "ipconfig", "netstat",  "arp",      "expect_state", "repeat", "fork",  "exit", "ping",
     "traceroute", "type"};
 static_assert(kVerbs.size() == std::variant_size_v<StepBody>);
 constexpr size_t kSocketVerbs = 12;
@@ -86,7 +86,7 @@ const std::vector<std::vector<std::string>> kStepKeys = [] {
         {"socket", "backlog"},    {"socket", "as"},                  {"socket", "to"},
         {"socket", "data", "bytes"}, {"socket", "bytes", "timeout"}, {"socket", "to", "data", "bytes"},
         {"socket", "timeout", "peer_as"}, {"socket", "how"},         {"socket"},
-        {}, {}, {}, {},            {"socket", "state"},              {"times", "steps"},
+        {}, {}, {}, {}, {},        {"socket", "state"},              {"times", "steps"},
         {"steps"},                {"code"},
         {"to", "count", "interval", "timeout", "ttl", "expect"},
         {"to", "max_hops", "timeout", "expect"}, {"at", "line", "key"}};
@@ -489,11 +489,12 @@ StepBody Loader::read_body(size_t verb, const Field& args, Scope& scope, size_t 
     std::string name(kVerbs[verb]);
     if (name == "sleep") return step::Sleep{duration(args, true)};
     if (name == "say") return read_say(args);
-    if (name == "ipconfig" || name == "netstat") {
+    if (name == "ipconfig" || name == "netstat" || name == "arp") {
         if (!args.node.is_null() && !(args.node.is_map() && args.node.size() == 0)) {
             src_.fail(args, q(name) + " takes no arguments, got " + Source::found(args.node));
         }
         if (name == "ipconfig") return step::Ipconfig{};
+        if (name == "arp") return step::Arp{};
         return step::Netstat{};
     }
     if (name == "exit") {  // `- exit`, `exit: {}` or `exit: { code: N }`

@@ -16,7 +16,7 @@ namespace {
 
 // The command names the terminal knows, for did-you-mean.
 const std::vector<std::string> kCommands{
-    "help", "cls", "clear", "ipconfig", "ip", "ifconfig", "netstat", "ss", "ping", "tracert", "traceroute", "nc",
+    "help", "cls", "clear", "ipconfig", "ip", "ifconfig", "arp", "netstat", "ss", "ping", "tracert", "traceroute", "nc",
     "socket", "setsockopt", "bind", "listen", "accept", "connect", "send", "recv", "sendto", "recvfrom",
     "shutdown", "close"};
 
@@ -101,7 +101,8 @@ public:
         if (name_ == "cls" || name_ == "clear") return command(name_, Clear{});
         if (name_ == "ipconfig") return ipconfig();
         if (name_ == "ip") return ip();
-        if (name_ == "ifconfig") return command(name_, ShowConfig{ShowConfig::Form::Ifconfig});
+        if (name_ == "ifconfig") return command(name_, ShowConfig{ShowConfig::Form::Ifconfig, {}});
+        if (name_ == "arp") return arp();
         if (name_ == "netstat" || name_ == "ss") return sockets();
         if (name_ == "ping") return ping();
         if (name_ == "tracert" || name_ == "traceroute") return traceroute();
@@ -144,21 +145,170 @@ private:
     // --- ipconfig, ip, netstat, ss ----------------------------------------------------------
 
     Parsed ipconfig() {
-        if (args_.size() == 1) return command(name_, ShowConfig{ShowConfig::Form::Ipconfig});
+        if (args_.size() == 1) return command(name_, ShowConfig{ShowConfig::Form::Ipconfig, {}});
         std::string opt = lower(args_[1]);
-        if (args_.size() == 2 && (opt == "/all" || opt == "-all")) return command(name_, ShowConfig{ShowConfig::Form::IpconfigAll});
+        if (args_.size() == 2 && (opt == "/all" || opt == "-all")) return command(name_, ShowConfig{ShowConfig::Form::IpconfigAll, {}});
         return fail(fmt::format("Error: unrecognized or incomplete command line.\n\nUSAGE:\n    ipconfig [/all]"));
     }
 
+    // iproute2 finds an object or a command by any prefix of its name (matches()), the first
+    // in its table winning: "a" is address, "n" neighbour, "l" link.
+    static bool matches(const std::string& arg, std::string_view full) {
+        return !arg.empty() && full.starts_with(arg);
+    }
+
     Parsed ip() {
-        if (args_.size() >= 2 && (args_[1] == "addr" || args_[1] == "a" || args_[1] == "address")) {
-            if (args_.size() == 2 || (args_.size() == 3 && args_[2] == "show")) {
-                return command("ip", ShowConfig{ShowConfig::Form::IpAddr});
+        if (args_.size() < 2) return fail(std::string(kIpUsage));
+        const std::string& object = args_[1];
+        // After the object: nothing, or `show` (`list`, `lst`) and `[dev] NAME`, as ip's
+        // ipaddr_list_flush_or_save and ipneigh's do_show_or_flush read them (ip neigh takes a
+        // device only after "dev"). The engine checks that the device exists.
+        std::string dev;
+        auto shown = [&](std::string_view object_name, bool bare_dev) -> std::optional<Parsed> {
+            if (args_.size() == 2) return std::nullopt;
+            const std::string& cmd = args_[2];
+            if (matches(cmd, "help")) return fail(fmt::format("Usage: ip {} show [ dev NAME ]", object_name));
+            if (!(matches(cmd, "show") || matches(cmd, "list") || matches(cmd, "lst"))) {
+                return fail(fmt::format("Command \"{}\" is unknown, try \"ip {} help\".", cmd, object_name));
+            }
+            for (size_t i = 3; i < args_.size(); ++i) {
+                const std::string& a = args_[i];
+                bool named = a == "dev";
+                if (named && i + 1 >= args_.size()) return fail("Command line is not complete. Try option \"help\"");
+                if (!named && !bare_dev) {
+                    return fail(fmt::format("Error: argument \"{}\" is wrong: to value is invalid\n", a));
+                }
+                const std::string& name = named ? args_[++i] : a;
+                if (!dev.empty()) return fail(fmt::format("Error: either \"dev\" is duplicate, or \"{}\" is a garbage.", name));
+                dev = name;
+            }
+            return std::nullopt;
+        };
+        if (matches(object, "address")) {
+            if (auto err = shown("address", true)) return std::move(*err);
+            return command("ip", ShowConfig{ShowConfig::Form::IpAddr, dev});
+        }
+        if (matches(object, "neighbour") || matches(object, "neighbor")) {
+            if (auto err = shown("neigh", false)) return std::move(*err);
+            return command("ip", ShowNeighbours{ShowNeighbours::Form::IpNeigh, std::nullopt, dev});
+        }
+        if (matches(object, "link")) {
+            if (auto err = shown("link", true)) return std::move(*err);
+            return command("ip", ShowConfig{ShowConfig::Form::IpLink, dev});
+        }
+        return fail(fmt::format("Object \"{}\" is unknown, try \"ip help\".", object));
+    }
+
+    // iproute2's usage, the objects netstep has.
+    static constexpr std::string_view kIpUsage =
+        "Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n"
+        "where  OBJECT := { address | link | neighbour }";
+
+    // arp.exe (textbook): -a or -g, then optionally an address; anything else prints its usage.
+    // net-tools arp (linux): -a (BSD style), -e (Linux style, the default), -n, -v; a host.
+    Parsed arp() {
+        ShowNeighbours show;
+        bool win = style_ == ToolStyle::Windows;
+        show.form = win ? ShowNeighbours::Form::ArpA : ShowNeighbours::Form::ArpTable;
+        bool shown = false;
+        std::optional<std::string> host;
+        // -s and -d change the cache: the terminal's user is not an administrator (cmd.exe not
+        // elevated, bash's "$"), and the OS refuses, as it would.
+        if (args_.size() >= 2) {
+            std::string opt = win ? lower(args_[1]) : args_[1];
+            if (win && opt == "-s" && args_.size() >= 4) {
+                return fail("The ARP entry addition failed: The requested operation requires elevation.");
+            }
+            if (win && opt == "-d" && args_.size() >= 3) {
+                return fail("The ARP entry deletion failed: The requested operation requires elevation.");
+            }
+            if (!win && opt == "-s" && args_.size() >= 4) return fail("SIOCSARP: Operation not permitted");
+            if (!win && opt == "-d" && args_.size() >= 3) return fail("SIOCDARP(dontpub): Operation not permitted");
+        }
+        for (size_t i = 1; i < args_.size(); ++i) {
+            const std::string& a = args_[i];
+            if (win) {
+                std::string opt = lower(a);
+                if ((opt == "-a" || opt == "-g") && !shown) {
+                    shown = true;
+                } else if (shown && !host && !a.empty() && a[0] != '-') {
+                    host = a;
+                } else {
+                    return fail(std::string(kWindowsArpUsage));
+                }
+                continue;
+            }
+            if (a.size() >= 2 && a[0] == '-') {
+                for (char c : a.substr(1)) {
+                    switch (c) {
+                        case 'a': show.form = ShowNeighbours::Form::ArpA; break;
+                        case 'e': show.form = ShowNeighbours::Form::ArpTable; break;
+                        case 'n':
+                        case 'v': break;  // numeric (nothing is resolved anyway); verbose
+                        case 'd':
+                        case 's': return fail(std::string(kLinuxArpUsage));  // without its operands
+                        default: return fail(fmt::format("arp: invalid option -- '{}'\n{}", c, kLinuxArpUsage));
+                    }
+                }
+            } else if (!host) {
+                host = a;
+            } else {
+                return fail(std::string(kLinuxArpUsage));
             }
         }
-        if (args_.size() < 2) return fail("Usage: ip addr");
-        return fail(fmt::format("Object \"{}\" is unknown, try \"ip help\".", args_[1]));
+        if (win && !shown) return fail(std::string(kWindowsArpUsage));
+        if (host) {
+            show.only = destination(*host);
+            if (!show.only) {
+                return fail(win ? fmt::format("ARP: bad argument: {}", *host)
+                                : fmt::format("{}: Unknown host", *host));  // net-tools: herror()
+            }
+        }
+        return command(name_, show);
     }
+
+    // arp.exe's usage (arp /?), as Windows 10 prints it.
+    static constexpr std::string_view kWindowsArpUsage =
+        "\nDisplays and modifies the IP-to-Physical address translation tables used by\n"
+        "address resolution protocol (ARP).\n"
+        "\n"
+        "ARP -s inet_addr eth_addr [if_addr]\n"
+        "ARP -d inet_addr [if_addr]\n"
+        "ARP -a [inet_addr] [-N if_addr] [-v]\n"
+        "\n"
+        "  -a            Displays current ARP entries by interrogating the current\n"
+        "                protocol data.  If inet_addr is specified, the IP and Physical\n"
+        "                addresses for only the specified computer are displayed.  If\n"
+        "                more than one network interface uses ARP, entries for each ARP\n"
+        "                table are displayed.\n"
+        "  -g            Same as -a.\n"
+        "  -v            Displays current ARP entries in verbose mode.  All invalid\n"
+        "                entries and entries on the loop-back interface will be shown.\n"
+        "  inet_addr     Specifies an internet address.\n"
+        "  -N if_addr    Displays the ARP entries for the network interface specified\n"
+        "                by if_addr.\n"
+        "  -d            Deletes the host specified by inet_addr. inet_addr may be\n"
+        "                wildcarded with * to delete all hosts.\n"
+        "  -s            Adds the host and associates the Internet address inet_addr\n"
+        "                with the Physical address eth_addr.  The Physical address is\n"
+        "                given as 6 hexadecimal bytes separated by hyphens. The entry\n"
+        "                is permanent.\n"
+        "  eth_addr      Specifies a physical address.\n"
+        "  if_addr       If present, this specifies the Internet address of the\n"
+        "                interface whose address translation table should be modified.\n"
+        "                If not present, the first applicable interface will be used.\n"
+        "Example:\n"
+        "  > arp -s 157.55.85.212   00-aa-00-62-c6-09  .... Adds a static entry.\n"
+        "  > arp -a                                    .... Displays the arp table.";
+
+    // net-tools arp.c usage(): its synopsis lines (the option list after them is left out).
+    static constexpr std::string_view kLinuxArpUsage =
+        "Usage:\n"
+        "  arp [-vn]  [<HW>] [-i <if>] [-a] [<hostname>]             <-Display ARP cache\n"
+        "  arp [-v]          [-i <if>] -d  <host> [pub]               <-Delete ARP entry\n"
+        "  arp [-vnD] [<HW>] [-i <if>] -f  [<filename>]            <-Add entry from file\n"
+        "  arp [-v]   [<HW>] [-i <if>] -s  <host> <hwaddr> [temp]            <-Add entry\n"
+        "  arp [-v]   [<HW>] [-i <if>] -Ds <host> <if> [netmask <nm>] pub          <-''-";
 
     Parsed sockets() {
         ShowSockets show;
@@ -230,6 +380,12 @@ private:
 
     Parsed ping() {
         step::Ping p;
+        // Windows' ping waits 4000 ms for each reply (-w's default): long enough for an ARP
+        // resolution that fails (3 requests 1 s apart) to come back as "Destination host
+        // unreachable." rather than a timeout.
+        // iputils waits 10 s after its last request when nothing came back (lingertime, MAXWAIT),
+        // so its errors are printed too.
+        p.timeout = style_ == ToolStyle::Windows ? Duration::seconds(4) : Duration::seconds(10);
         std::optional<std::string> target;
         for (size_t i = 1; i < args_.size(); ++i) {
             std::string a = style_ == ToolStyle::Windows ? lower(args_[i]) : args_[i];

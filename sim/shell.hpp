@@ -17,7 +17,15 @@ namespace netstep::sim::shell {
 struct Help {};
 struct Clear {};  // cls / clear: the terminal shows an Output of exactly "\f" as "clear the screen"
 struct ShowConfig {
-    enum class Form : uint8_t { Ipconfig, IpconfigAll, IpAddr, Ifconfig } form = Form::Ipconfig;
+    enum class Form : uint8_t { Ipconfig, IpconfigAll, IpAddr, IpLink, Ifconfig } form = Form::Ipconfig;
+    std::string dev;  // ip addr / ip link show [dev] NAME: that interface alone (empty: all)
+};
+// The ARP cache: `arp -a` (Windows' arp.exe; net-tools' BSD style under linux), net-tools' table
+// (`arp`, `arp -n`, `arp -e`), iproute2's `ip neigh`.
+struct ShowNeighbours {
+    enum class Form : uint8_t { ArpA, ArpTable, IpNeigh } form = Form::ArpA;
+    std::optional<step::Destination> only;  // `arp -a ADDRESS`: that entry alone
+    std::string dev;                         // ip neigh show dev NAME (empty: all)
 };
 struct ShowSockets {
     bool ss = false;  // iproute2 ss, else netstat
@@ -35,7 +43,7 @@ struct Call {
     Step step;
 };
 
-using Command = std::variant<Help, Clear, ShowConfig, ShowSockets, step::Ping, step::Traceroute, Netcat, Call>;
+using Command = std::variant<Help, Clear, ShowConfig, ShowNeighbours, ShowSockets, step::Ping, step::Traceroute, Netcat, Call>;
 
 struct Parsed {
     std::optional<Command> command;  // nullopt: an empty line, or an error

@@ -153,3 +153,66 @@ TEST_CASE("shell: check_command needs only the hosts' names") {
 }
 
 }  // namespace netstep::sim
+
+namespace netstep::sim {
+
+TEST_CASE("shell: arp, ip neigh and ip link") {
+    using Form = shell::ShowNeighbours::Form;
+    auto a = as<shell::ShowNeighbours>(win("ARP -A"));  // cmd.exe and arp.exe ignore case
+    REQUIRE(a);
+    CHECK(a->form == Form::ArpA);
+    CHECK(!a->only);
+    CHECK(as<shell::ShowNeighbours>(win("arp -g"))->form == Form::ArpA);
+    auto one = as<shell::ShowNeighbours>(win("arp -a 192.168.1.1"));
+    REQUIRE(one);
+    REQUIRE(one->only);
+    CHECK(one->only->address == Ipv4Address::parse("192.168.1.1"));
+    // net-tools: -a the BSD style; without it (-n, -e) the table.
+    CHECK(as<shell::ShowNeighbours>(lin("arp -a"))->form == Form::ArpA);
+    CHECK(as<shell::ShowNeighbours>(lin("arp -an"))->form == Form::ArpA);
+    CHECK(as<shell::ShowNeighbours>(lin("arp"))->form == Form::ArpTable);
+    CHECK(as<shell::ShowNeighbours>(lin("arp -n"))->form == Form::ArpTable);
+    CHECK(as<shell::ShowNeighbours>(lin("arp -e"))->form == Form::ArpTable);
+    CHECK(as<shell::ShowNeighbours>(lin("arp -n router"))->only->host == "router");
+    for (const char* line : {"ip neigh", "ip n", "ip neighbour show", "ip neighbor", "ip neigh list"}) {
+        CAPTURE(line);
+        auto n = as<shell::ShowNeighbours>(lin(line));
+        REQUIRE(n);
+        CHECK(n->form == Form::IpNeigh);
+    }
+    CHECK(as<shell::ShowConfig>(lin("ip link"))->form == shell::ShowConfig::Form::IpLink);
+    CHECK(as<shell::ShowConfig>(lin("ip l show"))->form == shell::ShowConfig::Form::IpLink);
+    CHECK(as<shell::ShowConfig>(lin("ip address show"))->form == shell::ShowConfig::Form::IpAddr);
+    // A device: `ip a show eth0`, `ip link show dev eth1`, `ip neigh show dev eth0`.
+    CHECK(as<shell::ShowConfig>(lin("ip a show eth0"))->dev == "eth0");
+    CHECK(as<shell::ShowConfig>(lin("ip link show dev eth1"))->dev == "eth1");
+    CHECK(as<shell::ShowNeighbours>(lin("ip neigh show dev eth0"))->dev == "eth0");
+    CHECK(as<shell::ShowConfig>(lin("ip addr"))->dev.empty());
+}
+
+TEST_CASE("shell: arp and ip errors are the real tools' messages") {
+    // arp.exe prints its usage for anything it does not take.
+    CHECK(win("arp").error.starts_with("\nDisplays and modifies the IP-to-Physical address translation tables used by\n"));
+    CHECK(win("arp -x").error.ends_with("  > arp -a                                    .... Displays the arp table."));
+    CHECK(win("arp -a webb").error == "ARP: bad argument: webb");
+    CHECK(lin("arp -x").error.starts_with("arp: invalid option -- 'x'\nUsage:\n  arp [-vn]  [<HW>] [-i <if>] [-a] [<hostname>]"));
+    CHECK(lin("arp -a webb").error == "webb: Unknown host");
+    // Changing the cache needs an administrator, which the terminal's user is not.
+    CHECK(win("arp -d 192.168.1.1").error == "The ARP entry deletion failed: The requested operation requires elevation.");
+    CHECK(win("arp -s 192.168.1.1 00-aa-00-62-c6-09").error ==
+          "The ARP entry addition failed: The requested operation requires elevation.");
+    CHECK(lin("arp -d 192.168.1.1").error == "SIOCDARP(dontpub): Operation not permitted");
+    CHECK(lin("arp -s 192.168.1.1 00:aa:00:62:c6:09").error == "SIOCSARP: Operation not permitted");
+    CHECK(lin("arp -s").error.starts_with("Usage:\n  arp [-vn]"));
+    CHECK(lin("ip neigh frob").error == "Command \"frob\" is unknown, try \"ip neigh help\".");
+    CHECK(lin("ip link set").error == "Command \"set\" is unknown, try \"ip link help\".");
+    CHECK(lin("ip addr foo").error == "Command \"foo\" is unknown, try \"ip address help\".");
+    CHECK(lin("ip foo").error == "Object \"foo\" is unknown, try \"ip help\".");
+    CHECK(lin("ip addr show dev").error == "Command line is not complete. Try option \"help\"");
+    CHECK(lin("ip addr show eth0 eth1").error == "Error: either \"dev\" is duplicate, or \"eth1\" is a garbage.");
+    CHECK(lin("ip").error.starts_with("Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }"));
+    CHECK(shell::check_command("arp -a", {"laptop"}, ToolStyle::Windows).empty());
+    CHECK(shell::check_command("ip neigh", {"laptop"}, ToolStyle::Linux).empty());
+}
+
+}  // namespace netstep::sim

@@ -29,6 +29,37 @@ std::vector<InterfaceConfig> laptop() {
     return {itf("", ip(192, 168, 1, 10), 24, ip(192, 168, 1, 1)), itf("Wireless LAN adapter Wi-Fi", ip(10, 0, 0, 5), 16, {})};
 }
 
+MacAddress mac(uint8_t last) { return MacAddress{{0x02, 0x4e, 0x1a, 0x00, 0x00, last}}; }
+
+// The laptop with the link layer on: its adapters have MAC addresses.
+std::vector<InterfaceConfig> laptop_with_macs() {
+    std::vector<InterfaceConfig> l = laptop();
+    l[0].mac = mac(0x01);
+    l[1].mac = mac(0xab);
+    return l;
+}
+
+ArpRow arp_row(size_t interface, Ipv4Address address, std::optional<MacAddress> m, NeighbourState state,
+               bool is_static = false) {
+    ArpRow r;
+    r.interface = interface;
+    r.neighbour.address = address;
+    r.neighbour.mac = m;
+    r.neighbour.state = state;
+    r.neighbour.is_static = is_static;
+    return r;
+}
+
+// A cache with every kind of entry: resolved, static, stale, resolving, failed, on two interfaces.
+std::vector<ArpRow> cache() {
+    return {arp_row(0, ip(192, 168, 1, 1), mac(0x10), NeighbourState::Reachable),
+            arp_row(0, ip(192, 168, 1, 20), mac(0x20), NeighbourState::Stale),
+            arp_row(0, ip(192, 168, 1, 50), mac(0x50), NeighbourState::Permanent, true),
+            arp_row(0, ip(192, 168, 1, 98), std::nullopt, NeighbourState::Incomplete),
+            arp_row(0, ip(192, 168, 1, 99), std::nullopt, NeighbourState::Failed),
+            arp_row(1, ip(10, 0, 0, 7), mac(0x07), NeighbourState::Delay)};
+}
+
 // A router: two wired adapters, no gateway.
 std::vector<InterfaceConfig> router() {
     return {itf("", ip(192, 168, 1, 1), 24, {}), itf("", ip(10, 0, 0, 1), 8, {})};
@@ -159,6 +190,120 @@ TEST_CASE("shell text: ip addr and ifconfig") {
     // A point-to-point /31 has no broadcast address (RFC 3021): ip prints no brd.
     CHECK(format_ip_addr({itf("", ip(10, 0, 0, 0), 31, {})}).find("    inet 10.0.0.0/31 scope global eth0\n") !=
           std::string::npos);
+}
+
+TEST_CASE("shell text: the MAC addresses in ipconfig /all, ip addr, ip link and ifconfig") {
+    // Windows 10/11: "Physical Address" after Description, upper case with dashes.
+    std::string all = format_ipconfig_all("laptop", laptop_with_macs(), false);
+    CHECK(all.find("   Description . . . . . . . . . . . : Intel(R) Ethernet Connection\n"
+                   "   Physical Address. . . . . . . . . : 02-4E-1A-00-00-01\n"
+                   "   DHCP Enabled. . . . . . . . . . . : No\n") != std::string::npos);
+    CHECK(all.find("   Physical Address. . . . . . . . . : 02-4E-1A-00-00-AB\n") != std::string::npos);
+    CHECK(format_ipconfig_all("laptop", laptop(), false).find("Physical Address") == std::string::npos);
+    CHECK(format_ip_addr(laptop_with_macs()) ==
+          "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n"
+          "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n"
+          "    inet 127.0.0.1/8 scope host lo\n"
+          "       valid_lft forever preferred_lft forever\n"
+          "2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP group default qlen 1000\n"
+          "    link/ether 02:4e:1a:00:00:01 brd ff:ff:ff:ff:ff:ff\n"
+          "    inet 192.168.1.10/24 brd 192.168.1.255 scope global eth0\n"
+          "       valid_lft forever preferred_lft forever\n"
+          "3: eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP group default qlen 1000\n"
+          "    link/ether 02:4e:1a:00:00:ab brd ff:ff:ff:ff:ff:ff\n"
+          "    inet 10.0.0.5/16 brd 10.0.255.255 scope global eth1\n"
+          "       valid_lft forever preferred_lft forever");
+    CHECK(format_ip_link(laptop_with_macs()) ==
+          "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\n"
+          "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n"
+          "2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP mode DEFAULT group default qlen 1000\n"
+          "    link/ether 02:4e:1a:00:00:01 brd ff:ff:ff:ff:ff:ff\n"
+          "3: eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP mode DEFAULT group default qlen 1000\n"
+          "    link/ether 02:4e:1a:00:00:ab brd ff:ff:ff:ff:ff:ff");
+    CHECK(format_ifconfig(laptop_with_macs()) ==
+          "eth0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500\n"
+          "        inet 192.168.1.10  netmask 255.255.255.0  broadcast 192.168.1.255\n"
+          "        ether 02:4e:1a:00:00:01  txqueuelen 1000  (Ethernet)\n"
+          "\n"
+          "eth1: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500\n"
+          "        inet 10.0.0.5  netmask 255.255.0.0  broadcast 10.0.255.255\n"
+          "        ether 02:4e:1a:00:00:ab  txqueuelen 1000  (Ethernet)\n"
+          "\n"
+          "lo: flags=73<UP,LOOPBACK,RUNNING>  mtu 65536\n"
+          "        inet 127.0.0.1  netmask 255.0.0.0\n"
+          "        loop  txqueuelen 1000  (Local Loopback)\n");
+}
+
+// arp.exe: "  %-20s  %-20s  %-10s" (the type padded too), lower-case physical addresses; the
+// unresolved entries only with -v.
+TEST_CASE("shell text: Windows arp -a") {
+    CHECK(format_arp(ToolStyle::Windows, laptop_with_macs(), cache()) ==
+          "\n"
+          "Interface: 192.168.1.10 --- 0xb\n"
+          "  Internet Address      Physical Address      Type\n"
+          "  192.168.1.1           02-4e-1a-00-00-10     dynamic   \n"
+          "  192.168.1.20          02-4e-1a-00-00-20     dynamic   \n"
+          "  192.168.1.50          02-4e-1a-00-00-50     static    \n"
+          "\n"
+          "Interface: 10.0.0.5 --- 0xc\n"
+          "  Internet Address      Physical Address      Type\n"
+          "  10.0.0.7              02-4e-1a-00-00-07     dynamic   ");
+    CHECK(format_arp(ToolStyle::Windows, laptop_with_macs(), cache(), ip(10, 0, 0, 7)) ==
+          "\n"
+          "Interface: 10.0.0.5 --- 0xc\n"
+          "  Internet Address      Physical Address      Type\n"
+          "  10.0.0.7              02-4e-1a-00-00-07     dynamic   ");
+    CHECK(format_arp(ToolStyle::Windows, laptop_with_macs(), {}) == "No ARP Entries Found.");
+    CHECK(format_arp(ToolStyle::Windows, laptop_with_macs(), cache(), ip(192, 168, 1, 99)) == "No ARP Entries Found.");
+}
+
+// net-tools arp: -a in the BSD style (arp_disp), the default table (arp_disp_2), ip neigh.
+TEST_CASE("shell text: net-tools arp -a, arp -n and ip neigh") {
+    CHECK(format_arp(ToolStyle::Linux, laptop_with_macs(), cache()) ==
+          "? (192.168.1.1) at 02:4e:1a:00:00:10 [ether] on eth0\n"
+          "? (192.168.1.20) at 02:4e:1a:00:00:20 [ether] on eth0\n"
+          "? (192.168.1.50) at 02:4e:1a:00:00:50 [ether] PERM on eth0\n"
+          "? (192.168.1.98) at <incomplete> on eth0\n"
+          "? (192.168.1.99) at <incomplete> on eth0\n"
+          "? (10.0.0.7) at 02:4e:1a:00:00:07 [ether] on eth1");
+    CHECK(format_arp(ToolStyle::Linux, laptop_with_macs(), {}).empty());
+    CHECK(format_arp(ToolStyle::Linux, laptop_with_macs(), cache(), ip(192, 168, 1, 7)) ==
+          "arp: in 6 entries no match found.");
+    CHECK(format_arp_table(cache()) ==
+          "Address                  HWtype  HWaddress           Flags Mask            Iface\n"
+          "192.168.1.1              ether   02:4e:1a:00:00:10   C                     eth0\n"
+          "192.168.1.20             ether   02:4e:1a:00:00:20   C                     eth0\n"
+          "192.168.1.50             ether   02:4e:1a:00:00:50   CM                    eth0\n"
+          "192.168.1.98                     (incomplete)                              eth0\n"
+          "192.168.1.99                     (incomplete)                              eth0\n"
+          "10.0.0.7                 ether   02:4e:1a:00:00:07   C                     eth1");
+    CHECK(format_arp_table({}).empty());
+    CHECK(format_arp_table(cache(), ip(192, 168, 1, 7)) == "192.168.1.7 (192.168.1.7) -- no entry");
+    CHECK(format_ip_neigh(cache()) ==
+          "192.168.1.1 dev eth0 lladdr 02:4e:1a:00:00:10 REACHABLE\n"
+          "192.168.1.20 dev eth0 lladdr 02:4e:1a:00:00:20 STALE\n"
+          "192.168.1.50 dev eth0 lladdr 02:4e:1a:00:00:50 PERMANENT\n"
+          "192.168.1.98 dev eth0  INCOMPLETE\n"
+          "192.168.1.99 dev eth0  FAILED\n"
+          "10.0.0.7 dev eth1 lladdr 02:4e:1a:00:00:07 DELAY");
+    CHECK(format_ip_neigh({}).empty());
+    // ip neigh show dev eth1: that device's entries, without "dev" (print_neigh: !filter.index).
+    CHECK(format_ip_neigh(cache(), "eth1") == "10.0.0.7 lladdr 02:4e:1a:00:00:07 DELAY");
+}
+
+TEST_CASE("shell text: ip addr and ip link of one device") {
+    CHECK(format_ip_addr(laptop_with_macs(), "eth1") ==
+          "3: eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP group default qlen 1000\n"
+          "    link/ether 02:4e:1a:00:00:ab brd ff:ff:ff:ff:ff:ff\n"
+          "    inet 10.0.0.5/16 brd 10.0.255.255 scope global eth1\n"
+          "       valid_lft forever preferred_lft forever");
+    CHECK(format_ip_link(laptop_with_macs(), "lo") ==
+          "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\n"
+          "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00");
+    CHECK(linux_interface_exists("lo", 0));
+    CHECK(linux_interface_exists("eth1", 2));
+    CHECK(!linux_interface_exists("eth2", 2));
+    CHECK(!linux_interface_exists("wlan0", 2));
 }
 
 TEST_CASE("shell text: Windows netstat -an, -p tcp, -p udp, -anb") {
@@ -301,6 +446,9 @@ TEST_CASE("shell text: help, not found, errno") {
           "ipconfig [/all]              Displays the IP configuration of the adapters.\n"
           "ip addr                      Displays the interfaces and their addresses (Linux style).\n"
           "ifconfig                     Displays the interfaces (Linux net-tools style).\n"
+          "ip link                      Displays the interfaces and their MAC addresses (Linux style).\n"
+          "arp -a                       Displays the ARP cache: addresses and their MAC addresses.\n"
+          "ip neigh                     Displays the ARP cache (Linux style).\n"
           "netstat [-a -n -t -u -l -p]  Displays the sockets and connections.\n"
           "ss [-t -u -a -l -n -p]       Displays the sockets (Linux ss).\n"
           "ping [-n N | -c N] HOST      Sends N echo requests to HOST.\n"
@@ -328,6 +476,9 @@ TEST_CASE("shell text: help, not found, errno") {
           "ipconfig [/all]              show the IP configuration (Windows style)\n"
           "ip addr                      show the interfaces and their addresses\n"
           "ifconfig                     show the interfaces (net-tools)\n"
+          "ip link                      show the interfaces and their MAC addresses\n"
+          "arp -a                       show the ARP cache (BSD style; arp -n: a table)\n"
+          "ip neigh                     show the ARP cache (iproute2)\n"
           "netstat [-a -n -t -u -l -p]  show the sockets and connections\n"
           "ss [-t -u -a -l -n -p]       show the sockets (iproute2)\n"
           "ping [-n N | -c N] HOST      send N echo requests to HOST\n"

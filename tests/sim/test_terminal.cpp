@@ -3,7 +3,10 @@
 // does is a scenario").
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "sim/output.hpp"
 #include "sim/trace_index.hpp"
@@ -83,6 +86,7 @@ const std::vector<std::vector<std::string>> kCommandKinds{
     {"nc HOST 80", "GET / HTTP/1.0", "^D"}, {"nc -l 7000", "^C"}, {"nc -u HOST 53", "hello", "^C"},
     {"socket s tcp", "connect s HOST:80", "send s \"hi\\r\\n\"", "close s"},
     {"ping -n 100 HOST", "ipconfig", "^C"},
+    {"arp -a"}, {"arp -n"}, {"ip neigh"}, {"ip link"},
 };
 
 }  // namespace
@@ -226,6 +230,157 @@ TEST_CASE("terminal: nc -l on one host, nc on another, under the linux profile")
     CHECK(text.find("| hi laptop") != std::string::npos);
     CHECK(text.find("nc: shutdown(s, write) = 0") != std::string::npos);
     CHECK(text.find("TIME-WAIT") != std::string::npos);  // the desktop closed first
+}
+
+namespace {
+
+// The MAC address of `host`'s first interface in a run of `s`: Windows' form or Linux's.
+std::string mac_of(const Scenario& s, const std::string& host, bool windows) {
+    return in_child([&] {
+        Trace t = run_scenario(s);
+        for (const TraceHost& h : t.hosts) {
+            if (h.name != host) continue;
+            return windows ? h.interfaces.at(0).mac->to_windows_string() : h.interfaces.at(0).mac->to_string();
+        }
+        return std::string("?");
+    });
+}
+
+std::string lower_text(std::string s) {
+    for (char& c : s) c = char(std::tolower(uint8_t(c)));
+    return s;
+}
+
+}  // namespace
+
+// After a ping, the sender's cache has the neighbour with its MAC address: arp.exe's table under
+// textbook; net-tools' arp -a, arp -n and ip neigh under linux.
+TEST_CASE("terminal: arp -a after a ping shows the neighbour and its MAC address") {
+    Scenario base = load_scenario_file(scenario_path("lab-one-lan.yaml"));
+    Scenario s = with_terminal(base, "laptop",
+                               {{Duration::seconds(1), "arp -a"}, {Duration::seconds(2), "ping -n 1 desktop"},
+                                {Duration::seconds(4), "arp -a"}, {Duration::seconds(5), "ipconfig /all"}});
+    std::string text = transcript(s);
+    std::string mac = mac_of(s, "desktop", true);
+    CHECK(text.find("| No ARP Entries Found.") != std::string::npos);  // before the ping
+    CHECK(text.find("Interface: 192.168.1.10 --- 0xb") != std::string::npos);
+    CHECK(text.find("  Internet Address      Physical Address      Type") != std::string::npos);
+    CHECK(text.find(fmt::format("  192.168.1.20          {}     dynamic", lower_text(mac))) != std::string::npos);
+    CHECK(text.find("Physical Address. . . . . . . . . : " + mac_of(s, "laptop", true)) != std::string::npos);
+
+    Scenario linux_base = base;
+    linux_base.profile = Profile::Kind::Linux;
+    Scenario l = with_terminal(linux_base, "laptop",
+                               {{Duration::seconds(1), "ping -c 1 desktop"}, {Duration::seconds(3), "arp -a"},
+                                {Duration::seconds(4), "arp -n"}, {Duration::seconds(5), "ip neigh"},
+                                {Duration::seconds(6), "ip link"}, {Duration::seconds(7), "ip addr show dev eth3"}});
+    std::string ltext = transcript(l);
+    std::string lmac = mac_of(l, "desktop", false);
+    CHECK(ltext.find(fmt::format("? (192.168.1.20) at {} [ether] on eth0", lmac)) != std::string::npos);
+    CHECK(ltext.find(fmt::format("192.168.1.20             ether   {}   C                     eth0", lmac)) !=
+          std::string::npos);
+    CHECK(ltext.find(fmt::format("192.168.1.20 dev eth0 lladdr {} REACHABLE", lmac)) != std::string::npos);
+    CHECK(ltext.find(fmt::format("    link/ether {} brd ff:ff:ff:ff:ff:ff", mac_of(l, "laptop", false))) !=
+          std::string::npos);
+    CHECK(ltext.find("| Device \"eth3\" does not exist.") != std::string::npos);
+}
+
+// `link: none`: no MAC addresses anywhere, and no ARP cache.
+TEST_CASE("terminal: without the link layer, no MAC lines and an empty ARP cache") {
+    Scenario base = load_scenario_file(scenario_path("lab-one-lan.yaml"));
+    base.options.link_layer = false;
+    Scenario s = with_terminal(base, "laptop",
+                               {{Duration::seconds(1), "ping -n 1 desktop"}, {Duration::seconds(3), "arp -a"},
+                                {Duration::seconds(4), "ipconfig /all"}});
+    std::string text = transcript(s);
+    CHECK(text.find("| No ARP Entries Found.") != std::string::npos);
+    CHECK(text.find("Physical Address. .") == std::string::npos);
+    CHECK(text.find("Description . . . . . . . . . . . : ") != std::string::npos);
+}
+
+// A ping to an address of the subnet nobody has: the sender's own ARP gives up after its
+// retries, and the ping reports host unreachable from the sender's address, as Windows and
+// iputils do.
+TEST_CASE("terminal: ping an address nobody has: Destination host unreachable") {
+    Scenario base = load_scenario_file(scenario_path("lab-one-lan.yaml"));
+    Scenario s = with_terminal(base, "laptop", {{Duration::seconds(1), "ping -n 2 192.168.1.99"}});
+    std::string text = transcript(s);
+    CHECK(text.find("| Reply from 192.168.1.10: Destination host unreachable.") != std::string::npos);
+    CHECK(text.find("Packets: Sent = 2, Received = 2, Lost = 0 (0% loss),") != std::string::npos);
+
+    Scenario linux_base = base;
+    linux_base.profile = Profile::Kind::Linux;
+    Scenario l = with_terminal(linux_base, "laptop",
+                               {{Duration::seconds(1), "ping 192.168.1.99"}, {Duration::seconds(20), "ip neigh"},
+                                {Duration::seconds(21), "arp -a"}});
+    std::string ltext = transcript(l);
+    // The requests 1 to 3 waited in the neighbour queue (one ARP request a second, three of
+    // them): when it gives up, iputils prints each one's error as it comes.
+    for (int seq = 1; seq <= 3; ++seq) {
+        CAPTURE(seq);
+        CHECK(ltext.find(fmt::format("| From 192.168.1.10 icmp_seq={} Destination Host Unreachable", seq)) !=
+              std::string::npos);
+    }
+    // The 4th request started ARP again, which failed too, 3 s later: iputils was still waiting.
+    CHECK(ltext.find("| From 192.168.1.10 icmp_seq=4 Destination Host Unreachable") != std::string::npos);
+    CHECK(ltext.find("4 packets transmitted, 0 received, +4 errors, 100% packet loss") != std::string::npos);
+    CHECK(ltext.find("| 192.168.1.99 dev eth0  FAILED") != std::string::npos);
+    CHECK(ltext.find("| ? (192.168.1.99) at <incomplete> on eth0") != std::string::npos);
+
+    // ping -c 2: iputils waits after its last request, and prints both errors.
+    Scenario two = with_terminal(linux_base, "laptop", {{Duration::seconds(1), "ping -c 2 192.168.1.99"}});
+    std::string ttext = transcript(two);
+    CHECK(ttext.find("| From 192.168.1.10 icmp_seq=1 Destination Host Unreachable") != std::string::npos);
+    CHECK(ttext.find("| From 192.168.1.10 icmp_seq=2 Destination Host Unreachable") != std::string::npos);
+    CHECK(ttext.find("2 packets transmitted, 0 received, +2 errors, 100% packet loss") != std::string::npos);
+}
+
+// The `arp` step prints what the terminal's `arp -a` prints at the same moment: one function.
+TEST_CASE("terminal: the arp step and arp -a print the same text") {
+    for (const char* profile : {"textbook", "linux"}) {
+        CAPTURE(std::string(profile));
+        std::string text = std::string("netstep: 1\ntitle: arp\nprofile: ") + profile + R"(
+networks:
+  - { name: lan, subnet: 192.168.1.0/24, latency: 1ms, bandwidth: 100Mbps }
+hosts:
+  - { name: a, interfaces: [ { network: lan, ip: 192.168.1.10 } ] }
+  - { name: b, interfaces: [ { network: lan, ip: 192.168.1.20 } ] }
+programs:
+  - host: a
+    name: prober
+    steps:
+      - ping: { to: b, count: 1 }
+      - sleep: 1s
+      - arp
+      - arp: {}
+  - host: a
+    name: terminal
+    steps:
+      - type: { at: 1.5s, line: "arp -a" }
+)";
+        Scenario s = load_scenario_text(text, "t.yaml");
+        CHECK(s.programs[0].steps[2].verb() == "arp");
+        CHECK(s.programs[0].steps[3].verb() == "arp");
+        // The Outputs that are an ARP cache (arp.exe's or net-tools' -a), separated by '\x1f'.
+        std::string joined = in_child([&] {
+            Trace t = run_scenario(s);
+            std::string out;
+            for (const TraceEvent& e : t.events) {
+                if (e.kind != EventKind::Output) continue;
+                const std::string& o = t.str(e.text);
+                if (o.starts_with("\nInterface: ") || o.starts_with("? (")) out += o + "\x1f";
+            }
+            return out;
+        });
+        std::vector<std::string> arp;
+        for (size_t at = 0, next; (next = joined.find('\x1f', at)) != std::string::npos; at = next + 1)
+            arp.push_back(joined.substr(at, next - at));
+        REQUIRE(arp.size() == 3);
+        CHECK(arp[0] == arp[1]);
+        CHECK(arp[0] == arp[2]);
+        CHECK(arp[0].find(std::string(profile) == "linux" ? "? (192.168.1.20) at " : "Interface: 192.168.1.10 --- 0xb") !=
+              std::string::npos);
+    }
 }
 
 }  // namespace netstep::sim
