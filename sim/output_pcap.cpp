@@ -63,13 +63,19 @@ void put_padding(std::ostream& out, size_t size) {
     out.write(zeros, padding(size));
 }
 
-// Every packet once, when its sender puts it on the wire: the PacketSent events, in step order.
+// Every packet once, when its first bit goes on the wire (TracePacket::sent), in that order as a
+// capture would have them: the PacketSent events sorted by time, stably (ties in step order). A
+// frame that waited for the link to be free (bandwidth) is sent after its event, possibly after
+// frames whose events came later.
 template <typename Fn>
 void for_each_sent(const Trace& trace, Fn&& fn) {
+    std::vector<uint32_t> sent;
     for (const TraceEvent& e : trace.events) {
-        if (e.kind != EventKind::PacketSent || e.packet >= trace.packets.size()) continue;
-        fn(trace.packets[e.packet]);
+        if (e.kind == EventKind::PacketSent && e.packet < trace.packets.size()) sent.push_back(e.packet);
     }
+    std::stable_sort(sent.begin(), sent.end(),
+                     [&](uint32_t a, uint32_t b) { return trace.packets[a].sent < trace.packets[b].sent; });
+    for (uint32_t packet : sent) fn(trace.packets[packet]);
 }
 
 // --- pcapng ----------------------------------------------------------------------------------

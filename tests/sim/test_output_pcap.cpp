@@ -274,6 +274,35 @@ TEST_CASE("output: pcapng has one Ethernet interface per network and each hop on
     CHECK(le32(blocks[5].body, 8) == uint32_t(5'000'000'001 & 0xffffffff));
 }
 
+TEST_CASE("output: pcapng and pcap-link order frames by the time they went on the wire") {
+    // The second hop's frame waited for nothing, the first one for a busy link: its event comes
+    // first, its first bit later. A capture shows them in wire order.
+    TempDir dir;
+    Trace t = routed_ethernet_trace();
+    t.packets[0].sent = Instant::from_nanos(103'000'000);  // the SYN's first hop, queued
+    t.packets[1].sent = Instant::from_nanos(101'000'000);
+    t.packets[3].sent = t.packets[2].sent;  // a tie: step order
+    write_pcap(t, dir.file("all.pcapng"));
+    std::vector<Block> blocks = read_blocks(read_all(dir.file("all.pcapng")));
+    REQUIRE(blocks.size() == 1 + 2 + 4);
+    const uint32_t interfaces[] = {1, 0, 1, 0};
+    const uint64_t times[] = {101'000'000, 103'000'000, 5'000'000'001, 5'000'000'001};
+    for (size_t i = 0; i < 4; ++i) {
+        CAPTURE(i);
+        EnhancedPacket epb = read_enhanced_packet(blocks[3 + i]);
+        CHECK(epb.interface == interfaces[i]);
+        CHECK(epb.timestamp == times[i]);
+    }
+    CHECK(read_enhanced_packet(blocks[4]).data == std::vector<uint8_t>(t.packets[0].bytes.begin(), t.packets[0].bytes.end()));
+    // On the office link alone: the SYN at 0.103 s, the SYN-ACK's last hop at 5.000000001 s.
+    write_pcap_link(t, 0, dir.file("office.pcap"));
+    std::vector<uint8_t> office = read_all(dir.file("office.pcap"));
+    REQUIRE(office.size() == 24 + 2 * (16 + 60));
+    CHECK(le32(office, 24 + 4) == 103'000'000);
+    CHECK(le32(office, 24 + 16 + 60) == 5);
+    CHECK(le32(office, 24 + 16 + 60 + 4) == 1);
+}
+
 TEST_CASE("output: pcapng keeps the interface of a network with no packet") {
     TempDir dir;
     std::string path = dir.file("idle.pcapng");
