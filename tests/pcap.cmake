@@ -17,6 +17,7 @@ endif()
 # A simultaneous open (RFC 9293 3.5): each side's SYN-ACK repeats the sequence number of its SYN,
 # which Wireshark calls a retransmission although nothing was sent twice.
 set(wireshark_misreads tcp-open-simultaneous)
+find_program(CAPINFOS capinfos)  # Wireshark's, beside tshark
 file(GLOB pcap_scenarios CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scenarios/*.yaml)
 foreach(scn ${pcap_scenarios})
   get_filename_component(name ${scn} NAME_WE)
@@ -26,7 +27,7 @@ foreach(scn ${pcap_scenarios})
   endif()
   add_test(NAME "pcapng: ${name}"
            COMMAND ${CMAKE_COMMAND} -DNETSTEP=$<TARGET_FILE:netstep> -DTSHARK=${TSHARK} -DSCENARIO=${scn}
-                   -DMISREAD=${misread} -DWORK=${CMAKE_CURRENT_BINARY_DIR}/pcapng/${name}
+                   -DMISREAD=${misread} -DCAPINFOS=${CAPINFOS} -DWORK=${CMAKE_CURRENT_BINARY_DIR}/pcapng/${name}
                    -P ${CMAKE_CURRENT_SOURCE_DIR}/run_pcapng.cmake)
   set_tests_properties("pcapng: ${name}" PROPERTIES TIMEOUT 300)
 endforeach()

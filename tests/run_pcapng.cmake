@@ -12,7 +12,7 @@
 #    one link (-DMISREAD=ON: a scenario whose TCP Wireshark misreads, not checked so).
 #    The whole pcapng is checked so too when a single network carries frames: tshark 4.0 analyses
 #    TCP across interfaces, so a routed connection's two hops look like retransmissions there.
-# -DNETSTEP=... -DTSHARK=... -DSCENARIO=... -DWORK=dir [-DMISREAD=ON]
+# -DNETSTEP=... -DTSHARK=... -DSCENARIO=... -DWORK=dir [-DMISREAD=ON] [-DCAPINFOS=...]
 include(${CMAKE_CURRENT_LIST_DIR}/strip_asan.cmake)
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
@@ -124,6 +124,15 @@ foreach(line ${frame_lines})
 endforeach()
 list(REMOVE_DUPLICATES used_interfaces)
 list(LENGTH used_interfaces used_count)
+
+# capinfos (Wireshark's file summary): one interface per network, frames in time order.
+if(CAPINFOS)
+  execute_process(COMMAND ${CAPINFOS} ${WORK}/out.pcapng OUTPUT_VARIABLE info ERROR_VARIABLE err RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0 OR NOT info MATCHES "\nNumber of interfaces in file: ${network_count}\n"
+     OR (frame_count GREATER 0 AND NOT info MATCHES "\nStrict time order: +True\n"))
+    message(FATAL_ERROR "${name}: capinfos (exit ${rc}) expected ${network_count} interfaces, frames in time order:\n${info}${err}")
+  endif()
+endif()
 
 # 4. Each --pcap-link file: that interface's frames, and no TCP analysis flag where nothing was lost.
 set(i 0)
