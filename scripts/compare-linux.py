@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Compare the TCP segment shapes of two captures: a real one (scripts/linux-capture.sh) and
-netstep's (`netstep run X.yaml --pcap out.pcap`), or any two.
+netstep's (`netstep run X.yaml --pcap out.pcapng`: pcapng, which tshark reads as it reads
+pcap), or any two.
 
     scripts/compare-linux.py REAL.pcap MODEL.pcap [--no-window]
     scripts/compare-linux.py --run SCENARIO.yaml REAL.pcap [--netstep BIN] [--per-direction]
@@ -113,7 +114,7 @@ def main():
             else:
                 binary = "netstep"
         tmp = tempfile.mkdtemp()
-        model_pcap = os.path.join(tmp, "model.pcap")
+        model_pcap = os.path.join(tmp, "model.pcapng")  # --pcap writes pcapng
         r = subprocess.run([binary, "run", args.run, "--pcap", model_pcap], capture_output=True, text=True)
         if r.returncode != 0:
             print(r.stdout + r.stderr, file=sys.stderr)

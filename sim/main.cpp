@@ -1,6 +1,7 @@
 // netstep: run a scenario and print its trace, check scenarios, or watch one in the visualizer.
 //
-//   netstep run FILE [--seed N] [--pcap OUT.pcap] [--json OUT.json] [--until DURATION] [--steps]
+//   netstep run FILE [--seed N] [--pcap OUT.pcapng] [--pcap-link NETWORK=OUT.pcap]... [--json OUT.json]
+//               [--until DURATION] [--steps]
 //   netstep check FILE|DIR... [--timeout SECONDS] [--quiet]
 //   netstep shell FILE [--host H] [--save OUT.yaml]
 //   netstep view [FILE] [--screenshot OUT.png --step N --size WxH --lang en|fr|it --presenter
@@ -136,10 +137,58 @@ struct RunArgs {
     uint64_t seed = 0;
     bool seed_given = false;
     std::string pcap, json, until;
+    std::vector<std::string> pcap_links;  // --pcap-link NETWORK=FILE
     bool steps = false;
     bool quiet = false;
     std::vector<std::string> limits;  // --limit NAME=VALUE
 };
+
+// One output file of `netstep run`: how to name it in messages, and where it goes.
+struct RunOutput {
+    std::string option;  // "--pcap", "--pcap-link office"
+    std::string shown;   // as typed: "--pcap out.pcapng", "--pcap-link office=office.pcap"
+    std::string path;
+    std::string network;  // --pcap-link: the network's name
+};
+
+// --pcap, --json and every --pcap-link, in that order; nullopt (the message printed) on a
+// --pcap-link that is not NETWORK=FILE.
+std::optional<std::vector<RunOutput>> run_outputs(const RunArgs& args) {
+    std::vector<RunOutput> outputs;
+    if (!args.pcap.empty()) outputs.push_back({"--pcap", "--pcap " + args.pcap, args.pcap, ""});
+    if (!args.json.empty()) outputs.push_back({"--json", "--json " + args.json, args.json, ""});
+    for (const std::string& link : args.pcap_links) {
+        size_t eq = link.find('=');  // a network name has no '=' (scenario-format.md, names)
+        if (eq == std::string::npos || eq == 0 || eq + 1 == link.size()) {
+            std::cerr << "netstep run: --pcap-link " << link << ": expected NETWORK=FILE, e.g. office=office.pcap\n";
+            return std::nullopt;
+        }
+        std::string network = link.substr(0, eq);
+        outputs.push_back({"--pcap-link " + network, "--pcap-link " + link, link.substr(eq + 1), network});
+    }
+    return outputs;
+}
+
+// The index of each --pcap-link's network in the scenario; nullopt (the message printed, naming
+// the networks there are) when one has no such network.
+std::optional<std::vector<uint32_t>> pcap_link_networks(const std::vector<RunOutput>& outputs,
+                                                        const Scenario& scenario, const std::string& file) {
+    std::vector<uint32_t> indices;
+    for (const RunOutput& out : outputs) {
+        if (out.network.empty()) continue;
+        auto it = std::find_if(scenario.networks.begin(), scenario.networks.end(),
+                               [&](const Network& n) { return n.name == out.network; });
+        if (it == scenario.networks.end()) {
+            std::string known;
+            for (const Network& n : scenario.networks) known += (known.empty() ? "" : ", ") + n.name;
+            std::cerr << "netstep run: " << out.shown << ": " << file << " has no network '" << out.network
+                      << "'; its networks: " << (known.empty() ? "none" : known) << "\n";
+            return std::nullopt;
+        }
+        indices.push_back(uint32_t(it - scenario.networks.begin()));
+    }
+    return indices;
+}
 
 int command_run(const RunArgs& args) {
     RunOptions options;
@@ -152,28 +201,38 @@ int command_run(const RunArgs& args) {
             return kExitUsage;
         }
     }
-    for (const auto& [option, out] : {std::pair{"--pcap", args.pcap}, std::pair{"--json", args.json}}) {
-        if (!out.empty() && out != "-" && same_file(out, args.file)) {
-            std::cerr << "netstep run: " << option << " " << out << " is the scenario file itself: refusing to overwrite it\n";
+    std::optional<std::vector<RunOutput>> outputs = run_outputs(args);
+    if (!outputs) return kExitUsage;
+    for (const RunOutput& out : *outputs) {
+        if (out.path != "-" && same_file(out.path, args.file)) {
+            std::cerr << "netstep run: " << out.shown << " is the scenario file itself: refusing to overwrite it\n";
             return kExitUsage;
         }
     }
-    for (const std::string& out : {args.pcap, args.json}) {
+    for (const RunOutput& out : *outputs) {
         try {
-            if (!out.empty()) check_output(out);  // a directory: refused now, not after the run
+            check_output(out.path);  // a directory: refused now, not after the run
         } catch (const std::exception& e) {
             std::cerr << "netstep run: " << e.what() << "\n";
             return kExitUsage;
         }
     }
-    if (args.pcap == "-" && args.json == "-") {
-        std::cerr << "netstep run: --pcap - and --json - both write to standard output: choose one\n";
-        return kExitUsage;
-    }
-    if (!args.pcap.empty() && !args.json.empty() && args.pcap != "-" && args.json != "-" &&
-        same_file(args.pcap, args.json)) {
-        std::cerr << "netstep run: --pcap and --json name the same file\n";
-        return kExitUsage;
+    bool to_stdout = false;  // an output is "-": then there is no text trace
+    for (size_t i = 0; i < outputs->size(); ++i) {
+        const RunOutput& a = (*outputs)[i];
+        to_stdout = to_stdout || a.path == "-";
+        for (size_t j = i + 1; j < outputs->size(); ++j) {
+            const RunOutput& b = (*outputs)[j];
+            if (a.path == "-" && b.path == "-") {
+                std::cerr << "netstep run: " << a.shown << " and " << b.shown
+                          << " both write to standard output: choose one\n";
+                return kExitUsage;
+            }
+            if (a.path != "-" && b.path != "-" && same_file(a.path, b.path)) {
+                std::cerr << "netstep run: " << a.option << " and " << b.option << " name the same file\n";
+                return kExitUsage;
+            }
+        }
     }
     Scenario scenario;
     try {
@@ -185,6 +244,8 @@ int command_run(const RunArgs& args) {
         std::cerr << "netstep run: " << args.file << ": " << error_message(e) << "\n";
         return kExitUsage;
     }
+    std::optional<std::vector<uint32_t>> link_networks = pcap_link_networks(*outputs, scenario, args.file);
+    if (!link_networks) return kExitUsage;
     Trace trace;
     try {
         ProgressLine progress(args.quiet);
@@ -196,14 +257,18 @@ int command_run(const RunArgs& args) {
     }
     // Every output through write_output (sim/output.hpp), every write checked: a full disk or
     // device is exit 2 with a message, never a truncated file and exit 0 (issue 14). `-` is
-    // standard output for --json and --pcap alike; then there is no text trace.
+    // standard output for --json, --pcap and --pcap-link alike; then there is no text trace.
     try {
-        if (args.json != "-" && args.pcap != "-") {
+        if (!to_stdout) {
             write_stream({STDOUT_FILENO, "the trace to standard output"},
                          [&](std::ostream& out) { write_text(trace, out, {.steps = args.steps}); });
         }
         if (!args.json.empty()) write_json_file(trace, args.json);
-        if (!args.pcap.empty()) write_pcap(trace, args.pcap);
+        if (!args.pcap.empty()) write_pcap(trace, args.pcap);  // pcapng, whatever the extension
+        size_t link = 0;
+        for (const RunOutput& out : *outputs) {
+            if (!out.network.empty()) write_pcap_link(trace, (*link_networks)[link++], out.path);
+        }
     } catch (const std::exception& e) {
         std::cerr << "netstep run: " << error_message(e) << "\n";
         return kExitUsage;
@@ -548,7 +613,7 @@ int netstep_main(int argc, char** argv) {
     app.footer(
         "Examples:\n"
         "  netstep run scenarios/default.yaml              the trace, one line per event\n"
-        "  netstep run handshake.yaml --pcap out.pcap      ...and the packets for Wireshark\n"
+        "  netstep run handshake.yaml --pcap out.pcapng    ...and the packets for Wireshark\n"
         "  netstep check scenarios/                        verify every expectation\n"
         "  netstep shell lab.yaml --save session.yaml      type commands in a host's terminal\n"
         "  netstep run lesson.yaml --pcap - | tshark -r -  '-' is standard output, for every output\n"
@@ -562,7 +627,11 @@ int netstep_main(int argc, char** argv) {
     run->add_option("FILE", run_args.file, "The scenario file (YAML)")->required();
     run->add_option("--seed", run_args.seed, "Seed for ISNs, ephemeral ports and random loss (default: the file's)");
     run->add_option("--pcap", run_args.pcap,
-                    "Also write every packet to this pcap file (Wireshark, tshark; '-': pcap on stdout, no text)");
+                    "Also write every frame to this capture file for Wireshark and tshark: always pcapng "
+                    "(whatever the extension), one interface per network, named after it ('-': on stdout, no text)");
+    run->add_option("--pcap-link", run_args.pcap_links,
+                    "Also write the frames of one network to a classic pcap file, NETWORK=FILE (repeatable), "
+                    "e.g. --pcap-link office=office.pcap ('-' as FILE: on stdout, no text)");
     run->add_option("--json", run_args.json, "Also write the trace as JSON to this file ('-': JSON on stdout, no text)");
     run->add_option("--until", run_args.until, "Stop at this simulated time, e.g. 5s or 1.5ms");
     run->add_flag("--steps", run_args.steps,
@@ -575,7 +644,8 @@ int netstep_main(int argc, char** argv) {
     run->footer("Outputs: a file is replaced only once complete (a temporary file beside it, renamed); a device\n"
                 "or FIFO (/dev/null, mkfifo) is written in place; a directory is refused. A write that fails\n"
                 "(a full disk) is exit 2 with a message, the old file untouched.\n"
-                "Example:\n  netstep run scenarios/default.yaml --seed 7 --pcap default.pcap");
+                "Examples:\n  netstep run scenarios/default.yaml --seed 7 --pcap default.pcapng\n"
+                "  netstep run scenarios/ip-router.yaml --pcap-link office=office.pcap --pcap-link servers=servers.pcap");
 
     std::vector<std::string> check_files;
     CheckOptions check_options;
