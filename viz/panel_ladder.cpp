@@ -16,6 +16,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -76,7 +77,7 @@ std::optional<ImRect> label_spot(ImVec2 from, ImVec2 to, ImVec2 ts, const ImRect
 // The datagram an ICMP error quotes (RFC 792: its IPv4 header and first 8 bytes): protocol,
 // source and destination.
 struct Quoted { uint8_t proto; Endpoint src, dst; };
-std::optional<Quoted> quoted(const Bytes& b) {
+std::optional<Quoted> quoted(std::span<const uint8_t> b) {
     auto be16 = [&](size_t at) { return uint16_t((b[at] << 8) | b[at + 1]); };
     auto be32 = [&](size_t at) { return (uint32_t(be16(at)) << 16) | be16(at + 2); };
     if (b.size() < 20) return std::nullopt;
@@ -140,7 +141,7 @@ void LadderPanel::build(const ViewModel& vm) {
         bool by_host = false;
         if (info.proto == 1) {  // an ICMP error goes from the port it names to the socket that sent
             // (An error about an echo request, which has no port: between the hosts, like the echo.)
-            if (auto q = quoted(p.bytes); q && (q->proto == 6 || q->proto == 17)) {
+            if (auto q = quoted(t.ip_bytes(p)); q && (q->proto == 6 || q->proto == 17)) {
                 proto = q->proto;
                 src = q->dst;
                 dst = q->src;

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <map>
 #include <string>
 #include <utility>
@@ -777,16 +778,19 @@ void TopologyPanel::draw_legend(const ViewModel& vm, ImVec2 origin) const {
     struct Item { PacketKind kind; const char* name; };
     const Item items[] = {{PacketKind::Syn, "SYN"}, {PacketKind::SynAck, "SYN+ACK"}, {PacketKind::Fin, "FIN"},
                           {PacketKind::Rst, "RST"}, {PacketKind::Data, vm.text.legend_data}, {PacketKind::Ack, vm.text.legend_ack},
-                          {PacketKind::Udp, "UDP"}, {PacketKind::Icmp, "ICMP"}};
+                          {PacketKind::Udp, "UDP"}, {PacketKind::Icmp, "ICMP"}, {PacketKind::Arp, "ARP"}};
+    // ARP only where there is a link layer (options link: none has none).
+    const size_t shown = vm.view.trace().ethernet ? std::size(items) : std::size(items) - 1;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImFont* font = ImGui::GetFont();
     // One line, as large as fits the panel (presenter fonts on a small screen are scaled down).
     float fs = ImGui::GetFontSize(), width = fs * (1.05f + 0.3f) + ImGui::CalcTextSize(vm.text.legend_dropped).x;
-    for (const Item& it : items) width += fs * 1.65f + ImGui::CalcTextSize(it.name).x;
+    for (size_t i = 0; i < shown; ++i) width += fs * 1.65f + ImGui::CalcTextSize(items[i].name).x;
     float avail = ImGui::GetWindowContentRegionMax().x - ImGui::GetWindowContentRegionMin().x;
     if (width > avail) fs *= std::max(0.6f, avail / width);
     float x = origin.x, y = origin.y + 2;
-    for (const Item& it : items) {
+    for (size_t i = 0; i < shown; ++i) {
+        const Item& it = items[i];
         dl->AddRectFilled(ImVec2(x, y + fs * 0.2f), ImVec2(x + fs * 0.9f, y + fs * 0.95f), theme::packet_color(it.kind), 3.0f);
         x += fs * 1.05f;
         dl->AddText(font, fs, ImVec2(x, y), theme::kInk, it.name);

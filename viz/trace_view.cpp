@@ -12,7 +12,7 @@ namespace netstep::viz {
 namespace {
 
 // The headers the views show, read by the one decoder (model/wire); relative numbers come later.
-PacketInfo decode(const Bytes& bytes) {
+PacketInfo decode(std::span<const uint8_t> bytes) {
     PacketInfo p;
     wire::ParseResult parsed = wire::parse(bytes);
     if (!parsed.ok()) return p;
@@ -49,6 +49,12 @@ PacketKind tcp_kind(const PacketInfo& p) {
     if (p.flags & tcp_flag::FIN) return PacketKind::Fin;
     if (p.payload > 0) return PacketKind::Data;
     return PacketKind::Ack;
+}
+
+// "ARP who-has 192.168.1.30?" (a request, RFC 826 op 1), "ARP 192.168.1.30 is-at 02:4e:.." (a reply).
+std::string arp_label(const ArpPacket& arp) {
+    if (arp.op == ArpPacket::Op::Request) return "ARP who-has " + arp.target_ip.to_string() + "?";
+    return "ARP " + arp.sender_ip.to_string() + " is-at " + arp.sender_mac.to_string();
 }
 
 std::string icmp_label(const PacketInfo& p) {
@@ -103,7 +109,13 @@ void TraceView::decode_packets() {
     std::map<std::pair<Endpoint, Endpoint>, uint32_t> isn;
     packets_.reserve(trace_->packets.size());
     for (const sim::TracePacket& tp : trace_->packets) {
-        PacketInfo p = decode(tp.bytes);
+        PacketInfo p = decode(trace_->ip_bytes(tp));
+        if (!p.ok) {
+            if ((p.arp = trace_->arp(tp))) {
+                p.src.address = p.arp->sender_ip;
+                p.dst.address = p.arp->target_ip;
+            }
+        }
         if (p.ok && p.proto == 6) {
             auto key = std::make_pair(p.src, p.dst);
             if (p.flags & tcp_flag::SYN) isn[key] = p.seq;
@@ -114,6 +126,7 @@ void TraceView::decode_packets() {
         packets_.push_back(std::move(p));
     }
     for (PacketInfo& p : packets_) {
+        if (p.arp) { p.kind = PacketKind::Arp; p.label = arp_label(*p.arp); continue; }
         if (!p.ok) { p.label = "?"; continue; }
         if (p.proto == 17) { p.kind = PacketKind::Udp; p.label = "UDP " + std::to_string(p.payload) + " B"; continue; }
         if (p.proto == 1) { p.kind = PacketKind::Icmp; p.label = icmp_label(p); continue; }
@@ -160,7 +173,7 @@ void TraceView::index_udp() {
         } else if (p.proto == ip_proto::ICMP && (p.icmp_type == icmp_type::DEST_UNREACHABLE || p.icmp_type == icmp_type::TIME_EXCEEDED) &&
                    !tp.dropped && tp.end_step != kNone) {
             // The quoted datagram (RFC 792): its IPv4 header, then its UDP ports.
-            wire::ParseResult parsed = wire::parse(tp.bytes);
+            wire::ParseResult parsed = wire::parse(trace_->ip_bytes(tp));
             const IcmpMessage* m = parsed.ok() ? parsed.packet->icmp() : nullptr;
             if (!m || m->data.size() < 28 || m->data[9] != ip_proto::UDP) continue;
             size_t ihl = size_t(m->data[0] & 0x0F) * 4;
@@ -287,6 +300,7 @@ std::string TraceView::describe(uint32_t step) const {
     auto pkt = [&] {
         if (e.packet >= packets_.size()) return std::string("?");
         const PacketInfo& p = packets_[e.packet];
+        if (p.arp) return index_.describe_arp(trace_->packets[e.packet], *p.arp);
         std::string ends = p.proto == 1 ? index_.address_name(p.src.address) + " → " + index_.address_name(p.dst.address)
                                         : index_.endpoint_name(p.src) + " → " + index_.endpoint_name(p.dst);
         return ends + "  " + p.label;

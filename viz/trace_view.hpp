@@ -17,12 +17,14 @@ namespace netstep::viz {
 using sim::kNone;
 
 // How a packet is drawn: the palette picks a color per kind.
-enum class PacketKind : uint8_t { Syn, SynAck, Fin, Rst, Data, Ack, Udp, Icmp, Other };
-inline constexpr int kPacketKindCount = 9;
+enum class PacketKind : uint8_t { Syn, SynAck, Fin, Rst, Data, Ack, Udp, Icmp, Arp, Other };
+inline constexpr int kPacketKindCount = 10;
 
-// A packet's headers, decoded from its bytes by model/wire (only what the views show).
+// A packet's headers, decoded from its bytes by model/wire (only what the views show). In an
+// Ethernet trace, the IPv4 packet the frame carries (Trace::ip_bytes), or its ARP packet.
 struct PacketInfo {
-    bool ok = false;             // bytes long enough to read IPv4 + transport headers
+    bool ok = false;             // an IPv4 packet, long enough to read IPv4 + transport headers
+    std::optional<ArpPacket> arp;  // an ARP frame (RFC 826); then src/dst hold its sender and target IP
     uint8_t proto = 0;           // 1 ICMP, 6 TCP, 17 UDP
     uint8_t ttl = 0;
     Endpoint src, dst;
@@ -35,7 +37,8 @@ struct PacketInfo {
     uint32_t payload = 0;        // bytes after the transport header
     uint8_t icmp_type = 0, icmp_code = 0;
     PacketKind kind = PacketKind::Other;
-    std::string label;           // "SYN seq=0", "ACK ack=1", "UDP 5 B", "ICMP unreachable"
+    std::string label;           // "SYN seq=0", "ACK ack=1", "UDP 5 B", "ICMP unreachable",
+                                 // "ARP who-has 192.168.1.30?", "ARP 192.168.1.30 is-at 02:4e:.."
 };
 
 // A TCP connection as the state diagram and the variables panel show it: one or two ends.
