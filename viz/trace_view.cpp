@@ -85,6 +85,20 @@ std::string tcp_label(const PacketInfo& p) {
 TraceView::TraceView(const sim::Trace& trace) : trace_(&trace), index_(trace), time_unit_(sim::time_unit_of(trace)) {
     decode_packets();
     index_udp();
+    network_hosts_.resize(trace.networks.size());
+    for (uint32_t h = 0; h < trace.hosts.size(); ++h) {
+        for (const InterfaceConfig& itf : trace.hosts[h].interfaces) {
+            for (uint32_t n = 0; n < trace.networks.size(); ++n) {
+                std::vector<uint32_t>& on = network_hosts_[n];
+                if (trace.networks[n].name == itf.network && (on.empty() || on.back() != h)) on.push_back(h);
+            }
+        }
+    }
+    for (uint32_t step = 0; step < trace.events.size(); ++step) {
+        const sim::TraceEvent& e = trace.events[step];
+        if (e.kind == sim::EventKind::PacketDelivered && e.packet < trace.packets.size() && trace.packets[e.packet].flooded)
+            flooded_deliveries_[e.packet].emplace_back(e.host, step);
+    }
     has_router_ = std::any_of(trace.hosts.begin(), trace.hosts.end(), [](const sim::TraceHost& h) { return h.forwarding; });
 }
 
@@ -194,6 +208,42 @@ UdpCounts TraceView::udp_counts(uint32_t history, uint32_t step) const {
         return uint32_t(std::upper_bound(v.begin(), v.end(), step) - v.begin());
     };
     return {upto(it->second.sent), upto(it->second.received), upto(it->second.lost), upto(it->second.icmp_errors)};
+}
+
+const std::vector<uint32_t>& TraceView::hosts_on(uint32_t network) const {
+    static const std::vector<uint32_t> kNoHosts;
+    return network < network_hosts_.size() ? network_hosts_[network] : kNoHosts;
+}
+
+uint32_t TraceView::addressee(uint32_t packet) const {
+    if (packet >= trace_->packets.size()) return kNone;
+    const PacketInfo& info = packets_[packet];
+    if (info.arp && info.arp->op == ArpPacket::Op::Request) return index_.host_of(info.arp->target_ip).value_or(kNone);
+    return trace_->packets[packet].to_host;
+}
+
+std::vector<Reception> TraceView::receptions(uint32_t packet) const {
+    std::vector<Reception> out;
+    if (packet >= trace_->packets.size()) return out;
+    const sim::TracePacket& p = trace_->packets[packet];
+    if (p.dropped) return out;
+    if (!p.flooded) {
+        if (p.to_host != kNone) out.push_back({p.to_host, p.end_step, true});
+        return out;
+    }
+    auto it = flooded_deliveries_.find(packet);
+    for (uint32_t h : hosts_on(p.network)) {
+        if (h == p.from_host) continue;
+        Reception r{h, p.end_step, false};
+        if (it != flooded_deliveries_.end()) {
+            for (auto [host, step] : it->second)
+                if (host == h) r = {h, step, true};
+        }
+        // A broadcast is every host's (each takes it); a flooded unicast only its addressee's.
+        if (p.to_host == kNone || p.to_host == h) r.taken = true;
+        out.push_back(r);
+    }
+    return out;
 }
 
 double TraceView::progress(uint32_t packet, Instant t) const {

@@ -30,10 +30,7 @@ std::string kind_key(const PacketInfo& p) {
 sim::HopFacts hop_of(const TraceView& view, uint32_t packet) {
     const sim::TracePacket& p = view.trace().packets[packet];
     const PacketInfo& info = view.packet(packet);
-    if (info.arp) {
-        uint32_t about = info.arp->op == ArpPacket::Op::Request ? view.index().host_of(info.arp->target_ip).value_or(kNone) : p.to_host;
-        return sim::arp_hop_facts(p.from_host, about, p.to_host);
-    }
+    if (info.arp) return sim::arp_hop_facts(p.from_host, view.addressee(packet), p.to_host);
     sim::HopFacts hop;
     hop.from_host = p.from_host;
     hop.to_host = view.index().host_of(info.dst.address).value_or(kNone);
