@@ -1,10 +1,12 @@
-// Per host: what `ipconfig` shows (adapter, IPv4 address, subnet mask, default gateway) and what
-// `netstat` shows at the current step (proto, local, foreign, state), the selected connection lit.
+// Per host: what `ipconfig /all` shows (adapter, MAC address, IPv4 address, subnet mask, default
+// gateway) and what `netstat` shows at the current step (proto, local, foreign, state), the
+// selected connection lit.
 #include <imgui.h>
 
 #include <algorithm>
 #include <string>
 
+#include "sim/engine_text.hpp"
 #include "sim/netstat.hpp"
 #include "viz/panels.hpp"
 #include "viz/text.hpp"
@@ -21,7 +23,7 @@ void draw_ipconfig(const ViewModel& vm, const sim::TraceHost& host) {
         TextEllipsis(itf.adapter.empty() ? itf.network : itf.adapter);
         ImGui::PopFont();
         float value_x = 0;  // the values line up after the longest name (French names are long)
-        for (const char* name : {t.ipv4_address, t.subnet_mask, t.default_gateway})
+        for (const char* name : {t.physical_address, t.ipv4_address, t.subnet_mask, t.default_gateway})
             value_x = std::max(value_x, ImGui::CalcTextSize(name).x);
         value_x += ImGui::GetStyle().IndentSpacing + ImGui::GetFontSize() * 0.6f;
         auto line = [&](const char* name, const std::string& value) {
@@ -31,6 +33,10 @@ void draw_ipconfig(const ViewModel& vm, const sim::TraceHost& host) {
             ImGui::TextUnformatted((": " + value).c_str());
             ImGui::Unindent();
         };
+        // The MAC address as the profile's tools write it: 02-4E-1A-.. (Windows), 02:4e:1a:.. (Linux).
+        if (itf.mac)
+            line(t.physical_address, sim::tool_style(vm.view.trace().profile) == sim::ToolStyle::Linux ? itf.mac->to_string()
+                                                                                                       : itf.mac->to_windows_string());
         line(t.ipv4_address, itf.address.address.to_string());
         line(t.subnet_mask, itf.address.mask().to_string());
         line(t.default_gateway, itf.gateway ? itf.gateway->to_string() : "");

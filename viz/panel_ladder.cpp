@@ -185,9 +185,13 @@ void LadderPanel::build(const ViewModel& vm) {
                 arrows.push_back({i, from, to, cache.packet_flow[i], p.end_step});
             }
         }
+        // Every host takes a broadcast at the same instant (one after the other in the trace's
+        // steps): all its arrows end on the row of the first arrival.
+        uint32_t first = kNone;
+        for (const Reception& r : reached) first = std::min(first, r.step);
         for (const Reception& r : reached) {
             if (!info.arp && r.host == p.to_host) continue;  // the IP packet's own arrow
-            arrows.push_back({i, from, host_lifeline(r.host), cache.packet_flow[i], r.step, false, r.taken});
+            arrows.push_back({i, from, host_lifeline(r.host), cache.packet_flow[i], first, false, r.taken});
         }
         if (info.arp) {  // the main arrow first: to the host the frame is for, else the first reached
             auto primary = std::find_if(arrows.begin(), arrows.end(), [&](const Arrow& a) { return found[size_t(a.to)].host == main_host; });
@@ -252,10 +256,24 @@ std::vector<bool> LadderPanel::lifelines_to_show(const ViewModel& vm, float avai
     std::vector<bool> shown(n, false);
     bool some = false;
     for (const Arrow& a : cache.arrows) {
-        if (!flows[a.flow] || !a.main) continue;  // a broadcast's others: only if shown anyway
+        if (!flows[a.flow] || !a.main) continue;  // a broadcast's others: see below
         shown[size_t(a.from)] = shown[size_t(a.to)] = some = true;
     }
-    return some ? shown : std::vector<bool>(n, true);
+    if (!some) return std::vector<bool>(n, true);
+    // The broadcast of this step (or the one selected) reaching every host, as many as fit.
+    size_t count = size_t(std::count(shown.begin(), shown.end(), true));
+    auto fan_out = [&](uint32_t packet) {
+        auto it = std::lower_bound(cache.arrows.begin(), cache.arrows.end(), packet,
+                                   [](const Arrow& a, uint32_t p) { return a.packet < p; });
+        for (; it != cache.arrows.end() && it->packet == packet; ++it) {
+            if (shown[size_t(it->to)] || float(count + 1) * min_col > avail) continue;
+            shown[size_t(it->to)] = true;
+            ++count;
+        }
+    };
+    if (e.packet < t.packets.size() && e.kind >= sim::EventKind::PacketSent && e.kind <= sim::EventKind::PacketDropped) fan_out(e.packet);
+    if (vm.selection.packet < t.packets.size()) fan_out(vm.selection.packet);
+    return shown;
 }
 
 // Each step's y: time compressed (long waits to max_gap), and room for every packet sent between

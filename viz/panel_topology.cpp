@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -338,8 +339,8 @@ std::vector<Spot> label_spots(ImVec2 at, ImVec2 ts, float r, const std::vector<P
         if (o.box.max.y > at.y) spots.push_back({{o.box.min.x + 3, o.box.max.y + 1}, SpotKind::Stacked});
         if (o.box.min.y < at.y) spots.push_back({{o.box.min.x + 3, o.box.min.y - ts.y - 1}, SpotKind::Stacked});
     }
-    for (int row = 1; row <= 4; ++row) {
-        for (float x : {middle, right, left}) {
+    for (int row = 1; row <= 4; ++row) {  // then a long label (ARP's) pushed aside by a box or a name
+        for (float x : {middle, right, left, middle - ts.x * 0.3f, middle + ts.x * 0.3f}) {
             spots.push_back({{x, at.y - r - 3 - ts.y - float(row) * h}, SpotKind::Leader});
             spots.push_back({{x, at.y + r + 3 + float(row) * h}, SpotKind::Leader});
         }
@@ -727,28 +728,41 @@ void TopologyPanel::draw_packet_labels(const ViewModel& vm, Frame& f, const std:
             continue;
         }
         const PacketInfo& info = vm.view.packet(m.packet);
-        // An ARP reply's sender is the host it leaves: its MAC is the news (the topology is narrow).
-        bool reply = info.arp && info.arp->op == ArpPacket::Op::Reply;
-        const std::string& name = reply ? "ARP is-at " + info.arp->sender_mac.to_string() : info.label;
-        std::string text = m.dropped ? "✗ " + name : name;
-        if (vm.view.has_router() && info.ok) text += " ttl=" + std::to_string(info.ttl);  // routers decrement it
-        ImVec2 ts = vm.fonts.bold->CalcTextSizeA(f.fs, FLT_MAX, 0, text.c_str());  // as label() draws it
-        LabelShape shape{m.at, ts, f.r};
-        std::vector<Spot> spots = label_spots(m.at, ts, f.r, placed);
-        const Spot* spot = f.choose_spot(spots, shape, selected || m.dropped);
+        // The label, and a shorter one when it finds no room (ARP's are long; the color says ARP):
+        // "who-has 192.168.1.30?", "is-at 02:4e:..". On the frame's marker, else on a copy's.
+        std::vector<std::string> texts = {info.label};
+        if (info.arp) {
+            texts.push_back(info.arp->op == ArpPacket::Op::Request ? "who-has " + info.arp->target_ip.to_string() + "?"
+                                                                   : "is-at " + info.arp->sender_mac.to_string());
+        }
+        std::vector<ImVec2> at = {m.at};
+        for (const Mark& c : marks)
+            if (c.copy && c.packet == m.packet) at.push_back(c.at);
+        std::string text;
+        std::optional<LabelShape> shape;
+        const Spot* spot = nullptr;
+        std::vector<Spot> spots;
+        for (size_t k = 0; k < texts.size() * at.size() && !spot; ++k) {
+            text = m.dropped ? "✗ " + texts[k / at.size()] : texts[k / at.size()];
+            if (vm.view.has_router() && info.ok) text += " ttl=" + std::to_string(info.ttl);  // routers decrement it
+            ImVec2 ts = vm.fonts.bold->CalcTextSizeA(f.fs, FLT_MAX, 0, text.c_str());  // as label() draws it
+            shape = LabelShape{at[k % at.size()], ts, f.r};
+            spots = label_spots(shape->at, ts, f.r, placed);
+            spot = f.choose_spot(spots, *shape, (selected || m.dropped) && k + 1 == texts.size() * at.size());
+        }
         if (!spot) {
             ++f.unlabeled[t.packets[m.packet].network];
             continue;
         }
-        Box mine = shape.box(spot->corner);
+        Box mine = shape->box(spot->corner);
         ImU32 color = m.dropped ? theme::kDrop : theme::packet_color(info.kind);
         if (spot->kind == SpotKind::Leader) {
-            auto [a, b] = shape.leader(spot->corner);
+            auto [a, b] = shape->leader(spot->corner);
             f.dl->AddLine(a, b, color, 1.2f * f.th);
             f.leaders.push_back({a, b});
         }
         f.taken.push_back(mine);
-        placed.push_back({m.at, mine});
+        placed.push_back({shape->at, mine});
         labels.push_back({m.packet, mine.min, mine.max});
         label(f.dl, spot->corner, color, text, vm.fonts.bold);
     }

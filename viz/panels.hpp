@@ -136,7 +136,7 @@ struct LadderPanel {
         uint32_t packet = 0;
         int from = 0, to = 0;
         uint32_t flow = 0;
-        uint32_t end_step = kNone;         // its arrival there (or the drop)
+        uint32_t end_step = kNone;         // its arrival (a broadcast's first), or the drop
         bool main = true;                  // the label's; the others are drawn only beside it
         bool taken = true;                 // false: the card ignored it (a flooded unicast, not its MAC)
     };
