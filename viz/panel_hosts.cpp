@@ -16,7 +16,7 @@ namespace netstep::viz {
 
 namespace {
 
-void draw_ipconfig(const ViewModel& vm, const sim::TraceHost& host) {
+void draw_ipconfig(const ViewModel& vm, const sim::TraceHost& host, std::vector<std::string>& macs) {
     const Strings& t = vm.text;
     for (const InterfaceConfig& itf : host.interfaces) {
         ImGui::PushFont(vm.fonts.bold);
@@ -34,9 +34,11 @@ void draw_ipconfig(const ViewModel& vm, const sim::TraceHost& host) {
             ImGui::Unindent();
         };
         // The MAC address as the profile's tools write it: 02-4E-1A-.. (Windows), 02:4e:1a:.. (Linux).
-        if (itf.mac)
-            line(t.physical_address, sim::tool_style(vm.view.trace().profile) == sim::ToolStyle::Linux ? itf.mac->to_string()
-                                                                                                       : itf.mac->to_windows_string());
+        if (itf.mac) {
+            bool linux_style = sim::tool_style(vm.view.trace().profile) == sim::ToolStyle::Linux;
+            macs.push_back(linux_style ? itf.mac->to_string() : itf.mac->to_windows_string());
+            line(t.physical_address, macs.back());
+        }
         line(t.ipv4_address, itf.address.address.to_string());
         line(t.subnet_mask, itf.address.mask().to_string());
         line(t.default_gateway, itf.gateway ? itf.gateway->to_string() : "");
@@ -105,6 +107,7 @@ void draw_netstat(const ViewModel& vm, uint32_t host, std::vector<HostsPanel::Ro
 void HostsPanel::draw(const ViewModel& vm, Commands&) {
     const sim::Trace& t = vm.view.trace();
     rows.clear();
+    macs.clear();
     ImGui::BeginChild("hosts_scroll");
     auto connection_host = [&](uint32_t h) {
         return (vm.connection.a != kNone && t.sockets[vm.connection.a].host == h) ||
@@ -126,7 +129,7 @@ void HostsPanel::draw(const ViewModel& vm, Commands&) {
         ImGui::PopFont();
         if (name.size() != t.hosts[h].name.size() && ImGui::IsItemHovered() && !vm.screenshot_mode) TextTooltip(t.hosts[h].name);
         if (open) {
-            draw_ipconfig(vm, t.hosts[h]);
+            draw_ipconfig(vm, t.hosts[h], macs);
             draw_netstat(vm, h, rows);
             ImGui::Spacing();
         }

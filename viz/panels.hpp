@@ -240,6 +240,7 @@ struct HostsPanel {
     // Internal state: the netstat rows the last frame drew (read by tests).
     struct Row { uint32_t host; uint32_t history; std::string state; };
     std::vector<Row> rows;
+    std::vector<std::string> macs;     // ... and the MAC addresses listed ("02-4E-..", Linux "02:4e:..")
 };
 
 // The selected packet layer by layer, with the real bytes; the field under the mouse lit in both.
