@@ -53,14 +53,14 @@ endif()
 
 if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/scale-busy-server.yaml)
   # 51 hosts on one LAN: the server (end B) on the bar at the left; the client of the connection
-  # shown (pc29, end A) lit in the first column below the bar, where the crowded layout puts it
+  # shown (pc24, end A: the ARP exchanges came first) lit in the last column above the bar, where the crowded layout puts it
   # (boxes piled up or clamped to the edges would not be there).
   # The sequence diagram shows only the lifelines of that connection and of the last packet (a
-  # checkbox brings back the 51): the server's, web:80 (B), at the left, pc29's (A) at the right.
+  # checkbox brings back the 51): the server's, web:80 (B), at the left, pc24's (A) at the right.
   viz_screenshot(scale_busy_server ${PROJECT_SOURCE_DIR}/scenarios/scale-busy-server.yaml 200 0
     --size 1280 800
     --color 70 310 160 350 D55E00 150
-    --color 160 400 220 432 0072B2 100
+    --color 540 256 600 276 0072B2 100
     --color 640 250 960 290 D55E00 300
     --color 960 250 1280 290 0072B2 300
     --golden GOLDEN 0.005)
@@ -111,11 +111,11 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/tcp-close-time-wait.yaml)
 endif()
 
 if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/scale-busy-server.yaml)
-  # Presenter mode at 1280x800, the lab: pc22 (end A) lit at the top of the last column, its name
+  # Presenter mode at 1280x800, the lab: pc50 (end A) lit at the bottom of the last column, its name
   # and address in its color in the strip under the server's (no room beside its box).
   viz_screenshot_with(presenter_lab ${PROJECT_SOURCE_DIR}/scenarios/scale-busy-server.yaml 700 0 "--presenter"
     --size 1280 800
-    --color 685 430 765 470 0072B2 150
+    --color 688 683 762 717 0072B2 150
     --color 15 575 210 605 0072B2 300
     --golden GOLDEN 0.005)
 endif()
