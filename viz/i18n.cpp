@@ -87,6 +87,7 @@ Strings english() {
     s.ipv4_address = "IPv4 address";
     s.subnet_mask = "Subnet mask";
     s.default_gateway = "Default gateway";
+    s.physical_address = "Physical address";
     s.proto = "Proto";
     s.local_address = "Local address";
     s.foreign_address = "Foreign address";
@@ -202,6 +203,7 @@ Strings french() {
     s.ipv4_address = "Adresse IPv4";
     s.subnet_mask = "Masque de sous-réseau";
     s.default_gateway = "Passerelle par défaut";
+    s.physical_address = "Adresse physique";
     s.proto = "Proto";
     s.local_address = "Adresse locale";
     s.foreign_address = "Adresse distante";
@@ -317,6 +319,7 @@ Strings italian() {
     s.ipv4_address = "Indirizzo IPv4";
     s.subnet_mask = "Subnet mask";
     s.default_gateway = "Gateway predefinito";
+    s.physical_address = "Indirizzo fisico";
     s.proto = "Proto";
     s.local_address = "Indirizzo locale";
     s.foreign_address = "Indirizzo remoto";

@@ -85,6 +85,7 @@ struct Strings {
     const char* ipv4_address = "?";
     const char* subnet_mask = "?";
     const char* default_gateway = "?";
+    const char* physical_address = "?";  // the interface's MAC address (ipconfig /all)
     const char* proto = "?";
     const char* local_address = "?";
     const char* foreign_address = "?";

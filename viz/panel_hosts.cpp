@@ -1,10 +1,12 @@
-// Per host: what `ipconfig` shows (adapter, IPv4 address, subnet mask, default gateway) and what
-// `netstat` shows at the current step (proto, local, foreign, state), the selected connection lit.
+// Per host: what `ipconfig /all` shows (adapter, MAC address, IPv4 address, subnet mask, default
+// gateway) and what `netstat` shows at the current step (proto, local, foreign, state), the
+// selected connection lit.
 #include <imgui.h>
 
 #include <algorithm>
 #include <string>
 
+#include "sim/engine_text.hpp"
 #include "sim/netstat.hpp"
 #include "viz/panels.hpp"
 #include "viz/text.hpp"
@@ -14,14 +16,14 @@ namespace netstep::viz {
 
 namespace {
 
-void draw_ipconfig(const ViewModel& vm, const sim::TraceHost& host) {
+void draw_ipconfig(const ViewModel& vm, const sim::TraceHost& host, std::vector<std::string>& macs) {
     const Strings& t = vm.text;
     for (const InterfaceConfig& itf : host.interfaces) {
         ImGui::PushFont(vm.fonts.bold);
         TextEllipsis(itf.adapter.empty() ? itf.network : itf.adapter);
         ImGui::PopFont();
         float value_x = 0;  // the values line up after the longest name (French names are long)
-        for (const char* name : {t.ipv4_address, t.subnet_mask, t.default_gateway})
+        for (const char* name : {t.physical_address, t.ipv4_address, t.subnet_mask, t.default_gateway})
             value_x = std::max(value_x, ImGui::CalcTextSize(name).x);
         value_x += ImGui::GetStyle().IndentSpacing + ImGui::GetFontSize() * 0.6f;
         auto line = [&](const char* name, const std::string& value) {
@@ -31,6 +33,12 @@ void draw_ipconfig(const ViewModel& vm, const sim::TraceHost& host) {
             ImGui::TextUnformatted((": " + value).c_str());
             ImGui::Unindent();
         };
+        // The MAC address as the profile's tools write it: 02-4E-1A-.. (Windows), 02:4e:1a:.. (Linux).
+        if (itf.mac) {
+            bool linux_style = sim::tool_style(vm.view.trace().profile) == sim::ToolStyle::Linux;
+            macs.push_back(linux_style ? itf.mac->to_string() : itf.mac->to_windows_string());
+            line(t.physical_address, macs.back());
+        }
         line(t.ipv4_address, itf.address.address.to_string());
         line(t.subnet_mask, itf.address.mask().to_string());
         line(t.default_gateway, itf.gateway ? itf.gateway->to_string() : "");
@@ -99,6 +107,7 @@ void draw_netstat(const ViewModel& vm, uint32_t host, std::vector<HostsPanel::Ro
 void HostsPanel::draw(const ViewModel& vm, Commands&) {
     const sim::Trace& t = vm.view.trace();
     rows.clear();
+    macs.clear();
     ImGui::BeginChild("hosts_scroll");
     auto connection_host = [&](uint32_t h) {
         return (vm.connection.a != kNone && t.sockets[vm.connection.a].host == h) ||
@@ -120,7 +129,7 @@ void HostsPanel::draw(const ViewModel& vm, Commands&) {
         ImGui::PopFont();
         if (name.size() != t.hosts[h].name.size() && ImGui::IsItemHovered() && !vm.screenshot_mode) TextTooltip(t.hosts[h].name);
         if (open) {
-            draw_ipconfig(vm, t.hosts[h]);
+            draw_ipconfig(vm, t.hosts[h], macs);
             draw_netstat(vm, h, rows);
             ImGui::Spacing();
         }

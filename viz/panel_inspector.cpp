@@ -1,6 +1,7 @@
 // The packet inspector: the selected packet (or the one of the current step) layer by layer,
-// each field with its value and a tooltip explaining it (wire::describe), beside the real bytes
-// in hex; the field under the mouse is lit in both.
+// each field with its value and a tooltip explaining it (wire::describe, or wire::describe_frame
+// for an Ethernet trace: the Ethernet II header first, IEEE 802.3 clause 3), beside the real
+// bytes in hex; the field under the mouse is lit in both.
 #include <imgui.h>
 
 #include <algorithm>
@@ -17,6 +18,8 @@ namespace netstep::viz {
 namespace {
 
 ImU32 layer_color(const std::string& layer) {
+    if (layer == "Ethernet") return theme::rgb(232, 232, 236);
+    if (layer == "ARP") return theme::rgb(218, 240, 245);
     if (layer.rfind("IPv4", 0) == 0) return theme::rgb(225, 235, 250);
     if (layer.rfind("TCP", 0) == 0) return theme::rgb(225, 245, 228);
     if (layer.rfind("UDP", 0) == 0) return theme::rgb(238, 228, 248);
@@ -97,7 +100,8 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
         return;
     }
     if (packet != cached_packet || vm.generation != cached_generation) {
-        fields = wire::describe(t.packets[packet].bytes);
+        const Bytes& frame = t.packets[packet].bytes;
+        fields = t.ethernet ? wire::describe_frame(frame) : wire::describe(frame);
         // The window as the connection means it: the field shifted by the negotiated scale.
         const PacketInfo& info = vm.view.packet(packet);
         if (info.window_shift) {

@@ -16,9 +16,11 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "sim/selector.hpp"
 #include "viz/panels.hpp"
 #include "viz/text.hpp"
 #include "viz/theme.hpp"
@@ -76,7 +78,7 @@ std::optional<ImRect> label_spot(ImVec2 from, ImVec2 to, ImVec2 ts, const ImRect
 // The datagram an ICMP error quotes (RFC 792: its IPv4 header and first 8 bytes): protocol,
 // source and destination.
 struct Quoted { uint8_t proto; Endpoint src, dst; };
-std::optional<Quoted> quoted(const Bytes& b) {
+std::optional<Quoted> quoted(std::span<const uint8_t> b) {
     auto be16 = [&](size_t at) { return uint16_t((b[at] << 8) | b[at + 1]); };
     auto be32 = [&](size_t at) { return (uint32_t(be16(at)) << 16) | be16(at + 2); };
     if (b.size() < 20) return std::nullopt;
@@ -126,21 +128,30 @@ void LadderPanel::build(const ViewModel& vm) {
     // Lifelines in order of first use, then sorted by host (as declared) for good.
     std::map<std::string, int> id;
     std::vector<Lifeline> found;
+    std::vector<int> host_first(t.hosts.size(), -1);  // a host's first lifeline
     auto lifeline = [&](const std::string& name, uint32_t host) {
         auto [it, added] = id.try_emplace(name, int(found.size()));
         if (added) found.push_back({name, host});
+        if (host < host_first.size() && host_first[host] < 0) host_first[host] = it->second;
         return it->second;
     };
-    std::vector<int64_t> flights;
+    auto flow_of = [&](uint8_t proto, Endpoint a, Endpoint b) {
+        auto key = std::make_tuple(proto, std::min(a, b), std::max(a, b));
+        return cache.flows.try_emplace(key, uint32_t(cache.flows.size())).first->second;
+    };
+    // IP packets first: their endpoints name the lifelines. A packet's arrows, main first.
+    std::vector<std::vector<Arrow>> by_packet(t.packets.size());
+    cache.packet_flow.assign(t.packets.size(), 0);
     for (uint32_t i = 0; i < t.packets.size(); ++i) {
         const sim::TracePacket& p = t.packets[i];
         const PacketInfo& info = v.packet(i);
+        if (info.arp) continue;
         Endpoint src = info.src, dst = info.dst;
         uint8_t proto = info.proto;
         bool by_host = false;
         if (info.proto == 1) {  // an ICMP error goes from the port it names to the socket that sent
             // (An error about an echo request, which has no port: between the hosts, like the echo.)
-            if (auto q = quoted(p.bytes); q && (q->proto == 6 || q->proto == 17)) {
+            if (auto q = quoted(t.ip_bytes(p)); q && (q->proto == 6 || q->proto == 17)) {
                 proto = q->proto;
                 src = q->dst;
                 dst = q->src;
@@ -150,10 +161,51 @@ void LadderPanel::build(const ViewModel& vm) {
         }
         int from = lifeline(end_name(v, p.from_host, src, by_host), p.from_host);
         int to = lifeline(end_name(v, p.to_host, dst, by_host), p.to_host);
-        auto key = std::make_tuple(proto, std::min(src, dst), std::max(src, dst));
-        uint32_t flow = cache.flows.try_emplace(key, uint32_t(cache.flows.size())).first->second;
-        cache.arrows.push_back({i, from, to, flow});
-        flights.push_back((p.arrives - p.sent).ns);
+        cache.packet_flow[i] = flow_of(proto, src, dst);
+        by_packet[i].push_back({i, from, to, cache.packet_flow[i], p.end_step});
+    }
+    // Then the link layer's frames, between hosts (RFC 826: ARP knows hosts, not ports).
+    auto host_lifeline = [&](uint32_t host) {
+        if (host < host_first.size() && host_first[host] >= 0) return host_first[host];
+        return lifeline(v.index().host_name(host), host);
+    };
+    for (uint32_t i = 0; i < t.packets.size(); ++i) {
+        const sim::TracePacket& p = t.packets[i];
+        const PacketInfo& info = v.packet(i);
+        std::vector<Reception> reached = p.flooded || info.arp ? v.receptions(i) : std::vector<Reception>{};
+        if (!info.arp && reached.size() <= 1) continue;
+        // The host the frame is for: the one asked about (an ARP request), else its receiver.
+        uint32_t main_host = v.addressee(i);
+        std::vector<Arrow>& arrows = by_packet[i];
+        int from = arrows.empty() ? host_lifeline(p.from_host) : arrows[0].from;
+        if (info.arp) {
+            cache.packet_flow[i] = flow_of(sim::kArpProtocol, info.src, info.dst);
+            if (reached.empty()) {  // dropped, or nobody there: toward the host it was for
+                int to = main_host != kNone ? host_lifeline(main_host) : lifeline(v.index().address_name(info.dst.address), kNone);
+                arrows.push_back({i, from, to, cache.packet_flow[i], p.end_step});
+            }
+        }
+        // Every host takes a broadcast at the same instant (one after the other in the trace's
+        // steps): all its arrows end on the row of the first arrival.
+        uint32_t first = kNone;
+        for (const Reception& r : reached) first = std::min(first, r.step);
+        for (const Reception& r : reached) {
+            if (!info.arp && r.host == p.to_host) continue;  // the IP packet's own arrow
+            arrows.push_back({i, from, host_lifeline(r.host), cache.packet_flow[i], first, false, r.taken});
+        }
+        if (info.arp) {  // the main arrow first: to the host the frame is for, else the first reached
+            auto primary = std::find_if(arrows.begin(), arrows.end(), [&](const Arrow& a) { return found[size_t(a.to)].host == main_host; });
+            if (primary == arrows.end()) primary = arrows.begin();
+            if (primary != arrows.end()) {
+                primary->main = true;
+                std::rotate(arrows.begin(), primary, primary + 1);
+            }
+        }
+    }
+    std::vector<int64_t> flights;
+    for (uint32_t i = 0; i < t.packets.size(); ++i) {
+        cache.arrows.insert(cache.arrows.end(), by_packet[i].begin(), by_packet[i].end());
+        flights.push_back((t.packets[i].arrives - t.packets[i].sent).ns);
     }
     std::vector<int> order(found.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = int(i);
@@ -181,7 +233,7 @@ std::vector<bool> LadderPanel::lifelines_to_show(const ViewModel& vm, float avai
     const sim::Trace& t = vm.view.trace();
     std::vector<bool> flows(cache.flows.size(), false);
     auto add_packet = [&](uint32_t packet) {
-        if (packet < cache.arrows.size()) flows[cache.arrows[packet].flow] = true;
+        if (packet < cache.packet_flow.size()) flows[cache.packet_flow[packet]] = true;
     };
     auto add_socket = [&](uint32_t history) {  // its conversation: local and remote end
         if (history == kNone) return;
@@ -204,10 +256,24 @@ std::vector<bool> LadderPanel::lifelines_to_show(const ViewModel& vm, float avai
     std::vector<bool> shown(n, false);
     bool some = false;
     for (const Arrow& a : cache.arrows) {
-        if (!flows[a.flow]) continue;
+        if (!flows[a.flow] || !a.main) continue;  // a broadcast's others: see below
         shown[size_t(a.from)] = shown[size_t(a.to)] = some = true;
     }
-    return some ? shown : std::vector<bool>(n, true);
+    if (!some) return std::vector<bool>(n, true);
+    // The broadcast of this step (or the one selected) reaching every host, as many as fit.
+    size_t count = size_t(std::count(shown.begin(), shown.end(), true));
+    auto fan_out = [&](uint32_t packet) {
+        auto it = std::lower_bound(cache.arrows.begin(), cache.arrows.end(), packet,
+                                   [](const Arrow& a, uint32_t p) { return a.packet < p; });
+        for (; it != cache.arrows.end() && it->packet == packet; ++it) {
+            if (shown[size_t(it->to)] || float(count + 1) * min_col > avail) continue;
+            shown[size_t(it->to)] = true;
+            ++count;
+        }
+    };
+    if (e.packet < t.packets.size() && e.kind >= sim::EventKind::PacketSent && e.kind <= sim::EventKind::PacketDropped) fan_out(e.packet);
+    if (vm.selection.packet < t.packets.size()) fan_out(vm.selection.packet);
+    return shown;
 }
 
 // Each step's y: time compressed (long waits to max_gap), and room for every packet sent between
@@ -273,6 +339,7 @@ struct LadderPanel::Frame {
 struct LadderPanel::DrawnArrow {
     uint32_t packet;
     ImVec2 from, to, tip;
+    bool main = true;                     // the packet's label goes on it (else on its first drawn)
     std::optional<ImRect> label = std::nullopt;
 };
 
@@ -456,22 +523,23 @@ std::vector<LadderPanel::DrawnArrow> LadderPanel::draw_arrows(const ViewModel& v
         if (p.sent_step > vm.step) break;
         if (!f.shown(a)) continue;  // another conversation's
         float y0 = rows.step_y[p.sent_step];
-        float y1 = p.end_step != kNone ? rows.step_y[p.end_step] : y0 + rows.flight_px;
+        float y1 = a.end_step != kNone ? rows.step_y[a.end_step] : y0 + rows.flight_px;
         if (std::max(y0, y1) < f.y_min || std::min(y0, y1) > f.y_max) continue;
         ImVec2 from(f.o.x + f.x(a.from), f.o.y + y0), to(f.o.x + f.x(a.to), f.o.y + y1);
         lines.push_back({a.packet, a.from, a.to, from, to});
-        bool ended = p.end_step != kNone && p.end_step <= vm.step;
+        bool ended = a.end_step != kNone && a.end_step <= vm.step;
         float k = ended ? 1.0f : float(vm.view.progress(a.packet, vm.now));
-        if (p.dropped && ended) k = std::clamp(float(vm.view.progress(a.packet, vm.view.time_at(p.end_step))), 0.2f, 0.8f);
+        if (p.dropped && ended) k = std::clamp(float(vm.view.progress(a.packet, vm.view.time_at(a.end_step))), 0.2f, 0.8f);
         ImVec2 tip(from.x + (to.x - from.x) * k, from.y + (to.y - from.y) * k);
         ImU32 color = theme::packet_color(vm.view.packet(a.packet).kind);
+        if (!a.taken) color = (color & ~IM_COL32_A_MASK) | (ImU32(110) << IM_COL32_A_SHIFT);  // reached, ignored
         bool selected = vm.selection.packet == a.packet;
         // In flight: the way still to go, faint, so that the label (placed on the whole path,
         // where it stays while the packet travels) is seen to belong to an arrow.
         ImDrawList* dl = f.dl;
         if (!ended) dl->AddLine(tip, to, (color & ~IM_COL32_A_MASK) | (ImU32(70) << IM_COL32_A_SHIFT), 1.5f * th);
         if (selected) dl->AddLine(from, tip, theme::kSelected, 6.0f * th);
-        dl->AddLine(from, tip, color, (selected ? 3.5f : 2.5f) * th);
+        dl->AddLine(from, tip, color, (selected ? 3.5f : a.main ? 2.5f : 2.0f) * th);
         if (p.dropped && ended) {
             float r = fs * 0.5f;
             dl->AddLine(ImVec2(tip.x - r, tip.y - r), ImVec2(tip.x + r, tip.y + r), theme::kDrop, 4.0f * th);
@@ -479,7 +547,7 @@ std::vector<LadderPanel::DrawnArrow> LadderPanel::draw_arrows(const ViewModel& v
         } else {
             arrow_head(dl, from, tip, color, fs * 0.7f * th);
         }
-        drawn.push_back({a.packet, from, to, tip});
+        drawn.push_back({a.packet, from, to, tip, a.main});
     }
     return drawn;
 }
@@ -494,10 +562,14 @@ void LadderPanel::draw_labels(const ViewModel& vm, Frame& f, std::vector<DrawnAr
         return vm.selection.packet == d.packet ? 1 : 2;
     };
     std::stable_sort(drawn.begin(), drawn.end(), [&](const DrawnArrow& a, const DrawnArrow& b) {
-        return rank(a) != rank(b) ? rank(a) < rank(b) : a.packet > b.packet;
+        if (rank(a) != rank(b)) return rank(a) < rank(b);
+        return a.packet != b.packet ? a.packet > b.packet : a.main > b.main;
     });
     ImRect view(ImVec2(std::max(view_min.x + 2, f.o.x + f.left - f.fs * 0.5f), view_min.y), ImVec2(view_max.x - 2, view_max.y));
+    uint32_t last = kNone;
     for (DrawnArrow& d : drawn) {
+        if (d.packet == last) continue;  // one label per packet: a broadcast's on its main arrow
+        last = d.packet;
         const PacketInfo& info = vm.view.packet(d.packet);
         ImVec2 ts = vm.fonts.bold->CalcTextSizeA(f.fs, FLT_MAX, 0, info.label.c_str());
         d.label = label_spot(d.from, d.to, ts, view, f.taken);

@@ -12,7 +12,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -29,6 +32,7 @@ namespace netstep::viz {
 namespace {
 
 constexpr uint32_t kDropLingerSteps = 6;   // a drop's cross stays this many steps
+constexpr size_t kMaxCopies = 256;         // markers of flooded frames' copies, at most
 constexpr size_t kMaxLabels = 8;           // at most this many packet labels; more packets in flight: only
                                            // the shown connection's are labeled
 constexpr ImU32 kAddressColor = theme::rgb(40, 60, 110);
@@ -335,8 +339,8 @@ std::vector<Spot> label_spots(ImVec2 at, ImVec2 ts, float r, const std::vector<P
         if (o.box.max.y > at.y) spots.push_back({{o.box.min.x + 3, o.box.max.y + 1}, SpotKind::Stacked});
         if (o.box.min.y < at.y) spots.push_back({{o.box.min.x + 3, o.box.min.y - ts.y - 1}, SpotKind::Stacked});
     }
-    for (int row = 1; row <= 4; ++row) {
-        for (float x : {middle, right, left}) {
+    for (int row = 1; row <= 4; ++row) {  // then a long label (ARP's) pushed aside by a box or a name
+        for (float x : {middle, right, left, middle - ts.x * 0.3f, middle + ts.x * 0.3f}) {
             spots.push_back({{x, at.y - r - 3 - ts.y - float(row) * h}, SpotKind::Leader});
             spots.push_back({{x, at.y + r + 3 + float(row) * h}, SpotKind::Leader});
         }
@@ -350,7 +354,9 @@ std::vector<Spot> label_spots(ImVec2 at, ImVec2 ts, float r, const std::vector<P
 // [SECTION] The frame
 //-----------------------------------------------------------------------------
 
-struct TopologyPanel::Mark { uint32_t packet; ImVec2 at; bool dropped; };
+// A packet's marker. A flooded frame has one per host it is on its way to: one carries the label
+// (toward the host the frame is for), the others are copies.
+struct TopologyPanel::Mark { uint32_t packet; ImVec2 at; bool dropped; bool copy = false; bool ignored = false; };
 
 struct TopologyPanel::Frame {
     const sim::Trace& t;
@@ -381,8 +387,10 @@ struct TopologyPanel::Frame {
                (over_boxes || std::none_of(host_boxes.begin(), host_boxes.end(), hits)) &&
                std::none_of(leaders.begin(), leaders.end(), [&](const auto& l) { return b.hit_by(l.first, l.second); });
     }
+    // A leader line from `a` (a marker's edge) to `b` crosses something; not a marker it starts
+    // on (packets queued together, a pixel apart).
     bool crosses(ImVec2 a, ImVec2 b) const {
-        auto crossed = [&](const Box& o) { return o.hit_by(a, b); };
+        auto crossed = [&](const Box& o) { return o.hit_by(a, b) && !o.contains(a); };
         return std::any_of(taken.begin(), taken.end(), crossed) || std::any_of(host_boxes.begin(), host_boxes.end(), crossed);
     }
     float on_boxes(const Box& b) const {
@@ -601,8 +609,8 @@ void TopologyPanel::draw_network_names(const ViewModel& vm, Frame& f) {
 //-----------------------------------------------------------------------------
 
 // A hop's path: from just outside the sender's box down its link, along the bar, up the
-// receiver's link to just outside its box.
-std::vector<ImVec2> TopologyPanel::path_of(const Frame& f, uint32_t packet) const {
+// receiver's link (host `to`; kNone: to the bar's end) to just outside its box.
+std::vector<ImVec2> TopologyPanel::path_of(const Frame& f, uint32_t packet, uint32_t to) const {
     const sim::TracePacket& p = f.t.packets[packet];
     float r = f.r, m = r * 1.3f;
     float bar_y = f.at(ImVec2(0, layout.networks[std::min<size_t>(p.network, layout.networks.size() - 1)].y)).y;
@@ -623,27 +631,63 @@ std::vector<ImVec2> TopologyPanel::path_of(const Frame& f, uint32_t packet) cons
     };
     std::vector<ImVec2> path, back;
     leg(p.from_host, path);
-    if (p.to_host != kNone) leg(p.to_host, back);
+    if (to != kNone) leg(to, back);
     else back.push_back(ImVec2(f.origin.x + f.size.x - 10, bar_y));
     path.insert(path.end(), back.rbegin(), back.rend());
     return path;
 }
 
-// Every packet's marker: packets in flight, recent drops where they happened.
+// Every packet's marker: packets in flight, recent drops where they happened. A flooded frame
+// (a broadcast, or a unicast a switch floods) goes to every other host of its network: a marker
+// on each link, until it has arrived there (IEEE 802.3 clause 3.2.3).
 std::vector<TopologyPanel::Mark> TopologyPanel::draw_packets(const ViewModel& vm, Frame& f) {
     float r = f.r, m = r * 1.3f;
     std::vector<Mark> marks;
-    for (uint32_t i : vm.view.index().packets_in_flight(vm.step))
-        marks.push_back({i, along(path_of(f, i), float(vm.view.progress(i, vm.now))), false});
+    std::vector<uint32_t> flying = vm.view.index().packets_in_flight(vm.step);
+    // Copies for the selected packet first, then the newest, up to kMaxCopies (a busy LAN's
+    // broadcasts would be thousands); the others show their way to the host they are for.
+    std::vector<uint32_t> flooded;
+    for (uint32_t i : flying)
+        if (f.t.packets[i].flooded) flooded.push_back(i);
+    std::stable_sort(flooded.begin(), flooded.end(), [&](uint32_t a, uint32_t b) {
+        return (a == vm.selection.packet) != (b == vm.selection.packet) ? a == vm.selection.packet : a > b;
+    });
+    size_t budget = kMaxCopies;
+    std::set<uint32_t> fanned;
+    for (uint32_t i : flooded) {
+        size_t n = vm.view.hosts_on(f.t.packets[i].network).size();
+        if (n > budget) break;
+        budget -= n;
+        fanned.insert(i);
+    }
+    for (uint32_t i : flying) {
+        const sim::TracePacket& p = f.t.packets[i];
+        float k = float(vm.view.progress(i, vm.now));
+        if (!p.flooded || !fanned.count(i)) {
+            marks.push_back({i, along(path_of(f, i, p.flooded ? vm.view.addressee(i) : p.to_host), k), false});
+            continue;
+        }
+        std::vector<Reception> reached = vm.view.receptions(i);
+        uint32_t for_host = vm.view.addressee(i);
+        std::stable_partition(reached.begin(), reached.end(), [&](const Reception& to) { return to.host == for_host; });
+        bool labeled = false;
+        for (const Reception& to : reached) {
+            if (to.step != kNone && to.step <= vm.step) continue;  // there already
+            marks.push_back({i, along(path_of(f, i, to.host), k), false, labeled, !to.taken});
+            labeled = true;
+        }
+    }
     for (uint32_t i = 0; i < f.t.packets.size(); ++i) {
         const sim::TracePacket& p = f.t.packets[i];
         if (!p.dropped || p.end_step == kNone || p.end_step > vm.step || vm.step - p.end_step > kDropLingerSteps) continue;
         float t = std::clamp(float(vm.view.progress(i, vm.view.time_at(p.end_step))), 0.15f, 0.85f);
-        marks.push_back({i, along(path_of(f, i), t), true});
+        marks.push_back({i, along(path_of(f, i, vm.view.addressee(i)), t), true});
     }
     for (const Mark& mark : marks) {
         ImVec2 lo(mark.at.x - m, mark.at.y - r), hi(mark.at.x + m, mark.at.y + r);
-        f.dl->AddRectFilled(lo, hi, theme::packet_color(vm.view.packet(mark.packet).kind), r * 0.5f);
+        ImU32 color = theme::packet_color(vm.view.packet(mark.packet).kind);
+        if (mark.ignored) color = (color & ~IM_COL32_A_MASK) | (ImU32(110) << IM_COL32_A_SHIFT);  // not its MAC: ignored
+        f.dl->AddRectFilled(lo, hi, color, r * 0.5f);
         if (vm.selection.packet == mark.packet)
             f.dl->AddRect(ImVec2(lo.x - 3, lo.y - 3), ImVec2(hi.x + 3, hi.y + 3), theme::kSelected, r * 0.5f, 0, 2.5f * f.th);
         if (mark.dropped) draw_cross(f.dl, mark.at, r * 1.6f, 4.0f * f.th);
@@ -666,13 +710,14 @@ void TopologyPanel::draw_packet_labels(const ViewModel& vm, Frame& f, const std:
         return i == vm.selection.packet || (e.a != kNone && (e.a == vm.connection.a || e.a == vm.connection.b));
     };
     auto rank = [&](const Mark& m) { return m.packet == vm.selection.packet ? 0 : m.dropped ? 1 : 2; };
-    std::vector<Mark> order = marks;
+    std::vector<Mark> order;
+    std::copy_if(marks.begin(), marks.end(), std::back_inserter(order), [](const Mark& m) { return !m.copy; });
     std::stable_sort(order.begin(), order.end(), [&](const Mark& a, const Mark& b) {
         if (rank(a) != rank(b)) return rank(a) < rank(b);
         return t.packets[a.packet].sent_step != t.packets[b.packet].sent_step ? t.packets[a.packet].sent_step > t.packets[b.packet].sent_step
                                                                               : a.packet > b.packet;
     });
-    size_t flying = size_t(std::count_if(marks.begin(), marks.end(), [](const Mark& m) { return !m.dropped; }));
+    size_t flying = size_t(std::count_if(order.begin(), order.end(), [](const Mark& m) { return !m.dropped; }));
     bool many = flying > kMaxLabels;
     if (!show_labels) order.clear();
     std::vector<Placed> placed;
@@ -683,25 +728,41 @@ void TopologyPanel::draw_packet_labels(const ViewModel& vm, Frame& f, const std:
             continue;
         }
         const PacketInfo& info = vm.view.packet(m.packet);
-        std::string text = m.dropped ? "✗ " + info.label : info.label;
-        if (vm.view.has_router() && info.ok) text += " ttl=" + std::to_string(info.ttl);  // routers decrement it
-        ImVec2 ts = vm.fonts.bold->CalcTextSizeA(f.fs, FLT_MAX, 0, text.c_str());  // as label() draws it
-        LabelShape shape{m.at, ts, f.r};
-        std::vector<Spot> spots = label_spots(m.at, ts, f.r, placed);
-        const Spot* spot = f.choose_spot(spots, shape, selected || m.dropped);
+        // The label, and a shorter one when it finds no room (ARP's are long; the color says ARP):
+        // "who-has 192.168.1.30?", "is-at 02:4e:..". On the frame's marker, else on a copy's.
+        std::vector<std::string> texts = {info.label};
+        if (info.arp) {
+            texts.push_back(info.arp->op == ArpPacket::Op::Request ? "who-has " + info.arp->target_ip.to_string() + "?"
+                                                                   : "is-at " + info.arp->sender_mac.to_string());
+        }
+        std::vector<ImVec2> at = {m.at};
+        for (const Mark& c : marks)
+            if (c.copy && c.packet == m.packet) at.push_back(c.at);
+        std::string text;
+        std::optional<LabelShape> shape;
+        const Spot* spot = nullptr;
+        std::vector<Spot> spots;
+        for (size_t k = 0; k < texts.size() * at.size() && !spot; ++k) {
+            text = m.dropped ? "✗ " + texts[k / at.size()] : texts[k / at.size()];
+            if (vm.view.has_router() && info.ok) text += " ttl=" + std::to_string(info.ttl);  // routers decrement it
+            ImVec2 ts = vm.fonts.bold->CalcTextSizeA(f.fs, FLT_MAX, 0, text.c_str());  // as label() draws it
+            shape = LabelShape{at[k % at.size()], ts, f.r};
+            spots = label_spots(shape->at, ts, f.r, placed);
+            spot = f.choose_spot(spots, *shape, (selected || m.dropped) && k + 1 == texts.size() * at.size());
+        }
         if (!spot) {
             ++f.unlabeled[t.packets[m.packet].network];
             continue;
         }
-        Box mine = shape.box(spot->corner);
+        Box mine = shape->box(spot->corner);
         ImU32 color = m.dropped ? theme::kDrop : theme::packet_color(info.kind);
         if (spot->kind == SpotKind::Leader) {
-            auto [a, b] = shape.leader(spot->corner);
+            auto [a, b] = shape->leader(spot->corner);
             f.dl->AddLine(a, b, color, 1.2f * f.th);
             f.leaders.push_back({a, b});
         }
         f.taken.push_back(mine);
-        placed.push_back({m.at, mine});
+        placed.push_back({shape->at, mine});
         labels.push_back({m.packet, mine.min, mine.max});
         label(f.dl, spot->corner, color, text, vm.fonts.bold);
     }
@@ -777,16 +838,19 @@ void TopologyPanel::draw_legend(const ViewModel& vm, ImVec2 origin) const {
     struct Item { PacketKind kind; const char* name; };
     const Item items[] = {{PacketKind::Syn, "SYN"}, {PacketKind::SynAck, "SYN+ACK"}, {PacketKind::Fin, "FIN"},
                           {PacketKind::Rst, "RST"}, {PacketKind::Data, vm.text.legend_data}, {PacketKind::Ack, vm.text.legend_ack},
-                          {PacketKind::Udp, "UDP"}, {PacketKind::Icmp, "ICMP"}};
+                          {PacketKind::Udp, "UDP"}, {PacketKind::Icmp, "ICMP"}, {PacketKind::Arp, "ARP"}};
+    // ARP only where there is a link layer (options link: none has none).
+    const size_t shown = vm.view.trace().ethernet ? std::size(items) : std::size(items) - 1;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImFont* font = ImGui::GetFont();
     // One line, as large as fits the panel (presenter fonts on a small screen are scaled down).
     float fs = ImGui::GetFontSize(), width = fs * (1.05f + 0.3f) + ImGui::CalcTextSize(vm.text.legend_dropped).x;
-    for (const Item& it : items) width += fs * 1.65f + ImGui::CalcTextSize(it.name).x;
+    for (size_t i = 0; i < shown; ++i) width += fs * 1.65f + ImGui::CalcTextSize(items[i].name).x;
     float avail = ImGui::GetWindowContentRegionMax().x - ImGui::GetWindowContentRegionMin().x;
     if (width > avail) fs *= std::max(0.6f, avail / width);
     float x = origin.x, y = origin.y + 2;
-    for (const Item& it : items) {
+    for (size_t i = 0; i < shown; ++i) {
+        const Item& it = items[i];
         dl->AddRectFilled(ImVec2(x, y + fs * 0.2f), ImVec2(x + fs * 0.9f, y + fs * 0.95f), theme::packet_color(it.kind), 3.0f);
         x += fs * 1.05f;
         dl->AddText(font, fs, ImVec2(x, y), theme::kInk, it.name);

@@ -98,7 +98,7 @@ private:
     void compute_layout(const ViewModel& vm, ImVec2 canvas);
     void spread_layout(const ViewModel& vm, ImVec2 canvas, const std::vector<std::vector<uint32_t>>& members,
                        const std::vector<uint32_t>& routers);
-    std::vector<ImVec2> path_of(const Frame& f, uint32_t packet) const;
+    std::vector<ImVec2> path_of(const Frame& f, uint32_t packet, uint32_t to) const;
     void crowded_layout(const ViewModel& vm, ImVec2 canvas, std::vector<uint32_t> members);
     void draw_bars(Frame& f) const;
     void draw_links(Frame& f);
@@ -112,7 +112,9 @@ private:
     void draw_legend(const ViewModel& vm, ImVec2 origin) const;
 };
 
-// One lifeline per endpoint (host:port), one arrow per packet hop, sloping by its flight time.
+// One lifeline per endpoint (host:port), one arrow per packet hop, sloping by its flight time. ARP
+// frames go between hosts: a host's first lifeline (a lifeline of its own when it has none); a
+// broadcast fans out to every host of its network.
 // Lifelines keep one order for the whole run: by host as the scenario declares them, then by first
 // use. When they do not all fit, only those of the connection shown (else of the current packet).
 struct LadderPanel {
@@ -128,12 +130,23 @@ struct LadderPanel {
 
     // Internal state.
     struct Lifeline { std::string name; uint32_t host = kNone; };
-    struct Arrow { uint32_t packet = 0; int from = 0, to = 0; uint32_t flow = 0; };
+    // One arrow per host a frame reached: a broadcast (or a frame a switch flooded) fans out to
+    // every other host of its network; the main arrow (to the host it is for) carries the label.
+    struct Arrow {
+        uint32_t packet = 0;
+        int from = 0, to = 0;
+        uint32_t flow = 0;
+        uint32_t end_step = kNone;         // its arrival (a broadcast's first), or the drop
+        bool main = true;                  // the label's; the others are drawn only beside it
+        bool taken = true;                 // false: the card ignored it (a flooded unicast, not its MAC)
+    };
     struct Cache {
         std::vector<Lifeline> lifelines;   // in their order on screen
-        std::vector<Arrow> arrows;         // in packet order
+        std::vector<Arrow> arrows;         // in packet order, the main arrow first
+        std::vector<uint32_t> packet_flow; // per packet, its flow
         // Conversations: protocol and both endpoints, lower first; an ICMP error joins the
-        // datagram it quotes. Value: the flow's index.
+        // datagram it quotes; an ARP request and its reply (sim::kArpProtocol, sender and target
+        // IP) are one. Value: the flow's index.
         std::map<std::tuple<uint8_t, Endpoint, Endpoint>, uint32_t> flows;
         double typical_flight = 1e6;       // ns: the median flight time sets the vertical scale
         uint64_t generation = ~uint64_t(0);
@@ -227,6 +240,7 @@ struct HostsPanel {
     // Internal state: the netstat rows the last frame drew (read by tests).
     struct Row { uint32_t host; uint32_t history; std::string state; };
     std::vector<Row> rows;
+    std::vector<std::string> macs;     // ... and the MAC addresses listed ("02-4E-..", Linux "02:4e:..")
 };
 
 // The selected packet layer by layer, with the real bytes; the field under the mouse lit in both.

@@ -22,6 +22,7 @@ constexpr ImU32 packet_color(PacketKind k) {
         case PacketKind::Ack: return rgb(110, 110, 110);    // gray
         case PacketKind::Udp: return rgb(140, 60, 190);     // purple
         case PacketKind::Icmp: return rgb(215, 170, 0);     // yellow (dark enough on white)
+        case PacketKind::Arp: return rgb(0, 140, 170);      // teal: the link layer
         case PacketKind::Other: break;
     }
     return rgb(0, 0, 0);

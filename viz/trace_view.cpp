@@ -12,7 +12,7 @@ namespace netstep::viz {
 namespace {
 
 // The headers the views show, read by the one decoder (model/wire); relative numbers come later.
-PacketInfo decode(const Bytes& bytes) {
+PacketInfo decode(std::span<const uint8_t> bytes) {
     PacketInfo p;
     wire::ParseResult parsed = wire::parse(bytes);
     if (!parsed.ok()) return p;
@@ -51,6 +51,12 @@ PacketKind tcp_kind(const PacketInfo& p) {
     return PacketKind::Ack;
 }
 
+// "ARP who-has 192.168.1.30?" (a request, RFC 826 op 1), "ARP 192.168.1.30 is-at 02:4e:.." (a reply).
+std::string arp_label(const ArpPacket& arp) {
+    if (arp.op == ArpPacket::Op::Request) return "ARP who-has " + arp.target_ip.to_string() + "?";
+    return "ARP " + arp.sender_ip.to_string() + " is-at " + arp.sender_mac.to_string();
+}
+
 std::string icmp_label(const PacketInfo& p) {
     switch (p.icmp_type) {
         case 0: return "ICMP echo reply";
@@ -79,6 +85,20 @@ std::string tcp_label(const PacketInfo& p) {
 TraceView::TraceView(const sim::Trace& trace) : trace_(&trace), index_(trace), time_unit_(sim::time_unit_of(trace)) {
     decode_packets();
     index_udp();
+    network_hosts_.resize(trace.networks.size());
+    for (uint32_t h = 0; h < trace.hosts.size(); ++h) {
+        for (const InterfaceConfig& itf : trace.hosts[h].interfaces) {
+            for (uint32_t n = 0; n < trace.networks.size(); ++n) {
+                std::vector<uint32_t>& on = network_hosts_[n];
+                if (trace.networks[n].name == itf.network && (on.empty() || on.back() != h)) on.push_back(h);
+            }
+        }
+    }
+    for (uint32_t step = 0; step < trace.events.size(); ++step) {
+        const sim::TraceEvent& e = trace.events[step];
+        if (e.kind == sim::EventKind::PacketDelivered && e.packet < trace.packets.size() && trace.packets[e.packet].flooded)
+            flooded_deliveries_[e.packet].emplace_back(e.host, step);
+    }
     has_router_ = std::any_of(trace.hosts.begin(), trace.hosts.end(), [](const sim::TraceHost& h) { return h.forwarding; });
 }
 
@@ -103,7 +123,13 @@ void TraceView::decode_packets() {
     std::map<std::pair<Endpoint, Endpoint>, uint32_t> isn;
     packets_.reserve(trace_->packets.size());
     for (const sim::TracePacket& tp : trace_->packets) {
-        PacketInfo p = decode(tp.bytes);
+        PacketInfo p = decode(trace_->ip_bytes(tp));
+        if (!p.ok) {
+            if ((p.arp = trace_->arp(tp))) {
+                p.src.address = p.arp->sender_ip;
+                p.dst.address = p.arp->target_ip;
+            }
+        }
         if (p.ok && p.proto == 6) {
             auto key = std::make_pair(p.src, p.dst);
             if (p.flags & tcp_flag::SYN) isn[key] = p.seq;
@@ -114,6 +140,7 @@ void TraceView::decode_packets() {
         packets_.push_back(std::move(p));
     }
     for (PacketInfo& p : packets_) {
+        if (p.arp) { p.kind = PacketKind::Arp; p.label = arp_label(*p.arp); continue; }
         if (!p.ok) { p.label = "?"; continue; }
         if (p.proto == 17) { p.kind = PacketKind::Udp; p.label = "UDP " + std::to_string(p.payload) + " B"; continue; }
         if (p.proto == 1) { p.kind = PacketKind::Icmp; p.label = icmp_label(p); continue; }
@@ -160,7 +187,7 @@ void TraceView::index_udp() {
         } else if (p.proto == ip_proto::ICMP && (p.icmp_type == icmp_type::DEST_UNREACHABLE || p.icmp_type == icmp_type::TIME_EXCEEDED) &&
                    !tp.dropped && tp.end_step != kNone) {
             // The quoted datagram (RFC 792): its IPv4 header, then its UDP ports.
-            wire::ParseResult parsed = wire::parse(tp.bytes);
+            wire::ParseResult parsed = wire::parse(trace_->ip_bytes(tp));
             const IcmpMessage* m = parsed.ok() ? parsed.packet->icmp() : nullptr;
             if (!m || m->data.size() < 28 || m->data[9] != ip_proto::UDP) continue;
             size_t ihl = size_t(m->data[0] & 0x0F) * 4;
@@ -181,6 +208,42 @@ UdpCounts TraceView::udp_counts(uint32_t history, uint32_t step) const {
         return uint32_t(std::upper_bound(v.begin(), v.end(), step) - v.begin());
     };
     return {upto(it->second.sent), upto(it->second.received), upto(it->second.lost), upto(it->second.icmp_errors)};
+}
+
+const std::vector<uint32_t>& TraceView::hosts_on(uint32_t network) const {
+    static const std::vector<uint32_t> kNoHosts;
+    return network < network_hosts_.size() ? network_hosts_[network] : kNoHosts;
+}
+
+uint32_t TraceView::addressee(uint32_t packet) const {
+    if (packet >= trace_->packets.size()) return kNone;
+    const PacketInfo& info = packets_[packet];
+    if (info.arp && info.arp->op == ArpPacket::Op::Request) return index_.host_of(info.arp->target_ip).value_or(kNone);
+    return trace_->packets[packet].to_host;
+}
+
+std::vector<Reception> TraceView::receptions(uint32_t packet) const {
+    std::vector<Reception> out;
+    if (packet >= trace_->packets.size()) return out;
+    const sim::TracePacket& p = trace_->packets[packet];
+    if (p.dropped) return out;
+    if (!p.flooded) {
+        if (p.to_host != kNone) out.push_back({p.to_host, p.end_step, true});
+        return out;
+    }
+    auto it = flooded_deliveries_.find(packet);
+    for (uint32_t h : hosts_on(p.network)) {
+        if (h == p.from_host) continue;
+        Reception r{h, p.end_step, false};
+        if (it != flooded_deliveries_.end()) {
+            for (auto [host, step] : it->second)
+                if (host == h) r = {h, step, true};
+        }
+        // A broadcast is every host's (each takes it); a flooded unicast only its addressee's.
+        if (p.to_host == kNone || p.to_host == h) r.taken = true;
+        out.push_back(r);
+    }
+    return out;
 }
 
 double TraceView::progress(uint32_t packet, Instant t) const {
@@ -287,6 +350,7 @@ std::string TraceView::describe(uint32_t step) const {
     auto pkt = [&] {
         if (e.packet >= packets_.size()) return std::string("?");
         const PacketInfo& p = packets_[e.packet];
+        if (p.arp) return index_.describe_arp(trace_->packets[e.packet], *p.arp);
         std::string ends = p.proto == 1 ? index_.address_name(p.src.address) + " → " + index_.address_name(p.dst.address)
                                         : index_.endpoint_name(p.src) + " → " + index_.endpoint_name(p.dst);
         return ends + "  " + p.label;

@@ -17,12 +17,14 @@ namespace netstep::viz {
 using sim::kNone;
 
 // How a packet is drawn: the palette picks a color per kind.
-enum class PacketKind : uint8_t { Syn, SynAck, Fin, Rst, Data, Ack, Udp, Icmp, Other };
-inline constexpr int kPacketKindCount = 9;
+enum class PacketKind : uint8_t { Syn, SynAck, Fin, Rst, Data, Ack, Udp, Icmp, Arp, Other };
+inline constexpr int kPacketKindCount = 10;
 
-// A packet's headers, decoded from its bytes by model/wire (only what the views show).
+// A packet's headers, decoded from its bytes by model/wire (only what the views show). In an
+// Ethernet trace, the IPv4 packet the frame carries (Trace::ip_bytes), or its ARP packet.
 struct PacketInfo {
-    bool ok = false;             // bytes long enough to read IPv4 + transport headers
+    bool ok = false;             // an IPv4 packet, long enough to read IPv4 + transport headers
+    std::optional<ArpPacket> arp;  // an ARP frame (RFC 826); then src/dst hold its sender and target IP
     uint8_t proto = 0;           // 1 ICMP, 6 TCP, 17 UDP
     uint8_t ttl = 0;
     Endpoint src, dst;
@@ -35,7 +37,17 @@ struct PacketInfo {
     uint32_t payload = 0;        // bytes after the transport header
     uint8_t icmp_type = 0, icmp_code = 0;
     PacketKind kind = PacketKind::Other;
-    std::string label;           // "SYN seq=0", "ACK ack=1", "UDP 5 B", "ICMP unreachable"
+    std::string label;           // "SYN seq=0", "ACK ack=1", "UDP 5 B", "ICMP unreachable",
+                                 // "ARP who-has 192.168.1.30?", "ARP 192.168.1.30 is-at 02:4e:.."
+};
+
+// A host a frame reached (the link layer): when, and whether the host took it.
+struct Reception {
+    uint32_t host = kNone;
+    uint32_t step = kNone;       // its PacketDelivered event; a host that ignored the frame (or a
+                                 // frame still on the wire): the packet's end_step
+    bool taken = true;           // a unicast a switch flooded reaches every port; only its
+                                 // addressee's card takes it (the others drop it: not their MAC)
 };
 
 // A TCP connection as the state diagram and the variables panel show it: one or two ends.
@@ -74,6 +86,17 @@ public:
     const sim::Snapshot& snapshot(uint32_t step) const;
 
     const PacketInfo& packet(uint32_t i) const { return packets_[i]; }
+    // The hosts a frame reached, in host order: every other host of its network for a flooded
+    // frame (a broadcast, IEEE 802.3 clause 3.2.3, or a unicast a switch flooded), else its
+    // receiver (to_host). A dropped frame reached nobody; a packet sent to nobody (to_host kNone,
+    // not flooded) neither.
+    std::vector<Reception> receptions(uint32_t packet) const;
+    // The host a frame is for: its receiver (to_host), or for an ARP request, a broadcast, the
+    // host that owns the address asked about (RFC 826); kNone: nobody.
+    uint32_t addressee(uint32_t packet) const;
+    // The hosts attached to a network (their index), in host order.
+    const std::vector<uint32_t>& hosts_on(uint32_t network) const;
+
     // The sent/arrival fraction of a packet at time t (0 at the sender, 1 at the receiver).
     double progress(uint32_t packet, Instant t) const;
 
@@ -110,6 +133,8 @@ private:
     const sim::Trace* trace_;
     sim::TraceIndex index_;
     std::vector<PacketInfo> packets_;
+    std::vector<std::vector<uint32_t>> network_hosts_;      // per network, its hosts
+    std::unordered_map<uint32_t, std::vector<std::pair<uint32_t, uint32_t>>> flooded_deliveries_;  // packet -> (host, step)
     sim::TimeUnit time_unit_ = sim::TimeUnit::Seconds;
     bool has_tcp_ = false;
     bool has_router_ = false;

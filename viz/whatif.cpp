@@ -15,29 +15,35 @@ namespace netstep::viz {
 
 namespace {
 
-// The selector's match criterion beyond from/to: the exact TCP flags, or the protocol.
+// The selector's match criterion beyond from/to: the exact TCP flags, or the protocol. ARP
+// frames are selected by `proto: arp` only (sim/selector.hpp).
 std::string kind_key(const PacketInfo& p) {
+    if (p.arp) return "proto: arp";
     if (p.proto == 6) return "flags: " + tcp_flags_to_string(p.flags);
     if (p.proto == 17) return "proto: udp";
     return "proto: icmp";
 }
 
-// `to` in a selector is the host owning the destination address (as the engine matches it).
-std::optional<uint32_t> destination_host(const TraceView& view, uint32_t packet) {
-    return view.index().host_of(view.packet(packet).dst.address);
-}
-
-// A hop as the engine's selector sees it (sim/selector.hpp: the one selector).
+// A hop as the engine's selector sees it (sim/selector.hpp: the one selector). `to` is the host
+// owning the destination address; for ARP, the host asked about (a request) or the one a reply
+// goes to, as the engine matches it.
 sim::HopFacts hop_of(const TraceView& view, uint32_t packet) {
     const sim::TracePacket& p = view.trace().packets[packet];
     const PacketInfo& info = view.packet(packet);
+    if (info.arp) return sim::arp_hop_facts(p.from_host, view.addressee(packet), p.to_host);
     sim::HopFacts hop;
     hop.from_host = p.from_host;
-    hop.to_host = destination_host(view, packet).value_or(kNone);
+    hop.to_host = view.index().host_of(info.dst.address).value_or(kNone);
     hop.hop_host = p.to_host;
     hop.protocol = info.proto;
     hop.flags = info.proto == 6 ? info.flags : 0;
     return hop;
+}
+
+// `to` in a selector is the hop's destination host (nullopt: nobody).
+std::optional<uint32_t> destination_host(const TraceView& view, uint32_t packet) {
+    uint32_t to = hop_of(view, packet).to_host;
+    return to == kNone ? std::nullopt : std::optional<uint32_t>(to);
 }
 
 // The selector fault_entry writes for a packet: its sender, its destination's host, and its

@@ -39,28 +39,28 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/default.yaml)
 endif()
 
 if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/default.yaml)
-  # The packet inspector (--inspect-field): the SYN+ACK of step 17 with its TCP flags lit, in the
+  # The packet inspector (--inspect-field): the SYN+ACK of step 24 (after the ARP exchange) with its TCP flags lit, in the
   # field list (a whole row) and in the hex dump (its byte); without the option, nothing is lit.
-  viz_screenshot_with(inspector ${PROJECT_SOURCE_DIR}/scenarios/default.yaml 17 0 "--inspect-field tcp.flags"
+  viz_screenshot_with(inspector ${PROJECT_SOURCE_DIR}/scenarios/default.yaml 24 0 "--inspect-field tcp.flags"
     --size 1280 800
     --color 780 575 1250 690 FFDC5A 4000
     --color 780 690 1050 790 FFDC5A 200
     --golden GOLDEN 0.005)
-  viz_screenshot(inspector_none ${PROJECT_SOURCE_DIR}/scenarios/default.yaml 17 0
+  viz_screenshot(inspector_none ${PROJECT_SOURCE_DIR}/scenarios/default.yaml 24 0
     --size 1280 800
     --no-color 780 575 1280 800 FFDC5A)
 endif()
 
 if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/scale-busy-server.yaml)
   # 51 hosts on one LAN: the server (end B) on the bar at the left; the client of the connection
-  # shown (pc29, end A) lit in the first column below the bar, where the crowded layout puts it
+  # shown (pc24, end A: the ARP exchanges came first) lit in the last column above the bar, where the crowded layout puts it
   # (boxes piled up or clamped to the edges would not be there).
   # The sequence diagram shows only the lifelines of that connection and of the last packet (a
-  # checkbox brings back the 51): the server's, web:80 (B), at the left, pc29's (A) at the right.
+  # checkbox brings back the 51): the server's, web:80 (B), at the left, pc24's (A) at the right.
   viz_screenshot(scale_busy_server ${PROJECT_SOURCE_DIR}/scenarios/scale-busy-server.yaml 200 0
     --size 1280 800
     --color 70 310 160 350 D55E00 150
-    --color 160 400 220 432 0072B2 100
+    --color 540 256 600 276 0072B2 100
     --color 640 250 960 290 D55E00 300
     --color 960 250 1280 290 0072B2 300
     --golden GOLDEN 0.005)
@@ -70,7 +70,7 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/default.yaml)
   # Presenter mode at 1280x800: the big panel (key 1, the topology: the SYN+ACK on its way, in its
   # color) and beside it the state diagram, large: SYN-SENT lit blue (A), SYN-RECEIVED vermillion
   # (B); the row of panel keys with "1 Topology" lit (3C465A).
-  viz_screenshot_with(presenter ${PROJECT_SOURCE_DIR}/scenarios/default.yaml 17 0 "--presenter"
+  viz_screenshot_with(presenter ${PROJECT_SOURCE_DIR}/scenarios/default.yaml 24 0 "--presenter"
     --size 1280 800
     --color 0 280 790 720 006E50 300
     --color 1125 488 1250 532 0072B2 2500
@@ -78,11 +78,12 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/default.yaml)
     --color 555 158 677 182 3C465A 1000
     --golden GOLDEN 0.005)
   # ... with --inspect-field: the tabs as the big panel (key 5), the TCP flags lit in the field
-  # list and in the hex dump; the state diagram still beside them, nothing lit there.
-  viz_screenshot_with(presenter_inspector ${PROJECT_SOURCE_DIR}/scenarios/default.yaml 17 0 "--presenter --inspect-field tcp.flags"
+  # list and in the hex dump (byte 0x2f: after the 14-byte Ethernet header); the state diagram still
+  # beside them, nothing lit there.
+  viz_screenshot_with(presenter_inspector ${PROJECT_SOURCE_DIR}/scenarios/default.yaml 24 0 "--presenter --inspect-field tcp.flags"
     --size 1280 800
     --color 10 470 760 505 FFDC5A 8000
-    --color 100 712 160 748 FFDC5A 400
+    --color 355 680 410 720 FFDC5A 400
     --color 1125 488 1250 532 0072B2 2500
     --no-color 795 250 1280 800 FFDC5A
     --golden GOLDEN 0.005)
@@ -110,11 +111,11 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/tcp-close-time-wait.yaml)
 endif()
 
 if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/scale-busy-server.yaml)
-  # Presenter mode at 1280x800, the lab: pc22 (end A) lit at the top of the last column, its name
+  # Presenter mode at 1280x800, the lab: pc50 (end A) lit at the bottom of the last column, its name
   # and address in its color in the strip under the server's (no room beside its box).
   viz_screenshot_with(presenter_lab ${PROJECT_SOURCE_DIR}/scenarios/scale-busy-server.yaml 700 0 "--presenter"
     --size 1280 800
-    --color 685 430 765 470 0072B2 150
+    --color 688 683 762 717 0072B2 150
     --color 15 575 210 605 0072B2 300
     --golden GOLDEN 0.005)
 endif()

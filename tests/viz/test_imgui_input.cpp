@@ -398,7 +398,7 @@ TEST_CASE("topology: packet labels keep off the host boxes, even right beside a 
             TopologyPanel topology;
             for (uint32_t step = 0; step <= session.view->last_step(); ++step) {
                 if (session.view->index().packets_in_flight(step).empty()) continue;
-                CAPTURE(name);
+                CAPTURE(std::string(name));
                 CAPTURE(size.x);
                 CAPTURE(step);
                 draw_topology(session, text, topology, step, size, fonts);

@@ -516,11 +516,17 @@ TEST_CASE("terminal with the simulator: ipconfig, nc, a line and Ctrl-D on the l
     }
     CHECK(screen.find("C:\\Users\\laptop>ipconfig") != std::string::npos);
 
-    // nc connects (a SYN leaves the laptop), waits for input: no prompt.
+    // nc connects (a SYN leaves the laptop), waits for input: no prompt. The server is on the
+    // other network: first the laptop asks who has its gateway's address (RFC 826).
     size_t packets_before = session.trace->packets.size();
     type_at_end(session, "laptop", "nc server 80");
-    REQUIRE(session.trace->packets.size() > packets_before);
-    CHECK(session.view->packet(uint32_t(packets_before)).label.find("SYN") != std::string::npos);
+    REQUIRE(session.trace->packets.size() > packets_before + 1);
+    const PacketInfo& first = session.view->packet(uint32_t(packets_before));
+    REQUIRE(first.arp.has_value());
+    CHECK(first.arp->op == ArpPacket::Op::Request);
+    CHECK(first.arp->target_ip == session.trace->hosts[0].interfaces[0].gateway);
+    CHECK(first.label == "ARP who-has " + first.arp->target_ip.to_string() + "?");
+    CHECK(session.view->packet(uint32_t(packets_before + 2)).label.find("SYN") != std::string::npos);  // after the reply
     const sim::Trace& connected = *session.trace;
     TerminalScreen during = terminal_screen(connected, terminal_events(connected, 0), session.view->last_step());
     CHECK_FALSE(during.prompt.has_value());
@@ -632,7 +638,10 @@ TEST_CASE("terminal panel with the simulator: typing ipconfig, then nc server 80
     size_t packets = live.session.trace->packets.size();
     live.enter_line("nc server 80");
     REQUIRE(live.session.trace->packets.size() > packets);
-    CHECK(live.session.view->packet(uint32_t(packets)).label.find("SYN") != std::string::npos);  // the SYN leaves
+    // The gateway's MAC address asked for and given (RFC 826), then the SYN leaves.
+    CHECK(live.session.view->packet(uint32_t(packets)).label.rfind("ARP who-has ", 0) == 0);
+    CHECK(live.session.view->packet(uint32_t(packets + 1)).label.find(" is-at ") != std::string::npos);
+    CHECK(live.session.view->packet(uint32_t(packets + 2)).label.find("SYN") != std::string::npos);
     live.at_end();
     live.frame();
     CHECK_FALSE(live.panel.shown_prompt.has_value());  // nc runs: what is typed goes to it
