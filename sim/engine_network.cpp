@@ -330,6 +330,24 @@ void World::transmit_frame(uint32_t h, FrameTransmission& t) {
     }
 }
 
+// Cisco IOS `show mac address-table` (one VLAN, every entry learned: DYNAMIC), ports named
+// Fa0/1, Fa0/2... in the order the hosts are listed, with the host behind each in parentheses.
+std::string World::mac_table_text(uint32_t network) const {
+    std::string text = "          Mac Address Table\n-------------------------------------------\n\n"
+                       "Vlan    Mac Address       Type        Ports\n----    -----------       --------    -----\n";
+    size_t rows = 0;
+    if (network < switches_.size() && switches_[network]) {
+        for (const MacTableRow& row : switches_[network]->table(now())) {
+            const auto& o = row.mac.octets;
+            std::string port = fmt::format("Fa0/{}", row.port + 1);
+            if (row.port < ports_[network].size()) port += " (" + hosts_[ports_[network][row.port].host].name + ")";
+            text += fmt::format("   1    {:02x}{:02x}.{:02x}{:02x}.{:02x}{:02x}    DYNAMIC     {}\n", o[0], o[1], o[2], o[3], o[4], o[5], port);
+            ++rows;
+        }
+    }
+    return text + fmt::format("Total Mac Addresses for this criterion: {}", rows);
+}
+
 void World::report_unmatched() {
     if (stopped_by_until) return;
     std::optional<TraceIndex> index;  // built only when there is something to say

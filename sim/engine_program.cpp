@@ -490,6 +490,12 @@ private:
         std::string text = arp_text(std::nullopt);
         return text.empty() ? Flow::Next : output(text);
     }
+    // `mac_table: NETWORK`: the switch's MAC address table as a Cisco switch's `show mac
+    // address-table` prints it (the host behind each port in parentheses).
+    Flow perform(const step::MacTable& m) {
+        return output(w_.mac_table_text(*w_.network_index(m.network)));
+    }
+
     // At most Limits::max_netstat_rows rows, then how many more there were (4,000 sockets in a
     // loop would print gigabytes).
     Flow perform(const step::Netstat&) {
@@ -516,6 +522,14 @@ private:
     std::string arp_text(const std::optional<step::Destination>& only) {
         std::optional<Ipv4Address> address;
         if (only) address = destination(*only);
+        // Entries that aged since the stack last ran (REACHABLE -> STALE, a textbook entry's
+        // end) age now, as the kernel's timers would have done on time.
+        if (auto aging = stack().aging_at(); aging && *aging <= w_.now()) {
+            uint32_t first = w_.next_step();
+            StackOutput out;
+            stack().poll(w_.now(), out);
+            if (w_.record_output(p().host, out, first, program_)) w_.reschedule_stack(p().host);
+        }
         std::vector<ArpRow> rows = stack().arp_table();
         return format_arp(tool_style(), shown_interfaces(), rows, address);
     }

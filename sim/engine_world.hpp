@@ -246,6 +246,8 @@ public:
     uint32_t sent_event(uint32_t host, TracePacket packet, std::optional<FourTuple> tuple, const HopFacts& hop);
     void dropped_event(uint32_t host, uint32_t packet);
     void note(uint32_t host, std::string_view text);  // a Note event
+    // A switch's MAC address table at now(), as a Cisco switch prints `show mac address-table`.
+    std::string mac_table_text(uint32_t network) const;
     // At the end of a run: a warning for each fault that never applied, naming the packets that
     // came close (a selector that never matches is otherwise silent: FIN never selects FIN+ACK).
     void report_unmatched();

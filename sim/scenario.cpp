@@ -43,10 +43,10 @@ using detail::Source;
 namespace {
 
 // Step verbs, in the order of StepBody's alternatives; the first twelve are socket calls.
-constexpr std::array<std::string_view, 24> kVerbs{
+constexpr std::array<std::string_view, 25> kVerbs{
     "socket", "setsockopt", "bind",     "listen",   "accept",  "connect",      "send",
     "recv",   "sendto",     "recvfrom", "shutdown", "close",   "sleep",        "say",
-    "ipconfig", "netstat",  "arp",      "expect_state", "repeat", "fork",  "exit", "ping",
+    "ipconfig", "netstat",  "arp",      "mac_table", "expect_state", "repeat", "fork",  "exit", "ping",
     "traceroute", "type"};
 static_assert(kVerbs.size() == std::variant_size_v<StepBody>);
 constexpr size_t kSocketVerbs = 12;
@@ -86,7 +86,7 @@ const std::vector<std::vector<std::string>> kStepKeys = [] {
         {"socket", "backlog"},    {"socket", "as"},                  {"socket", "to"},
         {"socket", "data", "bytes"}, {"socket", "bytes", "timeout"}, {"socket", "to", "data", "bytes"},
         {"socket", "timeout", "peer_as"}, {"socket", "how"},         {"socket"},
-        {}, {}, {}, {}, {},        {"socket", "state"},              {"times", "steps"},
+        {}, {}, {}, {}, {},        {"network"},                      {"socket", "state"},              {"times", "steps"},
         {"steps"},                {"code"},
         {"to", "count", "interval", "timeout", "ttl", "expect"},
         {"to", "max_hops", "timeout", "expect"}, {"at", "line", "key"}};
@@ -496,6 +496,19 @@ StepBody Loader::read_body(size_t verb, const Field& args, Scope& scope, size_t 
         if (name == "ipconfig") return step::Ipconfig{};
         if (name == "arp") return step::Arp{};
         return step::Netstat{};
+    }
+    if (name == "mac_table") {  // `mac_table: lan` or `mac_table: { network: lan }`
+        Field network = args;
+        std::optional<Map> m;
+        if (args.node.is_map()) {
+            m.emplace(src_, args, name, step_keys(verb));
+            network = m->require("network", "mac_table");
+        }
+        const Network& net = known_network(network);
+        if (net.kind != Network::Kind::Switch) {
+            src_.fail(network, "network " + q(net.name) + " is a shared segment, not a switch (kind: switch): it has no MAC address table");
+        }
+        return step::MacTable{net.name};
     }
     if (name == "exit") {  // `- exit`, `exit: {}` or `exit: { code: N }`
         if (args.node.is_null()) return step::Exit{};

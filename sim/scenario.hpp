@@ -163,6 +163,7 @@ struct Say {
 struct Ipconfig {};
 struct Netstat {};
 struct Arp {};  // `- arp`: the ARP cache as `arp -a` prints it (Windows' arp.exe / net-tools)
+struct MacTable { std::string network; };  // `mac_table: lan`: a switch's MAC address table
 struct ExpectState { std::string socket; TcpState state = TcpState::Closed; };
 struct Repeat { std::optional<uint64_t> times; /* nullopt = forever */ std::shared_ptr<Steps> steps; };
 struct Fork { std::shared_ptr<Steps> steps; };
@@ -209,7 +210,7 @@ struct Type {
 using StepBody = std::variant<step::Socket, step::SetSockOpt, step::Bind, step::Listen, step::Accept,
                               step::Connect, step::Send, step::Recv, step::SendTo, step::RecvFrom,
                               step::Shutdown, step::Close, step::Sleep, step::Say, step::Ipconfig,
-                              step::Netstat, step::Arp, step::ExpectState, step::Repeat, step::Fork, step::Exit,
+                              step::Netstat, step::Arp, step::MacTable, step::ExpectState, step::Repeat, step::Fork, step::Exit,
                               step::Ping, step::Traceroute, step::Type>;
 
 struct Step {

@@ -216,3 +216,33 @@ programs:
         }
     }
 }
+
+TEST_CASE("link: mac_table prints the switch's table as a Cisco switch does, and needs a switch") {
+    Trace t = run_yaml(three("switch", std::string(kUdpAtoB) + R"(  - host: c
+    steps:
+      - mac_table: lan
+      - sleep: 10ms
+      - mac_table: { network: lan }
+)"));
+    CHECK(t.failures.empty());
+    auto out = events_of(t, EventKind::Output);
+    REQUIRE(out.size() == 2);
+    const std::string header = "          Mac Address Table\n-------------------------------------------\n\n"
+                               "Vlan    Mac Address       Type        Ports\n----    -----------       --------    -----\n";
+    // At 0, a's ARP request (a broadcast, flooded) went through the switch just before.
+    CHECK(t.str(out[0].text) == header +
+                                    "   1    0200.0000.0001    DYNAMIC     Fa0/1 (a)\n"
+                                    "Total Mac Addresses for this criterion: 1");
+    // At 10 ms, after b's reply: both learned, on ports 1 and 2.
+    CHECK(t.str(out[1].text) == header +
+                                    "   1    0200.0000.0001    DYNAMIC     Fa0/1 (a)\n"
+                                    "   1    0200.0000.0002    DYNAMIC     Fa0/2 (b)\n"
+                                    "Total Mac Addresses for this criterion: 2");
+    std::string error;
+    try {
+        load_scenario_text(three("segment", "  - host: c\n    steps:\n      - mac_table: lan\n"), "t.yaml");
+    } catch (const ScenarioError& e) {
+        error = e.what();
+    }
+    CHECK(error == "t.yaml:16:20: network 'lan' is a shared segment, not a switch (kind: switch): it has no MAC address table");
+}
