@@ -4,10 +4,7 @@
 namespace netstep::sim {
 
 HopFacts hop_facts(const Ipv4Packet& packet, uint32_t from_host, uint32_t to_host, uint32_t hop_host) {
-    HopFacts hop;
-    hop.from_host = from_host;
-    hop.to_host = to_host;
-    hop.hop_host = hop_host;
+    HopFacts hop{from_host, to_host, hop_host};
     if (const TcpSegment* t = packet.tcp()) {
         hop.protocol = 6;
         hop.flags = t->flags;
@@ -20,12 +17,7 @@ HopFacts hop_facts(const Ipv4Packet& packet, uint32_t from_host, uint32_t to_hos
 }
 
 HopFacts arp_hop_facts(uint32_t from_host, uint32_t to_host, uint32_t hop_host) {
-    HopFacts hop;
-    hop.from_host = from_host;
-    hop.to_host = to_host;
-    hop.hop_host = hop_host;
-    hop.protocol = kArpProtocol;
-    return hop;
+    return HopFacts{from_host, to_host, hop_host, kArpProtocol};
 }
 
 unsigned mismatches(const HostSelector& sel, const HopFacts& hop) {
