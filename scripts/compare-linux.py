@@ -4,12 +4,28 @@ netstep's (`netstep run X.yaml --pcap out.pcapng`: pcapng, which tshark reads as
 pcap), or any two.
 
     scripts/compare-linux.py REAL.pcap MODEL.pcap [--no-window]
-    scripts/compare-linux.py --run SCENARIO.yaml REAL.pcap [--netstep BIN] [--per-direction]
+    scripts/compare-linux.py --run SCENARIO.yaml REAL.pcap [--netstep BIN] [--per-direction] [--times]
 
 Each TCP segment becomes (direction, flags, payload length, relative seq, relative ack, window
-field); C>S is from the end that sent the first SYN. Timing is ignored. Prints both sequences
-side by side and the first difference; exit 0 when they match, 1 when not, 2 on a usage error.
-Needs tshark. Only the first TCP connection of each file is compared.
+field); C>S is from the end that sent the first SYN. Timing is ignored unless --times. Prints both
+sequences side by side and the first difference; exit 0 when they match, 1 when not, 2 on a usage
+error. Needs tshark. Only the first TCP connection of each file is compared.
+
+--times also compares when each segment was sent, after the shape table (which is unchanged),
+in a second table per sequence compared (the whole exchange, or each direction with
+--per-direction). Segments are paired by position, as in the shape table. For each, the time since
+the first segment (the first SYN) is shown, and what is compared is the gap to the previous segment
+of the same sequence (so one late timer does not shift everything after it). A pair passes when
+
+    -tol <= real_gap - model_gap <= tol + slack,   tol = max(5 ms, 5% of model_gap),
+    slack = model_gap / 8 + 4 ms
+
+slack is the kernel's timer slack: a timer of timeout T fires up to T/8 late (the timer wheel's
+granularity at T's level), rounded to a 4 ms tick (HZ=250), never early. It is applied to every
+gap, in the late direction only: a gap that is a round trip (not a timer) gets the same allowance,
+which also covers the user-space relay's few ms of jitter in the captures. A segment that one side
+has and the other not is not a time mismatch (the shape table reports it). The first time mismatch
+is reported; exit 1 if the shapes or the times differ.
 """
 import argparse
 import os
@@ -18,7 +34,11 @@ import sys
 import tempfile
 
 FIELDS = ["ip.src", "tcp.srcport", "ip.dst", "tcp.dstport", "tcp.flags", "tcp.len",
-          "tcp.seq_raw", "tcp.ack_raw", "tcp.window_size_value"]
+          "tcp.seq_raw", "tcp.ack_raw", "tcp.window_size_value", "frame.time_epoch"]
+
+TIME_TOL = 0.005      # s: max(5 ms, 5%)
+TIME_TOL_FRAC = 0.05
+TICK = 0.004          # s: one jiffy at HZ=250
 
 
 def flag_text(bits):
@@ -37,9 +57,10 @@ def segments(path):
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     rows = []
     client = None
+    t0 = None
     isn = {}
     for line in out.splitlines():
-        src, sport, dst, dport, flags, length, seq, ack, win = line.split("\t")
+        src, sport, dst, dport, flags, length, seq, ack, win, when = line.split("\t")
         a, b = (src, sport), (dst, dport)
         bits = int(flags, 16)
         if client is None:
@@ -48,6 +69,9 @@ def segments(path):
             continue  # another connection
         to_server = a == client[0]
         seq, ack = int(seq), int(ack)
+        when = float(when)
+        if t0 is None:
+            t0 = when
         # Relative numbers: from each side's ISN (its SYN's seq); the RST+ACK to a SYN (seq 0)
         # keeps its raw seq.
         me, peer = ("C", "S") if to_server else ("S", "C")
@@ -56,7 +80,7 @@ def segments(path):
         rseq = (seq - isn[me]) % 2**32 if me in isn else seq
         rack = (ack - isn[peer]) % 2**32 if (bits & 0x10 and peer in isn) else (0 if not bits & 0x10 else ack)
         rows.append({"dir": "C>S" if to_server else "S>C", "flags": flag_text(bits),
-                     "len": int(length), "seq": rseq, "ack": rack, "win": int(win)})
+                     "len": int(length), "seq": rseq, "ack": rack, "win": int(win), "t": when - t0})
     return rows
 
 
@@ -92,6 +116,50 @@ def compare(real, model, window=True, names=("real", "model")):
     return False
 
 
+def time_tolerance(model_gap):
+    """(early, late): how much sooner or later than the model's gap the real gap may be."""
+    tol = max(TIME_TOL, TIME_TOL_FRAC * model_gap)
+    return tol, tol + model_gap / 8 + TICK
+
+
+def compare_times(real, model, names=("real", "model")):
+    """The --times table: time since the first SYN and gap to the previous segment, in ms."""
+    print(f"times (ms; gap = since the previous segment listed; allowed: -max(5, 5%) .. "
+          f"+max(5, 5%) + gap/8 + 4)")
+    print(f"{'#':>3}  {names[0] + ' t':>11} {'gap':>9}   {names[1] + ' t':>11} {'gap':>9}   {'diff':>8}")
+    first = None
+    for i in range(max(len(real), len(model))):
+        a = real[i] if i < len(real) else None
+        b = model[i] if i < len(model) else None
+        cols = []
+        for rows, r in ((real, a), (model, b)):
+            if r is None:
+                cols.append((None, None))
+            else:
+                cols.append((r["t"], r["t"] - rows[i - 1]["t"] if i > 0 else 0.0))
+        ok, diff = True, None
+        if a is not None and b is not None:
+            diff = cols[0][1] - cols[1][1]
+            early, late = time_tolerance(cols[1][1])
+            ok = -early <= diff <= late
+            if not ok and first is None:
+                first = (i, cols, diff, early, late)
+
+        def ms(v):
+            return "" if v is None else f"{1000 * v:.1f}"
+        print(f"{i + 1:>3}{' ' if ok else '*'} {ms(cols[0][0]):>11} {ms(cols[0][1]):>9}   "
+              f"{ms(cols[1][0]):>11} {ms(cols[1][1]):>9}   {ms(diff):>8}")
+    if first is None:
+        print(f"same times: {min(len(real), len(model))} segments paired")
+        return True
+    i, cols, diff, early, late = first
+    a = real[i]
+    print(f"first time difference at segment {i + 1} ({show(a)}): gap {1000 * cols[0][1]:.1f} ms "
+          f"({names[0]}) vs {1000 * cols[1][1]:.1f} ms ({names[1]}), {1000 * diff:+.1f} ms, "
+          f"allowed {-1000 * early:.1f} .. +{1000 * late:.1f} ms")
+    return False
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("pcaps", nargs="+", help="REAL.pcap MODEL.pcap, or REAL.pcap with --run")
@@ -100,6 +168,8 @@ def main():
     ap.add_argument("--no-window", action="store_true", help="ignore the window field")
     ap.add_argument("--per-direction", action="store_true",
                     help="compare C>S and S>C on their own (ignores how the two directions interleave, a matter of timing)")
+    ap.add_argument("--times", action="store_true",
+                    help="also compare the gaps between segments, within max(5 ms, 5%%) plus the kernel's timer slack (above)")
     args = ap.parse_args()
     if args.run:
         if len(args.pcaps) != 1:
@@ -131,8 +201,12 @@ def main():
             print(f"--- {d}")
             ok &= compare([r for r in real if r["dir"] == d], [r for r in model if r["dir"] == d],
                           not args.no_window)
+            if args.times:
+                ok &= compare_times([r for r in real if r["dir"] == d], [r for r in model if r["dir"] == d])
     else:
         ok = compare(real, model, not args.no_window)
+        if args.times:
+            ok &= compare_times(real, model)
     return 0 if ok else 1
 
 
