@@ -48,6 +48,10 @@ TAG="lx$$"
 NC="${TAG}c"; NM="${TAG}m"; NS="${TAG}s"
 WORK="$(mktemp -d)"
 PIDS=()
+# The relay keeps its times better on a busy machine with a real-time priority (it sleeps in
+# select() between frames, so it takes little CPU).
+RT=""
+command -v chrt >/dev/null && chrt -f 10 true 2>/dev/null && RT="chrt -f 10"
 
 cleanup() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -241,7 +245,7 @@ capture() {
     # (tcp_no_metrics_save is 0).
     ip netns exec "$NC" ip tcp_metrics flush all 2>/dev/null || true
     ip netns exec "$NS" ip tcp_metrics flush all 2>/dev/null || true
-    ip netns exec "$NM" timeout $((limit + 10)) python3 "$ROOT/scripts/linux-relay.py" "$MC" "$MS" "$DELAY" \
+    ip netns exec "$NM" timeout $((limit + 10)) $RT python3 "$ROOT/scripts/linux-relay.py" "$MC" "$MS" "$DELAY" \
         "$((limit + 5))" "$log.ready" "$log.stop" "$@" >"$log.relay" 2>&1 &
     local relay=$!
     PIDS+=("$relay")
