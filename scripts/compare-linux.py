@@ -26,9 +26,19 @@ gap, in the late direction only: a gap that is a round trip (not a timer) gets t
 which also covers the user-space relay's few ms of jitter in the captures. A segment that one side
 has and the other not is not a time mismatch (the shape table reports it). The first time mismatch
 is reported; exit 1 if the shapes or the times differ.
+
+--at-client MS (with --run) makes netstep's capture look like one taken on the client's
+interface, as scripts/linux-loss-capture.sh takes them (the relay is between the client and the
+server): netstep's pcap stamps each frame when it leaves its sender and holds the frames a fault
+dropped, but on the client's side a S>C segment is seen MS later (the one-way delay) and one
+dropped on the way is not seen at all. So the model's S>C segments are moved MS later, those the
+text trace shows dropped on their way to the client (`XX ... (dropped: ...)`, matched by raw
+seq, ack and length, the first such segment) are left out, and the rows are put in time order.
+C>S segments are kept as they are: the client's tcpdump sees them leave, dropped or not.
 """
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -80,7 +90,8 @@ def segments(path):
         rseq = (seq - isn[me]) % 2**32 if me in isn else seq
         rack = (ack - isn[peer]) % 2**32 if (bits & 0x10 and peer in isn) else (0 if not bits & 0x10 else ack)
         rows.append({"dir": "C>S" if to_server else "S>C", "flags": flag_text(bits),
-                     "len": int(length), "seq": rseq, "ack": rack, "win": int(win), "t": when - t0})
+                     "len": int(length), "seq": rseq, "ack": rack, "win": int(win), "t": when - t0,
+                     "raw": (seq, ack, int(length))})
     return rows
 
 
@@ -114,6 +125,25 @@ def compare(real, model, window=True, names=("real", "model")):
     print(f"first difference at segment {first + 1}: {names[0]} '{show(a, window) or '(none)'}', "
           f"{names[1]} '{show(b, window) or '(none)'}'")
     return False
+
+
+def as_at_client(rows, trace, delay):
+    """The --at-client view of the model's rows: S>C seen `delay` s later, dropped ones gone."""
+    dropped = []
+    for line in trace.splitlines():
+        m = re.search(r" XX \S+ > \S+ TCP \[[A-Z+]*\] seq=(\d+) ack=(\d+) .*len=(\d+) .*\(dropped", line)
+        if m:
+            dropped.append(tuple(int(x) for x in m.groups()))
+    out = []
+    for r in rows:
+        if r["dir"] == "S>C":
+            if r["raw"] in dropped:
+                dropped.remove(r["raw"])
+                continue
+            r = dict(r, t=r["t"] + delay)
+        out.append(r)
+    out.sort(key=lambda r: r["t"])     # stable: same-time rows keep their order
+    return out
 
 
 def time_tolerance(model_gap):
@@ -170,7 +200,12 @@ def main():
                     help="compare C>S and S>C on their own (ignores how the two directions interleave, a matter of timing)")
     ap.add_argument("--times", action="store_true",
                     help="also compare the gaps between segments, within max(5 ms, 5%%) plus the kernel's timer slack (above)")
+    ap.add_argument("--at-client", metavar="MS", type=float, default=None,
+                    help="with --run: see netstep's frames as a capture on the client's side would (above)")
     args = ap.parse_args()
+    if args.at_client is not None and not args.run:
+        ap.error("--at-client needs --run (the text trace says which frames were dropped)")
+    trace = ""
     if args.run:
         if len(args.pcaps) != 1:
             ap.error("with --run give one REAL.pcap")
@@ -189,12 +224,15 @@ def main():
         if r.returncode != 0:
             print(r.stdout + r.stderr, file=sys.stderr)
             return 2
+        trace = r.stdout
         real_pcap = args.pcaps[0]
     else:
         if len(args.pcaps) != 2:
             ap.error("give REAL.pcap MODEL.pcap")
         real_pcap, model_pcap = args.pcaps
     real, model = segments(real_pcap), segments(model_pcap)
+    if args.at_client is not None:
+        model = as_at_client(model, trace, args.at_client / 1000.0)
     if args.per_direction:
         ok = True
         for d in ("C>S", "S>C"):
