@@ -34,7 +34,9 @@ dropped, but on the client's side a S>C segment is seen MS later (the one-way de
 dropped on the way is not seen at all. So the model's S>C segments are moved MS later, those the
 text trace shows dropped on their way to the client (`XX ... (dropped: ...)`, matched by raw
 seq, ack and length, the first such segment) are left out, and the rows are put in time order.
-C>S segments are kept as they are: the client's tcpdump sees them leave, dropped or not.
+C>S segments are kept as they are: the client's tcpdump sees them leave, dropped or not; but the
+copy a `duplicate` fault makes of a C>S segment (`-> ... (duplicate)`) is left out: the relay makes
+it after the client's interface, where the real capture never sees it.
 """
 import argparse
 import os
@@ -129,13 +131,21 @@ def compare(real, model, window=True, names=("real", "model")):
 
 def as_at_client(rows, trace, delay):
     """The --at-client view of the model's rows: S>C seen `delay` s later, dropped ones gone."""
-    dropped = []
+    dropped, copies = [], []
     for line in trace.splitlines():
         m = re.search(r" XX \S+ > \S+ TCP \[[A-Z+]*\] seq=(\d+) ack=(\d+) .*len=(\d+) .*\(dropped", line)
         if m:
             dropped.append(tuple(int(x) for x in m.groups()))
-    out = []
+        m = re.search(r" -> \S+ > \S+ TCP \[[A-Z+]*\] seq=(\d+) ack=(\d+) .*len=(\d+) \(duplicate\)", line)
+        if m:
+            copies.append(tuple(int(x) for x in m.groups()))
+    out, seen = [], set()
     for r in rows:
+        if r["dir"] == "C>S":
+            if r["raw"] in copies and r["raw"] in seen:
+                copies.remove(r["raw"])
+                continue
+            seen.add(r["raw"])
         if r["dir"] == "S>C":
             if r["raw"] in dropped:
                 dropped.remove(r["raw"])
