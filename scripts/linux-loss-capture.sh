@@ -48,8 +48,8 @@ TAG="lx$$"
 NC="${TAG}c"; NM="${TAG}m"; NS="${TAG}s"
 WORK="$(mktemp -d)"
 PIDS=()
-# The relay keeps its times better on a busy machine with a real-time priority (it sleeps in
-# select() between frames, so it takes little CPU).
+# The relay and the two programs keep their times better on a busy machine with a real-time
+# priority (they sleep between frames and steps, so they take little CPU).
 RT=""
 command -v chrt >/dev/null && chrt -f 10 true 2>/dev/null && RT="chrt -f 10"
 
@@ -257,13 +257,13 @@ capture() {
     for _ in $(seq 50); do grep -q "listening on" "$log.tcpdump" 2>/dev/null && break; sleep 0.1; done
     local srv=""
     if [ "$name" != i_syn_timeout ]; then
-        ip netns exec "$NS" timeout "$limit" python3 "$WORK/prog.py" server "$name" >"$log.srv" 2>&1 &
+        ip netns exec "$NS" timeout "$limit" $RT python3 "$WORK/prog.py" server "$name" >"$log.srv" 2>&1 &
         srv=$!
         PIDS+=("$srv")
         for _ in $(seq 50); do grep -q ready "$log.srv" 2>/dev/null && break; sleep 0.1; done
     fi
     local rc=0
-    ip netns exec "$NC" timeout "$limit" python3 "$WORK/prog.py" client "$name" >"$log.cli" 2>&1 || rc=$?
+    ip netns exec "$NC" timeout "$limit" $RT python3 "$WORK/prog.py" client "$name" >"$log.cli" 2>&1 || rc=$?
     if [ -n "$srv" ]; then wait "$srv" || rc=$?; fi
     sleep 0.5
     touch "$log.stop"
