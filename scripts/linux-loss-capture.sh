@@ -112,7 +112,8 @@ ip netns exec "$NS" ip neigh replace 10.0.0.1 lladdr "$mac_c" dev "$VS" nud perm
         for k in tcp_rmem tcp_wmem tcp_syn_retries tcp_syn_linear_timeouts tcp_retries2 tcp_early_retrans \
                  tcp_recovery tcp_min_tso_segs tcp_adv_win_scale tcp_moderate_rcvbuf tcp_slow_start_after_idle \
                  tcp_congestion_control tcp_timestamps tcp_sack tcp_ecn tcp_window_scaling tcp_no_metrics_save \
-                 tcp_autocorking tcp_notsent_lowat tcp_allowed_congestion_control; do
+                 tcp_autocorking tcp_notsent_lowat tcp_allowed_congestion_control tcp_rto_min_us tcp_rto_max_ms \
+                 tcp_frto tcp_tso_win_divisor tcp_tso_rtt_log tcp_reordering tcp_max_reordering; do
             if [ -e "/proc/sys/net/ipv4/$k" ]; then
                 echo "net.ipv4.$k = $(ip netns exec "$n" cat "/proc/sys/net/ipv4/$k" | tr '\t' ' ')"
             else
