@@ -5,6 +5,7 @@ pcap), or any two.
 
     scripts/compare-linux.py REAL.pcap MODEL.pcap [--no-window]
     scripts/compare-linux.py --run SCENARIO.yaml REAL.pcap [--netstep BIN] [--per-direction] [--times]
+                             [--at-client MS] [--summary]
 
 Each TCP segment becomes (direction, flags, payload length, relative seq, relative ack, window
 field); C>S is from the end that sent the first SYN. Timing is ignored unless --times. Prints both
@@ -25,7 +26,7 @@ granularity at T's level), rounded to a 4 ms tick (HZ=250), never early. It is a
 gap, in the late direction only: a gap that is a round trip (not a timer) gets the same allowance,
 which also covers the user-space relay's few ms of jitter in the captures. A segment that one side
 has and the other not is not a time mismatch (the shape table reports it). The first time mismatch
-is reported; exit 1 if the shapes or the times differ.
+is reported; exit 1 if the shapes or the times differ. --summary prints only the verdict lines.
 
 --at-client MS (with --run) makes netstep's capture look like one taken on the client's
 interface, as scripts/linux-loss-capture.sh takes them (the relay is between the client and the
@@ -51,6 +52,7 @@ FIELDS = ["ip.src", "tcp.srcport", "ip.dst", "tcp.dstport", "tcp.flags", "tcp.le
 TIME_TOL = 0.005      # s: max(5 ms, 5%)
 TIME_TOL_FRAC = 0.05
 TICK = 0.004          # s: one jiffy at HZ=250
+TABLES = True         # --summary: only the verdict lines
 
 
 def flag_text(bits):
@@ -110,7 +112,8 @@ def key(r, window):
 
 def compare(real, model, window=True, names=("real", "model")):
     width = 60
-    print(f"{'#':>3}  {names[0]:<{width}} {names[1]}")
+    if TABLES:
+        print(f"{'#':>3}  {names[0]:<{width}} {names[1]}")
     first = None
     for i in range(max(len(real), len(model))):
         a = real[i] if i < len(real) else None
@@ -118,7 +121,8 @@ def compare(real, model, window=True, names=("real", "model")):
         same = a is not None and b is not None and key(a, window) == key(b, window)
         if not same and first is None:
             first = i
-        print(f"{i + 1:>3}{' ' if same else '*'} {show(a, window):<{width}} {show(b, window)}")
+        if TABLES:
+            print(f"{i + 1:>3}{' ' if same else '*'} {show(a, window):<{width}} {show(b, window)}")
     if first is None:
         print(f"same shape: {len(real)} segments")
         return True
@@ -164,9 +168,10 @@ def time_tolerance(model_gap):
 
 def compare_times(real, model, names=("real", "model")):
     """The --times table: time since the first SYN and gap to the previous segment, in ms."""
-    print(f"times (ms; gap = since the previous segment listed; allowed: -max(5, 5%) .. "
-          f"+max(5, 5%) + gap/8 + 4)")
-    print(f"{'#':>3}  {names[0] + ' t':>11} {'gap':>9}   {names[1] + ' t':>11} {'gap':>9}   {'diff':>8}")
+    if TABLES:
+        print(f"times (ms; gap = since the previous segment listed; allowed: -max(5, 5%) .. "
+              f"+max(5, 5%) + gap/8 + 4)")
+        print(f"{'#':>3}  {names[0] + ' t':>11} {'gap':>9}   {names[1] + ' t':>11} {'gap':>9}   {'diff':>8}")
     first = None
     for i in range(max(len(real), len(model))):
         a = real[i] if i < len(real) else None
@@ -187,8 +192,9 @@ def compare_times(real, model, names=("real", "model")):
 
         def ms(v):
             return "" if v is None else f"{1000 * v:.1f}"
-        print(f"{i + 1:>3}{' ' if ok else '*'} {ms(cols[0][0]):>11} {ms(cols[0][1]):>9}   "
-              f"{ms(cols[1][0]):>11} {ms(cols[1][1]):>9}   {ms(diff):>8}")
+        if TABLES:
+            print(f"{i + 1:>3}{' ' if ok else '*'} {ms(cols[0][0]):>11} {ms(cols[0][1]):>9}   "
+                  f"{ms(cols[1][0]):>11} {ms(cols[1][1]):>9}   {ms(diff):>8}")
     if first is None:
         print(f"same times: {min(len(real), len(model))} segments paired")
         return True
@@ -212,7 +218,11 @@ def main():
                     help="also compare the gaps between segments, within max(5 ms, 5%%) plus the kernel's timer slack (above)")
     ap.add_argument("--at-client", metavar="MS", type=float, default=None,
                     help="with --run: see netstep's frames as a capture on the client's side would (above)")
+    ap.add_argument("--summary", action="store_true",
+                    help="print only the verdicts (same shape / first difference, and with --times the same for times), not the tables")
     args = ap.parse_args()
+    global TABLES
+    TABLES = not args.summary
     if args.at_client is not None and not args.run:
         ap.error("--at-client needs --run (the text trace says which frames were dropped)")
     trace = ""
