@@ -271,6 +271,7 @@ capture() {
     wait "$relay" 2>/dev/null || true
     kill -INT "$dump" 2>/dev/null || true
     wait "$dump" 2>/dev/null || true
+    PIDS=()     # all waited for: their ids may be reused, never kill them later
     {
         echo "== $name (port $port, relay rules: ${*:-none}), client exit $rc"
         echo "-- client"; cat "$log.cli"
