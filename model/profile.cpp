@@ -40,6 +40,8 @@ Profile Profile::textbook() {
     p.rto_max = Duration::seconds(60);
     p.msl = Duration::seconds(30);
     p.syn_retries = 7;
+    p.syn_linear_timeouts = 0;
+    p.linux_rtt = false;
     p.data_retries = 8;
     p.initial_window = 0;
     p.syn_losses_for_iw1 = 1;
@@ -95,10 +97,13 @@ Profile Profile::textbook() {
 //   every second full-sized segment acknowledged at once (__tcp_ack_snd_check).
 // - close() with unread data: RST+ACK instead of FIN (tcp_close, "data_was_unread").
 // - ephemeral ports: net.ipv4.ip_local_port_range = 32768 60999.
-// - RTO: TCP_TIMEOUT_INIT 1 s, TCP_RTO_MIN 200 ms, TCP_RTO_MAX 120 s.
+// - RTO: TCP_TIMEOUT_INIT 1 s, TCP_RTO_MAX 120 s; SRTT + max(mdev, TCP_RTO_MIN 200 ms)
+//   (tcp_rtt_estimator, __tcp_set_rto): about 240 ms at a 40 ms round trip.
 // - TIME-WAIT: TCP_TIMEWAIT_LEN = 60 s, so msl = 30 s.
-// - tcp_syn_retries = 6, tcp_retries2 = 15 (Linux counts these as a time budget computed from
-//   the count; we count retransmissions).
+// - SYN: tcp_syn_linear_timeouts = 4 retransmissions 1 s apart, then tcp_syn_retries = 6
+//   doubling: SYNs at 0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67 s, ETIMEDOUT at 131 s (Linux 6.18).
+// - tcp_retries2 = 15 (Linux counts it as a time budget computed from the count; we count
+//   retransmissions).
 // - random initial sequence numbers (the capture's 2741401298 and 1029368846).
 // - congestion control: IW10 (RFC 6928, TCP_INIT_CWND), 1 segment after two SYN losses
 //   (tcp_init_transfer), byte counting (tcp_slow_start, tcp_cong_avoid_ai), restart after idle
@@ -129,6 +134,8 @@ Profile Profile::linux() {
     p.rto_max = Duration::seconds(120);
     p.msl = Duration::seconds(30);
     p.syn_retries = 6;
+    p.syn_linear_timeouts = 4;
+    p.linux_rtt = true;
     p.data_retries = 15;
     p.initial_window = 10;
     p.syn_losses_for_iw1 = 2;

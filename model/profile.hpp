@@ -81,11 +81,21 @@ struct Profile {
     std::optional<uint8_t> window_scale;  // sent in SYN when set (Linux: 7 or more)
 
     // Timers (RFC 6298; RFC 9293 §3.8.1).
+    // RTT estimation. false: RFC 6298 §2, one segment timed per round trip, RTO = SRTT +
+    // 4*RTTVAR clamped to [rto_min, rto_max]. true, as Linux (tcp_rtt_estimator, __tcp_set_rto):
+    // a sample from every ACK of new data (the oldest segment it covers, tcp_clean_rtx_queue;
+    // none when it covers a retransmission), RTO = SRTT + max(the largest mean deviation of the
+    // last round trip, rto_min): rto_min bounds the variance term, not the RTO.
+    bool linux_rtt = false;
     Duration rto_initial = Duration::seconds(1);
     Duration rto_min = Duration::seconds(1);
     Duration rto_max = Duration::seconds(60);
     Duration msl = Duration::seconds(30);  // TIME-WAIT lasts 2*MSL
     uint32_t syn_retries = 5;              // retransmissions of SYN before ETIMEDOUT
+    // SYN retransmissions at a constant rto_initial before the doubling starts, on top of
+    // syn_retries (Linux 6.18 tcp_retransmit_timer and tcp_write_timeout:
+    // net.ipv4.tcp_syn_linear_timeouts, default 4). 0: RFC 6298 §5.5, double every time.
+    uint32_t syn_linear_timeouts = 0;
     uint32_t data_retries = 8;             // retransmissions of data/FIN before ETIMEDOUT
     // At most one ACK per interval answers out-of-window pure ACKs (RFC 5961 §7 throttling;
     // Linux tcp_invalid_ratelimit, 500 ms): without it two ends can ACK each other forever.

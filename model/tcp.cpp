@@ -35,7 +35,7 @@ TcpConnection TcpConnection::connect(FourTuple tuple, SeqNum iss, Instant now, c
     // §3.10.1 OPEN, CLOSED state, active: send <SEQ=ISS><CTL=SYN>, enter SYN-SENT.
     c.set_state(TcpState::SynSent, "connect", out);
     c.send_syn(out);
-    c.rtt_probe_ = RttProbe{iss + 1, now};
+    c.time_segment(iss, iss + 1, now);
     c.arm(TimerKind::Retransmission, now + c.rto_, out);
     return c;
 }

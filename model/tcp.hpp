@@ -164,6 +164,14 @@ private:
     std::optional<Duration> srtt_, rttvar_;
     uint32_t retransmits_ = 0;
     std::optional<RttProbe> rtt_probe_;  // the one segment being timed (Karn: none if resent)
+    // linux_rtt: every segment in flight with its send time (Linux keeps it per skb).
+    struct Sent { SeqNum seq, end; Instant at; bool resent; };
+    std::deque<Sent> sent_;
+    // Linux's estimator (tcp_rtt_estimator): mdev_ is its mdev_us (4 x the mean deviation),
+    // mdev_max_ the largest of this round trip, rttvar_term_ its rttvar_us (the RTO's second
+    // term), rtt_seq_ the SND.NXT that ends this round trip.
+    Duration mdev_{}, mdev_max_{}, rttvar_term_{};
+    SeqNum rtt_seq_;
     uint32_t syn_retransmits_ = 0;       // of our SYN or SYN+ACK
     std::optional<SeqNum> recover_;      // SND.NXT when the RTO or fast retransmit last fired
     bool fast_recovery_ = false;         // recover_ was set by a fast retransmit
@@ -248,6 +256,9 @@ private:
     void transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& out);
     uint32_t retransmit_first(uint32_t max_len, Instant now, TcpOutput& out);
     void rtt_sample(Duration r);
+    void linux_rtt_sample(Duration r, SeqNum una);
+    void time_segment(SeqNum seq, SeqNum end, Instant now);
+    void rtt_on_ack(SeqNum ack, Instant now);
     uint16_t syn_window() const;
     uint16_t window_field();
     uint32_t linux_select_window() const;

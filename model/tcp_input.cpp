@@ -72,7 +72,7 @@ void TcpConnection::on_listen(const TcpSegment& seg, Endpoint from, Instant now,
     if (!seg.payload.empty())
         record<Note>(out, "data on SYN not kept (not acknowledged: the peer sends it again)");
     send_syn(out);
-    rtt_probe_ = RttProbe{iss_ + 1, now};
+    time_segment(iss_, iss_ + 1, now);
     arm(TimerKind::Retransmission, now + rto_, out);
 }
 
@@ -324,11 +324,7 @@ void TcpConnection::on_ack_advanced(SeqNum ack, Instant now, TcpOutput& out) {
     soft_error_.reset();  // "something worked" (Linux tcp_ack clears sk_err_soft)
     bool data_acked = syn_acked();  // else this is the ACK of our SYN
     uint32_t acked = uint32_t(ack - snd_una_);
-    // RFC 6298 §3 (Karn): sample only a segment never retransmitted (rtt_probe_ is dropped then).
-    if (rtt_probe_ && ack >= rtt_probe_->end) {
-        rtt_sample(now - rtt_probe_->sent);
-        rtt_probe_.reset();
-    }
+    rtt_on_ack(ack, now);
     if (ack > send_buf_seq_) {
         size_t n = std::min(size_t(uint32_t(ack - send_buf_seq_)), send_buf_.size());
         send_buf_.erase(send_buf_.begin(), send_buf_.begin() + std::ptrdiff_t(n));

@@ -128,6 +128,7 @@ void TcpConnection::rewind_to_una() {
     if (fin_seq_ && *fin_seq_ >= snd_una_) fin_seq_.reset();
     std::erase_if(psh_ends_, [&](SeqNum e) { return e > snd_una_; });
     rtt_probe_.reset();
+    std::erase_if(sent_, [&](const Sent& s) { return s.seq >= snd_una_; });
 }
 
 // Nagle (§3.7.4): with data unacknowledged, a segment shorter than the MSS waits until the
@@ -160,7 +161,7 @@ void TcpConnection::transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& o
     if (flags & PSH) psh_ends_.push_back(snd_nxt_ + n);
     if (fin) fin_seq_ = snd_nxt_ + n;
     snd_nxt_ += seg.seg_len();
-    if (!rtt_probe_ && !probing_) rtt_probe_ = RttProbe{snd_nxt_, now};  // time this one
+    time_segment(seg.seq, snd_nxt_, now);
     if (n > 0) last_data_sent_ = now;
     emit(std::move(seg), out);
 }
@@ -170,6 +171,8 @@ void TcpConnection::transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& o
 // bytes resent include the end of a segment first sent with PSH (Linux resends the skb as is).
 uint32_t TcpConnection::retransmit_first(uint32_t max_len, Instant now, TcpOutput& out) {
     rtt_probe_.reset();
+    for (Sent& s : sent_)  // Linux: TCPCB_RETRANS on the skb, no sample from its ACK
+        if (s.seq <= snd_una_ || s.seq < snd_una_ + max_len) s.resent = true;
     if (!syn_acked()) {
         send_syn(out);
         return 1;
@@ -297,6 +300,68 @@ uint16_t TcpConnection::window_field() {
 // Retransmission timer (RFC 6298)
 // ---------------------------------------------------------------------------------------------
 
+// A segment just sent: RFC 6298 times one segment per round trip (none while probing a zero
+// window); Linux remembers every segment's send time (the skb's timestamp).
+void TcpConnection::time_segment(SeqNum seq, SeqNum end, Instant now) {
+    if (profile_.linux_rtt) sent_.push_back({seq, end, now, false});
+    else if (!rtt_probe_ && !probing_) rtt_probe_ = RttProbe{end, now};
+}
+
+// SND.UNA moves to ack. RFC 6298 §3 (Karn): sample only a segment never retransmitted
+// (rtt_probe_ is dropped then). Linux tcp_clean_rtx_queue: the time since the oldest segment
+// this ACK covers was sent, and no sample when it covers a retransmitted one.
+void TcpConnection::rtt_on_ack(SeqNum ack, Instant now) {
+    if (!profile_.linux_rtt) {
+        if (rtt_probe_ && ack >= rtt_probe_->end) {
+            rtt_sample(now - rtt_probe_->sent);
+            rtt_probe_.reset();
+        }
+        return;
+    }
+    std::optional<Instant> first;
+    bool resent = false;
+    while (!sent_.empty() && sent_.front().end <= ack) {
+        resent = resent || sent_.front().resent;
+        if (!first) first = sent_.front().at;
+        sent_.pop_front();
+    }
+    if (first && !resent) linux_rtt_sample(now - *first, ack);
+}
+
+// Linux tcp_rtt_estimator and __tcp_set_rto (net/ipv4/tcp_input.c), in nanoseconds: SRTT gains
+// 1/8 of the error; mdev (4 x the mean deviation) 1/4, but only 1/32 when the RTT falls; the
+// RTO's second term follows the largest mdev of a round trip, at least rto_min, and decays by
+// 1/4 of its excess per round trip; RTO = SRTT + that term, at most rto_max (tcp_bound_rto).
+void TcpConnection::linux_rtt_sample(Duration r, SeqNum una) {
+    Duration rto_min = profile_.rto_min;
+    if (!srtt_) {
+        srtt_ = r;
+        mdev_ = r * 2;  // "make sure rto = 3*rtt"
+        rttvar_term_ = std::max(mdev_, rto_min);
+        mdev_max_ = rttvar_term_;
+        rtt_seq_ = snd_nxt_;
+    } else {
+        Duration s = *srtt_;
+        int64_t err = r.ns - s.ns;
+        srtt_ = Duration::nanos(s.ns + err / 8);
+        int64_t m = err < 0 ? -err : err;
+        m -= mdev_.ns / 4;
+        if (err < 0 && m > 0) m /= 8;
+        mdev_ = Duration::nanos(mdev_.ns + m);
+        if (mdev_ > mdev_max_) {
+            mdev_max_ = mdev_;
+            if (mdev_max_ > rttvar_term_) rttvar_term_ = mdev_max_;
+        }
+        if (una > rtt_seq_) {
+            if (mdev_max_ < rttvar_term_) rttvar_term_ = rttvar_term_ - (rttvar_term_ - mdev_max_) / 4;
+            rtt_seq_ = snd_nxt_;
+            mdev_max_ = rto_min;
+        }
+    }
+    rttvar_ = mdev_ / 4;  // the RFC's RTTVAR, for views
+    rto_ = std::min(*srtt_ + rttvar_term_, profile_.rto_max);
+}
+
 // RFC 6298 §2.2 (first measurement) and §2.3 (next ones); K = 4, alpha = 1/8, beta = 1/4,
 // G = 1 ns (the simulated clock). RTO clamped to [rto_min, rto_max] (§2.4, §2.5).
 void TcpConnection::rtt_sample(Duration r) {
@@ -318,6 +383,9 @@ void TcpConnection::rtt_sample(Duration r) {
 // (RFC 1122 §4.2.3.5 R2): ETIMEDOUT, CLOSED, nothing sent (as Linux, tcp_write_timeout).
 void TcpConnection::on_retransmission_timeout(Instant now, TcpOutput& out) {
     uint32_t limit = syn_acked() ? profile_.data_retries : profile_.syn_retries;
+    // Linux tcp_write_timeout: the linear SYN retries come on top of tcp_syn_retries.
+    bool syn_sent = state_ == TcpState::SynSent;
+    if (syn_sent) limit += profile_.syn_linear_timeouts;
     if (retransmits_ >= limit) {
         std::string what = syn_acked() ? "data" : "SYN";
         // Linux tcp_write_err: the soft error of an ICMP unreachable, if one came, else ETIMEDOUT.
@@ -332,7 +400,9 @@ void TcpConnection::on_retransmission_timeout(Instant now, TcpOutput& out) {
     dupacks_ = 0;
     fast_recovery_ = false;
     uint32_t len = retransmit_first(snd_mss_, now, out); // §5.4
-    rto_ = std::min(rto_ * 2, profile_.rto_max);         // §5.5 back off
+    // §5.5 back off; Linux tcp_retransmit_timer keeps the SYN's RTO for the first
+    // tcp_syn_linear_timeouts retransmissions ("total_rto > sysctl_tcp_syn_linear_timeouts").
+    if (!syn_sent || retransmits_ > profile_.syn_linear_timeouts) rto_ = std::min(rto_ * 2, profile_.rto_max);
     record<Retransmission>(out, snd_una_, len, retransmits_, rto_);
     recover_ = snd_nxt_;
     arm(TimerKind::Retransmission, now + rto_, out);     // §5.6

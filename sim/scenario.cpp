@@ -260,13 +260,25 @@ void Loader::read_header(const Map& top) {
 }
 
 void Loader::read_options(const Field& f) {
-    static const std::vector<std::string> keys{"msl", "isn", "mss", "rto_initial", "link"};
+    static const std::vector<std::string> keys{"msl", "isn", "mss", "rto_initial", "link", "syn_retries",
+                                               "syn_linear_timeouts"};
     Map m(src_, f, "options", keys);
     if (auto v = m.find("link")) s_.options.link_layer = one_of(*v, {"ethernet", "none"}) == 0;
     if (auto v = m.find("msl")) s_.options.msl = duration(*v);
     if (auto v = m.find("isn")) s_.options.isn_zero = one_of(*v, {"zero", "random"}) == 0;
     if (auto v = m.find("mss")) s_.options.mss = uint16_t(src_.integer(*v, 1, 65495, "an MSS"));
     if (auto v = m.find("rto_initial")) s_.options.rto_initial = duration(*v);
+    // Linux's sysctls, with their ranges (MAX_TCP_SYNCNT 127, Documentation/networking/ip-sysctl.rst).
+    for (const char* key : {"syn_retries", "syn_linear_timeouts"}) {
+        auto v = m.find(key);
+        if (!v) continue;
+        if (s_.profile != Profile::Kind::Linux)
+            src_.fail(*v, std::string(key) + " is a setting of the Linux kernel (net.ipv4.tcp_" + key +
+                              "): use it with 'profile: linux'");
+        bool linear = std::string(key) == "syn_linear_timeouts";
+        auto n = uint32_t(src_.integer(*v, linear ? 0 : 1, 127, "a count"));
+        (linear ? s_.options.syn_linear_timeouts : s_.options.syn_retries) = n;
+    }
 }
 
 // ---- Networks and hosts ----------------------------------------------------------------------
@@ -1134,6 +1146,8 @@ Profile Scenario::make_profile() const {
     p.mss = options.mss;
     p.rto_initial = options.rto_initial;
     p.link_layer = options.link_layer;
+    if (options.syn_retries) p.syn_retries = *options.syn_retries;
+    if (options.syn_linear_timeouts) p.syn_linear_timeouts = *options.syn_linear_timeouts;
     return p;
 }
 

@@ -272,6 +272,9 @@ struct Options {
     // `link: ethernet` (default): frames, MAC addresses and ARP; `link: none`: IPv4 packets
     // straight onto the network, as netstep did before it had a link layer.
     bool link_layer = true;
+    // The kernel's net.ipv4.tcp_syn_retries and tcp_syn_linear_timeouts (linux profile only);
+    // unset: the profile's own (profile.cpp).
+    std::optional<uint32_t> syn_retries, syn_linear_timeouts;
 };
 
 struct Scenario {

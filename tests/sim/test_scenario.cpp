@@ -510,6 +510,15 @@ TEST_CASE("scenario: a scenario without programs is a lab") {
     CHECK(s.hosts.size() == 1);
 }
 
+TEST_CASE("scenario: the linux profile's SYN sysctls as options") {
+    Scenario d = load_scenario_text(std::string(kTop) + "hosts: []\nprofile: linux\n", "t.yaml");
+    CHECK(d.make_profile().syn_retries == 6);
+    CHECK(d.make_profile().syn_linear_timeouts == 4);
+    Scenario s = load_scenario_text(std::string(kTop) + "hosts: []\nprofile: linux\noptions: { syn_retries: 2, syn_linear_timeouts: 0 }\n", "t.yaml");
+    CHECK(s.make_profile().syn_retries == 2);
+    CHECK(s.make_profile().syn_linear_timeouts == 0);
+}
+
 TEST_CASE("scenario: errors at the top level name line and column") {
     std::string top = kTop;
     check_cases({
@@ -525,6 +534,10 @@ TEST_CASE("scenario: errors at the top level name line and column") {
         {"no programs: a lab", top + "hosts: []\n", ""},  // programs are optional (a lab to explore from a terminal)
         {"zero MSL", top + "hosts: []\nprograms: []\noptions: { msl: 0s }\n",
          "t.yaml:7:17: expected a duration greater than zero, got '0s'"},
+        {"a Linux sysctl under textbook", top + "hosts: []\nprograms: []\noptions: { syn_linear_timeouts: 2 }\n",
+         "t.yaml:7:33: syn_linear_timeouts is a setting of the Linux kernel (net.ipv4.tcp_syn_linear_timeouts): use it with 'profile: linux'"},
+        {"syn_retries out of range", top + "hosts: []\nprograms: []\nprofile: linux\noptions: { syn_retries: 0 }\n",
+         "t.yaml:8:25: expected a count from 1 to 127, got '0'"},
         {"not a mapping", "- a\n- b\n", "t.yaml:1:1: expected a scenario (a mapping that starts with 'netstep: 1'), got a list"},
         {"empty file", "", "t.yaml:1:1: the file is empty; a scenario starts with 'netstep: 1'"},
         {"YAML syntax error", top + "hosts: [\nprograms: []\n", "t.yaml:7:1: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence started at line 5, column 8)"},

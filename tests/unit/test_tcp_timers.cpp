@@ -57,11 +57,37 @@ TEST_CASE("tcp: RTO, backoff and Karn by jumping now") {
     CHECK(c.vars().rto == Duration::seconds(1));
 }
 
-TEST_CASE("tcp: linux rto_min is 200 ms") {
+TEST_CASE("tcp: linux rto_min bounds the variance term, not the RTO") {
+    // Linux tcp_rtt_estimator: the first sample r gives SRTT = r and rttvar = max(2r, 200 ms).
     TcpConnection c = socket_syn_sent(Profile::linux());
     send(c, at_ms(10), seg(SYN | ACK, REMOTE_ISS, LOCAL_SEQ));
-    // SRTT 10 ms, RTTVAR 5 ms: 10 + 20 = 30 ms, clamped to 200 ms.
-    CHECK(c.vars().rto == Duration::millis(200));
+    CHECK(c.vars().rto == Duration::millis(210));  // 10 + max(20, 200): RFC 6298 would say 200
+    // A round trip of 40 ms, sampled on every ACK: 40 + 200 = 240 ms (tests/data/captures/linux/
+    // h_rto.pcap: the retransmission came 245 ms after the lost segment).
+    TcpConnection d = socket_syn_sent(Profile::linux());
+    send(d, at_ms(40), seg(SYN | ACK, REMOTE_ISS, LOCAL_SEQ));
+    CHECK(d.vars().rto == Duration::millis(240));
+    TcpOutput o;
+    d.send(bytes(100), at_ms(100), o);
+    send(d, at_ms(140), seg(ACK, REMOTE_ISS + 1, LOCAL_SEQ + 100));
+    CHECK(*d.vars().srtt == Duration::millis(40));
+    CHECK(d.vars().rto == Duration::millis(240));
+    // The textbook profile keeps RFC 6298's floor on the whole RTO (§2.4: 1 s).
+    TcpConnection t = socket_syn_sent(Profile::textbook());
+    send(t, at_ms(40), seg(SYN | ACK, REMOTE_ISS, LOCAL_SEQ));
+    CHECK(t.vars().rto == Duration::seconds(1));
+}
+
+TEST_CASE("tcp: linux takes no RTT sample from an ACK that covers a retransmission") {
+    TcpConnection d = socket_syn_sent(Profile::linux());
+    send(d, at_ms(40), seg(SYN | ACK, REMOTE_ISS, LOCAL_SEQ));
+    TcpOutput o;
+    d.send(bytes(100), at_ms(100), o);
+    poll(d, at_ms(340));  // the RTO: resent, RTO doubled to 480 ms
+    CHECK(d.vars().rto == Duration::millis(480));
+    send(d, at_ms(900), seg(ACK, REMOTE_ISS + 1, LOCAL_SEQ + 100));
+    CHECK(*d.vars().srtt == Duration::millis(40));  // Karn: no sample of 800 or 560 ms
+    CHECK(d.vars().rto == Duration::millis(480));
 }
 
 TEST_CASE("tcp: SYN retries then ETIMEDOUT") {
@@ -73,7 +99,7 @@ TEST_CASE("tcp: SYN retries then ETIMEDOUT") {
             last = poll(c, *t);
             for (auto& s : last.segments) syns += s.has(SYN) ? 1 : 0;
         }
-        CHECK(syns == prof.syn_retries + 1);
+        CHECK(syns == prof.syn_retries + prof.syn_linear_timeouts + 1);
         CHECK(c.state() == TcpState::Closed);
         CHECK(conn_error(last) == Err::TimedOut);
         CHECK(state_changes(last).back().cause == "retransmission timeout");
@@ -81,12 +107,25 @@ TEST_CASE("tcp: SYN retries then ETIMEDOUT") {
         TcpOutput o;
         CHECK(c.send(text("x"), Instant::zero(), o).err == Err::TimedOut);
     }
-    // Linux: 1+2+4+8+16+32+64 = 127 s before giving up.
+    // Linux 6.18: 4 linear retries 1 s apart, then 6 doubling: SYNs at 0, 1, 2, 3, 4, 5, 7, 11,
+    // 19, 35, 67 s and ETIMEDOUT at 131 s (tests/data/captures/linux/i_syn_timeout.pcap).
     TcpConnection c = socket_syn_sent(Profile::linux());
     Instant end;
+    std::vector<int64_t> syn_at{0};
     while (auto t = c.poll_at()) {
         end = *t;
-        poll(c, *t);
+        for (auto& s : poll(c, *t).segments)
+            if (s.has(SYN)) syn_at.push_back((*t - Instant::zero()).ns / 1'000'000'000);
+    }
+    CHECK(syn_at == std::vector<int64_t>{0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67});
+    CHECK(end == at_ms(131'000));
+    // tcp_syn_linear_timeouts = 0: the doubling of older kernels, 127 s.
+    Profile old = Profile::linux();
+    old.syn_linear_timeouts = 0;
+    TcpConnection o = socket_syn_sent(old);
+    while (auto t = o.poll_at()) {
+        end = *t;
+        poll(o, *t);
     }
     CHECK(end == at_ms(127'000));
 }
