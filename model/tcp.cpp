@@ -228,7 +228,10 @@ void TcpConnection::poll(Instant now, TcpOutput& out) {
     if (due(TimerKind::Retransmission)) on_retransmission_timeout(now, out);
     if (due(TimerKind::Persist)) on_persist_timeout(now, out);
     // RFC 9293 §3.8.6.3: the delayed ACK must not wait longer than this.
-    if (due(TimerKind::DelayedAck) && state_ != TcpState::Closed) send_ack(out);
+    if (due(TimerKind::DelayedAck) && state_ != TcpState::Closed) {
+        pingpong_ = false;  // Linux: "Delayed ACK missed: leave pingpong mode"
+        send_ack(out);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

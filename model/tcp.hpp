@@ -157,6 +157,11 @@ private:
     std::optional<Instant> last_oow_ack_;  // last ACK answering an out-of-window pure ACK
     uint32_t unacked_bytes_ = 0;
     uint32_t quickacks_left_ = 0;
+    // Linux's interactive ("pingpong") mode: set when we send data within the delayed-ACK
+    // timeout of the last data received (tcp_event_data_sent), left when the delayed ACK timer
+    // fires (tcp_delack_timer_handler). In it, no quick ACKs: the ACK waits to ride on a reply.
+    bool pingpong_ = false;
+    std::optional<Instant> last_data_rcvd_;  // icsk_ack.lrcvtime
 
     // Retransmission (RFC 6298) and persist (RFC 9293 §3.8.6.1).
     struct RttProbe { SeqNum end; Instant sent; };

@@ -533,7 +533,14 @@ void TcpConnection::enter_time_wait(Instant now, std::string cause, TcpOutput& o
 // closes at once sends FIN+ACK: the three-segment close of the capture.
 void TcpConnection::need_ack(AckNeed need, Instant now, TcpOutput& out) {
     bool at_once = !profile_.delayed_ack || need == AckNeed::Now;
-    if (!at_once && need == AckNeed::Data && quickacks_left_ > 0) {
+    if (need == AckNeed::Data && profile_.delayed_ack) {
+        // tcp_event_data_recv: after a silence longer than the RTO, quick ACKs again.
+        if (last_data_rcvd_ && now - *last_data_rcvd_ > rto_)
+            quickacks_left_ = std::max(quickacks_left_, profile_.quickack_segments);
+        last_data_rcvd_ = now;
+    }
+    // tcp_in_quickack_mode: a budget left and not in interactive mode.
+    if (!at_once && need == AckNeed::Data && quickacks_left_ > 0 && !pingpong_) {
         --quickacks_left_;
         at_once = true;
     }

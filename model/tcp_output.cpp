@@ -163,6 +163,10 @@ void TcpConnection::transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& o
     snd_nxt_ += seg.seg_len();
     time_segment(seg.seq, snd_nxt_, now);
     if (n > 0) last_data_sent_ = now;
+    // Linux tcp_event_data_sent: a reply within the delayed-ACK timeout (TCP_ATO_MIN, 40 ms) of
+    // the last data received: interactive mode.
+    if (n > 0 && profile_.delayed_ack && last_data_rcvd_ && now - *last_data_rcvd_ < profile_.ack_delay_max)
+        pingpong_ = true;
     emit(std::move(seg), out);
 }
 

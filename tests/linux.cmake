@@ -15,7 +15,8 @@ if(NOT TSHARK OR NOT Python3_Interpreter_FOUND)
 endif()
 set(linux_matches
   "i_syn_timeout both"
-  "h_rto C>S")
+  "h_rto both"
+  "n_duplicate both")
 foreach(entry ${linux_matches})
   string(REPLACE " " ";" parts "${entry}")
   list(GET parts 0 name)
