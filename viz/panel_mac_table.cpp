@@ -64,7 +64,7 @@ void MacTablePanel::draw(const ViewModel& vm, Commands&) {
                         e.host < trace.hosts.size() ? trace.hosts[e.host].name : "",
                         vm.view.format_time(e.learned),
                         sim::age_text(now - e.last_seen),
-                        e.learned_step == vm.step};
+                        e.learned_step == vm.step || e.learned == now};  // this step, or its instant
                 ImGui::TableNextRow();
                 if (row.lit) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, theme::kHighlight);
                 const std::string* cells[] = {&row.mac, &row.port, &row.host, &row.learned, &row.age};

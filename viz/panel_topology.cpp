@@ -221,7 +221,13 @@ void TopologyPanel::place_switches(const ViewModel& vm, ImVec2 canvas) {
         float name_w = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, t.networks[k].name.c_str()).x;
         std::string kind = std::string(vm.text.switch_word) + "  " + t.networks[k].subnet.to_string();
         float kind_w = ImGui::CalcTextSize(kind.c_str()).x;
-        float w = std::max({name_w, kind_w + fs * 1.6f, float(std::max(above, below)) * fs * 2.6f}) + fs * 1.2f;
+        // Room between two ports for both their numbers; as wide as half the row of hosts.
+        float lo = canvas.x, hi = 0;
+        for (const sim::SwitchPort& p : ports) {
+            lo = std::min(lo, layout.hosts[p.host].at.x);
+            hi = std::max(hi, layout.hosts[p.host].at.x);
+        }
+        float w = std::max({name_w, kind_w + fs * 1.6f, float(std::max(above, below)) * fs * 3.6f, (hi - lo) * 0.5f}) + fs * 1.2f;
         sw.half = ImVec2(std::min(w * 0.5f, canvas.x * 0.45f), fs * 1.3f);
         for (bool top : {true, false}) {
             std::vector<uint32_t> side;
