@@ -221,14 +221,31 @@ void TopologyPanel::place_switches(const ViewModel& vm, ImVec2 canvas) {
         float name_w = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, t.networks[k].name.c_str()).x;
         std::string kind = std::string(vm.text.switch_word) + "  " + t.networks[k].subnet.to_string();
         float kind_w = ImGui::CalcTextSize(kind.c_str()).x;
+        float word_w = ImGui::CalcTextSize(vm.text.switch_word).x;
         // Room between two ports for both their numbers; as wide as half the row of hosts.
         float lo = canvas.x, hi = 0;
         for (const sim::SwitchPort& p : ports) {
             lo = std::min(lo, layout.hosts[p.host].at.x);
             hi = std::max(hi, layout.hosts[p.host].at.x);
         }
-        float w = std::max({name_w, kind_w + fs * 1.6f, float(std::max(above, below)) * fs * 3.6f, (hi - lo) * 0.5f}) + fs * 1.2f;
-        sw.half = ImVec2(std::min(w * 0.5f, canvas.x * 0.45f), fs * 1.3f);
+        // Two lines (name; "switch" and subnet) where there is room above and below, else one:
+        // never closer to a host's box than a packet's marker needs to pass.
+        float room_y = fs * 1.3f;
+        for (const sim::SwitchPort& p : ports) {
+            float gap = std::abs(layout.hosts[p.host].at.y - sw.center.y) - layout.box_half.y;
+            room_y = std::min(room_y, (gap - layout.marker * 2.0f - 4.0f) * 0.6f);
+        }
+        sw.two_lines = room_y >= fs * 1.1f;
+        size_t most = std::max(above, below);
+        float text_w = 0, w = 0;
+        if (sw.two_lines) {
+            w = std::max({name_w, kind_w + fs * 1.6f, float(most) * fs * 3.6f, (hi - lo) * 0.5f}) + fs * 1.2f;
+        } else {
+            text_w = name_w + fs * 0.5f + word_w + fs * 1.2f;
+            w = text_w + float(most) * fs * 3.4f;
+        }
+        sw.half = ImVec2(std::min(w * 0.5f, canvas.x * 0.45f), std::max(fs * 0.62f, std::min(fs * 1.3f, room_y)));
+        float ports_x0 = sw.center.x - sw.half.x + std::min(text_w, sw.half.x), ports_w = sw.center.x + sw.half.x - ports_x0;
         for (bool top : {true, false}) {
             std::vector<uint32_t> side;
             for (uint32_t i = 0; i < ports.size(); ++i)
@@ -237,7 +254,7 @@ void TopologyPanel::place_switches(const ViewModel& vm, ImVec2 canvas) {
                 return layout.hosts[ports[a].host].at.x < layout.hosts[ports[b].host].at.x;
             });
             for (size_t j = 0; j < side.size(); ++j) {
-                float x = sw.center.x - sw.half.x + 2 * sw.half.x * (float(j) + 0.5f) / float(side.size());
+                float x = ports_x0 + ports_w * (float(j) + 0.5f) / float(side.size());
                 float y = sw.center.y + (top ? -sw.half.y : sw.half.y);
                 const sim::SwitchPort& p = ports[side[j]];
                 sw.ports.push_back({p.host, p.interface, side[j] + 1, ImVec2(x, y)});
@@ -592,8 +609,16 @@ void TopologyPanel::draw_port_line(Frame& f, const Switch& sw, uint32_t h, uint3
     ImVec2 ts = font->CalcTextSizeA(f.fs, FLT_MAX, 0, number.c_str());
     float m = f.r * 1.3f;
     bool from_left = a.x < b.x - 1.0f;
-    ImVec2 at(from_left ? b.x + m + 4 : b.x - m - 4 - ts.x, top ? b.y - ts.y - 4 : b.y + 4);
-    Box nb = label(f.dl, at, theme::kNetwork, number);
+    Box nb;
+    if (sw.two_lines) {
+        ImVec2 at(from_left ? b.x + m + 4 : b.x - m - 4 - ts.x, top ? b.y - ts.y - 4 : b.y + 4);
+        nb = label(f.dl, at, theme::kNetwork, number);
+    } else {  // no room outside: inside the switch beside its socket (right of a top port, left of
+              // a bottom one), drawn with the switch (draw_switches)
+        float s = std::max(3.0f, f.fs * 0.28f) + 3;
+        ImVec2 at(top ? b.x + s : b.x - s - ts.x, f.at(sw.center).y - ts.y * 0.5f);
+        nb = {at, ImVec2(at.x + ts.x, at.y + ts.y)};
+    }
     f.taken.push_back(nb);
     port_lines.push_back({sw.network, h, port->number, a, b, nb.min, nb.max});
     if (!show_addresses) return;
@@ -601,8 +626,13 @@ void TopologyPanel::draw_port_line(Frame& f, const Switch& sw, uint32_t h, uint3
     std::string address = itf.address.address.to_string();
     ImVec2 as = ImGui::CalcTextSize(address.c_str());
     ImVec2 c = f.at(layout.hosts[h].at);
-    float y = top ? c.y - layout.box_half.y - as.y - 4 : c.y + layout.box_half.y + 4;
-    Box ab = label(f.dl, ImVec2(c.x - as.x * 0.5f, y), kAddressColor, address);
+    // A router's other side has its own line: its address beside this line, halfway down.
+    ImVec2 where(c.x - as.x * 0.5f, top ? c.y - layout.box_half.y - as.y - 4 : c.y + layout.box_half.y + 4);
+    if (f.t.hosts[h].interfaces.size() > 1) {
+        ImVec2 mid = lerp(a, b, 0.5f);
+        where = ImVec2(std::max(a.x, b.x) + m + 5, mid.y - as.y * 0.5f);
+    }
+    Box ab = label(f.dl, where, kAddressColor, address);
     f.taken.push_back(ab);
     address_rects.push_back({h, ab.min, ab.max});
 }
@@ -619,21 +649,37 @@ void TopologyPanel::draw_switches(const ViewModel& vm, Frame& f) {
         float s = std::max(3.0f, f.fs * 0.28f);
         for (const Port& p : sw.ports) {
             ImVec2 at = f.at(p.at);
-            float inward = p.at.y < sw.center.y ? 1.0f : -1.0f;  // the socket inside the edge
-            ImVec2 lo(at.x - s, std::min(at.y, at.y + inward * s * 1.4f)), hi(at.x + s, std::max(at.y, at.y + inward * s * 1.4f));
+            float inward = (p.at.y < sw.center.y ? 1.0f : -1.0f) * std::max(2.0f, std::min(s * 1.4f, sw.half.y * 0.45f));
+            ImVec2 lo(at.x - s, std::min(at.y, at.y + inward)), hi(at.x + s, std::max(at.y, at.y + inward));  // a socket
             f.dl->AddRectFilled(lo, hi, theme::rgb(220, 226, 236), 1.0f);
         }
+        bool two_lines = sw.two_lines;  // else "lan  switch" at the left, the subnet in the tooltip
         float room = 2 * sw.half.x - f.fs;
-        std::string name = text_fit(bold, f.fs, net.name, room);
-        std::string kind = text_fit(body, f.fs, std::string(vm.text.switch_word) + "  " + net.subnet.to_string(), room);
+        std::string kind_text = std::string(vm.text.switch_word) + (two_lines ? "  " + net.subnet.to_string() : "");
+        ImVec2 ks = body->CalcTextSizeA(f.fs, FLT_MAX, 0, kind_text.c_str());
+        std::string name = text_fit(bold, f.fs, net.name, two_lines ? room : std::max(f.fs, room - ks.x - f.fs * 0.5f));
+        std::string kind = text_fit(body, f.fs, kind_text, room);
         ImVec2 ns = bold->CalcTextSizeA(f.fs, FLT_MAX, 0, name.c_str());
-        ImVec2 ks = body->CalcTextSizeA(f.fs, FLT_MAX, 0, kind.c_str());
-        float y = c.y - (ns.y + ks.y) * 0.5f;
-        Box name_box{ImVec2(c.x - ns.x * 0.5f, y), ImVec2(c.x + ns.x * 0.5f, y + ns.y)};
-        Box kind_box{ImVec2(c.x - ks.x * 0.5f, y + ns.y), ImVec2(c.x + ks.x * 0.5f, y + ns.y + ks.y)};
+        ks = body->CalcTextSizeA(f.fs, FLT_MAX, 0, kind.c_str());
+        Box name_box, kind_box;
+        if (two_lines) {
+            float y = c.y - (ns.y + ks.y) * 0.5f;
+            name_box = {ImVec2(c.x - ns.x * 0.5f, y), ImVec2(c.x + ns.x * 0.5f, y + ns.y)};
+            kind_box = {ImVec2(c.x - ks.x * 0.5f, y + ns.y), ImVec2(c.x + ks.x * 0.5f, y + ns.y + ks.y)};
+        } else {
+            float x = box.min.x + f.fs * 0.5f, y = c.y - ns.y * 0.5f;
+            name_box = {ImVec2(x, y), ImVec2(x + ns.x, y + ns.y)};
+            kind_box = {ImVec2(x + ns.x + f.fs * 0.5f, y), ImVec2(x + ns.x + f.fs * 0.5f + ks.x, y + ks.y)};
+        }
         f.dl->AddText(bold, f.fs, name_box.min, kSwitchText, name.c_str());
         f.dl->AddText(body, f.fs, kind_box.min, kSwitchText, kind.c_str());
-        if (name != net.name) cut_texts.push_back({box.min, box.max, net.name});
+        if (!two_lines) {
+            for (const PortLine& line : port_lines)
+                if (line.network == sw.network)
+                    f.dl->AddText(body, f.fs, line.number_min, kSwitchText, std::to_string(line.number).c_str());
+        }
+        if (!two_lines) cut_texts.push_back({box.min, box.max, net.name + "  " + std::string(vm.text.switch_word) + "  " + net.subnet.to_string()});
+        else if (name != net.name) cut_texts.push_back({box.min, box.max, net.name});
         f.host_boxes.push_back(box);
         f.names.push_back(name_box);
         f.names.push_back(kind_box);

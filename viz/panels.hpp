@@ -76,6 +76,9 @@ struct TopologyPanel {
     struct Switch {
         uint32_t network = 0;
         ImVec2 center{}, half{};
+        bool two_lines = true;                             // name, then "switch" and subnet; else one
+                                                           // line at the left, the ports right of it
+                                                           // and their numbers inside (a short panel)
         std::vector<Port> ports;
         const Port* port_of(uint32_t host, uint32_t interface = kNone) const;
     };
