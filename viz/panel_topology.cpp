@@ -626,12 +626,10 @@ void TopologyPanel::draw_port_line(Frame& f, const Switch& sw, uint32_t h, uint3
     std::string address = itf.address.address.to_string();
     ImVec2 as = ImGui::CalcTextSize(address.c_str());
     ImVec2 c = f.at(layout.hosts[h].at);
-    // A router's other side has its own line: its address beside this line, halfway down.
+    // A router's other side has its own line: its address beside its box, on the half facing
+    // this line's switch.
     ImVec2 where(c.x - as.x * 0.5f, top ? c.y - layout.box_half.y - as.y - 4 : c.y + layout.box_half.y + 4);
-    if (f.t.hosts[h].interfaces.size() > 1) {
-        ImVec2 mid = lerp(a, b, 0.5f);
-        where = ImVec2(std::max(a.x, b.x) + m + 5, mid.y - as.y * 0.5f);
-    }
+    if (f.t.hosts[h].interfaces.size() > 1) where = ImVec2(c.x + layout.box_half.x + 5, b.y < c.y ? c.y - as.y - 1 : c.y + 1);
     Box ab = label(f.dl, where, kAddressColor, address);
     f.taken.push_back(ab);
     address_rects.push_back({h, ab.min, ab.max});

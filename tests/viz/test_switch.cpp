@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 #include <string>
 
@@ -21,7 +22,9 @@ using namespace netstep::viz;
 namespace {
 
 struct Run {
-    explicit Run(const std::string& scenario) : session{NETSTEP_EXE, std::string(NETSTEP_TEST_SCENARIOS) + "/" + scenario, 0} {
+    // A scenario of scenarios/, or a path.
+    explicit Run(const std::string& scenario)
+        : session{NETSTEP_EXE, scenario.starts_with("/") ? scenario : std::string(NETSTEP_TEST_SCENARIOS) + "/" + scenario, 0} {
         session.load(session.original_file, false);
     }
 
@@ -197,6 +200,33 @@ TEST_CASE("switch: the topology draws a switch, a line per port reaching its hos
         REQUIRE(topology.network_rects.size() == 1);
         CHECK(topology.network_rects[0].min.x >= sw.min.x);
         CHECK(topology.network_rects[0].max.y <= sw.max.y);
+    }
+}
+
+TEST_CASE("switch: two switches and a router in a short panel: boxes apart, every port line reaching its host") {
+    std::string file = (std::filesystem::path(NETSTEP_TEST_SCENARIOS).parent_path() / "tests/viz/data/two-switches.yaml").string();
+    Run run(file);
+    REQUIRE(run.session.view);
+    for (ImVec2 size : {ImVec2(640, 280), ImVec2(900, 420), ImVec2(1280, 700)}) {
+        CAPTURE(size.x);
+        TopologyPanel topology;
+        run.at(0, size, [&](const ViewModel& vm, Commands& out) { topology.draw(vm, out); });
+        REQUIRE(topology.switch_rects.size() == 2);
+        REQUIRE(topology.port_lines.size() == 4);  // the laptop and the router on office, the router and the server on servers
+        for (const auto& sw : topology.switch_rects) {
+            for (const auto& box : topology.host_rects) CHECK_FALSE(overlaps(box.min, box.max, sw.min, sw.max));
+            for (const auto& a : topology.address_rects) CHECK_FALSE(overlaps(a.min, a.max, sw.min, sw.max));
+        }
+        for (const auto& line : topology.port_lines) {
+            const auto& sw = topology.switch_rects[line.network];
+            CHECK(line.switch_end.x >= sw.min.x);
+            CHECK(line.switch_end.x <= sw.max.x);
+            CHECK(line.host_end.y != doctest::Approx(line.switch_end.y));  // a line, not a point
+            for (const auto& box : topology.host_rects) CHECK_FALSE(overlaps(line.number_min, line.number_max, box.min, box.max));
+            // Each port's number apart from the others'.
+            for (const auto& other : topology.port_lines)
+                if (&other != &line) CHECK_FALSE(overlaps(line.number_min, line.number_max, other.number_min, other.number_max));
+        }
     }
 }
 
