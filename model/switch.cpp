@@ -5,15 +5,20 @@ namespace netstep {
 
 LearningSwitch::LearningSwitch(size_t ports, Duration ageing_time) : ports_(ports), ageing_(ageing_time) {}
 
-SwitchDecision LearningSwitch::receive(size_t ingress, MacAddress src, MacAddress dst, Instant now) {
+bool LearningSwitch::learn(size_t ingress, MacAddress src, Instant now) {
     poll(now);
-    SwitchDecision d;
     // Learning Process (802.1D §7.8): only unicast source addresses are learned.
-    if (!src.is_multicast()) {
-        auto it = table_.find(src);
-        d.learned = it == table_.end() || it->second.port != ingress;
-        table_[src] = Entry{ingress, now};
-    }
+    if (src.is_multicast()) return false;
+    auto it = table_.find(src);
+    bool learned = it == table_.end() || it->second.port != ingress;
+    Instant since = learned ? now : it->second.learned;
+    table_[src] = Entry{ingress, now, since};
+    return learned;
+}
+
+SwitchDecision LearningSwitch::receive(size_t ingress, MacAddress src, MacAddress dst, Instant now) {
+    SwitchDecision d;
+    d.learned = learn(ingress, src, now);
     // Forwarding Process (§7.7): a known unicast destination to its port only; a destination
     // on the ingress port's own segment is filtered; the rest is flooded.
     if (!dst.is_multicast()) {
@@ -35,7 +40,7 @@ SwitchDecision LearningSwitch::receive(size_t ingress, MacAddress src, MacAddres
 std::vector<MacTableRow> LearningSwitch::table(Instant now) const {
     std::vector<MacTableRow> rows;
     for (const auto& [mac, e] : table_)
-        if (now < e.last_seen + ageing_) rows.push_back({mac, e.port, e.last_seen, e.last_seen + ageing_});
+        if (now < e.last_seen + ageing_) rows.push_back({mac, e.port, e.last_seen, e.last_seen + ageing_, e.learned});
     return rows;
 }
 

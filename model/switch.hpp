@@ -22,6 +22,7 @@ struct MacTableRow {
     size_t port = 0;
     Instant last_seen;
     Instant expires;
+    Instant learned;  // when the entry was made (new, or moved to this port); refreshed by each frame since
     bool operator==(const MacTableRow&) const = default;
 };
 
@@ -45,6 +46,10 @@ public:
         return receive(ingress, f.src, f.dst, now);
     }
 
+    // The Learning Process alone (802.1D §7.8): a frame from `src` came in on `ingress`. True
+    // when the entry is new or moved to this port; a multicast source is never learned.
+    bool learn(size_t ingress, MacAddress src, Instant now);
+
     // The table as it stands at `now`: entries aged out are not listed (and are forgotten by
     // the next receive() or poll()).
     std::vector<MacTableRow> table(Instant now) const;
@@ -60,6 +65,7 @@ private:
     struct Entry {
         size_t port = 0;
         Instant last_seen;
+        Instant learned;
     };
     size_t ports_ = 0;
     Duration ageing_;

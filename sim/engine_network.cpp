@@ -6,6 +6,7 @@
 
 #include "model/wire/wire.hpp"
 #include "sim/engine_world.hpp"
+#include "sim/mac_table.hpp"
 #include "sim/trace_index.hpp"
 
 namespace netstep::sim::engine {
@@ -245,6 +246,10 @@ void World::transmit_frame(uint32_t h, FrameTransmission& t) {
     if (auto it = mac_port_.find({net, frame.src}); it != mac_port_.end()) in_port = it->second;
     if (switches_[net] && in_port) {
         SwitchDecision d = switches_[net]->receive(*in_port, frame, now());
+        // The fact, for the MAC table at any step (sim/mac_table.hpp): in force from the next
+        // event, the note below when it learned, else the frame's packet-sent.
+        if (!frame.src.is_multicast())
+            trace_.mac_seen.push_back({uint32_t(trace_.events.size()), net, *in_port, frame.src, now()});
         if (d.learned) {
             note(kNone, fmt::format("switch {} learned {} on port {} ({})", network.name, frame.src.to_string(),
                                     *in_port + 1, hosts_[h].name));
@@ -330,22 +335,10 @@ void World::transmit_frame(uint32_t h, FrameTransmission& t) {
     }
 }
 
-// Cisco IOS `show mac address-table` (one VLAN, every entry learned: DYNAMIC), ports named
-// Fa0/1, Fa0/2... in the order the hosts are listed, with the host behind each in parentheses.
+// Cisco IOS `show mac address-table`: the table as the trace holds it (the viewer's MAC table
+// panel shows the same rows).
 std::string World::mac_table_text(uint32_t network) const {
-    std::string text = "          Mac Address Table\n-------------------------------------------\n\n"
-                       "Vlan    Mac Address       Type        Ports\n----    -----------       --------    -----\n";
-    size_t rows = 0;
-    if (network < switches_.size() && switches_[network]) {
-        for (const MacTableRow& row : switches_[network]->table(now())) {
-            const auto& o = row.mac.octets;
-            std::string port = fmt::format("Fa0/{}", row.port + 1);
-            if (row.port < ports_[network].size()) port += " (" + hosts_[ports_[network][row.port].host].name + ")";
-            text += fmt::format("   1    {:02x}{:02x}.{:02x}{:02x}.{:02x}{:02x}    DYNAMIC     {}\n", o[0], o[1], o[2], o[3], o[4], o[5], port);
-            ++rows;
-        }
-    }
-    return text + fmt::format("Total Mac Addresses for this criterion: {}", rows);
+    return sim::mac_table_text(trace_, mac_table_at(trace_, network, uint32_t(trace_.events.size()), now()));
 }
 
 void World::report_unmatched() {

@@ -96,6 +96,10 @@ void put_optional_ns(Json& j, const char* key, const std::optional<Instant>& t) 
     if (t) j[key] = t->ns;
 }
 
+Json mac_seen_json(const TraceMacSeen& m) {
+    return Json{{"step", m.step}, {"network", m.network}, {"port", m.port}, {"mac", m.mac.to_string()}, {"time_ns", m.time.ns}};
+}
+
 Json vars_json(const TcpVars& v) {
     Json j{{"iss", v.iss.value},         {"irs", v.irs.value},         {"snd_una", v.snd_una.value},
            {"snd_nxt", v.snd_nxt.value}, {"snd_wnd", v.snd_wnd},       {"snd_wl1", v.snd_wl1.value},
@@ -405,6 +409,20 @@ TracePacket read_packet(const Json& j, const std::string& where) {
     return p;
 }
 
+TraceMacSeen read_mac_seen(const Json& j, const std::string& where) {
+    object(j, where);
+    TraceMacSeen m;
+    m.step = u32(member(j, "step", where), at(where, "step"));
+    m.network = u32(member(j, "network", where), at(where, "network"));
+    m.port = u32(member(j, "port", where), at(where, "port"));
+    const Json& mac = member(j, "mac", where);
+    auto parsed = MacAddress::parse(text(mac, at(where, "mac")));
+    if (!parsed) fail(at(where, "mac"), "a MAC address like \"02:00:00:00:00:10\"", mac);
+    m.mac = *parsed;
+    m.time = {nanoseconds(member(j, "time_ns", where), at(where, "time_ns"))};
+    return m;
+}
+
 std::optional<Duration> optional_duration(const Json& j, std::string_view key, const std::string& where) {
     const Json* v = optional_member(j, key);
     if (!v) return std::nullopt;
@@ -637,11 +655,31 @@ void check_sockets(const Trace& t) {
     }
 }
 
+// Each on a switched network, on one of its ports, from a step of the run on (the last may be
+// the step after the last event: a run stopped by a limit), in step order.
+void check_mac_seen(const Trace& t) {
+    std::vector<size_t> ports(t.networks.size(), 0);
+    for (const TraceHost& h : t.hosts)
+        for (const InterfaceConfig& i : h.interfaces)
+            for (size_t n = 0; n < t.networks.size(); ++n)
+                if (t.networks[n].name == i.network) ++ports[n];
+    for (size_t i = 0; i < t.mac_seen.size(); ++i) {
+        const TraceMacSeen& m = t.mac_seen[i];
+        std::string where = at("mac_seen", i);
+        check_ref(m.network, t.networks.size(), false, at(where, "network"), "a network");
+        if (!t.networks[m.network].switched) invalid(at(where, "network"), "a network of kind switch", std::to_string(m.network));
+        check_ref(m.port, ports[m.network], false, at(where, "port"), "a port");
+        check_ref(m.step, t.events.size() + 1, false, at(where, "step"), "an event");
+        if (i > 0 && m.step < t.mac_seen[i - 1].step) invalid(at(where, "step"), "steps in ascending order", std::to_string(m.step));
+    }
+}
+
 void check_trace(const Trace& t) {
     check_scenario(t);
     check_events(t);
     check_packets(t);
     check_sockets(t);
+    check_mac_seen(t);
 }
 
 // Arrays and objects nest at most this deep (the writer nests 6): deeper, even in a member the
@@ -722,6 +760,7 @@ void read_run(const Json& root, Trace& t) {
     });
     t.packets = read_list<TracePacket>(root, "packets", read_packet);
     t.sockets = read_list<SocketHistory>(root, "sockets", read_history);
+    if (root.contains("mac_seen")) t.mac_seen = read_list<TraceMacSeen>(root, "mac_seen", read_mac_seen);  // absent before switches
     if (root.contains("translations")) {  // absent before captions had languages
         t.translations = read_list<Trace::Translation>(root, "translations", [&builder, &t](const Json& j, const std::string& w) {
             object(j, w);
@@ -768,6 +807,7 @@ void write_json(const Trace& t, std::ostream& out) {
     write_key(out, "end_time_ns", t.end_time.ns);
     write_array(out, "events", t.events, [&t](const TraceEvent& e) { return event_json(t, e); });
     write_array(out, "packets", t.packets, packet_json);
+    write_array(out, "mac_seen", t.mac_seen, mac_seen_json);
     write_histories(out, t.sockets);
     out << "\n}\n";
 }

@@ -68,6 +68,19 @@ struct TracePacket {
                                  // when Trace::ethernet, else the IPv4 packet (wire::emit)
 };
 
+// A frame a switch (a network of kind: switch) took in on a port: its Learning Process learned,
+// or refreshed, "this source MAC is behind this port" (IEEE 802.1D §7.8). Every MAC table of the
+// run, at any step, is computed from these (sim/mac_table.hpp); the text trace's note "switch lan
+// learned ..." is the same fact in words, printed when an entry is new or moved.
+struct TraceMacSeen {
+    uint32_t step = 0;     // in force from this step: the learned note's, else the frame's packet-sent
+    uint32_t network = 0;  // a switched network
+    uint32_t port = 0;     // from 0, in the order the hosts are listed (shown from 1: Fa0/1)
+    MacAddress mac;        // the frame's source
+    Instant time;          // when the switch took the frame
+    bool operator==(const TraceMacSeen&) const = default;
+};
+
 enum class EventKind : uint8_t {
     RunStart,         // text: title
     PacketSent,       // packet
@@ -201,6 +214,7 @@ struct Trace {
     std::vector<TracePacket> packets;
     std::vector<SocketHistory> sockets;
     std::vector<std::string> strings;
+    std::vector<TraceMacSeen> mac_seen;  // in step order: every frame a switch learned from
 
     // Outcome.
     bool expectations_met = true;

@@ -144,6 +144,7 @@ private:
     UdpPanel udp_;
     VariablesPanel variables_;
     HostsPanel hosts_;
+    MacTablePanel mac_table_;
     InspectorPanel inspector_;
     LogPanel log_;
     TerminalPanel terminal_;
@@ -220,6 +221,9 @@ bool App::start(bool visible, PendingLoad& pending) {
     if (session_.view && session_.view->trace().packets.empty() && !session_.view->trace().hosts.empty()) {
         tab_request_ = 4;
         if (!big_panel_chosen_) big_panel_ = BigPanel::Terminal;
+    } else if (session_.view && std::any_of(session_.view->trace().networks.begin(), session_.view->trace().networks.end(),
+                                            [](const sim::TraceNetwork& n) { return n.switched; })) {
+        tab_request_ = 5;  // a switch's lesson opens on its MAC table
     }
     return true;
 }
@@ -394,6 +398,7 @@ void App::draw_windows(const ViewModel& vm, Commands& out) {
             tab(text_.inspector, "inspector", 1, inspector_);
             tab(text_.log, "log", 2, log_);
             tab(text_.terminal, "terminal", 4, terminal_);
+            tab(text_.mac_table, "mac_table", 5, mac_table_);
             if (!l.variables.shown() && !l.focused) tab(text_.variables, "variables", 3, variables_);
             ImGui::EndTabBar();
             tab_request_ = -1;

@@ -94,6 +94,18 @@ struct Strings {
     const char* closed = "?";          // netstat: the program has called close() on it
     const char* closed_help = "?";     // ... its tooltip
     const char* connection_gone = "?"; // variables: the connection is over, nothing left
+    // The MAC table panel (a switch's table at the step).
+    const char* mac_table = "?";       // the tab
+    const char* no_switch = "?";       // the run has no switch (one line)
+    const char* switch_word = "?";     // "switch" (the box in the topology, the panel's heading)
+    const char* mac_table_help = "?";  // one line: what the table is
+    const char* mac_table_empty = "?"; // a switch that knows no address
+    const char* mac_col = "?";
+    const char* port_col = "?";
+    const char* host_col = "?";
+    const char* learned_col = "?";
+    const char* age_col = "?";
+    const char* learned_now = "?";     // beside the row learned at this step
     // UDP (the space of the state diagram when a scenario has no TCP).
     const char* udp_sockets = "?";
     const char* no_udp = "?";

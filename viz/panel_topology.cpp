@@ -19,6 +19,7 @@
 #include <string>
 #include <utility>
 
+#include "sim/mac_table.hpp"
 #include "viz/panels.hpp"
 #include "viz/text.hpp"
 #include "viz/theme.hpp"
@@ -36,6 +37,8 @@ constexpr size_t kMaxCopies = 256;         // markers of flooded frames' copies,
 constexpr size_t kMaxLabels = 8;           // at most this many packet labels; more packets in flight: only
                                            // the shown connection's are labeled
 constexpr ImU32 kAddressColor = theme::rgb(40, 60, 110);
+constexpr ImU32 kSwitchFill = theme::kNetwork;             // a switch: a dark box, white letters,
+constexpr ImU32 kSwitchText = theme::rgb(255, 255, 255);   // its ports light sockets on its edge
 
 struct Box {
     ImVec2 min, max;
@@ -196,8 +199,87 @@ void TopologyPanel::compute_layout(const ViewModel& vm, ImVec2 canvas) {
     }
     if (n == 1 && routers.empty() && members[0].size() > 2 * row_geometry(t, canvas, layout, show_addresses).fit())
         crowded_layout(vm, canvas, members[0]);
-    else
+    else {
         spread_layout(vm, canvas, members, routers);
+        place_switches(vm, canvas);
+    }
+}
+
+// A switch where its network's bar would be, centered, as wide as its name and its ports need;
+// each port on the edge facing its host (top or bottom), in the order of the hosts across.
+void TopologyPanel::place_switches(const ViewModel& vm, ImVec2 canvas) {
+    const sim::Trace& t = vm.view.trace();
+    float fs = layout.font_size;
+    for (uint32_t k = 0; k < t.networks.size() && k < layout.networks.size(); ++k) {
+        if (!t.networks[k].switched) continue;
+        Switch sw;
+        sw.network = k;
+        sw.center = ImVec2(canvas.x * 0.5f, layout.networks[k].y);
+        std::vector<sim::SwitchPort> ports = sim::switch_ports(t, k);
+        size_t above = 0, below = 0;
+        for (const sim::SwitchPort& p : ports) ++(layout.hosts[p.host].at.y < sw.center.y ? above : below);
+        float name_w = vm.fonts.bold->CalcTextSizeA(fs, FLT_MAX, 0, t.networks[k].name.c_str()).x;
+        std::string kind = std::string(vm.text.switch_word) + "  " + t.networks[k].subnet.to_string();
+        float kind_w = ImGui::CalcTextSize(kind.c_str()).x;
+        float word_w = ImGui::CalcTextSize(vm.text.switch_word).x;
+        // Room between two ports for both their numbers; as wide as half the row of hosts.
+        float lo = canvas.x, hi = 0;
+        for (const sim::SwitchPort& p : ports) {
+            lo = std::min(lo, layout.hosts[p.host].at.x);
+            hi = std::max(hi, layout.hosts[p.host].at.x);
+        }
+        // Two lines (name; "switch" and subnet) where there is room above and below, else one:
+        // never closer to a host's box than a packet's marker needs to pass.
+        float room_y = fs * 1.3f;
+        for (const sim::SwitchPort& p : ports) {
+            float gap = std::abs(layout.hosts[p.host].at.y - sw.center.y) - layout.box_half.y;
+            room_y = std::min(room_y, (gap - layout.marker * 2.0f - 4.0f) * 0.6f);
+        }
+        sw.two_lines = room_y >= fs * 1.1f;
+        size_t most = std::max(above, below);
+        float text_w = 0, w = 0;
+        if (sw.two_lines) {
+            w = std::max({name_w, kind_w + fs * 1.6f, float(most) * fs * 3.6f, (hi - lo) * 0.5f}) + fs * 1.2f;
+        } else {
+            text_w = name_w + fs * 0.5f + word_w + fs * 1.2f;
+            w = text_w + float(most) * fs * 3.4f;
+        }
+        sw.half = ImVec2(std::min(w * 0.5f, canvas.x * 0.45f), std::max(fs * 0.62f, std::min(fs * 1.3f, room_y)));
+        float ports_x0 = sw.center.x - sw.half.x + std::min(text_w, sw.half.x), ports_w = sw.center.x + sw.half.x - ports_x0;
+        for (bool top : {true, false}) {
+            std::vector<uint32_t> side;
+            for (uint32_t i = 0; i < ports.size(); ++i)
+                if ((layout.hosts[ports[i].host].at.y < sw.center.y) == top) side.push_back(i);
+            std::stable_sort(side.begin(), side.end(), [&](uint32_t a, uint32_t b) {
+                return layout.hosts[ports[a].host].at.x < layout.hosts[ports[b].host].at.x;
+            });
+            for (size_t j = 0; j < side.size(); ++j) {
+                float x = ports_x0 + ports_w * (float(j) + 0.5f) / float(side.size());
+                float y = sw.center.y + (top ? -sw.half.y : sw.half.y);
+                const sim::SwitchPort& p = ports[side[j]];
+                sw.ports.push_back({p.host, p.interface, side[j] + 1, ImVec2(x, y)});
+            }
+        }
+        layout.switches.push_back(std::move(sw));
+    }
+}
+
+const TopologyPanel::Port* TopologyPanel::Switch::port_of(uint32_t host, uint32_t interface) const {
+    for (const Port& p : ports)
+        if (p.host == host && (interface == kNone || p.interface == interface)) return &p;
+    return nullptr;
+}
+
+const TopologyPanel::Switch* TopologyPanel::switch_of(uint32_t network) const {
+    for (const Switch& sw : layout.switches)
+        if (sw.network == network) return &sw;
+    return nullptr;
+}
+
+// Where a host's line to a switch's port leaves its box: the middle of the edge facing the port.
+ImVec2 TopologyPanel::host_end(uint32_t host, ImVec2 port) const {
+    const Node& node = layout.hosts[host];
+    return ImVec2(node.at.x, node.at.y + (port.y > node.at.y ? layout.box_half.y : -layout.box_half.y));
 }
 
 // Rows beside each bar (both sides when one row would be too long), the boxes as wide as the
@@ -221,6 +303,12 @@ void TopologyPanel::spread_layout(const ViewModel& vm, ImVec2 canvas, const std:
         // Between a row and the bar: room for the address label, however large the font.
         float gap = rows == 1 ? (n == 1 ? 0.3f : 0.22f) : std::max(0.08f, fs * 2.6f / std::max(1.0f, canvas.y));
         if (rows == 1) gap = std::min(0.45f, std::max(gap, fs * 2.9f / usable_h));
+        // A lone switch with one row of hosts: the switch low, the hosts high, the port lines
+        // between them long enough to watch a frame go out of each port.
+        if (n == 1 && !both_sides && rows == 1 && t.networks[k].switched) {
+            layout.networks[k].y = margin_y + 0.8f * usable_h;
+            gap = 0.62f;
+        }
         for (size_t i = 0; i < hosts.size(); ++i) {
             int side = both_sides ? (i % 2 == 0 ? side_of_first : -side_of_first) : side_of_first;
             size_t j = both_sides ? i / 2 : i;
@@ -374,6 +462,7 @@ struct TopologyPanel::Frame {
     struct Callout { uint32_t host; ImU32 color; };
     std::vector<Callout> callouts = {};   // addresses drawn apart: a crowded LAN's server and lit hosts
     std::map<uint32_t, int> unlabeled = {};  // per network: packets drawn without a label
+    std::map<uint32_t, Box> switch_names = {};  // per switched network: its name in its box
     uint32_t hovered_host = kNone, hovered_packet = kNone;
 
     ImVec2 at(ImVec2 p) const { return ImVec2(origin.x + p.x, origin.y + p.y); }
@@ -453,8 +542,11 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
     marker_rects.clear();
     network_rects.clear();
     cut_texts.clear();
+    switch_rects.clear();
+    port_lines.clear();
     draw_bars(f);
     draw_links(f);
+    draw_switches(vm, f);
     draw_hosts(vm, f);
     draw_callouts(f);
     draw_network_names(vm, f);
@@ -466,6 +558,7 @@ void TopologyPanel::draw(const ViewModel& vm, Commands& out) {
 
 void TopologyPanel::draw_bars(Frame& f) const {
     for (size_t k = 0; k < f.t.networks.size() && k < layout.networks.size(); ++k) {
+        if (switch_of(uint32_t(k))) continue;  // drawn as a switch
         const Bar& bar = layout.networks[k];
         f.dl->AddLine(f.at(ImVec2(bar.x0, bar.y)), f.at(ImVec2(bar.x1, bar.y)), theme::kNetwork, 7.0f * f.th);
     }
@@ -478,7 +571,12 @@ void TopologyPanel::draw_links(Frame& f) {
         const Node& node = layout.hosts[h];
         if (node.on_bar) continue;
         ImVec2 p = f.at(node.at);
-        for (const InterfaceConfig& itf : f.t.hosts[h].interfaces) {
+        for (uint32_t i = 0; i < f.t.hosts[h].interfaces.size(); ++i) {
+            const InterfaceConfig& itf = f.t.hosts[h].interfaces[i];
+            if (const Switch* sw = switch_of(network_index(f.t, itf.network))) {
+                draw_port_line(f, *sw, h, i);
+                continue;
+            }
             float bar_y = f.at(ImVec2(0, layout.networks[network_index(f.t, itf.network)].y)).y;
             if (node.compact) {
                 float lx = f.origin.x + node.link_x;
@@ -494,6 +592,97 @@ void TopologyPanel::draw_links(Frame& f) {
             f.taken.push_back(b);
             address_rects.push_back({h, b.min, b.max});
         }
+    }
+}
+
+// A host's line to its port on a switch: from the middle of its box's edge facing the switch to
+// the port; the port's number beside the port, on the side the line does not come from (clear of
+// the packets running down it); the host's address on the far side of its box.
+void TopologyPanel::draw_port_line(Frame& f, const Switch& sw, uint32_t h, uint32_t interface) {
+    const Port* port = sw.port_of(h, interface);
+    if (!port) return;
+    ImVec2 a = f.at(host_end(h, port->at)), b = f.at(port->at);
+    f.dl->AddLine(a, b, theme::kNetwork, 2.5f * f.th);
+    bool top = port->at.y < sw.center.y;
+    std::string number = std::to_string(port->number);
+    ImFont* font = ImGui::GetFont();
+    ImVec2 ts = font->CalcTextSizeA(f.fs, FLT_MAX, 0, number.c_str());
+    float m = f.r * 1.3f;
+    bool from_left = a.x < b.x - 1.0f;
+    Box nb;
+    if (sw.two_lines) {
+        ImVec2 at(from_left ? b.x + m + 4 : b.x - m - 4 - ts.x, top ? b.y - ts.y - 4 : b.y + 4);
+        nb = label(f.dl, at, theme::kNetwork, number);
+    } else {  // no room outside: inside the switch beside its socket (right of a top port, left of
+              // a bottom one), drawn with the switch (draw_switches)
+        float s = std::max(3.0f, f.fs * 0.28f) + 3;
+        ImVec2 at(top ? b.x + s : b.x - s - ts.x, f.at(sw.center).y - ts.y * 0.5f);
+        nb = {at, ImVec2(at.x + ts.x, at.y + ts.y)};
+    }
+    f.taken.push_back(nb);
+    port_lines.push_back({sw.network, h, port->number, a, b, nb.min, nb.max});
+    if (!show_addresses) return;
+    const InterfaceConfig& itf = f.t.hosts[h].interfaces[interface];
+    std::string address = itf.address.address.to_string();
+    ImVec2 as = ImGui::CalcTextSize(address.c_str());
+    ImVec2 c = f.at(layout.hosts[h].at);
+    // A router's other side has its own line: its address beside its box, on the half facing
+    // this line's switch.
+    ImVec2 where(c.x - as.x * 0.5f, top ? c.y - layout.box_half.y - as.y - 4 : c.y + layout.box_half.y + 4);
+    if (f.t.hosts[h].interfaces.size() > 1) where = ImVec2(c.x + layout.box_half.x + 5, b.y < c.y ? c.y - as.y - 1 : c.y + 1);
+    Box ab = label(f.dl, where, kAddressColor, address);
+    f.taken.push_back(ab);
+    address_rects.push_back({h, ab.min, ab.max});
+}
+
+// Each switch: a box with its name and "switch" and its subnet, a socket on its edge per port.
+void TopologyPanel::draw_switches(const ViewModel& vm, Frame& f) {
+    ImFont* bold = vm.fonts.bold;
+    ImFont* body = ImGui::GetFont();
+    for (const Switch& sw : layout.switches) {
+        const sim::TraceNetwork& net = f.t.networks[sw.network];
+        ImVec2 c = f.at(sw.center);
+        Box box{ImVec2(c.x - sw.half.x, c.y - sw.half.y), ImVec2(c.x + sw.half.x, c.y + sw.half.y)};
+        f.dl->AddRectFilled(box.min, box.max, kSwitchFill, 5.0f);
+        float s = std::max(3.0f, f.fs * 0.28f);
+        for (const Port& p : sw.ports) {
+            ImVec2 at = f.at(p.at);
+            float inward = (p.at.y < sw.center.y ? 1.0f : -1.0f) * std::max(2.0f, std::min(s * 1.4f, sw.half.y * 0.45f));
+            ImVec2 lo(at.x - s, std::min(at.y, at.y + inward)), hi(at.x + s, std::max(at.y, at.y + inward));  // a socket
+            f.dl->AddRectFilled(lo, hi, theme::rgb(220, 226, 236), 1.0f);
+        }
+        bool two_lines = sw.two_lines;  // else "lan  switch" at the left, the subnet in the tooltip
+        float room = 2 * sw.half.x - f.fs;
+        std::string kind_text = std::string(vm.text.switch_word) + (two_lines ? "  " + net.subnet.to_string() : "");
+        ImVec2 ks = body->CalcTextSizeA(f.fs, FLT_MAX, 0, kind_text.c_str());
+        std::string name = text_fit(bold, f.fs, net.name, two_lines ? room : std::max(f.fs, room - ks.x - f.fs * 0.5f));
+        std::string kind = text_fit(body, f.fs, kind_text, room);
+        ImVec2 ns = bold->CalcTextSizeA(f.fs, FLT_MAX, 0, name.c_str());
+        ks = body->CalcTextSizeA(f.fs, FLT_MAX, 0, kind.c_str());
+        Box name_box, kind_box;
+        if (two_lines) {
+            float y = c.y - (ns.y + ks.y) * 0.5f;
+            name_box = {ImVec2(c.x - ns.x * 0.5f, y), ImVec2(c.x + ns.x * 0.5f, y + ns.y)};
+            kind_box = {ImVec2(c.x - ks.x * 0.5f, y + ns.y), ImVec2(c.x + ks.x * 0.5f, y + ns.y + ks.y)};
+        } else {
+            float x = box.min.x + f.fs * 0.5f, y = c.y - ns.y * 0.5f;
+            name_box = {ImVec2(x, y), ImVec2(x + ns.x, y + ns.y)};
+            kind_box = {ImVec2(x + ns.x + f.fs * 0.5f, y), ImVec2(x + ns.x + f.fs * 0.5f + ks.x, y + ks.y)};
+        }
+        f.dl->AddText(bold, f.fs, name_box.min, kSwitchText, name.c_str());
+        f.dl->AddText(body, f.fs, kind_box.min, kSwitchText, kind.c_str());
+        if (!two_lines) {
+            for (const PortLine& line : port_lines)
+                if (line.network == sw.network)
+                    f.dl->AddText(body, f.fs, line.number_min, kSwitchText, std::to_string(line.number).c_str());
+        }
+        if (!two_lines) cut_texts.push_back({box.min, box.max, net.name + "  " + std::string(vm.text.switch_word) + "  " + net.subnet.to_string()});
+        else if (name != net.name) cut_texts.push_back({box.min, box.max, net.name});
+        f.host_boxes.push_back(box);
+        f.names.push_back(name_box);
+        f.names.push_back(kind_box);
+        f.switch_names[sw.network] = name_box;
+        switch_rects.push_back({sw.network, box.min, box.max});
     }
 }
 
@@ -578,6 +767,11 @@ void TopologyPanel::draw_callouts(Frame& f) {
 void TopologyPanel::draw_network_names(const ViewModel& vm, Frame& f) {
     ImFont* bold = vm.fonts.bold;
     for (size_t k = 0; k < f.t.networks.size() && k < layout.networks.size(); ++k) {
+        if (auto sw = f.switch_names.find(uint32_t(k)); sw != f.switch_names.end()) {  // in its switch's box
+            f.network_names.push_back(sw->second);
+            network_rects.push_back({uint32_t(k), sw->second.min, sw->second.max});
+            continue;
+        }
         const Bar& bar = layout.networks[k];
         std::string whole = f.t.networks[k].name + "  " + f.t.networks[k].subnet.to_string();
         std::string text = text_fit(bold, bold->FontSize, whole, f.size.x - 12);
@@ -613,6 +807,31 @@ void TopologyPanel::draw_network_names(const ViewModel& vm, Frame& f) {
 std::vector<ImVec2> TopologyPanel::path_of(const Frame& f, uint32_t packet, uint32_t to) const {
     const sim::TracePacket& p = f.t.packets[packet];
     float r = f.r, m = r * 1.3f;
+    // Through a switch: down the sender's line into its port, across the switch to the port of
+    // the host it goes to, up that line (no host: into the switch, where the frame ends).
+    if (const Switch* sw = switch_of(p.network)) {
+        std::vector<ImVec2> path;
+        auto leg = [&](const Port& port) {  // from just outside the host's box to its port
+            ImVec2 a = f.at(host_end(port.host, port.at)), b = f.at(port.at);
+            float len = std::max(1.0f, dist(a, b));
+            return std::pair{lerp(a, b, std::min(0.5f, (r + 2) / len)), b};
+        };
+        if (const Port* from = sw->port_of(p.from_host, p.from_interface)) {
+            auto [outside, port] = leg(*from);
+            path = {outside, port};
+        } else {
+            path = {f.at(sw->center)};
+        }
+        const Port* dest = to != kNone ? sw->port_of(to) : nullptr;
+        if (dest) {
+            auto [outside, port] = leg(*dest);
+            path.push_back(port);
+            path.push_back(outside);
+        } else {
+            path.push_back(f.at(sw->center));
+        }
+        return path;
+    }
     float bar_y = f.at(ImVec2(0, layout.networks[std::min<size_t>(p.network, layout.networks.size() - 1)].y)).y;
     auto leg = [&](uint32_t h, std::vector<ImVec2>& path) {  // from the host's box to the bar
         const Node& node = layout.hosts[h];

@@ -15,6 +15,7 @@
 
 #include "model/wire/wire.hpp"
 #include "sim/journal.hpp"
+#include "sim/mac_table.hpp"
 #include "viz/commands.hpp"
 #include "viz/terminal_view.hpp"
 #include "viz/view_model.hpp"
@@ -65,9 +66,26 @@ struct TopologyPanel {
         bool compact = false;                              // a small box; its address when lit (else in its tooltip)
     };
     struct Bar { float x0 = 0, x1 = 0, y = 0; };           // a network's bar
+    // A network of kind: switch is drawn as a switch: a box where its bar would be, one line per
+    // port to the host plugged into it, the port's number at the switch's end.
+    struct Port {
+        uint32_t host = 0, interface = 0;
+        uint32_t number = 0;                               // from 1 (sim::switch_ports order)
+        ImVec2 at{};                                       // on the switch box's edge
+    };
+    struct Switch {
+        uint32_t network = 0;
+        ImVec2 center{}, half{};
+        bool two_lines = true;                             // name, then "switch" and subnet; else one
+                                                           // line at the left, the ports right of it
+                                                           // and their numbers inside (a short panel)
+        std::vector<Port> ports;
+        const Port* port_of(uint32_t host, uint32_t interface = kNone) const;
+    };
     struct Layout {
         std::vector<Node> hosts;
         std::vector<Bar> networks;
+        std::vector<Switch> switches;                      // the switched networks' (none in a crowded LAN)
         ImVec2 box_half{}, compact_half{};                 // half sizes of a box and of a compact one
         float marker = 0;                                  // a packet marker's half height (x1.3: width)
         float strip = 0;                                   // a crowded LAN: the left strip's right edge
@@ -89,6 +107,9 @@ struct TopologyPanel {
     std::vector<Drawn> address_rects;  // ... the address labels (id: the host)
     std::vector<Drawn> marker_rects;   // ... the packet markers (id: the packet)
     std::vector<Drawn> network_rects;  // ... the networks' names (id: the network)
+    std::vector<Drawn> switch_rects;   // ... the switches' boxes (id: the network)
+    struct PortLine { uint32_t network, host, number; ImVec2 host_end, switch_end; ImVec2 number_min, number_max; };
+    std::vector<PortLine> port_lines;  // ... the lines from a switch's ports to the hosts, with the numbers' boxes
     struct CutText { ImVec2 min, max; std::string text; };
     std::vector<CutText> cut_texts;    // ... texts cut with "…": the whole text in a tooltip
 
@@ -100,7 +121,12 @@ private:
                        const std::vector<uint32_t>& routers);
     std::vector<ImVec2> path_of(const Frame& f, uint32_t packet, uint32_t to) const;
     void crowded_layout(const ViewModel& vm, ImVec2 canvas, std::vector<uint32_t> members);
+    void place_switches(const ViewModel& vm, ImVec2 canvas);
+    const Switch* switch_of(uint32_t network) const;
+    ImVec2 host_end(uint32_t host, ImVec2 port) const;
     void draw_bars(Frame& f) const;
+    void draw_switches(const ViewModel& vm, Frame& f);
+    void draw_port_line(Frame& f, const Switch& sw, uint32_t host, uint32_t interface);
     void draw_links(Frame& f);
     void draw_hosts(const ViewModel& vm, Frame& f);
     void draw_callouts(Frame& f);
@@ -241,6 +267,30 @@ struct HostsPanel {
     struct Row { uint32_t host; uint32_t history; std::string state; };
     std::vector<Row> rows;
     std::vector<std::string> macs;     // ... and the MAC addresses listed ("02-4E-..", Linux "02:4e:..")
+};
+
+// The MAC address table of each switch (a network of kind: switch) at the current step, as the
+// `mac_table` step computes it (sim::mac_table_at): MAC, port, host behind it, learned at, age;
+// the row learned at this step lit. A run without a switch: one line says so.
+struct MacTablePanel {
+    void draw(const ViewModel& vm, Commands& out);
+
+    // Internal state: the tables of the step drawn (a replay of the switch's frames, once a step).
+    struct Cache {
+        uint64_t generation = ~uint64_t(0);
+        uint32_t step = kNone;
+        std::vector<std::vector<sim::MacTableEntry>> tables;  // per switch, in `switches` order
+    };
+    Cache cache;
+    // What the last frame showed (read by tests).
+    struct Row {
+        uint32_t network = 0;
+        std::string mac, port, host, learned, age;  // as drawn: "02:00:00:00:00:10", "1", "laptop"
+        bool lit = false;                           // learned at this step
+    };
+    std::vector<Row> rows;
+    std::vector<uint32_t> switches;    // the switched networks, in order
+    bool no_switch_shown = false;      // the run has none: the one line was drawn
 };
 
 // The selected packet layer by layer, with the real bytes; the field under the mouse lit in both.

@@ -70,6 +70,9 @@ Trace trace_with_everything() {
     t.warnings = {"t.yaml:31:5: drop { from: laptop, flags: FIN, nth: 1 } never applied: no packet matched"};
     t.events[4].kind = EventKind::Caption;
     t.translations = {{4, "fr", TraceBuilder(t).intern("Bonjour.")}, {4, "it", TraceBuilder(t).intern("Ciao.")}};
+    t.networks[0].switched = true;
+    t.mac_seen = {{1, 0, 0, *MacAddress::parse("02:00:00:00:00:10"), at_us(10)},
+                  {3, 0, 1, *MacAddress::parse("02:00:00:00:00:20"), at_us(1'000)}};
     return t;
 }
 
@@ -91,6 +94,7 @@ TEST_CASE("output: JSON round trip is exact") {
         for (size_t i = 0; i < t.hosts.size(); ++i) CHECK(back.hosts[i].interfaces == t.hosts[i].interfaces);
         CHECK(back.failures == t.failures);
         CHECK(back.warnings == t.warnings);
+        CHECK(back.mac_seen == t.mac_seen);
         REQUIRE(back.translations.size() == t.translations.size());
         for (size_t i = 0; i < t.translations.size(); ++i) {
             CHECK(back.translations[i].step == t.translations[i].step);
@@ -98,6 +102,30 @@ TEST_CASE("output: JSON round trip is exact") {
                   t.caption_text(t.translations[i].step, t.translations[i].lang));
         }
     }
+}
+
+TEST_CASE("output: JSON mac_seen: absent reads as none, each on a port of a switch, in step order") {
+    std::string text = json_of(trace_with_everything());
+    CHECK(from_json(text).mac_seen.size() == 2);
+    auto at = text.find("\"mac_seen\": [");
+    REQUIRE(at != std::string::npos);
+    auto end = text.find("]", at);
+    CHECK(from_json(std::string(text).erase(at, end + 3 - at)).mac_seen.empty());  // a file from before switches
+    auto replaced = [&text](const std::string& from, const std::string& to) {
+        std::string copy = text;
+        size_t i = copy.find(from, copy.find("\"mac_seen\""));
+        REQUIRE(i != std::string::npos);
+        return copy.replace(i, from.size(), to);
+    };
+    CHECK(error_of(replaced("\"port\":1", "\"port\":2")) == "trace JSON: mac_seen[1].port: expected a port index below 2, got 2");
+    CHECK(error_of(replaced("\"step\":3", "\"step\":0")) == "trace JSON: mac_seen[1].step: expected steps in ascending order, got 0");
+    CHECK(error_of(replaced("\"mac\":\"02:00:00:00:00:20\"", "\"mac\":\"web\"")) ==
+          "trace JSON: mac_seen[1].mac: expected a MAC address like \"02:00:00:00:00:10\", got \"web\"");
+    std::string segment = replaced("\"port\":1", "\"port\":1");
+    size_t kind = segment.find("\"kind\":\"switch\"");
+    REQUIRE(kind != std::string::npos);
+    CHECK(error_of(segment.replace(kind, std::string("\"kind\":\"switch\"").size(), "\"kind\":\"segment\"")) ==
+          "trace JSON: mac_seen[0].network: expected a network of kind switch, got 0");
 }
 
 TEST_CASE("output: JSON written before warnings existed reads with none") {
@@ -197,7 +225,12 @@ TEST_CASE("output: JSON reading checks every reference, order and bound the view
         return error_of(json_of(t));
     };
     CHECK(error_after([](Trace&) {}).empty());
-    CHECK(error_after([](Trace& t) { t.events.clear(), t.packets.clear(), t.sockets.clear(), t.translations.clear(); }).empty());
+    CHECK(error_after([](Trace& t) {
+              t.events.clear(), t.packets.clear(), t.sockets.clear(), t.translations.clear(), t.mac_seen.clear();
+          }).empty());
+    CHECK(error_after([](Trace& t) { t.mac_seen[1].step = uint32_t(t.events.size() + 1); }) ==
+          "trace JSON: mac_seen[1].step: expected an event index below " + std::to_string(trace_with_everything().events.size() + 1) +
+              ", got " + std::to_string(trace_with_everything().events.size() + 1));
     CHECK(error_after([](Trace& t) { t.events[3].time = t.events[2].time - Duration{1}; })
               .starts_with("trace JSON: events[3].time_ns: expected a time from 0 and not before the previous event's, got "));
     CHECK(error_after([](Trace& t) { t.events[0].time = Instant{-1}; })

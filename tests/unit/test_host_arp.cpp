@@ -351,7 +351,7 @@ TEST_CASE("host arp: through a learning switch: the request is flooded, the repl
     net.run_until(at_ms(10));
     auto table = net.switches.at("lan").table(net.now);
     REQUIRE(table.size() == 2);
-    CHECK(table[0] == MacTableRow{kClientMac, 0, at_ms(2), at_ms(2) + Duration::seconds(300)});
+    CHECK(table[0] == MacTableRow{kClientMac, 0, at_ms(2), at_ms(2) + Duration::seconds(300), Instant::zero()});
     CHECK(table[1].mac == kServerMac);
     CHECK(table[1].port == 1);
     CHECK(c.arp_table().empty());  // c heard the request for someone else: RFC 826 adds nothing

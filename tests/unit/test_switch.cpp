@@ -24,7 +24,7 @@ TEST_CASE("switch: a broadcast is flooded to every other port, and its source le
     CHECK(d.learned);
     CHECK(d.ports == std::vector<size_t>{0, 2, 3});
     REQUIRE(sw.table(at(0)).size() == 1);
-    CHECK(sw.table(at(0))[0] == MacTableRow{kA, 1, at(0), at(300)});
+    CHECK(sw.table(at(0))[0] == MacTableRow{kA, 1, at(0), at(300), at(0)});
 }
 
 TEST_CASE("switch: unknown unicast floods, a learned destination gets its port only") {
@@ -76,4 +76,17 @@ TEST_CASE("switch: entries age out after 300 s without a frame from them") {
     // A source that is a group address is never learned.
     sw.receive(1, MacAddress::broadcast(), kA, at(303));
     CHECK(sw.table(at(303)).size() == 2);
+}
+
+TEST_CASE("switch: an entry keeps the time it was learned while frames refresh it") {
+    LearningSwitch sw(3);
+    CHECK(sw.learn(0, kA, at(0)));
+    CHECK_FALSE(sw.learn(0, kA, at(100)));  // refreshed: not learned again
+    REQUIRE(sw.table(at(100)).size() == 1);
+    CHECK(sw.table(at(100))[0] == MacTableRow{kA, 0, at(100), at(400), at(0)});
+    CHECK(sw.learn(2, kA, at(150)));  // moved: learned anew
+    CHECK(sw.table(at(150))[0].learned == at(150));
+    CHECK(sw.learn(2, kA, at(500)));  // aged out (last seen 150): learned anew
+    CHECK(sw.table(at(500))[0].learned == at(500));
+    CHECK_FALSE(sw.learn(1, MacAddress::broadcast(), at(501)));
 }

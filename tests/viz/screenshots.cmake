@@ -132,3 +132,14 @@ viz_screenshot(long_caption ${CMAKE_CURRENT_SOURCE_DIR}/viz/data/long-caption.ya
 viz_screenshot(long_host_name ${CMAKE_CURRENT_SOURCE_DIR}/viz/data/long-host-name.yaml 8 0
   --size 1280 800
   --color 0 200 640 450 141419 300)
+
+if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/link-switch.yaml)
+  # A switch (kind: switch), step 20: the switch a dark box (3C465A) below its four hosts, a line
+  # to each; the scenario opens on the MAC table tab, web's row (learned from its ARP reply at this
+  # instant) lit (FFDC5A). docs/images/link-switch-table.png is this picture.
+  viz_screenshot(link_switch_table ${PROJECT_SOURCE_DIR}/scenarios/link-switch.yaml 20 0
+    --size 1280 800
+    --color 180 365 460 415 3C465A 6000
+    --color 780 640 1170 664 FFDC5A 3000
+    --golden GOLDEN 0.005)
+endif()
