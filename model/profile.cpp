@@ -34,6 +34,7 @@ Profile Profile::textbook() {
     p.initial_rcv_window = 0;
     p.send_buffer = 65535;
     p.psh_on_send_block = false;
+    p.psh_per_gso_packet = false;
     p.window_scale = std::nullopt;
     p.rto_initial = Duration::seconds(1);
     p.rto_min = Duration::seconds(1);
@@ -128,6 +129,7 @@ Profile Profile::linux() {
     p.initial_rcv_window = 64240;
     p.send_buffer = 65535;
     p.psh_on_send_block = true;
+    p.psh_per_gso_packet = true;
     p.window_scale = 10;
     p.rto_initial = Duration::seconds(1);
     p.rto_min = Duration::millis(200);

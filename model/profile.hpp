@@ -78,6 +78,12 @@ struct Profile {
     // PSH on the last segment queued before send() had to wait for buffer space (Linux
     // tcp_sendmsg_locked: tcp_push at wait_for_space), besides the segment that empties the queue.
     bool psh_on_send_block = false;
+    // PSH at the end of each GSO packet as Linux builds them (tcp_tso_autosize): about 1 ms of
+    // the pacing rate (2 x cwnd / SRTT in slow start, 1.2 x after), at least tcp_min_tso_segs
+    // (2) segments, at most 64 KB; the device splits them and the last piece keeps the PSH.
+    // At a 40 ms round trip that is every second full segment (tests/data/captures/linux/
+    // j_bulk.pcap); on a fast LAN the packets are long and the rule rarely shows.
+    bool psh_per_gso_packet = false;
     std::optional<uint8_t> window_scale;  // sent in SYN when set (Linux: 7 or more)
 
     // Timers (RFC 6298; RFC 9293 §3.8.1).

@@ -105,6 +105,7 @@ CallResult<size_t> TcpConnection::send(std::span<const uint8_t> data, Instant no
     if (data.empty()) return CallResult<size_t>::ok(0);
     size_t n = std::min(data.size(), send_space());
     if (n == 0) return CallResult<size_t>::would_block();
+    if (unsent() == 0) gso_base_ = data_end();  // a new skb starts the write queue
     send_buf_.insert(send_buf_.end(), data.begin(), data.begin() + std::ptrdiff_t(n));
     // The buffer is full and the program will wait: Linux pushes what it queued first, PSH on
     // its last segment (tcp_sendmsg_locked, wait_for_space: tcp_push).

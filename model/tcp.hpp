@@ -161,6 +161,8 @@ private:
     // timeout of the last data received (tcp_event_data_sent), left when the delayed ACK timer
     // fires (tcp_delack_timer_handler). In it, no quick ACKs: the ACK waits to ride on a reply.
     bool pingpong_ = false;
+    SeqNum gso_base_;  // where the unsent data began to be built into GSO packets
+    uint32_t gso_segments() const;
     std::optional<Instant> last_data_rcvd_;  // icsk_ack.lrcvtime
 
     // Retransmission (RFC 6298) and persist (RFC 9293 §3.8.6.1).
@@ -176,6 +178,7 @@ private:
     // mdev_max_ the largest of this round trip, rttvar_term_ its rttvar_us (the RTO's second
     // term), rtt_seq_ the SND.NXT that ends this round trip.
     Duration mdev_{}, mdev_max_{}, rttvar_term_{};
+    std::optional<Duration> min_rtt_;  // tcp_min_rtt (a windowed minimum in Linux; here the least)
     SeqNum rtt_seq_;
     uint32_t syn_retransmits_ = 0;       // of our SYN or SYN+ACK
     std::optional<SeqNum> recover_;      // SND.NXT when the RTO or fast retransmit last fired

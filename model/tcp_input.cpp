@@ -544,7 +544,12 @@ void TcpConnection::need_ack(AckNeed need, Instant now, TcpOutput& out) {
         --quickacks_left_;
         at_once = true;
     }
-    if (!at_once && unacked_bytes_ >= 2u * snd_mss_) at_once = true;
+    // Every second full segment (RFC 1122 §4.2.3.2); Linux __tcp_ack_snd_check only when the
+    // window it would offer now reaches the one offered last ("right edge of window advances
+    // far enough"): a reader that does not read gets one delayed ACK per burst.
+    if (!at_once && unacked_bytes_ >= 2u * snd_mss_ &&
+        (!profile_.rcv_window_growth || linux_select_window() >= rcv_wnd_offered_))
+        at_once = true;
     if (at_once) {
         ack_now_ = true;
         return;

@@ -153,12 +153,27 @@ void TcpConnection::transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& o
     uint8_t flags = ACK;
     SeqNum end = snd_nxt_ + n;
     if (n > 0 && end == data_end()) flags |= PSH;
-    if (n > 0 && std::any_of(push_marks_.begin(), push_marks_.end(), [&](SeqNum m) { return m > snd_nxt_ && m <= end; }))
-        flags |= PSH;
+    // With 2-segment GSO packets (a round trip of tens of ms) the mark lands on the end of the
+    // packet being filled when send() waited (k_zero_window.pcap: PSH only on pair ends); with
+    // the long packets of a fast LAN, where send() waited (e_bulk_slow.pcap).
+    bool pairs = profile_.psh_per_gso_packet && gso_segments() == 2 && snd_mss_ > 0;
+    auto marked = [&](SeqNum m) {
+        if (pairs && m > gso_base_) {
+            uint32_t unit = 2u * snd_mss_, off = uint32_t(m - gso_base_) % unit;
+            if (off != 0) m = std::min(m + (unit - off), data_end());
+        }
+        return m > snd_nxt_ && m <= end;
+    };
+    if (n > 0 && std::any_of(push_marks_.begin(), push_marks_.end(), marked)) flags |= PSH;
     if (fin) flags |= FIN;
+    if (flags & PSH) psh_ends_.push_back(snd_nxt_ + n);
+    // The last segment of a GSO packet; a retransmission goes alone, without it (not while
+    // recovering a loss either: l_fast_retransmit.pcap).
+    if (profile_.psh_per_gso_packet && n == snd_mss_ && end > gso_base_ &&
+        uint32_t(end - gso_base_) % (gso_segments() * snd_mss_) == 0 && !in_fast_recovery())
+        flags |= PSH;
     TcpSegment seg = make_segment(flags, snd_nxt_, std::move(payload));
     if (n > 0 && n < snd_mss_) small_end_ = snd_nxt_ + n;
-    if (flags & PSH) psh_ends_.push_back(snd_nxt_ + n);
     if (fin) fin_seq_ = snd_nxt_ + n;
     snd_nxt_ += seg.seg_len();
     time_segment(seg.seq, snd_nxt_, now);
@@ -226,6 +241,7 @@ void TcpConnection::grow_window(uint32_t len) {
     if (limit <= rcv_ssthresh_) return;
     uint32_t incr = std::max(2 * rcv_mss_, 2 * len);
     rcv_ssthresh_ += std::min(limit - rcv_ssthresh_, incr);
+    quickacks_left_ |= 1;  // "icsk->icsk_ack.quick |= 1": the window grew, ACK it at once
 }
 
 // Linux __tcp_select_window, with window scaling: the free buffer, at most rcv_ssthresh, rounded
@@ -304,6 +320,21 @@ uint16_t TcpConnection::window_field() {
 // Retransmission timer (RFC 6298)
 // ---------------------------------------------------------------------------------------------
 
+// Linux tcp_tso_autosize: the bytes of ~1 ms at the pacing rate (sk_pacing_shift 10), plus
+// 64 KB >> (min RTT / 512 us) (tcp_tso_rtt_log 9), at most 64 KB (GSO_MAX_SIZE), in segments,
+// at least tcp_min_tso_segs = 2. The pacing rate (tcp_update_pacing_rate): cwnd (bytes here) /
+// SRTT, x2 while cwnd < ssthresh/2, x1.2 after. Without an RTT sample, the largest packets.
+uint32_t TcpConnection::gso_segments() const {
+    double mss = std::max<uint32_t>(snd_mss_, 1);
+    if (!srtt_ || srtt_->ns <= 0 || !min_rtt_) return std::max<uint32_t>(2, uint32_t(65536 / mss));
+    double ratio = cwnd_ < ssthresh_ / 2 ? 2.0 : 1.2;
+    double bytes = ratio * double(cwnd_) / (double(srtt_->ns) / 1e9) / 1024.0;
+    int64_t r = min_rtt_->ns / 512'000;
+    if (r < 32) bytes += double(65536u >> r);
+    bytes = std::min(bytes, 65536.0);
+    return std::max<uint32_t>(2, uint32_t(bytes / mss));
+}
+
 // A segment just sent: RFC 6298 times one segment per round trip (none while probing a zero
 // window); Linux remembers every segment's send time (the skb's timestamp).
 void TcpConnection::time_segment(SeqNum seq, SeqNum end, Instant now) {
@@ -338,6 +369,7 @@ void TcpConnection::rtt_on_ack(SeqNum ack, Instant now) {
 // 1/4 of its excess per round trip; RTO = SRTT + that term, at most rto_max (tcp_bound_rto).
 void TcpConnection::linux_rtt_sample(Duration r, SeqNum una) {
     Duration rto_min = profile_.rto_min;
+    min_rtt_ = min_rtt_ ? std::min(*min_rtt_, r) : r;
     if (!srtt_) {
         srtt_ = r;
         mdev_ = r * 2;  // "make sure rto = 3*rtt"

@@ -16,7 +16,8 @@ endif()
 set(linux_matches
   "i_syn_timeout both"
   "h_rto both"
-  "n_duplicate both")
+  "n_duplicate both"
+  "m_tail_loss S>C")
 foreach(entry ${linux_matches})
   string(REPLACE " " ";" parts "${entry}")
   list(GET parts 0 name)
