@@ -459,8 +459,16 @@ void TcpConnection::on_persist_timeout(Instant now, TcpOutput& out) {
         return output(now, out);  // arms the retransmission timer
     }
     record<Note>(out, "zero-window probe");
-    if (snd_nxt_ == snd_una_) transmit_new(left > 0 ? 1 : 0, left == 0 && fin_queued_, now, out);
-    else retransmit_first(1, now, out);
+    if (profile_.kind == Profile::Kind::Linux && snd_nxt_ == snd_una_) {
+        // Linux tcp_write_wakeup -> tcp_xmit_probe_skb: nothing fits the window, so a pure ACK
+        // with an old sequence number (SND.UNA - 1), which the peer must answer with an ACK
+        // telling its window (k_zero_window.pcap).
+        emit(make_segment(ACK, snd_una_ - 1), out);
+    } else if (snd_nxt_ == snd_una_) {
+        transmit_new(left > 0 ? 1 : 0, left == 0 && fin_queued_, now, out);
+    } else {
+        retransmit_first(1, now, out);
+    }
     persist_interval_ = std::min(persist_interval_ * 2, profile_.rto_max);
     arm(TimerKind::Persist, now + persist_interval_, out);
 }
