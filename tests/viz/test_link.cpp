@@ -9,6 +9,7 @@
 #include <string>
 
 #include "tests/viz/headless.hpp"
+#include "tests/viz/panel_run.hpp"
 #include "viz/panels.hpp"
 #include "viz/session.hpp"
 #include "viz/whatif.hpp"
@@ -19,39 +20,8 @@ using namespace netstep::viz;
 
 namespace {
 
-struct RouterRun {
-    RouterRun() { session.load(session.original_file, false); }
-
-    const TraceView& view() const { return *session.view; }
-    const sim::Trace& trace() const { return *session.trace; }
-    uint32_t host(const std::string& name) const {
-        for (uint32_t h = 0; h < trace().hosts.size(); ++h)
-            if (trace().hosts[h].name == name) return h;
-        return kNone;
-    }
-    // One frame of `draw` in a window of `size`, at `step` (two: the window settles first).
-    template <typename Draw>
-    void at(uint32_t step, ImVec2 size, Draw draw) {
-        session.player.go_to(step, view());
-        for (int f = 0; f < 2; ++f) {
-            ImGui::NewFrame();
-            ImGui::PushFont(fonts.body);
-            ViewModel vm = test::view_model(view(), session.player, text, fonts, session.generation);
-            Commands out;
-            ImGui::SetNextWindowPos(ImVec2(0, 0));
-            ImGui::SetNextWindowSize(size);
-            ImGui::Begin("panel");
-            draw(vm, out);
-            ImGui::End();
-            ImGui::PopFont();
-            ImGui::Render();
-        }
-    }
-
-    test::Headless imgui;
-    Fonts fonts = test::app_fonts();
-    Strings text = strings_for(Language::En);
-    Session session{NETSTEP_EXE, std::string(NETSTEP_TEST_SCENARIOS) + "/ip-router.yaml", 0};
+struct RouterRun : test::PanelRun {
+    RouterRun() : PanelRun("ip-router.yaml") {}
 };
 
 }  // namespace
