@@ -148,6 +148,9 @@ public:
     CallResult<SocketId> socket(SocketType type, Instant now, StackOutput& out);
     CallResult<> set_reuseaddr(SocketId s, bool on);
     CallResult<> set_linger_zero(SocketId s, bool on);  // SO_LINGER {1, 0}: close sends RST
+    // SO_RCVBUF / SO_SNDBUF (bytes; Profile::with_buffers): for the connection a later
+    // connect() or listen() makes; a listener's children inherit them. EINVAL for 0.
+    CallResult<> set_buffer(SocketId s, bool receive, uint32_t bytes);
     // UDP: IP_TTL, the TTL of the datagrams it sends from now on (traceroute: 1, 2, 3...).
     CallResult<> set_ttl(SocketId s, uint8_t ttl);
     // UDP: IP_RECVERR: every ICMP error about its datagrams (time exceeded, unreachable) is queued
@@ -256,6 +259,7 @@ private:
         bool bound = false;
         bool reuseaddr = false;              // SO_REUSEADDR (children inherit the listener's)
         bool linger_zero = false;            // SO_LINGER {1, 0}
+        std::optional<uint32_t> rcvbuf, sndbuf;  // SO_RCVBUF, SO_SNDBUF as set (children inherit)
         bool user_closed = false;
         // TCP
         bool listening = false;

@@ -44,6 +44,14 @@ CallResult<> HostStack::set_linger_zero(SocketId id, bool on) {
     return CallResult<>::ok();
 }
 
+CallResult<> HostStack::set_buffer(SocketId id, bool receive, uint32_t bytes) {
+    Socket* s = find_open(id);
+    if (!s) return fail<std::monostate>(Err::BadF);
+    if (bytes == 0) return fail<std::monostate>(Err::Inval);
+    (receive ? s->rcvbuf : s->sndbuf) = bytes;
+    return CallResult<>::ok();
+}
+
 CallResult<> HostStack::set_ttl(SocketId id, uint8_t ttl) {
     Socket* s = find_open(id);
     if (!s) return fail<std::monostate>(Err::BadF);

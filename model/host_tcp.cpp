@@ -17,7 +17,7 @@ CallResult<> HostStack::tcp_connect(Socket& s, Endpoint remote, Instant now, Sta
     FourTuple t{Endpoint{local, s.local.port}, remote};
     if (find_connection(t)) return CallResult<>::error(Err::AddrNotAvail);  // four-tuple taken
     TcpOutput tcp;
-    s.conn = TcpConnection::connect(t, initial_sequence(t, now), now, profile_, tcp);
+    s.conn = TcpConnection::connect(t, initial_sequence(t, now), now, profile_.with_buffers(s.rcvbuf, s.sndbuf), tcp);
     emit_tcp(s.id, t, tcp, out);
     return CallResult<>::would_block();
 }
@@ -106,7 +106,7 @@ void HostStack::tcp_to_listener(Socket& l, const FourTuple& t, const TcpSegment&
         return;
     }
     TcpOutput tcp;
-    TcpConnection conn = TcpConnection::listening(t.local, initial_sequence(t, now), profile_);
+    TcpConnection conn = TcpConnection::listening(t.local, initial_sequence(t, now), profile_.with_buffers(l.rcvbuf, l.sndbuf));
     conn.on_segment(seg, t.remote, now, tcp);
     if (conn.state() == TcpState::Listen) {
         emit_tcp(l.id, t, tcp, out);  // e.g. RST for an ACK (§3.10.7.2 second check)
@@ -118,6 +118,8 @@ void HostStack::tcp_to_listener(Socket& l, const FourTuple& t, const TcpSegment&
     child.local = t.local;
     child.bound = true;
     child.reuseaddr = l.reuseaddr;
+    child.rcvbuf = l.rcvbuf;
+    child.sndbuf = l.sndbuf;
     child.listener = l.id;
     child.conn = std::move(conn);
     SocketId id = child.id;

@@ -1,6 +1,8 @@
 // The two stack behaviour profiles.
 #include "profile.hpp"
 
+#include <algorithm>
+
 namespace netstep {
 
 // The RFC behaviour a course teaches from.
@@ -152,6 +154,28 @@ Profile Profile::linux() {
     p.neighbour.linux_states = true;
     p.neighbour.unres_qlen = 101;
     p.neighbour.answer_any_local_address = true;
+    return p;
+}
+
+Profile Profile::with_buffers(std::optional<uint32_t> rcvbuf, std::optional<uint32_t> sndbuf) const {
+    Profile p = *this;
+    constexpr uint32_t kMax = 212992;  // net.core.rmem_max and wmem_max (Linux defaults)
+    bool linux = kind == Kind::Linux;
+    if (rcvbuf) {
+        if (linux) {
+            uint32_t mem = 2 * std::min(*rcvbuf, kMax);
+            // The share of memory payload takes, as for the default buffer (131072 -> 86016).
+            p.recv_buffer = uint32_t(uint64_t(mem) * 168 / 256);
+            uint32_t space = mem / 2;  // tcp_full_space at the default scaling ratio (1/2)
+            p.initial_rcv_window = std::max<uint32_t>(space / mss * mss, mss);
+            uint8_t ws = 0;
+            while (ws < 14 && (space >> ws) > 65535) ++ws;
+            p.window_scale = ws;
+        } else {
+            p.recv_buffer = *rcvbuf;
+        }
+    }
+    if (sndbuf) p.send_buffer = linux ? 2 * std::min(*sndbuf, kMax) : *sndbuf;
     return p;
 }
 

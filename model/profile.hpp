@@ -147,6 +147,12 @@ struct Profile {
 
     static Profile textbook();
     static Profile linux();
+    // SO_RCVBUF / SO_SNDBUF of a socket, in bytes as the program passes them (either unset):
+    // this profile with the buffers they give. Linux (sock_setsockopt, tcp_select_initial_window)
+    // doubles the value (after capping it at net.core.rmem_max / wmem_max, 212992), offers half
+    // of it, rounded down to the MSS, in its SYN, with the window scale that half needs (0 for
+    // a small buffer), and never grows it by itself. The textbook takes the value as it is.
+    Profile with_buffers(std::optional<uint32_t> rcvbuf, std::optional<uint32_t> sndbuf) const;
     std::string_view name() const { return kind == Kind::Textbook ? "textbook" : "linux"; }
 };
 

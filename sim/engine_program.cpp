@@ -305,6 +305,14 @@ private:
                                           [&](StackOutput&) { return stack().set_linger_zero(id, *s.linger == 0); }, zero);
             if (conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text) == Flow::Stop) return Flow::Stop;
         }
+        for (bool receive : {true, false}) {
+            const std::optional<uint32_t>& v = receive ? s.rcvbuf : s.sndbuf;
+            if (!v) continue;
+            std::string text = fmt::format("setsockopt({}, {}, {})", s.socket, receive ? "SO_RCVBUF" : "SO_SNDBUF", *v);
+            auto r = call<std::monostate>(text, "setsockopt", id, std::nullopt,
+                                          [&](StackOutput&) { return stack().set_buffer(id, receive, *v); }, zero);
+            if (conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text) == Flow::Stop) return Flow::Stop;
+        }
         return Flow::Next;
     }
 
@@ -1139,7 +1147,7 @@ private:
         auto failed = [&](const std::optional<CallOutcome>& got) { return !got || got->err; };
         if (failed(call_step(step::Socket{sock, kind}))) return Flow::Next;
         if (nc.listen) {
-            call_step(step::SetSockOpt{sock, true, std::nullopt});
+            call_step(step::SetSockOpt{sock, true, std::nullopt, std::nullopt, std::nullopt});
             if (auto got = call_step(step::Bind{sock, nc.port, std::nullopt}); failed(got)) {
                 if (got && got->err) output(fmt::format("nc: {}", errno_message(*got->err)));
                 return Flow::Next;

@@ -82,7 +82,7 @@ std::string alternatives(const std::vector<std::string>& options) {
 // The keys of each verb's arguments (socket calls also take "expect"), by verb.
 const std::vector<std::vector<std::string>> kStepKeys = [] {
     std::vector<std::vector<std::string>> keys{
-        {"as", "type"},           {"socket", "reuseaddr", "linger"}, {"socket", "port", "ip"},
+        {"as", "type"},           {"socket", "reuseaddr", "linger", "rcvbuf", "sndbuf"}, {"socket", "port", "ip"},
         {"socket", "backlog"},    {"socket", "as"},                  {"socket", "to"},
         {"socket", "data", "bytes"}, {"socket", "bytes", "timeout"}, {"socket", "to", "data", "bytes"},
         {"socket", "timeout", "peer_as"}, {"socket", "how"},         {"socket"},
@@ -549,10 +549,15 @@ StepBody Loader::read_socket_call(size_t verb, const Map& m, Scope& scope) {
             return s;
         }
         case 1: {
-            step::SetSockOpt s{socket_ref(m, scope), {}, {}};
+            step::SetSockOpt s{socket_ref(m, scope), {}, {}, {}, {}};
             if (auto v = m.find("reuseaddr")) s.reuseaddr = src_.boolean(*v);
             if (auto v = m.find("linger")) s.linger = int(src_.integer(*v, 0, 65535, "a linger time in seconds"));
-            if (!s.reuseaddr && !s.linger) src_.fail(m.field(), "setsockopt: give reuseaddr or linger");
+            // A buffer size in bytes; 1 GiB bounds what a scenario may ask (Linux caps it at
+            // net.core.rmem_max anyway).
+            if (auto v = m.find("rcvbuf")) s.rcvbuf = uint32_t(src_.integer(*v, 1, 1u << 30, "a buffer size in bytes"));
+            if (auto v = m.find("sndbuf")) s.sndbuf = uint32_t(src_.integer(*v, 1, 1u << 30, "a buffer size in bytes"));
+            if (!s.reuseaddr && !s.linger && !s.rcvbuf && !s.sndbuf)
+                src_.fail(m.field(), "setsockopt: give reuseaddr, linger, rcvbuf or sndbuf");
             return s;
         }
         case 2: {

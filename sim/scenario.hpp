@@ -144,7 +144,12 @@ using Steps = std::vector<Step>;
 
 namespace step {
 struct Socket { std::string as; SocketKind type = SocketKind::Tcp; };
-struct SetSockOpt { std::string socket; std::optional<bool> reuseaddr; std::optional<int> linger; };
+struct SetSockOpt {
+    std::string socket;
+    std::optional<bool> reuseaddr;
+    std::optional<int> linger;
+    std::optional<uint32_t> rcvbuf, sndbuf;  // SO_RCVBUF, SO_SNDBUF (bytes)
+};
 struct Bind { std::string socket; uint16_t port = 0; std::optional<Ipv4Address> ip; };
 struct Listen { std::string socket; int backlog = 128; };
 struct Accept { std::string socket; std::string as; };

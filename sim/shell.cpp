@@ -503,7 +503,7 @@ private:
     std::optional<Parsed> berkeley() {
         static const std::vector<std::pair<std::string, std::string>> kUsage{
             {"socket", "socket NAME tcp|udp"},
-            {"setsockopt", "setsockopt NAME reuseaddr | setsockopt NAME linger 0"},
+            {"setsockopt", "setsockopt NAME reuseaddr | setsockopt NAME linger 0 | setsockopt NAME rcvbuf|sndbuf BYTES"},
             {"bind", "bind NAME PORT [IP]"},
             {"listen", "listen NAME [BACKLOG]"},
             {"accept", "accept NAME NEW_NAME"},
@@ -554,7 +554,11 @@ private:
             o.socket = sock;
             if (n == 3 && args_[2] == "reuseaddr") o.reuseaddr = true;
             else if (n == 4 && args_[2] == "linger" && args_[3] == "0") o.linger = 0;
-            else return fail(usage);
+            else if (n == 4 && (args_[2] == "rcvbuf" || args_[2] == "sndbuf")) {
+                auto b = detail::parse_unsigned(args_[3]);
+                if (!b || *b == 0 || *b > (1u << 30)) return fail(fmt::format("setsockopt: buffer size invalid: {}", args_[3]));
+                (args_[2] == "rcvbuf" ? o.rcvbuf : o.sndbuf) = uint32_t(*b);
+            } else return fail(usage);
             step.body = o;
         } else if (name_ == "bind") {
             if (n < 3 || n > 4) return fail(usage);

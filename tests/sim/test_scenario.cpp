@@ -375,7 +375,9 @@ TEST_CASE("scenario: errors in steps name line and column") {
         {"expect on a step without errors", b + "      - expect_state: { socket: s, state: CLOSED, expect: ok }\n",
          "t.yaml:13:51: 'expect' is not a key of expect_state (expected socket, state)"},
         {"setsockopt with nothing to set", b + "      - setsockopt: { socket: s }\n",
-         "t.yaml:13:21: setsockopt: give reuseaddr or linger"},
+         "t.yaml:13:21: setsockopt: give reuseaddr, linger, rcvbuf or sndbuf"},
+        {"a zero receive buffer", b + "      - setsockopt: { socket: s, rcvbuf: 0 }\n",
+         "t.yaml:13:42: expected a buffer size in bytes from 1 to 1073741824, got '0'"},
         {"not a boolean", b + "      - setsockopt: { socket: s, reuseaddr: yes }\n",
          "t.yaml:13:45: expected true or false, got 'yes'"},
     });

@@ -148,3 +148,28 @@ TEST_CASE("tcp: profile values") {
     CHECK(l.delayed_ack);
     CHECK(l.ack_delay_max == Duration::millis(40));
 }
+
+// SO_RCVBUF (tests/data/captures/linux/o_sockopt_rcvbuf.pcap, Linux 6.18): 16384 is doubled to
+// 32768; the SYN offers half of it rounded down to the MSS, 16060, with window scale 0.
+TEST_CASE("profiles: SO_RCVBUF and SO_SNDBUF, doubled under linux, as given under textbook") {
+    Profile l = Profile::linux().with_buffers(16384u, 16384u);
+    CHECK(l.initial_rcv_window == 16060);
+    REQUIRE(l.window_scale.has_value());
+    CHECK(*l.window_scale == 0);
+    CHECK(l.recv_buffer == 32768u * 168 / 256);
+    CHECK(l.send_buffer == 32768u);
+    Profile big = Profile::linux().with_buffers(1u << 30, std::nullopt);  // capped at rmem_max
+    CHECK(big.recv_buffer == 2u * 212992 * 168 / 256);
+    CHECK(*big.window_scale == 2);  // 212992 needs 2 bits beyond 65535
+    CHECK(big.send_buffer == Profile::linux().send_buffer);
+    Profile t = Profile::textbook().with_buffers(8000u, 4000u);
+    CHECK(t.recv_buffer == 8000u);
+    CHECK(t.send_buffer == 4000u);
+    CHECK_FALSE(t.window_scale.has_value());
+    // A connection opened with it: the SYN carries the window of the buffer.
+    TcpOutput out;
+    TcpConnection c = TcpConnection::connect(TUPLE, LOCAL_ISS, Instant::zero(), l, out);
+    REQUIRE(!out.segments.empty());
+    CHECK(out.segments[0].window == 16060);
+    CHECK(out.segments[0].window_scale == std::optional<uint8_t>(0));
+}
