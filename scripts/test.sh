@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test (CTest): the whole suite under ASan +
-# UBSan (preset asan), with CI=true each fuzz target for 60 s, two at a time (scripts/fuzz.sh),
+# UBSan (preset asan), with CI=true each fuzz target for 45 s, two at a time (scripts/fuzz.sh),
 # and last the whole suite in the normal build (preset default), so ctest's closing lines end
 # the output.
 set -euo pipefail
@@ -14,8 +14,8 @@ bash scripts/build.sh asan
 ctest --preset asan -j "$jobs" || status=1
 
 if [ "${CI:-}" = "true" ]; then
-  echo "== fuzz: 60 s per target, two at a time"
-  FUZZ_JOBS=2 bash scripts/fuzz.sh 60 || status=1
+  echo "== fuzz: 45 s per target, two at a time"
+  FUZZ_JOBS=2 bash scripts/fuzz.sh 45 || status=1
 fi
 
 echo "== default: build and test"
