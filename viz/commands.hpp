@@ -15,7 +15,7 @@ namespace netstep::viz {
 enum class Fault { Drop, Delay, Duplicate };
 
 // Presenter mode on a small screen shows one big panel (and a companion beside it): which one.
-enum class BigPanel { Topology, Sequence, States, Variables, Details, Terminal };  // Details: hosts, packet, log
+enum class BigPanel { Topology, Sequence, States, Variables, Details, Terminal };  // Details: hosts, packet, log, MAC table
 constexpr int kBigPanelCount = 6;
 
 namespace cmd {

@@ -87,7 +87,9 @@ void ControlsPanel::draw_panel_keys(const ViewModel& vm) const {
         total += font->CalcTextSizeA(fs, FLT_MAX, 0, texts[i].c_str()).x + 2 * pad + gap;
     }
     float avail = ImGui::GetContentRegionAvail().x;
-    float size = fs * std::clamp(avail / std::max(1.0f, total), 0.6f, 1.0f);
+    // Down to half the font size: a trace of thousands of steps and the longest names (Italian's
+    // key 5, "Host, pacchetto, registro, tabella MAC") still show key 6 whole at 1280x800.
+    float size = fs * std::clamp(avail / std::max(1.0f, total), 0.5f, 1.0f);
     pad *= size / fs;
     gap *= size / fs;
     ImDrawList* dl = ImGui::GetWindowDrawList();

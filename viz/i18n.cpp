@@ -42,7 +42,7 @@ Strings english() {
     s.big_sequence = "Sequence";
     s.big_states = "States";
     s.big_variables = "Variables";
-    s.big_details = "Hosts, packet, log";
+    s.big_details = "Hosts, packet, log, MAC table";
     s.big_terminal = "Terminal";
     s.terminal = "Terminal";
     s.terminal_host = "Host";
@@ -99,6 +99,11 @@ Strings english() {
     s.value = "Value";
     s.bytes = "Bytes";
     s.dropped_because = "Dropped:";
+    s.journey = "Journey of this packet";
+    s.journey_lit = "lit: what changes at each hop";
+    s.journey_help = "One IP datagram, hop by hop. Lit: what each router changes (a new Ethernet frame, the TTL one lower); the IP addresses stay. Click a hop to select it.";
+    s.hop_col = "Hop";
+    s.lost_here = "lost here";
     s.filter = "Filter";
     s.packets = "packets";
     s.state_changes = "states";
@@ -169,7 +174,7 @@ Strings french() {
     s.big_sequence = "Séquence";
     s.big_states = "États";
     s.big_variables = "Variables";
-    s.big_details = "Hôtes, paquet, journal";
+    s.big_details = "Hôtes, paquet, journal, table MAC";
     s.big_terminal = "Terminal";
     s.terminal = "Terminal";
     s.terminal_host = "Hôte";
@@ -226,6 +231,11 @@ Strings french() {
     s.value = "Valeur";
     s.bytes = "Octets";
     s.dropped_because = "Perdu :";
+    s.journey = "Trajet de ce paquet";
+    s.journey_lit = "en surbrillance : ce qui change à chaque saut";
+    s.journey_help = "Un datagramme IP, saut par saut. En surbrillance : ce que change chaque routeur (une nouvelle trame Ethernet, le TTL diminué de un) ; les adresses IP restent. Cliquez sur un saut pour le sélectionner.";
+    s.hop_col = "Saut";
+    s.lost_here = "perdu ici";
     s.filter = "Filtre";
     s.packets = "paquets";
     s.state_changes = "états";
@@ -296,7 +306,7 @@ Strings italian() {
     s.big_sequence = "Sequenza";
     s.big_states = "Stati";
     s.big_variables = "Variabili";
-    s.big_details = "Host, pacchetto, registro";
+    s.big_details = "Host, pacchetto, registro, tabella MAC";
     s.big_terminal = "Terminale";
     s.terminal = "Terminale";
     s.terminal_host = "Host";
@@ -353,6 +363,11 @@ Strings italian() {
     s.value = "Valore";
     s.bytes = "Byte";
     s.dropped_because = "Perso:";
+    s.journey = "Percorso di questo pacchetto";
+    s.journey_lit = "evidenziato: ciò che cambia a ogni salto";
+    s.journey_help = "Un datagramma IP, salto per salto. Evidenziato: ciò che ogni router cambia (un nuovo frame Ethernet, il TTL diminuito di uno); gli indirizzi IP restano. Fai clic su un salto per selezionarlo.";
+    s.hop_col = "Salto";
+    s.lost_here = "perso qui";
     s.filter = "Filtro";
     s.packets = "pacchetti";
     s.state_changes = "stati";

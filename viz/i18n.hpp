@@ -49,7 +49,7 @@ struct Strings {
     const char* big_sequence = "?";
     const char* big_states = "?";
     const char* big_variables = "?";
-    const char* big_details = "?";     // hosts, packet, log
+    const char* big_details = "?";     // hosts, packet, log, MAC table (the tabs)
     const char* big_terminal = "?";
     // Topology and legend.
     const char* legend_data = "?";
@@ -121,6 +121,11 @@ struct Strings {
     const char* value = "?";
     const char* bytes = "?";
     const char* dropped_because = "?";
+    const char* journey = "?";         // the section: the hops of one IP datagram across routers
+    const char* journey_lit = "?";     // beside it: what the lit columns mean
+    const char* journey_help = "?";    // its tooltip: what changes, what stays, click a hop
+    const char* hop_col = "?";         // the column: the hop's number, its link, from -> to
+    const char* lost_here = "?";       // a hop dropped on its link: the journey ends there
     // Log.
     const char* filter = "?";
     const char* packets = "?";

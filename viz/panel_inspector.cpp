@@ -1,7 +1,8 @@
 // The packet inspector: the selected packet (or the one of the current step) layer by layer,
 // each field with its value and a tooltip explaining it (wire::describe, or wire::describe_frame
 // for an Ethernet trace: the Ethernet II header first, IEEE 802.3 clause 3), beside the real
-// bytes in hex; the field under the mouse is lit in both.
+// bytes in hex; the field under the mouse is lit in both. Above them, the journey of the packet's
+// IP datagram when it crossed routers (sim::journey): one row per hop.
 #include <imgui.h>
 
 #include <algorithm>
@@ -90,9 +91,109 @@ uint32_t packet_to_show(const ViewModel& vm) {
     return packet_at_or_before(vm.view, vm.step);
 }
 
+// "a → b" as two lines in a table cell: "a", then "→ b" (a MAC address pair fits a narrow panel).
+void two_lines(const std::string& text, ImFont* font, float max_width) {
+    size_t at = text.find(" → ");
+    ImGui::PushFont(font);
+    TextEllipsis(text.substr(0, at), max_width);
+    if (at != std::string::npos) TextEllipsis(text.substr(at + 1), max_width);
+    ImGui::PopFont();
+}
+
 }  // namespace
 
-void InspectorPanel::draw(const ViewModel& vm, Commands&) {
+// The hops of the datagram, one row each. A router builds a new Ethernet frame for every hop (IEEE
+// 802.3: its outgoing interface's MAC as the source, the next hop's MAC, found by ARP, as the
+// destination) and lowers the TTL by one (RFC 791 §3.2); the IP addresses stay. The columns whose
+// value changes from hop to hop are lit, so that what stays is seen to stay.
+void InspectorPanel::draw_journey(const ViewModel& vm, uint32_t packet, Commands& out) {
+    journey_rows.clear();
+    journey_changes = {};
+    if (journey.size() < 2) return;
+    const sim::Trace& t = vm.view.trace();
+    const sim::TraceIndex& index = vm.view.index();
+    for (const sim::JourneyHop& hop : journey) {
+        JourneyRow row;
+        row.packet = hop.packet;
+        row.link = hop.network < t.networks.size() ? t.networks[hop.network].name : "?";
+        row.hosts = index.host_name(hop.from_host) + " → " + index.host_name(hop.to_host);
+        if (hop.eth_src && hop.eth_dst) row.ethernet = hop.eth_src->to_string() + " → " + hop.eth_dst->to_string();
+        row.ip = hop.ip_src.to_string() + " → " + hop.ip_dst.to_string();
+        row.ttl = hop.ttl ? std::to_string(*hop.ttl) : "";
+        row.selected = hop.packet == packet;
+        journey_rows.push_back(std::move(row));
+    }
+    for (const JourneyRow& row : journey_rows) {  // a column changes when any hop differs from the first
+        journey_changes.ethernet |= row.ethernet != journey_rows[0].ethernet;
+        journey_changes.ip |= row.ip != journey_rows[0].ip;
+        journey_changes.ttl |= row.ttl != journey_rows[0].ttl;
+    }
+
+    // The title, and beside it what the lit columns mean; the whole story in a tooltip.
+    const Strings& s = vm.text;
+    ImGui::PushFont(vm.fonts.bold);
+    ImGui::TextUnformatted(s.journey);
+    ImGui::PopFont();
+    bool hovered = ImGui::IsItemHovered();
+    ImGui::SameLine();
+    ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(theme::kMuted));
+    TextEllipsis(std::string("(") + s.journey_lit + ")");
+    ImGui::PopStyleColor();
+    if ((hovered || ImGui::IsItemHovered()) && !vm.screenshot_mode) TextTooltip(s.journey_help);
+
+    bool ethernet = t.ethernet;
+    ImGuiTableFlags flags = ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersInnerV |
+                            ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoHostExtendX;
+    if (!ImGui::BeginTable("journey", ethernet ? 4 : 3, flags)) return;
+    // Protocol names (Ethernet, IP, TTL) are not translated: students meet them so in Wireshark.
+    ImGui::TableSetupColumn(s.hop_col);
+    if (ethernet) ImGui::TableSetupColumn("Ethernet");
+    ImGui::TableSetupColumn("IP");
+    ImGui::TableSetupColumn("TTL");
+    ImGui::TableHeadersRow();
+    float fs = ImGui::GetFontSize(), row_h = ImGui::GetTextLineHeight() * 2 + ImGui::GetStyle().ItemSpacing.y;
+    for (size_t i = 0; i < journey_rows.size(); ++i) {
+        JourneyRow& row = journey_rows[i];
+        ImGui::TableNextRow(0, row_h);
+        if (row.selected) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, theme::kJourneyRow);
+        // The hop: its number and link, then who sent it to whom; the whole row is a button.
+        ImGui::TableSetColumnIndex(0);
+        ImVec2 cell = ImGui::GetCursorScreenPos();
+        ImGui::PushID(int(i));
+        if (ImGui::Selectable("##hop", false, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap,
+                              ImVec2(0, row_h)) &&
+            !row.selected)
+            out.push_back(cmd::SelectPacket{row.packet, true});
+        ImGui::PopID();
+        row.min = ImGui::GetItemRectMin();
+        row.max = ImGui::GetItemRectMax();
+        ImGui::SetCursorScreenPos(cell);
+        ImGui::PushFont(vm.fonts.bold);
+        TextEllipsis((row.selected ? "▶ " : "") + std::to_string(i + 1) + "  " + row.link, fs * 9.0f);
+        ImGui::PopFont();
+        if (journey[i].dropped) {
+            ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(theme::kDrop));
+            TextEllipsis(std::string("✗ ") + s.lost_here, fs * 9.0f);
+            ImGui::PopStyleColor();
+        } else {
+            TextEllipsis(row.hosts, fs * 9.0f);
+        }
+        // The header fields: lit where they change from hop to hop (a cell's color over the row's).
+        int column = 1;
+        auto field = [&](const std::string& text, bool changes) {
+            ImGui::TableSetColumnIndex(column++);
+            if (changes) ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, theme::kHighlight);
+            two_lines(text, vm.fonts.mono, fs * 12.0f);
+        };
+        if (ethernet) field(row.ethernet, journey_changes.ethernet);
+        field(row.ip, journey_changes.ip);
+        field(row.ttl, journey_changes.ttl);
+    }
+    ImGui::EndTable();
+    ImGui::Spacing();
+}
+
+void InspectorPanel::draw(const ViewModel& vm, Commands& out) {
     uint32_t packet = packet_to_show(vm);
     const sim::Trace& t = vm.view.trace();
     if (packet >= t.packets.size()) {
@@ -100,6 +201,7 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
         return;
     }
     if (packet != cached_packet || vm.generation != cached_generation) {
+        journey = sim::journey(t, packet);
         const Bytes& frame = t.packets[packet].bytes;
         fields = t.ethernet ? wire::describe_frame(frame) : wire::describe(frame);
         // The window as the connection means it: the field shifted by the negotiated scale.
@@ -130,6 +232,7 @@ void InspectorPanel::draw(const ViewModel& vm, Commands&) {
         TextEllipsis(std::string(vm.text.dropped_because) + " " + p.drop_reason);
         ImGui::PopStyleColor();
     }
+    draw_journey(vm, packet, out);
 
     int hovered_now = -1;
     // Side by side when there is room for both; else the fields above and the bytes below.

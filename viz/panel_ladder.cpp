@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/journey.hpp"
 #include "sim/selector.hpp"
 #include "viz/panels.hpp"
 #include "viz/text.hpp"
@@ -225,6 +226,16 @@ void LadderPanel::build(const ViewModel& vm) {
     }
 }
 
+// The other hops of the selected datagram, lit on the ladder: a router's forwarding is an arrow of
+// its own, and this shows the arrows of one IP datagram as one journey.
+void LadderPanel::find_journey(const ViewModel& vm) {
+    if (journey.selected == vm.selection.packet && journey.generation == vm.generation) return;
+    journey = Journey{vm.selection.packet, vm.generation, {}};
+    std::vector<sim::JourneyHop> hops = sim::journey(vm.view.trace(), vm.selection.packet);
+    if (hops.size() < 2) return;
+    for (const sim::JourneyHop& hop : hops) journey.packets.push_back(hop.packet);
+}
+
 // All lifelines when they fit (or are asked for); else those of the connection shown, of this
 // step's socket and packet (or the last one sent), and of the selected packet.
 std::vector<bool> LadderPanel::lifelines_to_show(const ViewModel& vm, float avail, float min_col) const {
@@ -253,6 +264,7 @@ std::vector<bool> LadderPanel::lifelines_to_show(const ViewModel& vm, float avai
     uint32_t last = packet_at_or_before(vm.view, vm.step);
     add_packet(last != kNone ? last : 0);  // before any packet: the first one's
     add_packet(vm.selection.packet);
+    for (uint32_t hop : journey.packets) add_packet(hop);
     std::vector<bool> shown(n, false);
     bool some = false;
     for (const Arrow& a : cache.arrows) {
@@ -345,6 +357,7 @@ struct LadderPanel::DrawnArrow {
 
 void LadderPanel::draw(const ViewModel& vm, Commands& out) {
     if (cache.generation != vm.generation) build(vm);
+    find_journey(vm);
     heads.clear();
     labels.clear();
     lines.clear();
@@ -526,19 +539,21 @@ std::vector<LadderPanel::DrawnArrow> LadderPanel::draw_arrows(const ViewModel& v
         float y1 = a.end_step != kNone ? rows.step_y[a.end_step] : y0 + rows.flight_px;
         if (std::max(y0, y1) < f.y_min || std::min(y0, y1) > f.y_max) continue;
         ImVec2 from(f.o.x + f.x(a.from), f.o.y + y0), to(f.o.x + f.x(a.to), f.o.y + y1);
-        lines.push_back({a.packet, a.from, a.to, from, to});
+        bool selected = vm.selection.packet == a.packet;
+        bool other_hop = !selected && std::find(journey.packets.begin(), journey.packets.end(), a.packet) != journey.packets.end();
+        lines.push_back({a.packet, a.from, a.to, from, to, other_hop});
         bool ended = a.end_step != kNone && a.end_step <= vm.step;
         float k = ended ? 1.0f : float(vm.view.progress(a.packet, vm.now));
         if (p.dropped && ended) k = std::clamp(float(vm.view.progress(a.packet, vm.view.time_at(a.end_step))), 0.2f, 0.8f);
         ImVec2 tip(from.x + (to.x - from.x) * k, from.y + (to.y - from.y) * k);
         ImU32 color = theme::packet_color(vm.view.packet(a.packet).kind);
         if (!a.taken) color = (color & ~IM_COL32_A_MASK) | (ImU32(110) << IM_COL32_A_SHIFT);  // reached, ignored
-        bool selected = vm.selection.packet == a.packet;
         // In flight: the way still to go, faint, so that the label (placed on the whole path,
         // where it stays while the packet travels) is seen to belong to an arrow.
         ImDrawList* dl = f.dl;
         if (!ended) dl->AddLine(tip, to, (color & ~IM_COL32_A_MASK) | (ImU32(70) << IM_COL32_A_SHIFT), 1.5f * th);
         if (selected) dl->AddLine(from, tip, theme::kSelected, 6.0f * th);
+        else if (other_hop) dl->AddLine(from, tip, theme::kJourney, 6.0f * th);  // the same datagram, another hop
         dl->AddLine(from, tip, color, (selected ? 3.5f : a.main ? 2.5f : 2.0f) * th);
         if (p.dropped && ended) {
             float r = fs * 0.5f;

@@ -15,6 +15,7 @@
 
 #include "model/wire/wire.hpp"
 #include "sim/journal.hpp"
+#include "sim/journey.hpp"
 #include "sim/mac_table.hpp"
 #include "viz/commands.hpp"
 #include "viz/terminal_view.hpp"
@@ -188,12 +189,23 @@ struct LadderPanel {
     Rows rows;
     uint32_t last_scrolled_step = kNone;
     uint32_t context_packet = kNone;   // the packet whose what-if menu is open
+    // The hops of the selected packet's IP datagram across routers (sim::journey), found again
+    // when the selection or the trace changes; empty when it crossed one link only.
+    struct Journey {
+        uint32_t selected = kNone;
+        uint64_t generation = ~uint64_t(0);
+        std::vector<uint32_t> packets;     // in hop order
+    };
+    Journey journey;
     float scroll_x = 0.0f;             // of the diagram, for the lifeline names above it
     // Where the last frame drew things (read by tests to click and to check them).
     std::vector<std::pair<uint32_t, ImVec2>> label_centers;  // packet, its label's center
     std::array<ImVec2, 3> menu_centers{};                     // drop, delay, duplicate
     struct Box { uint32_t id; ImVec2 min, max; };             // id: the lifeline or the packet
-    struct Line { uint32_t packet; int from, to; ImVec2 a, b; };
+    struct Line {
+        uint32_t packet; int from, to; ImVec2 a, b;
+        bool other_hop = false;            // another hop of the selected packet's datagram: lit lighter
+    };
     std::vector<Box> heads, labels;    // name tags, packet labels
     std::vector<Line> lines;           // arrows (their whole path, also while in flight)
     std::vector<Box> times;            // time labels: the now band's (id kNone), then packets' (id: the packet)
@@ -204,6 +216,7 @@ private:
     struct Frame;                      // one frame's columns, the rows in view, what is drawn so far
     struct DrawnArrow;                 // an arrow drawn, with its label's box
     void build(const ViewModel& vm);
+    void find_journey(const ViewModel& vm);
     std::vector<bool> lifelines_to_show(const ViewModel& vm, float avail, float min_col) const;
     void layout_rows(const ViewModel& vm, const std::vector<bool>& shown, float scale);
     float y_now(const ViewModel& vm) const;
@@ -294,6 +307,9 @@ struct MacTablePanel {
 };
 
 // The selected packet layer by layer, with the real bytes; the field under the mouse lit in both.
+// Above them, when the packet's IP datagram crossed routers, its journey: one row per hop (link,
+// hosts, Ethernet source and destination, IP source and destination, TTL), the hop shown lit, the
+// columns that change from hop to hop (the MACs, the TTL) highlighted; a click selects a hop.
 struct InspectorPanel {
     int bytes_per_row = 8;             // = 8
     std::string pinned_field;          // = ""   // lit as if hovered: "tcp.flags", "ipv4.ttl" (screenshots)
@@ -304,10 +320,25 @@ struct InspectorPanel {
     uint32_t cached_packet = kNone;
     uint64_t cached_generation = ~uint64_t(0);
     std::vector<wire::WireField> fields;
+    std::vector<sim::JourneyHop> journey;  // the packet's datagram, hop by hop (sim::journey)
     int hovered_field = -1;            // from the previous frame (fields or bytes)
     int pinned = -1;                   // pinned_field's index in `fields` (-1: none)
     int scrolled_to = -1;              // the pinned field the list was last scrolled to
     int hex_scrolled_to = -1;          // ... and the bytes
+    // What the last frame drew of the journey (read by tests): its rows, as drawn, and which
+    // columns were highlighted because their value changes from one hop to the next.
+    struct JourneyRow {
+        uint32_t packet = kNone;
+        std::string link, hosts, ethernet, ip, ttl;  // "office", "laptop → router", "02:..:10 → 02:..:01"
+        bool selected = false;                       // the hop shown: its row lit
+        ImVec2 min{}, max{};                         // the row on screen (to click it)
+    };
+    std::vector<JourneyRow> journey_rows;
+    struct JourneyChanges { bool ethernet = false, ip = false, ttl = false; };
+    JourneyChanges journey_changes;
+
+private:
+    void draw_journey(const ViewModel& vm, uint32_t packet, Commands& out);
 };
 
 // The field a selector names: "LAYER.NAME" or "NAME", case, spaces, '-' and '_' ignored; NAME may

@@ -40,6 +40,8 @@ constexpr ImU32 kNow = rgb(255, 200, 0, 90);        // the current step's band
 constexpr ImU32 kSelected = rgb(0, 0, 0);
 constexpr ImU32 kCaptionBg = rgb(255, 244, 190);
 constexpr ImU32 kHighlight = rgb(255, 220, 90);     // inspector: field under the mouse
+constexpr ImU32 kJourneyRow = rgb(205, 225, 250);   // inspector: the hop shown in the journey table
+constexpr ImU32 kJourney = rgb(0, 0, 0, 70);        // ladder: the other hops of the selected datagram
 // The two ends of the selected connection (Okabe-Ito blue and vermillion: colorblind-safe).
 constexpr ImU32 kEndA = rgb(0, 114, 178);
 constexpr ImU32 kEndB = rgb(213, 94, 0);

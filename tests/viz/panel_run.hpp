@@ -40,25 +40,34 @@ struct PanelRun {
     template <typename Draw>
     void at(uint32_t step, ImVec2 size, Draw draw) {
         session.player.go_to(step, view());
-        for (int f = 0; f < 2; ++f) {
-            ImGui::NewFrame();
-            ImGui::PushFont(fonts.body);
-            ViewModel vm = test::view_model(view(), session.player, text, fonts, session.generation);
-            Commands out;
-            ImGui::SetNextWindowPos(ImVec2(0, 0));
-            ImGui::SetNextWindowSize(size);
-            ImGui::Begin("panel");
-            draw(vm, out);
-            ImGui::End();
-            ImGui::PopFont();
-            ImGui::Render();
-        }
+        for (int f = 0; f < 2; ++f) frame(size, {}, draw);
+    }
+    // One more frame at the same step, with `input` (the mouse, keys: test::click_frames).
+    // Returns what the panel asked for.
+    template <typename Draw>
+    Commands frame(ImVec2 size, const Input& input, Draw draw) {
+        if (input) input(ImGui::GetIO());
+        ImGui::NewFrame();
+        ImGui::PushFont(fonts.body);
+        ViewModel vm = test::view_model(view(), session.player, text, fonts, session.generation);
+        vm.selection = selection;
+        if (selection.packet != kNone) vm.connection = view().connection_of_packet(selection.packet);  // as the app does
+        Commands out;
+        ImGui::SetNextWindowPos(ImVec2(0, 0));
+        ImGui::SetNextWindowSize(size);
+        ImGui::Begin("panel");
+        draw(vm, out);
+        ImGui::End();
+        ImGui::PopFont();
+        ImGui::Render();
+        return out;
     }
 
     test::Headless imgui;
     Fonts fonts = test::app_fonts();
     Strings text = strings_for(Language::En);
     Session session;
+    Selection selection;               // what the user selected (the app's, as the panels see it)
 };
 
 }  // namespace netstep::viz::test

@@ -143,3 +143,18 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/link-switch.yaml)
     --color 780 640 1170 664 FFDC5A 3000
     --golden GOLDEN 0.005)
 endif()
+
+if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/link-router-mac.yaml)
+  # One packet's journey (issue 16), step 31: the router has sent the laptop's SYN on to the
+  # server. The inspector's journey table has its two hops: the Ethernet and TTL columns lit
+  # (FFDC5A: they change at every hop), the IP column not (the addresses stay), hop 2's row (the
+  # packet shown) lit blue (CDE1FA); the TTL field lit below. docs/images/link-router-journey.png
+  # is this picture.
+  viz_screenshot_with(link_router_journey ${PROJECT_SOURCE_DIR}/scenarios/link-router-mac.yaml 31 0 "--inspect-field ipv4.ttl"
+    --size 1280 800
+    --color 910 624 1055 706 FFDC5A 6000
+    --color 1165 624 1193 706 FFDC5A 1000
+    --no-color 1062 624 1158 706 FFDC5A
+    --color 1062 668 1158 706 CDE1FA 1500
+    --golden GOLDEN 0.005)
+endif()
