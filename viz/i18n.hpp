@@ -125,7 +125,7 @@ struct Strings {
     const char* journey_lit = "?";     // beside it: what the lit columns mean
     const char* journey_help = "?";    // its tooltip: what changes, what stays, click a hop
     const char* hop_col = "?";         // the column: the hop's number, its link, from -> to
-    const char* lost_here = "?";       // a hop dropped on its link: the journey ends there
+    const char* lost_here = "?";       // a hop dropped on its link (its ✗'s tooltip): the journey ends there
     // Log.
     const char* filter = "?";
     const char* packets = "?";

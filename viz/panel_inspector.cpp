@@ -92,11 +92,11 @@ uint32_t packet_to_show(const ViewModel& vm) {
 }
 
 // "a → b" as two lines in a table cell: "a", then "→ b" (a MAC address pair fits a narrow panel).
-void two_lines(const std::string& text, ImFont* font, float max_width) {
+void two_lines(const std::string& text, ImFont* font) {
     size_t at = text.find(" → ");
     ImGui::PushFont(font);
-    TextEllipsis(text.substr(0, at), max_width);
-    if (at != std::string::npos) TextEllipsis(text.substr(at + 1), max_width);
+    TextEllipsis(text.substr(0, at));
+    if (at != std::string::npos) TextEllipsis(text.substr(at + 1));
     ImGui::PopFont();
 }
 
@@ -141,17 +141,48 @@ void InspectorPanel::draw_journey(const ViewModel& vm, uint32_t packet, Commands
     ImGui::PopStyleColor();
     if ((hovered || ImGui::IsItemHovered()) && !vm.screenshot_mode) TextTooltip(s.journey_help);
 
+    // Each column as wide as its widest line (the header's, or a cell's in its font); when the panel
+    // is narrower than them all, the columns share it in those proportions and a text that does not
+    // fit ends in "…" (the whole in a tooltip). Never wider than the panel: nothing is clipped.
     bool ethernet = t.ethernet;
+    int columns = ethernet ? 4 : 3;
+    auto width = [](ImFont* font, const std::string& text) {  // as drawn in that font
+        ImGui::PushFont(font);
+        float w = ImGui::CalcTextSize(text.c_str()).x;
+        ImGui::PopFont();
+        return w;
+    };
+    auto lines_width = [&](ImFont* font, const std::string& text) {  // "a → b" drawn as two lines
+        size_t at = text.find(" → ");
+        return at == std::string::npos ? width(font, text) : std::max(width(font, text.substr(0, at)), width(font, text.substr(at + 1)));
+    };
+    const char* headers[4] = {s.hop_col, "Ethernet", "IP", "TTL"};  // protocol names: not translated (RFC, Wireshark)
+    if (!ethernet) headers[1] = nullptr;
+    std::vector<float> natural;
+    for (const char* h : headers)
+        if (h) natural.push_back(width(vm.fonts.body, h));
+    for (size_t i = 0; i < journey_rows.size(); ++i) {
+        const JourneyRow& row = journey_rows[i];
+        std::string first = "▶ " + std::to_string(i + 1) + "  " + row.link + (journey[i].dropped ? " ✗" : "");
+        natural[0] = std::max({natural[0], width(vm.fonts.bold, first), width(vm.fonts.body, row.hosts)});
+        int c = 1;
+        if (ethernet) natural[size_t(c)] = std::max(natural[size_t(c)], lines_width(vm.fonts.mono, row.ethernet)), ++c;
+        natural[size_t(c)] = std::max(natural[size_t(c)], lines_width(vm.fonts.mono, row.ip)), ++c;
+        natural[size_t(c)] = std::max(natural[size_t(c)], lines_width(vm.fonts.mono, row.ttl));
+    }
+    float pad = ImGui::GetStyle().CellPadding.x * 2 + 1, total = 0;
+    for (float w : natural) total += w + pad;
+    bool fits = total <= ImGui::GetContentRegionAvail().x;
     ImGuiTableFlags flags = ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersInnerV |
-                            ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoHostExtendX;
-    if (!ImGui::BeginTable("journey", ethernet ? 4 : 3, flags)) return;
-    // Protocol names (Ethernet, IP, TTL) are not translated: students meet them so in Wireshark.
-    ImGui::TableSetupColumn(s.hop_col);
-    if (ethernet) ImGui::TableSetupColumn("Ethernet");
-    ImGui::TableSetupColumn("IP");
-    ImGui::TableSetupColumn("TTL");
+                            (fits ? ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoHostExtendX : ImGuiTableFlags_SizingStretchProp);
+    if (!ImGui::BeginTable("journey", columns, flags)) return;
+    for (int c = 0, h = 0; c < columns; ++h) {
+        if (!headers[h]) continue;
+        ImGui::TableSetupColumn(headers[h], fits ? ImGuiTableColumnFlags_WidthFixed : ImGuiTableColumnFlags_WidthStretch, natural[size_t(c)]);
+        ++c;
+    }
     ImGui::TableHeadersRow();
-    float fs = ImGui::GetFontSize(), row_h = ImGui::GetTextLineHeight() * 2 + ImGui::GetStyle().ItemSpacing.y;
+    float row_h = ImGui::GetTextLineHeight() * 2 + ImGui::GetStyle().ItemSpacing.y;
     for (size_t i = 0; i < journey_rows.size(); ++i) {
         JourneyRow& row = journey_rows[i];
         ImGui::TableNextRow(0, row_h);
@@ -169,21 +200,25 @@ void InspectorPanel::draw_journey(const ViewModel& vm, uint32_t packet, Commands
         row.max = ImGui::GetItemRectMax();
         ImGui::SetCursorScreenPos(cell);
         ImGui::PushFont(vm.fonts.bold);
-        TextEllipsis((row.selected ? "▶ " : "") + std::to_string(i + 1) + "  " + row.link, fs * 9.0f);
+        TextEllipsis((row.selected ? "▶ " : "") + std::to_string(i + 1) + "  " + row.link);
         ImGui::PopFont();
-        if (journey[i].dropped) {
+        if (journey[i].dropped) {  // the journey ends here: a red cross, as on the topology and the ladder
+            ImGui::SameLine();
             ImGui::PushStyleColor(ImGuiCol_Text, theme::to_vec4(theme::kDrop));
-            TextEllipsis(std::string("✗ ") + s.lost_here, fs * 9.0f);
+            ImGui::PushFont(vm.fonts.bold);
+            ImGui::TextUnformatted("✗");
+            ImGui::PopFont();
             ImGui::PopStyleColor();
-        } else {
-            TextEllipsis(row.hosts, fs * 9.0f);
+            if (ImGui::IsItemHovered() && !vm.screenshot_mode)
+                TextTooltip(std::string(s.lost_here) + ": " + t.packets[row.packet].drop_reason);
         }
+        TextEllipsis(row.hosts);
         // The header fields: lit where they change from hop to hop (a cell's color over the row's).
         int column = 1;
         auto field = [&](const std::string& text, bool changes) {
             ImGui::TableSetColumnIndex(column++);
             if (changes) ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, theme::kHighlight);
-            two_lines(text, vm.fonts.mono, fs * 12.0f);
+            two_lines(text, vm.fonts.mono);
         };
         if (ethernet) field(row.ethernet, journey_changes.ethernet);
         field(row.ip, journey_changes.ip);

@@ -144,6 +144,7 @@ private:
 // broadcast fans out to every host of its network.
 // Lifelines keep one order for the whole run: by host as the scenario declares them, then by first
 // use. When they do not all fit, only those of the connection shown (else of the current packet).
+// The selected packet's arrow is lit, and lighter the other hops of its IP datagram (sim::journey).
 struct LadderPanel {
     // Options.
     float column_width = 170.0f;       // = 170  // widest gap between lifelines (x1.35 presenter)

@@ -92,6 +92,11 @@ TEST_CASE("journey: the inspector shows the routed SYN's two hops, the MACs and 
     CHECK_FALSE(inspector.journey_rows[0].selected);
     CHECK(inspector.journey_rows[1].selected);
 
+    // A narrow panel: the table shares its width (texts cut with "…"), never wider than the panel.
+    run.at(run.trace().packets[run.second].sent_step, ImVec2(360, 700), draw);
+    REQUIRE(inspector.journey_rows.size() == 2);
+    for (const auto& row : inspector.journey_rows) CHECK(row.max.x <= 360.0f);
+
     // An ARP frame crosses one link: no journey table.
     run.selection.packet = 0;
     run.at(run.trace().packets[0].sent_step, ImVec2(640, 700), draw);
