@@ -83,14 +83,15 @@ Profile Profile::textbook() {
 //   with rcv_ssthresh = the SYN's window and grows it by 2*MSS per full segment received
 //   (tcp_grow_window) while the free buffer allows; the window is min(free, rcv_ssthresh)
 //   rounded up to 1024 (__tcp_select_window), never shrinking (tcp_select_window). The buffer:
-//   tcp_rmem[1] = 131072 bytes of memory, of which Linux offers as window the share payload
-//   takes in its memory (scaling_ratio; 168/256 for a full segment): recv_buffer 86016. The
-//   capture bounds it: 85124 < free buffer <= 86584 (segments 5 and 6 of the burst). The SYN's
-//   64240 is tcp_select_initial_window: half the buffer (65536) rounded down to the MSS.
-//   Not modelled: Linux counts memory (skb truesize), not bytes, so a read can free more window
-//   than it took bytes (the capture's ACKs 12-14 offer 1024 more than the model); and receive
-//   buffer auto-tuning (tcp_rcv_space_adjust), which grows the buffer past 128 KiB for a reader
-//   that keeps up: the model's window stops at 84 (86016 bytes).
+//   tcp_rmem[1] = 131072 bytes of memory (rcv_mem). Each queued segment costs its skb's
+//   truesize (rx_truesize_of: 2304 for 1460 bytes from a NIC or a packet socket; on a veth
+//   pair, as in this capture, the sender's own skb, about 2224), and the window is the free
+//   memory times the payload's share of it (scaling_ratio = len*256/truesize, measured on the
+//   first full segment: tcp_measure_rcv_mss, tcp_win_from_space). A segment's memory is freed
+//   when it is read to its end. recv_buffer (86016, the buffer's worth at ratio 168/256) bounds
+//   recv() and the textbook-style byte count when rcv_mem is 0.
+//   Not modelled: receive buffer auto-tuning (tcp_rcv_space_adjust), which grows the buffer
+//   past 128 KiB for a reader that keeps up: the model's window stops near 81 (82944 bytes).
 // PSH where send() waited for buffer space (e_bulk_slow.pcap, segments 5 and 10 of the 14):
 //   tcp_sendmsg_locked calls tcp_push, which marks the last segment queued, before it sleeps
 //   in sk_stream_wait_memory -> psh_on_send_block.
@@ -127,6 +128,7 @@ Profile Profile::linux() {
     p.ephemeral_last = 60999;
     p.mss = 1460;
     p.recv_buffer = 86016;
+    p.rcv_mem = 131072;  // tcp_rmem[1]
     p.rcv_window_growth = true;
     p.initial_rcv_window = 64240;
     p.send_buffer = 65535;
@@ -166,6 +168,7 @@ Profile Profile::with_buffers(std::optional<uint32_t> rcvbuf, std::optional<uint
             uint32_t mem = 2 * std::min(*rcvbuf, kMax);
             // The share of memory payload takes, as for the default buffer (131072 -> 86016).
             p.recv_buffer = uint32_t(uint64_t(mem) * 168 / 256);
+            p.rcv_mem = mem;
             uint32_t space = mem / 2;  // tcp_full_space at the default scaling ratio (1/2)
             p.initial_rcv_window = std::max<uint32_t>(space / mss * mss, mss);
             uint8_t ws = 0;
@@ -177,6 +180,34 @@ Profile Profile::with_buffers(std::optional<uint32_t> rcvbuf, std::optional<uint
     }
     if (sndbuf) p.send_buffer = linux ? 2 * std::min(*sndbuf, kMax) : *sndbuf;
     return p;
+}
+
+
+// The kmalloc'd head of a received frame (__alloc_skb: SKB_DATA_ALIGN of the data, plus
+// skb_shared_info, rounded up to a kmalloc size; truesize adds the sk_buff, SKB_TRUESIZE).
+// 16 bytes of headroom (LL_RESERVED_SPACE of an Ethernet device), 54 bytes of headers.
+namespace {
+constexpr uint32_t kSkbHeadroom = 16, kHeaders = 14 + 20 + 20, kShinfo = 320, kSkBuff = 256;
+uint32_t kmalloc_size(uint32_t n) {
+    for (uint32_t s : {64u, 96u, 128u, 192u, 256u, 512u, 1024u, 2048u, 4096u, 8192u})
+        if (n <= s) return s;
+    uint32_t pages = 4096;
+    while (pages < n) pages *= 2;  // kmalloc_large: a power-of-two number of pages
+    return pages;
+}
+uint32_t head_size(uint32_t payload) {
+    return kmalloc_size(((kSkbHeadroom + kHeaders + payload + 63) & ~63u) + kShinfo);
+}
+}  // namespace
+
+uint32_t Profile::rx_truesize_of(uint32_t payload) const {
+    if (rx_truesize) return rx_truesize;
+    return head_size(payload) + kSkBuff;
+}
+
+uint32_t Profile::rx_tailroom_of(uint32_t payload) const {
+    if (rx_truesize) return 0;
+    return head_size(payload) - kShinfo - kSkbHeadroom - kHeaders - payload;
 }
 
 }  // namespace netstep

@@ -74,6 +74,18 @@ struct Profile {
     // (__tcp_select_window), rounded up to the window scale unit, never shrinking.
     bool rcv_window_growth = false;
     uint32_t initial_rcv_window = 0;  // the window of the SYN; 0: the free buffer (at most 65535)
+    // The receive buffer counted in memory, as Linux does (0: recv_buffer counts payload bytes).
+    // sk_rcvbuf (tcp_rmem[1]); each queued segment costs its skb's truesize, freed when it is
+    // read to its end; the window is the free memory times the payload's share of it
+    // (tcp_space, tcp_win_from_space: len/truesize of the last full segment, scaling_ratio).
+    uint32_t rcv_mem = 0;
+    // The truesize of a received segment. 0: the kernel's kmalloc'd head (a frame copied in by a
+    // packet socket or a NIC driver: 16 bytes of headroom, the frame, skb_shared_info, rounded
+    // to a kmalloc size, plus the sk_buff: 2304 for 1460 bytes), and a small segment is copied
+    // into the tailroom of the one before it (skb_try_coalesce). Else every segment costs this.
+    uint32_t rx_truesize = 0;
+    uint32_t rx_truesize_of(uint32_t payload) const;
+    uint32_t rx_tailroom_of(uint32_t payload) const;  // room left after the frame in its head
     uint32_t send_buffer = 65535;
     // PSH on the last segment queued before send() had to wait for buffer space (Linux
     // tcp_sendmsg_locked: tcp_push at wait_for_space), besides the segment that empties the queue.

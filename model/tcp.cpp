@@ -119,6 +119,7 @@ CallResult<Bytes> TcpConnection::recv(size_t max, Instant now, TcpOutput& out) {
         size_t n = std::min(max, recv_buf_.size());
         Bytes data(recv_buf_.begin(), recv_buf_.begin() + std::ptrdiff_t(n));
         recv_buf_.erase(recv_buf_.begin(), recv_buf_.begin() + std::ptrdiff_t(n));
+        rx_consume(n);
         // §3.8.6.2.2: a window update when the read opens the window enough (window_update_due).
         // Not when a delayed ACK is owed: it goes out anyway with the new window (unless the
         // peer is stalled by a window under one MSS: then the owed ACK leaves now).
@@ -166,6 +167,7 @@ void TcpConnection::close(Instant now, TcpOutput& out) {
     bool unread = !recv_buf_.empty();
     read_shutdown_ = true;
     recv_buf_.clear();
+    rx_clear();
     bool has_peer = state_ == TcpState::SynReceived || state_ == TcpState::Established ||
                     state_ == TcpState::CloseWait;
     // RFC 1122 §4.2.2.13 (RFC 9293 §3.10.4 allows it): closed with data unread, the data is
@@ -184,6 +186,7 @@ void TcpConnection::shutdown_write(Instant now, TcpOutput& out) { queue_fin(now,
 void TcpConnection::shutdown_read() {
     read_shutdown_ = true;
     recv_buf_.clear();
+    rx_clear();
 }
 
 void TcpConnection::abort(Instant now, TcpOutput& out) {
@@ -203,6 +206,7 @@ void TcpConnection::abort(Instant now, TcpOutput& out) {
         break;  // LISTEN, SYN-SENT, CLOSING, LAST-ACK, TIME-WAIT: just delete the TCB
     }
     recv_buf_.clear();
+    rx_clear();
     set_state(TcpState::Closed, "abort", out);
 }
 

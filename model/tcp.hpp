@@ -96,6 +96,8 @@ public:
     TcpState state() const;
     const FourTuple& tuple() const;
     TcpVars vars() const;
+    // Linux sk_rmem_alloc: the memory (skb truesize) of what waits unread (profile rcv_mem).
+    uint32_t rmem_alloc() const { return rmem_alloc_; }
     bool passive() const;               // opened from LISTEN
     size_t readable() const;            // bytes the program can read now
     bool eof() const;                   // FIN received and all data before it read
@@ -144,6 +146,13 @@ private:
     uint32_t rcv_wnd_offered_ = 0;  // the window last offered (Linux tp->rcv_wnd)
     bool ws_ok_ = false;        // both SYNs carried the window scale option
     std::deque<uint8_t> recv_buf_;
+    // Linux's memory accounting of the receive queue (profile rcv_mem): one entry per skb, its
+    // bytes unread, its truesize, and the room left in its head (tcp_queue_rcv, skb_try_coalesce).
+    struct RxSkb { uint32_t len; uint32_t truesize; uint32_t tailroom; };
+    std::deque<RxSkb> rx_skbs_;
+    uint32_t rmem_alloc_ = 0;       // sk_rmem_alloc: the truesize of what waits unread
+    uint32_t window_clamp_ = 0;     // tp->window_clamp
+    uint32_t scaling_ratio_ = 128;  // tp->scaling_ratio: payload's share of memory, in 1/256
     // Reassembly queue (RFC 1122 §4.2.2.20(g)): in-window data beyond RCV.NXT, sorted, disjoint
     // and never touching; a FIN beyond a hole waits in ooo_fin_.
     struct OooBlock { SeqNum seq; Bytes data; SeqNum end() const { return seq + uint32_t(data.size()); } };
@@ -271,6 +280,16 @@ private:
     uint16_t window_field();
     uint32_t linux_select_window() const;
     void grow_window(uint32_t len);
+    void measure_rcv_mss(uint32_t len);
+    void set_window_clamp(uint32_t clamp);
+    void rx_charge(uint32_t len);
+    void rx_consume(size_t n);
+    void rx_clear();
+    uint32_t ooo_mem() const;
+    uint32_t win_from_space(int64_t space) const {
+        return space > 0 ? uint32_t(uint64_t(space) * scaling_ratio_ >> 8) : 0;
+    }
+    uint32_t full_space() const;
     uint32_t free_space() const;
     bool window_should_open() const;
     bool window_update_due() const;

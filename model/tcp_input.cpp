@@ -84,6 +84,15 @@ void TcpConnection::take_peer_syn(const TcpSegment& seg) {
     rcv_adv_ = rcv_nxt_ + syn_window();
     rcv_ssthresh_ = rcv_wnd_offered_ = syn_window();  // Linux tcp_connect_init, tcp_openreq_init_rwin
     rcv_mss_ = std::min<uint32_t>(profile_.mss, 536);  // tcp_initialize_rcv_mss: TCP_MSS_DEFAULT
+    if (profile_.rcv_mem) {
+        // tcp_init_buffer_space: the clamp is the whole buffer's window at the default ratio
+        // (1/2), less one segment ("force reservation of one segment").
+        scaling_ratio_ = 128;
+        uint32_t maxwin = win_from_space(profile_.rcv_mem), mss = profile_.mss;
+        window_clamp_ = maxwin;
+        if (window_clamp_ > 2 * mss && window_clamp_ + mss > maxwin) window_clamp_ = std::max(2 * mss, maxwin - mss);
+        rcv_ssthresh_ = std::min(rcv_ssthresh_, window_clamp_);
+    }
     snd_mss_ = std::min(profile_.mss, seg.mss.value_or(uint16_t{536}));
     ws_ok_ = profile_.window_scale.has_value() && seg.window_scale.has_value();
     snd_wscale_ = ws_ok_ ? std::min<uint8_t>(*seg.window_scale, 14) : 0;
@@ -251,6 +260,7 @@ void TcpConnection::on_rst(const TcpSegment& seg, TcpOutput& out) {
         return record<Rejected>(out, "RST in window but not at RCV.NXT: challenge ACK (RFC 5961 §3.2)");
     }
     recv_buf_.clear();
+    rx_clear();
     switch (state_) {
     case TcpState::SynReceived:
         // From a passive OPEN: back to LISTEN (the host drops this TCB). From an active OPEN
@@ -431,7 +441,10 @@ void TcpConnection::process_text(const TcpSegment& seg, Instant now, TcpOutput& 
 uint32_t TcpConnection::deliver_in_order(const uint8_t* data, uint32_t n) {
     uint32_t total = 0;
     auto append = [&](const uint8_t* p, uint32_t k) {
-        if (!read_shutdown_) recv_buf_.insert(recv_buf_.end(), p, p + k);
+        if (!read_shutdown_) {
+            recv_buf_.insert(recv_buf_.end(), p, p + k);
+            rx_charge(k);
+        }
         rcv_nxt_ += k;
         total += k;
     };
@@ -549,6 +562,12 @@ void TcpConnection::need_ack(AckNeed need, Instant now, TcpOutput& out) {
     // far enough"): a reader that does not read gets one delayed ACK per burst.
     if (!at_once && unacked_bytes_ >= 2u * snd_mss_ &&
         (!profile_.rcv_window_growth || linux_select_window() >= rcv_wnd_offered_))
+        at_once = true;
+    // Linux tcp_send_delayed_ack: "if delack timer is about to expire, send ACK now": one due
+    // within ato/4 goes out with this segment.
+    const auto& delack = timer(TimerKind::DelayedAck);
+    if (!at_once && profile_.kind == Profile::Kind::Linux && delack &&
+        *delack <= now + Duration::nanos(profile_.ack_delay_max.ns / 4))
         at_once = true;
     if (at_once) {
         ack_now_ = true;

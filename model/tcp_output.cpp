@@ -217,9 +217,70 @@ uint32_t TcpConnection::retransmit_first(uint32_t max_len, Instant now, TcpOutpu
 // ---------------------------------------------------------------------------------------------
 
 // RCV.BUFF - RCV.USER. After shutdown(SHUT_RD) arriving data is discarded: all space is free.
+// Under rcv_mem, Linux tcp_space: the window the free memory is worth (tcp_win_from_space),
+// the reassembly queue's memory counted too.
 uint32_t TcpConnection::free_space() const {
+    if (profile_.rcv_mem) {
+        if (read_shutdown_) return win_from_space(profile_.rcv_mem);
+        return win_from_space(int64_t(profile_.rcv_mem) - rmem_alloc_ - ooo_mem());
+    }
     if (read_shutdown_) return profile_.recv_buffer;
     return profile_.recv_buffer > recv_buf_.size() ? profile_.recv_buffer - uint32_t(recv_buf_.size()) : 0;
+}
+
+// The most the window can be: Linux min(window_clamp, tcp_full_space); else the buffer.
+uint32_t TcpConnection::full_space() const {
+    if (!profile_.rcv_mem) return profile_.recv_buffer;
+    return std::min(window_clamp_, win_from_space(profile_.rcv_mem));
+}
+
+// A segment taken into the receive queue (tcp_queue_rcv): a new skb of its truesize, unless
+// it fits in the room left in the head of the one before (tcp_try_coalesce: copied, free).
+void TcpConnection::rx_charge(uint32_t len) {
+    if (!profile_.rcv_mem) return;
+    while (len > 0) {
+        uint32_t k = std::min<uint32_t>(len, profile_.mss);
+        if (!rx_skbs_.empty() && rx_skbs_.back().tailroom >= k) {
+            rx_skbs_.back().len += k;
+            rx_skbs_.back().tailroom -= k;
+        } else {
+            rx_skbs_.push_back({k, profile_.rx_truesize_of(k), profile_.rx_tailroom_of(k)});
+            rmem_alloc_ += rx_skbs_.back().truesize;
+        }
+        len -= k;
+    }
+}
+
+// A read: an skb's memory is freed once it is read to its end (tcp_recvmsg_locked,
+// tcp_eat_recv_skb), so reading part of a segment frees nothing.
+void TcpConnection::rx_consume(size_t n) {
+    while (n > 0 && !rx_skbs_.empty()) {
+        RxSkb& f = rx_skbs_.front();
+        if (f.len > n) {
+            f.len -= uint32_t(n);
+            return;
+        }
+        n -= f.len;
+        rmem_alloc_ -= f.truesize;
+        rx_skbs_.pop_front();
+    }
+}
+
+void TcpConnection::rx_clear() {
+    rx_skbs_.clear();
+    rmem_alloc_ = 0;
+}
+
+// The memory of the reassembly queue (Linux charges out-of-order skbs as well): one skb per
+// segment of it, at most one MSS each.
+uint32_t TcpConnection::ooo_mem() const {
+    uint32_t mem = 0, mss = std::max<uint32_t>(profile_.mss, 1);
+    for (const OooBlock& b : ooo_) {
+        uint32_t size = uint32_t(b.data.size());
+        mem += size / mss * profile_.rx_truesize_of(mss);
+        if (size % mss) mem += profile_.rx_truesize_of(size % mss);
+    }
+    return mem;
 }
 
 // The window in a SYN is never scaled (RFC 7323 §2.2). Linux offers less than its buffer at
@@ -235,13 +296,65 @@ uint16_t TcpConnection::syn_window() const {
 // as long as the free buffer has room for it. rcv_mss_ follows the largest segment seen so far
 // (tcp_measure_rcv_mss). The segment is already in the buffer here, as in Linux.
 void TcpConnection::grow_window(uint32_t len) {
-    if (len >= rcv_mss_) rcv_mss_ = std::min<uint32_t>(len, profile_.mss);
+    if (profile_.rcv_mem) {
+        measure_rcv_mss(len);
+    } else if (len >= rcv_mss_) {
+        rcv_mss_ = std::min<uint32_t>(len, profile_.mss);
+    }
     if (len < 128) return;
     uint32_t limit = free_space();
+    if (profile_.rcv_mem) limit = std::min(limit, window_clamp_);
     if (limit <= rcv_ssthresh_) return;
-    uint32_t incr = std::max(2 * rcv_mss_, 2 * len);
+    uint32_t incr = 2 * rcv_mss_;
+    if (profile_.rcv_mem) {
+        // Check #2: grow if a segment with this overhead will fit the buffer in future: at
+        // once when its memory is worth no more than its bytes, else (__tcp_grow_window) while
+        // rcv_ssthresh is small against tcp_rmem[2] (6 MiB) in proportion.
+        uint32_t truesize = profile_.rx_truesize_of(len);
+        if (win_from_space(truesize) <= len) {
+            incr = 2u * profile_.mss;
+        } else {
+            uint32_t t = win_from_space(truesize) >> 1, window = win_from_space(6291456) >> 1;
+            incr = 0;
+            for (; rcv_ssthresh_ <= window; t >>= 1, window >>= 1) {
+                if (t <= len) {
+                    incr = 2 * rcv_mss_;
+                    break;
+                }
+            }
+            if (incr == 0) return;
+        }
+    }
+    incr = std::max(incr, 2 * len);
     rcv_ssthresh_ += std::min(limit - rcv_ssthresh_, incr);
     quickacks_left_ |= 1;  // "icsk->icsk_ack.quick |= 1": the window grew, ACK it at once
+}
+
+// Linux tcp_measure_rcv_mss for a segment at least as long as the estimate: a new length gives
+// a new payload share of memory (scaling_ratio = len * 256 / truesize), and with it a new clamp.
+void TcpConnection::measure_rcv_mss(uint32_t len) {
+    if (len < rcv_mss_) return;
+    if (len != rcv_mss_) {
+        uint32_t ratio = std::clamp<uint32_t>(uint32_t(uint64_t(len) * 256 / profile_.rx_truesize_of(len)), 1, 255);
+        if (ratio != scaling_ratio_) {
+            scaling_ratio_ = ratio;
+            set_window_clamp(win_from_space(profile_.rcv_mem));
+        }
+    }
+    rcv_mss_ = std::min<uint32_t>(len, profile_.mss);
+}
+
+// Linux tcp_set_window_clamp: at least SOCK_MIN_RCVBUF / 2; a smaller clamp lowers rcv_ssthresh
+// to it, a larger one lets it grow to the window offered.
+void TcpConnection::set_window_clamp(uint32_t clamp) {
+    clamp = std::max<uint32_t>(clamp, 2304);
+    if (clamp == window_clamp_) return;
+    if (clamp < window_clamp_) {
+        rcv_ssthresh_ = std::min(rcv_ssthresh_, clamp);
+    } else {
+        rcv_ssthresh_ = std::max(std::min(rcv_wnd_offered_, clamp), rcv_ssthresh_);
+    }
+    window_clamp_ = clamp;
 }
 
 // Linux __tcp_select_window, with window scaling: the free buffer, at most rcv_ssthresh, rounded
@@ -250,11 +363,12 @@ void TcpConnection::grow_window(uint32_t len) {
 // 0 (the caller keeps the window already offered: Linux never shrinks it).
 uint32_t TcpConnection::linux_select_window() const {
     uint32_t unit = 1u << rcv_wscale_;
-    uint32_t full = profile_.recv_buffer;
+    uint32_t full = full_space();
+    uint32_t allowed = profile_.rcv_mem ? win_from_space(profile_.rcv_mem) : full;  // tcp_full_space
     uint32_t free = free_space();
     if (free < full / 2) {
         free = free / unit * unit;
-        if (free < full / 16 || free < rcv_mss_) return 0;
+        if (free < allowed / 16 || free < rcv_mss_) return 0;
     }
     free = std::min(free, rcv_ssthresh_);
     if (rcv_wscale_ > 0) return (free + unit - 1) / unit * unit;
@@ -284,7 +398,7 @@ bool TcpConnection::window_update_due() const {
         // Linux tcp_cleanup_rbuf: after a read, an ACK when the window offered has fallen to
         // half the buffer or less and the window it would now offer is at least twice as large.
         uint32_t now_offered = rcv_wnd();
-        if (2 * uint64_t(now_offered) > profile_.recv_buffer) return false;
+        if (2 * uint64_t(now_offered) > (profile_.rcv_mem ? window_clamp_ : profile_.recv_buffer)) return false;
         uint32_t would_offer = linux_select_window();
         return would_offer > 0 && would_offer >= 2 * uint64_t(now_offered);
     }

@@ -195,7 +195,13 @@ TEST_CASE("linux capture d: close with unread data sends RST+ACK") {
 }
 
 TEST_CASE("linux capture e: 20000 bytes read slowly") {
-    Pair p = connected();
+    // Directly on a veth pair the receiver queues the sender's own skb: the 1460 bytes in a
+    // page fragment plus its head, truesize fitted to the capture as 2212..2236 (scaling_ratio
+    // 167-168; tcp_measure_rcv_mss), where a NIC's receive path gives 2304 (the default model).
+    Profile lin = Profile::linux();
+    lin.rx_truesize = 2224;
+    Pair p(lin);
+    p.run_for(Duration::millis(50));  // the client sleeps 50 ms after connect
     p.server_send(bytes(20000));
     // close() came ~140 us after the first segment left, once all 14 were out: the FIN has a
     // segment of its own. (IW10: 10 segments at once, the ACKs release the other 4.)
@@ -215,12 +221,12 @@ TEST_CASE("linux capture e: 20000 bytes read slowly") {
     // the first ACKs come back; the kernel's ACKs, a few us away on a veth pair, interleave
     // with every segment: compare each direction on its own.
     // The client's window: 63, then + 2*MSS per segment (rcv_ssthresh, tcp_grow_window) to 77,
-    // then the free buffer is the limit and the right edge only creeps forward (76, 75, ...).
+    // then the free buffer memory (tcp_rmem[1] minus the truesize of every queued skb, scaled
+    // by scaling_ratio) is the limit and the right edge only creeps forward (76, 75, ...).
     // One known difference: the ACKs of segments 12 to 14 and of the FIN offer one unit (1024
     // bytes) more in the capture. The real reader's first recv() ran in the middle of the burst
-    // (its 50 ms sleep started before the data came) and freed more than the 2000 bytes it read
-    // in Linux's accounting, which counts buffer memory (skb truesize), not bytes; the model
-    // counts bytes and reads 50 ms later, as the program's steps say.
+    // (its 50 ms sleep started before the data came) and freed the first skb there; the model's
+    // reader reads 50 ms later, as the program's steps say.
     auto real_acks = one_way(real, true), model_acks = one_way(model, true);
     REQUIRE(real_acks.size() == model_acks.size());
     for (size_t i : {13u, 14u, 15u, 16u}) {
@@ -292,11 +298,46 @@ TEST_CASE("linux rule: the receive window starts small and grows 2*MSS per segme
     std::vector<uint16_t> fields;
     for (int i = 0; i < 8; ++i, seq += 1460) fields.push_back(window_after(c, seq));
     // rcv_ssthresh 64240 + 2920 per segment: 67160 -> 66, 70080 -> 69, ... until the free
-    // buffer (86016 minus what waits unread) is smaller: 78714 -> 77; then it is the limit,
-    // and the window only shrinks as far as the right edge allows (76, 75, 74).
-    CHECK(fields == std::vector<uint16_t>{66, 69, 72, 75, 77, 76, 75, 74});
-    // The right edge never moved back.
-    CHECK(c.vars().rcv_wnd >= 74u * 1024 - 1024);
+    // buffer memory is smaller: tcp_rmem[1] (131072) minus the truesize of every queued skb
+    // (2304 for 1460 bytes), times scaling_ratio 162/256 (tcp_win_from_space; the ratio
+    // measured on the first full segment). From the 5th segment on it is the limit, one unit
+    // (1024 bytes) less per segment: the right edge stays where it was (tcp_select_window).
+    CHECK(fields == std::vector<uint16_t>{66, 69, 72, 75, 74, 73, 72, 71});
+    CHECK(c.vars().rcv_wnd == 71u * 1024);
+}
+
+TEST_CASE("linux rule: the receive buffer is counted in memory, freed when a segment is read to its end") {
+    TcpConnection c = linux_scaled();
+    SeqNum seq = REMOTE_SEQ;
+    for (int i = 0; i < 3; ++i, seq += 1460) window_after(c, seq);
+    // A frame copied into a kmalloc'd head: 16 + 54 + 1460 bytes, aligned to 64, plus
+    // skb_shared_info (320): 1856, in a 2048-byte slab; plus the sk_buff (256).
+    CHECK(Profile::linux().rx_truesize_of(1460) == 2304);
+    CHECK(c.rmem_alloc() == 3 * 2304);
+    // 100 bytes fit in the 198 left at the end of the last head: copied there, free
+    // (tcp_try_coalesce -> skb_try_coalesce).
+    window_after(c, seq, 100);
+    seq += 100;
+    CHECK(c.rmem_alloc() == 3 * 2304);
+    // 150 more do not fit in the 98 left: an skb of their own (16 + 54 + 150 aligned to 256,
+    // plus 320: 576, in a 1024-byte slab; plus 256).
+    window_after(c, seq, 150);
+    CHECK(c.rmem_alloc() == 3 * 2304 + 1280);
+    // Reading part of the first segment frees nothing; reading its end frees all of it.
+    TcpOutput o;
+    REQUIRE(c.recv(1000, at_ms(2), o).is_ok());
+    CHECK(c.rmem_alloc() == 3 * 2304 + 1280);
+    REQUIRE(c.recv(460, at_ms(2), o).is_ok());
+    CHECK(c.rmem_alloc() == 2 * 2304 + 1280);
+    // The third segment and the 100 bytes coalesced into it are one skb.
+    REQUIRE(c.recv(1460 + 1460, at_ms(2), o).is_ok());
+    CHECK(c.rmem_alloc() == 2304 + 1280);
+    REQUIRE(c.recv(100, at_ms(2), o).is_ok());
+    CHECK(c.rmem_alloc() == 1280);
+    // Textbook counts bytes: nothing in memory.
+    TcpConnection t = socket_established();
+    window_after(t, REMOTE_SEQ);
+    CHECK(t.rmem_alloc() == 0);
 }
 
 TEST_CASE("linux rule: small segments do not grow the window: textbook offers the free buffer") {
@@ -310,6 +351,7 @@ TEST_CASE("linux rule: small segments do not grow the window: textbook offers th
 TEST_CASE("linux rule: a reader that falls behind closes the window, a read reopens it") {
     Profile p = Profile::linux();
     p.recv_buffer = 16 * 1460;
+    p.rcv_mem = 0;  // the buffer counted in payload bytes: the window rules alone
     p.initial_rcv_window = 16 * 1460;
     TcpConnection c = socket_established(p);  // no window scaling: the unscaled branch
     SeqNum seq = REMOTE_SEQ;

@@ -157,13 +157,16 @@ TEST_CASE("profiles: SO_RCVBUF and SO_SNDBUF, doubled under linux, as given unde
     REQUIRE(l.window_scale.has_value());
     CHECK(*l.window_scale == 0);
     CHECK(l.recv_buffer == 32768u * 168 / 256);
+    CHECK(l.rcv_mem == 32768u);  // sk_rcvbuf: counted in memory, each segment its truesize
     CHECK(l.send_buffer == 32768u);
     Profile big = Profile::linux().with_buffers(1u << 30, std::nullopt);  // capped at rmem_max
     CHECK(big.recv_buffer == 2u * 212992 * 168 / 256);
+    CHECK(big.rcv_mem == 2u * 212992);
     CHECK(*big.window_scale == 2);  // 212992 needs 2 bits beyond 65535
     CHECK(big.send_buffer == Profile::linux().send_buffer);
     Profile t = Profile::textbook().with_buffers(8000u, 4000u);
     CHECK(t.recv_buffer == 8000u);
+    CHECK(t.rcv_mem == 0u);  // textbook: RCV.BUFF counts payload bytes
     CHECK(t.send_buffer == 4000u);
     CHECK_FALSE(t.window_scale.has_value());
     // A connection opened with it: the SYN carries the window of the buffer.
