@@ -234,7 +234,14 @@ void TcpConnection::poll(Instant now, TcpOutput& out) {
     if (due(TimerKind::Persist)) on_persist_timeout(now, out);
     // RFC 9293 §3.8.6.3: the delayed ACK must not wait longer than this.
     if (due(TimerKind::DelayedAck) && state_ != TcpState::Closed) {
-        pingpong_ = false;  // Linux: "Delayed ACK missed: leave pingpong mode"
+        // Linux tcp_delack_timer_handler: "Delayed ACK missed": inflate ATO (at most the RTO),
+        // or in interactive mode leave it and deflate ATO.
+        if (pingpong_) {
+            pingpong_ = false;
+            ato_ = profile_.ack_delay_max;
+        } else if (profile_.kind == Profile::Kind::Linux) {
+            ato_ = std::min(Duration::nanos(ato_.ns * 2), rto_);
+        }
         send_ack(out);
     }
 }

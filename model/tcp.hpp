@@ -173,6 +173,12 @@ private:
     SeqNum gso_base_;  // where the unsent data began to be built into GSO packets
     uint32_t gso_segments() const;
     std::optional<Instant> last_data_rcvd_;  // icsk_ack.lrcvtime
+    // Linux's delayed-ACK timeout (icsk_ack.ato): TCP_ATO_MIN at the first data, then adapted
+    // to the gaps between arriving segments (tcp_event_data_recv) and doubled when the timer
+    // fires outside interactive mode (tcp_delack_timer_handler). Zero: no data yet.
+    Duration ato_{};
+    void adapt_ato(Instant now);
+    Duration delayed_ack_timeout() const;
 
     // Retransmission (RFC 6298) and persist (RFC 9293 §3.8.6.1).
     struct RttProbe { SeqNum end; Instant sent; };
@@ -270,7 +276,8 @@ private:
     void output(Instant now, TcpOutput& out);
     bool may_send(uint32_t n, uint32_t unsent, bool idle) const;
     void rewind_to_una();
-    void transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& out);
+    void transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& out, bool packet_end = false);
+    bool window_tail_allowed(uint32_t n, uint32_t usable, std::optional<SeqNum> packet_start) const;
     uint32_t retransmit_first(uint32_t max_len, Instant now, TcpOutput& out);
     void rtt_sample(Duration r);
     void linux_rtt_sample(Duration r, SeqNum una);

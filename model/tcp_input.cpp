@@ -546,12 +546,7 @@ void TcpConnection::enter_time_wait(Instant now, std::string cause, TcpOutput& o
 // closes at once sends FIN+ACK: the three-segment close of the capture.
 void TcpConnection::need_ack(AckNeed need, Instant now, TcpOutput& out) {
     bool at_once = !profile_.delayed_ack || need == AckNeed::Now;
-    if (need == AckNeed::Data && profile_.delayed_ack) {
-        // tcp_event_data_recv: after a silence longer than the RTO, quick ACKs again.
-        if (last_data_rcvd_ && now - *last_data_rcvd_ > rto_)
-            quickacks_left_ = std::max(quickacks_left_, profile_.quickack_segments);
-        last_data_rcvd_ = now;
-    }
+    if (need == AckNeed::Data && profile_.delayed_ack) adapt_ato(now);
     // tcp_in_quickack_mode: a budget left and not in interactive mode.
     if (!at_once && need == AckNeed::Data && quickacks_left_ > 0 && !pingpong_) {
         --quickacks_left_;
@@ -563,17 +558,62 @@ void TcpConnection::need_ack(AckNeed need, Instant now, TcpOutput& out) {
     if (!at_once && unacked_bytes_ >= 2u * snd_mss_ &&
         (!profile_.rcv_window_growth || linux_select_window() >= rcv_wnd_offered_))
         at_once = true;
-    // Linux tcp_send_delayed_ack: "if delack timer is about to expire, send ACK now": one due
-    // within ato/4 goes out with this segment.
-    const auto& delack = timer(TimerKind::DelayedAck);
-    if (!at_once && profile_.kind == Profile::Kind::Linux && delack &&
-        *delack <= now + Duration::nanos(profile_.ack_delay_max.ns / 4))
-        at_once = true;
     if (at_once) {
         ack_now_ = true;
         return;
     }
-    if (!timer(TimerKind::DelayedAck)) arm(TimerKind::DelayedAck, now + profile_.ack_delay_max, out);
+    const auto& delack = timer(TimerKind::DelayedAck);
+    if (profile_.kind != Profile::Kind::Linux) {
+        if (!delack) arm(TimerKind::DelayedAck, now + profile_.ack_delay_max, out);
+        return;
+    }
+    // Linux tcp_send_delayed_ack: "if delack timer is about to expire, send ACK now" (due
+    // within ato/4); else the earlier of the pending deadline and now + ato.
+    Duration ato = delayed_ack_timeout();
+    if (delack && *delack <= now + Duration::nanos(ato.ns / 4)) {
+        ack_now_ = true;
+        return;
+    }
+    if (!delack || now + ato < *delack) arm(TimerKind::DelayedAck, now + ato, out);
+}
+
+// Linux tcp_event_data_recv: the ACK timeout follows the gaps between data segments. The
+// first data: TCP_ATO_MIN (the profile's ack_delay_max, 40 ms). A gap of at most half of it:
+// ato/2 + 20 ms; a gap shorter than ato: ato/2 + gap, at most the RTO; a gap longer than the
+// RTO: quick ACKs again (tcp_incr_quickack).
+void TcpConnection::adapt_ato(Instant now) {
+    const Duration ato_min = profile_.ack_delay_max;
+    if (profile_.kind == Profile::Kind::Linux && ato_ == Duration{}) {
+        ato_ = ato_min;
+    } else if (last_data_rcvd_) {
+        Duration m = now - *last_data_rcvd_;
+        if (profile_.kind == Profile::Kind::Linux && m.ns <= ato_min.ns / 2) {
+            ato_ = Duration::nanos(ato_.ns / 2 + ato_min.ns / 2);
+        } else if (profile_.kind == Profile::Kind::Linux && m < ato_) {
+            ato_ = std::min(Duration::nanos(ato_.ns / 2 + m.ns), rto_);
+        } else if (m > rto_) {
+            quickacks_left_ = std::max(quickacks_left_, profile_.quickack_segments);
+        }
+    }
+    last_data_rcvd_ = now;
+}
+
+// Linux tcp_send_delayed_ack: above TCP_ATO_MIN the timeout is bounded by the smoothed RTT
+// (rounded up to 4 ms jiffies at HZ=250, at least TCP_DELACK_MIN) or else 500 ms (200 ms in
+// interactive mode), and always by TCP_DELACK_MAX (200 ms).
+Duration TcpConnection::delayed_ack_timeout() const {
+    const Duration ato_min = profile_.ack_delay_max, delack_max = Duration::millis(200);
+    Duration ato = ato_ == Duration{} ? ato_min : ato_;
+    if (ato > ato_min) {
+        Duration max_ato = pingpong_ ? delack_max : Duration::millis(500);
+        if (srtt_) {
+            const int64_t jiffy = Duration::millis(4).ns;
+            Duration rtt = std::max(Duration::nanos((srtt_->ns + jiffy - 1) / jiffy * jiffy), ato_min);
+            max_ato = std::min(max_ato, rtt);
+        }
+        ato = std::min(ato, max_ato);
+    }
+    return std::min(ato, delack_max);
 }
 
 }  // namespace netstep

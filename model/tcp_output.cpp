@@ -91,6 +91,7 @@ void TcpConnection::output(Instant now, TcpOutput& out) {
     bool idle = snd_nxt_ == snd_una_;  // nothing unacknowledged when this output began
     if (idle && unsent() > 0 && !probing_) restart_after_idle(now, out);  // RFC 5681 §4.1
     bool sent_data = false;
+    std::optional<SeqNum> packet_start;  // a GSO packet begun in this pass
     while (!probing_ && !fin_seq_) {
         uint32_t left = unsent();
         usable = usable_window();
@@ -99,9 +100,17 @@ void TcpConnection::output(Instant now, TcpOutput& out) {
         // The FIN needs one unit of the peer's window; it carries no data, so no cwnd.
         bool fin = fin_queued_ && n == left && usable > n;
         if (n == 0 && !fin) break;
-        if (n > 0 && !may_send(n, left, idle)) break;
-        transmit_new(n, fin, now, out);
+        bool tail = n > 0 && !may_send(n, left, idle);
+        if (tail && !window_tail_allowed(n, usable, packet_start)) break;
+        if (profile_.psh_per_gso_packet && snd_mss_ > 0 && !packet_start.has_value()) {
+            uint32_t unit = gso_segments() * snd_mss_;
+            if (snd_nxt_ >= gso_base_ && uint32_t(snd_nxt_ - gso_base_) % unit == 0) packet_start = snd_nxt_;
+        }
+        transmit_new(n, fin, now, out, tail);
         sent_data = sent_data || n > 0;
+        if (packet_start && snd_nxt_ >= gso_base_ &&
+            uint32_t(snd_nxt_ - gso_base_) % (gso_segments() * snd_mss_) == 0)
+            packet_start.reset();  // the packet is complete: the next one begins
     }
     // Linux tcp_write_xmit -> tcp_cwnd_validate: remember whether cwnd was the limit.
     bool cwnd_full = cwnd_ > 0 && flight_size() + snd_mss_ > cwnd_;
@@ -144,10 +153,20 @@ bool TcpConnection::may_send(uint32_t n, uint32_t unsent_bytes, bool idle) const
     return profile_.kind == Profile::Kind::Linux && n == unsent_bytes && !short_in_flight;
 }
 
+// Linux tcp_mss_split_point: a GSO packet whose first segment fits the peer's window is cut at
+// the window's edge, a last short segment included unless a short segment is unacknowledged
+// (tcp_nagle_check, Minshall): k_zero_window.pcap, a 1256-byte segment up to the edge.
+bool TcpConnection::window_tail_allowed(uint32_t n, uint32_t usable, std::optional<SeqNum> packet_start) const {
+    if (profile_.kind != Profile::Kind::Linux || !profile_.psh_per_gso_packet || !packet_start) return false;
+    if (n != usable || n >= snd_mss_ || snd_nxt_ == *packet_start) return false;
+    bool short_in_flight = small_end_ && *small_end_ > snd_una_;
+    return !short_in_flight && !in_fast_recovery();
+}
+
 // n new bytes from SND.NXT (and the FIN). PSH on the segment that empties the send queue, as
 // Linux does (the end of the program's write), and on one that holds a push mark (where a
 // send() waited for buffer space, linux profile).
-void TcpConnection::transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& out) {
+void TcpConnection::transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& out, bool packet_end) {
     auto first = send_buf_.begin() + std::ptrdiff_t(uint32_t(snd_nxt_ - send_buf_seq_));
     Bytes payload(first, first + n);
     uint8_t flags = ACK;
@@ -172,15 +191,17 @@ void TcpConnection::transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& o
     if (profile_.psh_per_gso_packet && n == snd_mss_ && end > gso_base_ &&
         uint32_t(end - gso_base_) % (gso_segments() * snd_mss_) == 0 && !in_fast_recovery())
         flags |= PSH;
+    if (packet_end && n > 0) flags |= PSH;  // a packet cut short at the window's edge
     TcpSegment seg = make_segment(flags, snd_nxt_, std::move(payload));
     if (n > 0 && n < snd_mss_) small_end_ = snd_nxt_ + n;
     if (fin) fin_seq_ = snd_nxt_ + n;
     snd_nxt_ += seg.seg_len();
     time_segment(seg.seq, snd_nxt_, now);
     if (n > 0) last_data_sent_ = now;
-    // Linux tcp_event_data_sent: a reply within the delayed-ACK timeout (TCP_ATO_MIN, 40 ms) of
-    // the last data received: interactive mode.
-    if (n > 0 && profile_.delayed_ack && last_data_rcvd_ && now - *last_data_rcvd_ < profile_.ack_delay_max)
+    // Linux tcp_event_data_sent: a reply within the delayed-ACK timeout (icsk_ack.ato, from
+    // TCP_ATO_MIN, 40 ms) of the last data received: interactive mode.
+    Duration ato = ato_ == Duration{} ? profile_.ack_delay_max : ato_;
+    if (n > 0 && profile_.delayed_ack && last_data_rcvd_ && now - *last_data_rcvd_ < ato)
         pingpong_ = true;
     emit(std::move(seg), out);
 }

@@ -220,6 +220,9 @@ def main():
                     help="with --run: see netstep's frames as a capture on the client's side would (above)")
     ap.add_argument("--direction", choices=["C>S", "S>C"],
                     help="compare this direction only (as --per-direction does each): for the tests of what already matches")
+    ap.add_argument("--first", metavar="N", type=int, default=None,
+                    help="compare only the first N segments (of each direction with --per-direction or --direction): "
+                         "for the tests of an exchange that matches up to a known difference")
     ap.add_argument("--summary", action="store_true",
                     help="print only the verdicts (same shape / first difference, and with --times the same for times), not the tables")
     args = ap.parse_args()
@@ -259,11 +262,13 @@ def main():
         ok = True
         for d in [args.direction] if args.direction else ["C>S", "S>C"]:
             print(f"--- {d}")
-            ok &= compare([r for r in real if r["dir"] == d], [r for r in model if r["dir"] == d],
-                          not args.no_window)
+            r_d = [r for r in real if r["dir"] == d][:args.first]
+            m_d = [r for r in model if r["dir"] == d][:args.first]
+            ok &= compare(r_d, m_d, not args.no_window)
             if args.times:
-                ok &= compare_times([r for r in real if r["dir"] == d], [r for r in model if r["dir"] == d])
+                ok &= compare_times(r_d, m_d)
     else:
+        real, model = real[:args.first], model[:args.first]
         ok = compare(real, model, not args.no_window)
         if args.times:
             ok &= compare_times(real, model)

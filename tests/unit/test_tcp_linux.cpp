@@ -340,6 +340,65 @@ TEST_CASE("linux rule: the receive buffer is counted in memory, freed when a seg
     CHECK(t.rmem_alloc() == 0);
 }
 
+TEST_CASE("linux rule: the delayed-ACK timeout follows the gaps between segments (icsk_ack.ato)") {
+    TcpConnection c = socket_syn_sent(Profile::linux());
+    TcpSegment synack = seg(SYN | ACK, REMOTE_ISS, LOCAL_SEQ);
+    synack.mss = 1460;
+    synack.window_scale = 7;
+    send(c, at_ms(100), synack);  // SRTT 100 ms
+    REQUIRE(c.state() == TcpState::Established);
+    SeqNum seq = REMOTE_SEQ;
+    auto data = [&](int64_t ms) {
+        auto r = send(c, at_ms(ms), seg(ACK, seq, LOCAL_SEQ, bytes(100)));
+        seq += 100;
+        return r.size();
+    };
+    for (int i = 0; i < 16; ++i) CHECK(data(101 + i) == 1);  // quick ACKs (TCP_MAX_QUICKACKS)
+    // The first data set ATO to 40 ms (TCP_ATO_MIN), 1 ms gaps keep it there (ato/2 + 20 ms).
+    CHECK(data(200) == 0);
+    CHECK(c.vars().delayed_ack_at == at_ms(240));
+    // The timer fires: "Delayed ACK missed: inflate ATO": 80 ms (at most the RTO).
+    REQUIRE(poll(c, at_ms(240)).segments.size() == 1);
+    CHECK(data(300) == 0);  // gap 60 ms, not under 80: ATO stays; SRTT (100 ms) bounds it
+    CHECK(c.vars().delayed_ack_at == at_ms(380));
+    CHECK(data(310) == 0);  // gap 10 ms: ATO 80/2 + 20 = 60 ms: the timer moves earlier, to 370
+    CHECK(c.vars().delayed_ack_at == at_ms(370));
+    // gap 50 ms: ATO 60/2 + 50 = 80 ms; the timer (370) is due within ATO/4 (20 ms) of now:
+    // "if delack timer is about to expire, send ACK now" (tcp_send_delayed_ack).
+    CHECK(data(360) == 1);
+    CHECK(!c.vars().delayed_ack_at);
+}
+
+TEST_CASE("linux rule: a GSO packet is cut at the window's edge, its short last segment included (tcp_mss_split_point)") {
+    TcpConnection c = linux_scaled();  // the peer's window scale is 7
+    // The peer offers 2 * 1460 + 1000 bytes; 4000 are waiting to go.
+    TcpSegment ack = seg(ACK, REMOTE_SEQ, LOCAL_SEQ);
+    ack.window = uint16_t((2 * 1460 + 1000) >> 7);  // 3920 -> 30 units: 3840 bytes
+    send(c, at_ms(1), ack);
+    REQUIRE(c.vars().snd_wnd == 3840);
+    TcpOutput out;
+    REQUIRE(c.send(bytes(4000), at_ms(2), out).is_ok());
+    std::vector<size_t> lens;
+    for (const auto& s : out.segments) lens.push_back(s.payload.size());
+    // No RTT sample yet: GSO packets of 44 segments. The packet's first segment fits the
+    // window (tcp_snd_wnd_test), so it is cut at the edge: two full segments and 920 bytes,
+    // PSH on the packet's end.
+    CHECK(lens == std::vector<size_t>{1460, 1460, 920});
+    REQUIRE(out.segments.size() == 3);
+    CHECK(flags_of(out.segments[2]).find('P') != std::string::npos);
+    // Minshall's rule (tcp_nagle_check): with a short segment unacknowledged, the cut falls
+    // on the last full segment instead.
+    TcpConnection d = linux_scaled();
+    send(d, at_ms(1), ack);
+    TcpOutput o1, o2;
+    REQUIRE(d.send(bytes(100), at_ms(2), o1).is_ok());
+    REQUIRE(o1.segments.size() == 1);
+    REQUIRE(d.send(bytes(4000), at_ms(3), o2).is_ok());
+    lens.clear();
+    for (const auto& s : o2.segments) lens.push_back(s.payload.size());
+    CHECK(lens == std::vector<size_t>{1460, 1460});
+}
+
 TEST_CASE("linux rule: small segments do not grow the window: textbook offers the free buffer") {
     TcpConnection c = linux_scaled();
     SeqNum seq = REMOTE_SEQ;
