@@ -88,7 +88,8 @@ Profile Profile::textbook() {
 //   pair, as in this capture, the sender's own skb, about 2224), and the window is the free
 //   memory times the payload's share of it (scaling_ratio = len*256/truesize, measured on the
 //   first full segment: tcp_measure_rcv_mss, tcp_win_from_space). A segment's memory is freed
-//   when it is read to its end. recv_buffer (86016, the buffer's worth at ratio 168/256) bounds
+//   when it is read to its end; a queue grown past the buffer grows the buffer with it
+//   (tcp_clamp_window; k_zero_window.pcap: the window reopens at 62, not 54). recv_buffer (86016, the buffer's worth at ratio 168/256) bounds
 //   recv() and the textbook-style byte count when rcv_mem is 0.
 //   Not modelled: receive buffer auto-tuning (tcp_rcv_space_adjust), which grows the buffer
 //   past 128 KiB for a reader that keeps up: the model's window stops near 81 (82944 bytes).
@@ -169,6 +170,7 @@ Profile Profile::with_buffers(std::optional<uint32_t> rcvbuf, std::optional<uint
             // The share of memory payload takes, as for the default buffer (131072 -> 86016).
             p.recv_buffer = uint32_t(uint64_t(mem) * 168 / 256);
             p.rcv_mem = mem;
+            p.rcv_mem_locked = true;
             uint32_t space = mem / 2;  // tcp_full_space at the default scaling ratio (1/2)
             p.initial_rcv_window = std::max<uint32_t>(space / mss * mss, mss);
             uint8_t ws = 0;

@@ -79,6 +79,9 @@ struct Profile {
     // read to its end; the window is the free memory times the payload's share of it
     // (tcp_space, tcp_win_from_space: len/truesize of the last full segment, scaling_ratio).
     uint32_t rcv_mem = 0;
+    // SO_RCVBUF was set: the buffer is locked at rcv_mem (SOCK_RCVBUF_LOCK). Else Linux lets it
+    // follow the memory queued when that passes it (tcp_clamp_window), up to tcp_rmem[2].
+    bool rcv_mem_locked = false;
     // The truesize of a received segment. 0: the kernel's kmalloc'd head (a frame copied in by a
     // packet socket or a NIC driver: 16 bytes of headroom, the frame, skb_shared_info, rounded
     // to a kmalloc size, plus the sk_buff: 2304 for 1460 bytes), and a small segment is copied

@@ -15,6 +15,7 @@ namespace netstep {
 TcpConnection TcpConnection::listening(Endpoint local, SeqNum iss, const Profile& profile) {
     TcpConnection c;
     c.profile_ = profile;
+    c.rcvbuf_ = profile.rcv_mem;
     c.tuple_.local = local;
     c.state_ = TcpState::Listen;  // a TCB born listening: no transition to record
     c.passive_ = true;
@@ -28,6 +29,7 @@ TcpConnection TcpConnection::connect(FourTuple tuple, SeqNum iss, Instant now, c
                                      TcpOutput& out) {
     TcpConnection c;
     c.profile_ = profile;
+    c.rcvbuf_ = profile.rcv_mem;
     c.tuple_ = tuple;
     c.iss_ = c.snd_una_ = c.snd_nxt_ = iss;
     c.send_buf_seq_ = iss + 1;

@@ -151,6 +151,7 @@ private:
     struct RxSkb { uint32_t len; uint32_t truesize; uint32_t tailroom; };
     std::deque<RxSkb> rx_skbs_;
     uint32_t rmem_alloc_ = 0;       // sk_rmem_alloc: the truesize of what waits unread
+    uint32_t rcvbuf_ = 0;           // sk_rcvbuf: profile rcv_mem, grown by tcp_clamp_window
     uint32_t window_clamp_ = 0;     // tp->window_clamp
     uint32_t scaling_ratio_ = 128;  // tp->scaling_ratio: payload's share of memory, in 1/256
     // Reassembly queue (RFC 1122 §4.2.2.20(g)): in-window data beyond RCV.NXT, sorted, disjoint

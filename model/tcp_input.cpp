@@ -88,7 +88,8 @@ void TcpConnection::take_peer_syn(const TcpSegment& seg) {
         // tcp_init_buffer_space: the clamp is the whole buffer's window at the default ratio
         // (1/2), less one segment ("force reservation of one segment").
         scaling_ratio_ = 128;
-        uint32_t maxwin = win_from_space(profile_.rcv_mem), mss = profile_.mss;
+        rcvbuf_ = profile_.rcv_mem;
+        uint32_t maxwin = win_from_space(rcvbuf_), mss = profile_.mss;
         window_clamp_ = maxwin;
         if (window_clamp_ > 2 * mss && window_clamp_ + mss > maxwin) window_clamp_ = std::max(2 * mss, maxwin - mss);
         rcv_ssthresh_ = std::min(rcv_ssthresh_, window_clamp_);

@@ -242,8 +242,8 @@ uint32_t TcpConnection::retransmit_first(uint32_t max_len, Instant now, TcpOutpu
 // the reassembly queue's memory counted too.
 uint32_t TcpConnection::free_space() const {
     if (profile_.rcv_mem) {
-        if (read_shutdown_) return win_from_space(profile_.rcv_mem);
-        return win_from_space(int64_t(profile_.rcv_mem) - rmem_alloc_ - ooo_mem());
+        if (read_shutdown_) return win_from_space(rcvbuf_);
+        return win_from_space(int64_t(rcvbuf_) - rmem_alloc_ - ooo_mem());
     }
     if (read_shutdown_) return profile_.recv_buffer;
     return profile_.recv_buffer > recv_buf_.size() ? profile_.recv_buffer - uint32_t(recv_buf_.size()) : 0;
@@ -252,7 +252,7 @@ uint32_t TcpConnection::free_space() const {
 // The most the window can be: Linux min(window_clamp, tcp_full_space); else the buffer.
 uint32_t TcpConnection::full_space() const {
     if (!profile_.rcv_mem) return profile_.recv_buffer;
-    return std::min(window_clamp_, win_from_space(profile_.rcv_mem));
+    return std::min(window_clamp_, win_from_space(rcvbuf_));
 }
 
 // A segment taken into the receive queue (tcp_queue_rcv): a new skb of its truesize, unless
@@ -261,6 +261,15 @@ void TcpConnection::rx_charge(uint32_t len) {
     if (!profile_.rcv_mem) return;
     while (len > 0) {
         uint32_t k = std::min<uint32_t>(len, profile_.mss);
+        // tcp_try_rmem_schedule -> tcp_prune_queue -> tcp_clamp_window: the queue already holds
+        // more than the buffer (the window offered was worth more than the memory it took):
+        // an unlocked buffer grows to what is queued, at most tcp_rmem[2] (6 MiB). Not
+        // modelled: collapsing the queue into fewer skbs (tcp_collapse) when it cannot grow.
+        if (rmem_alloc_ > rcvbuf_) {
+            quickacks_left_ = 0;  // "icsk->icsk_ack.quick = 0"
+            if (!profile_.rcv_mem_locked) rcvbuf_ = std::max(rcvbuf_, std::min<uint32_t>(rmem_alloc_, 6291456));
+            if (rmem_alloc_ > rcvbuf_) rcv_ssthresh_ = std::min(window_clamp_, 2u * profile_.mss);
+        }
         if (!rx_skbs_.empty() && rx_skbs_.back().tailroom >= k) {
             rx_skbs_.back().len += k;
             rx_skbs_.back().tailroom -= k;
@@ -359,7 +368,7 @@ void TcpConnection::measure_rcv_mss(uint32_t len) {
         uint32_t ratio = std::clamp<uint32_t>(uint32_t(uint64_t(len) * 256 / profile_.rx_truesize_of(len)), 1, 255);
         if (ratio != scaling_ratio_) {
             scaling_ratio_ = ratio;
-            set_window_clamp(win_from_space(profile_.rcv_mem));
+            set_window_clamp(win_from_space(rcvbuf_));
         }
     }
     rcv_mss_ = std::min<uint32_t>(len, profile_.mss);
@@ -385,7 +394,7 @@ void TcpConnection::set_window_clamp(uint32_t clamp) {
 uint32_t TcpConnection::linux_select_window() const {
     uint32_t unit = 1u << rcv_wscale_;
     uint32_t full = full_space();
-    uint32_t allowed = profile_.rcv_mem ? win_from_space(profile_.rcv_mem) : full;  // tcp_full_space
+    uint32_t allowed = profile_.rcv_mem ? win_from_space(rcvbuf_) : full;  // tcp_full_space
     uint32_t free = free_space();
     if (free < full / 2) {
         free = free / unit * unit;
