@@ -174,7 +174,7 @@ void check_layout(bool presenter) {
 TEST_CASE("time-sequence: the plot, its ticks and bars fit the tabs at 1280x800") { check_layout(false); }
 TEST_CASE("time-sequence: ... and in presenter mode (the tabs as the big panel)") { check_layout(true); }
 
-TEST_CASE("time-sequence: a click on a bar selects its packet; the wheel zooms, reset undoes it") {
+TEST_CASE("time-sequence: a click on a bar selects its packet, the wheel zooms, a drag pans, reset undoes them") {
     test::PanelRun run("tcp-slow-start.yaml");
     REQUIRE(run.session.view);
     TimeSequencePanel panel;
