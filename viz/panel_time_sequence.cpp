@@ -204,8 +204,10 @@ void TimeSequencePanel::draw_plot(const ViewModel& vm, Commands& out) {
 
     // Grid and tick labels.
     dl->AddRectFilled(plot_min, plot_max, theme::kPaper);
-    float time_w = ImGui::CalcTextSize(time_label(view_t1, 0.001).c_str()).x;
-    double t_step = nice_step(view_t1 - view_t0, std::floor(pw / (time_w + fs * 1.5f)));
+    // As many time ticks as labels fit: measured on the labels of a first guess.
+    double t_step = nice_step(view_t1 - view_t0, 8);
+    float time_w = ImGui::CalcTextSize(time_label(view_t1, t_step).c_str()).x;
+    t_step = nice_step(view_t1 - view_t0, std::floor(pw / (time_w + fs * 1.5f)));
     double t_first = std::ceil(view_t0 / t_step) * t_step;
     for (int i = 0; i < 200 && t_first + i * t_step <= view_t1; ++i) {  // bounded: huge times, tiny steps
         double t = t_first + i * t_step;

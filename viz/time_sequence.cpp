@@ -2,6 +2,8 @@
 #include "viz/time_sequence.hpp"
 
 #include <algorithm>
+#include <map>
+#include <utility>
 
 #include "sim/journey.hpp"
 
@@ -27,14 +29,14 @@ uint32_t seq_length(const PacketInfo& p) {
 
 std::vector<TsgConnection> tcp_connections(const TraceView& view) {
     std::vector<TsgConnection> out;
+    std::map<std::pair<Endpoint, Endpoint>, size_t> by_ends;  // (lower, higher) -> index in out
     for (uint32_t i = 0; i < view.trace().packets.size(); ++i) {
         const PacketInfo& p = view.packet(i);
         if (!is_tcp(p) || !first_hop(view, i)) continue;
-        auto it = std::find_if(out.begin(), out.end(), [&](const TsgConnection& c) {
-            return (c.a == p.src && c.b == p.dst) || (c.a == p.dst && c.b == p.src);
-        });
-        if (it == out.end()) it = out.insert(out.end(), TsgConnection{p.src, p.dst, i, 0, 0});
-        (it->a == p.src ? it->bytes_ab : it->bytes_ba) += p.payload;
+        auto [it, added] = by_ends.try_emplace(std::minmax(p.src, p.dst), out.size());
+        if (added) out.push_back(TsgConnection{p.src, p.dst, i, 0, 0});
+        TsgConnection& c = out[it->second];
+        (c.a == p.src ? c.bytes_ab : c.bytes_ba) += p.payload;
     }
     return out;
 }
