@@ -145,6 +145,7 @@ private:
     VariablesPanel variables_;
     HostsPanel hosts_;
     MacTablePanel mac_table_;
+    TimeSequencePanel time_sequence_;
     InspectorPanel inspector_;
     LogPanel log_;
     TerminalPanel terminal_;
@@ -164,6 +165,11 @@ App::App(const ViewOptions& options)
         big_panel_ = *big;
         big_panel_chosen_ = true;
         if (*big == BigPanel::Terminal) tab_request_ = 4;  // outside presenter mode: the Terminal tab
+    }
+    const char* tab = std::getenv("NETSTEP_VIZ_TAB");  // a bottom-right tab at start (screenshots)
+    if (tab && std::string(tab) == "time-sequence") {
+        tab_request_ = 6;
+        if (!big_panel_chosen_) big_panel_ = BigPanel::Details;
     }
     const char* timing = std::getenv("NETSTEP_VIZ_TIMING");
     timing_.on = timing && *timing && std::string(timing) != "0";
@@ -271,7 +277,7 @@ void App::apply(const Command& command) {
             if constexpr (std::is_same_v<T, cmd::SelectPacket>) {
                 session_.selection.packet = c.packet;
                 session_.selection.connection = kNone;
-                tab_request_ = 1;
+                if (c.show_inspector) tab_request_ = 1;
                 if (c.go_to_sent && session_.view) {
                     session_.player.pause();
                     session_.player.go_to(session_.view->trace().packets[c.packet].sent_step, *session_.view);
@@ -399,6 +405,7 @@ void App::draw_windows(const ViewModel& vm, Commands& out) {
             tab(text_.log, "log", 2, log_);
             tab(text_.terminal, "terminal", 4, terminal_);
             tab(text_.mac_table, "mac_table", 5, mac_table_);
+            tab(text_.time_sequence, "time_sequence", 6, time_sequence_);
             if (!l.variables.shown() && !l.focused) tab(text_.variables, "variables", 3, variables_);
             ImGui::EndTabBar();
             tab_request_ = -1;

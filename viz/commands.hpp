@@ -26,7 +26,7 @@ struct JumpState { int dir = 1; };           // next / previous state change
 struct TogglePlay {};
 struct SetSpeed { int index = kDefaultSpeed; };
 struct SetBreakpoints { Breakpoints value; };
-struct SelectPacket { uint32_t packet = 0; bool go_to_sent = false; };
+struct SelectPacket { uint32_t packet = 0; bool go_to_sent = false; bool show_inspector = true; };
 struct SelectConnection { uint32_t history = 0; };
 struct WhatIf { uint32_t packet = 0; Fault fault = Fault::Drop; };
 struct Revert {};                            // back to the scenario before any what-if

@@ -95,6 +95,17 @@ struct Strings {
     const char* closed_help = "?";     // ... its tooltip
     const char* connection_gone = "?"; // variables: the connection is over, nothing left
     // The MAC table panel (a switch's table at the step).
+    // The time-sequence graph (sequence number against time, one direction of a connection).
+    const char* time_sequence = "?";   // the tab
+    const char* tsg_no_tcp = "?";      // the run has no TCP connection
+    const char* tsg_data = "?";        // legend: a data segment
+    const char* tsg_resent = "?";      // ... a retransmission
+    const char* tsg_lost = "?";        // ... a segment lost on the way
+    const char* tsg_ack = "?";         // ... the ACK line
+    const char* tsg_window = "?";      // ... ACK + receive window
+    const char* tsg_show_cwnd = "?";   // the checkbox (the line: SND.UNA + cwnd)
+    const char* tsg_reset = "?";       // the button: back to the whole graph
+    const char* tsg_help = "?";        // tooltip: wheel to zoom, drag to pan, click a segment
     const char* mac_table = "?";       // the tab
     const char* no_switch = "?";       // the run has no switch (one line)
     const char* switch_word = "?";     // "switch" (the box in the topology, the panel's heading)

@@ -19,6 +19,7 @@
 #include "sim/mac_table.hpp"
 #include "viz/commands.hpp"
 #include "viz/terminal_view.hpp"
+#include "viz/time_sequence.hpp"
 #include "viz/view_model.hpp"
 
 namespace netstep::viz {
@@ -281,6 +282,46 @@ struct HostsPanel {
     struct Row { uint32_t host; uint32_t history; std::string state; };
     std::vector<Row> rows;
     std::vector<std::string> macs;     // ... and the MAC addresses listed ("02-4E-..", Linux "02:4e:..")
+};
+
+// The time-sequence graph (Stevens, tcptrace) of one direction of one TCP connection: each
+// segment a vertical bar from its first to its last byte at the time it was sent (resent ones
+// vermillion, lost ones crossed out), the ACK line and the receive window's edge the receiver
+// sent back, SND.UNA + cwnd on request; a cursor at the current time, what is still to come
+// faded. Wheel: zoom around the mouse; drag: pan; click a segment: select it everywhere.
+struct TimeSequencePanel {
+    // Options.
+    bool show_cwnd = false;            // = false // the congestion window line
+    // Internal state.
+    uint32_t connection = kNone;       // chosen in the selector (kNone: the selected packet's)
+    int direction = -1;                // 0: a -> b, 1: b -> a (-1: the one carrying data)
+    uint32_t chosen_for = kNone;       // the selected packet when the user chose (another: follow it)
+    bool zoomed = false;
+    double view_t0 = 0, view_t1 = 1;   // the visible range, seconds (when zoomed)
+    double view_s0 = 0, view_s1 = 1;   // ... and bytes
+    struct Cache {
+        uint64_t generation = ~uint64_t(0);
+        std::vector<TsgConnection> connections;
+        uint32_t connection = kNone;
+        int direction = -1;
+        TimeSequence series;
+    };
+    Cache cache;
+    // What the last frame drew (read by tests).
+    struct Bar { uint32_t packet = kNone; ImVec2 min{}, max{}; };
+    std::vector<Bar> bars;             // on screen, in the plot
+    ImVec2 plot_min{}, plot_max{};     // the plot area
+    std::vector<std::pair<ImVec2, ImVec2>> time_labels, seq_labels;  // tick labels' rectangles
+    float cursor_x = -1;               // the current time's line (-1: outside)
+    uint32_t shown_connection = kNone; // index into cache.connections
+    int shown_direction = -1;
+    bool no_tcp_shown = false;
+
+    void draw(const ViewModel& vm, Commands& out);
+
+private:
+    void draw_selectors(const ViewModel& vm);
+    void draw_plot(const ViewModel& vm, Commands& out);
 };
 
 // The MAC address table of each switch (a network of kind: switch) at the current step, as the

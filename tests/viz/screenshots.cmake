@@ -158,3 +158,29 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/link-router-mac.yaml)
     --color 1062 668 1158 706 CDE1FA 1500
     --golden GOLDEN 0.005)
 endif()
+
+if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/tcp-slow-start.yaml)
+  # The time-sequence graph (issue 18), tcp-slow-start at step 400 (NETSTEP_VIZ_TAB opens its tab):
+  # the server's segments as data-blue bars (145AC8) climbing in bursts of 3, 6, 12, the lost one
+  # crossed out (D7191E), its resend vermillion (D55E00), the ACK line (141419), the window's edge
+  # dashed bluish green (009E73), the cursor orange (E69F00) near the right edge, at 0.476 s.
+  viz_screenshot_env(time_sequence ${PROJECT_SOURCE_DIR}/scenarios/tcp-slow-start.yaml 400 0 "NETSTEP_VIZ_TAB=time-sequence" ""
+    --size 1280 800
+    --color 845 570 1265 770 145AC8 150
+    --color 845 600 1265 770 D7191E 20
+    --color 845 600 1265 770 D55E00 12
+    --color 845 600 1265 770 009E73 150
+    --color 1200 600 1265 760 E69F00 200
+    --no-color 845 600 1180 760 E69F00
+    --golden GOLDEN 0.005)
+  # ... in presenter mode at 1280x800: the tabs as the big panel (key 5), the graph large.
+  # docs/images/time-sequence.png is this picture.
+  viz_screenshot_env(presenter_time_sequence ${PROJECT_SOURCE_DIR}/scenarios/tcp-slow-start.yaml 400 0 "NETSTEP_VIZ_TAB=time-sequence" "--presenter"
+    --size 1280 800
+    --color 80 395 770 755 145AC8 600
+    --color 80 395 770 755 D7191E 60
+    --color 80 395 770 755 D55E00 25
+    --color 80 395 770 755 009E73 600
+    --color 690 390 740 745 E69F00 600
+    --golden GOLDEN 0.005)
+endif()

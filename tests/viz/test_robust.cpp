@@ -35,6 +35,7 @@ struct AllPanels {
     HostsPanel hosts;
     InspectorPanel inspector;
     LogPanel log;
+    TimeSequencePanel time_sequence;
 };
 
 // One frame of every panel, each in a window of its own where the normal layout puts it, with the
@@ -65,6 +66,7 @@ void draw_everything(const TraceView& view, const Player& player, const Strings&
     window("hosts", l.tabs, p.hosts);
     window("inspector", l.tabs, p.inspector);
     window("log", l.tabs, p.log);
+    window("time_sequence", l.tabs, p.time_sequence);
     p.controls.handle_keys(vm, out);
     ImGui::PopFont();
     ImGui::Render();
