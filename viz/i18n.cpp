@@ -42,7 +42,7 @@ Strings english() {
     s.big_sequence = "Sequence";
     s.big_states = "States";
     s.big_variables = "Variables";
-    s.big_details = "Hosts, packet, log, MAC table";
+    s.big_details = "Hosts, packet, log, MAC table, graph";
     s.big_terminal = "Terminal";
     s.terminal = "Terminal";
     s.terminal_host = "Host";
@@ -115,7 +115,7 @@ Strings english() {
     s.loading = "Running the scenario…";
     s.closed_help = "The program has called close(); the OS finishes the connection on its own.";
     s.connection_gone = "The connection is over: the OS has released it and its variables.";
-    s.time_sequence = "Time-sequence";
+    s.time_sequence = "Graph";
     s.tsg_no_tcp = "No TCP connection in this run.";
     s.tsg_data = "data";
     s.tsg_resent = "resent";
@@ -184,7 +184,7 @@ Strings french() {
     s.big_sequence = "Séquence";
     s.big_states = "États";
     s.big_variables = "Variables";
-    s.big_details = "Hôtes, paquet, journal, table MAC";
+    s.big_details = "Hôtes, paquet, journal, table MAC, graphe";
     s.big_terminal = "Terminal";
     s.terminal = "Terminal";
     s.terminal_host = "Hôte";
@@ -257,7 +257,7 @@ Strings french() {
     s.loading = "Exécution du scénario…";
     s.closed_help = "Le programme a appelé close() ; l’OS termine la connexion seul.";
     s.connection_gone = "La connexion est terminée : l’OS l’a libérée, avec ses variables.";
-    s.time_sequence = "Temps-séquence";
+    s.time_sequence = "Graphe";
     s.tsg_no_tcp = "Aucune connexion TCP dans cette simulation.";
     s.tsg_data = "données";
     s.tsg_resent = "renvoyé";
@@ -326,7 +326,7 @@ Strings italian() {
     s.big_sequence = "Sequenza";
     s.big_states = "Stati";
     s.big_variables = "Variabili";
-    s.big_details = "Host, pacchetto, registro, tabella MAC";
+    s.big_details = "Host, pacchetto, registro, tabella MAC, grafico";
     s.big_terminal = "Terminale";
     s.terminal = "Terminale";
     s.terminal_host = "Host";
@@ -399,7 +399,7 @@ Strings italian() {
     s.loading = "Esecuzione dello scenario…";
     s.closed_help = "Il programma ha chiamato close(); il sistema operativo chiude la connessione da solo.";
     s.connection_gone = "La connessione è terminata: il sistema operativo l’ha rilasciata, con le sue variabili.";
-    s.time_sequence = "Tempo-sequenza";
+    s.time_sequence = "Grafico";
     s.tsg_no_tcp = "Nessuna connessione TCP in questa simulazione.";
     s.tsg_data = "dati";
     s.tsg_resent = "ritrasmesso";

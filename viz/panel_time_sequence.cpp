@@ -305,8 +305,10 @@ void TimeSequencePanel::draw_plot(const ViewModel& vm, Commands& out) {
         for (int i = 0; i < shown; ++i) (i < 3 ? w1 : w2) += sw + fs * 0.25f + ImGui::CalcTextSize(names[i]).x + gap;
         box_w = std::max(w1, w2);
     }
-    dl->AddRectFilled(ImVec2(at.x - fs * 0.2f, at.y - fs * 0.1f), ImVec2(at.x + box_w, at.y + row_h * (two_rows ? 2 : 1)),
-                      theme::rgb(255, 255, 255, 230));
+    // Opaque, so a line passing behind it never runs through its words.
+    ImVec2 box_min(at.x - fs * 0.2f, at.y - fs * 0.1f), box_max(at.x + box_w, at.y + row_h * (two_rows ? 2 : 1));
+    dl->AddRectFilled(box_min, box_max, theme::rgb(255, 255, 255));
+    dl->AddRect(box_min, box_max, theme::kMuted, 0, 0, 1.0f);
     ImVec2 p = at;
     for (int i = 0; i < shown; ++i) {
         if (two_rows && i == 3) p = ImVec2(at.x, at.y + row_h);

@@ -149,10 +149,11 @@ TEST_CASE("journey: the section and the presenter's key 5 are named in every lan
         Strings s = strings_for(lang);
         CAPTURE(language_code(lang));
         for (const char* text : {s.journey, s.journey_lit, s.journey_help, s.hop_col, s.lost_here}) CHECK(std::string(text) != "?");
-        // Key 5 brings up the tabs: the hosts, the packet, the log and the MAC table.
+        // Key 5 brings up the tabs: the hosts, the packet, the log, the MAC table and the graph.
         CHECK(std::string(s.big_details).find("MAC") != std::string::npos);
+        CHECK(std::string(s.big_details).find(s.time_sequence + 1) != std::string::npos);  // "raph", "rafico"
     }
     CHECK(std::string(strings_for(Language::En).journey) == "Journey of this packet");
-    CHECK(std::string(strings_for(Language::Fr).big_details) == "Hôtes, paquet, journal, table MAC");
+    CHECK(std::string(strings_for(Language::Fr).big_details) == "Hôtes, paquet, journal, table MAC, graphe");
 }
 #endif
