@@ -33,13 +33,14 @@ struct Segment {
     uint8_t flags = 0;
     uint32_t seq = 0, ack = 0;  // relative to each direction's ISN
     uint32_t len = 0;           // payload bytes
+    bool shifted = false;       // an ISN of the connection is not 0: the raw numbers differ
     bool has(uint8_t f) const { return (flags & f) == f; }
 };
 
 // Every packet decoded; TCP numbers relative to each direction's ISN: the seq of its first SYN,
 // or of its first segment when the trace starts mid-connection (the viewer's rule,
 // viz/trace_view.cpp TraceView::decode_packets, as Wireshark shows them).
-std::vector<Segment> decode(const Trace& trace, bool& nonzero_isn) {
+std::vector<Segment> decode(const Trace& trace) {
     std::vector<Segment> segments(trace.packets.size());
     std::map<std::pair<Endpoint, Endpoint>, uint32_t> isn;
     for (size_t i = 0; i < trace.packets.size(); ++i) {
@@ -65,13 +66,13 @@ std::vector<Segment> decode(const Trace& trace, bool& nonzero_isn) {
             s.len = uint32_t(udp->payload.size());
         }
     }
-    nonzero_isn = std::any_of(isn.begin(), isn.end(), [](const auto& kv) { return kv.second != 0; });
     for (Segment& s : segments) {
         if (!s.tcp) continue;
         auto mine = isn.find({s.src, s.dst});
         auto theirs = isn.find({s.dst, s.src});
         if (mine != isn.end()) s.seq -= mine->second;
         if (theirs != isn.end()) s.ack -= theirs->second;
+        s.shifted = (mine != isn.end() && mine->second != 0) || (theirs != isn.end() && theirs->second != 0);
     }
     return segments;
 }
@@ -145,7 +146,7 @@ struct Candidate {
 
 class Generator {
 public:
-    explicit Generator(const Trace& trace) : trace_(trace), index_(trace), segments_(decode(trace, nonzero_isn_)) {}
+    explicit Generator(const Trace& trace) : trace_(trace), index_(trace), segments_(decode(trace)) {}
 
     std::vector<Question> run(size_t max) {
         std::map<std::pair<Endpoint, Endpoint>, uint32_t> last_delivered;  // by (src, dst): a packet
@@ -187,9 +188,6 @@ private:
     }
     void choices(Question& q, const std::string& right, const std::vector<std::string>& wrong) {
         set_choices(q, right, wrong, trace_.seed * 0x100000001b3ULL);
-    }
-    std::string relative_note() const {
-        return nonzero_isn_ ? " (Numbers relative to each side's ISN, as the viewer shows them.)" : "";
     }
 
     void state_change(uint32_t step, const TraceEvent& e) {
@@ -268,7 +266,8 @@ private:
             q->prompt = from + " sends " + flags + " to " + to + ". What is its " +
                         (kind == Kind::Ack ? "ack" : "sequence") + " number?";
             choices(*q, std::to_string(right), wrong);
-            q->explanation = why + relative_note();
+            q->explanation = why;
+            if (s.shifted) q->explanation += " (Numbers relative to each side's ISN, as the viewer shows them.)";
         };
         const bool pure_ack = s.flags == tcp_flag::ACK && s.len == 0;
         if (s.has(tcp_flag::RST)) {
@@ -281,15 +280,15 @@ private:
                       "no ACK yet, there is nothing to acknowledge.");
         } else if (s.has(tcp_flag::SYN)) {
             ask_flags("flags:SYN+ACK", 1,
-                      "RFC 9293 §3.5: a listening socket answers a SYN with its own SYN and the ACK of the "
-                      "peer's, in one segment: SYN+ACK.");
+                      "RFC 9293 §3.5: a SYN is answered with this side's own SYN and the ACK of the peer's, "
+                      "in one segment: SYN+ACK.");
             ask_number(Kind::Ack, "ack:SYN", 1, s.ack, numbers(s.ack, {minus_one(s.ack), s.ack + 1, s.seq}),
                        "RFC 9293 §3.5: the SYN+ACK acknowledges the SYN, which takes one sequence number: "
                        "ack = ISN + 1 = " + std::to_string(s.ack) + ".");
         } else if (s.has(tcp_flag::FIN)) {
             ask_flags("flags:FIN", 1,
-                      "RFC 9293 §3.6: close() sends a FIN, \"no more data from me\"; after the handshake every "
-                      "segment also carries an ACK.");
+                      "RFC 9293 §3.6: close() (or shutdown(), or the program's end) sends a FIN, \"no more "
+                      "data from me\"; after the handshake every segment also carries an ACK.");
             ask_number(Kind::Seq, "seq:FIN", 3, s.seq, numbers(s.seq, {minus_one(s.seq), s.seq + 1, s.ack}),
                        "RFC 9293 §3.6: the FIN takes the next sequence number after the last byte sent: " +
                            std::to_string(s.seq) + " (the SYN counted one, each data byte one).");
@@ -324,7 +323,6 @@ private:
 
     const Trace& trace_;
     TraceIndex index_;
-    bool nonzero_isn_ = false;
     std::vector<Segment> segments_;
     std::vector<Candidate> candidates_;
     std::set<std::string> topics_;

@@ -151,10 +151,15 @@ TEST_CASE("quiz: udp-loss, the lost datagram nobody notices") {
     CHECK(lost->explanation.find("RFC 768") != std::string::npos);
 }
 
-TEST_CASE("quiz: tcp-errors-refused, the RST of a closed port") {
+// Its second connection starts from an ISN that is not 0: numbers are relative, and say so.
+TEST_CASE("quiz: tcp-errors-refused, the RST of a closed port, relative numbers") {
     Trace t = run_lesson("tcp-errors-refused.yaml");
     std::vector<quiz::Question> questions = quiz::generate(t, {.max = 100});
     check_questions(t, questions, 100);
+    auto ack = std::find_if(questions.begin(), questions.end(), [](const quiz::Question& q) { return q.kind == quiz::Kind::Ack; });
+    REQUIRE(ack != questions.end());
+    CHECK(ack->choices[ack->answer] == "1");
+    CHECK(ack->explanation.find("relative to each side's ISN") != std::string::npos);
     auto rst = std::find_if(questions.begin(), questions.end(), [](const quiz::Question& q) {
         return q.kind == quiz::Kind::NextFlags && q.choices[q.answer].find("RST") != std::string::npos;
     });
@@ -162,7 +167,7 @@ TEST_CASE("quiz: tcp-errors-refused, the RST of a closed port") {
     CHECK(rst->explanation.find("RFC 9293 §3.5.2") != std::string::npos);
 }
 
-TEST_CASE("quiz: profiles-linux, random ISNs give relative numbers, Linux's port range") {
+TEST_CASE("quiz: profiles-linux, Linux's port range, delayed ACKs") {
     Trace t = run_lesson("profiles-linux.yaml");
     std::vector<quiz::Question> questions = quiz::generate(t, {.max = 100});
     check_questions(t, questions, 100);
