@@ -8,6 +8,7 @@
 
 #include "model/profile.hpp"
 #include "model/wire/wire.hpp"
+#include "sim/relative_seq.hpp"
 #include "sim/trace_index.hpp"
 
 namespace netstep::sim::quiz {
@@ -37,12 +38,10 @@ struct Segment {
     bool has(uint8_t f) const { return (flags & f) == f; }
 };
 
-// Every packet decoded; TCP numbers relative to each direction's ISN: the seq of its first SYN,
-// or of its first segment when the trace starts mid-connection (the viewer's rule,
-// viz/trace_view.cpp TraceView::decode_packets, as Wireshark shows them).
+// Every packet decoded; TCP numbers relative to each direction's ISN (sim/relative_seq.hpp).
 std::vector<Segment> decode(const Trace& trace) {
     std::vector<Segment> segments(trace.packets.size());
-    std::map<std::pair<Endpoint, Endpoint>, uint32_t> isn;
+    RelativeSeq relative;
     for (size_t i = 0; i < trace.packets.size(); ++i) {
         if (trace.arp(trace.packets[i])) continue;
         wire::ParseResult parsed = wire::parse(trace.ip_bytes(trace.packets[i]));
@@ -56,9 +55,7 @@ std::vector<Segment> decode(const Trace& trace) {
             s.seq = tcp->seq.value;
             s.ack = tcp->ack.value;
             s.len = uint32_t(tcp->payload.size());
-            auto key = std::make_pair(s.src, s.dst);
-            if (tcp->has(tcp_flag::SYN)) isn[key] = s.seq;
-            isn.try_emplace(key, s.seq);
+            relative.see(s.src, s.dst, tcp->has(tcp_flag::SYN), s.seq);
         } else if (const UdpDatagram* udp = parsed.packet->udp()) {
             s.udp = true;
             s.src = {parsed.packet->src, udp->src_port};
@@ -68,11 +65,9 @@ std::vector<Segment> decode(const Trace& trace) {
     }
     for (Segment& s : segments) {
         if (!s.tcp) continue;
-        auto mine = isn.find({s.src, s.dst});
-        auto theirs = isn.find({s.dst, s.src});
-        if (mine != isn.end()) s.seq -= mine->second;
-        if (theirs != isn.end()) s.ack -= theirs->second;
-        s.shifted = (mine != isn.end() && mine->second != 0) || (theirs != isn.end() && theirs->second != 0);
+        s.shifted = relative.isn(s.src, s.dst).value_or(0) != 0 || relative.isn(s.dst, s.src).value_or(0) != 0;
+        s.ack = relative.ack(s.src, s.dst, s.ack);
+        s.seq = relative.seq(s.src, s.dst, s.seq);
     }
     return segments;
 }
