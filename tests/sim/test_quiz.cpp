@@ -11,6 +11,7 @@
 
 #include "model/wire/wire.hpp"
 #include "sim/quiz.hpp"
+#include "sim/relative_seq.hpp"
 #include "test_engine_support.hpp"
 
 namespace netstep::sim {
@@ -191,6 +192,28 @@ TEST_CASE("quiz: the teardown of tcp-close-time-wait, states and the FIN's numbe
 TEST_CASE("quiz: a trace without packets gives no question") {
     Trace t;
     CHECK(quiz::generate(t, {}).empty());
+}
+
+}  // namespace netstep::sim
+
+namespace netstep::sim {
+
+// The ISN rule shared by the viewer and the quiz (sim/relative_seq.hpp).
+TEST_CASE("relative seq: each direction from its SYN, or from its first segment mid-connection") {
+    const Endpoint a{*Ipv4Address::parse("192.168.1.10"), 49152}, b{*Ipv4Address::parse("192.168.1.20"), 80};
+    RelativeSeq relative;
+    CHECK(relative.seq(a, b, 1000) == 1000);  // nothing seen: the raw number
+    relative.see(b, a, false, 500);           // mid-connection: its first segment
+    relative.see(a, b, true, 1000);           // the SYN carries the ISN (RFC 9293 §3.4)
+    relative.see(a, b, false, 1001);
+    CHECK(relative.isn(a, b) == 1000u);
+    CHECK(relative.isn(b, a) == 500u);
+    CHECK(relative.seq(a, b, 1001) == 1);
+    CHECK(relative.ack(b, a, 1030) == 30);  // b's ack counts a's bytes
+    CHECK(relative.ack(a, b, 501) == 1);
+    relative.see(b, a, true, 7);  // a later SYN of that direction sets its ISN
+    CHECK(relative.isn(b, a) == 7u);
+    CHECK(relative.seq(a, b, 999) == 0xffffffffu);  // modulo 2^32 (RFC 9293 §3.4)
 }
 
 }  // namespace netstep::sim
