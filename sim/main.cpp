@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -48,6 +49,7 @@
 #include "sim/engine.hpp"
 #include "sim/output.hpp"
 #include "sim/output_pcap.hpp"
+#include "sim/quiz.hpp"
 #include "sim/scenario.hpp"
 #include "sim/shell_session.hpp"
 
@@ -453,6 +455,144 @@ int command_check(const std::vector<std::string>& args, const CheckOptions& opti
     return code;
 }
 
+// --- quiz ----------------------------------------------------------------------------------
+
+struct QuizArgs {
+    std::string file;
+    uint64_t seed = 0;
+    bool seed_given = false;
+    size_t max = quiz::QuizOptions{}.max;
+    std::string lang = "en";
+    std::string answers;  // --answers ABCA: one letter per question, instead of standard input
+    bool answers_given = false;
+    bool show = false;
+};
+
+constexpr int kQuizTries = 3;  // bad answers to one question before it counts as wrong
+
+char choice_letter(size_t i) { return char('A' + i); }
+
+// "B) 61402"
+std::string choice_text(const quiz::Question& q, size_t i) {
+    return std::string(1, choice_letter(i)) + ") " + q.choices[i];
+}
+
+void write_question_head(const Trace& trace, const quiz::Question& q, size_t n, size_t total, std::ostream& out) {
+    out << "\nQuestion " << n << "/" << total << " (before step " << q.step;
+    if (q.step < trace.events.size()) out << ", at " << to_string(trace.events[q.step].time) << " s";
+    out << ")\n" << q.prompt << "\n";
+}
+
+// The teacher's answer key: every question, the right choice marked with '*'.
+void write_answer_key(const Trace& trace, const std::vector<quiz::Question>& questions, std::ostream& out) {
+    out << "netstep quiz: " << trace.title << " (answer key, " << questions.size() << " questions)\n";
+    for (size_t n = 0; n < questions.size(); ++n) {
+        const quiz::Question& q = questions[n];
+        write_question_head(trace, q, n + 1, questions.size(), out);
+        for (size_t i = 0; i < q.choices.size(); ++i) out << (i == q.answer ? "  * " : "    ") << choice_text(q, i) << "\n";
+        out << "  Why: " << q.explanation << "\n";
+    }
+}
+
+// Asks each question, reading one answer per line from `next` (nullopt: end of input, which ends
+// the quiz with the score so far). `echo`: print each answer read (input that is not a terminal).
+void ask_questions(const Trace& trace, const std::vector<quiz::Question>& questions,
+                   const std::function<std::optional<std::string>()>& next, bool echo, std::ostream& out) {
+    out << "netstep quiz: " << trace.title << "\n"
+        << questions.size() << (questions.size() == 1 ? " question" : " questions")
+        << ": predict what happens next. Answer each with its letter, then Enter.\n";
+    size_t right = 0, asked = 0;
+    bool ended = false;
+    for (size_t n = 0; n < questions.size() && !ended; ++n) {
+        const quiz::Question& q = questions[n];
+        write_question_head(trace, q, n + 1, questions.size(), out);
+        for (size_t i = 0; i < q.choices.size(); ++i) out << "  " << choice_text(q, i) << "\n";
+        const char last = choice_letter(q.choices.size() - 1);
+        std::optional<size_t> picked;
+        int tries = 0;
+        while (!picked && tries < kQuizTries) {
+            out << "Your answer (A-" << last << "): " << std::flush;
+            std::optional<std::string> line = next();
+            if (!line) {
+                ended = true;
+                break;
+            }
+            if (echo) out << *line;
+            out << "\n";
+            std::string text = *line;
+            text.erase(0, text.find_first_not_of(" \t\r"));
+            text.erase(text.find_last_not_of(" \t\r") + 1);
+            char c = text.size() == 1 ? char(std::toupper(static_cast<unsigned char>(text[0]))) : 0;
+            if (c >= 'A' && c <= last) {
+                picked = size_t(c - 'A');
+            } else if (++tries < kQuizTries) {
+                out << "'" << text << "' is not a choice: answer with one letter from A to " << last << ".\n";
+            }
+        }
+        if (ended) {
+            out << "\nEnd of input: the quiz stops here.\n";
+            break;
+        }
+        ++asked;
+        if (!picked) {
+            out << "No valid answer after " << kQuizTries << " tries: counted as wrong. The answer is "
+                << choice_text(q, q.answer) << ".\n";
+        } else if (*picked == q.answer) {
+            ++right;
+            out << "Right.\n";
+        } else {
+            out << "Wrong: the answer is " << choice_text(q, q.answer) << ".\n";
+        }
+        out << "  Why: " << q.explanation << "\n";
+    }
+    out << "\nScore: " << right << "/" << asked;
+    if (asked < questions.size()) out << " (" << asked << " of " << questions.size() << " questions answered)";
+    out << "\n";
+}
+
+int command_quiz(const QuizArgs& args) {
+    RunOptions options;
+    if (args.seed_given) options.seed = args.seed;
+    Trace trace;
+    try {
+        Scenario scenario = load_scenario_file(args.file, options.limits);
+        trace = run_scenario(scenario, options);
+    } catch (const ScenarioError& e) {
+        std::cerr << e.what() << "\n";
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        std::cerr << "netstep quiz: " << args.file << ": " << error_message(e) << "\n";
+        return kExitUsage;
+    }
+    std::vector<quiz::Question> questions = quiz::generate(trace, {.max = args.max});
+    if (questions.empty()) {
+        std::cout << "netstep quiz: " << args.file
+                  << " gives no question: no TCP segment, state change or UDP datagram to predict.\n";
+        return kExitOk;
+    }
+    if (args.show) {
+        write_answer_key(trace, questions, std::cout);
+    } else if (args.answers_given) {
+        size_t i = 0;  // --answers ABC: each character is one line of input
+        ask_questions(trace, questions, [&]() -> std::optional<std::string> {
+            if (i >= args.answers.size()) return std::nullopt;
+            return std::string(1, args.answers[i++]);
+        }, true, std::cout);
+    } else {
+        ask_questions(trace, questions, []() -> std::optional<std::string> {
+            std::string line;
+            if (!std::getline(std::cin, line)) return std::nullopt;
+            return line;
+        }, !isatty(STDIN_FILENO), std::cout);
+    }
+    std::cout.flush();
+    if (!std::cout) {
+        std::cerr << "netstep quiz: cannot write to standard output\n";
+        return kExitUsage;
+    }
+    return kExitOk;
+}
+
 // --- view ----------------------------------------------------------------------------------
 
 std::string this_executable(const char* argv0) {
@@ -616,6 +756,7 @@ int netstep_main(int argc, char** argv) {
         "  netstep run handshake.yaml --pcap out.pcapng    ...and the packets for Wireshark\n"
         "  netstep check scenarios/                        verify every expectation\n"
         "  netstep shell lab.yaml --save session.yaml      type commands in a host's terminal\n"
+        "  netstep quiz scenarios/default.yaml             predict the next step: questions in the terminal\n"
         "  netstep run lesson.yaml --pcap - | tshark -r -  '-' is standard output, for every output\n"
         "  netstep view                                    the visualizer, classroom scenario\n"
         "Exit codes: 0 success, 1 an expectation failed, 2 a usage or scenario-file error, or an\n"
@@ -681,6 +822,28 @@ int netstep_main(int argc, char** argv) {
                   "^C and ^D typed as two characters are the keys Ctrl-C and Ctrl-D in the simulated terminal.\n"
                   "Example:\n  netstep shell lab.yaml --host laptop --save lab-session.yaml");
 
+    QuizArgs quiz_args;
+    CLI::App* quiz_cmd = app.add_subcommand(
+        "quiz", "Predict the next step: run a scenario, then ask what happens next at chosen steps (the flags "
+                "of a segment, its seq or ack number, the next TCP state, the local port, whether a datagram "
+                "arrives); answer each with a letter (A-D), a score at the end.");
+    quiz_cmd->add_option("FILE", quiz_args.file, "The scenario file (YAML)")->required();
+    quiz_cmd->add_option("--max", quiz_args.max, "At most this many questions (default 6)")->check(CLI::Range(1, 1000));
+    quiz_cmd->add_option("--seed", quiz_args.seed, "Seed for the run and the order of the choices (default: the file's)");
+    quiz_cmd->add_option("--lang", quiz_args.lang, "Language of the questions: en (the only one so far)")
+        ->check(CLI::IsMember({"en"}));
+    quiz_cmd->add_option("--answers", quiz_args.answers,
+                         "Answer from the command line, one letter per question (e.g. BACA), instead of standard input");
+    quiz_cmd->add_flag("--show", quiz_args.show,
+                       "Print the questions with the right answers marked '*' and why (a teacher's answer key); "
+                       "reads no input")
+        ->excludes(quiz_cmd->get_option("--answers"));
+    quiz_cmd->footer("End of input ends the quiz early with the score so far; an answer that is not a choice is asked\n"
+                     "again, and after 3 such answers the question counts as wrong.\n"
+                     "Examples:\n  netstep quiz scenarios/default.yaml\n"
+                     "  netstep quiz scenarios/udp-loss.yaml --show\n"
+                     "  netstep quiz scenarios/default.yaml --answers BACADA");
+
     ViewArgs view_args;
     CLI::App* view = app.add_subcommand("view", "Open the visualizer: step through a scenario forward and backward. "
                                                 "Without FILE, the default classroom scenario.");
@@ -709,6 +872,8 @@ int netstep_main(int argc, char** argv) {
         return code == 0 ? kExitOk : kExitUsage;
     }
     run_args.seed_given = run->count("--seed") > 0;
+    quiz_args.seed_given = quiz_cmd->count("--seed") > 0;
+    quiz_args.answers_given = quiz_cmd->count("--answers") > 0;
 
     // Whatever escapes a command (std::bad_alloc above all) is an error with exit 2, not an abort.
     try {
@@ -731,6 +896,7 @@ int netstep_main(int argc, char** argv) {
             shell_options.echo = !isatty(STDIN_FILENO);
             return run_shell(shell_options, std::cin, std::cout, std::cerr);
         }
+        if (quiz_cmd->parsed()) return command_quiz(quiz_args);
         if (view->parsed()) return command_view(view_args, argv[0]);
     } catch (const std::exception& e) {
         std::cout.flush();

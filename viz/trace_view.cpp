@@ -2,10 +2,10 @@
 #include "viz/trace_view.hpp"
 
 #include <algorithm>
-#include <map>
 #include <utility>
 
 #include "model/wire/wire.hpp"
+#include "sim/relative_seq.hpp"
 
 namespace netstep::viz {
 
@@ -120,7 +120,7 @@ const sim::TraceEvent& TraceView::event_at(uint32_t step) const {
 
 void TraceView::decode_packets() {
     // Each direction's ISN: the seq of its first SYN (or of its first segment, mid-connection).
-    std::map<std::pair<Endpoint, Endpoint>, uint32_t> isn;
+    sim::RelativeSeq relative;
     packets_.reserve(trace_->packets.size());
     for (const sim::TracePacket& tp : trace_->packets) {
         PacketInfo p = decode(trace_->ip_bytes(tp));
@@ -131,9 +131,7 @@ void TraceView::decode_packets() {
             }
         }
         if (p.ok && p.proto == 6) {
-            auto key = std::make_pair(p.src, p.dst);
-            if (p.flags & tcp_flag::SYN) isn[key] = p.seq;
-            isn.try_emplace(key, p.seq);
+            relative.see(p.src, p.dst, (p.flags & tcp_flag::SYN) != 0, p.seq);
         }
         // The window as the receiver reads it (RFC 7323): the index's one rule.
         if (uint8_t shift = index_.window_shift(uint32_t(packets_.size()))) p.window_shift = shift;
@@ -144,10 +142,8 @@ void TraceView::decode_packets() {
         if (!p.ok) { p.label = "?"; continue; }
         if (p.proto == 17) { p.kind = PacketKind::Udp; p.label = "UDP " + std::to_string(p.payload) + " B"; continue; }
         if (p.proto == 1) { p.kind = PacketKind::Icmp; p.label = icmp_label(p); continue; }
-        auto mine = isn.find({p.src, p.dst});
-        auto theirs = isn.find({p.dst, p.src});
-        p.rel_seq = mine == isn.end() ? p.seq : p.seq - mine->second;
-        p.rel_ack = theirs == isn.end() ? p.ack : p.ack - theirs->second;
+        p.rel_seq = relative.seq(p.src, p.dst, p.seq);
+        p.rel_ack = relative.ack(p.src, p.dst, p.ack);
         p.kind = tcp_kind(p);
 
         p.label = tcp_label(p);

@@ -1,0 +1,332 @@
+// Questions generated from a trace (sim/quiz.hpp).
+#include "sim/quiz.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "model/profile.hpp"
+#include "model/wire/wire.hpp"
+#include "sim/relative_seq.hpp"
+#include "sim/trace_index.hpp"
+
+namespace netstep::sim::quiz {
+
+std::string_view to_string(Kind kind) {
+    switch (kind) {
+        case Kind::NextFlags: return "next_flags";
+        case Kind::Ack: return "ack";
+        case Kind::Seq: return "seq";
+        case Kind::NextState: return "next_state";
+        case Kind::LocalPort: return "local_port";
+        case Kind::DatagramArrives: return "datagram_arrives";
+    }
+    return "?";
+}
+
+namespace {
+
+// A packet's transport header, decoded once by the one decoder (model/wire).
+struct Segment {
+    bool tcp = false, udp = false;
+    Endpoint src, dst;
+    uint8_t flags = 0;
+    uint32_t seq = 0, ack = 0;  // relative to each direction's ISN
+    uint32_t len = 0;           // payload bytes
+    bool shifted = false;       // an ISN of the connection is not 0: the raw numbers differ
+    bool has(uint8_t f) const { return (flags & f) == f; }
+};
+
+// Every packet decoded; TCP numbers relative to each direction's ISN (sim/relative_seq.hpp).
+std::vector<Segment> decode(const Trace& trace) {
+    std::vector<Segment> segments(trace.packets.size());
+    RelativeSeq relative;
+    for (size_t i = 0; i < trace.packets.size(); ++i) {
+        if (trace.arp(trace.packets[i])) continue;
+        wire::ParseResult parsed = wire::parse(trace.ip_bytes(trace.packets[i]));
+        if (!parsed.ok()) continue;
+        Segment& s = segments[i];
+        if (const TcpSegment* tcp = parsed.packet->tcp()) {
+            s.tcp = true;
+            s.src = {parsed.packet->src, tcp->src_port};
+            s.dst = {parsed.packet->dst, tcp->dst_port};
+            s.flags = tcp->flags;
+            s.seq = tcp->seq.value;
+            s.ack = tcp->ack.value;
+            s.len = uint32_t(tcp->payload.size());
+            relative.see(s.src, s.dst, tcp->has(tcp_flag::SYN), s.seq);
+        } else if (const UdpDatagram* udp = parsed.packet->udp()) {
+            s.udp = true;
+            s.src = {parsed.packet->src, udp->src_port};
+            s.dst = {parsed.packet->dst, udp->dst_port};
+            s.len = uint32_t(udp->payload.size());
+        }
+    }
+    for (Segment& s : segments) {
+        if (!s.tcp) continue;
+        s.shifted = relative.isn(s.src, s.dst).value_or(0) != 0 || relative.isn(s.dst, s.src).value_or(0) != 0;
+        s.ack = relative.ack(s.src, s.dst, s.ack);
+        s.seq = relative.seq(s.src, s.dst, s.seq);
+    }
+    return segments;
+}
+
+// Deterministic shuffling (splitmix64): the same seed gives the same order on every platform.
+struct Random {
+    uint64_t state;
+    uint64_t next() {
+        uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return z ^ (z >> 31);
+    }
+};
+
+// The right answer first, then up to three distinct wrong ones; shuffled, seeded from the
+// scenario's seed, the step and the kind.
+void set_choices(Question& q, const std::string& right, const std::vector<std::string>& wrong, uint64_t seed) {
+    q.choices = {right};
+    for (const std::string& w : wrong) {
+        if (q.choices.size() == 4) break;
+        if (std::find(q.choices.begin(), q.choices.end(), w) == q.choices.end()) q.choices.push_back(w);
+    }
+    Random random{seed ^ (uint64_t(q.step) << 8) ^ uint64_t(q.kind)};
+    for (size_t i = q.choices.size(); i > 1; --i) std::swap(q.choices[i - 1], q.choices[random.next() % i]);
+    q.answer = uint32_t(std::find(q.choices.begin(), q.choices.end(), right) - q.choices.begin());
+}
+
+// Numbers near the right one: each wrong as a student's slip would be.
+std::vector<std::string> numbers(uint32_t right, std::initializer_list<std::optional<uint32_t>> wrong) {
+    std::vector<std::string> out;
+    for (const std::optional<uint32_t>& w : wrong) {
+        if (w && *w != right) out.push_back(std::to_string(*w));
+    }
+    return out;
+}
+std::optional<uint32_t> minus_one(uint32_t n) { return n == 0 ? std::nullopt : std::optional<uint32_t>(n - 1); }
+
+// Flag sets a student could mistake the right one for (RFC 9293 §3.5, §3.6).
+std::vector<std::string> flag_confusions(const Segment& s) {
+    if (s.has(tcp_flag::RST)) return {"RST", "RST+ACK", "FIN+ACK", "ACK"};
+    if (s.has(tcp_flag::SYN)) return {"SYN", "SYN+ACK", "ACK", "RST"};
+    if (s.has(tcp_flag::FIN)) return {"FIN+ACK", "ACK", "RST", "SYN"};
+    return {"ACK", "FIN+ACK", "SYN+ACK", "RST"};
+}
+
+// States a student could mistake the right one for: its neighbours in RFC 9293 §3.3.2 Figure 5,
+// and the other side's state at the same moment (who waits in TIME-WAIT, who in CLOSE-WAIT).
+std::vector<TcpState> state_confusions(TcpState to) {
+    using S = TcpState;
+    switch (to) {
+        case S::Closed: return {S::TimeWait, S::LastAck, S::Listen};
+        case S::Listen: return {S::SynSent, S::Closed, S::SynReceived};
+        case S::SynSent: return {S::SynReceived, S::Listen, S::Established};
+        case S::SynReceived: return {S::Established, S::SynSent, S::Listen};
+        case S::Established: return {S::SynReceived, S::SynSent, S::FinWait1};
+        case S::FinWait1: return {S::CloseWait, S::FinWait2, S::LastAck};
+        case S::FinWait2: return {S::FinWait1, S::TimeWait, S::Closing};
+        case S::CloseWait: return {S::FinWait1, S::LastAck, S::Closed};
+        case S::Closing: return {S::TimeWait, S::FinWait2, S::LastAck};
+        case S::LastAck: return {S::TimeWait, S::CloseWait, S::Closed};
+        case S::TimeWait: return {S::Closed, S::FinWait2, S::LastAck};
+    }
+    return {};
+}
+
+struct Candidate {
+    Question question;
+    int priority = 3;  // 1: asked first when there are more than `max`
+};
+
+class Generator {
+public:
+    explicit Generator(const Trace& trace) : trace_(trace), index_(trace), segments_(decode(trace)) {}
+
+    std::vector<Question> run(size_t max) {
+        std::map<std::pair<Endpoint, Endpoint>, uint32_t> last_delivered;  // by (src, dst): a packet
+        for (uint32_t step = 0; step < trace_.events.size(); ++step) {
+            const TraceEvent& e = trace_.events[step];
+            if (e.kind == EventKind::StateChange) state_change(step, e);
+            if (e.packet >= segments_.size()) continue;
+            const Segment& s = segments_[e.packet];
+            if (e.kind == EventKind::PacketDelivered && s.tcp) last_delivered[{s.src, s.dst}] = e.packet;
+            if (e.kind != EventKind::PacketSent || trace_.packets[e.packet].duplicate_of != kNone) continue;
+            if (s.udp) datagram(step, e);
+            if (!s.tcp) continue;
+            auto peer = last_delivered.find({s.dst, s.src});
+            segment(step, e, peer == last_delivered.end() ? nullptr : &segments_[peer->second]);
+        }
+        // The most instructive `max`, shown in step order.
+        std::stable_sort(candidates_.begin(), candidates_.end(),
+                         [](const Candidate& a, const Candidate& b) { return a.priority < b.priority; });
+        if (candidates_.size() > max) candidates_.resize(max);
+        std::stable_sort(candidates_.begin(), candidates_.end(),
+                         [](const Candidate& a, const Candidate& b) { return a.question.step < b.question.step; });
+        std::vector<Question> out;
+        for (Candidate& c : candidates_) out.push_back(std::move(c.question));
+        return out;
+    }
+
+private:
+    // One question per topic (the first SYN, the first lost datagram...): variety over repetition.
+    Question* add(const std::string& topic, int priority, uint32_t step, Kind kind, uint32_t host, uint32_t packet) {
+        if (!topics_.insert(topic).second) return nullptr;
+        Candidate c;
+        c.priority = priority;
+        c.question.step = step;
+        c.question.kind = kind;
+        c.question.host = host;
+        c.question.packet = packet;
+        candidates_.push_back(std::move(c));
+        return &candidates_.back().question;
+    }
+    void choices(Question& q, const std::string& right, const std::vector<std::string>& wrong) {
+        set_choices(q, right, wrong, trace_.seed * 0x100000001b3ULL);
+    }
+
+    void state_change(uint32_t step, const TraceEvent& e) {
+        if (!e.tuple || e.from == e.to) return;
+        std::string socket = index_.local_name(e.host, e.tuple->local);
+        if (e.from == TcpState::Closed && e.to == TcpState::SynSent) local_port(step, e);
+        std::string topic = "state:" + std::string(to_string(e.from)) + ">" + std::string(to_string(e.to));
+        int priority = e.to == TcpState::TimeWait || e.to == TcpState::CloseWait ? 2 : 3;
+        Question* q = add(topic, priority, step, Kind::NextState, e.host, kNone);
+        if (!q) return;
+        q->prompt = "Which state does " + socket + " enter now?";
+        std::vector<std::string> wrong;
+        for (TcpState s : state_confusions(e.to)) {
+            if (s != e.from) wrong.emplace_back(to_string(s));
+        }
+        choices(*q, std::string(to_string(e.to)), wrong);
+        q->explanation = "RFC 9293 §3.3.2 (Figure 5): " + std::string(to_string(e.from)) + " -> " +
+                         std::string(to_string(e.to)) + " on " + trace_.str(e.text) + ".";
+    }
+
+    void local_port(uint32_t step, const TraceEvent& e) {
+        uint16_t right = e.tuple->local.port, server = e.tuple->remote.port;
+        Question* q = add("port", 1, step, Kind::LocalPort, e.host, kNone);
+        if (!q) return;
+        q->prompt = index_.host_name(e.host) + " connects to " + index_.endpoint_name(e.tuple->remote) +
+                    ". Which local port will the OS pick?";
+        std::vector<std::string> wrong{std::to_string(server)};
+        for (uint16_t well_known : {80, 443, 8080}) {
+            if (well_known != right && well_known != server) {
+                wrong.push_back(std::to_string(well_known));
+                break;
+            }
+        }
+        choices(*q, std::to_string(right), wrong);
+        bool linux_profile = trace_.profile == "linux";
+        Profile profile = linux_profile ? Profile::linux() : Profile::textbook();
+        std::string range = std::to_string(profile.ephemeral_first) + "-" + std::to_string(profile.ephemeral_last);
+        q->explanation = "The OS gives the client a free ephemeral port: " +
+                         (linux_profile ? "Linux takes it from ip_local_port_range, " + range + " (RFC 6335 §6 advises 49152-65535)"
+                                        : "the IANA range " + range + " (RFC 6335 §6)") +
+                         ". " + std::to_string(server) + " is the server's port, which connect() names.";
+    }
+
+    void datagram(uint32_t step, const TraceEvent& e) {
+        const TracePacket& p = trace_.packets[e.packet];
+        if (p.end_step == kNone) return;  // still on the wire when the run ended
+        Question* q = add(p.dropped ? "udp:lost" : "udp:arrives", p.dropped ? 1 : 2, step, Kind::DatagramArrives, e.host, e.packet);
+        if (!q) return;
+        const Segment& s = segments_[e.packet];
+        q->prompt = index_.endpoint_name(s.src) + " sends a datagram to " + index_.endpoint_name(s.dst) +
+                    ". Does the datagram arrive?";
+        const std::string yes = "Yes, it arrives", no = "No, it is lost";
+        choices(*q, p.dropped ? no : yes, {p.dropped ? yes : no});
+        q->explanation = p.dropped ? "UDP has no acknowledgement (RFC 768): the datagram is lost (" + p.drop_reason +
+                                         ") and nobody is told; only the application can notice (a timeout) and send again."
+                                   : "It arrives: UDP (RFC 768) sends each datagram once, with no acknowledgement; "
+                                     "this one was not lost on the way.";
+    }
+
+    // A TCP segment about to be sent; `peer`: the last segment this socket received from the other end.
+    void segment(uint32_t step, const TraceEvent& e, const Segment* peer) {
+        const Segment& s = segments_[e.packet];
+        const std::string from = index_.endpoint_name(s.src), to = index_.endpoint_name(s.dst);
+        const std::string flags = tcp_flags_to_string(s.flags);
+        auto ask_flags = [&](const std::string& topic, int priority, const std::string& why) {
+            Question* q = add(topic, priority, step, Kind::NextFlags, e.host, e.packet);
+            if (!q) return;
+            q->prompt = "What does " + from + " send to " + to + " now?";
+            choices(*q, flags, flag_confusions(s));
+            q->explanation = why;
+        };
+        auto ask_number = [&](Kind kind, const std::string& topic, int priority, uint32_t right,
+                              std::vector<std::string> wrong, const std::string& why) {
+            Question* q = add(topic, priority, step, kind, e.host, e.packet);
+            if (!q) return;
+            q->prompt = from + " sends " + flags + " to " + to + ". What is its " +
+                        (kind == Kind::Ack ? "ack" : "sequence") + " number?";
+            choices(*q, std::to_string(right), wrong);
+            q->explanation = why;
+            if (s.shifted) q->explanation += " (Numbers relative to each side's ISN, as the viewer shows them.)";
+        };
+        const bool pure_ack = s.flags == tcp_flag::ACK && s.len == 0;
+        if (s.has(tcp_flag::RST)) {
+            ask_flags("flags:RST", 1,
+                      "RFC 9293 §3.5.2: a reset answers a segment that belongs to no connection (a port nobody "
+                      "listens on), or aborts one (abort, close with unread data); nobody acknowledges it.");
+        } else if (s.has(tcp_flag::SYN) && !s.has(tcp_flag::ACK)) {
+            ask_flags("flags:SYN", 1,
+                      "RFC 9293 §3.5: connect() opens the three-way handshake with a SYN carrying the ISN; "
+                      "no ACK yet, there is nothing to acknowledge.");
+        } else if (s.has(tcp_flag::SYN)) {
+            ask_flags("flags:SYN+ACK", 1,
+                      "RFC 9293 §3.5: a SYN is answered with this side's own SYN and the ACK of the peer's, "
+                      "in one segment: SYN+ACK.");
+            ask_number(Kind::Ack, "ack:SYN", 1, s.ack, numbers(s.ack, {minus_one(s.ack), s.ack + 1, s.seq}),
+                       "RFC 9293 §3.5: the SYN+ACK acknowledges the SYN, which takes one sequence number: "
+                       "ack = ISN + 1 = " + std::to_string(s.ack) + ".");
+        } else if (s.has(tcp_flag::FIN)) {
+            ask_flags("flags:FIN", 1,
+                      "RFC 9293 §3.6: close() (or shutdown(), or the program's end) sends a FIN, \"no more "
+                      "data from me\"; after the handshake every segment also carries an ACK.");
+            ask_number(Kind::Seq, "seq:FIN", 3, s.seq, numbers(s.seq, {minus_one(s.seq), s.seq + 1, s.ack}),
+                       "RFC 9293 §3.6: the FIN takes the next sequence number after the last byte sent: " +
+                           std::to_string(s.seq) + " (the SYN counted one, each data byte one).");
+        } else if (pure_ack && peer && peer->has(tcp_flag::SYN)) {
+            ask_flags("flags:ACK-of-SYN", 2,
+                      "RFC 9293 §3.5: the third segment of the handshake acknowledges the peer's SYN: a plain "
+                      "ACK (this side's SYN was already sent).");
+        } else if (pure_ack && peer && peer->has(tcp_flag::FIN)) {
+            ask_flags("flags:ACK-of-FIN", 2,
+                      "RFC 9293 §3.6: the FIN is acknowledged at once with a plain ACK; this side may still "
+                      "send data until its own application closes (half-close).");
+            ask_number(Kind::Ack, "ack:FIN", 2, s.ack, numbers(s.ack, {minus_one(s.ack), s.ack + 1, s.seq}),
+                       "RFC 9293 §3.6: the FIN takes one sequence number and is acknowledged like data: "
+                       "ack = its seq + 1 = " + std::to_string(s.ack) + ".");
+        } else if (pure_ack && peer && peer->len > 0) {
+            uint32_t next = peer->seq + peer->len;
+            std::string why = next == s.ack ? "RFC 9293 §3.4: the ack number is the next sequence number expected: seq " +
+                                                  std::to_string(peer->seq) + " + " + std::to_string(peer->len) +
+                                                  " bytes = " + std::to_string(s.ack) + "."
+                                            : "RFC 9293 §3.4: the ack number is the next sequence number expected: "
+                                              "every byte before " + std::to_string(s.ack) + " has arrived.";
+            ask_number(Kind::Ack, "ack:data", 1, s.ack,
+                       numbers(s.ack, {peer->seq, s.ack + 1, peer->len, minus_one(s.ack)}), why);
+        } else if (s.len > 0) {
+            std::string why = s.seq == 1 ? "RFC 9293 §3.4: the SYN took one sequence number (the ISN, 0), so the "
+                                           "first data byte is ISN + 1 = 1."
+                                         : "RFC 9293 §3.4: a segment's seq is the number of its first byte: the next "
+                                           "one not yet sent, " + std::to_string(s.seq) + ".";
+            ask_number(Kind::Seq, "seq:data", 2, s.seq, numbers(s.seq, {minus_one(s.seq), s.seq + 1, s.ack}), why);
+        }
+    }
+
+    const Trace& trace_;
+    TraceIndex index_;
+    std::vector<Segment> segments_;
+    std::vector<Candidate> candidates_;
+    std::set<std::string> topics_;
+};
+
+}  // namespace
+
+std::vector<Question> generate(const Trace& trace, const QuizOptions& options) {
+    return Generator(trace).run(options.max);
+}
+
+}  // namespace netstep::sim::quiz

@@ -1,0 +1,48 @@
+// Predict mode, first part (issue 18): questions generated from a trace. Before chosen events the
+// class is asked what happens next ("What does web:80 send now?", "Which state does laptop:61402
+// enter?"); the right answer is always read from the trace at that step, the wrong ones are
+// plausible mistakes (a neighbouring flag set or state, a sequence number off by one, the
+// server's port). Pure: no I/O; `netstep quiz` asks them in a terminal, the viewer will pause on
+// them. Deterministic: the same trace (scenario and seed) gives the same questions, byte for byte.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/trace.hpp"
+
+namespace netstep::sim::quiz {
+
+enum class Kind : uint8_t {
+    NextFlags,        // the flags of the segment a socket sends now
+    Ack,              // its ack number (relative)
+    Seq,              // its sequence number (relative)
+    NextState,        // the state a TCP socket enters now
+    LocalPort,        // the ephemeral port the OS picks at connect()
+    DatagramArrives,  // a UDP datagram: delivered or lost
+};
+std::string_view to_string(Kind kind);  // "next_flags", "ack", "seq", "next_state", "local_port", "datagram_arrives"
+
+struct Question {
+    uint32_t step = 0;        // asked before this event (the viewer pauses there); the event answers it
+    Kind kind = Kind::NextFlags;
+    uint32_t host = kNone;    // the host the question is about
+    uint32_t packet = kNone;  // the packet it is about (index into Trace::packets), or kNone
+    std::string prompt;       // "What does web:80 send to laptop:61402 now?"
+    std::vector<std::string> choices;  // 2 to 4, distinct, in a shuffled order
+    uint32_t answer = 0;      // index of the right choice
+    std::string explanation;  // the rule, with its RFC section
+    bool operator==(const Question&) const = default;
+};
+
+struct QuizOptions {
+    size_t max = 6;  // at most this many questions (the most instructive ones, in step order)
+};
+
+// The questions of a trace, in step order (two questions may share a step: the flags, then a
+// number of the same segment). Sequence and ack numbers are relative to each direction's ISN,
+// as the viewer shows them by default.
+std::vector<Question> generate(const Trace& trace, const QuizOptions& options = {});
+
+}  // namespace netstep::sim::quiz
