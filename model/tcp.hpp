@@ -178,6 +178,7 @@ private:
     // to the gaps between arriving segments (tcp_event_data_recv) and doubled when the timer
     // fires outside interactive mode (tcp_delack_timer_handler). Zero: no data yet.
     Duration ato_{};
+    Duration ato() const { return ato_ == Duration{} ? profile_.ack_delay_max : ato_; }  // TCP_ATO_MIN before data
     void adapt_ato(Instant now);
     Duration delayed_ack_timeout() const;
 
@@ -279,6 +280,7 @@ private:
     void rewind_to_una();
     void transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& out, bool packet_end = false);
     bool window_tail_allowed(uint32_t n, uint32_t usable, std::optional<SeqNum> packet_start) const;
+    bool short_unacked() const;
     uint32_t retransmit_first(uint32_t max_len, Instant now, TcpOutput& out);
     void rtt_sample(Duration r);
     void linux_rtt_sample(Duration r, SeqNum una);

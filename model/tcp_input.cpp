@@ -604,7 +604,7 @@ void TcpConnection::adapt_ato(Instant now) {
 // interactive mode), and always by TCP_DELACK_MAX (200 ms).
 Duration TcpConnection::delayed_ack_timeout() const {
     const Duration ato_min = profile_.ack_delay_max, delack_max = Duration::millis(200);
-    Duration ato = ato_ == Duration{} ? ato_min : ato_;
+    Duration ato = this->ato();
     if (ato > ato_min) {
         Duration max_ato = pingpong_ ? delack_max : Duration::millis(500);
         if (srtt_) {

@@ -92,6 +92,8 @@ void TcpConnection::output(Instant now, TcpOutput& out) {
     if (idle && unsent() > 0 && !probing_) restart_after_idle(now, out);  // RFC 5681 §4.1
     bool sent_data = false;
     std::optional<SeqNum> packet_start;  // a GSO packet begun in this pass
+    const uint32_t packet_bytes = profile_.psh_per_gso_packet ? gso_segments() * snd_mss_ : 0;
+    auto packet_boundary = [&] { return snd_nxt_ >= gso_base_ && uint32_t(snd_nxt_ - gso_base_) % packet_bytes == 0; };
     while (!probing_ && !fin_seq_) {
         uint32_t left = unsent();
         usable = usable_window();
@@ -102,15 +104,10 @@ void TcpConnection::output(Instant now, TcpOutput& out) {
         if (n == 0 && !fin) break;
         bool tail = n > 0 && !may_send(n, left, idle);
         if (tail && !window_tail_allowed(n, usable, packet_start)) break;
-        if (profile_.psh_per_gso_packet && snd_mss_ > 0 && !packet_start.has_value()) {
-            uint32_t unit = gso_segments() * snd_mss_;
-            if (snd_nxt_ >= gso_base_ && uint32_t(snd_nxt_ - gso_base_) % unit == 0) packet_start = snd_nxt_;
-        }
+        if (packet_bytes > 0 && !packet_start && packet_boundary()) packet_start = snd_nxt_;
         transmit_new(n, fin, now, out, tail);
         sent_data = sent_data || n > 0;
-        if (packet_start && snd_nxt_ >= gso_base_ &&
-            uint32_t(snd_nxt_ - gso_base_) % (gso_segments() * snd_mss_) == 0)
-            packet_start.reset();  // the packet is complete: the next one begins
+        if (packet_start && packet_boundary()) packet_start.reset();  // complete: the next one begins
     }
     // Linux tcp_write_xmit -> tcp_cwnd_validate: remember whether cwnd was the limit.
     bool cwnd_full = cwnd_ > 0 && flight_size() + snd_mss_ > cwnd_;
@@ -149,8 +146,7 @@ bool TcpConnection::may_send(uint32_t n, uint32_t unsent_bytes, bool idle) const
     if (idle && n == unsent_bytes) return true; // nothing was unacknowledged: the tail goes
     if (fin_queued_ && n == unsent_bytes) return true;  // closing: the tail goes with the FIN
     // Linux uses Minshall's variant: wait only while an earlier short segment is unacknowledged.
-    bool short_in_flight = small_end_ && *small_end_ > snd_una_;
-    return profile_.kind == Profile::Kind::Linux && n == unsent_bytes && !short_in_flight;
+    return profile_.kind == Profile::Kind::Linux && n == unsent_bytes && !short_unacked();
 }
 
 // Linux tcp_mss_split_point: a GSO packet whose first segment fits the peer's window is cut at
@@ -159,9 +155,11 @@ bool TcpConnection::may_send(uint32_t n, uint32_t unsent_bytes, bool idle) const
 bool TcpConnection::window_tail_allowed(uint32_t n, uint32_t usable, std::optional<SeqNum> packet_start) const {
     if (profile_.kind != Profile::Kind::Linux || !profile_.psh_per_gso_packet || !packet_start) return false;
     if (n != usable || n >= snd_mss_ || snd_nxt_ == *packet_start) return false;
-    bool short_in_flight = small_end_ && *small_end_ > snd_una_;
-    return !short_in_flight && !in_fast_recovery();
+    return !short_unacked() && !in_fast_recovery();
 }
+
+// A segment shorter than the MSS sent and not yet acknowledged (Minshall; tcp_minshall_check).
+bool TcpConnection::short_unacked() const { return small_end_ && *small_end_ > snd_una_; }
 
 // n new bytes from SND.NXT (and the FIN). PSH on the segment that empties the send queue, as
 // Linux does (the end of the program's write), and on one that holds a push mark (where a
@@ -200,8 +198,7 @@ void TcpConnection::transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& o
     if (n > 0) last_data_sent_ = now;
     // Linux tcp_event_data_sent: a reply within the delayed-ACK timeout (icsk_ack.ato, from
     // TCP_ATO_MIN, 40 ms) of the last data received: interactive mode.
-    Duration ato = ato_ == Duration{} ? profile_.ack_delay_max : ato_;
-    if (n > 0 && profile_.delayed_ack && last_data_rcvd_ && now - *last_data_rcvd_ < ato)
+    if (n > 0 && profile_.delayed_ack && last_data_rcvd_ && now - *last_data_rcvd_ < ato())
         pingpong_ = true;
     emit(std::move(seg), out);
 }
