@@ -9,6 +9,8 @@ PACKAGES=(
   doctest-dev libyaml-dev libpcap-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   fonts-dejavu-core xvfb xauth tshark
   tmux  # tests: netstep shell in a real terminal
+  ccache  # faster rebuilds
+  libcairo2-dev poppler-utils librsvg2-bin  # exports: PDF/SVG/PNG, read back by tests
   clang-14 libclang-rt-14-dev
 )
 
