@@ -632,6 +632,7 @@ struct ViewArgs {
     bool presenter = false;
     std::string inspect_field;
     bool lab = false;
+    bool predict = false;
 };
 
 int command_view(const ViewArgs& args, const char* argv0) {
@@ -658,10 +659,11 @@ int command_view(const ViewArgs& args, const char* argv0) {
                   << " to " << kMaxW << "x" << kMaxH << ", such as 1280x800\n";
         return kExitUsage;
     }
-    // netstep-view NETSTEP FILE SCREENSHOT STEP WIDTH HEIGHT LANG PRESENTER INSPECT_FIELD (checked above)
+    // netstep-view NETSTEP FILE SCREENSHOT STEP WIDTH HEIGHT LANG PRESENTER INSPECT_FIELD PREDICT (checked above)
     std::string step = args.step ? std::to_string(*args.step) : "";
     std::vector<std::string> argv = {viewer,           exe,          file,      args.screenshot, step,
-                                     std::to_string(w), std::to_string(h), args.lang, args.presenter ? "1" : "0", args.inspect_field};
+                                     std::to_string(w), std::to_string(h), args.lang, args.presenter ? "1" : "0", args.inspect_field,
+                                     args.predict ? "1" : "0"};
     std::vector<char*> c_argv;
     for (std::string& a : argv) c_argv.push_back(a.data());
     c_argv.push_back(nullptr);
@@ -855,6 +857,8 @@ int netstep_main(int argc, char** argv) {
     view->add_option("--lang", view_args.lang, "Interface language: en, fr or it (default: from LANG)")
         ->check(CLI::IsMember({"en", "fr", "it"}));
     view->add_flag("--presenter", view_args.presenter, "Large fonts and thick lines for a projector");
+    view->add_flag("--predict", view_args.predict,
+                   "Predict mode: stop before chosen events and ask the class what happens next (key P)");
     view->add_flag("--lab", view_args.lab,
                    "Open the lab to explore from a command prompt (scenarios/lab-one-lan.yaml) instead of the "
                    "default scenario")

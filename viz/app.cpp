@@ -30,12 +30,14 @@
 #include <vector>
 
 #include "sim/output.hpp"
+#include "sim/quiz.hpp"
 #include "viz/commands.hpp"
 #include "viz/i18n.hpp"
 #include "viz/layout.hpp"
 #include "viz/loader.hpp"
 #include "viz/panels.hpp"
 #include "viz/player.hpp"
+#include "viz/predict.hpp"
 #include "viz/screenshot.hpp"
 #include "viz/session.hpp"
 #include "viz/style.hpp"
@@ -60,6 +62,9 @@ namespace {
 //-----------------------------------------------------------------------------
 
 // compute_layout (layout.cpp) places the panels; here, fixed windows over its rectangles.
+// Predict mode asks this many questions of a run at most (the most instructive, in step order).
+constexpr size_t kViewerQuestions = 8;
+
 constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                                     ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                                     ImGuiWindowFlags_NoBringToFrontOnFocus;
@@ -108,6 +113,8 @@ private:
     const Fonts& fonts() const { return fonts_; }
     int run_screenshot();
     void select_for_inspector();
+    void sync_predict();
+    void gate_predict(uint32_t from);
     void measure_frames(const char* frames_env);
     void measure_typing(const char* times_env);
     int run_interactive();
@@ -149,6 +156,9 @@ private:
     InspectorPanel inspector_;
     LogPanel log_;
     TerminalPanel terminal_;
+    PredictPanel predict_panel_;
+    Predict predict_;              // predict mode: its questions, votes and score
+    uint64_t predict_generation_ = 0;  // the trace its questions come from
     std::string save_message_;     // the terminal's last "Save as scenario"
 };
 
@@ -157,6 +167,7 @@ App::App(const ViewOptions& options)
       presenter_(options.presenter),
       session_(options.netstep_exe, options.scenario_file.empty() ? default_scenario() : options.scenario_file,
                options.step.value_or(0)) {
+    predict_.set_on(options.predict);
     const char* env_lang = std::getenv("LANG");
     lang_ = language_from(!options.lang.empty() ? options.lang : env_lang ? env_lang : "en");
     text_ = strings_for(lang_);
@@ -304,6 +315,13 @@ void App::apply(const Command& command) {
                 text_ = strings_for(c.lang);
             } else if constexpr (std::is_same_v<T, cmd::Type>) {
                 session_.begin_type(c.line);  // the run goes on while frames are drawn: poll() ends it
+            } else if constexpr (std::is_same_v<T, cmd::TogglePredict>) {
+                predict_.set_on(!predict_.on());
+                if (session_.view) predict_.arrive(session_.player.step());
+            } else if constexpr (std::is_same_v<T, cmd::Answer>) {
+                if (predict_.answer(c.choice)) session_.player.pause();
+            } else if constexpr (std::is_same_v<T, cmd::SkipQuestion>) {
+                predict_.skip();
             } else if constexpr (std::is_same_v<T, cmd::SaveScenario>) {
                 std::string error;
                 if (session_.save_as(c.path, error)) {
@@ -344,6 +362,7 @@ ViewModel App::view_model() const {
     vm.rerunning = session_.busy();
     vm.save_default = session_.saved_to.empty() ? session_.default_save_path() : session_.saved_to;
     vm.save_message = save_message_;
+    vm.predict = predict_.on() ? &predict_ : nullptr;
     return vm;
 }
 
@@ -364,11 +383,17 @@ void App::draw_error(const Rect& r) const {
 }
 
 void App::draw_windows(const ViewModel& vm, Commands& out) {
-    Layout l = compute_layout(ImGui::GetIO().DisplaySize, sizes(), presenter_, big_panel_);
+    Layout l = compute_layout(ImGui::GetIO().DisplaySize, sizes(), presenter_, big_panel_,
+                              predict_.on() ? PredictPanel::height(sizes()) : 0.0f);
     if (begin_fixed("header", "header", l.header, ImGuiWindowFlags_NoTitleBar)) header_.draw(vm, out);
     ImGui::End();
     if (begin_fixed("controls", "controls", l.controls, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) controls_.draw(vm, out);
     ImGui::End();
+    if (l.question.shown()) {
+        if (begin_fixed("question", "question", l.question, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar))
+            predict_panel_.draw(vm, out);
+        ImGui::End();
+    }
     auto window = [&](const char* title, const char* id, const Rect& r, auto& panel, ImGuiWindowFlags flags) {
         if (!r.shown()) return;
         if (begin_fixed(title, id, r, flags)) panel.draw(vm, out);
@@ -415,6 +440,7 @@ void App::draw_windows(const ViewModel& vm, Commands& out) {
     float body_y = l.controls.pos.y + l.controls.size.y;
     if (!session_.error.empty()) draw_error({{0, body_y}, ImVec2(l.header.size.x, (ImGui::GetIO().DisplaySize.y - body_y) * 0.3f)});
     controls_.handle_keys(vm, out);
+    if (controls_.keyboard) predict_panel_.handle_keys(vm, out);
     if (terminal_.handle_keys()) {  // Ctrl+S: the terminal's save popup, wherever the terminal is
         if (l.focused && big_panel_ != BigPanel::Details) big_panel_ = BigPanel::Terminal;
         else tab_request_ = 4;
@@ -427,8 +453,11 @@ void App::frame(double wall_dt) {
     ImGui::PushFont(fonts().body);
     Commands out;
     session_.poll();  // a typed line's run, once the simulator is done
+    sync_predict();
     if (session_.view) {
+        uint32_t before = session_.player.step();
         if (auto hit = session_.player.tick(wall_dt, *session_.view)) tab_request_ = 2;
+        gate_predict(before);
         ViewModel vm = view_model();
         draw_windows(vm, out);
     } else {
@@ -437,7 +466,23 @@ void App::frame(double wall_dt) {
     }
     ImGui::PopFont();
     ImGui::Render();
+    uint32_t before = session_.view ? session_.player.step() : 0;
     for (const Command& c : out) apply(c);
+    sync_predict();
+    gate_predict(before);
+}
+
+// Predict mode's questions follow the trace shown (a what-if or a typed line makes a new one).
+void App::sync_predict() {
+    if (!session_.view || predict_generation_ == session_.generation) return;
+    predict_generation_ = session_.generation;
+    predict_.reset(sim::quiz::generate(session_.view->trace(), {.max = kViewerQuestions}));
+    predict_.arrive(session_.player.step());
+}
+
+// After the player moved from `from`: stop at the gate of an open question on the way forward.
+void App::gate_predict(uint32_t from) {
+    if (session_.view) predict_.follow(session_.player, *session_.view, from);
 }
 
 void App::render() {
@@ -475,6 +520,9 @@ int App::run_screenshot() {
     if (!session_.error.empty()) std::fprintf(stderr, "%s\n", session_.error.c_str());
     if (!step_exists()) return 2;
     select_for_inspector();
+    sync_predict();
+    if (const char* vote = std::getenv("NETSTEP_VIZ_ANSWER"); vote && *vote >= 'A' && *vote <= 'D')
+        predict_.answer(uint32_t(*vote - 'A'));  // screenshots of a reveal: the class voted this letter
     ImGuiIO& io = ImGui::GetIO();
     for (int i = 0; i < 3; ++i) {  // windows and tables settle their sizes over the first frames
         ImGui_ImplOpenGL3_NewFrame();

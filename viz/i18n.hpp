@@ -137,6 +137,19 @@ struct Strings {
     const char* journey_help = "?";    // its tooltip: what changes, what stays, click a hop
     const char* hop_col = "?";         // the column: the hop's number, its link, from -> to
     const char* lost_here = "?";       // a hop dropped on its link (its ✗'s tooltip): the journey ends there
+    // Predict mode (the question band).
+    const char* predict = "?";          // the checkbox and the band's heading
+    const char* predict_help = "?";     // its tooltip
+    const char* predict_question = "?"; // "Question %zu of %zu"
+    const char* predict_vote = "?";     // how to answer
+    const char* predict_right = "?";
+    const char* predict_wrong = "?";
+    const char* predict_skipped = "?";
+    const char* predict_go_on = "?";    // after the reveal: how to see the event
+    const char* predict_score = "?";    // "Score: %zu right of %zu"
+    const char* predict_next = "?";     // "Next question at step %zu ..."
+    const char* predict_done = "?";     // every question asked
+    const char* predict_none = "?";     // the run gives no question
     // Log.
     const char* filter = "?";
     const char* packets = "?";

@@ -30,6 +30,7 @@ std::optional<BigPanel> big_panel_from(std::string_view name) {
 //  | title — description          caption (big)               |  header
 //  | |< < > >|  packet/state jumps  speed  breakpoints  ...    |  controls
 //  | ====================== timeline ======================== |
+//  | (predict mode: the question, its choices A-D, the reveal) |  question
 //  +-----------------------------+----------------------------+
 //  | topology                    | sequence diagram           |
 //  +----------------+------------+----------------------------+
@@ -43,15 +44,16 @@ std::optional<BigPanel> big_panel_from(std::string_view name) {
 //  | 5 hosts/packet/log, 6 terminal)    | variables for 3,    |
 //  |                                    | topology for 6)     |
 //  +------------------------------------+---------------------+
-Layout compute_layout(ImVec2 display, const FontSizes& s, bool presenter, BigPanel big) {
+Layout compute_layout(ImVec2 display, const FontSizes& s, bool presenter, BigPanel big, float question_h) {
     Layout l;
     float w = display.x, h = display.y;
     float header_h = s.caption * 1.45f + s.caption * 2.15f + 18.0f;  // the caption band holds two lines
     float controls_h = presenter ? s.body * 2.9f + 24.0f : s.body * 3.6f + 16.0f;
-    float body_y = header_h + controls_h;
+    float body_y = header_h + controls_h + question_h;
     float body_h = std::max(100.0f, h - body_y);
     l.header = {{0, 0}, {w, header_h}};
     l.controls = {{0, header_h}, {w, controls_h}};
+    if (question_h > 0) l.question = {{0, header_h + controls_h}, {w, question_h}};
     if (presenter && presenter_focused(display)) {
         l.focused = true;
         float big_w = std::floor(w * (big == BigPanel::States ? 0.55f : 0.62f));  // the variables need more

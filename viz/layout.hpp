@@ -23,6 +23,7 @@ struct Rect {
 // mode's big panel (key 6), beside the topology.
 struct Layout {
     Rect header, controls, topology, ladder, states, variables, tabs, terminal;
+    Rect question;         // predict mode's band, under the controls (empty when it is off)
     bool focused = false;  // presenter mode on a small screen: one big panel and a companion
 };
 
@@ -37,6 +38,7 @@ BigPanel companion_of(BigPanel big);
 // "2", "sequence", "Sequence" (the NETSTEP_VIZ_PANEL variable); nothing for anything else.
 std::optional<BigPanel> big_panel_from(std::string_view name);
 
-Layout compute_layout(ImVec2 display, const FontSizes& sizes, bool presenter, BigPanel big);
+// question_h: predict mode's band (PredictPanel::height), 0 when predict mode is off.
+Layout compute_layout(ImVec2 display, const FontSizes& sizes, bool presenter, BigPanel big, float question_h = 0.0f);
 
 }  // namespace netstep::viz

@@ -1,10 +1,10 @@
 // netstep-view: the visualizer's executable, started by `netstep view` (sim/main.cpp), which
 // checks the command line and execs it with every argument in place:
 //
-//   netstep-view NETSTEP FILE SCREENSHOT STEP WIDTH HEIGHT LANG PRESENTER INSPECT_FIELD
+//   netstep-view NETSTEP FILE SCREENSHOT STEP WIDTH HEIGHT LANG PRESENTER INSPECT_FIELD PREDICT
 //
 // NETSTEP is the netstep executable (the viewer runs `NETSTEP run FILE --json OUT`), SCREENSHOT
-// STEP (empty without --step), LANG and INSPECT_FIELD may be empty, PRESENTER is 0 or 1. Apart from `netstep run`, so that a run loads no
+// STEP (empty without --step), LANG and INSPECT_FIELD may be empty, PRESENTER and PREDICT are 0 or 1. Apart from `netstep run`, so that a run loads no
 // OpenGL, GLFW or X11 library and the viewer no SimGrid (bench/README.md: process start).
 #include <csignal>
 #include <cstdio>
@@ -14,7 +14,7 @@
 #include "viz/viz.hpp"
 
 int main(int argc, char** argv) {
-    if (argc != 10) {
+    if (argc != 11) {
         std::fprintf(stderr, "netstep-view is started by `netstep view` (see netstep view --help)\n");
         return 2;
     }
@@ -31,5 +31,6 @@ int main(int argc, char** argv) {
     options.lang = argv[7];
     options.presenter = std::string(argv[8]) == "1";
     options.inspect_field = argv[9];
+    options.predict = std::string(argv[10]) == "1";
     return netstep::viz::run_view(options);
 }

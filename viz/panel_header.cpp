@@ -35,6 +35,11 @@ void draw_menu(const ViewModel& vm, Commands& out) {
     if (ImGui::Checkbox("F2###presenter", &presenter)) out.push_back(cmd::TogglePresenter{});
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.presenter);
     ImGui::SameLine();
+    bool predict = vm.predict != nullptr;
+    std::string predict_label = std::string(t.predict) + " (P)###predict";
+    if (ImGui::Checkbox(predict_label.c_str(), &predict)) out.push_back(cmd::TogglePredict{});
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.predict_help);
+    ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 3.6f);
     if (ImGui::BeginCombo("##lang", language_code(vm.lang))) {
         for (Language lang : {Language::En, Language::Fr, Language::It}) {
@@ -50,7 +55,9 @@ void draw_menu(const ViewModel& vm, Commands& out) {
 void HeaderPanel::draw(const ViewModel& vm, Commands& out) {
     const sim::Trace& trace = vm.view.trace();
     std::string open_label = std::string(vm.text.open) + "…";
-    float menu_w = ImGui::CalcTextSize(open_label.c_str()).x + ImGui::CalcTextSize("F2").x + ImGui::GetFontSize() * 10.0f;
+    std::string predict_label = std::string(vm.text.predict) + " (P)";
+    float menu_w = ImGui::CalcTextSize(open_label.c_str()).x + ImGui::CalcTextSize("F2").x +
+                   ImGui::CalcTextSize(predict_label.c_str()).x + ImGui::GetFontSize() * 12.0f;
     float avail = ImGui::GetContentRegionAvail().x;
     // The title, shrunk (then clipped) to leave room for the menu: long titles and presenter fonts.
     {

@@ -14,6 +14,7 @@
 #include <imgui.h>
 
 #include "model/wire/wire.hpp"
+#include "viz/layout.hpp"
 #include "sim/journal.hpp"
 #include "sim/journey.hpp"
 #include "sim/mac_table.hpp"
@@ -47,6 +48,17 @@ private:
     void draw_breakpoints(const ViewModel& vm, Commands& out) const;
     void draw_timeline(const ViewModel& vm, Commands& out) const;
     void draw_panel_keys(const ViewModel& vm) const;
+};
+
+// Predict mode's band: the question asked before the next event, its choices A-D, the reveal
+// with the rule, the score (viz/predict.hpp holds the state; keys A-D, Esc, P).
+struct PredictPanel {
+    // Internal state (read by tests to click a choice).
+    std::vector<ImVec2> choice_min, choice_max;
+
+    static float height(const FontSizes& sizes);  // the band's height in the layout
+    void draw(const ViewModel& vm, Commands& out);
+    void handle_keys(const ViewModel& vm, Commands& out) const;
 };
 
 // Hosts, routers and networks; packets moving along links; drops as red crosses.

@@ -14,6 +14,8 @@ struct ImFont;
 
 namespace netstep::viz {
 
+class Predict;
+
 struct Fonts {
     ImFont* body = nullptr;
     ImFont* bold = nullptr;
@@ -55,6 +57,7 @@ struct ViewModel {
     std::string save_default;
     std::string save_message;
     bool rerunning = false;        // a typed line's run is under way
+    const Predict* predict = nullptr;  // predict mode, when on: the question band
 };
 
 }  // namespace netstep::viz

@@ -15,6 +15,7 @@ struct ViewOptions {
     int height = 800;
     std::string lang;                        // "en", "fr", "it"; empty: from the locale (LANG)
     bool presenter = false;                  // large fonts, thick lines, keyboard only
+    bool predict = false;                    // predict mode from the start (key P)
     std::string inspect_field;               // screenshots: show the packet inspector with this field
                                              // lit as if hovered ("tcp.flags", "ipv4.ttl", "flags")
 };

@@ -184,3 +184,23 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/tcp-slow-start.yaml)
     --color 690 390 740 745 E69F00 600
     --golden GOLDEN 0.005)
 endif()
+
+if(EXISTS ${PROJECT_SOURCE_DIR}/scenarios/default.yaml)
+  # Predict mode (issue 18), default.yaml: at step 23 the band (E8F0FC) under the controls asks
+  # "What does web:80 send to laptop:61402 now?", A-D unanswered (no green, no vermillion border).
+  viz_screenshot_with(predict_question ${PROJECT_SOURCE_DIR}/scenarios/default.yaml 23 0 "--predict"
+    --size 1280 800
+    --color 0 190 1280 320 E8F0FC 60000
+    --no-color 0 230 1280 280 009E73
+    --no-color 0 230 1280 280 D7191E
+    --golden GOLDEN 0.005)
+  # ... at step 19, the class voted B (ACK) for "What does laptop:61402 send now?": B framed
+  # vermillion (D7191E) with ✗, the right answer D (SYN) framed bluish green (009E73) with ✓, the
+  # rule (RFC 9293 §3.5) below. docs/images/predict.png is this picture.
+  viz_screenshot_env(predict_reveal ${PROJECT_SOURCE_DIR}/scenarios/default.yaml 19 0 "NETSTEP_VIZ_ANSWER=B" "--predict"
+    --size 1280 800
+    --color 335 233 632 276 D7191E 600
+    --color 962 233 1260 276 009E73 600
+    --no-color 20 233 320 276 009E73
+    --golden GOLDEN 0.005)
+endif()
