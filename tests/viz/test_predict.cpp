@@ -31,7 +31,7 @@ sim::quiz::Question question(uint32_t step, uint32_t answer, size_t choices = 4)
 
 }  // namespace
 
-TEST_CASE("predict: going forward stops at the first open question's gate, answered questions let it pass") {
+TEST_CASE("predict: going forward stops at the first open question's gate and answered questions let it pass") {
     Predict p;
     p.reset({question(5, 1), question(9, 0), question(9, 2)});
     CHECK_FALSE(p.gate(0, 20));  // off: nothing stops
@@ -73,7 +73,7 @@ TEST_CASE("predict: going forward stops at the first open question's gate, answe
 }
 
 #ifdef NETSTEP_EXE
-TEST_CASE("predict: playing a real run stops before each question's event; the event shows the answer") {
+TEST_CASE("predict: playing a real run stops before each question's event and then shows it") {
     test::PanelRun run("default.yaml");
     REQUIRE(run.session.view);
     const TraceView& view = run.view();
@@ -112,7 +112,7 @@ TEST_CASE("predict: playing a real run stops before each question's event; the e
 }
 #endif
 
-TEST_CASE("predict: the band sits under the controls and pushes the panels down, at 1280x800 and presenter") {
+TEST_CASE("predict: the band sits under the controls and pushes the panels down (1280x800 and presenter)") {
     for (bool presenter : {false, true}) {
         const FontSizes& s = presenter ? kPresenterSizes : kNormalSizes;
         for (BigPanel big : {BigPanel::Topology, BigPanel::Sequence}) {
@@ -131,7 +131,7 @@ TEST_CASE("predict: the band sits under the controls and pushes the panels down,
 }
 
 #ifdef NETSTEP_EXE
-TEST_CASE("predict: A-D answer, Esc skips, P toggles; a click on a choice votes; keys do nothing once revealed") {
+TEST_CASE("predict: keys A-D answer and Esc skips and P toggles - a click votes - once revealed the letters do nothing") {
     test::PanelRun run("default.yaml");
     REQUIRE(run.session.view);
     Predict p;
