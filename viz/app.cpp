@@ -416,12 +416,18 @@ void App::draw_windows(const ViewModel& vm, Commands& out) {
         if (!side_by_side && l.states.shown()) window(text_.variables, "variables", l.variables, variables_, 0);
     }
     if (l.tabs.shown()) {
+        // Tighter tabs, so that the six names fit whole at 1280x800 in French and Italian too
+        // (the tab bar lays its tabs out with the padding in force around it; panels get theirs back).
+        ImVec2 padding = ImGui::GetStyle().FramePadding;
+        ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(5, padding.y));
         if (begin_fixed("tabs", "tabs", l.tabs, ImGuiWindowFlags_NoTitleBar) && ImGui::BeginTabBar("tabs")) {
             auto tab = [&](const char* label, const char* id, int index, auto& panel) {
                 ImGuiTabItemFlags flags = tab_request_ == index ? ImGuiTabItemFlags_SetSelected : 0;
                 std::string name = std::string(label) + "###" + id;
                 if (ImGui::BeginTabItem(name.c_str(), nullptr, flags)) {
+                    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, padding);
                     panel.draw(vm, out);
+                    ImGui::PopStyleVar();
                     ImGui::EndTabItem();
                 }
             };
@@ -436,6 +442,7 @@ void App::draw_windows(const ViewModel& vm, Commands& out) {
             tab_request_ = -1;
         }
         ImGui::End();
+        ImGui::PopStyleVar();
     }
     float body_y = l.controls.pos.y + l.controls.size.y;
     if (!session_.error.empty()) draw_error({{0, body_y}, ImVec2(l.header.size.x, (ImGui::GetIO().DisplaySize.y - body_y) * 0.3f)});

@@ -167,7 +167,7 @@ Strings french() {
     s.variables = "Variables de connexion";
     s.hosts = "Hôtes";
     s.inspector = "Paquet";
-    s.log = "Journal des événements";
+    s.log = "Journal";
     s.play = "Lecture";
     s.pause = "Pause";
     s.first_step = "Première étape (Début)";
@@ -321,7 +321,7 @@ Strings italian() {
     s.variables = "Variabili di connessione";
     s.hosts = "Host";
     s.inspector = "Pacchetto";
-    s.log = "Registro degli eventi";
+    s.log = "Eventi";
     s.play = "Avvia";
     s.pause = "Pausa";
     s.first_step = "Primo passo (Inizio)";
