@@ -21,6 +21,7 @@ std::string_view to_string(Kind kind) {
         case Kind::NextState: return "next_state";
         case Kind::LocalPort: return "local_port";
         case Kind::DatagramArrives: return "datagram_arrives";
+        case Kind::Free: return "free";
     }
     return "?";
 }
@@ -132,6 +133,114 @@ std::vector<TcpState> state_confusions(TcpState to) {
         case S::TimeWait: return {S::Closed, S::FinWait2, S::LastAck};
     }
     return {};
+}
+
+// "SYN, ACK", "SYN+ACK", "ACK SYN": a set of flags.
+std::optional<uint8_t> flags_of(std::string text) {
+    for (char& c : text) {
+        if (c == ',' || c == ' ') c = '+';
+    }
+    while (text.find("++") != std::string::npos) text.erase(text.find("++"), 1);
+    while (!text.empty() && text.front() == '+') text.erase(0, 1);
+    while (!text.empty() && text.back() == '+') text.pop_back();
+    return tcp_flags_from_string(text);
+}
+
+Kind kind_of(const std::string& about) {
+    if (about == "next_flags") return Kind::NextFlags;
+    if (about == "next_state") return Kind::NextState;
+    if (about == "ack") return Kind::Ack;
+    if (about == "seq") return Kind::Seq;
+    if (about == "local_port") return Kind::LocalPort;
+    return Kind::Free;
+}
+
+// What the trace holds for a teacher's question with `about`: the first matching event after it.
+struct Fact {
+    uint32_t step = kNone;
+    uint32_t packet = kNone;
+    std::string value;    // as the quiz writes it: "SYN+ACK", "12", "TIME-WAIT", "49152"
+    std::string subject;  // "web:80"
+    bool found() const { return step != kNone; }
+};
+
+Fact find_fact(const Trace& trace, const TraceIndex& index, const std::vector<Segment>& segments, const Trace::Ask& a) {
+    Fact f;
+    Kind kind = kind_of(trace.str(a.about));
+    f.subject = index.host_name(a.host);
+    const SocketHistory* history = a.socket != 0 ? index.history_of(a.host, a.socket) : nullptr;
+    if (a.socket != 0 && history) {
+        for (const SocketInfo& row : history->rows) {
+            if (row.local.port != 0) {
+                f.subject = index.local_name(a.host, row.local);
+                break;
+            }
+        }
+    }
+    // The socket sent this segment: one of its rows has the segment's ends (a listener: its port).
+    auto owns = [&](const Segment& s) {
+        if (a.socket == 0) return true;
+        if (!history) return false;
+        for (const SocketInfo& row : history->rows) {
+            if (row.local.port != s.src.port) continue;
+            if (row.local.address.value != 0 && row.local.address != s.src.address) continue;
+            if (!row.remote || *row.remote == s.dst) return true;
+        }
+        return false;
+    };
+    for (uint32_t step = a.step + 1; step < trace.events.size(); ++step) {
+        const TraceEvent& e = trace.events[step];
+        if (e.host != a.host) continue;
+        if (kind == Kind::NextFlags || kind == Kind::Ack || kind == Kind::Seq) {
+            if (e.kind != EventKind::PacketSent || e.packet >= segments.size()) continue;
+            if (trace.packets[e.packet].duplicate_of != kNone) continue;
+            const Segment& s = segments[e.packet];
+            if (!s.tcp || !owns(s)) continue;
+            f.step = step;
+            f.packet = e.packet;
+            f.subject = index.endpoint_name(s.src);
+            f.value = kind == Kind::NextFlags ? tcp_flags_to_string(s.flags)
+                                              : std::to_string(kind == Kind::Ack ? s.ack : s.seq);
+            return f;
+        }
+        if (e.kind != EventKind::StateChange || e.from == e.to) continue;
+        if (a.socket != 0 && e.socket != a.socket) continue;
+        if (kind == Kind::LocalPort && !(e.from == TcpState::Closed && e.to == TcpState::SynSent && e.tuple)) continue;
+        f.step = step;
+        if (e.tuple) f.subject = index.local_name(e.host, e.tuple->local);
+        f.value = kind == Kind::LocalPort ? std::to_string(e.tuple->local.port) : std::string(to_string(e.to));
+        return f;
+    }
+    return f;
+}
+
+// The teacher's answer says the same as the trace.
+bool agrees(Kind kind, const std::string& answer, const std::string& fact) {
+    if (kind == Kind::NextFlags) return flags_of(answer) == flags_of(fact);
+    if (kind == Kind::NextState) return tcp_state_from_string(answer) == tcp_state_from_string(fact);
+    return answer == fact;
+}
+
+std::string fact_sentence(Kind kind, const Fact& f) {
+    switch (kind) {
+        case Kind::NextFlags: return f.subject + " sends " + f.value + " next";
+        case Kind::Ack: return f.subject + "'s next segment has ack " + f.value + " (relative to the ISN)";
+        case Kind::Seq: return f.subject + "'s next segment has seq " + f.value + " (relative to the ISN)";
+        case Kind::NextState: return f.subject + " enters " + f.value + " next";
+        case Kind::LocalPort: return f.subject + " gets local port " + f.value + " at its connect";
+        default: return "";
+    }
+}
+
+std::string never_sentence(Kind kind, const std::string& subject) {
+    switch (kind) {
+        case Kind::NextFlags:
+        case Kind::Ack:
+        case Kind::Seq: return subject + " sends no TCP segment after the question";
+        case Kind::NextState: return subject + " enters no new state after the question";
+        case Kind::LocalPort: return subject + " makes no connect after the question";
+        default: return "";
+    }
 }
 
 struct Candidate {
@@ -326,7 +435,64 @@ private:
 }  // namespace
 
 std::vector<Question> generate(const Trace& trace, const QuizOptions& options) {
-    return Generator(trace).run(options.max);
+    std::vector<Question> teacher;
+    if (!trace.asks.empty()) {
+        TraceIndex index(trace);
+        std::vector<Segment> segments = decode(trace);
+        for (const Trace::Ask& a : trace.asks) {
+            if (a.step >= trace.events.size()) continue;
+            Question q;
+            q.teacher = true;
+            q.step = a.step;
+            q.kind = kind_of(trace.str(a.about));
+            q.host = a.about != kNone ? a.host : trace.events[a.step].host;
+            q.prompt = trace.caption_text(a.step, options.lang);
+            for (const Trace::AskText& c : a.choices) q.choices.push_back(trace.ask_text(c, options.lang));
+            q.answer = a.answer;
+            if (a.explain.en != kNone) q.explanation = trace.ask_text(a.explain, options.lang);
+            if (a.about != kNone) {
+                Fact f = find_fact(trace, index, segments, a);
+                q.fact_step = f.step;
+                q.packet = f.packet;
+                if (a.explain.en == kNone && f.found()) q.explanation = "The trace: " + fact_sentence(q.kind, f) + " (step " + std::to_string(f.step) + ").";
+            }
+            teacher.push_back(std::move(q));
+        }
+    }
+    size_t room = options.max > teacher.size() ? options.max - teacher.size() : 0;
+    std::vector<Question> out = room > 0 ? Generator(trace).run(room) : std::vector<Question>{};
+    out.insert(out.end(), teacher.begin(), teacher.end());
+    // In step order; at one step the teacher's question first.
+    std::stable_sort(out.begin(), out.end(), [](const Question& a, const Question& b) {
+        return a.step != b.step ? a.step < b.step : a.teacher > b.teacher;
+    });
+    return out;
+}
+
+std::vector<std::string> check_asks(const Trace& trace, bool complete) {
+    std::vector<std::string> out;
+    bool any = std::any_of(trace.asks.begin(), trace.asks.end(), [](const Trace::Ask& a) { return a.about != kNone; });
+    if (!any) return out;
+    TraceIndex index(trace);
+    std::vector<Segment> segments = decode(trace);
+    for (const Trace::Ask& a : trace.asks) {
+        if (a.about == kNone || a.step >= trace.events.size() || a.answer >= a.choices.size()) continue;
+        Kind kind = kind_of(trace.str(a.about));
+        Fact f = find_fact(trace, index, segments, a);
+        std::string where = trace.str(a.where);
+        std::string head = (where.empty() ? "" : where + ": ") + "ask: ";
+        const std::string& answer = trace.str(a.choices[a.answer].en);
+        if (!f.found()) {
+            if (complete) out.push_back(head + "the question is about " + trace.str(a.about) + " but " + never_sentence(kind, f.subject) +
+                                        " (step " + std::to_string(a.step) + ")");
+            continue;
+        }
+        if (!agrees(kind, answer, f.value)) {
+            out.push_back(head + "the answer \"" + answer + "\" contradicts the trace: " + fact_sentence(kind, f) + " (step " +
+                          std::to_string(f.step) + ")");
+        }
+    }
+    return out;
 }
 
 }  // namespace netstep::sim::quiz
