@@ -830,7 +830,7 @@ int netstep_main(int argc, char** argv) {
     quiz_cmd->add_option("FILE", quiz_args.file, "The scenario file (YAML)")->required();
     quiz_cmd->add_option("--max", quiz_args.max, "At most this many questions (default 6)")->check(CLI::Range(1, 1000));
     quiz_cmd->add_option("--seed", quiz_args.seed, "Seed for the run and the order of the choices (default: the file's)");
-    quiz_cmd->add_option("--lang", quiz_args.lang, "Language of the scenario's own questions (ask steps): en, fr or it (generated questions are in English)")
+    quiz_cmd->add_option("--lang", quiz_args.lang, "Language of the questions: en, fr or it (the scenario's own questions as written; generated ones: their prompts, explanations in English so far)")
         ->check(CLI::IsMember({"en", "fr", "it"}));
     quiz_cmd->add_option("--answers", quiz_args.answers,
                          "Answer from the command line, one letter per question (e.g. BACA), instead of standard input");

@@ -6,6 +6,8 @@
 #include <optional>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "model/profile.hpp"
 #include "model/wire/wire.hpp"
 #include "sim/relative_seq.hpp"
@@ -71,6 +73,36 @@ std::vector<Segment> decode(const Trace& trace) {
         s.seq = relative.seq(s.src, s.dst, s.seq);
     }
     return segments;
+}
+
+// The fixed texts of the generated prompts in French and Italian ({0}, {1}...: the names put in);
+// English is the key. Explanations are in English so far.
+struct Translation {
+    std::string_view en, fr, it;
+};
+constexpr Translation kTexts[] = {
+    {"What does {0} send to {1} now?", "Qu'envoie {0} à {1} maintenant ?", "Cosa invia {0} a {1} adesso?"},
+    {"Which state does {0} enter now?", "Dans quel état entre {0} maintenant ?", "In quale stato entra {0} adesso?"},
+    {"{0} connects to {1}. Which local port will the OS pick?", "{0} se connecte à {1}. Quel port local l'OS choisira-t-il ?",
+     "{0} si connette a {1}. Quale porta locale sceglierà il sistema operativo?"},
+    {"{0} sends a datagram to {1}. Does the datagram arrive?", "{0} envoie un datagramme à {1}. Le datagramme arrive-t-il ?",
+     "{0} invia un datagramma a {1}. Il datagramma arriva?"},
+    {"Yes, it arrives", "Oui, il arrive", "Sì, arriva"},
+    {"No, it is lost", "Non, il est perdu", "No, va perso"},
+    {"{0} sends {1} to {2}. What is its ack number?", "{0} envoie {1} à {2}. Quel est son numéro d'acquittement ?",
+     "{0} invia {1} a {2}. Qual è il suo numero di riscontro?"},
+    {"{0} sends {1} to {2}. What is its sequence number?", "{0} envoie {1} à {2}. Quel est son numéro de séquence ?",
+     "{0} invia {1} a {2}. Qual è il suo numero di sequenza?"},
+};
+
+// `english` in `lang`, the names put in; English when there is no translation.
+template <class... Args>
+std::string tr(const std::string& lang, std::string_view english, const Args&... args) {
+    std::string_view text = english;
+    for (const Translation& t : kTexts) {
+        if (t.en == english) text = lang == "fr" ? t.fr : lang == "it" ? t.it : t.en;
+    }
+    return fmt::format(fmt::runtime(text), args...);
 }
 
 // Deterministic shuffling (splitmix64): the same seed gives the same order on every platform.
@@ -250,7 +282,7 @@ struct Candidate {
 
 class Generator {
 public:
-    explicit Generator(const Trace& trace) : trace_(trace), index_(trace), segments_(decode(trace)) {}
+    Generator(const Trace& trace, std::string lang) : trace_(trace), lang_(std::move(lang)), index_(trace), segments_(decode(trace)) {}
 
     std::vector<Question> run(size_t max) {
         std::map<std::pair<Endpoint, Endpoint>, uint32_t> last_delivered;  // by (src, dst): a packet
@@ -302,7 +334,7 @@ private:
         int priority = e.to == TcpState::TimeWait || e.to == TcpState::CloseWait ? 2 : 3;
         Question* q = add(topic, priority, step, Kind::NextState, e.host, kNone);
         if (!q) return;
-        q->prompt = "Which state does " + socket + " enter now?";
+        q->prompt = tr(lang_, "Which state does {0} enter now?", socket);
         std::vector<std::string> wrong;
         for (TcpState s : state_confusions(e.to)) {
             if (s != e.from) wrong.emplace_back(to_string(s));
@@ -316,8 +348,8 @@ private:
         uint16_t right = e.tuple->local.port, server = e.tuple->remote.port;
         Question* q = add("port", 1, step, Kind::LocalPort, e.host, kNone);
         if (!q) return;
-        q->prompt = index_.host_name(e.host) + " connects to " + index_.endpoint_name(e.tuple->remote) +
-                    ". Which local port will the OS pick?";
+        q->prompt = tr(lang_, "{0} connects to {1}. Which local port will the OS pick?", index_.host_name(e.host),
+                       index_.endpoint_name(e.tuple->remote));
         std::vector<std::string> wrong{std::to_string(server)};
         for (uint16_t well_known : {80, 443, 8080}) {
             if (well_known != right && well_known != server) {
@@ -341,9 +373,9 @@ private:
         Question* q = add(p.dropped ? "udp:lost" : "udp:arrives", p.dropped ? 1 : 2, step, Kind::DatagramArrives, e.host, e.packet);
         if (!q) return;
         const Segment& s = segments_[e.packet];
-        q->prompt = index_.endpoint_name(s.src) + " sends a datagram to " + index_.endpoint_name(s.dst) +
-                    ". Does the datagram arrive?";
-        const std::string yes = "Yes, it arrives", no = "No, it is lost";
+        q->prompt = tr(lang_, "{0} sends a datagram to {1}. Does the datagram arrive?", index_.endpoint_name(s.src),
+                       index_.endpoint_name(s.dst));
+        const std::string yes = tr(lang_, "Yes, it arrives"), no = tr(lang_, "No, it is lost");
         choices(*q, p.dropped ? no : yes, {p.dropped ? yes : no});
         q->explanation = p.dropped ? "UDP has no acknowledgement (RFC 768): the datagram is lost (" + p.drop_reason +
                                          ") and nobody is told; only the application can notice (a timeout) and send again."
@@ -359,7 +391,7 @@ private:
         auto ask_flags = [&](const std::string& topic, int priority, const std::string& why) {
             Question* q = add(topic, priority, step, Kind::NextFlags, e.host, e.packet);
             if (!q) return;
-            q->prompt = "What does " + from + " send to " + to + " now?";
+            q->prompt = tr(lang_, "What does {0} send to {1} now?", from, to);
             choices(*q, flags, flag_confusions(s));
             q->explanation = why;
         };
@@ -367,8 +399,8 @@ private:
                               std::vector<std::string> wrong, const std::string& why) {
             Question* q = add(topic, priority, step, kind, e.host, e.packet);
             if (!q) return;
-            q->prompt = from + " sends " + flags + " to " + to + ". What is its " +
-                        (kind == Kind::Ack ? "ack" : "sequence") + " number?";
+            q->prompt = kind == Kind::Ack ? tr(lang_, "{0} sends {1} to {2}. What is its ack number?", from, flags, to)
+                                          : tr(lang_, "{0} sends {1} to {2}. What is its sequence number?", from, flags, to);
             choices(*q, std::to_string(right), wrong);
             q->explanation = why;
             if (s.shifted) q->explanation += " (Numbers relative to each side's ISN, as the viewer shows them.)";
@@ -426,6 +458,7 @@ private:
     }
 
     const Trace& trace_;
+    std::string lang_;
     TraceIndex index_;
     std::vector<Segment> segments_;
     std::vector<Candidate> candidates_;
@@ -460,7 +493,7 @@ std::vector<Question> generate(const Trace& trace, const QuizOptions& options) {
         }
     }
     size_t room = options.max > teacher.size() ? options.max - teacher.size() : 0;
-    std::vector<Question> out = room > 0 ? Generator(trace).run(room) : std::vector<Question>{};
+    std::vector<Question> out = room > 0 ? Generator(trace, options.lang).run(room) : std::vector<Question>{};
     out.insert(out.end(), teacher.begin(), teacher.end());
     // In step order; at one step the teacher's question first.
     std::stable_sort(out.begin(), out.end(), [](const Question& a, const Question& b) {

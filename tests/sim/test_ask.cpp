@@ -220,4 +220,21 @@ TEST_CASE("ask: the quiz asks the teacher's questions at their step, in their la
     CHECK(quiz::generate(t, {.max = 6, .lang = "fr"}) == qs);  // deterministic
 }
 
+TEST_CASE("ask: --lang fr translates the generated questions' prompts") {
+    Trace t = run_text(with_ask(""));
+    auto en = quiz::generate(t, {.max = 6});
+    auto fr = quiz::generate(t, {.max = 6, .lang = "fr"});
+    REQUIRE(en.size() == fr.size());
+    bool port = false;
+    for (size_t i = 0; i < en.size(); ++i) {
+        CHECK(en[i].choices == fr[i].choices);
+        CHECK(en[i].answer == fr[i].answer);
+        if (en[i].kind == quiz::Kind::LocalPort) {
+            port = true;
+            CHECK(fr[i].prompt == "laptop se connecte à web:80. Quel port local l'OS choisira-t-il ?");
+        }
+    }
+    CHECK(port);
+}
+
 }  // namespace netstep::sim
