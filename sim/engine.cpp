@@ -10,6 +10,7 @@
 #include <xbt/log.h>
 
 #include "sim/engine_world.hpp"
+#include "sim/quiz.hpp"
 
 namespace netstep::sim {
 
@@ -302,6 +303,36 @@ void World::say(uint32_t host, uint32_t program, const step::Say& say) {
     for (const auto& [lang, text] : say.translations) trace_.translations.push_back({step, lang, intern(text)});
 }
 
+void World::ask(uint32_t host, uint32_t program, const step::Ask& ask, uint32_t about_host, SocketId socket,
+                const SourceLocation& where) {
+    TraceEvent e;
+    e.kind = EventKind::Ask;
+    e.host = host;
+    e.program = program;
+    e.socket = about_host == host ? socket : 0;
+    e.text = intern(ask.question.text);
+    uint32_t step = event(e);
+    for (const auto& [lang, text] : ask.question.translations) trace_.translations.push_back({step, lang, intern(text)});
+    auto text_of = [this](const step::Say& say) {
+        Trace::AskText t;
+        t.en = intern(say.text);
+        for (const auto& [lang, text] : say.translations) (lang == "fr" ? t.fr : t.it) = intern(text);
+        return t;
+    };
+    Trace::Ask a;
+    a.step = step;
+    for (const step::Say& choice : ask.choices) a.choices.push_back(text_of(choice));
+    a.answer = uint32_t(ask.answer);
+    if (ask.explain) a.explain = text_of(*ask.explain);
+    if (ask.about != step::Ask::About::None) {
+        a.about = intern(to_string(ask.about));
+        a.host = about_host;
+        a.socket = socket;
+    }
+    a.where = intern(where.to_string());
+    trace_.asks.push_back(std::move(a));
+}
+
 void World::caption_packet(CaptionWhen::Kind kind, uint32_t packet, const HopFacts& hop) {
     for (CaptionRuntime& c : captions_) {
         if (c.caption->when.kind != kind) continue;
@@ -443,6 +474,8 @@ std::optional<uint32_t> World::run_to_program_turn() {
 
         sched_.sync_clock();  // SimGrid's clock ends where the run ends
         report_unmatched();
+        // A run that stopped early (--until, a limit) may not have come to a question's fact.
+        for (std::string& message : quiz::check_asks(trace_, !stopped_by_until && end_text.find("stopped") == std::string::npos)) fail(std::move(message));
         TraceEvent e;
         e.kind = EventKind::RunEnd;
         e.text = intern(end_text);

@@ -491,6 +491,15 @@ private:
         return Flow::Next;
     }
 
+    Flow perform(const step::Ask& a) {
+        uint32_t about_host = p().host;
+        SocketId socket = 0;
+        if (!a.host.empty()) about_host = *w_.host_index(a.host);
+        if (!a.socket.empty()) socket = socket_named(a.socket);
+        w_.ask(p().host, program_, a, about_host, socket, p().step ? p().step->where : SourceLocation{});
+        return Flow::Next;
+    }
+
     Flow perform(const step::Ipconfig&) { return output(format_ipconfig(stack().interfaces())); }
     // `arp`: what `arp -a` prints in the profile's style (the terminal's `arp -a` too).
     // (net-tools prints nothing for an empty cache: no Output then.)

@@ -306,6 +306,10 @@ public:
     std::vector<CaptionRuntime> captions_;
     // Records a Caption event (and its translations) on `host`, of `program` (kNone: `captions:`).
     void say(uint32_t host, uint32_t program, const step::Say& say);
+    // Records an Ask event (a teacher's question) of `program` on `host`, about `about_host`'s
+    // socket `socket` (0: any of its sockets); `where`: the step in the file.
+    void ask(uint32_t host, uint32_t program, const step::Ask& ask, uint32_t about_host, SocketId socket,
+             const SourceLocation& where);
     // `captions:` whose moment is this event: a hop leaving or arriving, a state change.
     void caption_packet(CaptionWhen::Kind kind, uint32_t packet, const HopFacts& hop);
     void caption_state(uint32_t host, TcpState to, const std::optional<FourTuple>& tuple);

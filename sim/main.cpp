@@ -564,7 +564,7 @@ int command_quiz(const QuizArgs& args) {
         std::cerr << "netstep quiz: " << args.file << ": " << error_message(e) << "\n";
         return kExitUsage;
     }
-    std::vector<quiz::Question> questions = quiz::generate(trace, {.max = args.max});
+    std::vector<quiz::Question> questions = quiz::generate(trace, {.max = args.max, .lang = args.lang});
     if (questions.empty()) {
         std::cout << "netstep quiz: " << args.file
                   << " gives no question: no TCP segment, state change or UDP datagram to predict.\n";
@@ -832,8 +832,8 @@ int netstep_main(int argc, char** argv) {
     quiz_cmd->add_option("FILE", quiz_args.file, "The scenario file (YAML)")->required();
     quiz_cmd->add_option("--max", quiz_args.max, "At most this many questions (default 6)")->check(CLI::Range(1, 1000));
     quiz_cmd->add_option("--seed", quiz_args.seed, "Seed for the run and the order of the choices (default: the file's)");
-    quiz_cmd->add_option("--lang", quiz_args.lang, "Language of the questions: en (the only one so far)")
-        ->check(CLI::IsMember({"en"}));
+    quiz_cmd->add_option("--lang", quiz_args.lang, "Language of the questions: en, fr or it (the scenario's own questions as written; generated ones: their prompts, explanations in English so far)")
+        ->check(CLI::IsMember({"en", "fr", "it"}));
     quiz_cmd->add_option("--answers", quiz_args.answers,
                          "Answer from the command line, one letter per question (e.g. BACA), instead of standard input");
     quiz_cmd->add_flag("--show", quiz_args.show,

@@ -766,8 +766,9 @@ void read_run(const Json& root, Trace& t) {
             object(j, w);
             Trace::Translation tr;
             tr.step = u32(member(j, "step", w), at(w, "step"));
-            if (tr.step >= t.events.size() || t.events[tr.step].kind != EventKind::Caption) {
-                fail(at(w, "step"), "the step of a caption", member(j, "step", w));
+            if (tr.step >= t.events.size() ||
+                (t.events[tr.step].kind != EventKind::Caption && t.events[tr.step].kind != EventKind::Ask)) {
+                fail(at(w, "step"), "the step of a caption or a question", member(j, "step", w));
             }
             tr.lang = text(member(j, "lang", w), at(w, "lang"));
             tr.text = builder.intern(text(member(j, "text", w), at(w, "text")));
@@ -777,6 +778,44 @@ void read_run(const Json& root, Trace& t) {
             if (t.translations[i].step < t.translations[i - 1].step) {
                 fail(at(at("translations", i), "step"), "steps in ascending order", t.translations[i].step);
             }
+        }
+    }
+    if (root.contains("asks")) {  // absent before teachers' questions
+        auto ask_text = [&builder](const Json& j, const std::string& w) {
+            object(j, w);
+            Trace::AskText a;
+            a.en = builder.intern(text(member(j, "en", w), at(w, "en")));
+            if (const Json* v = optional_member(j, "fr")) a.fr = builder.intern(text(*v, at(w, "fr")));
+            if (const Json* v = optional_member(j, "it")) a.it = builder.intern(text(*v, at(w, "it")));
+            return a;
+        };
+        t.asks = read_list<Trace::Ask>(root, "asks", [&](const Json& j, const std::string& w) {
+            object(j, w);
+            Trace::Ask a;
+            a.step = u32(member(j, "step", w), at(w, "step"));
+            if (a.step >= t.events.size() || t.events[a.step].kind != EventKind::Ask) {
+                fail(at(w, "step"), "the step of an ask event", member(j, "step", w));
+            }
+            const Json& choices = array(member(j, "choices", w), at(w, "choices"));
+            for (size_t i = 0; i < choices.size() && i < 5; ++i) a.choices.push_back(ask_text(choices[i], at(at(w, "choices"), i)));
+            if (a.choices.empty() || a.choices.size() > 4) fail(at(w, "choices"), "1 to 4 choices", member(j, "choices", w));
+            a.answer = u32(member(j, "answer", w), at(w, "answer"));
+            if (a.answer >= a.choices.size()) fail(at(w, "answer"), "the index of a choice", member(j, "answer", w));
+            if (const Json* v = optional_member(j, "explain")) a.explain = ask_text(*v, at(w, "explain"));
+            if (const Json* v = optional_member(j, "about")) {
+                std::string about = text(*v, at(w, "about"));
+                if (about != "next_flags" && about != "next_state" && about != "ack" && about != "seq" && about != "local_port")
+                    fail(at(w, "about"), "next_flags, next_state, ack, seq or local_port", *v);
+                a.about = builder.intern(about);
+                a.host = u32(member(j, "host", w), at(w, "host"));
+                if (a.host >= t.hosts.size()) fail(at(w, "host"), "a host", member(j, "host", w));
+                if (const Json* s = optional_member(j, "socket")) a.socket = u32(*s, at(w, "socket"));
+            }
+            if (const Json* v = optional_member(j, "where")) a.where = builder.intern(text(*v, at(w, "where")));
+            return a;
+        });
+        for (size_t i = 1; i < t.asks.size(); ++i) {
+            if (t.asks[i].step <= t.asks[i - 1].step) fail(at(at("asks", i), "step"), "steps in ascending order", t.asks[i].step);
         }
     }
 }
@@ -803,6 +842,27 @@ void write_json(const Trace& t, std::ostream& out) {
     write_key(out, "warnings", t.warnings);
     write_array(out, "translations", t.translations, [&t](const Trace::Translation& tr) {
         return Json{{"step", tr.step}, {"lang", tr.lang}, {"text", t.str(tr.text)}};
+    });
+    auto ask_text = [&t](const Trace::AskText& a) {
+        Json j{{"en", t.str(a.en)}};
+        if (a.fr != kNone) j["fr"] = t.str(a.fr);
+        if (a.it != kNone) j["it"] = t.str(a.it);
+        return j;
+    };
+    write_array(out, "asks", t.asks, [&t, &ask_text](const Trace::Ask& a) {
+        Json j{{"step", a.step}};
+        Json choices = Json::array();
+        for (const Trace::AskText& c : a.choices) choices.push_back(ask_text(c));
+        j["choices"] = std::move(choices);
+        j["answer"] = a.answer;
+        if (a.explain.en != kNone) j["explain"] = ask_text(a.explain);
+        if (a.about != kNone) {
+            j["about"] = t.str(a.about);
+            j["host"] = a.host;
+            if (a.socket != 0) j["socket"] = a.socket;
+        }
+        if (a.where != kNone) j["where"] = t.str(a.where);
+        return j;
     });
     write_key(out, "end_time_ns", t.end_time.ns);
     write_array(out, "events", t.events, [&t](const TraceEvent& e) { return event_json(t, e); });

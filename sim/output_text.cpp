@@ -228,6 +228,19 @@ std::string with_text(std::string head, const std::string& text) {
     return text.empty() ? head : head + ": " + text;
 }
 
+// "browser asks: What does web send now? (SYN / SYN+ACK / ACK / RST; answer: SYN+ACK)"
+std::string ask_text(const Trace& t, const TraceEvent& e, const std::string& name) {
+    std::string out = name + " asks: " + t.str(e.text);
+    auto it = std::lower_bound(t.asks.begin(), t.asks.end(), uint32_t(&e - t.events.data()),
+                               [](const Trace::Ask& a, uint32_t s) { return a.step < s; });
+    if (it == t.asks.end() || &t.events[it->step] != &e) return out;
+    out += " (";
+    for (size_t i = 0; i < it->choices.size(); ++i) out += (i > 0 ? " / " : "") + t.str(it->choices[i].en);
+    if (it->answer < it->choices.size()) out += "; answer: " + t.str(it->choices[it->answer].en);
+    if (it->about != kNone) out += "; about " + t.str(it->about);
+    return out + ")";
+}
+
 std::string program_text(const TraceIndex& index, const TraceEvent& e) {
     const Trace& t = index.trace();
     std::string name = index.program_name(e.program);
@@ -242,6 +255,7 @@ std::string program_text(const TraceIndex& index, const TraceEvent& e) {
         case EventKind::Blocked: return t.str(e.text).empty() ? name + " is blocked" : t.str(e.text);
         case EventKind::Prompt: return name + " prompt: " + t.str(e.text);
         case EventKind::Input: return name + " input: " + t.str(e.text2) + t.str(e.text);
+        case EventKind::Ask: return ask_text(t, e, name);
         default: return name;
     }
 }

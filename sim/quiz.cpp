@@ -6,6 +6,8 @@
 #include <optional>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "model/profile.hpp"
 #include "model/wire/wire.hpp"
 #include "sim/relative_seq.hpp"
@@ -21,6 +23,7 @@ std::string_view to_string(Kind kind) {
         case Kind::NextState: return "next_state";
         case Kind::LocalPort: return "local_port";
         case Kind::DatagramArrives: return "datagram_arrives";
+        case Kind::Free: return "free";
     }
     return "?";
 }
@@ -70,6 +73,36 @@ std::vector<Segment> decode(const Trace& trace) {
         s.seq = relative.seq(s.src, s.dst, s.seq);
     }
     return segments;
+}
+
+// The fixed texts of the generated prompts in French and Italian ({0}, {1}...: the names put in);
+// English is the key. Explanations are in English so far.
+struct Translation {
+    std::string_view en, fr, it;
+};
+constexpr Translation kTexts[] = {
+    {"What does {0} send to {1} now?", "Qu'envoie {0} à {1} maintenant ?", "Cosa invia {0} a {1} adesso?"},
+    {"Which state does {0} enter now?", "Dans quel état entre {0} maintenant ?", "In quale stato entra {0} adesso?"},
+    {"{0} connects to {1}. Which local port will the OS pick?", "{0} se connecte à {1}. Quel port local l'OS choisira-t-il ?",
+     "{0} si connette a {1}. Quale porta locale sceglierà il sistema operativo?"},
+    {"{0} sends a datagram to {1}. Does the datagram arrive?", "{0} envoie un datagramme à {1}. Le datagramme arrive-t-il ?",
+     "{0} invia un datagramma a {1}. Il datagramma arriva?"},
+    {"Yes, it arrives", "Oui, il arrive", "Sì, arriva"},
+    {"No, it is lost", "Non, il est perdu", "No, va perso"},
+    {"{0} sends {1} to {2}. What is its ack number?", "{0} envoie {1} à {2}. Quel est son numéro d'acquittement ?",
+     "{0} invia {1} a {2}. Qual è il suo numero di riscontro?"},
+    {"{0} sends {1} to {2}. What is its sequence number?", "{0} envoie {1} à {2}. Quel est son numéro de séquence ?",
+     "{0} invia {1} a {2}. Qual è il suo numero di sequenza?"},
+};
+
+// `english` in `lang`, the names put in; English when there is no translation.
+template <class... Args>
+std::string tr(const std::string& lang, std::string_view english, const Args&... args) {
+    std::string_view text = english;
+    for (const Translation& t : kTexts) {
+        if (t.en == english) text = lang == "fr" ? t.fr : lang == "it" ? t.it : t.en;
+    }
+    return fmt::format(fmt::runtime(text), args...);
 }
 
 // Deterministic shuffling (splitmix64): the same seed gives the same order on every platform.
@@ -134,6 +167,114 @@ std::vector<TcpState> state_confusions(TcpState to) {
     return {};
 }
 
+// "SYN, ACK", "SYN+ACK", "ACK SYN": a set of flags.
+std::optional<uint8_t> flags_of(std::string text) {
+    for (char& c : text) {
+        if (c == ',' || c == ' ') c = '+';
+    }
+    while (text.find("++") != std::string::npos) text.erase(text.find("++"), 1);
+    while (!text.empty() && text.front() == '+') text.erase(0, 1);
+    while (!text.empty() && text.back() == '+') text.pop_back();
+    return tcp_flags_from_string(text);
+}
+
+Kind kind_of(const std::string& about) {
+    if (about == "next_flags") return Kind::NextFlags;
+    if (about == "next_state") return Kind::NextState;
+    if (about == "ack") return Kind::Ack;
+    if (about == "seq") return Kind::Seq;
+    if (about == "local_port") return Kind::LocalPort;
+    return Kind::Free;
+}
+
+// What the trace holds for a teacher's question with `about`: the first matching event after it.
+struct Fact {
+    uint32_t step = kNone;
+    uint32_t packet = kNone;
+    std::string value;    // as the quiz writes it: "SYN+ACK", "12", "TIME-WAIT", "49152"
+    std::string subject;  // "web:80"
+    bool found() const { return step != kNone; }
+};
+
+Fact find_fact(const Trace& trace, const TraceIndex& index, const std::vector<Segment>& segments, const Trace::Ask& a) {
+    Fact f;
+    Kind kind = kind_of(trace.str(a.about));
+    f.subject = index.host_name(a.host);
+    const SocketHistory* history = a.socket != 0 ? index.history_of(a.host, a.socket) : nullptr;
+    if (a.socket != 0 && history) {
+        for (const SocketInfo& row : history->rows) {
+            if (row.local.port != 0) {
+                f.subject = index.local_name(a.host, row.local);
+                break;
+            }
+        }
+    }
+    // The socket sent this segment: one of its rows has the segment's ends (a listener: its port).
+    auto owns = [&](const Segment& s) {
+        if (a.socket == 0) return true;
+        if (!history) return false;
+        for (const SocketInfo& row : history->rows) {
+            if (row.local.port != s.src.port) continue;
+            if (row.local.address.value != 0 && row.local.address != s.src.address) continue;
+            if (!row.remote || *row.remote == s.dst) return true;
+        }
+        return false;
+    };
+    for (uint32_t step = a.step + 1; step < trace.events.size(); ++step) {
+        const TraceEvent& e = trace.events[step];
+        if (e.host != a.host) continue;
+        if (kind == Kind::NextFlags || kind == Kind::Ack || kind == Kind::Seq) {
+            if (e.kind != EventKind::PacketSent || e.packet >= segments.size()) continue;
+            if (trace.packets[e.packet].duplicate_of != kNone) continue;
+            const Segment& s = segments[e.packet];
+            if (!s.tcp || !owns(s)) continue;
+            f.step = step;
+            f.packet = e.packet;
+            f.subject = index.endpoint_name(s.src);
+            f.value = kind == Kind::NextFlags ? tcp_flags_to_string(s.flags)
+                                              : std::to_string(kind == Kind::Ack ? s.ack : s.seq);
+            return f;
+        }
+        if (e.kind != EventKind::StateChange || e.from == e.to) continue;
+        if (a.socket != 0 && e.socket != a.socket) continue;
+        if (kind == Kind::LocalPort && !(e.from == TcpState::Closed && e.to == TcpState::SynSent && e.tuple)) continue;
+        f.step = step;
+        if (e.tuple) f.subject = index.local_name(e.host, e.tuple->local);
+        f.value = kind == Kind::LocalPort ? std::to_string(e.tuple->local.port) : std::string(to_string(e.to));
+        return f;
+    }
+    return f;
+}
+
+// The teacher's answer says the same as the trace.
+bool agrees(Kind kind, const std::string& answer, const std::string& fact) {
+    if (kind == Kind::NextFlags) return flags_of(answer) == flags_of(fact);
+    if (kind == Kind::NextState) return tcp_state_from_string(answer) == tcp_state_from_string(fact);
+    return answer == fact;
+}
+
+std::string fact_sentence(Kind kind, const Fact& f) {
+    switch (kind) {
+        case Kind::NextFlags: return f.subject + " sends " + f.value + " next";
+        case Kind::Ack: return f.subject + "'s next segment has ack " + f.value + " (relative to the ISN)";
+        case Kind::Seq: return f.subject + "'s next segment has seq " + f.value + " (relative to the ISN)";
+        case Kind::NextState: return f.subject + " enters " + f.value + " next";
+        case Kind::LocalPort: return f.subject + " gets local port " + f.value + " at its connect";
+        default: return "";
+    }
+}
+
+std::string never_sentence(Kind kind, const std::string& subject) {
+    switch (kind) {
+        case Kind::NextFlags:
+        case Kind::Ack:
+        case Kind::Seq: return subject + " sends no TCP segment after the question";
+        case Kind::NextState: return subject + " enters no new state after the question";
+        case Kind::LocalPort: return subject + " makes no connect after the question";
+        default: return "";
+    }
+}
+
 struct Candidate {
     Question question;
     int priority = 3;  // 1: asked first when there are more than `max`
@@ -141,7 +282,7 @@ struct Candidate {
 
 class Generator {
 public:
-    explicit Generator(const Trace& trace) : trace_(trace), index_(trace), segments_(decode(trace)) {}
+    Generator(const Trace& trace, std::string lang) : trace_(trace), lang_(std::move(lang)), index_(trace), segments_(decode(trace)) {}
 
     std::vector<Question> run(size_t max) {
         std::map<std::pair<Endpoint, Endpoint>, uint32_t> last_delivered;  // by (src, dst): a packet
@@ -193,7 +334,7 @@ private:
         int priority = e.to == TcpState::TimeWait || e.to == TcpState::CloseWait ? 2 : 3;
         Question* q = add(topic, priority, step, Kind::NextState, e.host, kNone);
         if (!q) return;
-        q->prompt = "Which state does " + socket + " enter now?";
+        q->prompt = tr(lang_, "Which state does {0} enter now?", socket);
         std::vector<std::string> wrong;
         for (TcpState s : state_confusions(e.to)) {
             if (s != e.from) wrong.emplace_back(to_string(s));
@@ -207,8 +348,8 @@ private:
         uint16_t right = e.tuple->local.port, server = e.tuple->remote.port;
         Question* q = add("port", 1, step, Kind::LocalPort, e.host, kNone);
         if (!q) return;
-        q->prompt = index_.host_name(e.host) + " connects to " + index_.endpoint_name(e.tuple->remote) +
-                    ". Which local port will the OS pick?";
+        q->prompt = tr(lang_, "{0} connects to {1}. Which local port will the OS pick?", index_.host_name(e.host),
+                       index_.endpoint_name(e.tuple->remote));
         std::vector<std::string> wrong{std::to_string(server)};
         for (uint16_t well_known : {80, 443, 8080}) {
             if (well_known != right && well_known != server) {
@@ -232,9 +373,9 @@ private:
         Question* q = add(p.dropped ? "udp:lost" : "udp:arrives", p.dropped ? 1 : 2, step, Kind::DatagramArrives, e.host, e.packet);
         if (!q) return;
         const Segment& s = segments_[e.packet];
-        q->prompt = index_.endpoint_name(s.src) + " sends a datagram to " + index_.endpoint_name(s.dst) +
-                    ". Does the datagram arrive?";
-        const std::string yes = "Yes, it arrives", no = "No, it is lost";
+        q->prompt = tr(lang_, "{0} sends a datagram to {1}. Does the datagram arrive?", index_.endpoint_name(s.src),
+                       index_.endpoint_name(s.dst));
+        const std::string yes = tr(lang_, "Yes, it arrives"), no = tr(lang_, "No, it is lost");
         choices(*q, p.dropped ? no : yes, {p.dropped ? yes : no});
         q->explanation = p.dropped ? "UDP has no acknowledgement (RFC 768): the datagram is lost (" + p.drop_reason +
                                          ") and nobody is told; only the application can notice (a timeout) and send again."
@@ -250,7 +391,7 @@ private:
         auto ask_flags = [&](const std::string& topic, int priority, const std::string& why) {
             Question* q = add(topic, priority, step, Kind::NextFlags, e.host, e.packet);
             if (!q) return;
-            q->prompt = "What does " + from + " send to " + to + " now?";
+            q->prompt = tr(lang_, "What does {0} send to {1} now?", from, to);
             choices(*q, flags, flag_confusions(s));
             q->explanation = why;
         };
@@ -258,8 +399,8 @@ private:
                               std::vector<std::string> wrong, const std::string& why) {
             Question* q = add(topic, priority, step, kind, e.host, e.packet);
             if (!q) return;
-            q->prompt = from + " sends " + flags + " to " + to + ". What is its " +
-                        (kind == Kind::Ack ? "ack" : "sequence") + " number?";
+            q->prompt = kind == Kind::Ack ? tr(lang_, "{0} sends {1} to {2}. What is its ack number?", from, flags, to)
+                                          : tr(lang_, "{0} sends {1} to {2}. What is its sequence number?", from, flags, to);
             choices(*q, std::to_string(right), wrong);
             q->explanation = why;
             if (s.shifted) q->explanation += " (Numbers relative to each side's ISN, as the viewer shows them.)";
@@ -317,6 +458,7 @@ private:
     }
 
     const Trace& trace_;
+    std::string lang_;
     TraceIndex index_;
     std::vector<Segment> segments_;
     std::vector<Candidate> candidates_;
@@ -326,7 +468,64 @@ private:
 }  // namespace
 
 std::vector<Question> generate(const Trace& trace, const QuizOptions& options) {
-    return Generator(trace).run(options.max);
+    std::vector<Question> teacher;
+    if (!trace.asks.empty()) {
+        TraceIndex index(trace);
+        std::vector<Segment> segments = decode(trace);
+        for (const Trace::Ask& a : trace.asks) {
+            if (a.step >= trace.events.size()) continue;
+            Question q;
+            q.teacher = true;
+            q.step = a.step;
+            q.kind = kind_of(trace.str(a.about));
+            q.host = a.about != kNone ? a.host : trace.events[a.step].host;
+            q.prompt = trace.caption_text(a.step, options.lang);
+            for (const Trace::AskText& c : a.choices) q.choices.push_back(trace.ask_text(c, options.lang));
+            q.answer = a.answer;
+            if (a.explain.en != kNone) q.explanation = trace.ask_text(a.explain, options.lang);
+            if (a.about != kNone) {
+                Fact f = find_fact(trace, index, segments, a);
+                q.fact_step = f.step;
+                q.packet = f.packet;
+                if (a.explain.en == kNone && f.found()) q.explanation = "The trace: " + fact_sentence(q.kind, f) + " (step " + std::to_string(f.step) + ").";
+            }
+            teacher.push_back(std::move(q));
+        }
+    }
+    size_t room = options.max > teacher.size() ? options.max - teacher.size() : 0;
+    std::vector<Question> out = room > 0 ? Generator(trace, options.lang).run(room) : std::vector<Question>{};
+    out.insert(out.end(), teacher.begin(), teacher.end());
+    // In step order; at one step the teacher's question first.
+    std::stable_sort(out.begin(), out.end(), [](const Question& a, const Question& b) {
+        return a.step != b.step ? a.step < b.step : a.teacher > b.teacher;
+    });
+    return out;
+}
+
+std::vector<std::string> check_asks(const Trace& trace, bool complete) {
+    std::vector<std::string> out;
+    bool any = std::any_of(trace.asks.begin(), trace.asks.end(), [](const Trace::Ask& a) { return a.about != kNone; });
+    if (!any) return out;
+    TraceIndex index(trace);
+    std::vector<Segment> segments = decode(trace);
+    for (const Trace::Ask& a : trace.asks) {
+        if (a.about == kNone || a.step >= trace.events.size() || a.answer >= a.choices.size()) continue;
+        Kind kind = kind_of(trace.str(a.about));
+        Fact f = find_fact(trace, index, segments, a);
+        std::string where = trace.str(a.where);
+        std::string head = (where.empty() ? "" : where + ": ") + "ask: ";
+        const std::string& answer = trace.str(a.choices[a.answer].en);
+        if (!f.found()) {
+            if (complete) out.push_back(head + "the question is about " + trace.str(a.about) + " but " + never_sentence(kind, f.subject) +
+                                        " (step " + std::to_string(a.step) + ")");
+            continue;
+        }
+        if (!agrees(kind, answer, f.value)) {
+            out.push_back(head + "the answer \"" + answer + "\" contradicts the trace: " + fact_sentence(kind, f) + " (step " +
+                          std::to_string(f.step) + ")");
+        }
+    }
+    return out;
 }
 
 }  // namespace netstep::sim::quiz

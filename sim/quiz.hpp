@@ -21,8 +21,9 @@ enum class Kind : uint8_t {
     NextState,        // the state a TCP socket enters now
     LocalPort,        // the ephemeral port the OS picks at connect()
     DatagramArrives,  // a UDP datagram: delivered or lost
+    Free,             // a teacher's question (`ask`) about no fact of the trace
 };
-std::string_view to_string(Kind kind);  // "next_flags", "ack", "seq", "next_state", "local_port", "datagram_arrives"
+std::string_view to_string(Kind kind);  // "next_flags", "ack", "seq", "next_state", "local_port", "datagram_arrives", "free"
 
 struct Question {
     uint32_t step = 0;        // asked before this event (the viewer pauses there); the event answers it
@@ -33,16 +34,27 @@ struct Question {
     std::vector<std::string> choices;  // 2 to 4, distinct, in a shuffled order
     uint32_t answer = 0;      // index of the right choice
     std::string explanation;  // the rule, with its RFC section
+    bool teacher = false;     // written in the scenario (an `ask` step, asked at its Ask event), not generated
+    uint32_t fact_step = kNone;  // a teacher's question with `about`: the event holding the fact
     bool operator==(const Question&) const = default;
 };
 
 struct QuizOptions {
-    size_t max = 6;  // at most this many questions (the most instructive ones, in step order)
+    size_t max = 6;  // at most this many generated questions, counting the teacher's ones (which are all asked)
+    std::string lang = "en";  // "en", "fr", "it": the teacher's questions' texts (English when not written in it)
 };
 
 // The questions of a trace, in step order (two questions may share a step: the flags, then a
 // number of the same segment). Sequence and ack numbers are relative to each direction's ISN,
 // as the viewer shows them by default.
+// A scenario's own questions (`ask` steps) come first in importance: all of them are asked, with
+// their choices in the order written; generated questions fill up to `max`.
 std::vector<Question> generate(const Trace& trace, const QuizOptions& options = {});
+
+// The teacher's questions with `about` checked against the trace: one message per answer that
+// contradicts the trace ("t.yaml:31:7: ask: the answer 'SYN' contradicts the trace: web:80 sends
+// SYN+ACK next (step 12)"), or per fact that never happens after its question (not reported
+// when `complete` is false: a run stopped early).
+std::vector<std::string> check_asks(const Trace& trace, bool complete = true);
 
 }  // namespace netstep::sim::quiz

@@ -43,11 +43,11 @@ using detail::Source;
 namespace {
 
 // Step verbs, in the order of StepBody's alternatives; the first twelve are socket calls.
-constexpr std::array<std::string_view, 25> kVerbs{
+constexpr std::array<std::string_view, 26> kVerbs{
     "socket", "setsockopt", "bind",     "listen",   "accept",  "connect",      "send",
     "recv",   "sendto",     "recvfrom", "shutdown", "close",   "sleep",        "say",
     "ipconfig", "netstat",  "arp",      "mac_table", "expect_state", "repeat", "fork",  "exit", "ping",
-    "traceroute", "type"};
+    "traceroute", "type", "ask"};
 static_assert(kVerbs.size() == std::variant_size_v<StepBody>);
 constexpr size_t kSocketVerbs = 12;
 
@@ -89,7 +89,8 @@ const std::vector<std::vector<std::string>> kStepKeys = [] {
         {}, {}, {}, {}, {},        {"network"},                      {"socket", "state"},              {"times", "steps"},
         {"steps"},                {"code"},
         {"to", "count", "interval", "timeout", "ttl", "expect"},
-        {"to", "max_hops", "timeout", "expect"}, {"at", "line", "key"}};
+        {"to", "max_hops", "timeout", "expect"}, {"at", "line", "key"},
+        {"question", "choices", "answer", "about", "socket", "host", "explain"}};
     for (size_t verb = 0; verb < kSocketVerbs; ++verb) keys[verb].push_back("expect");
     return keys;
 }();
@@ -159,7 +160,8 @@ private:
     Expect read_expect(const Field& f);
     std::optional<Err> read_outcome(const Field& f);
     // Captions.
-    step::Say read_say(const Field& f);
+    step::Say read_say(const Field& f, const std::string& owner = "say");
+    step::Ask read_ask(const Field& f, const Scope& scope);
     void read_caption(const Field& f);
     CaptionWhen read_when(const Field& f);
     // Faults.
@@ -531,6 +533,7 @@ StepBody Loader::read_body(size_t verb, const Field& args, Scope& scope, size_t 
     }
     if (name == "ping" || name == "traceroute") return read_probe(name, args, step);
     if (name == "type") return read_type(args);
+    if (name == "ask") return read_ask(args, scope);
     Map m(src_, args, name, step_keys(verb));
     if (verb < kSocketVerbs) {
         if (auto e = m.find("expect")) step.expect = read_expect(*e);
@@ -851,7 +854,7 @@ std::optional<Err> Loader::read_outcome(const Field& f) {
 
 // `say: text`, or per language: `say: { en: "...", fr: "...", it: "..." }` (en required).
 // A caption is read on a screen: at most Limits::max_caption_bytes.
-step::Say Loader::read_say(const Field& f) {
+step::Say Loader::read_say(const Field& f, const std::string& owner) {
     auto caption = [&](const Field& text, std::string_view what) {
         if (text.node.is_scalar() && text.node.scalar().size() > limits_.max_caption_bytes) {
             src_.fail(text, "a caption of " + std::to_string(text.node.scalar().size()) + " bytes: the limit is " +
@@ -861,13 +864,109 @@ step::Say Loader::read_say(const Field& f) {
     };
     if (!f.node.is_map()) return step::Say{caption(f, "a caption"), {}};
     static const std::vector<std::string> languages{"en", "fr", "it"};
-    Map m(src_, f, "say", languages);
+    Map m(src_, f, owner, languages);
     step::Say say;
-    say.text = caption(m.require("en", "say"), "a caption in English");
+    say.text = caption(m.require("en", owner), "a caption in English");
     for (size_t i = 1; i < languages.size(); ++i) {
         if (auto v = m.find(languages[i])) say.translations.emplace_back(languages[i], caption(*v, "a caption"));
     }
     return say;
+}
+
+// ---- Teachers' questions ----------------------------------------------------------------------
+
+// `ask: { question: ..., choices: [...], answer: ..., about: ..., socket: ... | host: ...,
+// explain: ... }`: each text like a `say` (plain English, or { en, fr, it }), each within
+// Limits::max_caption_bytes. The answer is one of the choices, written as its English text.
+step::Ask Loader::read_ask(const Field& f, const Scope& scope) {
+    if (!f.node.is_map()) {
+        src_.fail(f, "expected a question like 'ask: { question: ..., choices: [...], answer: ... }', got " +
+                         Source::found(f.node));
+    }
+    Map m(src_, f, "ask", step_keys(size_t(std::find(kVerbs.begin(), kVerbs.end(), "ask") - kVerbs.begin())));
+    step::Ask ask;
+    ask.question = read_say(m.require("question", "ask"), "ask: question");
+    Field choices = m.require("choices", "ask");
+    std::vector<Field> items = detail::read_list(src_, choices, "choices");
+    if (items.size() < 2 || items.size() > 4) {
+        src_.fail(choices, "ask: give 2 to 4 choices, got " + std::to_string(items.size()));
+    }
+    std::vector<std::string> english;
+    for (const Field& item : items) {
+        step::Say choice = read_say(item, "ask: choice");
+        for (size_t i = 0; i < english.size(); ++i) {
+            if (english[i] == choice.text) {
+                src_.fail(item, "ask: the choice " + q(choice.text) + " is written twice (the first at " +
+                                    line_of(src_.at(items[i].node)) + ")");
+            }
+        }
+        english.push_back(choice.text);
+        ask.choices.push_back(std::move(choice));
+    }
+    Field answer = m.require("answer", "ask");
+    ask.answer_at = answer.where;
+    std::string right = src_.text(answer, "one of the choices");
+    auto found = std::find(english.begin(), english.end(), right);
+    if (found == english.end()) {
+        std::vector<std::string> quoted;
+        for (const std::string& e : english) quoted.push_back(q(e));
+        src_.fail(answer, "ask: the answer " + q(right) + " is not one of the choices (" + detail::join(quoted) +
+                              "): write the English text of one of them");
+    }
+    ask.answer = size_t(found - english.begin());
+    if (auto v = m.find("explain")) ask.explain = read_say(*v, "ask: explain");
+    auto socket = m.find("socket");
+    auto host = m.find("host");
+    if (auto v = m.find("about")) {
+        static const std::vector<std::string> abouts{"next_flags", "next_state", "ack", "seq", "local_port"};
+        ask.about = static_cast<step::Ask::About>(one_of(*v, abouts) + 1);
+        if (socket && host) src_.fail(*host, "ask: give 'socket' or 'host', not both");
+        if (!socket && !host) {
+            src_.fail(*v, "ask: about " + std::string(to_string(ask.about)) +
+                              " needs what it is about: 'socket: NAME' (a socket of this program) or 'host: HOST'");
+        }
+        if (socket) ask.socket = socket_ref(m, scope);
+        if (host) ask.host = known_host(*host).name;
+        // The answer must be a fact of that kind, before the run says whether it is the right one.
+        using A = step::Ask::About;
+        switch (ask.about) {
+            case A::NextFlags: {
+                std::string flags = right;
+                for (char& c : flags) {
+                    if (c == ',' || c == ' ') c = '+';
+                }
+                while (flags.find("++") != std::string::npos) flags.erase(flags.find("++"), 1);
+                if (!tcp_flags_from_string(flags)) {
+                    src_.fail(answer, "ask: about next_flags, the answer " + q(right) +
+                                          " is not a set of TCP flags like SYN+ACK or \"SYN, ACK\"");
+                }
+                break;
+            }
+            case A::NextState:
+                if (!tcp_state_from_string(right)) {
+                    src_.fail(answer, "ask: about next_state, the answer " + q(right) + " is not a TCP state" +
+                                          detail::did_you_mean(right, state_names()));
+                }
+                break;
+            case A::Ack:
+            case A::Seq:
+            case A::LocalPort: {
+                auto n = detail::parse_unsigned(right);
+                uint64_t max = ask.about == A::LocalPort ? 65535 : UINT32_MAX;
+                if (!n || *n > max || (ask.about == A::LocalPort && *n == 0)) {
+                    src_.fail(answer, "ask: about " + std::string(to_string(ask.about)) + ", the answer " + q(right) +
+                                          " is not " + (ask.about == A::LocalPort ? "a port (1 to 65535)" : "a number (0 to 4294967295)"));
+                }
+                break;
+            }
+            case A::None: break;
+        }
+    } else {
+        for (const auto& k : {socket, host}) {
+            if (k) src_.fail(*k, "ask: 'socket' and 'host' name what 'about' asks about: give 'about' too");
+        }
+    }
+    return ask;
 }
 
 void Loader::read_caption(const Field& f) {
@@ -1143,6 +1242,20 @@ std::string Expect::to_string() const {
 }
 
 std::string Step::verb() const { return std::string(kVerbs.at(body.index())); }
+
+namespace step {
+std::string_view to_string(Ask::About about) {
+    switch (about) {
+        case Ask::About::None: return "";
+        case Ask::About::NextFlags: return "next_flags";
+        case Ask::About::NextState: return "next_state";
+        case Ask::About::Ack: return "ack";
+        case Ask::About::Seq: return "seq";
+        case Ask::About::LocalPort: return "local_port";
+    }
+    return "";
+}
+}  // namespace step
 
 Profile Scenario::make_profile() const {
     Profile p = profile == Profile::Kind::Linux ? Profile::linux() : Profile::textbook();

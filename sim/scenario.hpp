@@ -77,7 +77,8 @@ struct Limits {
     uint64_t max_idle_rounds = 1'000'000;  // rounds of loops in a row, in one program, that take no
                                            // simulated time and record nothing
     // Bytes, not only counts: a valid file must not fill the memory or the disk.
-    size_t max_caption_bytes = 4096;                // one `say`'s text (each language)
+    size_t max_caption_bytes = 4096;                // one `say`'s text (each language); an `ask`'s question,
+                                                    // each choice and its explanation too
     size_t max_expanded_bytes = 64 * 1024 * 1024;   // text read out of the file, aliases expanded
     size_t max_trace_bytes = size_t(1) << 30;       // memory the trace and the packets in flight hold
     size_t max_text_bytes = size_t(512) << 20;      // the trace written out, as text or JSON (counted as
@@ -165,6 +166,22 @@ struct Say {
     std::string text;                                          // English (`say: text`, or `en:`)
     std::vector<std::pair<std::string, std::string>> translations;  // (language, text), as written
 };
+// A teacher's question (`ask:`), put to the class at this point of the program (it does not
+// wait). With `about`, the answer is a fact of the trace after this point, which `netstep check`
+// verifies: the next segment the socket (or host) sends (its flags, relative seq or ack), the
+// next state the socket enters, the local port it gets at its connect.
+struct Ask {
+    enum class About : uint8_t { None, NextFlags, NextState, Ack, Seq, LocalPort };
+    Say question;
+    std::vector<Say> choices;   // 2 to 4, distinct (in English), in the order written
+    size_t answer = 0;          // index into choices
+    std::optional<Say> explain; // shown with the answer
+    About about = About::None;
+    std::string socket;         // about a socket of this program (its name) ...
+    std::string host;           // ... or about a host (any of its sockets)
+    SourceLocation answer_at;   // where `answer:` was written (errors about it)
+};
+std::string_view to_string(Ask::About about);  // "next_flags", ... ("" for None)
 struct Ipconfig {};
 struct Netstat {};
 struct Arp {};  // `- arp`: the ARP cache as `arp -a` prints it (Windows' arp.exe / net-tools)
@@ -216,7 +233,7 @@ using StepBody = std::variant<step::Socket, step::SetSockOpt, step::Bind, step::
                               step::Connect, step::Send, step::Recv, step::SendTo, step::RecvFrom,
                               step::Shutdown, step::Close, step::Sleep, step::Say, step::Ipconfig,
                               step::Netstat, step::Arp, step::MacTable, step::ExpectState, step::Repeat, step::Fork, step::Exit,
-                              step::Ping, step::Traceroute, step::Type>;
+                              step::Ping, step::Traceroute, step::Type, step::Ask>;
 
 struct Step {
     StepBody body;

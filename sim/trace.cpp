@@ -31,6 +31,7 @@ constexpr std::array<std::pair<EventKind, std::string_view>, kEventKindCount> kK
     {EventKind::Blocked, "blocked"},
     {EventKind::Prompt, "prompt"},
     {EventKind::Input, "input"},
+    {EventKind::Ask, "ask"},
     {EventKind::RunEnd, "run-end"},
 }};
 
@@ -67,6 +68,16 @@ std::span<const uint8_t> Trace::ip_bytes(const TracePacket& p) const {
 std::optional<ArpPacket> Trace::arp(const TracePacket& p) const {
     if (!ethernet || p.bytes.size() < kEthernetHeaderSize || p.bytes[12] != 0x08 || p.bytes[13] != 0x06) return std::nullopt;
     return wire::parse_arp(std::span<const uint8_t>(p.bytes).subspan(kEthernetHeaderSize)).arp;
+}
+
+const std::string& Trace::ask_text(const AskText& text, std::string_view lang) const {
+    uint32_t i = lang == "fr" ? text.fr : lang == "it" ? text.it : text.en;
+    return str(i != kNone ? i : text.en);
+}
+
+const Trace::Ask* Trace::ask_at(uint32_t step) const {
+    auto it = std::lower_bound(asks.begin(), asks.end(), step, [](const Ask& a, uint32_t s) { return a.step < s; });
+    return it != asks.end() && it->step == step ? &*it : nullptr;
 }
 
 const std::string& Trace::caption_text(uint32_t step, std::string_view lang) const {

@@ -102,6 +102,7 @@ enum class EventKind : uint8_t {
     Prompt,           // program (a terminal), text = the prompt it shows ("C:\\Users\\laptop>")
     Input,            // program (a terminal), text = a line typed ("ping web", "^C", "^D"); text2 =
                       // the prompt it was typed at (empty: it went to the running command's input)
+    Ask,              // program, text = a teacher's question in English (`ask`); the rest in Trace::asks
     RunEnd,           // text
 };
 std::string_view to_string(EventKind k);                           // "packet-sent", "state-change"
@@ -233,6 +234,29 @@ struct Trace {
         uint32_t text = kNone;
     };
     std::vector<Translation> translations;
+
+    // A teacher's question (an `ask` step), one per Ask event, ascending by step. The question is
+    // the event's text, in other languages in `translations` (as a caption's).
+    struct AskText {
+        uint32_t en = kNone, fr = kNone, it = kNone;  // indices into strings; kNone: not written
+        bool operator==(const AskText&) const = default;
+    };
+    struct Ask {
+        uint32_t step = 0;             // its Ask event
+        std::vector<AskText> choices;  // 2 to 4, in the order written
+        uint32_t answer = 0;           // index into choices
+        AskText explain;               // en kNone: none
+        uint32_t about = kNone;        // "next_flags", "next_state", "ack", "seq", "local_port"; kNone: free
+        uint32_t host = kNone;         // with about: the host the fact is about
+        SocketId socket = 0;           // ... and its socket (0: any of the host's)
+        uint32_t where = kNone;        // "lesson.yaml:31:7": the step in the scenario file
+        bool operator==(const Ask&) const = default;
+    };
+    std::vector<Ask> asks;
+    // One text of an ask in `lang` ("en", "fr", "it"), English when not written in it.
+    const std::string& ask_text(const AskText& text, std::string_view lang) const;
+    // The Ask of Ask event `step`, or nullptr.
+    const Ask* ask_at(uint32_t step) const;
 
     const std::string& str(uint32_t i) const;  // "" for kNone
     // The IPv4 packet's bytes in a packet of this trace: all of them, or in an Ethernet trace

@@ -33,7 +33,8 @@ ImU32 event_color(const ViewModel& vm, const sim::TraceEvent& e) {
         case EventKind::StateChange: return theme::kEndA;
         case EventKind::Timer:
         case EventKind::Retransmit: return theme::rgb(150, 90, 0);
-        case EventKind::Caption: return theme::rgb(120, 90, 0);
+        case EventKind::Caption:
+        case EventKind::Ask: return theme::rgb(120, 90, 0);
         default: return theme::kInk;
     }
 }
@@ -58,6 +59,7 @@ bool LogPanel::passes(const ViewModel& vm, uint32_t step) const {
         case EventKind::ProgramStart:
         case EventKind::ProgramEnd: kind_ok = calls; break;
         case EventKind::Caption:
+        case EventKind::Ask:
         case EventKind::RunStart:
         case EventKind::RunEnd: kind_ok = captions; break;
         default: kind_ok = other; break;

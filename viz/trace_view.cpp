@@ -381,6 +381,7 @@ std::string TraceView::describe(uint32_t step) const {
         case EventKind::Blocked: return who() + "  blocked in " + text;
         case EventKind::Prompt: return who() + "  " + text;
         case EventKind::Input: return who() + "  " + trace_->str(e.text2) + text;
+        case EventKind::Ask: return "? " + text;
         case EventKind::RunEnd: return "■ " + (text.empty() ? std::string("end") : text);
         case EventKind::Note: break;
     }

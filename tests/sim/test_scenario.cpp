@@ -299,7 +299,7 @@ TEST_CASE("scenario: errors in steps name line and column") {
          "t.yaml:13:9: 'conect' is not a step; did you mean 'connect'?"},
         {"unknown step", b + "      - frobnicate: {}\n",
          "t.yaml:13:9: 'frobnicate' is not a step (steps: socket, setsockopt, bind, listen, accept, connect, send, "
-         "recv, sendto, recvfrom, shutdown, close, sleep, say, ipconfig, netstat, arp, mac_table, expect_state, repeat, fork, exit, ping, traceroute, type)"},
+         "recv, sendto, recvfrom, shutdown, close, sleep, say, ipconfig, netstat, arp, mac_table, expect_state, repeat, fork, exit, ping, traceroute, type, ask)"},
         {"type: a line and a key", b + "      - type: { at: 1s, line: ipconfig, key: ctrl-c }\n",
          "t.yaml:13:46: type: give 'line' or 'key', not both"},
         {"type: an unknown key", b + "      - type: { key: ctrl-z }\n", "t.yaml:13:22: expected the key ctrl-c or ctrl-d, got 'ctrl-z'"},
