@@ -194,6 +194,7 @@ void TcpConnection::transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& o
     if (n > 0 && n < snd_mss_) small_end_ = snd_nxt_ + n;
     if (fin) fin_seq_ = snd_nxt_ + n;
     snd_nxt_ += seg.seg_len();
+    if (profile_.prr && fast_recovery_) ++prr_out_;  // Linux tcp_write_xmit: prr_out += sent
     time_segment(seg.seq, snd_nxt_, now);
     if (n > 0) last_data_sent_ = now;
     // Linux tcp_event_data_sent: a reply within the delayed-ACK timeout (icsk_ack.ato, from
