@@ -52,6 +52,8 @@ Profile Profile::textbook() {
     p.idle_decay = false;
     p.limited_transmit = false;
     p.cwnd_limited_growth = false;
+    p.prr = false;
+    p.cubic_beta = 0;
     p.isn_zero = false;
     p.ttl = 64;
     p.link_layer = false;
@@ -150,6 +152,8 @@ Profile Profile::linux() {
     p.idle_decay = true;
     p.limited_transmit = true;
     p.cwnd_limited_growth = true;
+    p.prr = true;
+    p.cubic_beta = 717;
     p.isn_zero = false;
     p.ttl = 64;
     p.link_layer = false;

@@ -146,6 +146,16 @@ struct Profile {
     // spirit), not when the peer's window or the program kept the flight below cwnd; in slow
     // start cwnd still grows up to twice the largest flight of the current window.
     bool cwnd_limited_growth = false;
+    // Loss recovery without SACK. false: NewReno (RFC 6582), cwnd inflated by each duplicate
+    // ACK. true, as Linux: Proportional Rate Reduction (RFC 6937; tcp_init_cwnd_reduction,
+    // tcp_cwnd_reduction, tcp_end_cwnd_reduction) in segments, each duplicate ACK counted as a
+    // segment that left the network (tcp_add_reno_sack, tcp_limit_reno_sacked,
+    // tcp_remove_reno_sacks), only the head marked lost (tcp_newreno_mark_lost).
+    bool prr = false;
+    // ssthresh on a loss. 0: RFC 5681 §3.1 (4), max(FlightSize/2, 2*SMSS). Else CUBIC's (RFC
+    // 9438 §4.6, bictcp_recalc_ssthresh): cwnd * beta/1024 segments, at least 2, with fast
+    // convergence (W_max lowered when cwnd did not reach it again). Linux: 717 (0.7).
+    uint32_t cubic_beta = 0;
 
     // Initial sequence numbers: zero (readable for a class) or seeded random.
     bool isn_zero = false;

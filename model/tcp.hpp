@@ -203,7 +203,7 @@ private:
     uint32_t dupacks_ = 0;               // duplicate ACKs in a row (RFC 5681 §2)
     bool probing_ = false;               // zero window: persist timer instead of RTO
 
-    // Congestion control (RFC 5681; NewReno fast recovery, RFC 6582). Bytes.
+    // Congestion control (RFC 5681; NewReno fast recovery, RFC 6582, or PRR, RFC 6937). Bytes.
     uint32_t cwnd_ = 0;
     uint32_t ssthresh_ = 0;
     uint32_t ca_acked_ = 0;                      // bytes acked toward the next +SMSS (byte counting)
@@ -214,6 +214,14 @@ private:
     bool cwnd_limited_ = false;
     uint32_t max_flight_ = 0;
     SeqNum cwnd_usage_seq_;
+    // Linux loss recovery without SACK (profile prr), in segments: duplicate ACKs counted as
+    // segments that left the network (sacked_out), the head marked lost and resent (lost_out,
+    // retrans_out: only the head, tcp_newreno_mark_lost), PRR's counters
+    // (tcp_init_cwnd_reduction) and CUBIC's W_max (last_max_cwnd).
+    uint32_t sacked_out_ = 0;
+    bool head_lost_ = false, head_retrans_ = false;
+    uint32_t prior_cwnd_ = 0, prr_delivered_ = 0, prr_out_ = 0;
+    uint32_t last_max_cwnd_ = 0;
     Duration persist_interval_;
     std::array<std::optional<Instant>, 4> timers_;  // deadlines, indexed by TimerKind
 
@@ -268,6 +276,15 @@ private:
     void restart_after_idle(Instant now, TcpOutput& out);
     void cwnd_validate(bool limited);
     bool is_cwnd_limited() const;
+    uint32_t loss_ssthresh();
+    uint32_t packets_out() const;
+    uint32_t packets_in_flight() const;
+    void add_reno_sack();
+    uint32_t remove_reno_sacks(uint32_t acked_packets);
+    void limit_reno_sacked();
+    void cwnd_reduction(uint32_t newly_acked_sacked, bool una_advanced, bool newly_lost);
+    bool prr_ack(uint32_t acked, TcpOutput& out);
+    void xmit_recovery(Instant now, TcpOutput& out);
 
     // ---- tcp_output.cpp: segments, windows, timers ----
     TcpSegment make_segment(uint8_t flags, SeqNum seq, Bytes payload = {});

@@ -1,6 +1,7 @@
 // One TCP connection, part 4: congestion control. RFC 9293 §3.8.2 requires RFC 5681: slow
 // start and congestion avoidance (§3.1), fast retransmit and fast recovery (§3.2), restart after
-// idle (§4.1), with the NewReno response to partial ACKs (RFC 6582). cwnd and ssthresh are in
+// idle (§4.1), with the NewReno response to partial ACKs (RFC 6582); the linux profile recovers
+// with PRR (RFC 6937) and CUBIC's ssthresh (RFC 9438 §4.6). cwnd and ssthresh are in
 // bytes; the sender uses the lesser of cwnd and the peer's window (output(), tcp_output.cpp).
 // Every cut of cwnd leaves a Note with its cause and the rule.
 #include <algorithm>
@@ -27,6 +28,11 @@ uint32_t TcpConnection::initial_window() const {
 // second duplicate ACKs each let one more segment go, cwnd itself unchanged (RFC 5681 §3.2
 // step 1: FlightSize up to cwnd + 2*SMSS).
 uint32_t TcpConnection::cwnd_room() const {
+    if (profile_.prr && fast_recovery_) {
+        // Linux tcp_cwnd_test: cwnd - tcp_packets_in_flight, in segments.
+        uint32_t pipe = packets_in_flight() * snd_mss_;
+        return cwnd_ > pipe ? cwnd_ - pipe : 0;
+    }
     uint32_t limit = cwnd_;
     if (profile_.limited_transmit && !recover_ && dupacks_ > 0) limit += std::min(dupacks_, 2u) * snd_mss_;
     return limit > flight_size() ? limit - flight_size() : 0;
@@ -49,6 +55,7 @@ void TcpConnection::start_congestion_control() {
 // unacknowledged (SND.UNA < recover).
 void TcpConnection::on_ack_congestion(uint32_t acked, bool partial, TcpOutput& out) {
     uint32_t smss = snd_mss_;
+    if (profile_.prr && fast_recovery_ && prr_ack(acked, out)) return;
     if (fast_recovery_) {
         if (partial) {
             // RFC 6582 §3.2 step 3, partial ACK: deflate cwnd by the bytes acknowledged, add
@@ -122,6 +129,20 @@ bool TcpConnection::is_cwnd_limited() const {
 void TcpConnection::enter_fast_recovery(TcpOutput& out) {
     uint32_t smss = snd_mss_;
     uint32_t old = cwnd_;
+    if (profile_.prr) {
+        // Linux tcp_enter_recovery -> tcp_init_cwnd_reduction: remember cwnd, take the new
+        // ssthresh; PRR then sets cwnd on each ACK (cwnd_reduction).
+        prior_cwnd_ = std::max(cwnd_ / smss, 1u);
+        ssthresh_ = loss_ssthresh();
+        prr_delivered_ = prr_out_ = 0;
+        fast_recovery_ = true;
+        ca_acked_ = 0;
+        record<Note>(out, "3 duplicate ACKs: fast retransmit; ssthresh = " + num(ssthresh_) +
+                              (profile_.cubic_beta ? " (cwnd x " + num(profile_.cubic_beta) + "/1024, CUBIC, RFC 9438 §4.6)"
+                                                   : " (max(FlightSize/2, 2*SMSS))") +
+                              ", cwnd " + num(old) + " reduced by PRR (RFC 6937)");
+        return;
+    }
     ssthresh_ = std::max(flight_size() / 2, 2 * smss);
     cwnd_ = ssthresh_ + 3 * smss;
     fast_recovery_ = true;
@@ -138,13 +159,18 @@ void TcpConnection::on_timeout_congestion(TcpOutput& out) {
     if (cwnd_ == 0) return;  // not started: our SYN was never acknowledged
     uint32_t smss = snd_mss_;
     uint32_t old_cwnd = cwnd_, old_ssthresh = ssthresh_;
-    if (retransmits_ == 0) ssthresh_ = std::max(flight_size() / 2, 2 * smss);
+    // Linux tcp_enter_loss: not again when a fast recovery already cut it in this window.
+    bool cut = retransmits_ == 0 && !(profile_.prr && fast_recovery_ && recover_ && snd_una_ < *recover_);
+    if (cut) ssthresh_ = loss_ssthresh();
     cwnd_ = smss;
     fast_recovery_ = false;
+    sacked_out_ = 0;  // tcp_timeout_mark_lost -> tcp_reset_reno_sack
+    head_lost_ = head_retrans_ = false;
     ca_acked_ = 0;
     if (cwnd_ == old_cwnd && ssthresh_ == old_ssthresh) return;
-    std::string ss = retransmits_ == 0 ? "ssthresh = max(FlightSize/2, 2*SMSS) = " + num(ssthresh_)
-                                       : "ssthresh stays " + num(ssthresh_);
+    std::string rule = profile_.cubic_beta ? "cwnd x " + num(profile_.cubic_beta) + "/1024 (CUBIC, RFC 9438 §4.6)"
+                                           : "max(FlightSize/2, 2*SMSS)";
+    std::string ss = cut ? "ssthresh = " + rule + " = " + num(ssthresh_) : "ssthresh stays " + num(ssthresh_);
     record<Note>(out, "retransmission timeout: " + ss + ", cwnd " + num(old_cwnd) + " -> " + num(cwnd_) +
                           " (1 SMSS) (RFC 5681 §3.1)");
 }
@@ -170,6 +196,113 @@ void TcpConnection::restart_after_idle(Instant now, TcpOutput& out) {
                           (profile_.idle_decay ? " (halved per RTO idle, not below min(IW, cwnd))"
                                                : " (restart window min(IW, cwnd))") +
                           " (RFC 5681 §4.1)");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Linux loss recovery without SACK (profile prr), counted in segments as the kernel counts them
+// ---------------------------------------------------------------------------------------------
+
+// The new ssthresh on a loss (the congestion control's ssthresh()). CUBIC (bictcp_recalc_ssthresh):
+// cwnd * beta / 1024 segments, at least 2; W_max (last_max_cwnd) is cwnd, or less when cwnd did
+// not reach the last W_max again (fast convergence, RFC 9438 §4.7). Else RFC 5681 §3.1 (4).
+uint32_t TcpConnection::loss_ssthresh() {
+    uint32_t smss = snd_mss_;
+    if (profile_.cubic_beta == 0) return std::max(flight_size() / 2, 2 * smss);
+    const uint32_t scale = 1024, cw = cwnd_ / smss;
+    last_max_cwnd_ = cw < last_max_cwnd_ ? cw * (scale + profile_.cubic_beta) / (2 * scale) : cw;
+    return std::max(cw * profile_.cubic_beta / scale, 2u) * smss;
+}
+
+// packets_out: the segments between SND.UNA and SND.NXT.
+uint32_t TcpConnection::packets_out() const { return (flight_size() + snd_mss_ - 1) / snd_mss_; }
+
+// tcp_packets_in_flight: packets_out - (sacked_out + lost_out) + retrans_out.
+uint32_t TcpConnection::packets_in_flight() const {
+    uint32_t left = sacked_out_ + (head_lost_ ? 1u : 0u), out = packets_out() + (head_retrans_ ? 1u : 0u);
+    return out > left ? out - left : 0;
+}
+
+// tcp_limit_reno_sacked: duplicate ACKs never count more segments than are out, the holes
+// (at least one) left aside.
+void TcpConnection::limit_reno_sacked() {
+    uint32_t out = packets_out();
+    uint32_t holes = std::min(1u, out);  // max(lost_out, 1): only the head is ever marked lost
+    if (sacked_out_ + holes > out) sacked_out_ = out - holes;
+}
+
+// tcp_add_reno_sack: a duplicate ACK, one segment more that left the network.
+void TcpConnection::add_reno_sack() {
+    ++sacked_out_;
+    limit_reno_sacked();
+}
+
+// tcp_remove_reno_sacks: an ACK of `acked_packets` segments filled the hole; the rest of them
+// were counted already by duplicate ACKs. Returns the segments newly delivered (at least 1).
+uint32_t TcpConnection::remove_reno_sacks(uint32_t acked_packets) {
+    uint32_t delivered = acked_packets > sacked_out_ + 1 ? acked_packets - sacked_out_ : 1;
+    sacked_out_ = acked_packets - 1 >= sacked_out_ ? 0 : sacked_out_ - (acked_packets - 1);
+    limit_reno_sacked();
+    return delivered;
+}
+
+// PRR, RFC 6937 §3 as Linux's tcp_cwnd_reduction, in segments: while more than ssthresh is in
+// flight, send ssthresh/prior_cwnd of what was delivered (proportional, rounded up); below it,
+// as much as was delivered (PRR-SSRB: one more when SND.UNA advanced with no new loss), never
+// going above ssthresh. The first call lets the retransmission go. cwnd = in flight + sndcnt.
+void TcpConnection::cwnd_reduction(uint32_t newly_acked_sacked, bool una_advanced, bool newly_lost) {
+    if (newly_acked_sacked == 0 || prior_cwnd_ == 0) return;
+    const int64_t in_flight = packets_in_flight(), ssthresh = ssthresh_ / snd_mss_;
+    const int64_t delta = ssthresh - in_flight;
+    prr_delivered_ += newly_acked_sacked;
+    int64_t sndcnt;
+    if (delta < 0) {
+        sndcnt = (ssthresh * prr_delivered_ + prior_cwnd_ - 1) / prior_cwnd_ - int64_t(prr_out_);
+    } else {
+        sndcnt = std::max(int64_t(prr_delivered_) - int64_t(prr_out_), int64_t(newly_acked_sacked));
+        if (una_advanced && !newly_lost) ++sndcnt;
+        sndcnt = std::min(delta, sndcnt);
+    }
+    sndcnt = std::max<int64_t>(sndcnt, prr_out_ ? 0 : 1);
+    cwnd_ = uint32_t(in_flight + sndcnt) * snd_mss_;
+}
+
+// An ACK of new data during fast recovery (Linux tcp_ack: tcp_clean_rtx_queue ->
+// tcp_remove_reno_sacks, tcp_fastretrans_alert, then tcp_cong_control). Returns false when the
+// recovery ended here: cwnd = ssthresh (tcp_end_cwnd_reduction) and the ACK may grow it.
+bool TcpConnection::prr_ack(uint32_t acked, TcpOutput& out) {
+    uint32_t now_out = packets_out();
+    uint32_t prior_out = (flight_size() + acked + snd_mss_ - 1) / snd_mss_;
+    head_lost_ = head_retrans_ = false;  // the head was acknowledged
+    uint32_t delivered = remove_reno_sacks(prior_out > now_out ? prior_out - now_out : 1);
+    if (recover_ && snd_una_ < *recover_) {
+        // A partial ACK: the new head is lost too (tcp_newreno_mark_lost, RFC 6582 §3.2 step 3).
+        head_lost_ = true;
+        cwnd_reduction(delivered, true, true);
+        return true;
+    }
+    sacked_out_ = 0;  // tcp_reset_reno_sack
+    if (recover_ && snd_una_ == *recover_ && snd_una_ != snd_nxt_) {
+        // tcp_is_non_sack_preventing_reopen: without SACK, recovery holds until data above
+        // `recover` is acknowledged (RFC 6582 §3.2 step 3, RFC 2582's false fast retransmits).
+        cwnd_reduction(delivered, true, false);
+        return true;
+    }
+    record<Note>(out, "ACK above recover: fast recovery ends, cwnd " + num(cwnd_) + " -> " + num(ssthresh_) +
+                          " (ssthresh) (RFC 6937 §3, Linux tcp_end_cwnd_reduction)");
+    cwnd_ = ssthresh_;
+    fast_recovery_ = false;
+    ca_acked_ = 0;
+    return false;
+}
+
+// Linux tcp_xmit_recovery -> tcp_xmit_retransmit_queue: the head, marked lost and not resent
+// yet, goes first if cwnd leaves room for it; new data follows (output()).
+void TcpConnection::xmit_recovery(Instant now, TcpOutput& out) {
+    if (!head_lost_ || head_retrans_ || cwnd_room() < snd_mss_) return;
+    uint32_t len = retransmit_first(snd_mss_, now, out);
+    head_retrans_ = true;
+    ++prr_out_;
+    record<Retransmission>(out, snd_una_, len, 1u, rto_, true);
 }
 
 }  // namespace netstep

@@ -346,18 +346,25 @@ void TcpConnection::on_ack_advanced(SeqNum ack, Instant now, TcpOutput& out) {
     snd_una_ = ack;
     retransmits_ = 0;
     bool partial = recover_ && snd_una_ < *recover_ && !probing_;
+    if (profile_.prr && !fast_recovery_) {
+        sacked_out_ = 0;  // Linux tcp_reset_reno_sack: the duplicate ACKs are history
+        head_lost_ = head_retrans_ = false;
+    }
     if (data_acked) on_ack_congestion(acked, partial, out);
     else start_congestion_control();
+    bool prr_recovery = profile_.prr && fast_recovery_;  // still recovering (prr_ack)
     if (snd_una_ == snd_nxt_) {
         cancel(TimerKind::Retransmission, out);  // RFC 6298 §5.2: all acknowledged
-        recover_.reset();
+        if (!prr_recovery) recover_.reset();
         return;
     }
     arm(TimerKind::Retransmission, now + rto_, out);  // RFC 6298 §5.3: restart
     // After a timeout, each ACK that moves SND.UNA below the old SND.NXT reveals the next hole:
     // resend it at once (go-back-N one segment at a time, while cwnd grows in slow start).
     // After a fast retransmit this is NewReno's partial ACK (RFC 6582 §3.2 step 3).
-    if (partial) {
+    if (prr_recovery) {
+        xmit_recovery(now, out);  // the new head, if cwnd leaves room (PRR)
+    } else if (partial) {
         uint32_t len = retransmit_first(snd_mss_, now, out);
         record<Retransmission>(out, snd_una_, len, 1u, rto_, fast_recovery_);
     } else {
@@ -380,6 +387,26 @@ bool TcpConnection::is_dup_ack(const TcpSegment& seg) const {
 // data may follow (step 5, by output()).
 void TcpConnection::on_dup_ack(Instant now, TcpOutput& out) {
     ++dupacks_;
+    if (profile_.prr) {
+        // Linux without SACK: each duplicate ACK is a segment that left the network
+        // (tcp_add_reno_sack); in recovery PRR turns it into cwnd (tcp_cwnd_reduction).
+        uint32_t before = sacked_out_;
+        add_reno_sack();
+        uint32_t delivered = sacked_out_ - before;
+        if (fast_recovery_) {
+            cwnd_reduction(delivered, false, false);
+            return xmit_recovery(now, out);
+        }
+        // tcp_newreno_mark_lost: tcp_reordering (3) segments beyond the head arrived, the head
+        // is lost (tcp_time_to_recover), unless a recovery from an earlier loss is under way.
+        if (sacked_out_ < 3 || (recover_ && snd_una_ < *recover_)) return;
+        head_lost_ = true;
+        head_retrans_ = false;
+        enter_fast_recovery(out);
+        recover_ = snd_nxt_;
+        cwnd_reduction(delivered, false, true);
+        return xmit_recovery(now, out);
+    }
     if (in_fast_recovery()) {
         cwnd_ += snd_mss_;
         return;

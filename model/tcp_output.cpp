@@ -190,10 +190,14 @@ void TcpConnection::transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& o
         uint32_t(end - gso_base_) % (gso_segments() * snd_mss_) == 0 && !in_fast_recovery())
         flags |= PSH;
     if (packet_end && n > 0) flags |= PSH;  // a packet cut short at the window's edge
+    // In recovery each segment goes alone (a packet of one): the next packet starts after it
+    // (l_fast_retransmit.pcap: PSH on 52561, the second of the first pair after the recovery).
+    if (profile_.psh_per_gso_packet && n > 0 && in_fast_recovery()) gso_base_ = end;
     TcpSegment seg = make_segment(flags, snd_nxt_, std::move(payload));
     if (n > 0 && n < snd_mss_) small_end_ = snd_nxt_ + n;
     if (fin) fin_seq_ = snd_nxt_ + n;
     snd_nxt_ += seg.seg_len();
+    if (profile_.prr && fast_recovery_) ++prr_out_;  // Linux tcp_write_xmit: prr_out += sent
     time_segment(seg.seq, snd_nxt_, now);
     if (n > 0) last_data_sent_ = now;
     // Linux tcp_event_data_sent: a reply within the delayed-ACK timeout (icsk_ack.ato, from

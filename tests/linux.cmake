@@ -21,7 +21,9 @@ set(linux_matches
   "n_duplicate both"
   "m_tail_loss S>C"
   "k_zero_window C>S 29"
-  "k_zero_window S>C 67")
+  "k_zero_window S>C 67"
+  "l_fast_retransmit S>C"
+  "l_fast_retransmit C>S 28")
 foreach(entry ${linux_matches})
   string(REPLACE " " ";" parts "${entry}")
   list(GET parts 0 name)

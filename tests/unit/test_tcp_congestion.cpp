@@ -202,11 +202,13 @@ TEST_CASE("cwnd: congestion avoidance adds about one segment per round trip") {
     CHECK(ca_start <= 65535 + SMSS);
     for (int i = 0; i < 6; ++i) l.round();
     CHECK(l.cwnd() <= ca_start + SMSS);
-    // Below the peer's window (ssthresh halved by a timeout) cwnd is the limit again: + SMSS per
-    // cwnd of bytes acknowledged (tcp_cong_avoid_ai).
+    // Below the peer's window (ssthresh cut to 0.7 x cwnd by a timeout, CUBIC) cwnd is the limit
+    // again: + SMSS per cwnd of bytes acknowledged (tcp_cong_avoid_ai).
+    uint32_t segments = l.cwnd() / SMSS;
     l.timeout();
     uint32_t ssthresh = l.ssthresh();
-    REQUIRE(ssthresh < 40000);
+    CHECK(ssthresh == segments * 717 / 1024 * SMSS);
+    REQUIRE(ssthresh < 60000);
     // (The lost round comes back one hole per round trip first: cwnd is then the limit too.)
     for (int i = 0; i < 100 && (l.cwnd() < ssthresh || l.pending.size() < 10); ++i) l.round();
     uint32_t ca = l.cwnd();
@@ -422,7 +424,73 @@ TEST_CASE("cwnd: limited transmit (linux): a new segment on each of the first tw
         auto third = send(c, at_ms(4), dup);         // fast retransmit
         REQUIRE(!third.empty());
         CHECK(third[0].seq == LOCAL_SEQ);
-        // FlightSize includes the two limited-transmit segments when it is halved.
-        CHECK(c.vars().ssthresh == (linux ? 12 : 10) * SMSS / 2);
+        // FlightSize includes the two limited-transmit segments when it is halved (RFC 5681);
+        // CUBIC takes 717/1024 of cwnd, 10 segments: 7 (bictcp_recalc_ssthresh).
+        CHECK(c.vars().ssthresh == (linux ? 7 * SMSS : 10 * SMSS / 2));
     }
+}
+
+TEST_CASE("cwnd: linux recovers by PRR with CUBIC's ssthresh, counting duplicate ACKs as segments") {
+    // tests/data/captures/linux/l_fast_retransmit.pcap, as the server saw it: IW10 with the 8th
+    // segment lost, 7 ACKs and 2 duplicates; 16 new segments, whose first ACK grows the window
+    // (not a duplicate: FLAG_WIN_UPDATE) and the next 15 are duplicates.
+    TcpConnection c = socket_established(Profile::linux());
+    TcpOutput o;
+    REQUIRE(c.send(bytes(60000), at_ms(1), o).value == 60000);
+    REQUIRE(o.segments.size() == 10);
+    auto ack = [&](uint32_t segments, uint16_t window, int ms) {
+        TcpSegment a = seg(ACK, REMOTE_SEQ, LOCAL_SEQ + segments * SMSS);
+        a.window = window;
+        return send(c, at_ms(ms), a);
+    };
+    size_t sent = 0;
+    for (uint32_t i = 1; i <= 7; ++i) sent += ack(i, 60000, 41).size();  // slow start: 2 each
+    sent += ack(7, 60000, 41).size() + ack(7, 60000, 41).size();          // 1 each (tcp_add_reno_sack)
+    CHECK(sent == 16);
+    CHECK(c.vars().cwnd == 17 * SMSS);
+    CHECK(ack(7, 61000, 81).empty());  // a window update
+    // The third duplicate: cwnd 17 -> ssthresh 17 x 717/1024 = 11 segments; PRR lets only the
+    // retransmission go (15 in flight, above ssthresh: ceil(11 x 1/17) = 1).
+    auto third = ack(7, 61000, 81);
+    REQUIRE(third.size() == 1);
+    CHECK(third[0].seq == LOCAL_SEQ + 7 * SMSS);
+    CHECK(c.vars().ssthresh == 11 * SMSS);
+    // Then per duplicate ceil(11 x delivered / 17) - sent so far while more than 11 are in
+    // flight, then one per duplicate (PRR-SSRB, at most ssthresh in flight): 9 new segments
+    // for 14 duplicates, as the kernel sent.
+    std::vector<size_t> per_dup;
+    for (int i = 0; i < 14; ++i) per_dup.push_back(ack(7, 61000, 81).size());
+    CHECK(per_dup == std::vector<size_t>{1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 0, 1, 1});
+    CHECK(c.vars().snd_nxt == LOCAL_SEQ + 35 * SMSS);
+    // The retransmission's ACK reaches `recover` (SND.NXT at the third duplicate) exactly: without
+    // SACK recovery holds (tcp_is_non_sack_preventing_reopen); 9 in flight, PRR-SSRB: 2 more.
+    CHECK(ack(26, 61000, 121).size() == 2);
+    CHECK(c.vars().cwnd == 11 * SMSS);
+    // An ACK above it ends the recovery: cwnd = ssthresh (tcp_end_cwnd_reduction).
+    auto rest = ack(35, 61000, 122);
+    CHECK(rest.size() == 5);  // all that is left: 4 full segments and 140 bytes
+    CHECK(c.vars().cwnd >= 11 * SMSS);
+    CHECK(c.vars().ssthresh == 11 * SMSS);
+}
+
+TEST_CASE("cwnd: linux PRR after a partial ACK resends the next hole as cwnd allows") {
+    // Segments 1 and 4 of IW10 are lost: 8 duplicates, fast retransmit of segment 1 on the third.
+    TcpConnection c = socket_established(Profile::linux());
+    TcpOutput o;
+    REQUIRE(c.send(bytes(20 * SMSS), at_ms(1), o).value == 20 * SMSS);
+    REQUIRE(o.segments.size() == 10);
+    TcpSegment dup = seg(ACK, REMOTE_SEQ, LOCAL_SEQ);
+    size_t news = send(c, at_ms(41), dup).size() + send(c, at_ms(41), dup).size();
+    CHECK(news == 2);  // tcp_add_reno_sack: one each
+    auto third = send(c, at_ms(41), dup);
+    REQUIRE(third.size() == 1);
+    CHECK(third[0].seq == LOCAL_SEQ);
+    CHECK(c.vars().ssthresh == 7 * SMSS);  // 10 x 717/1024
+    for (int i = 0; i < 5; ++i) send(c, at_ms(41), dup);
+    // The retransmission arrives: ACK of 3 segments, up to the second hole (partial).
+    TcpSegment partial = seg(ACK, REMOTE_SEQ, LOCAL_SEQ + 3 * SMSS);
+    auto r = send(c, at_ms(81), partial);
+    REQUIRE(!r.empty());
+    CHECK(r[0].seq == LOCAL_SEQ + 3 * SMSS);  // the new head, marked lost (tcp_newreno_mark_lost)
+    CHECK(c.vars().cwnd <= 7 * SMSS);         // never above ssthresh while recovering
 }
