@@ -508,6 +508,7 @@ std::string export_handout(const TraceView& view, const ExportOptions& o) {
     Surface s(Format::Pdf, page.w, page.h, &out, t.title);
     cairo_t* cr = s.cr;
     double y = page.margin;
+    cairo_set_source_rgb(cr, 0, 0, 0);
     font(cr, 18, true);
     for (const std::string& line : wrap_text(t.title.empty() ? t.file : t.title, width, 18, true, m)) {
         text_at(cr, page.margin, y, line);
