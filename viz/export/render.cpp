@@ -194,22 +194,6 @@ void draw_ladder_body(cairo_t* cr, const LadderLayout& L, LadderPage page, doubl
         cairo_line_to(cr, c.x, page.y1);
     }
     cairo_stroke(cr);
-    // Captions: a grey box across the lifelines, italic text.
-    for (const LadderCaption& c : L.captions) {
-        cairo_rectangle(cr, c.box.x0, c.box.y0, c.box.w(), c.box.h());
-        cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
-        cairo_fill_preserve(cr);
-        cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-        cairo_set_line_width(cr, 0.6);
-        cairo_stroke(cr);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        font(cr, fs, false, true);
-        double y = c.box.y0 + fs * 0.3;
-        for (const std::string& line : c.lines) {
-            text_at(cr, c.box.x0 + fs * 0.5, y, line);
-            y += fs * 1.3;
-        }
-    }
     // Times.
     font(cr, fs * 0.9, false);
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
@@ -235,6 +219,22 @@ void draw_ladder_body(cairo_t* cr, const LadderLayout& L, LadderPage page, doubl
             cairo_stroke(cr);
         } else {
             arrow_head(cr, a.from, a.to, fs * 0.8);
+        }
+    }
+    // Captions: a grey box across the lifelines (over arrows in flight), italic text.
+    for (const LadderCaption& c : L.captions) {
+        cairo_rectangle(cr, c.box.x0, c.box.y0, c.box.w(), c.box.h());
+        cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+        cairo_set_line_width(cr, 0.6);
+        cairo_stroke(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        font(cr, fs, false, true);
+        double y = c.box.y0 + fs * 0.3;
+        for (const std::string& line : c.lines) {
+            text_at(cr, c.box.x0 + fs * 0.5, y, line);
+            y += fs * 1.3;
         }
     }
     // Labels, on a white ground.

@@ -27,7 +27,8 @@ TopologyLayout layout_topology(const sim::Trace& t, double width, double fs, con
         TopoNode& node = L.nodes[h];
         node.host = h;
         node.router = host.forwarding;
-        node.lines.push_back(host.name + (host.forwarding ? "  (" + std::string(text.router) + ")" : ""));
+        bool named = host.name.find(text.router) != std::string::npos;  // "router (router)": once
+        node.lines.push_back(host.name + (host.forwarding && !named ? "  (" + std::string(text.router) + ")" : ""));
         for (const InterfaceConfig& itf : host.interfaces) node.lines.push_back(itf.address.to_string());
         double w = measure(node.lines[0], fs, true);
         for (size_t i = 1; i < node.lines.size(); ++i) w = std::max(w, measure(node.lines[i], fs, false));
