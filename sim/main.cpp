@@ -52,6 +52,7 @@
 #include "sim/quiz.hpp"
 #include "sim/scenario.hpp"
 #include "sim/shell_session.hpp"
+#include "viz/export/export.hpp"
 
 
 namespace fs = std::filesystem;
@@ -593,6 +594,88 @@ int command_quiz(const QuizArgs& args) {
     return kExitOk;
 }
 
+// --- export --------------------------------------------------------------------------------
+
+struct ExportArgs {
+    std::string file;
+    std::string ladder, topology, handout;  // output files
+    std::optional<uint32_t> from, to;
+    std::string lang = "en";
+    uint64_t seed = 0;
+    bool seed_given = false;
+};
+
+// Runs the scenario, then writes each drawing asked for (viz/export/): every argument is
+// checked before the run, every error names its problem.
+int command_export(const ExportArgs& args) {
+    namespace ex = netstep::viz::exporting;
+    struct Job { const char* option; std::string path; ex::Format format; };
+    std::vector<Job> jobs;
+    for (const auto& [option, path] : {std::pair{"--ladder", args.ladder}, std::pair{"--topology", args.topology},
+                                       std::pair{"--handout", args.handout}}) {
+        if (path.empty()) continue;
+        std::optional<ex::Format> format = ex::format_of(path);
+        if (!format) {
+            std::cerr << "netstep export: " << option << " " << path << ": unknown extension: write .pdf, .svg or .png\n";
+            return kExitUsage;
+        }
+        if (std::string(option) == "--handout" && *format != ex::Format::Pdf) {
+            std::cerr << "netstep export: --handout " << path << ": a handout is a PDF (A4 pages): write .pdf\n";
+            return kExitUsage;
+        }
+        if (path != "-" && same_file(path, args.file)) {
+            std::cerr << "netstep export: " << option << " " << path << " is the scenario file itself: refusing to overwrite it\n";
+            return kExitUsage;
+        }
+        try {
+            check_output(path);
+        } catch (const std::exception& e) {
+            std::cerr << "netstep export: " << option << ": " << error_message(e) << "\n";
+            return kExitUsage;
+        }
+        jobs.push_back({option, path, *format});
+    }
+    if (jobs.empty()) {
+        std::cerr << "netstep export: nothing to write: give --ladder, --topology or --handout\n";
+        return kExitUsage;
+    }
+    if (args.from && args.to && *args.from > *args.to) {
+        std::cerr << "netstep export: --from " << *args.from << " is after --to " << *args.to << "\n";
+        return kExitUsage;
+    }
+    RunOptions options;
+    if (args.seed_given) options.seed = args.seed;
+    Trace trace;
+    try {
+        Scenario scenario = load_scenario_file(args.file, options.limits);
+        trace = run_scenario(scenario, options);
+    } catch (const ScenarioError& e) {
+        std::cerr << e.what() << "\n";
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        std::cerr << "netstep export: " << args.file << ": " << error_message(e) << "\n";
+        return kExitUsage;
+    }
+    netstep::viz::TraceView view(trace);
+    ex::ExportOptions eo{.from = args.from.value_or(0), .to = args.to.value_or(sim::kNone),
+                         .lang = netstep::viz::language_from(args.lang)};
+    for (const Job& job : jobs) {
+        try {
+            std::string bytes = job.option == std::string("--ladder")     ? ex::export_ladder(view, job.format, eo)
+                                : job.option == std::string("--topology") ? ex::export_topology(view, job.format, eo)
+                                                                          : ex::export_handout(view, eo);
+            write_output(job.path, [&](const OutputFd& out) { write_bytes(out, bytes.data(), bytes.size()); });
+        } catch (const std::invalid_argument& e) {
+            std::cerr << "netstep export: " << args.file << ": " << e.what() << "\n";
+            return kExitUsage;
+        } catch (const std::exception& e) {
+            std::cerr << "netstep export: " << job.option << ": " << error_message(e) << "\n";
+            return kExitUsage;
+        }
+    }
+    return kExitOk;
+}
+
 // --- view ----------------------------------------------------------------------------------
 
 std::string this_executable(const char* argv0) {
@@ -759,6 +842,7 @@ int netstep_main(int argc, char** argv) {
         "  netstep check scenarios/                        verify every expectation\n"
         "  netstep shell lab.yaml --save session.yaml      type commands in a host's terminal\n"
         "  netstep quiz scenarios/default.yaml             predict the next step: questions in the terminal\n"
+        "  netstep export lesson.yaml --handout lesson.pdf  a handout to print (--ladder, --topology: PDF, SVG, PNG)\n"
         "  netstep run lesson.yaml --pcap - | tshark -r -  '-' is standard output, for every output\n"
         "  netstep view                                    the visualizer, classroom scenario\n"
         "Exit codes: 0 success, 1 an expectation failed, 2 a usage or scenario-file error, or an\n"
@@ -847,6 +931,25 @@ int netstep_main(int argc, char** argv) {
                      "  netstep quiz scenarios/default.yaml --answers BACADA");
 
     ViewArgs view_args;
+    ExportArgs export_args;
+    CLI::App* export_cmd = app.add_subcommand(
+        "export", "Handouts and slides: run a scenario, then draw its sequence diagram, its topology or a "
+                  "printable handout (title, description, topology, sequence diagram, captions) as PDF, SVG or PNG");
+    export_cmd->add_option("FILE", export_args.file, "The scenario file (YAML)")->required();
+    export_cmd->add_option("--ladder", export_args.ladder,
+                           "The sequence diagram: OUT.pdf (A4 pages), OUT.svg or OUT.png (one tall drawing)");
+    export_cmd->add_option("--topology", export_args.topology, "The hosts, networks and routers: OUT.pdf, OUT.svg or OUT.png");
+    export_cmd->add_option("--handout", export_args.handout, "Everything, ready to print: OUT.pdf (A4, numbered pages)");
+    export_cmd->add_option("--from", export_args.from, "The sequence diagram from this step (default: the first)");
+    export_cmd->add_option("--to", export_args.to, "... up to this step (default: the last)");
+    export_cmd->add_option("--lang", export_args.lang, "Language of the captions and the headings: en, fr, it")
+        ->check(CLI::IsMember({"en", "fr", "it"}));
+    export_cmd->add_option("--seed", export_args.seed, "Seed for the run (default: the file's)");
+    export_cmd->footer("The same input gives the same bytes. Examples:\n"
+                       "  netstep export scenarios/default.yaml --handout default.pdf --lang fr\n"
+                       "  netstep export scenarios/default.yaml --ladder open.svg --from 0 --to 20\n"
+                       "  netstep export scenarios/ip-router.yaml --topology net.png");
+
     CLI::App* view = app.add_subcommand("view", "Open the visualizer: step through a scenario forward and backward. "
                                                 "Without FILE, the default classroom scenario.");
     view->add_option("FILE", view_args.file, "The scenario file (YAML)");
@@ -878,6 +981,7 @@ int netstep_main(int argc, char** argv) {
     run_args.seed_given = run->count("--seed") > 0;
     quiz_args.seed_given = quiz_cmd->count("--seed") > 0;
     quiz_args.answers_given = quiz_cmd->count("--answers") > 0;
+    export_args.seed_given = export_cmd->count("--seed") > 0;
 
     // Whatever escapes a command (std::bad_alloc above all) is an error with exit 2, not an abort.
     try {
@@ -901,6 +1005,7 @@ int netstep_main(int argc, char** argv) {
             return run_shell(shell_options, std::cin, std::cout, std::cerr);
         }
         if (quiz_cmd->parsed()) return command_quiz(quiz_args);
+        if (export_cmd->parsed()) return command_export(export_args);
         if (view->parsed()) return command_view(view_args, argv[0]);
     } catch (const std::exception& e) {
         std::cout.flush();

@@ -9,6 +9,10 @@ Strings english() {
     Strings s;
     s.topology = "Topology";
     s.ladder = "Sequence diagram";
+    s.page = "Page";
+    s.captions_title = "Captions";
+    s.handout_saved = "Handout written: %s";
+    s.export_handout = "Export handout…";
     s.states = "TCP states (RFC 9293, Figure 5)";
     s.variables = "Connection variables";
     s.hosts = "Hosts";
@@ -163,6 +167,10 @@ Strings french() {
     Strings s = english();  // a string not yet translated shows in English
     s.topology = "Topologie";
     s.ladder = "Diagramme de séquence";
+    s.page = "Page";
+    s.captions_title = "Légendes";
+    s.handout_saved = "Polycopié écrit : %s";
+    s.export_handout = "Exporter le polycopié…";
     s.states = "États TCP (RFC 9293, figure 5)";
     s.variables = "Variables de connexion";
     s.hosts = "Hôtes";
@@ -317,6 +325,10 @@ Strings italian() {
     Strings s = english();  // a string not yet translated shows in English
     s.topology = "Topologia";
     s.ladder = "Diagramma di sequenza";
+    s.page = "Pagina";
+    s.captions_title = "Didascalie";
+    s.handout_saved = "Dispensa scritta: %s";
+    s.export_handout = "Esporta dispensa…";
     s.states = "Stati TCP (RFC 9293, figura 5)";
     s.variables = "Variabili di connessione";
     s.hosts = "Host";

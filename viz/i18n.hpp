@@ -57,6 +57,11 @@ struct Strings {
     const char* legend_dropped = "?";
     const char* router = "?";
     const char* more_packets = "?";    // "+%d more": packets in flight whose label found no room
+    // Exports (handouts and slides, viz/export/).
+    const char* page = "?";            // "Page 2 / 5"
+    const char* captions_title = "?";  // the handout's list of what the teacher says
+    const char* handout_saved = "?";   // the viewer's menu: "Handout written: %s"
+    const char* export_handout = "?";  // the menu item
     // Ladder and what-if.
     const char* no_packets = "?";
     const char* all_lifelines = "?";   // the checkbox: every lifeline, not only the connection's

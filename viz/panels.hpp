@@ -19,6 +19,7 @@
 #include "sim/journey.hpp"
 #include "sim/mac_table.hpp"
 #include "viz/commands.hpp"
+#include "viz/ladder_model.hpp"
 #include "viz/terminal_view.hpp"
 #include "viz/time_sequence.hpp"
 #include "viz/view_model.hpp"
@@ -170,26 +171,9 @@ struct LadderPanel {
     void draw(const ViewModel& vm, Commands& out);
 
     // Internal state.
-    struct Lifeline { std::string name; uint32_t host = kNone; };
-    // One arrow per host a frame reached: a broadcast (or a frame a switch flooded) fans out to
-    // every other host of its network; the main arrow (to the host it is for) carries the label.
-    struct Arrow {
-        uint32_t packet = 0;
-        int from = 0, to = 0;
-        uint32_t flow = 0;
-        uint32_t end_step = kNone;         // its arrival (a broadcast's first), or the drop
-        bool main = true;                  // the label's; the others are drawn only beside it
-        bool taken = true;                 // false: the card ignored it (a flooded unicast, not its MAC)
-    };
-    struct Cache {
-        std::vector<Lifeline> lifelines;   // in their order on screen
-        std::vector<Arrow> arrows;         // in packet order, the main arrow first
-        std::vector<uint32_t> packet_flow; // per packet, its flow
-        // Conversations: protocol and both endpoints, lower first; an ICMP error joins the
-        // datagram it quotes; an ARP request and its reply (sim::kArpProtocol, sender and target
-        // IP) are one. Value: the flow's index.
-        std::map<std::tuple<uint8_t, Endpoint, Endpoint>, uint32_t> flows;
-        double typical_flight = 1e6;       // ns: the median flight time sets the vertical scale
+    using Lifeline = viz::Lifeline;
+    using Arrow = LadderArrow;
+    struct Cache : LadderModel {           // ladder_model(), for one trace
         uint64_t generation = ~uint64_t(0);
     };
     Cache cache;
