@@ -11,3 +11,5 @@ add_test(NAME "package: the man page and bash completion list every option of --
          COMMAND ${CMAKE_COMMAND} -DNETSTEP=$<TARGET_FILE:netstep> -DMAN_PAGE=${PROJECT_SOURCE_DIR}/docs/netstep.1
                  -DCOMPLETION=${PROJECT_SOURCE_DIR}/scripts/package/netstep.bash-completion
                  -P ${CMAKE_CURRENT_SOURCE_DIR}/run_man_page.cmake)
+add_test(NAME "package: the bash completion completes subcommands, options and values"
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/run_completion.sh ${PROJECT_SOURCE_DIR}/scripts/package/netstep.bash-completion)
