@@ -11,6 +11,7 @@ PACKAGES=(
   tmux  # tests: netstep shell in a real terminal
   ccache  # faster rebuilds
   libcairo2-dev poppler-utils librsvg2-bin  # exports: PDF/SVG/PNG, read back by tests
+  dpkg-dev file lintian desktop-file-utils  # the .deb: cpack's dpkg-shlibdeps; lintian, desktop-file-validate (scripts/test-package.sh)
   clang-14 libclang-rt-14-dev
 )
 

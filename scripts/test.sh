@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test (CTest): the whole suite under ASan +
 # UBSan (preset asan), with CI=true each fuzz target for 45 s, two at a time (scripts/fuzz.sh),
-# and last the whole suite in the normal build (preset default), so ctest's closing lines end
-# the output.
+# with CI=true (or NETSTEP_TEST_PACKAGE=1) the Debian package built, installed, run and purged
+# (scripts/test-package.sh: root or sudo; a developer's plain run installs nothing), and last the
+# whole suite in the normal build (preset default), so ctest's closing lines end the output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -20,5 +21,8 @@ fi
 
 echo "== default: build and test"
 bash scripts/build.sh default
+if [ "${CI:-}" = "true" ] || [ "${NETSTEP_TEST_PACKAGE:-}" = "1" ]; then
+  bash scripts/test-package.sh build || status=1
+fi
 ctest --preset default -j "$jobs" || status=1
 exit "$status"

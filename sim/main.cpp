@@ -47,6 +47,7 @@
 #include <fmt/format.h>
 
 #include "sim/engine.hpp"
+#include "sim/install.hpp"
 #include "sim/output.hpp"
 #include "sim/output_pcap.hpp"
 #include "sim/quiz.hpp"
@@ -678,33 +679,9 @@ int command_export(const ExportArgs& args) {
 
 // --- view ----------------------------------------------------------------------------------
 
-std::string this_executable(const char* argv0) {
-    std::error_code ec;
-    fs::path p = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) return p.string();
-    return argv0;
-}
-
-// A classroom scenario shipped with netstep (`netstep view` without a file: default.yaml; with
-// --lab: lab-one-lan.yaml): next to the executable in a build tree (build/sim/netstep ->
-// scenarios/), in an install (bin/ -> share/netstep/), or in the source tree this binary was
-// built from.
-std::string shipped_scenario(const std::string& exe, const std::string& name = "default.yaml") {
-    fs::path dir = fs::path(exe).parent_path();
-    std::vector<fs::path> candidates = {
-        dir / "../../scenarios" / name,
-        dir / "../scenarios" / name,
-        dir / "../share/netstep/scenarios" / name,
-    };
-#ifdef NETSTEP_SOURCE_DIR
-    candidates.push_back(fs::path(NETSTEP_SOURCE_DIR) / "scenarios" / name);
-#endif
-    for (const fs::path& c : candidates) {
-        std::error_code ec;
-        if (fs::is_regular_file(c, ec)) return fs::weakly_canonical(c, ec).string();
-    }
-    return "";
-}
+// The viewer (netstep-view next to netstep, or PREFIX/lib/netstep/) and the shipped classroom
+// scenarios (the source tree's from a build tree, PREFIX/share/netstep/scenarios installed):
+// sim/install.hpp.
 
 struct ViewArgs {
     std::string file;
@@ -720,12 +697,12 @@ struct ViewArgs {
 
 int command_view(const ViewArgs& args, const char* argv0) {
     std::string exe = this_executable(argv0);
-    std::string viewer = (fs::path(exe).parent_path() / "netstep-view").string();
-    if (access(viewer.c_str(), X_OK) != 0) {
+    std::string viewer = viewer_executable(exe);
+    if (viewer.empty()) {
         std::cerr << "netstep: built without the visualizer (configure with -DNETSTEP_BUILD_VIZ=ON)\n";
         return kExitUsage;
     }
-    std::string file = !args.file.empty() ? args.file : shipped_scenario(exe, args.lab ? "lab-one-lan.yaml" : "default.yaml");
+    std::string file = !args.file.empty() ? args.file : shipped_scenario(args.lab ? "lab-one-lan.yaml" : "default.yaml");
     if (!args.screenshot.empty() && same_file(args.screenshot, file)) {
         std::cerr << "netstep view: --screenshot " << args.screenshot
                   << " is the scenario file itself: refusing to overwrite it\n";
@@ -835,6 +812,7 @@ int netstep_main(int argc, char** argv) {
         "send...); netstep simulates them and shows every packet, state change and socket call.",
         "netstep"};
     app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("netstep ") + sim::version(), "Print the version and exit");
     app.footer(
         "Examples:\n"
         "  netstep run scenarios/default.yaml              the trace, one line per event\n"

@@ -29,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "sim/install.hpp"
 #include "sim/output.hpp"
 #include "sim/quiz.hpp"
 #include "viz/commands.hpp"
@@ -48,10 +49,6 @@
 #include "viz/view_model.hpp"
 #include "viz/viz.hpp"
 #include "viz/whatif.hpp"
-
-#ifndef NETSTEP_SCENARIOS_DIR
-#define NETSTEP_SCENARIOS_DIR "scenarios"
-#endif
 
 namespace netstep::viz {
 
@@ -77,10 +74,9 @@ bool begin_fixed(const char* title, const char* id, const Rect& r, ImGuiWindowFl
 }
 
 std::string default_scenario() {
-    for (const char* candidate : {"scenarios/default.yaml", NETSTEP_SCENARIOS_DIR "/default.yaml"}) {
-        if (std::filesystem::exists(candidate)) return candidate;
-    }
-    return ":demo";
+    if (std::filesystem::exists("scenarios/default.yaml")) return "scenarios/default.yaml";
+    std::string shipped = sim::shipped_scenario("default.yaml");  // the build's source tree, or installed
+    return shipped.empty() ? ":demo" : shipped;
 }
 
 //-----------------------------------------------------------------------------
@@ -205,7 +201,7 @@ bool App::open_window(bool visible) {
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
     glfwWindowHint(GLFW_VISIBLE, visible ? GLFW_TRUE : GLFW_FALSE);
     glfwWindowHint(GLFW_DOUBLEBUFFER, GLFW_TRUE);
-    window_ = glfwCreateWindow(options_.width, options_.height, "netstep", nullptr, nullptr);
+    window_ = glfwCreateWindow(options_.width, options_.height, (std::string("netstep ") + sim::version()).c_str(), nullptr, nullptr);
     if (!window_) return false;
     timing_.mark("window and GL context created (Mesa loaded)");
     glfwMakeContextCurrent(window_);

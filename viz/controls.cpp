@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/install.hpp"
 #include "viz/panels.hpp"
 #include "viz/text.hpp"
 #include "viz/theme.hpp"
@@ -59,7 +60,7 @@ void ControlsPanel::draw(const ViewModel& vm, Commands& out) {
         keys_help_center = center_of_last_item();
         if (ImGui::IsItemHovered()) {
             keys_help_shown = true;
-            ImGui::SetTooltip("%s", vm.text.keys_help);
+            ImGui::SetTooltip("%s\nnetstep %s", vm.text.keys_help, sim::version());  // the keys, then the version
         }
     }
     if (vm.presenter) {

@@ -9,11 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/install.hpp"
 #include "viz/whatif.hpp"
-
-#ifndef NETSTEP_SCENARIOS_DIR
-#define NETSTEP_SCENARIOS_DIR "scenarios"
-#endif
 
 namespace netstep::viz {
 
@@ -77,7 +74,7 @@ void Session::load(PendingLoad pending, bool keep_step) {
     player.pause();
     player.go_to(step, *view);
     std::string dir = std::filesystem::path(original_file).parent_path().string();
-    scenarios = list_scenarios(original_file == ":demo" ? NETSTEP_SCENARIOS_DIR : dir.empty() ? "." : dir);
+    scenarios = list_scenarios(original_file == ":demo" ? sim::scenarios_dir() : dir.empty() ? "." : dir);
 }
 
 std::string Session::edited_text() const {
