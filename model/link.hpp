@@ -31,7 +31,15 @@ struct MacAddress {
     constexpr bool is_multicast() const { return (octets[0] & 0x01) != 0; }
     // The U/L bit (bit 1 of the first octet): a locally administered address.
     constexpr bool is_local() const { return (octets[0] & 0x02) != 0; }
-    constexpr auto operator<=>(const MacAddress&) const = default;
+    constexpr bool operator==(const MacAddress&) const = default;
+    // Octet by octet, spelled out: the libc++ of Emscripten 3.1.6 (the web viewer) has no <=> for
+    // std::array, so a defaulted one would be deleted there.
+    constexpr std::strong_ordering operator<=>(const MacAddress& other) const {
+        for (size_t i = 0; i < octets.size(); ++i) {
+            if (octets[i] != other.octets[i]) return octets[i] <=> other.octets[i];
+        }
+        return std::strong_ordering::equal;
+    }
 
     std::string to_string() const;          // "02:4e:1a:00:00:01": ip link, tcpdump, Wireshark
     std::string to_windows_string() const;  // "02-4E-1A-00-00-01": ipconfig /all, arp -a

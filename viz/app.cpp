@@ -50,6 +50,12 @@
 #include "viz/viz.hpp"
 #include "viz/whatif.hpp"
 
+// The web build (viz/web, NETSTEP_WEB): WebGL 2 through Emscripten's GLFW, the browser's frame
+// loop, no threads; the trace comes from the lesson's JSON file (viz/web/loader_web.cpp).
+#ifdef NETSTEP_WEB
+#include <emscripten.h>
+#endif
+
 namespace netstep::viz {
 
 namespace {
@@ -114,6 +120,9 @@ private:
     void measure_frames(const char* frames_env);
     void measure_typing(const char* times_env);
     int run_interactive();
+#ifdef NETSTEP_WEB
+    void web_frame();
+#endif
     bool step_exists() const;
 
     ViewOptions options_;
@@ -196,9 +205,15 @@ App::~App() {
 bool App::open_window(bool visible) {
     if (!glfwInit()) return false;
     timing_.mark("GLFW initialised (X connection)");
+#ifdef NETSTEP_WEB
+    glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);  // WebGL 2
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+#else
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+#endif
     glfwWindowHint(GLFW_VISIBLE, visible ? GLFW_TRUE : GLFW_FALSE);
     glfwWindowHint(GLFW_DOUBLEBUFFER, GLFW_TRUE);
     window_ = glfwCreateWindow(options_.width, options_.height, (std::string("netstep ") + sim::version()).c_str(), nullptr, nullptr);
@@ -217,9 +232,14 @@ bool App::start(bool visible, PendingLoad& pending) {
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // the layout is computed, never saved
     io.LogFilename = nullptr;
+#ifdef NETSTEP_WEB
+    build_fonts();  // no threads in the browser
+    bool ok = open_window(visible);
+#else
     std::thread atlas([this] { build_fonts(); });
     bool ok = open_window(visible);
     atlas.join();
+#endif
     timing_.mark("fonts built");
     if (!ok) {
         ImGui::DestroyContext();
@@ -244,7 +264,11 @@ bool App::start(bool visible, PendingLoad& pending) {
 void App::setup_imgui() {
     ImGui::GetStyle() = classroom_style(presenter_);
     ImGui_ImplGlfw_InitForOpenGL(window_, true);
+#ifdef NETSTEP_WEB
+    ImGui_ImplOpenGL3_Init("#version 300 es");
+#else
     ImGui_ImplOpenGL3_Init("#version 330");
+#endif
     imgui_ready_ = true;
 }
 
@@ -669,6 +693,11 @@ int App::run_interactive() {
         return 2;
     }
     if (!step_exists()) return 2;
+#ifdef NETSTEP_WEB
+    // The browser calls one frame per animation frame; this returns at once (the App lives on).
+    emscripten_set_main_loop_arg([](void* app) { static_cast<App*>(app)->web_frame(); }, this, 0, false);
+    return 0;
+#endif
     while (!glfwWindowShouldClose(window_)) {
         if (session_.player.playing() || session_.busy()) glfwPollEvents();
         else glfwWaitEventsTimeout(0.25);  // idle: no busy loop, but still poll the file
@@ -689,6 +718,22 @@ int App::run_interactive() {
     }
     return 0;
 }
+
+#ifdef NETSTEP_WEB
+// One frame of the browser's loop: GLFW's events arrive by callbacks between frames.
+void App::web_frame() {
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    frame(ImGui::GetIO().DeltaTime);
+    render();
+    glfwSwapBuffers(window_);
+    if (!first_frame_shown_) {
+        first_frame_shown_ = true;
+        timing_.mark("first frame swapped");
+        EM_ASM({ if (typeof Module.onFirstFrame === 'function') Module.onFirstFrame(); });
+    }
+}
+#endif
 
 int App::run() { return options_.screenshot ? run_screenshot() : run_interactive(); }
 
@@ -712,8 +757,14 @@ bool App::step_exists() const {
 // with a message and exit 2, never an abort.
 int run_view(const ViewOptions& options) {
     try {
+#ifdef NETSTEP_WEB
+        // The browser's frame loop keeps calling the App after this returns: it lives on.
+        App* app = new App(options);
+        return app->run();
+#else
         App app(options);
         return app.run();
+#endif
     } catch (const std::exception& e) {
         std::fprintf(stderr, "netstep view: %s: %s\n", options.scenario_file.c_str(), sim::error_message(e).c_str());
         return 2;
