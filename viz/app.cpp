@@ -333,6 +333,7 @@ void App::apply(const Command& command) {
             } else if constexpr (std::is_same_v<T, cmd::SetLanguage>) {
                 lang_ = c.lang;
                 text_ = strings_for(c.lang);
+                predict_generation_ = 0;  // the questions again, in that language (votes start over)
             } else if constexpr (std::is_same_v<T, cmd::Type>) {
                 session_.begin_type(c.line);  // the run goes on while frames are drawn: poll() ends it
             } else if constexpr (std::is_same_v<T, cmd::TogglePredict>) {
@@ -503,7 +504,7 @@ void App::frame(double wall_dt) {
 void App::sync_predict() {
     if (!session_.view || predict_generation_ == session_.generation) return;
     predict_generation_ = session_.generation;
-    predict_.reset(sim::quiz::generate(session_.view->trace(), {.max = kViewerQuestions}));
+    predict_.reset(sim::quiz::generate(session_.view->trace(), {.max = kViewerQuestions, .lang = language_code(lang_)}));
     predict_.arrive(session_.player.step());
 }
 

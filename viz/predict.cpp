@@ -22,8 +22,9 @@ std::optional<uint32_t> Predict::gate(uint32_t from, uint32_t to) const {
     std::optional<uint32_t> stop;
     for (size_t i = 0; i < questions_.size(); ++i) {
         const sim::quiz::Question& q = questions_[i];
-        // The event it asks about would be shown (from < q.step <= to): stop before it.
-        if (status_[i] != Status::Open || q.step <= from || q.step > to) continue;
+        // The event it asks about would be shown (from < shown <= to): stop before it.
+        uint32_t shown = answer_step(q);
+        if (status_[i] != Status::Open || shown <= from || shown > to) continue;
         uint32_t at = std::max(from, gate_of(q));
         if (!stop || at < *stop) stop = at;
     }

@@ -46,7 +46,11 @@ public:
     bool revealed() const;                            // the current question is answered or skipped
     size_t right() const;                             // questions answered right
     size_t done() const;                              // answered or skipped
-    static uint32_t gate_of(const sim::quiz::Question& q) { return q.step > 0 ? q.step - 1 : 0; }
+    // The step the player stops at: before the event a generated question asks about, at the
+    // `ask` step itself for a teacher's question (its fact comes later).
+    static uint32_t gate_of(const sim::quiz::Question& q) { return q.teacher ? q.step : q.step > 0 ? q.step - 1 : 0; }
+    // The first step that would show the answer: going there from the gate needs a vote.
+    static uint32_t answer_step(const sim::quiz::Question& q) { return q.teacher ? q.step + 1 : q.step; }
 
 private:
     static constexpr size_t kNoQuestion = SIZE_MAX;

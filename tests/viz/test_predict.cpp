@@ -72,6 +72,22 @@ TEST_CASE("predict: going forward stops at the first open question's gate and an
     CHECK_FALSE(p.current());
 }
 
+TEST_CASE("predict: a teacher's question stops at its ask step itself") {
+    Predict p;
+    sim::quiz::Question q = question(7, 0);
+    q.teacher = true;  // asked at the Ask event (step 7); its fact comes later
+    p.reset({q});
+    p.set_on(true);
+    CHECK(p.gate(0, 7) == std::nullopt);  // the question itself is shown
+    CHECK(p.gate(0, 20) == 7u);
+    CHECK(p.gate(7, 8) == 7u);
+    p.arrive(7);
+    REQUIRE(p.current());
+    CHECK(p.answer(0));
+    CHECK(p.right() == 1);
+    CHECK_FALSE(p.gate(7, 20));
+}
+
 #ifdef NETSTEP_EXE
 TEST_CASE("predict: playing a real run stops before each question's event and then shows it") {
     test::PanelRun run("default.yaml");
