@@ -552,20 +552,26 @@ void ask_questions(const Trace& trace, const std::vector<quiz::Question>& questi
     out << "\n";
 }
 
-int command_quiz(const QuizArgs& args) {
+// Runs a scenario for `netstep quiz` and `netstep export` (command: "quiz"); nothing, with the
+// error on stderr, when it cannot be loaded or run.
+std::optional<Trace> run_for(const char* command, const std::string& file, bool seed_given, uint64_t seed) {
     RunOptions options;
-    if (args.seed_given) options.seed = args.seed;
-    Trace trace;
+    if (seed_given) options.seed = seed;
     try {
-        Scenario scenario = load_scenario_file(args.file, options.limits);
-        trace = run_scenario(scenario, options);
+        Scenario scenario = load_scenario_file(file, options.limits);
+        return run_scenario(scenario, options);
     } catch (const ScenarioError& e) {
         std::cerr << e.what() << "\n";
-        return kExitUsage;
     } catch (const std::exception& e) {
-        std::cerr << "netstep quiz: " << args.file << ": " << error_message(e) << "\n";
-        return kExitUsage;
+        std::cerr << "netstep " << command << ": " << file << ": " << error_message(e) << "\n";
     }
+    return std::nullopt;
+}
+
+int command_quiz(const QuizArgs& args) {
+    std::optional<Trace> run = run_for("quiz", args.file, args.seed_given, args.seed);
+    if (!run) return kExitUsage;
+    const Trace& trace = *run;
     std::vector<quiz::Question> questions = quiz::generate(trace, {.max = args.max, .lang = args.lang});
     if (questions.empty()) {
         std::cout << "netstep quiz: " << args.file
@@ -644,19 +650,9 @@ int command_export(const ExportArgs& args) {
         std::cerr << "netstep export: --from " << *args.from << " is after --to " << *args.to << "\n";
         return kExitUsage;
     }
-    RunOptions options;
-    if (args.seed_given) options.seed = args.seed;
-    Trace trace;
-    try {
-        Scenario scenario = load_scenario_file(args.file, options.limits);
-        trace = run_scenario(scenario, options);
-    } catch (const ScenarioError& e) {
-        std::cerr << e.what() << "\n";
-        return kExitUsage;
-    } catch (const std::exception& e) {
-        std::cerr << "netstep export: " << args.file << ": " << error_message(e) << "\n";
-        return kExitUsage;
-    }
+    std::optional<Trace> run = run_for("export", args.file, args.seed_given, args.seed);
+    if (!run) return kExitUsage;
+    const Trace& trace = *run;
     netstep::viz::TraceView view(trace);
     ex::ExportOptions eo{.from = args.from.value_or(0), .to = args.to.value_or(sim::kNone),
                          .lang = netstep::viz::language_from(args.lang)};
