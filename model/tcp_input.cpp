@@ -311,6 +311,14 @@ bool TcpConnection::process_ack(const TcpSegment& seg, Instant now, TcpOutput& o
     }
     update_send_window(seg);
     if (dup) on_dup_ack(now, out);
+    // Linux tcp_ack -> tcp_ack_probe: an ACK while nothing is in flight and the window still
+    // holds the data back restarts the probe timer from now, at the current backoff
+    // (tcp_probe0_when): each probe's answer moves the next probe one round trip later.
+    if (profile_.kind == Profile::Kind::Linux && probing_ && snd_nxt_ == snd_una_) {
+        uint32_t usable = usable_window();
+        if (!(usable > 0 && usable >= std::min(uint32_t(snd_mss_), unsent())))
+            arm(TimerKind::Persist, now + persist_interval_, out);
+    }
     switch (state_) {
     case TcpState::FinWait1:
         // Our FIN acknowledged: FIN-WAIT-2. With the peer's FIN in the same segment, the

@@ -180,6 +180,37 @@ TEST_CASE("tcp: a refused zero-window probe is sent again, and sending resumes f
     CHECK(!c.poll_at());
 }
 
+TEST_CASE("tcp linux: each probe's answer restarts the probe timer at the current backoff") {
+    // k_zero_window.pcap: probes 324, 576, 1088 ms apart, each one round trip plus the doubled
+    // interval after the previous one (tcp_ack_probe re-arms from the ACK, tcp_probe0_when).
+    TcpConnection c = socket_established(Profile::linux());
+    auto shut = seg(ACK, REMOTE_SEQ, LOCAL_SEQ);
+    shut.window = 0;
+    send(c, at_ms(0), shut);
+    TcpOutput o;
+    c.send(bytes(100), at_ms(0), o);
+    REQUIRE(c.vars().persist_at);
+    Instant first = *c.vars().persist_at;
+    auto out = poll(c, first);
+    REQUIRE(out.segments.size() == 1);
+    CHECK(brief(out.segments[0]) == "[.] seq=1000 ack=5001 len=0");  // SND.UNA - 1, no data
+    Duration interval = *c.vars().persist_at - first;  // doubled
+    // The answer, 40 ms later, window still 0: the next probe one interval after the answer.
+    send(c, first + Duration::millis(40), shut);
+    REQUIRE(c.vars().persist_at);
+    CHECK(*c.vars().persist_at == first + Duration::millis(40) + interval);
+    // In the textbook profile the answer leaves the timer where it was.
+    TcpConnection t = socket_established();
+    send(t, at_ms(0), shut);
+    TcpOutput o2;
+    t.send(bytes(100), at_ms(0), o2);
+    Instant tf = *t.vars().persist_at;
+    poll(t, tf);
+    Instant next = *t.vars().persist_at;
+    send(t, tf + Duration::millis(40), shut);
+    CHECK(*t.vars().persist_at == next);
+}
+
 TEST_CASE("tcp: a zero window that opens while the probe is out, with more data than the MSS") {
     TcpConnection c = socket_established();
     auto shut = seg(ACK, REMOTE_SEQ, LOCAL_SEQ);
