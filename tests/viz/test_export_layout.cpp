@@ -50,3 +50,62 @@ TEST_CASE("export: the topology has a box per host and a bar per network") {
     for (size_t i = 0; i < T.nodes.size(); ++i)
         for (size_t j = i + 1; j < T.nodes.size(); ++j) CHECK_FALSE(T.nodes[i].box.overlaps(T.nodes[j].box));
 }
+
+namespace {
+
+// No box overlaps another, and no link's segment passes through a box other than its own host's.
+void check_apart(const TopologyLayout& T) {
+    for (size_t i = 0; i < T.nodes.size(); ++i)
+        for (size_t j = i + 1; j < T.nodes.size(); ++j) CHECK_FALSE(T.nodes[i].box.overlaps(T.nodes[j].box));
+    for (const TopoLink& l : T.links) {
+        REQUIRE(l.points.size() >= 2);
+        for (size_t k = 0; k + 1 < l.points.size(); ++k) {
+            Point a = l.points[k], b = l.points[k + 1];
+            Rect seg{std::min(a.x, b.x), std::min(a.y, b.y), std::max(a.x, b.x), std::max(a.y, b.y)};
+            size_t through = 0;  // boxes the segment enters (its own host's box: touched at its edge)
+            for (const TopoNode& n : T.nodes)
+                if (seg.x1 > n.box.x0 && seg.x0 < n.box.x1 && seg.y1 > n.box.y0 && seg.y0 < n.box.y1) ++through;
+            CHECK(through == 0);
+        }
+    }
+}
+
+sim::Trace lan_of(size_t hosts) {
+    sim::Trace t;
+    sim::TraceNetwork lab;
+    lab.name = "lab";
+    lab.subnet = *Ipv4Prefix::parse("10.0.0.0/24");
+    lab.switched = true;
+    t.networks.push_back(lab);
+    for (size_t i = 0; i < hosts; ++i) {
+        sim::TraceHost h;
+        h.name = "pc" + std::to_string(i + 1);
+        InterfaceConfig itf;
+        itf.network = "lab";
+        itf.address = *Ipv4Prefix::parse("10.0.0." + std::to_string(i + 10) + "/24");
+        h.interfaces.push_back(itf);
+        t.hosts.push_back(h);
+    }
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("export: a crowded network's hosts in rows on both sides, links in lanes, none through a box") {
+    Strings text = strings_for(Language::En);
+    // Three hosts: one row above the bar, straight links.
+    TopologyLayout small = layout_topology(lan_of(3), 500, 9, text, estimate_measure());
+    check_apart(small);
+    for (const TopoLink& l : small.links) CHECK(l.points.size() == 2);
+    for (const TopoNode& n : small.nodes) CHECK(n.box.y1 < small.bars[0].y);
+    // Fifty (scenarios/scale-busy-server.yaml): half above, half below, rows behind rows.
+    TopologyLayout big = layout_topology(lan_of(50), 500, 9, text, estimate_measure());
+    check_apart(big);
+    size_t above = 0, lanes = 0;
+    for (const TopoNode& n : big.nodes) above += n.box.y1 < big.bars[0].y;
+    for (const TopoLink& l : big.links) lanes += l.points.size() == 4;
+    CHECK(above == 25);
+    CHECK(lanes > 0);
+    // Every link ends on the bar.
+    for (const TopoLink& l : big.links) CHECK(l.points.back().y == doctest::Approx(big.bars[0].y));
+}

@@ -110,7 +110,9 @@ struct TopoBar {
     Rect label_box;
 };
 
-struct TopoLink { Point a, b; };       // a host's box to its network's bar
+// A host's box to its network's bar: straight down (or up), or, from a row behind another row,
+// into the lane left of its column and along it, so that no link crosses a box.
+struct TopoLink { std::vector<Point> points; };
 
 struct TopologyLayout {
     double width = 0, height = 0;
@@ -121,7 +123,8 @@ struct TopologyLayout {
 };
 
 // Networks as bars stacked down the page; hosts in rows beside their network's bar (above the
-// first, below the others), routers between the networks they join.
+// first, below the others; a lone network's on both sides), routers between the networks they
+// join. No two boxes overlap, and no link crosses a box.
 TopologyLayout layout_topology(const sim::Trace& trace, double width, double font, const Strings& text,
                                const Measure& measure);
 

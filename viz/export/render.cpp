@@ -39,6 +39,16 @@ Rgb kind_color(PacketKind k) {
 
 void set_rgb(cairo_t* cr, Rgb c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
 
+// Unhinted metrics on every surface and in the measure: widths measured once fit when drawn at any
+// scale (hinted advances are rounded to the pixels of the surface they are measured on).
+void unhinted(cairo_t* cr) {
+    cairo_font_options_t* fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_set_font_options(cr, fo);
+    cairo_font_options_destroy(fo);
+}
+
 void font(cairo_t* cr, double size, bool bold, bool italic = false) {
     cairo_select_font_face(cr, kFont, italic ? CAIRO_FONT_SLANT_OBLIQUE : CAIRO_FONT_SLANT_NORMAL,
                            bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
@@ -102,6 +112,7 @@ struct Surface {
                 break;
         }
         cr = cairo_create(s);
+        unhinted(cr);
         if (f == Format::Png) cairo_scale(cr, kPngScale, kPngScale);
         cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_paint(cr);
@@ -134,6 +145,7 @@ struct Surface {
 Measure cairo_measure() {
     auto surface = std::shared_ptr<cairo_surface_t>(cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1), cairo_surface_destroy);
     auto cr = std::shared_ptr<cairo_t>(cairo_create(surface.get()), cairo_destroy);
+    unhinted(cr.get());
     return [surface, cr](std::string_view text, double size, bool bold) {
         font(cr.get(), size, bold);
         return text_width(cr.get(), std::string(text));
@@ -264,10 +276,12 @@ void draw_topology(cairo_t* cr, const TopologyLayout& T, double x0, double y0, d
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
     cairo_set_line_width(cr, 1.0);
     for (const TopoLink& l : T.links) {
-        cairo_move_to(cr, l.a.x, l.a.y);
-        cairo_line_to(cr, l.b.x, l.b.y);
+        if (l.points.size() < 2) continue;
+        cairo_move_to(cr, l.points[0].x, l.points[0].y);
+        for (size_t i = 1; i < l.points.size(); ++i) cairo_line_to(cr, l.points[i].x, l.points[i].y);
         cairo_stroke(cr);
-        cairo_arc(cr, l.b.x, l.b.y, 1.8, 0, 2 * M_PI);
+        const Point& b = l.points.back();
+        cairo_arc(cr, b.x, b.y, 1.8, 0, 2 * M_PI);
         cairo_fill(cr);
     }
     for (const TopoBar& b : T.bars) {

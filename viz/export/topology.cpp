@@ -1,7 +1,7 @@
 // The printed topology: a simple layout of its own (the viewer's, panel_topology.cpp, measures
 // with ImGui and is not yet apart from its drawing). Networks are bars stacked down the page;
-// hosts hang in rows from their network's bar (above the first, below the others); routers sit
-// right of those rows, between the networks they join.
+// hosts hang in rows from their network's bar (above the first, below the others, a lone
+// network's on both sides); routers sit right of those rows, between the networks they join.
 #include <algorithm>
 #include <map>
 
@@ -52,12 +52,22 @@ TopologyLayout layout_topology(const sim::Trace& t, double width, double fs, con
     }
     x_start = std::min(x_start, width * 0.4);
 
-    // Rows of boxes left to right, wrapped at the width; `right` keeps room for routers.
+    // Rows of boxes left to right, wrapped at `right` (room kept for routers). A group that needs
+    // more than one row gets boxes of one width, so that its columns line up and leave lanes
+    // between them for the links of the rows behind.
+    auto wraps = [&](const std::vector<uint32_t>& hosts, double right) {
+        double total = 0;
+        for (uint32_t h : hosts) total += L.nodes[h].box.w() + gap;
+        return x_start + total - gap > right;
+    };
     auto place_rows = [&](const std::vector<uint32_t>& hosts, double top, double right) {
+        double widest = 0;
+        for (uint32_t h : hosts) widest = std::max(widest, L.nodes[h].box.w());
+        bool wide = wraps(hosts, right);
         double x = x_start, y = top, row_h = 0;
         for (uint32_t h : hosts) {
             Rect& b = L.nodes[h].box;
-            double w = b.w(), hgt = b.h();
+            double w = wide ? widest : b.w(), hgt = b.h();
             if (x > x_start && x + w > right) {
                 x = x_start;
                 y += row_h + gap;
@@ -77,6 +87,13 @@ TopologyLayout layout_topology(const sim::Trace& t, double width, double fs, con
 
     // Top down: the first network's hosts, its bar; then for each next network the band of
     // routers reaching up to the bar above (right), its bar, its hosts below it (left).
+    // A lone network with more hosts than one row holds: half of them above its bar, half below.
+    std::vector<uint32_t> below;
+    if (n == 1 && wraps(members[0], width)) {
+        size_t half = (members[0].size() + 1) / 2;
+        below.assign(members[0].begin() + long(half), members[0].end());
+        members[0].resize(half);
+    }
     double y = 0;
     std::vector<double> bar_y(n, 0);
     y = place_rows(members[0], 0, width);
@@ -100,6 +117,13 @@ TopologyLayout layout_topology(const sim::Trace& t, double width, double fs, con
         bar_y[k] = y;
     }
     if (n >= 2 && !members[n - 1].empty()) y = place_rows(members[n - 1], y + hop, width);
+    if (!below.empty()) {  // half a column along: no two links meet the bar at one point
+        y = place_rows(below, y + hop, width);
+        double shift = (L.nodes[below[0]].box.w() + gap) * 0.5, right = 0;
+        for (uint32_t h : below) right = std::max(right, L.nodes[h].box.x1);
+        if (right + shift <= width)
+            for (uint32_t h : below) L.nodes[h].box.x0 += shift, L.nodes[h].box.x1 += shift;
+    }
 
     for (uint32_t k = 0; k < n && k < t.networks.size(); ++k) {
         const sim::TraceNetwork& net = t.networks[k];
@@ -108,7 +132,16 @@ TopologyLayout layout_topology(const sim::Trace& t, double width, double fs, con
         bar.label_box = {0, bar.y - line_h * 0.5 - pad * 0.5, w, bar.y + line_h * 0.5 + pad * 0.5};
         L.bars.push_back(bar);
     }
-    // Links: from a box's edge facing the bar, straight up or down to it.
+    // Links: from a box's edge facing the bar, straight up or down to it; or, when another box is
+    // in the way (a row nearer the bar), into the gap between the rows, along it to the lane left of
+    // the box's column, and down that lane.
+    auto crosses = [&](double x, double ya, double yb, uint32_t self) {
+        for (uint32_t o = 0; o < L.nodes.size(); ++o) {
+            const Rect& r = L.nodes[o].box;
+            if (o != self && r.w() > 0 && x > r.x0 && x < r.x1 && std::max(ya, yb) > r.y0 && std::min(ya, yb) < r.y1) return true;
+        }
+        return false;
+    };
     for (uint32_t h = 0; h < t.hosts.size(); ++h) {
         const TopoNode& node = L.nodes[h];
         for (const InterfaceConfig& itf : t.hosts[h].interfaces) {
@@ -120,8 +153,14 @@ TopologyLayout layout_topology(const sim::Trace& t, double width, double fs, con
                 size_t i = size_t(&itf - t.hosts[h].interfaces.data());
                 x = node.box.x0 + node.box.w() * double(i + 1) / double(t.hosts[h].interfaces.size() + 1);
             }
-            double edge = by < node.box.y0 ? node.box.y0 : node.box.y1;
-            L.links.push_back({{x, edge}, {x, by}});
+            bool down = by > node.box.y1;
+            double edge = down ? node.box.y1 : node.box.y0;
+            if (!crosses(x, edge, by, h)) {
+                L.links.push_back({{{x, edge}, {x, by}}});
+                continue;
+            }
+            double turn = edge + (down ? gap : -gap) * 0.5, lane = node.box.x0 - gap * 0.5;
+            L.links.push_back({{{x, edge}, {x, turn}, {lane, turn}, {lane, by}}});
         }
     }
     L.height = std::max(y, bar_y[n - 1]) + fs;
