@@ -109,3 +109,28 @@ TEST_CASE("export: a crowded network's hosts in rows on both sides, links in lan
     // Every link ends on the bar.
     for (const TopoLink& l : big.links) CHECK(l.points.back().y == doctest::Approx(big.bars[0].y));
 }
+
+TEST_CASE("export: with two lifelines the captions are notes beside the arrows, never over them") {
+    sim::Trace trace = demo_trace();
+    TraceView view(trace);
+    // The demo's browser and web server: the steps up to its third caption (two lifelines).
+    uint32_t to = 0, seen = 0;
+    for (uint32_t s = 0; s < trace.events.size() && seen < 3; ++s)
+        if (trace.events[s].kind == sim::EventKind::Caption) to = s, ++seen;
+    LadderLayout L = layout_ladder(view, {.to = to}, estimate_measure());
+    REQUIRE(L.columns.size() == 2);
+    REQUIRE(L.captions.size() == 3);
+    CHECK(L.notes_x < L.width);
+    double prev = -1e9;
+    for (const LadderCaption& c : L.captions) {
+        CHECK(c.box.x0 == doctest::Approx(L.notes_x));
+        CHECK(c.box.y0 >= prev);  // in order, apart
+        CHECK(c.anchor_y >= c.box.y0);
+        CHECK(c.anchor_y <= c.box.y1);
+        prev = c.box.y1;
+        for (const LadderArrowShape& a : L.arrows) {
+            CHECK(std::max(a.from.x, a.to.x) < c.box.x0);
+            if (a.label_box) CHECK_FALSE(a.label_box->overlaps(c.box));
+        }
+    }
+}

@@ -68,7 +68,8 @@ struct LadderArrowShape {
 struct LadderCaption {
     uint32_t step = 0;
     std::vector<std::string> lines;    // the say: text, wrapped to the width
-    Rect box;
+    Rect box;                          // in the notes column, or across the lifelines
+    double anchor_y = 0;               // its step's row (a leader from the lifelines to a note)
 };
 
 struct LadderTime {
@@ -82,6 +83,7 @@ struct LadderLayout {
     uint32_t from = 0, to = 0;         // the steps drawn
     double width = 0, height = 0;      // the whole drawing (below the names)
     double left = 0;                   // the time column's width
+    double notes_x = 0;                // the notes column's left edge (the width: none)
     double font = 0;
     std::vector<LadderColumn> columns;
     std::vector<LadderArrowShape> arrows;  // in packet order

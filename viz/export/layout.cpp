@@ -54,10 +54,21 @@ Rect label_spot(Point from, Point to, double w, double h, double x_min, double x
         double y = above ? cy - h - 0.5 : cy + 0.5;
         return Rect{x, y, x + w, y + h};
     };
+    auto clear = [&](const Rect& r) { return std::none_of(taken.begin(), taken.end(), [&](const Rect& o) { return o.overlaps(r); }); };
     for (bool above : {true, false}) {
         for (double along : {0.5, 0.3, 0.7, 0.18, 0.82}) {
             Rect r = at(along, above);
-            if (std::none_of(taken.begin(), taken.end(), [&](const Rect& o) { return o.overlaps(r); })) return r;
+            if (clear(r)) return r;
+        }
+    }
+    // Paper has no hover: a crowded flight's label one or two lines off its arrow, not on another.
+    for (double off : {1.0, -1.0, 2.0, -2.0}) {
+        for (double along : {0.5, 0.3, 0.7}) {
+            Rect r = at(along, off < 0);
+            double dy = (off < 0 ? off + 1.0 : off) * h;
+            r.y0 += off < 0 ? -h + dy : dy;
+            r.y1 += off < 0 ? -h + dy : dy;
+            if (clear(r)) return r;
         }
     }
     return at(0.5, true);
@@ -99,25 +110,46 @@ LadderLayout layout_ladder(const TraceView& view, const LadderOptions& o, const 
     int columns = 0;
     for (size_t c = 0; c < shown.size(); ++c)
         if (shown[c]) column[c] = columns++;
-    double col_w = (L.width - L.left) / double(std::max(1, columns));
+    // Captions in a column of notes right of the lifelines when each lifeline keeps 150 points
+    // (two, on A4): beside the arrows, never over them. Else across the lifelines, with room made.
+    double span = L.width - L.left;
+    double notes_w = std::min(span * 0.32, span - 150.0 * double(std::max(1, columns)));
+    if (notes_w < 110) notes_w = 0;
+    L.notes_x = notes_w > 0 ? L.width - notes_w : L.width;
+    double lanes_right = notes_w > 0 ? L.notes_x - fs * 1.5 : L.width;
+    double col_w = (lanes_right - L.left) / double(std::max(1, columns));
     for (size_t c = 0; c < shown.size(); ++c) {
         if (column[c] < 0) continue;
         L.columns.push_back({model.lifelines[c].name, model.lifelines[c].host, L.left + col_w * (double(column[c]) + 0.5)});
     }
 
-    // Rows: the viewer's scale (ladder_rows), in points; then room made for each caption.
+    // Rows: the viewer's scale (ladder_rows), in points; then room made for each caption (in the
+    // notes column: only what it needs to start at its own step, below the caption before it).
     LadderScale scale{.top = 0, .gap_min = float(fs * 1.9), .gap_max = float(fs * 5.5)};
     std::vector<float> rows = ladder_rows(t, model, shown, scale);
     std::vector<double> y(t.events.size(), 0.0);
     double shift = fs - rows[L.from];
-    double caption_w = L.width - L.left;
+    double caption_w = notes_w > 0 ? notes_w : L.width - L.left;
+    double notes_bottom = -1e9;
     for (uint32_t s = L.from; s < t.events.size(); ++s) {
         y[s] = rows[s] + shift;
         if (s <= L.to && t.events[s].kind == sim::EventKind::Caption) {
-            LadderCaption c{s, wrap_text(t.caption_text(s, language_code(o.lang)), caption_w - fs, fs, false, measure), {}};
+            LadderCaption c{s, wrap_text(t.caption_text(s, language_code(o.lang)), caption_w - fs, fs, false, measure), {}, 0};
             double h = double(c.lines.size()) * line_h + fs * 0.6;
-            c.box = {L.left, y[s] + fs * 0.4, L.width, y[s] + fs * 0.4 + h};
-            shift += h + fs * 0.8;
+            if (notes_w > 0) {
+                double top = y[s] - fs * 0.7;
+                if (top < notes_bottom + fs * 0.6) {
+                    shift += notes_bottom + fs * 0.6 - top;
+                    y[s] = rows[s] + shift;
+                    top = y[s] - fs * 0.7;
+                }
+                c.box = {L.notes_x, top, L.width, top + h};
+                notes_bottom = c.box.y1;
+            } else {
+                c.box = {L.left, y[s] + fs * 0.4, L.width, y[s] + fs * 0.4 + h};
+                shift += h + fs * 0.8;
+            }
+            c.anchor_y = y[s];
             L.captions.push_back(std::move(c));
         }
     }
@@ -138,6 +170,7 @@ LadderLayout layout_ladder(const TraceView& view, const LadderOptions& o, const 
         if (p.dropped) {  // the X where it was lost: part of the way, as the viewer draws it
             double k = std::clamp(view.progress(a.packet, t.events[std::min<size_t>(a.end_step, last)].time), 0.2, 0.8);
             shape.to = {x0 + (x1 - x0) * k, y0 + (y1 - y0) * k};
+            taken.push_back({shape.to.x - fs, shape.to.y - fs, shape.to.x + fs, shape.to.y + fs});  // no label on the X
         }
         L.arrows.push_back(std::move(shape));
         std::string time = view.format_time(t.events[p.sent_step].time);
@@ -151,7 +184,7 @@ LadderLayout layout_ladder(const TraceView& view, const LadderOptions& o, const 
     for (LadderArrowShape& s : L.arrows) {
         if (!s.main) continue;
         double w = measure(s.label, fs, true) + 3, h = fs * 1.2;
-        Rect r = label_spot(s.from, s.to, w, h, L.left, L.width, taken);
+        Rect r = label_spot(s.from, s.to, w, h, L.left, lanes_right, taken);
         s.label_box = r;
         taken.push_back(r);
     }

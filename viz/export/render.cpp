@@ -210,6 +210,32 @@ void draw_ladder_body(cairo_t* cr, const LadderLayout& L, LadderPage page, doubl
     font(cr, fs * 0.9, false);
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
     for (const LadderTime& t : L.times) text_at(cr, 0, t.y - fs * 0.5, t.text);
+    // Captions: grey boxes with italic text, in the notes column with a dotted leader from the
+    // last lifeline at their step; else across the lifelines, under the arrows in flight.
+    for (const LadderCaption& c : L.captions) {
+        if (c.box.x0 >= L.notes_x && !L.columns.empty()) {
+            cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+            cairo_set_line_width(cr, 0.6);
+            dash(cr, {1.0, 1.5});
+            cairo_move_to(cr, L.columns.back().x + fs * 0.6, c.anchor_y);
+            cairo_line_to(cr, c.box.x0, c.anchor_y);
+            cairo_stroke(cr);
+            dash(cr, {});
+        }
+        cairo_rectangle(cr, c.box.x0, c.box.y0, c.box.w(), c.box.h());
+        cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+        cairo_set_line_width(cr, 0.6);
+        cairo_stroke(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        font(cr, fs, false, true);
+        double y = c.box.y0 + fs * 0.3;
+        for (const std::string& line : c.lines) {
+            text_at(cr, c.box.x0 + fs * 0.5, y, line);
+            y += fs * 1.3;
+        }
+    }
     // Arrows.
     for (const LadderArrowShape& a : L.arrows) {
         set_rgb(cr, a.taken ? kind_color(a.kind) : Rgb{0.55, 0.55, 0.55});
@@ -231,22 +257,6 @@ void draw_ladder_body(cairo_t* cr, const LadderLayout& L, LadderPage page, doubl
             cairo_stroke(cr);
         } else {
             arrow_head(cr, a.from, a.to, fs * 0.8);
-        }
-    }
-    // Captions: a grey box across the lifelines (over arrows in flight), italic text.
-    for (const LadderCaption& c : L.captions) {
-        cairo_rectangle(cr, c.box.x0, c.box.y0, c.box.w(), c.box.h());
-        cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
-        cairo_fill_preserve(cr);
-        cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-        cairo_set_line_width(cr, 0.6);
-        cairo_stroke(cr);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        font(cr, fs, false, true);
-        double y = c.box.y0 + fs * 0.3;
-        for (const std::string& line : c.lines) {
-            text_at(cr, c.box.x0 + fs * 0.5, y, line);
-            y += fs * 1.3;
         }
     }
     // Labels, on a white ground.
@@ -415,7 +425,16 @@ std::vector<CaptionItem> caption_items(const TraceView& view, const ExportOption
     return items;
 }
 
-constexpr double kCaptionFont = 9.5, kCaptionLine = 9.5 * 1.35, kTimeColumn = 60;
+constexpr double kCaptionFont = 9.5, kCaptionLine = 9.5 * 1.35;
+
+// The list's time column: its widest time, and a gap.
+double time_column(const TraceView& view, const Measure& m) {
+    const sim::Trace& t = view.trace();
+    double w = 0;
+    for (uint32_t s = 0; s < t.events.size(); ++s)
+        if (t.events[s].kind == sim::EventKind::Caption) w = std::max(w, m(view.format_time(t.events[s].time), kCaptionFont, true));
+    return w + kCaptionFont;
+}
 
 // Page breaks of the caption list: the items on each page.
 std::vector<std::pair<size_t, size_t>> caption_pages(const std::vector<CaptionItem>& items, double first_room, double room) {
@@ -514,7 +533,8 @@ std::string export_handout(const TraceView& view, const ExportOptions& o) {
     LadderOptions lo{.from = o.from, .to = o.to, .width = width, .page_height = ladder_room(page, 7.5), .lang = o.lang};
     LadderLayout L = layout_ladder(view, lo, m);
     TopologyLayout T = layout_topology(t, width, 9, p.text, m);
-    std::vector<CaptionItem> items = caption_items(view, o, width - kTimeColumn, m);
+    double time_w = time_column(view, m);
+    std::vector<CaptionItem> items = caption_items(view, o, width - time_w, m);
     std::vector<std::string> description = wrap_text(t.description, width, 10, false, m);
 
     // Page 1: title, description, topology (scaled to what is left, at most half the page).
@@ -563,7 +583,7 @@ std::string export_handout(const TraceView& view, const ExportOptions& o) {
             font(cr, kCaptionFont, false);
             cairo_set_source_rgb(cr, 0, 0, 0);
             for (const std::string& line : items[j].lines) {
-                text_at(cr, page.margin + kTimeColumn, cy, line);
+                text_at(cr, page.margin + time_w, cy, line);
                 cy += kCaptionLine;
             }
             cy += kCaptionFont * 0.6;
