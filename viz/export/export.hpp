@@ -44,6 +44,7 @@ struct LadderOptions {
     uint32_t from = 0, to = kNone;     // the steps drawn (to: kNone, the last)
     double width = 515;                // the drawing's width
     double page_height = 0;            // a page's room for the diagram; 0: one tall drawing
+    double first_page_height = 0;      // the first page's room, when it differs (a handout's page 1)
     double font = 7.5;                 // labels and names
     Language lang = Language::En;      // the captions' language
 };

@@ -189,13 +189,14 @@ LadderLayout layout_ladder(const TraceView& view, const LadderOptions& o, const 
         taken.push_back(r);
     }
 
-    double bottom = y[L.to];
+    double bottom = L.arrows.empty() && L.captions.empty() ? y[L.to] : 0.0;  // no trailing rows of timers: paper
     for (const LadderArrowShape& s : L.arrows) bottom = std::max({bottom, s.from.y, s.to.y, s.label_box ? s.label_box->y1 : 0.0});
     for (const LadderCaption& c : L.captions) bottom = std::max(bottom, c.box.y1);
     L.height = bottom + fs * 1.5;
 
     // Pages: cut where no arrow, label or caption crosses, as low as the page allows.
-    if (o.page_height <= 0 || L.height <= o.page_height) {
+    double first_room = o.first_page_height > 0 ? o.first_page_height : o.page_height;
+    if (o.page_height <= 0 || L.height <= first_room) {
         L.pages.push_back({0, L.height});
         return L;
     }
@@ -211,10 +212,12 @@ LadderLayout layout_ladder(const TraceView& view, const LadderOptions& o, const 
         return false;
     };
     double start = 0;
-    while (L.height - start > o.page_height) {
-        double limit = start + o.page_height, cut = -1;
+    double content = L.height - fs * 1.5;  // below it only the padding: no page of its own
+    while (content - start > (L.pages.empty() ? first_room : o.page_height)) {
+        double room = L.pages.empty() ? first_room : o.page_height;
+        double limit = start + room, cut = -1;
         for (bool strict : {true, false}) {
-            for (double c = limit; c > start + o.page_height * 0.4 && cut < 0; c -= 1.0)
+            for (double c = limit; c > start + room * 0.4 && cut < 0; c -= 1.0)
                 if (!crosses(c, strict)) cut = c;
             if (cut >= 0) break;
         }
@@ -222,7 +225,7 @@ LadderLayout layout_ladder(const TraceView& view, const LadderOptions& o, const 
         L.pages.push_back({start, cut});
         start = cut;
     }
-    L.pages.push_back({start, L.height});
+    L.pages.push_back({start, std::min(L.height, start + (L.pages.empty() ? first_room : o.page_height))});
     return L;
 }
 

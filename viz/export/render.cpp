@@ -381,8 +381,9 @@ double legend(cairo_t* cr, const Strings& text, double x, double y, double fs) {
 
 constexpr double kNamesGap = 2;
 
-// The ladder's pages, from the current page: a heading on the first, the names on each.
-void ladder_pages(Surface& s, Paper& p, const LadderLayout& L, const std::string& head) {
+// The ladder's pages, from the current page (at `top` on it): a heading on the first, the names
+// on each.
+void ladder_pages(Surface& s, Paper& p, const LadderLayout& L, const std::string& head, double top) {
     cairo_t* cr = s.cr;
     double x0 = p.page.margin;
     for (size_t i = 0; i < L.pages.size(); ++i) {
@@ -391,7 +392,7 @@ void ladder_pages(Surface& s, Paper& p, const LadderLayout& L, const std::string
             s.next_page();
             ++p.number;
         }
-        double y = p.page.margin;
+        double y = i == 0 ? top : p.page.margin;
         if (i == 0) {
             y += heading(cr, x0, y, head, 12);
             y += legend(cr, p.text, x0, y, L.font);
@@ -481,7 +482,7 @@ std::string export_ladder(const TraceView& view, Format format, const ExportOpti
     if (format == Format::Pdf) {
         Surface s(format, page.w, page.h, &out, p.title);
         p.pages = int(L.pages.size());
-        ladder_pages(s, p, L, head);
+        ladder_pages(s, p, L, head, page.margin);
         footer(s.cr, p);
         s.finish();
         return out;
@@ -530,21 +531,31 @@ std::string export_handout(const TraceView& view, const ExportOptions& o) {
     const sim::Trace& t = view.trace();
     Paper p{page, strings_for(o.lang), t.title, 1, 1};
     double width = page.w - 2 * page.margin;
-    LadderOptions lo{.from = o.from, .to = o.to, .width = width, .page_height = ladder_room(page, 7.5), .lang = o.lang};
-    LadderLayout L = layout_ladder(view, lo, m);
     TopologyLayout T = layout_topology(t, width, 9, p.text, m);
     double time_w = time_column(view, m);
     std::vector<CaptionItem> items = caption_items(view, o, width - time_w, m);
+    std::vector<std::string> title = wrap_text(t.title.empty() ? t.file : t.title, width, 18, true, m);
     std::vector<std::string> description = wrap_text(t.description, width, 10, false, m);
 
-    // Page 1: title, description, topology (scaled to what is left, at most half the page).
+    // Page 1: title, description, topology (scaled to what is left, at most half the page), and
+    // the sequence diagram below it when a third of the page is left for it.
+    double topo_y = page.margin + double(title.size()) * 18 * 1.3 + 6 + double(description.size()) * 10 * 1.4 + 14 + 13 * 1.6;
+    double room = std::min(page.h - topo_y - page.margin * 1.5, page.h * 0.5);
+    double k = std::min(1.0, room / std::max(1.0, T.height));
+    double ladder_y = topo_y + T.height * k + 18;
+    LadderOptions lo{.from = o.from, .to = o.to, .width = width, .page_height = ladder_room(page, 7.5), .lang = o.lang};
+    double first = lo.page_height - (ladder_y - page.margin);
+    bool shared = first >= page.h / 3;
+    if (shared) lo.first_page_height = first;
+    LadderLayout L = layout_ladder(view, lo, m);
+
     std::string out;
     Surface s(Format::Pdf, page.w, page.h, &out, t.title);
     cairo_t* cr = s.cr;
     double y = page.margin;
     cairo_set_source_rgb(cr, 0, 0, 0);
     font(cr, 18, true);
-    for (const std::string& line : wrap_text(t.title.empty() ? t.file : t.title, width, 18, true, m)) {
+    for (const std::string& line : title) {
         text_at(cr, page.margin, y, line);
         y += 18 * 1.3;
     }
@@ -556,18 +567,18 @@ std::string export_handout(const TraceView& view, const ExportOptions& o) {
     }
     y += 14;
     y += heading(cr, page.margin, y, p.text.topology, 13);
-    double room = std::min(page.h - y - page.margin * 1.5, page.h * 0.5);
-    double k = std::min(1.0, room / std::max(1.0, T.height));
     double caption_room = page.h - 2 * page.margin - 13 * 1.6 - 10;
     std::vector<std::pair<size_t, size_t>> cpages = caption_pages(items, caption_room, caption_room);
-    p.pages = 1 + int(L.pages.size()) + int(cpages.size());
+    p.pages = (shared ? 0 : 1) + int(L.pages.size()) + int(cpages.size());
     draw_topology(cr, T, page.margin, y, k);
-    footer(cr, p);
 
     // The sequence diagram.
-    s.next_page();
-    ++p.number;
-    ladder_pages(s, p, L, range_text(L, view, p.text));
+    if (!shared) {
+        footer(cr, p);
+        s.next_page();
+        ++p.number;
+    }
+    ladder_pages(s, p, L, range_text(L, view, p.text), shared ? ladder_y : page.margin);
     footer(cr, p);
 
     // The captions in order.
