@@ -31,6 +31,18 @@ TEST_CASE("export: the printed ladder has the viewer's arrows and labels, labels
     CHECK(paged.pages.size() > 1);
     CHECK(paged.pages.front().y0 == 0);
     CHECK(paged.pages.back().y1 == paged.height);
+    // Every page shows something: an arrow or a caption starts on it (no page of padding only).
+    for (const LadderPage& pg : paged.pages) {
+        bool any = false;
+        for (const LadderArrowShape& a : paged.arrows) any = any || (a.from.y >= pg.y0 && a.from.y < pg.y1);
+        for (const LadderCaption& c : paged.captions) any = any || (c.box.y0 >= pg.y0 && c.box.y0 < pg.y1);
+        CHECK(any);
+    }
+    // A first page of its own size (a handout's page 1, under the topology).
+    LadderLayout first = layout_ladder(view, {.page_height = 200, .first_page_height = 60}, estimate_measure());
+    REQUIRE(first.pages.size() > 1);
+    CHECK(first.pages[0].y1 - first.pages[0].y0 <= 60);
+    CHECK(first.pages[1].y1 - first.pages[1].y0 > 60);
 }
 
 TEST_CASE("export: a bad step range is refused, naming the problem") {
