@@ -575,7 +575,7 @@ int command_quiz(const QuizArgs& args) {
     std::vector<quiz::Question> questions = quiz::generate(trace, {.max = args.max, .lang = args.lang});
     if (questions.empty()) {
         std::cout << "netstep quiz: " << args.file
-                  << " gives no question: no TCP segment, state change or UDP datagram to predict.\n";
+                  << " gives no question: no packet, state change or datagram to predict.\n";
         return kExitOk;
     }
     if (args.show) {

@@ -23,6 +23,10 @@ std::string_view to_string(Kind kind) {
         case Kind::NextState: return "next_state";
         case Kind::LocalPort: return "local_port";
         case Kind::DatagramArrives: return "datagram_arrives";
+        case Kind::IcmpMessage: return "icmp_message";
+        case Kind::Ttl: return "ttl";
+        case Kind::ArpRequest: return "arp_request";
+        case Kind::ArpTarget: return "arp_target";
         case Kind::Free: return "free";
     }
     return "?";
@@ -32,7 +36,9 @@ namespace {
 
 // A packet's transport header, decoded once by the one decoder (model/wire).
 struct Segment {
-    bool tcp = false, udp = false;
+    bool tcp = false, udp = false, icmp = false;
+    uint8_t ttl = 0;            // the IP header's, as sent on this hop
+    uint8_t type = 0, code = 0; // ICMP
     Endpoint src, dst;
     uint8_t flags = 0;
     uint32_t seq = 0, ack = 0;  // relative to each direction's ISN
@@ -50,6 +56,14 @@ std::vector<Segment> decode(const Trace& trace) {
         wire::ParseResult parsed = wire::parse(trace.ip_bytes(trace.packets[i]));
         if (!parsed.ok()) continue;
         Segment& s = segments[i];
+        s.ttl = parsed.packet->ttl;
+        if (const IcmpMessage* icmp = parsed.packet->icmp()) {
+            s.icmp = true;
+            s.src = {parsed.packet->src, 0};
+            s.dst = {parsed.packet->dst, 0};
+            s.type = icmp->type;
+            s.code = icmp->code;
+        }
         if (const TcpSegment* tcp = parsed.packet->tcp()) {
             s.tcp = true;
             s.src = {parsed.packet->src, tcp->src_port};
@@ -93,6 +107,24 @@ constexpr Translation kTexts[] = {
      "{0} invia {1} a {2}. Qual è il suo numero di riscontro?"},
     {"{0} sends {1} to {2}. What is its sequence number?", "{0} envoie {1} à {2}. Quel est son numéro de séquence ?",
      "{0} invia {1} a {2}. Qual è il suo numero di sequenza?"},
+    {"What does {0} send back to {1}?", "Que renvoie {0} à {1} ?", "Cosa rimanda {0} a {1}?"},
+    {"{0} forwards a packet from {1} to {2}. What TTL does it carry now?",
+     "{0} relaie un paquet de {1} vers {2}. Quel TTL porte-t-il maintenant ?",
+     "{0} inoltra un pacchetto da {1} a {2}. Quale TTL porta adesso?"},
+    {"{0} traces the route to {1}. What TTL does its next probe carry?",
+     "{0} trace la route vers {1}. Quel TTL porte sa sonde suivante ?",
+     "{0} traccia il percorso verso {1}. Quale TTL porta la sua prossima sonda?"},
+    {"{0} must send a packet to {1} and has no MAC address for it. What does it send first?",
+     "{0} doit envoyer un paquet à {1} et n'a pas son adresse MAC. Qu'envoie-t-il d'abord ?",
+     "{0} deve inviare un pacchetto a {1} e non ne conosce l'indirizzo MAC. Cosa invia per primo?"},
+    {"An ARP request to every host (broadcast)", "Une requête ARP à tous les hôtes (diffusion)",
+     "Una richiesta ARP a tutti gli host (broadcast)"},
+    {"An ARP request to {0} only", "Une requête ARP à {0} seulement", "Una richiesta ARP solo a {0}"},
+    {"The packet itself, to every host", "Le paquet lui-même, à tous les hôtes", "Il pacchetto stesso, a tutti gli host"},
+    {"An ICMP echo request to {0}", "Une requête d'écho ICMP à {0}", "Una richiesta di eco ICMP a {0}"},
+    {"{0} has a packet for {1}. Whose MAC address does its ARP request ask for?",
+     "{0} a un paquet pour {1}. De qui sa requête ARP demande-t-elle l'adresse MAC ?",
+     "{0} ha un pacchetto per {1}. Di chi chiede l'indirizzo MAC la sua richiesta ARP?"},
 };
 
 // `english` in `lang`, the names put in; English when there is no translation.
@@ -293,6 +325,9 @@ public:
             const Segment& s = segments_[e.packet];
             if (e.kind == EventKind::PacketDelivered && s.tcp) last_delivered[{s.src, s.dst}] = e.packet;
             if (e.kind != EventKind::PacketSent || trace_.packets[e.packet].duplicate_of != kNone) continue;
+            if (std::optional<ArpPacket> a = trace_.arp(trace_.packets[e.packet])) arp(step, e, *a);
+            if (s.icmp || s.udp) ttl(step, e);
+            if (s.icmp) icmp(step, e);
             if (s.udp) datagram(step, e);
             if (!s.tcp) continue;
             auto peer = last_delivered.find({s.dst, s.src});
@@ -324,6 +359,129 @@ private:
     }
     void choices(Question& q, const std::string& right, const std::vector<std::string>& wrong) {
         set_choices(q, right, wrong, trace_.seed * 0x100000001b3ULL);
+    }
+
+    // One of the host's own addresses (else the packet is forwarded).
+    bool own(uint32_t host, Ipv4Address a) const {
+        for (const InterfaceConfig& itf : trace_.hosts[host].interfaces)
+            if (itf.address.address == a) return true;
+        return false;
+    }
+    std::string name_of(Ipv4Address a) const {
+        for (uint32_t h = 0; h < trace_.hosts.size(); ++h)
+            if (own(h, a)) return trace_.hosts[h].name;
+        return a.to_string();
+    }
+
+    // An ICMP message a host or router originates, other than ping's own request.
+    void icmp(uint32_t step, const TraceEvent& e) {
+        const Segment& s = segments_[e.packet];
+        if (!own(e.host, s.src.address) || s.type == icmp_type::ECHO_REQUEST) return;
+        const std::string echo = "Echo Reply (type 0)", exceeded = "Time Exceeded (type 11)",
+                          port = "Port Unreachable (type 3, code 3)", host = "Host Unreachable (type 3, code 1)",
+                          net = "Net Unreachable (type 3, code 0)", rst = "TCP RST";
+        std::string right;
+        std::vector<std::string> wrong;
+        std::string why;
+        int priority = 1;
+        if (s.type == icmp_type::ECHO_REPLY) {
+            right = echo, wrong = {exceeded, port, host}, priority = 2;
+            why = "RFC 792 (Echo or Echo Reply Message): the destination answers an echo request (type 8) with an echo "
+                  "reply (type 0) carrying the same identifier, sequence number and data; ping times the round trip.";
+        } else if (s.type == icmp_type::TIME_EXCEEDED) {
+            right = exceeded, wrong = {echo, host, port};
+            why = "RFC 1812 §5.3.1 and RFC 792: a router lowers the TTL of every packet it forwards by one; when it "
+                  "reaches 0 the router discards the packet and tells the source with Time Exceeded (type 11, code 0), "
+                  "quoting the start of the packet. tracert sends TTL 1, 2, 3... to make each router on the way answer.";
+        } else if (s.type == icmp_type::DEST_UNREACHABLE && s.code == icmp_code::PORT_UNREACHABLE) {
+            right = port, wrong = {rst, echo, host};
+            why = "RFC 1122 §3.2.2.1 and §4.1.3.1, RFC 792: a UDP datagram to a port where no program listens is "
+                  "answered with Destination Unreachable, code 3 (port unreachable): UDP's counterpart of TCP's RST.";
+        } else if (s.type == icmp_type::DEST_UNREACHABLE && s.code == icmp_code::HOST_UNREACHABLE) {
+            right = host, wrong = {exceeded, port, echo};
+            why = "RFC 1812 §5.2.7.1 and RFC 792: the last router could not reach the destination host on its network "
+                  "(no answer to its ARP requests): Destination Unreachable, code 1 (host unreachable).";
+        } else if (s.type == icmp_type::DEST_UNREACHABLE && s.code == icmp_code::NET_UNREACHABLE) {
+            right = net, wrong = {host, exceeded, echo};
+            why = "RFC 1812 §5.2.7.1 and RFC 792: the router has no route to the destination's network: "
+                  "Destination Unreachable, code 0 (net unreachable).";
+        } else {
+            return;
+        }
+        Question* q = add("icmp:" + right, priority, step, Kind::IcmpMessage, e.host, e.packet);
+        if (!q) return;
+        q->prompt = tr(lang_, "What does {0} send back to {1}?", index_.host_name(e.host), name_of(s.dst.address));
+        choices(*q, right, wrong);
+        q->explanation = why;
+    }
+
+    // The TTL: of a packet a router forwards (one less than it came with), of tracert's next probe.
+    void ttl(uint32_t step, const TraceEvent& e) {
+        const Segment& s = segments_[e.packet];
+        if (!own(e.host, s.src.address)) {
+            Question* q = add("ttl:forward", 2, step, Kind::Ttl, e.host, e.packet);
+            if (!q) return;
+            q->prompt = tr(lang_, "{0} forwards a packet from {1} to {2}. What TTL does it carry now?", index_.host_name(e.host),
+                           name_of(s.src.address), name_of(s.dst.address));
+            choices(*q, std::to_string(s.ttl), numbers(s.ttl, {uint32_t(s.ttl) + 1, minus_one(s.ttl), 64u}));
+            q->explanation = "RFC 1812 §5.3.1 (RFC 791): a router lowers the TTL of each packet it forwards by one: it "
+                             "arrived with " + std::to_string(s.ttl + 1) + " and leaves with " + std::to_string(s.ttl) +
+                             ". At 0 the packet is dropped: a packet caught in a loop cannot circulate forever.";
+            return;
+        }
+        // tracert's probes (ICMP echo requests), traceroute's (UDP datagrams): TTL 1, 2, 3...
+        if ((s.icmp && s.type != icmp_type::ECHO_REQUEST) || s.ttl < 2 || s.ttl > 30) return;
+        Question* q = add("ttl:probe", 1, step, Kind::Ttl, e.host, e.packet);
+        if (!q) return;
+        q->prompt = tr(lang_, "{0} traces the route to {1}. What TTL does its next probe carry?", index_.host_name(e.host),
+                       name_of(s.dst.address));
+        choices(*q, std::to_string(s.ttl), numbers(s.ttl, {minus_one(s.ttl), uint32_t(s.ttl) + 1, 64u}));
+        q->explanation = std::string(s.icmp ? "tracert sends echo requests" : "traceroute sends UDP datagrams") +
+                         " with TTL 1, then 2, then 3...: the probe with TTL " +
+                         std::to_string(s.ttl) + " expires at router number " + std::to_string(s.ttl) +
+                         ", which answers with Time Exceeded (RFC 1812 §5.3.1, RFC 792), and so names itself.";
+    }
+
+    // An ARP request (RFC 826): asked as what the host sends first, or, when the packet waiting
+    // for it is for another subnet, whose address it asks for (the gateway's, the next router's).
+    void arp(uint32_t step, const TraceEvent& e, const ArpPacket& a) {
+        if (a.op != ArpPacket::Op::Request) return;
+        std::optional<Ipv4Address> waiting;
+        for (uint32_t k = step + 1; k < trace_.events.size() && !waiting; ++k) {
+            const TraceEvent& n = trace_.events[k];
+            if (n.kind != EventKind::PacketSent || n.host != e.host || n.packet >= segments_.size()) continue;
+            const Segment& w = segments_[n.packet];
+            if (w.tcp || w.udp || w.icmp) waiting = w.dst.address;
+        }
+        if (!waiting) return;
+        const std::string host = index_.host_name(e.host), target = a.target_ip.to_string();
+        if (*waiting == a.target_ip) {
+            Question* q = add("arp:request", 3, step, Kind::ArpRequest, e.host, e.packet);
+            if (!q) return;
+            q->prompt = tr(lang_, "{0} must send a packet to {1} and has no MAC address for it. What does it send first?", host,
+                           name_of(a.target_ip));
+            choices(*q, tr(lang_, "An ARP request to every host (broadcast)"),
+                    {tr(lang_, "An ARP request to {0} only", name_of(a.target_ip)), tr(lang_, "The packet itself, to every host"),
+                     tr(lang_, "An ICMP echo request to {0}", name_of(a.target_ip))});
+            q->explanation = "RFC 826: a frame needs the receiver's MAC address. Not knowing it, " + host +
+                             " broadcasts an ARP request (to ff:ff:ff:ff:ff:ff) \"who has " + target +
+                             "?\"; every host on the network reads it, only the owner answers, by unicast. The packet "
+                             "waits meanwhile.";
+            return;
+        }
+        Question* q = add("arp:target", 1, step, Kind::ArpTarget, e.host, e.packet);
+        if (!q) return;
+        q->prompt = tr(lang_, "{0} has a packet for {1}. Whose MAC address does its ARP request ask for?", host, waiting->to_string());
+        std::vector<std::string> wrong{waiting->to_string(), "255.255.255.255"};
+        for (const InterfaceConfig& itf : trace_.hosts[e.host].interfaces)
+            if (itf.address.address == a.sender_ip) wrong.push_back(itf.address.broadcast().to_string());
+        choices(*q, target, wrong);
+        bool router = trace_.hosts[e.host].forwarding;
+        q->explanation = "RFC 1122 §3.3.1 and RFC 826: " + waiting->to_string() + " is not on " + host +
+                         "'s own subnet, so the frame goes to the " +
+                         (router ? std::string("next router on the route, ") : std::string("default gateway, ")) + target +
+                         ": ARP asks for its MAC address, never for " + waiting->to_string() +
+                         " (the IP header keeps the final destination; only the frame changes at each hop).";
     }
 
     void state_change(uint32_t step, const TraceEvent& e) {

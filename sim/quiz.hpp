@@ -21,9 +21,15 @@ enum class Kind : uint8_t {
     NextState,        // the state a TCP socket enters now
     LocalPort,        // the ephemeral port the OS picks at connect()
     DatagramArrives,  // a UDP datagram: delivered or lost
+    IcmpMessage,      // the ICMP message a host or router sends back (echo reply, time exceeded, unreachable)
+    Ttl,              // the TTL of a packet a router forwards, or of tracert's next probe
+    ArpRequest,       // what a host sends first to an address it has no MAC address for (an ARP broadcast)
+    ArpTarget,        // whose address that ARP request asks for (off the subnet: the gateway's)
     Free,             // a teacher's question (`ask`) about no fact of the trace
 };
-std::string_view to_string(Kind kind);  // "next_flags", "ack", "seq", "next_state", "local_port", "datagram_arrives", "free"
+// "next_flags", "ack", "seq", "next_state", "local_port", "datagram_arrives", "icmp_message", "ttl",
+// "arp_request", "arp_target", "free"
+std::string_view to_string(Kind kind);
 
 struct Question {
     uint32_t step = 0;        // asked before this event (the viewer pauses there); the event answers it
