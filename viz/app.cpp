@@ -165,6 +165,7 @@ private:
     Predict predict_;              // predict mode: its questions, votes and score
     uint64_t predict_generation_ = 0;  // the trace its questions come from
     std::string save_message_;     // the terminal's last "Save as scenario"
+    std::string handout_message_;  // the header's last "Export handout"
 };
 
 App::App(const ViewOptions& options)
@@ -343,6 +344,16 @@ void App::apply(const Command& command) {
                 if (predict_.answer(c.choice)) session_.player.pause();
             } else if constexpr (std::is_same_v<T, cmd::SkipQuestion>) {
                 predict_.skip();
+            } else if constexpr (std::is_same_v<T, cmd::ExportHandout>) {
+                std::string error;
+                char written[2048];
+                if (session_.export_handout(c.path, lang_, error)) {
+                    std::snprintf(written, sizeof written, text_.handout_saved, std::filesystem::absolute(c.path).string().c_str());
+                    handout_message_ = written;
+                } else {
+                    handout_message_ = error;
+                }
+                std::fprintf(stderr, "%s\n", handout_message_.c_str());
             } else if constexpr (std::is_same_v<T, cmd::SaveScenario>) {
                 std::string error;
                 if (session_.save_as(c.path, error)) {
@@ -383,6 +394,8 @@ ViewModel App::view_model() const {
     vm.rerunning = session_.busy();
     vm.save_default = session_.saved_to.empty() ? session_.default_save_path() : session_.saved_to;
     vm.save_message = save_message_;
+    vm.handout_default = session_.default_handout_path();
+    vm.handout_message = handout_message_;
     vm.predict = predict_.on() ? &predict_ : nullptr;
     return vm;
 }

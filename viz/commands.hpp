@@ -38,6 +38,7 @@ struct SetLanguage { Language lang = Language::En; };
 struct ShowPanel { BigPanel panel = BigPanel::Topology; };  // presenter mode on a small screen
 struct Type { sim::TypedLine line; };        // into a host's terminal: the journal, then a rerun
 struct SaveScenario { std::string path; };   // the scenario as shown (faults, typed lines)
+struct ExportHandout { std::string path; };  // the run as shown, as a printable PDF handout (viz/export/)
 struct TogglePredict {};                     // predict mode on/off (key P)
 struct Answer { uint32_t choice = 0; };      // the class's vote for the question shown (A-D)
 struct SkipQuestion {};                      // Esc: the question shown, unanswered
@@ -47,7 +48,7 @@ using Command = std::variant<cmd::GoTo, cmd::StepBy, cmd::JumpPacket, cmd::JumpS
                              cmd::SetSpeed, cmd::SetBreakpoints, cmd::SelectPacket, cmd::SelectConnection,
                              cmd::WhatIf, cmd::Revert, cmd::Open, cmd::Reload, cmd::Screenshot,
                              cmd::TogglePresenter, cmd::SetLanguage, cmd::ShowPanel, cmd::Type,
-                             cmd::SaveScenario, cmd::TogglePredict, cmd::Answer, cmd::SkipQuestion>;
+                             cmd::SaveScenario, cmd::ExportHandout, cmd::TogglePredict, cmd::Answer, cmd::SkipQuestion>;
 using Commands = std::vector<Command>;
 
 }  // namespace netstep::viz

@@ -13,6 +13,7 @@ Strings english() {
     s.captions_title = "Captions";
     s.handout_saved = "Handout written: %s";
     s.export_handout = "Export handout…";
+    s.close = "Close";
     s.states = "TCP states (RFC 9293, Figure 5)";
     s.variables = "Connection variables";
     s.hosts = "Hosts";
@@ -171,6 +172,7 @@ Strings french() {
     s.captions_title = "Légendes";
     s.handout_saved = "Polycopié écrit : %s";
     s.export_handout = "Exporter le polycopié…";
+    s.close = "Fermer";
     s.states = "États TCP (RFC 9293, figure 5)";
     s.variables = "Variables de connexion";
     s.hosts = "Hôtes";
@@ -329,6 +331,7 @@ Strings italian() {
     s.captions_title = "Didascalie";
     s.handout_saved = "Dispensa scritta: %s";
     s.export_handout = "Esporta dispensa…";
+    s.close = "Chiudi";
     s.states = "Stati TCP (RFC 9293, figura 5)";
     s.variables = "Variabili di connessione";
     s.hosts = "Host";

@@ -62,6 +62,7 @@ struct Strings {
     const char* captions_title = "?";  // the handout's list of what the teacher says
     const char* handout_saved = "?";   // the viewer's menu: "Handout written: %s"
     const char* export_handout = "?";  // the menu item
+    const char* close = "?";
     // Ladder and what-if.
     const char* no_packets = "?";
     const char* all_lifelines = "?";   // the checkbox: every lifeline, not only the connection's

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 
@@ -13,6 +14,54 @@
 #include "viz/theme.hpp"
 
 namespace netstep::viz {
+
+namespace {
+
+ImVec2 item_center() { return ImVec2((ImGui::GetItemRectMin().x + ImGui::GetItemRectMax().x) * 0.5f,
+                                      (ImGui::GetItemRectMin().y + ImGui::GetItemRectMax().y) * 0.5f); }
+
+}  // namespace
+
+// "PDF…": the run as shown (what-if faults, typed lines) as a printable handout, in the viewer's
+// language (viz/export/, as `netstep export --handout`). A popup with the path; the result stays
+// in it until closed. Not in the browser: no files there.
+void HeaderPanel::draw_export(const ViewModel& vm, Commands& out) {
+#ifndef NETSTEP_WEB
+    const Strings& t = vm.text;
+    ImGui::SameLine();
+    if (ImGui::Button("PDF…###export")) {
+        std::snprintf(export_path.data(), export_path.size(), "%s", vm.handout_default.c_str());
+        ImGui::OpenPopup("###export-handout");
+    }
+    export_center = item_center();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.export_handout);
+    std::string title = std::string(t.export_handout) + "###export-handout";
+    export_shown = false;
+    if (ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+        export_shown = true;
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30.0f);
+        if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+        bool enter = ImGui::InputText("##path", export_path.data(), export_path.size(), ImGuiInputTextFlags_EnterReturnsTrue);
+        float w = ImGui::GetFontSize() * 6.0f;
+        bool save = ImGui::Button(t.save, ImVec2(w, 0)) || enter;
+        export_ok_center = item_center();
+        ImGui::SameLine();
+        bool close = ImGui::Button(t.close, ImVec2(w, 0)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape));
+        export_close_center = item_center();
+        if (save && export_path[0] != '\0') out.push_back(cmd::ExportHandout{export_path.data()});
+        if (!vm.handout_message.empty()) {
+            ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30.0f);
+            ImGui::TextUnformatted(vm.handout_message.c_str());
+            ImGui::PopTextWrapPos();
+        }
+        if (close) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
+#else
+    (void)vm;
+    (void)out;
+#endif
+}
 
 namespace {
 
@@ -58,6 +107,9 @@ void HeaderPanel::draw(const ViewModel& vm, Commands& out) {
     std::string predict_label = std::string(vm.text.predict) + " (P)";
     float menu_w = ImGui::CalcTextSize(open_label.c_str()).x + ImGui::CalcTextSize("F2").x +
                    ImGui::CalcTextSize(predict_label.c_str()).x + ImGui::GetFontSize() * 12.0f;
+#ifndef NETSTEP_WEB
+    menu_w += ImGui::CalcTextSize("PDF…").x + ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x;
+#endif
     float avail = ImGui::GetContentRegionAvail().x;
     // The title, shrunk (then clipped) to leave room for the menu: long titles and presenter fonts.
     {
@@ -97,6 +149,7 @@ void HeaderPanel::draw(const ViewModel& vm, Commands& out) {
     }
     ImGui::SameLine(avail - menu_w + ImGui::GetStyle().WindowPadding.x);
     draw_menu(vm, out);
+    draw_export(vm, out);
 
     // The caption band.
     auto step = vm.view.index().caption_at(vm.step);

@@ -28,7 +28,13 @@ namespace netstep::viz {
 
 // Title, description and the caption in force: the first thing the class reads.
 struct HeaderPanel {
+    // Internal state (read by tests to click the buttons).
+    ImVec2 export_center{}, export_ok_center{}, export_close_center{};
+    bool export_shown = false;         // the "Export handout" popup was drawn this frame
+    std::array<char, 1024> export_path{};
+
     void draw(const ViewModel& vm, Commands& out);
+    void draw_export(const ViewModel& vm, Commands& out);
 };
 
 // Step buttons, speed, breakpoints, the timeline, and the keyboard shortcuts.

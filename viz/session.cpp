@@ -10,6 +10,10 @@
 #include <sstream>
 
 #include "sim/install.hpp"
+#include "sim/output.hpp"
+#ifndef NETSTEP_WEB
+#include "viz/export/export.hpp"
+#endif
 #include "viz/whatif.hpp"
 
 namespace netstep::viz {
@@ -180,10 +184,36 @@ bool Session::save_as(const std::string& path, std::string& error) const {
     return true;
 }
 
-std::string Session::default_save_path() const {
+std::string Session::default_save_path() const { return beside_original("-session.yaml"); }
+std::string Session::default_handout_path() const { return beside_original("-handout.pdf"); }
+
+bool Session::export_handout(const std::string& path, Language lang, std::string& error) const {
+#ifndef NETSTEP_WEB
+    if (!view) {
+        error = "no run to export";
+        return false;
+    }
+    try {
+        std::string pdf = exporting::export_handout(*view, {.lang = lang});
+        sim::write_output(path, [&](const sim::OutputFd& out) { sim::write_bytes(out, pdf.data(), pdf.size()); });
+        return true;
+    } catch (const std::exception& e) {
+        error = sim::error_message(e);
+        return false;
+    }
+#else
+    (void)path;
+    (void)lang;
+    error = "open this lesson in netstep to export it";
+    return false;
+#endif
+}
+
+// "<stem><suffix>" beside the original, or in the current directory when that is not writable.
+std::string Session::beside_original(const std::string& suffix) const {
     namespace fs = std::filesystem;
     fs::path original(original_file == ":demo" ? "demo.yaml" : original_file);
-    std::string name = original.stem().string() + "-session.yaml";
+    std::string name = original.stem().string() + suffix;
     fs::path dir = original.parent_path();
     if (access(dir.empty() ? "." : dir.c_str(), W_OK) == 0) return (dir / name).string();
     return (fs::current_path() / name).string();

@@ -56,6 +56,11 @@ public:
     // Where "Save as scenario" proposes to write: beside the original, "<stem>-session.yaml", or
     // in the current directory when that directory is not writable.
     std::string default_save_path() const;
+    // The run as shown as a printable handout (viz/export/, A4 PDF) in `lang`; false with `error`
+    // set if it cannot be drawn or written. Where it proposes to write: as default_save_path(),
+    // "<stem>-handout.pdf".
+    bool export_handout(const std::string& path, Language lang, std::string& error) const;
+    std::string default_handout_path() const;
     void open(const std::string& path);              // another scenario, from its first step
     // Reloads (same step) when the scenario file's modification time changed since last seen.
     bool reload_if_changed();
@@ -81,6 +86,7 @@ public:
     bool modified() const { return current_file != original_file; }
 
 private:
+    std::string beside_original(const std::string& suffix) const;
     bool rerun();  // runs edited_text() (the file itself when there are no edits), same step
     std::string write_copy();  // edited_text() into the what-if copy; its path
     std::optional<PendingLoad> pending_;         // begin_type()'s run

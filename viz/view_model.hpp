@@ -56,6 +56,8 @@ struct ViewModel {
     const std::vector<sim::TypedLine>* journal = nullptr;
     std::string save_default;
     std::string save_message;
+    std::string handout_default;       // where "Export handout" proposes to write
+    std::string handout_message;       // its last result: "Handout written: PATH", or the error
     bool rerunning = false;        // a typed line's run is under way
     const Predict* predict = nullptr;  // predict mode, when on: the question band
 };
