@@ -479,41 +479,53 @@ std::string choice_text(const quiz::Question& q, size_t i) {
     return std::string(1, choice_letter(i)) + ") " + q.choices[i];
 }
 
-void write_question_head(const Trace& trace, const quiz::Question& q, size_t n, size_t total, std::ostream& out) {
-    out << "\nQuestion " << n << "/" << total << " (before step " << q.step;
-    if (q.step < trace.events.size()) out << ", at " << to_string(trace.events[q.step].time) << " s";
-    out << ")\n" << q.prompt << "\n";
+// `english` (an fmt template) in the quiz's language (quiz::text), the arguments put in.
+template <class... Args>
+std::string say(const std::string& lang, std::string_view english, const Args&... args) {
+    return fmt::format(fmt::runtime(quiz::text(lang, english)), args...);
+}
+
+void write_question_head(const Trace& trace, const quiz::Question& q, size_t n, size_t total, const std::string& lang,
+                         std::ostream& out) {
+    out << "\n"
+        << (q.step < trace.events.size() ? say(lang, "Question {0}/{1} (before step {2}, at {3} s)", n, total, q.step,
+                                              to_string(trace.events[q.step].time))
+                                         : say(lang, "Question {0}/{1} (before step {2})", n, total, q.step))
+        << "\n" << q.prompt << "\n";
 }
 
 // The teacher's answer key: every question, the right choice marked with '*'.
-void write_answer_key(const Trace& trace, const std::vector<quiz::Question>& questions, std::ostream& out) {
-    out << "netstep quiz: " << trace.title << " (answer key, " << questions.size() << " questions)\n";
+void write_answer_key(const Trace& trace, const std::vector<quiz::Question>& questions, const std::string& lang,
+                      std::ostream& out) {
+    out << say(lang, "netstep quiz: {0} (answer key, {1} questions)", trace.title, questions.size()) << "\n";
     for (size_t n = 0; n < questions.size(); ++n) {
         const quiz::Question& q = questions[n];
-        write_question_head(trace, q, n + 1, questions.size(), out);
+        write_question_head(trace, q, n + 1, questions.size(), lang, out);
         for (size_t i = 0; i < q.choices.size(); ++i) out << (i == q.answer ? "  * " : "    ") << choice_text(q, i) << "\n";
-        out << "  Why: " << q.explanation << "\n";
+        out << "  " << say(lang, "Why: {0}", q.explanation) << "\n";
     }
 }
 
 // Asks each question, reading one answer per line from `next` (nullopt: end of input, which ends
 // the quiz with the score so far). `echo`: print each answer read (input that is not a terminal).
-void ask_questions(const Trace& trace, const std::vector<quiz::Question>& questions,
+void ask_questions(const Trace& trace, const std::vector<quiz::Question>& questions, const std::string& lang,
                    const std::function<std::optional<std::string>()>& next, bool echo, std::ostream& out) {
     out << "netstep quiz: " << trace.title << "\n"
-        << questions.size() << (questions.size() == 1 ? " question" : " questions")
-        << ": predict what happens next. Answer each with its letter, then Enter.\n";
+        << say(lang, questions.size() == 1 ? "{0} question: predict what happens next. Answer each with its letter, then Enter."
+                                           : "{0} questions: predict what happens next. Answer each with its letter, then Enter.",
+               questions.size())
+        << "\n";
     size_t right = 0, asked = 0;
     bool ended = false;
     for (size_t n = 0; n < questions.size() && !ended; ++n) {
         const quiz::Question& q = questions[n];
-        write_question_head(trace, q, n + 1, questions.size(), out);
+        write_question_head(trace, q, n + 1, questions.size(), lang, out);
         for (size_t i = 0; i < q.choices.size(); ++i) out << "  " << choice_text(q, i) << "\n";
         const char last = choice_letter(q.choices.size() - 1);
         std::optional<size_t> picked;
         int tries = 0;
         while (!picked && tries < kQuizTries) {
-            out << "Your answer (A-" << last << "): " << std::flush;
+            out << say(lang, "Your answer (A-{0}): ", last) << std::flush;
             std::optional<std::string> line = next();
             if (!line) {
                 ended = true;
@@ -528,27 +540,28 @@ void ask_questions(const Trace& trace, const std::vector<quiz::Question>& questi
             if (c >= 'A' && c <= last) {
                 picked = size_t(c - 'A');
             } else if (++tries < kQuizTries) {
-                out << "'" << text << "' is not a choice: answer with one letter from A to " << last << ".\n";
+                out << say(lang, "'{0}' is not a choice: answer with one letter from A to {1}.", text, last) << "\n";
             }
         }
         if (ended) {
-            out << "\nEnd of input: the quiz stops here.\n";
+            out << "\n" << say(lang, "End of input: the quiz stops here.") << "\n";
             break;
         }
         ++asked;
         if (!picked) {
-            out << "No valid answer after " << kQuizTries << " tries: counted as wrong. The answer is "
-                << choice_text(q, q.answer) << ".\n";
+            out << say(lang, "No valid answer after {0} tries: counted as wrong. The answer is {1}.", kQuizTries,
+                       choice_text(q, q.answer))
+                << "\n";
         } else if (*picked == q.answer) {
             ++right;
-            out << "Right.\n";
+            out << say(lang, "Right.") << "\n";
         } else {
-            out << "Wrong: the answer is " << choice_text(q, q.answer) << ".\n";
+            out << say(lang, "Wrong: the answer is {0}.", choice_text(q, q.answer)) << "\n";
         }
-        out << "  Why: " << q.explanation << "\n";
+        out << "  " << say(lang, "Why: {0}", q.explanation) << "\n";
     }
-    out << "\nScore: " << right << "/" << asked;
-    if (asked < questions.size()) out << " (" << asked << " of " << questions.size() << " questions answered)";
+    out << "\n" << say(lang, "Score: {0}/{1}", right, asked);
+    if (asked < questions.size()) out << say(lang, " ({0} of {1} questions answered)", asked, questions.size());
     out << "\n";
 }
 
@@ -579,15 +592,15 @@ int command_quiz(const QuizArgs& args) {
         return kExitOk;
     }
     if (args.show) {
-        write_answer_key(trace, questions, std::cout);
+        write_answer_key(trace, questions, args.lang, std::cout);
     } else if (args.answers_given) {
         size_t i = 0;  // --answers ABC: each character is one line of input
-        ask_questions(trace, questions, [&]() -> std::optional<std::string> {
+        ask_questions(trace, questions, args.lang, [&]() -> std::optional<std::string> {
             if (i >= args.answers.size()) return std::nullopt;
             return std::string(1, args.answers[i++]);
         }, true, std::cout);
     } else {
-        ask_questions(trace, questions, []() -> std::optional<std::string> {
+        ask_questions(trace, questions, args.lang, []() -> std::optional<std::string> {
             std::string line;
             if (!std::getline(std::cin, line)) return std::nullopt;
             return line;

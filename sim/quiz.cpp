@@ -90,7 +90,7 @@ std::vector<Segment> decode(const Trace& trace) {
 }
 
 // The fixed texts of the generated prompts in French and Italian ({0}, {1}...: the names put in);
-// English is the key. Explanations are in English so far.
+// English is the key (prompts, choices and explanations; protocol names stay as the RFCs write them).
 struct Translation {
     std::string_view en, fr, it;
 };
@@ -125,6 +125,140 @@ constexpr Translation kTexts[] = {
     {"{0} has a packet for {1}. Whose MAC address does its ARP request ask for?",
      "{0} a un paquet pour {1}. De qui sa requête ARP demande-t-elle l'adresse MAC ?",
      "{0} ha un pacchetto per {1}. Di chi chiede l'indirizzo MAC la sua richiesta ARP?"},
+    // `netstep quiz` in a terminal (sim/main.cpp, through quiz::text).
+    {"netstep quiz: {0} (answer key, {1} questions)",
+     "netstep quiz : {0} (corrigé, {1} questions)",
+     "netstep quiz: {0} (soluzioni, {1} domande)"},
+    {"Question {0}/{1} (before step {2}, at {3} s)",
+     "Question {0}/{1} (avant l'étape {2}, à {3} s)",
+     "Domanda {0}/{1} (prima del passo {2}, a {3} s)"},
+    {"Question {0}/{1} (before step {2})",
+     "Question {0}/{1} (avant l'étape {2})",
+     "Domanda {0}/{1} (prima del passo {2})"},
+    {"Why: {0}",
+     "Pourquoi : {0}",
+     "Perché: {0}"},
+    {"{0} question: predict what happens next. Answer each with its letter, then Enter.",
+     "{0} question : prédisez ce qui se passe ensuite. Répondez par la lettre, puis Entrée.",
+     "{0} domanda: prevedi che cosa succede dopo. Rispondi con la lettera, poi Invio."},
+    {"{0} questions: predict what happens next. Answer each with its letter, then Enter.",
+     "{0} questions : prédisez ce qui se passe ensuite. Répondez à chacune par sa lettre, puis Entrée.",
+     "{0} domande: prevedi che cosa succede dopo. Rispondi a ciascuna con la sua lettera, poi Invio."},
+    {"Your answer (A-{0}): ",
+     "Votre réponse (A-{0}) : ",
+     "La tua risposta (A-{0}): "},
+    {"'{0}' is not a choice: answer with one letter from A to {1}.",
+     "« {0} » n'est pas un choix : répondez par une lettre de A à {1}.",
+     "«{0}» non è una scelta: rispondi con una lettera da A a {1}."},
+    {"End of input: the quiz stops here.",
+     "Fin de l'entrée : le quiz s'arrête ici.",
+     "Fine dell'input: il quiz si ferma qui."},
+    {"No valid answer after {0} tries: counted as wrong. The answer is {1}.",
+     "Pas de réponse valable après {0} essais : comptée fausse. La réponse est {1}.",
+     "Nessuna risposta valida dopo {0} tentativi: contata come sbagliata. La risposta è {1}."},
+    {"Right.",
+     "Juste.",
+     "Giusto."},
+    {"Wrong: the answer is {0}.",
+     "Faux : la réponse est {0}.",
+     "Sbagliato: la risposta è {0}."},
+    {"Score: {0}/{1}",
+     "Score : {0}/{1}",
+     "Punteggio: {0}/{1}"},
+    {" ({0} of {1} questions answered)",
+     " ({0} questions sur {1} répondues)",
+     " ({0} domande su {1} con risposta)"},
+    // The explanations: the rule, with its RFC section.
+    {"RFC 792 (Echo or Echo Reply Message): the destination answers an echo request (type 8) with an echo reply (type 0) carrying the same identifier, sequence number and data; ping times the round trip.",
+     "RFC 792 (Echo or Echo Reply Message) : la destination répond à une demande d'écho (type 8) par une réponse d'écho (type 0) qui porte le même identifiant, le même numéro de séquence et les mêmes données ; ping mesure l'aller-retour.",
+     "RFC 792 (Echo or Echo Reply Message): la destinazione risponde a una richiesta di eco (tipo 8) con una risposta di eco (tipo 0) con lo stesso identificatore, lo stesso numero di sequenza e gli stessi dati; ping misura il tempo di andata e ritorno."},
+    {"RFC 1812 §5.3.1 and RFC 792: a router lowers the TTL of every packet it forwards by one; when it reaches 0 the router discards the packet and tells the source with Time Exceeded (type 11, code 0), quoting the start of the packet. tracert sends TTL 1, 2, 3... to make each router on the way answer.",
+     "RFC 1812 §5.3.1 et RFC 792 : un routeur diminue de un le TTL de chaque paquet qu'il relaie ; quand il atteint 0, le routeur jette le paquet et prévient la source par un Time Exceeded (type 11, code 0) qui cite le début du paquet. tracert envoie des TTL 1, 2, 3... pour faire répondre chaque routeur du chemin.",
+     "RFC 1812 §5.3.1 e RFC 792: un router diminuisce di uno il TTL di ogni pacchetto che inoltra; quando arriva a 0 il router scarta il pacchetto e avvisa la sorgente con un Time Exceeded (tipo 11, codice 0) che cita l'inizio del pacchetto. tracert invia TTL 1, 2, 3... per far rispondere ogni router lungo il percorso."},
+    {"RFC 1122 §3.2.2.1 and §4.1.3.1, RFC 792: a UDP datagram to a port where no program listens is answered with Destination Unreachable, code 3 (port unreachable): UDP's counterpart of TCP's RST.",
+     "RFC 1122 §3.2.2.1 et §4.1.3.1, RFC 792 : un datagramme UDP vers un port où aucun programme n'écoute reçoit en réponse un Destination Unreachable, code 3 (port injoignable) : l'équivalent pour UDP du RST de TCP.",
+     "RFC 1122 §3.2.2.1 e §4.1.3.1, RFC 792: a un datagramma UDP verso una porta dove nessun programma è in ascolto si risponde con Destination Unreachable, codice 3 (porta irraggiungibile): l'equivalente per UDP dell'RST di TCP."},
+    {"RFC 1812 §5.2.7.1 and RFC 792: the last router could not reach the destination host on its network (no answer to its ARP requests): Destination Unreachable, code 1 (host unreachable).",
+     "RFC 1812 §5.2.7.1 et RFC 792 : le dernier routeur n'a pas pu joindre l'hôte de destination sur son réseau (aucune réponse à ses requêtes ARP) : Destination Unreachable, code 1 (hôte injoignable).",
+     "RFC 1812 §5.2.7.1 e RFC 792: l'ultimo router non ha potuto raggiungere l'host di destinazione sulla sua rete (nessuna risposta alle sue richieste ARP): Destination Unreachable, codice 1 (host irraggiungibile)."},
+    {"RFC 1812 §5.2.7.1 and RFC 792: the router has no route to the destination's network: Destination Unreachable, code 0 (net unreachable).",
+     "RFC 1812 §5.2.7.1 et RFC 792 : le routeur n'a pas de route vers le réseau de destination : Destination Unreachable, code 0 (réseau injoignable).",
+     "RFC 1812 §5.2.7.1 e RFC 792: il router non ha una rotta verso la rete di destinazione: Destination Unreachable, codice 0 (rete irraggiungibile)."},
+    {"RFC 1812 §5.3.1 (RFC 791): a router lowers the TTL of each packet it forwards by one: it arrived with {0} and leaves with {1}. At 0 the packet is dropped: a packet caught in a loop cannot circulate forever.",
+     "RFC 1812 §5.3.1 (RFC 791) : un routeur diminue de un le TTL de chaque paquet qu'il relaie : il est arrivé avec {0} et repart avec {1}. À 0 le paquet est jeté : un paquet pris dans une boucle ne peut pas circuler sans fin.",
+     "RFC 1812 §5.3.1 (RFC 791): un router diminuisce di uno il TTL di ogni pacchetto che inoltra: è arrivato con {0} e riparte con {1}. A 0 il pacchetto viene scartato: un pacchetto preso in un ciclo non può circolare all'infinito."},
+    {"tracert sends echo requests with TTL 1, then 2, then 3...: the probe with TTL {0} expires at router number {0}, which answers with Time Exceeded (RFC 1812 §5.3.1, RFC 792), and so names itself.",
+     "tracert envoie des demandes d'écho de TTL 1, puis 2, puis 3... : la sonde de TTL {0} expire au routeur numéro {0}, qui répond par un Time Exceeded (RFC 1812 §5.3.1, RFC 792) et se fait ainsi connaître.",
+     "tracert invia richieste di eco con TTL 1, poi 2, poi 3...: la sonda con TTL {0} scade al router numero {0}, che risponde con un Time Exceeded (RFC 1812 §5.3.1, RFC 792) e così si fa conoscere."},
+    {"traceroute sends UDP datagrams with TTL 1, then 2, then 3...: the probe with TTL {0} expires at router number {0}, which answers with Time Exceeded (RFC 1812 §5.3.1, RFC 792), and so names itself.",
+     "traceroute envoie des datagrammes UDP de TTL 1, puis 2, puis 3... : la sonde de TTL {0} expire au routeur numéro {0}, qui répond par un Time Exceeded (RFC 1812 §5.3.1, RFC 792) et se fait ainsi connaître.",
+     "traceroute invia datagrammi UDP con TTL 1, poi 2, poi 3...: la sonda con TTL {0} scade al router numero {0}, che risponde con un Time Exceeded (RFC 1812 §5.3.1, RFC 792) e così si fa conoscere."},
+    {"RFC 826: a frame needs the receiver's MAC address. Not knowing it, {0} broadcasts an ARP request (to ff:ff:ff:ff:ff:ff) \"who has {1}?\"; every host on the network reads it, only the owner answers, by unicast. The packet waits meanwhile.",
+     "RFC 826 : une trame a besoin de l'adresse MAC du destinataire. Ne la connaissant pas, {0} diffuse une requête ARP (vers ff:ff:ff:ff:ff:ff) « qui a {1} ? » ; tous les hôtes du réseau la lisent, seul le propriétaire répond, en unicast. Le paquet attend pendant ce temps.",
+     "RFC 826: un frame ha bisogno dell'indirizzo MAC del destinatario. Non conoscendolo, {0} invia in broadcast una richiesta ARP (a ff:ff:ff:ff:ff:ff) «chi ha {1}?»; tutti gli host della rete la leggono, risponde solo il proprietario, in unicast. Nel frattempo il pacchetto aspetta."},
+    {"RFC 1122 §3.3.1 and RFC 826: {0} is not on {1}'s own subnet, so the frame goes to the default gateway, {2}: ARP asks for its MAC address, never for {0} (the IP header keeps the final destination; only the frame changes at each hop).",
+     "RFC 1122 §3.3.1 et RFC 826 : {0} n'est pas sur le sous-réseau de {1}, la trame va donc à la passerelle par défaut, {2} : ARP demande son adresse MAC, jamais celle de {0} (l'en-tête IP garde la destination finale ; seule la trame change à chaque saut).",
+     "RFC 1122 §3.3.1 e RFC 826: {0} non è nella sottorete di {1}, quindi il frame va al gateway predefinito, {2}: ARP chiede il suo indirizzo MAC, mai quello di {0} (l'intestazione IP conserva la destinazione finale; a ogni salto cambia solo il frame)."},
+    {"RFC 1812 §5.2.1 and RFC 826: {0} is not on a network of {1}, so the frame goes to the next router on the route, {2}: ARP asks for its MAC address, never for {0} (the IP header keeps the final destination; only the frame changes at each hop).",
+     "RFC 1812 §5.2.1 et RFC 826 : {0} n'est sur aucun réseau de {1}, la trame va donc au routeur suivant sur la route, {2} : ARP demande son adresse MAC, jamais celle de {0} (l'en-tête IP garde la destination finale ; seule la trame change à chaque saut).",
+     "RFC 1812 §5.2.1 e RFC 826: {0} non è su nessuna rete di {1}, quindi il frame va al router successivo lungo il percorso, {2}: ARP chiede il suo indirizzo MAC, mai quello di {0} (l'intestazione IP conserva la destinazione finale; a ogni salto cambia solo il frame)."},
+    {"RFC 9293 §3.3.2 (Figure 5): {0} -> {1} on {2}.",
+     "RFC 9293 §3.3.2 (figure 5) : {0} -> {1} sur {2}.",
+     "RFC 9293 §3.3.2 (figura 5): {0} -> {1} su {2}."},
+    {"The OS gives the client a free ephemeral port: Linux takes it from ip_local_port_range, {0} (RFC 6335 §6 advises 49152-65535). {1} is the server's port, which connect() names.",
+     "L'OS donne au client un port éphémère libre : Linux le prend dans ip_local_port_range, {0} (la RFC 6335 §6 conseille 49152-65535). {1} est le port du serveur, celui que connect() nomme.",
+     "Il sistema operativo dà al client una porta effimera libera: Linux la prende da ip_local_port_range, {0} (la RFC 6335 §6 consiglia 49152-65535). {1} è la porta del server, quella che connect() nomina."},
+    {"The OS gives the client a free ephemeral port: the IANA range {0} (RFC 6335 §6). {1} is the server's port, which connect() names.",
+     "L'OS donne au client un port éphémère libre : dans la plage de l'IANA {0} (RFC 6335 §6). {1} est le port du serveur, celui que connect() nomme.",
+     "Il sistema operativo dà al client una porta effimera libera: nell'intervallo IANA {0} (RFC 6335 §6). {1} è la porta del server, quella che connect() nomina."},
+    {"UDP has no acknowledgement (RFC 768): the datagram is lost ({0}) and nobody is told; only the application can notice (a timeout) and send again.",
+     "UDP n'a pas d'acquittement (RFC 768) : le datagramme est perdu ({0}) et personne n'est prévenu ; seule l'application peut s'en apercevoir (un délai) et renvoyer.",
+     "UDP non ha riscontri (RFC 768): il datagramma va perso ({0}) e nessuno viene avvisato; solo l'applicazione può accorgersene (un timeout) e inviarlo di nuovo."},
+    {"It arrives: UDP (RFC 768) sends each datagram once, with no acknowledgement; this one was not lost on the way.",
+     "Il arrive : UDP (RFC 768) envoie chaque datagramme une fois, sans acquittement ; celui-ci ne s'est pas perdu en route.",
+     "Arriva: UDP (RFC 768) invia ogni datagramma una volta, senza riscontro; questo non si è perso per strada."},
+    {" (Numbers relative to each side's ISN, as the viewer shows them.)",
+     " (Numéros relatifs à l'ISN de chaque côté, comme le visualiseur les montre.)",
+     " (Numeri relativi all'ISN di ciascun lato, come li mostra il visualizzatore.)"},
+    {"RFC 9293 §3.5.2: a reset answers a segment that belongs to no connection (a port nobody listens on), or aborts one (abort, close with unread data); nobody acknowledges it.",
+     "RFC 9293 §3.5.2 : un reset répond à un segment qui n'appartient à aucune connexion (un port où personne n'écoute), ou en interrompt une (abort, close avec des données non lues) ; personne ne l'acquitte.",
+     "RFC 9293 §3.5.2: un reset risponde a un segmento che non appartiene a nessuna connessione (una porta dove nessuno ascolta), o ne interrompe una (abort, close con dati non letti); nessuno lo riscontra."},
+    {"RFC 9293 §3.5: connect() opens the three-way handshake with a SYN carrying the ISN; no ACK yet, there is nothing to acknowledge.",
+     "RFC 9293 §3.5 : connect() ouvre la poignée de main en trois temps par un SYN qui porte l'ISN ; pas encore d'ACK, il n'y a rien à acquitter.",
+     "RFC 9293 §3.5: connect() apre l'handshake a tre vie con un SYN che porta l'ISN; ancora nessun ACK, non c'è niente da riscontrare."},
+    {"RFC 9293 §3.5: a SYN is answered with this side's own SYN and the ACK of the peer's, in one segment: SYN+ACK.",
+     "RFC 9293 §3.5 : on répond à un SYN par son propre SYN et l'ACK de celui du pair, en un seul segment : SYN+ACK.",
+     "RFC 9293 §3.5: a un SYN si risponde con il proprio SYN e l'ACK di quello del pari, in un solo segmento: SYN+ACK."},
+    {"RFC 9293 §3.5: the SYN+ACK acknowledges the SYN, which takes one sequence number: ack = ISN + 1 = {0}.",
+     "RFC 9293 §3.5 : le SYN+ACK acquitte le SYN, qui prend un numéro de séquence : ack = ISN + 1 = {0}.",
+     "RFC 9293 §3.5: il SYN+ACK riscontra il SYN, che occupa un numero di sequenza: ack = ISN + 1 = {0}."},
+    {"RFC 9293 §3.6: close() (or shutdown(), or the program's end) sends a FIN, \"no more data from me\"; after the handshake every segment also carries an ACK.",
+     "RFC 9293 §3.6 : close() (ou shutdown(), ou la fin du programme) envoie un FIN, « plus de données de ma part » ; après la poignée de main chaque segment porte aussi un ACK.",
+     "RFC 9293 §3.6: close() (o shutdown(), o la fine del programma) invia un FIN, «niente più dati da parte mia»; dopo l'handshake ogni segmento porta anche un ACK."},
+    {"RFC 9293 §3.6: the FIN takes the next sequence number after the last byte sent: {0} (the SYN counted one, each data byte one).",
+     "RFC 9293 §3.6 : le FIN prend le numéro de séquence qui suit le dernier octet envoyé : {0} (le SYN en a compté un, chaque octet de données un).",
+     "RFC 9293 §3.6: il FIN prende il numero di sequenza dopo l'ultimo byte inviato: {0} (il SYN ne ha contato uno, ogni byte di dati uno)."},
+    {"RFC 9293 §3.5: the third segment of the handshake acknowledges the peer's SYN: a plain ACK (this side's SYN was already sent).",
+     "RFC 9293 §3.5 : le troisième segment de la poignée de main acquitte le SYN du pair : un simple ACK (le SYN de ce côté est déjà parti).",
+     "RFC 9293 §3.5: il terzo segmento dell'handshake riscontra il SYN del pari: un semplice ACK (il SYN di questo lato è già partito)."},
+    {"RFC 9293 §3.6: the FIN is acknowledged at once with a plain ACK; this side may still send data until its own application closes (half-close).",
+     "RFC 9293 §3.6 : le FIN est acquitté tout de suite par un simple ACK ; ce côté peut encore envoyer des données jusqu'à ce que sa propre application ferme (demi-fermeture).",
+     "RFC 9293 §3.6: il FIN viene riscontrato subito con un semplice ACK; questo lato può ancora inviare dati finché la sua applicazione non chiude (semichiusura)."},
+    {"RFC 9293 §3.6: the FIN takes one sequence number and is acknowledged like data: ack = its seq + 1 = {0}.",
+     "RFC 9293 §3.6 : le FIN prend un numéro de séquence et s'acquitte comme des données : ack = son seq + 1 = {0}.",
+     "RFC 9293 §3.6: il FIN occupa un numero di sequenza e si riscontra come i dati: ack = il suo seq + 1 = {0}."},
+    {"RFC 9293 §3.4: the ack number is the next sequence number expected: seq {0} + {1} bytes = {2}.",
+     "RFC 9293 §3.4 : le numéro d'acquittement est le prochain numéro de séquence attendu : seq {0} + {1} octets = {2}.",
+     "RFC 9293 §3.4: il numero di riscontro è il prossimo numero di sequenza atteso: seq {0} + {1} byte = {2}."},
+    {"RFC 9293 §3.4: the ack number is the next sequence number expected: every byte before {0} has arrived.",
+     "RFC 9293 §3.4 : le numéro d'acquittement est le prochain numéro de séquence attendu : tous les octets avant {0} sont arrivés.",
+     "RFC 9293 §3.4: il numero di riscontro è il prossimo numero di sequenza atteso: tutti i byte prima di {0} sono arrivati."},
+    {"RFC 9293 §3.4: the SYN took one sequence number (the ISN, 0), so the first data byte is ISN + 1 = 1.",
+     "RFC 9293 §3.4 : le SYN a pris un numéro de séquence (l'ISN, 0), donc le premier octet de données est ISN + 1 = 1.",
+     "RFC 9293 §3.4: il SYN ha occupato un numero di sequenza (l'ISN, 0), quindi il primo byte di dati è ISN + 1 = 1."},
+    {"RFC 9293 §3.4: a segment's seq is the number of its first byte: the next one not yet sent, {0}.",
+     "RFC 9293 §3.4 : le seq d'un segment est le numéro de son premier octet : le prochain pas encore envoyé, {0}.",
+     "RFC 9293 §3.4: il seq di un segmento è il numero del suo primo byte: il prossimo non ancora inviato, {0}."},
 };
 
 // `english` in `lang`, the names put in; English when there is no translation.
@@ -136,6 +270,17 @@ std::string tr(const std::string& lang, std::string_view english, const Args&...
     }
     return fmt::format(fmt::runtime(text), args...);
 }
+
+}  // namespace
+
+std::string_view text(std::string_view lang, std::string_view english) {
+    for (const Translation& t : kTexts) {
+        if (t.en == english) return lang == "fr" ? t.fr : lang == "it" ? t.it : t.en;
+    }
+    return english;
+}
+
+namespace {
 
 // Deterministic shuffling (splitmix64): the same seed gives the same order on every platform.
 struct Random {
@@ -386,25 +531,19 @@ private:
         int priority = 1;
         if (s.type == icmp_type::ECHO_REPLY) {
             right = echo, wrong = {exceeded, port, host}, priority = 2;
-            why = "RFC 792 (Echo or Echo Reply Message): the destination answers an echo request (type 8) with an echo "
-                  "reply (type 0) carrying the same identifier, sequence number and data; ping times the round trip.";
+            why = tr(lang_, "RFC 792 (Echo or Echo Reply Message): the destination answers an echo request (type 8) with an echo reply (type 0) carrying the same identifier, sequence number and data; ping times the round trip.");
         } else if (s.type == icmp_type::TIME_EXCEEDED) {
             right = exceeded, wrong = {echo, host, port};
-            why = "RFC 1812 §5.3.1 and RFC 792: a router lowers the TTL of every packet it forwards by one; when it "
-                  "reaches 0 the router discards the packet and tells the source with Time Exceeded (type 11, code 0), "
-                  "quoting the start of the packet. tracert sends TTL 1, 2, 3... to make each router on the way answer.";
+            why = tr(lang_, "RFC 1812 §5.3.1 and RFC 792: a router lowers the TTL of every packet it forwards by one; when it reaches 0 the router discards the packet and tells the source with Time Exceeded (type 11, code 0), quoting the start of the packet. tracert sends TTL 1, 2, 3... to make each router on the way answer.");
         } else if (s.type == icmp_type::DEST_UNREACHABLE && s.code == icmp_code::PORT_UNREACHABLE) {
             right = port, wrong = {rst, echo, host};
-            why = "RFC 1122 §3.2.2.1 and §4.1.3.1, RFC 792: a UDP datagram to a port where no program listens is "
-                  "answered with Destination Unreachable, code 3 (port unreachable): UDP's counterpart of TCP's RST.";
+            why = tr(lang_, "RFC 1122 §3.2.2.1 and §4.1.3.1, RFC 792: a UDP datagram to a port where no program listens is answered with Destination Unreachable, code 3 (port unreachable): UDP's counterpart of TCP's RST.");
         } else if (s.type == icmp_type::DEST_UNREACHABLE && s.code == icmp_code::HOST_UNREACHABLE) {
             right = host, wrong = {exceeded, port, echo};
-            why = "RFC 1812 §5.2.7.1 and RFC 792: the last router could not reach the destination host on its network "
-                  "(no answer to its ARP requests): Destination Unreachable, code 1 (host unreachable).";
+            why = tr(lang_, "RFC 1812 §5.2.7.1 and RFC 792: the last router could not reach the destination host on its network (no answer to its ARP requests): Destination Unreachable, code 1 (host unreachable).");
         } else if (s.type == icmp_type::DEST_UNREACHABLE && s.code == icmp_code::NET_UNREACHABLE) {
             right = net, wrong = {host, exceeded, echo};
-            why = "RFC 1812 §5.2.7.1 and RFC 792: the router has no route to the destination's network: "
-                  "Destination Unreachable, code 0 (net unreachable).";
+            why = tr(lang_, "RFC 1812 §5.2.7.1 and RFC 792: the router has no route to the destination's network: Destination Unreachable, code 0 (net unreachable).");
         } else {
             return;
         }
@@ -424,9 +563,7 @@ private:
             q->prompt = tr(lang_, "{0} forwards a packet from {1} to {2}. What TTL does it carry now?", index_.host_name(e.host),
                            name_of(s.src.address), name_of(s.dst.address));
             choices(*q, std::to_string(s.ttl), numbers(s.ttl, {uint32_t(s.ttl) + 1, minus_one(s.ttl), 64u}));
-            q->explanation = "RFC 1812 §5.3.1 (RFC 791): a router lowers the TTL of each packet it forwards by one: it "
-                             "arrived with " + std::to_string(s.ttl + 1) + " and leaves with " + std::to_string(s.ttl) +
-                             ". At 0 the packet is dropped: a packet caught in a loop cannot circulate forever.";
+            q->explanation = tr(lang_, "RFC 1812 §5.3.1 (RFC 791): a router lowers the TTL of each packet it forwards by one: it arrived with {0} and leaves with {1}. At 0 the packet is dropped: a packet caught in a loop cannot circulate forever.", s.ttl + 1, s.ttl);
             return;
         }
         // tracert's probes (ICMP echo requests), traceroute's (UDP datagrams): TTL 1, 2, 3...
@@ -436,10 +573,8 @@ private:
         q->prompt = tr(lang_, "{0} traces the route to {1}. What TTL does its next probe carry?", index_.host_name(e.host),
                        name_of(s.dst.address));
         choices(*q, std::to_string(s.ttl), numbers(s.ttl, {minus_one(s.ttl), uint32_t(s.ttl) + 1, 64u}));
-        q->explanation = std::string(s.icmp ? "tracert sends echo requests" : "traceroute sends UDP datagrams") +
-                         " with TTL 1, then 2, then 3...: the probe with TTL " +
-                         std::to_string(s.ttl) + " expires at router number " + std::to_string(s.ttl) +
-                         ", which answers with Time Exceeded (RFC 1812 §5.3.1, RFC 792), and so names itself.";
+        q->explanation = s.icmp ? tr(lang_, "tracert sends echo requests with TTL 1, then 2, then 3...: the probe with TTL {0} expires at router number {0}, which answers with Time Exceeded (RFC 1812 §5.3.1, RFC 792), and so names itself.", s.ttl)
+                                : tr(lang_, "traceroute sends UDP datagrams with TTL 1, then 2, then 3...: the probe with TTL {0} expires at router number {0}, which answers with Time Exceeded (RFC 1812 §5.3.1, RFC 792), and so names itself.", s.ttl);
     }
 
     // An ARP request (RFC 826): asked as what the host sends first, or, when the packet waiting
@@ -463,10 +598,7 @@ private:
             choices(*q, tr(lang_, "An ARP request to every host (broadcast)"),
                     {tr(lang_, "An ARP request to {0} only", name_of(a.target_ip)), tr(lang_, "The packet itself, to every host"),
                      tr(lang_, "An ICMP echo request to {0}", name_of(a.target_ip))});
-            q->explanation = "RFC 826: a frame needs the receiver's MAC address. Not knowing it, " + host +
-                             " broadcasts an ARP request (to ff:ff:ff:ff:ff:ff) \"who has " + target +
-                             "?\"; every host on the network reads it, only the owner answers, by unicast. The packet "
-                             "waits meanwhile.";
+            q->explanation = tr(lang_, "RFC 826: a frame needs the receiver's MAC address. Not knowing it, {0} broadcasts an ARP request (to ff:ff:ff:ff:ff:ff) \"who has {1}?\"; every host on the network reads it, only the owner answers, by unicast. The packet waits meanwhile.", host, target);
             return;
         }
         Question* q = add("arp:target", 1, step, Kind::ArpTarget, e.host, e.packet);
@@ -477,11 +609,9 @@ private:
             if (itf.address.address == a.sender_ip) wrong.push_back(itf.address.broadcast().to_string());
         choices(*q, target, wrong);
         bool router = trace_.hosts[e.host].forwarding;
-        q->explanation = "RFC 1122 §3.3.1 and RFC 826: " + waiting->to_string() + " is not on " + host +
-                         "'s own subnet, so the frame goes to the " +
-                         (router ? std::string("next router on the route, ") : std::string("default gateway, ")) + target +
-                         ": ARP asks for its MAC address, never for " + waiting->to_string() +
-                         " (the IP header keeps the final destination; only the frame changes at each hop).";
+        q->explanation = tr(lang_, router ? "RFC 1812 §5.2.1 and RFC 826: {0} is not on a network of {1}, so the frame goes to the next router on the route, {2}: ARP asks for its MAC address, never for {0} (the IP header keeps the final destination; only the frame changes at each hop)."
+                                          : "RFC 1122 §3.3.1 and RFC 826: {0} is not on {1}'s own subnet, so the frame goes to the default gateway, {2}: ARP asks for its MAC address, never for {0} (the IP header keeps the final destination; only the frame changes at each hop).",
+                            waiting->to_string(), host, target);
     }
 
     void state_change(uint32_t step, const TraceEvent& e) {
@@ -498,8 +628,7 @@ private:
             if (s != e.from) wrong.emplace_back(to_string(s));
         }
         choices(*q, std::string(to_string(e.to)), wrong);
-        q->explanation = "RFC 9293 §3.3.2 (Figure 5): " + std::string(to_string(e.from)) + " -> " +
-                         std::string(to_string(e.to)) + " on " + trace_.str(e.text) + ".";
+        q->explanation = tr(lang_, "RFC 9293 §3.3.2 (Figure 5): {0} -> {1} on {2}.", to_string(e.from), to_string(e.to), trace_.str(e.text));
     }
 
     void local_port(uint32_t step, const TraceEvent& e) {
@@ -519,10 +648,9 @@ private:
         bool linux_profile = trace_.profile == "linux";
         Profile profile = linux_profile ? Profile::linux() : Profile::textbook();
         std::string range = std::to_string(profile.ephemeral_first) + "-" + std::to_string(profile.ephemeral_last);
-        q->explanation = "The OS gives the client a free ephemeral port: " +
-                         (linux_profile ? "Linux takes it from ip_local_port_range, " + range + " (RFC 6335 §6 advises 49152-65535)"
-                                        : "the IANA range " + range + " (RFC 6335 §6)") +
-                         ". " + std::to_string(server) + " is the server's port, which connect() names.";
+        q->explanation = tr(lang_, linux_profile ? "The OS gives the client a free ephemeral port: Linux takes it from ip_local_port_range, {0} (RFC 6335 §6 advises 49152-65535). {1} is the server's port, which connect() names."
+                                                 : "The OS gives the client a free ephemeral port: the IANA range {0} (RFC 6335 §6). {1} is the server's port, which connect() names.",
+                            range, server);
     }
 
     void datagram(uint32_t step, const TraceEvent& e) {
@@ -535,10 +663,8 @@ private:
                        index_.endpoint_name(s.dst));
         const std::string yes = tr(lang_, "Yes, it arrives"), no = tr(lang_, "No, it is lost");
         choices(*q, p.dropped ? no : yes, {p.dropped ? yes : no});
-        q->explanation = p.dropped ? "UDP has no acknowledgement (RFC 768): the datagram is lost (" + p.drop_reason +
-                                         ") and nobody is told; only the application can notice (a timeout) and send again."
-                                   : "It arrives: UDP (RFC 768) sends each datagram once, with no acknowledgement; "
-                                     "this one was not lost on the way.";
+        q->explanation = p.dropped ? tr(lang_, "UDP has no acknowledgement (RFC 768): the datagram is lost ({0}) and nobody is told; only the application can notice (a timeout) and send again.", p.drop_reason)
+                                   : tr(lang_, "It arrives: UDP (RFC 768) sends each datagram once, with no acknowledgement; this one was not lost on the way.");
     }
 
     // A TCP segment about to be sent; `peer`: the last segment this socket received from the other end.
@@ -561,56 +687,42 @@ private:
                                           : tr(lang_, "{0} sends {1} to {2}. What is its sequence number?", from, flags, to);
             choices(*q, std::to_string(right), wrong);
             q->explanation = why;
-            if (s.shifted) q->explanation += " (Numbers relative to each side's ISN, as the viewer shows them.)";
+            if (s.shifted) q->explanation += tr(lang_, " (Numbers relative to each side's ISN, as the viewer shows them.)");
         };
         const bool pure_ack = s.flags == tcp_flag::ACK && s.len == 0;
         if (s.has(tcp_flag::RST)) {
             ask_flags("flags:RST", 1,
-                      "RFC 9293 §3.5.2: a reset answers a segment that belongs to no connection (a port nobody "
-                      "listens on), or aborts one (abort, close with unread data); nobody acknowledges it.");
+                      tr(lang_, "RFC 9293 §3.5.2: a reset answers a segment that belongs to no connection (a port nobody listens on), or aborts one (abort, close with unread data); nobody acknowledges it."));
         } else if (s.has(tcp_flag::SYN) && !s.has(tcp_flag::ACK)) {
             ask_flags("flags:SYN", 1,
-                      "RFC 9293 §3.5: connect() opens the three-way handshake with a SYN carrying the ISN; "
-                      "no ACK yet, there is nothing to acknowledge.");
+                      tr(lang_, "RFC 9293 §3.5: connect() opens the three-way handshake with a SYN carrying the ISN; no ACK yet, there is nothing to acknowledge."));
         } else if (s.has(tcp_flag::SYN)) {
             ask_flags("flags:SYN+ACK", 1,
-                      "RFC 9293 §3.5: a SYN is answered with this side's own SYN and the ACK of the peer's, "
-                      "in one segment: SYN+ACK.");
+                      tr(lang_, "RFC 9293 §3.5: a SYN is answered with this side's own SYN and the ACK of the peer's, in one segment: SYN+ACK."));
             ask_number(Kind::Ack, "ack:SYN", 1, s.ack, numbers(s.ack, {minus_one(s.ack), s.ack + 1, s.seq}),
-                       "RFC 9293 §3.5: the SYN+ACK acknowledges the SYN, which takes one sequence number: "
-                       "ack = ISN + 1 = " + std::to_string(s.ack) + ".");
+                       tr(lang_, "RFC 9293 §3.5: the SYN+ACK acknowledges the SYN, which takes one sequence number: ack = ISN + 1 = {0}.", s.ack));
         } else if (s.has(tcp_flag::FIN)) {
             ask_flags("flags:FIN", 1,
-                      "RFC 9293 §3.6: close() (or shutdown(), or the program's end) sends a FIN, \"no more "
-                      "data from me\"; after the handshake every segment also carries an ACK.");
+                      tr(lang_, "RFC 9293 §3.6: close() (or shutdown(), or the program's end) sends a FIN, \"no more data from me\"; after the handshake every segment also carries an ACK."));
             ask_number(Kind::Seq, "seq:FIN", 3, s.seq, numbers(s.seq, {minus_one(s.seq), s.seq + 1, s.ack}),
-                       "RFC 9293 §3.6: the FIN takes the next sequence number after the last byte sent: " +
-                           std::to_string(s.seq) + " (the SYN counted one, each data byte one).");
+                       tr(lang_, "RFC 9293 §3.6: the FIN takes the next sequence number after the last byte sent: {0} (the SYN counted one, each data byte one).", s.seq));
         } else if (pure_ack && peer && peer->has(tcp_flag::SYN)) {
             ask_flags("flags:ACK-of-SYN", 2,
-                      "RFC 9293 §3.5: the third segment of the handshake acknowledges the peer's SYN: a plain "
-                      "ACK (this side's SYN was already sent).");
+                      tr(lang_, "RFC 9293 §3.5: the third segment of the handshake acknowledges the peer's SYN: a plain ACK (this side's SYN was already sent)."));
         } else if (pure_ack && peer && peer->has(tcp_flag::FIN)) {
             ask_flags("flags:ACK-of-FIN", 2,
-                      "RFC 9293 §3.6: the FIN is acknowledged at once with a plain ACK; this side may still "
-                      "send data until its own application closes (half-close).");
+                      tr(lang_, "RFC 9293 §3.6: the FIN is acknowledged at once with a plain ACK; this side may still send data until its own application closes (half-close)."));
             ask_number(Kind::Ack, "ack:FIN", 2, s.ack, numbers(s.ack, {minus_one(s.ack), s.ack + 1, s.seq}),
-                       "RFC 9293 §3.6: the FIN takes one sequence number and is acknowledged like data: "
-                       "ack = its seq + 1 = " + std::to_string(s.ack) + ".");
+                       tr(lang_, "RFC 9293 §3.6: the FIN takes one sequence number and is acknowledged like data: ack = its seq + 1 = {0}.", s.ack));
         } else if (pure_ack && peer && peer->len > 0) {
             uint32_t next = peer->seq + peer->len;
-            std::string why = next == s.ack ? "RFC 9293 §3.4: the ack number is the next sequence number expected: seq " +
-                                                  std::to_string(peer->seq) + " + " + std::to_string(peer->len) +
-                                                  " bytes = " + std::to_string(s.ack) + "."
-                                            : "RFC 9293 §3.4: the ack number is the next sequence number expected: "
-                                              "every byte before " + std::to_string(s.ack) + " has arrived.";
+            std::string why = next == s.ack ? tr(lang_, "RFC 9293 §3.4: the ack number is the next sequence number expected: seq {0} + {1} bytes = {2}.", peer->seq, peer->len, s.ack)
+                                            : tr(lang_, "RFC 9293 §3.4: the ack number is the next sequence number expected: every byte before {0} has arrived.", s.ack);
             ask_number(Kind::Ack, "ack:data", 1, s.ack,
                        numbers(s.ack, {peer->seq, s.ack + 1, peer->len, minus_one(s.ack)}), why);
         } else if (s.len > 0) {
-            std::string why = s.seq == 1 ? "RFC 9293 §3.4: the SYN took one sequence number (the ISN, 0), so the "
-                                           "first data byte is ISN + 1 = 1."
-                                         : "RFC 9293 §3.4: a segment's seq is the number of its first byte: the next "
-                                           "one not yet sent, " + std::to_string(s.seq) + ".";
+            std::string why = s.seq == 1 ? tr(lang_, "RFC 9293 §3.4: the SYN took one sequence number (the ISN, 0), so the first data byte is ISN + 1 = 1.")
+                                         : tr(lang_, "RFC 9293 §3.4: a segment's seq is the number of its first byte: the next one not yet sent, {0}.", s.seq);
             ask_number(Kind::Seq, "seq:data", 2, s.seq, numbers(s.seq, {minus_one(s.seq), s.seq + 1, s.ack}), why);
         }
     }

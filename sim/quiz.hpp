@@ -57,6 +57,10 @@ struct QuizOptions {
 // their choices in the order written; generated questions fill up to `max`.
 std::vector<Question> generate(const Trace& trace, const QuizOptions& options = {});
 
+// The fmt template `english` ("Score: {0}/{1}") in `lang` ("fr", "it"); itself when it has no
+// translation. The quiz's own texts: prompts, choices, explanations, and `netstep quiz`'s words.
+std::string_view text(std::string_view lang, std::string_view english);
+
 // The teacher's questions with `about` checked against the trace: one message per answer that
 // contradicts the trace ("t.yaml:31:7: ask: the answer 'SYN' contradicts the trace: web:80 sends
 // SYN+ACK next (step 12)"), or per fact that never happens after its question (not reported

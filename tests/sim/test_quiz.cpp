@@ -290,6 +290,27 @@ TEST_CASE("quiz: each classroom scenario with packets gives right questions") {
     check_questions(t, quiz::generate(t, {.max = 100}), 100);
 }
 
+TEST_CASE("quiz: in French and Italian the prompts and the explanations too with the same answers") {
+    Trace t = run_lesson("default.yaml");
+    std::vector<quiz::Question> en = quiz::generate(t, {.max = 100});
+    for (const char* lang : {"fr", "it"}) {
+        CAPTURE(lang);
+        std::vector<quiz::Question> other = quiz::generate(t, {.max = 100, .lang = lang});
+        REQUIRE(other.size() == en.size());
+        for (size_t i = 0; i < en.size(); ++i) {
+            CAPTURE(en[i].explanation);
+            CHECK(other[i].answer == en[i].answer);
+            CHECK(other[i].prompt != en[i].prompt);
+            CHECK(other[i].explanation != en[i].explanation);
+            CHECK(other[i].explanation.find("RFC") != std::string::npos);  // the rule's reference kept
+        }
+    }
+    // `netstep quiz`'s own words.
+    CHECK(quiz::text("it", "Score: {0}/{1}") == "Punteggio: {0}/{1}");
+    CHECK(quiz::text("fr", "Why: {0}") == "Pourquoi : {0}");
+    CHECK(quiz::text("fr", "no such text") == "no such text");
+}
+
 TEST_CASE("quiz: a trace without packets gives no question") {
     Trace t;
     CHECK(quiz::generate(t, {}).empty());
