@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the viewer for the browser (viz/web): Debian's Emscripten and Dear ImGui 1.86's sources
-# from Debian's source package, into build-web/ (or $1). Installs what is missing first
+# Builds the viewer for the browser (viz/web): Debian's Emscripten, and Dear ImGui 1.86's and
+# libyaml 0.2.5's sources from Debian's source packages, into build-web/ (or $1). Installs what is missing first
 # (scripts/setup-web.sh). The result: build-web/{index.html,netstep-view.js,netstep-view.wasm},
 # which `netstep export FILE --web DIR` copies beside the lesson's trace.
 set -euo pipefail
@@ -18,5 +18,10 @@ fi
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
-emcmake cmake -S viz/web -B "$out" "${generator[@]}" -DIMGUI_SOURCE_DIR="${imgui_dir%/}" >/dev/null
+yaml_dir=$(ls -d "$out"/src/libyaml-0.2*/ 2>/dev/null | head -1 || true)
+if [ -z "$yaml_dir" ]; then
+  (cd "$out/src" && apt-get source -qq libyaml >/dev/null 2>&1) || { echo "build-web: apt-get source libyaml failed" >&2; exit 1; }
+  yaml_dir=$(ls -d "$out"/src/libyaml-0.2*/ | head -1)
+fi
+emcmake cmake -S viz/web -B "$out" "${generator[@]}" -DIMGUI_SOURCE_DIR="${imgui_dir%/}" -DLIBYAML_SOURCE_DIR="${yaml_dir%/}" >/dev/null
 cmake --build "$out" -j "${WEB_JOBS:-$(nproc)}"

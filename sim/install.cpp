@@ -82,6 +82,24 @@ std::string shipped_scenario(const std::string& name) {
     return fs::is_regular_file(file, ec) ? file.string() : "";
 }
 
+std::string web_viewer_dir() {
+    auto complete = [](const fs::path& dir) {
+        std::error_code ec;
+        return std::all_of(std::begin(kWebViewerFiles), std::end(kWebViewerFiles),
+                           [&](const char* f) { return fs::is_regular_file(dir / f, ec); });
+    };
+    std::vector<fs::path> candidates;
+    if (const char* env = std::getenv("NETSTEP_WEB_DIR"); env && *env) candidates.push_back(env);
+    fs::path exe = this_executable();
+    if (!exe.empty() && is_inside(exe, NETSTEP_BINARY_DIR)) candidates.push_back(fs::path(NETSTEP_SOURCE_DIR) / "build-web");
+    if (!exe.empty()) candidates.push_back(exe.parent_path() / "../share/netstep/web");  // PREFIX/bin/netstep
+    candidates.push_back(fs::path(NETSTEP_INSTALL_DATADIR) / "netstep/web");
+    for (const fs::path& dir : candidates) {
+        if (complete(dir)) return normal_path(dir);
+    }
+    return "";
+}
+
 std::string viewer_executable(const std::string& netstep_exe) {
     fs::path dir = fs::path(netstep_exe).parent_path();
     for (const fs::path& candidate : {dir / "netstep-view", dir / "../lib/netstep/netstep-view"}) {

@@ -24,6 +24,14 @@ std::string scenarios_dir();
 // A shipped scenario (default.yaml, lab-one-lan.yaml) in scenarios_dir(); empty when missing.
 std::string shipped_scenario(const std::string& name);
 
+// The viewer compiled for the browser (index.html, netstep-view.js, netstep-view.wasm: scripts/
+// build-web.sh), which `netstep export --web` copies beside a lesson's trace; the first that
+// holds all three of: $NETSTEP_WEB_DIR; in a build tree: the source tree's build-web/;
+// installed: PREFIX/share/netstep/web. Empty when none does.
+std::string web_viewer_dir();
+// The files web_viewer_dir() holds.
+inline constexpr const char* kWebViewerFiles[] = {"index.html", "netstep-view.js", "netstep-view.wasm"};
+
 // The viewer started by `netstep view`: netstep-view next to netstep (a build tree), or
 // PREFIX/lib/netstep/netstep-view (installed). Empty when neither is executable.
 std::string viewer_executable(const std::string& netstep_exe);

@@ -619,6 +619,7 @@ int command_quiz(const QuizArgs& args) {
 struct ExportArgs {
     std::string file;
     std::string ladder, topology, handout;  // output files
+    std::string web;                        // a directory: the lesson for a web browser
     std::optional<uint32_t> from, to;
     std::string lang = "en";
     uint64_t seed = 0;
@@ -655,8 +656,22 @@ int command_export(const ExportArgs& args) {
         }
         jobs.push_back({option, path, *format});
     }
-    if (jobs.empty()) {
-        std::cerr << "netstep export: nothing to write: give --ladder, --topology or --handout\n";
+    std::string web_viewer;
+    if (!args.web.empty()) {
+        std::error_code ec;
+        if (fs::exists(args.web, ec) && !fs::is_directory(args.web, ec)) {
+            std::cerr << "netstep export: --web " << args.web << ": not a directory\n";
+            return kExitUsage;
+        }
+        web_viewer = web_viewer_dir();
+        if (web_viewer.empty()) {
+            std::cerr << "netstep export: --web: the viewer for the browser is not built: run scripts/build-web.sh "
+                         "(or set NETSTEP_WEB_DIR to a directory holding index.html, netstep-view.js and netstep-view.wasm)\n";
+            return kExitUsage;
+        }
+    }
+    if (jobs.empty() && args.web.empty()) {
+        std::cerr << "netstep export: nothing to write: give --ladder, --topology, --handout or --web\n";
         return kExitUsage;
     }
     if (args.from && args.to && *args.from > *args.to) {
@@ -680,6 +695,23 @@ int command_export(const ExportArgs& args) {
             return kExitUsage;
         } catch (const std::exception& e) {
             std::cerr << "netstep export: " << job.option << ": " << error_message(e) << "\n";
+            return kExitUsage;
+        }
+    }
+    if (!args.web.empty()) {
+        // The lesson: the browser's viewer (viz/web, read-only) beside the run's trace.json.
+        try {
+            fs::create_directories(args.web);
+            for (const char* f : kWebViewerFiles) {
+                std::ifstream in(fs::path(web_viewer) / f, std::ios::binary);
+                std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+                if (!in && !in.eof()) throw std::runtime_error(std::string("cannot read ") + (fs::path(web_viewer) / f).string());
+                write_output((fs::path(args.web) / f).string(),
+                             [&](const OutputFd& out) { write_bytes(out, bytes.data(), bytes.size()); });
+            }
+            write_json_file(trace, (fs::path(args.web) / "trace.json").string());
+        } catch (const std::exception& e) {
+            std::cerr << "netstep export: --web " << args.web << ": " << error_message(e) << "\n";
             return kExitUsage;
         }
     }
@@ -927,6 +959,8 @@ int netstep_main(int argc, char** argv) {
                            "The sequence diagram: OUT.pdf (A4 pages), OUT.svg or OUT.png (one tall drawing)");
     export_cmd->add_option("--topology", export_args.topology, "The hosts, networks and routers: OUT.pdf, OUT.svg or OUT.png");
     export_cmd->add_option("--handout", export_args.handout, "Everything, ready to print: OUT.pdf (A4, numbered pages)");
+    export_cmd->add_option("--web", export_args.web,
+                           "A lesson for any web browser: DIR gets index.html, the viewer (WebAssembly) and the run's trace.json");
     export_cmd->add_option("--from", export_args.from, "The sequence diagram from this step (default: the first)");
     export_cmd->add_option("--to", export_args.to, "... up to this step (default: the last)");
     export_cmd->add_option("--lang", export_args.lang, "Language of the captions and the headings: en, fr, it")
@@ -935,7 +969,8 @@ int netstep_main(int argc, char** argv) {
     export_cmd->footer("The same input gives the same bytes. Examples:\n"
                        "  netstep export scenarios/default.yaml --handout default.pdf --lang fr\n"
                        "  netstep export scenarios/default.yaml --ladder open.svg --from 0 --to 20\n"
-                       "  netstep export scenarios/ip-router.yaml --topology net.png");
+                       "  netstep export scenarios/ip-router.yaml --topology net.png\n"
+                       "  netstep export scenarios/default.yaml --web lesson/   (then: python3 -m http.server -d lesson)");
 
     CLI::App* view = app.add_subcommand("view", "Open the visualizer: step through a scenario forward and backward. "
                                                 "Without FILE, the default classroom scenario.");

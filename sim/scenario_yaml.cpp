@@ -5,6 +5,8 @@
 #include <array>
 #include <charconv>
 #include <limits>
+#include <locale>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -89,6 +91,16 @@ bool is_bare_number(std::string_view text) {
 
 std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
 
+// A decimal number as a double, whole text or nothing. Not std::from_chars: the web build's libc++
+// (Emscripten 3.1.6) has it for integers only. The "C" locale: a dot, whatever the user's locale.
+std::optional<double> to_double(std::string_view text) {
+    std::istringstream in{std::string(text)};
+    in.imbue(std::locale::classic());
+    double value = 0;
+    if (!(in >> value) || in.peek() != std::char_traits<char>::eof()) return std::nullopt;
+    return value;
+}
+
 }  // namespace
 
 // ---- Pure text parsers -----------------------------------------------------------------------
@@ -116,10 +128,9 @@ std::optional<double> parse_loss(std::string_view text) {
     if (text.empty() || text.back() != '%') return std::nullopt;
     text.remove_suffix(1);
     if (!is_bare_number(text)) return std::nullopt;
-    double value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-    return value / 100.0;
+    std::optional<double> value = to_double(text);
+    if (!value) return std::nullopt;
+    return *value / 100.0;
 }
 
 bool is_name(std::string_view text) {
@@ -279,8 +290,7 @@ double Source::loss(const Field& f) const {
     auto value = parse_loss(text);
     if (!value && is_bare_number(text)) {
         // A bare number once meant a fraction (0.1 = 10%); say what to write instead.
-        double number = 0;
-        std::from_chars(text.data(), text.data() + text.size(), number);
+        double number = to_double(text).value_or(0.0);
         std::string hint = "write the loss as a percentage: " + text + "%";
         if (number > 0.0 && number <= 1.0) {
             hint = fmt::format("write the loss as a percentage: {:g}% ({} as a fraction) or {}%", number * 100.0, text, text);

@@ -122,6 +122,7 @@ private:
     int run_interactive();
 #ifdef NETSTEP_WEB
     void web_frame();
+    uint32_t shown_step_ = UINT32_MAX;  // the step <body data-step> says
 #endif
     bool step_exists() const;
 
@@ -741,6 +742,10 @@ void App::web_frame() {
     frame(ImGui::GetIO().DeltaTime);
     render();
     glfwSwapBuffers(window_);
+    if (session_.view && session_.player.step() != shown_step_) {  // the page says which step it shows
+        shown_step_ = session_.player.step();
+        EM_ASM({ document.body.dataset.step = String($0); }, shown_step_);
+    }
     if (!first_frame_shown_) {
         first_frame_shown_ = true;
         timing_.mark("first frame swapped");

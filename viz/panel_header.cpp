@@ -17,7 +17,7 @@ namespace netstep::viz {
 
 namespace {
 
-ImVec2 item_center() { return ImVec2((ImGui::GetItemRectMin().x + ImGui::GetItemRectMax().x) * 0.5f,
+[[maybe_unused]] ImVec2 item_center() { return ImVec2((ImGui::GetItemRectMin().x + ImGui::GetItemRectMax().x) * 0.5f,
                                       (ImGui::GetItemRectMin().y + ImGui::GetItemRectMax().y) * 0.5f); }
 
 }  // namespace

@@ -3,9 +3,11 @@
 //
 //   viz_png_check IMAGE [--size W H] [--color X0 Y0 X1 Y1 RRGGBB MIN_PIXELS]...
 //                       [--no-color X0 Y0 X1 Y1 RRGGBB] [--golden PATH MAX_BAD_FRACTION]
+//                       [--same-as PATH X0 Y0 X1 Y1 MAX_BAD_FRACTION]
 //
 // A pixel matches a color when every channel is within 24. Golden: a pixel is bad when a channel
 // differs by more than 48; NETSTEP_UPDATE_GOLDEN=1 writes the golden instead of comparing.
+#include <algorithm>
 #include <stb/stb_image.h>
 
 #include <cstdio>
@@ -42,15 +44,22 @@ int count_color(const Image& img, int x0, int y0, int x1, int y1, unsigned color
     return count;
 }
 
-double bad_fraction(const Image& a, const Image& b) {
+// The share of pixels in [x0,x1)x[y0,y1) (clipped; all of it when x1 is 0) that differ.
+double bad_fraction(const Image& a, const Image& b, int x0 = 0, int y0 = 0, int x1 = 0, int y1 = 0) {
     if (a.w != b.w || a.h != b.h) return 1.0;
+    if (x1 == 0) x1 = a.w, y1 = a.h;
+    x0 = std::max(0, x0), y0 = std::max(0, y0), x1 = std::min(a.w, x1), y1 = std::min(a.h, y1);
+    if (x1 <= x0 || y1 <= y0) return 1.0;
     size_t bad = 0;
-    for (size_t i = 0; i < a.rgb.size(); i += 3) {
-        for (size_t c = 0; c < 3; ++c) {
-            if (std::abs(int(a.rgb[i + c]) - int(b.rgb[i + c])) > 48) { ++bad; break; }
+    for (int y = y0; y < y1; ++y) {
+        for (int x = x0; x < x1; ++x) {
+            size_t i = (size_t(y) * size_t(a.w) + size_t(x)) * 3;
+            for (size_t c = 0; c < 3; ++c) {
+                if (std::abs(int(a.rgb[i + c]) - int(b.rgb[i + c])) > 48) { ++bad; break; }
+            }
         }
     }
-    return double(bad) / double(a.rgb.size() / 3);
+    return double(bad) / (double(x1 - x0) * double(y1 - y0));
 }
 
 }  // namespace
@@ -106,6 +115,20 @@ int main(int argc, char** argv) {
                 }
             }
             i += 2;
+        } else if (a == "--same-as") {  // another screenshot of the same step (the browser's, the desktop's)
+            Image other;
+            if (!load(args.at(i + 1), other)) {
+                std::fprintf(stderr, "cannot read %s\n", args[i + 1].c_str());
+                ++failures;
+            } else {
+                double max_bad = std::atof(args.at(i + 6).c_str());
+                double bad = bad_fraction(img, other, num(2), num(3), num(4), num(5));
+                bool ok = bad <= max_bad;
+                std::fprintf(stderr, "same as %s in (%d,%d)-(%d,%d): %.4f%% pixels differ (max %.4f%%)%s\n", args[i + 1].c_str(),
+                             num(2), num(3), num(4), num(5), bad * 100, max_bad * 100, ok ? "" : "  <-- FAIL");
+                failures += ok ? 0 : 1;
+            }
+            i += 6;
         } else {
             std::fprintf(stderr, "unknown check %s\n", a.c_str());
             return 2;
