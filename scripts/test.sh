@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test (CTest): the whole suite under ASan +
 # UBSan (preset asan), with CI=true each fuzz target for 45 s, two at a time (scripts/fuzz.sh),
-# with CI=true (or NETSTEP_TEST_PACKAGE=1) the Debian package built, installed, run and purged
+# with CI=true the viewer built for the browser (scripts/build-web.sh: every lesson is then
+# opened in headless Chromium by a CTest), with CI=true (or NETSTEP_TEST_PACKAGE=1) the Debian package built, installed, run and purged
 # (scripts/test-package.sh: root or sudo; a developer's plain run installs nothing), and last the
 # whole suite in the normal build (preset default), so ctest's closing lines end the output.
 set -euo pipefail
@@ -21,6 +22,10 @@ fi
 
 echo "== default: build and test"
 bash scripts/build.sh default
+if [ "${CI:-}" = "true" ]; then
+  echo "== web: the viewer for the browser (Emscripten), for the browser test"
+  bash scripts/build-web.sh || status=1
+fi
 if [ "${CI:-}" = "true" ] || [ "${NETSTEP_TEST_PACKAGE:-}" = "1" ]; then
   bash scripts/test-package.sh build || status=1
 fi
