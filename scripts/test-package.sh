@@ -88,6 +88,14 @@ echo "== package: netstep check /usr/share/netstep/scenarios"
 netstep check /usr/share/netstep/scenarios --quiet >check.log 2>&1 || { cat check.log >&2; fail "netstep check"; }
 tail -1 check.log
 
+if [ -f /usr/share/netstep/web/netstep-view.wasm ]; then
+  echo "== package: netstep export --web with the installed viewer for the browser"
+  netstep export /usr/share/netstep/scenarios/default.yaml --web "$work/lesson" || fail "netstep export --web"
+  for f in index.html netstep-view.js netstep-view.wasm trace.json; do
+    [ -s "$work/lesson/$f" ] || fail "netstep export --web: no $f"
+  done
+fi
+
 echo "== package: netstep view, a screenshot under xvfb-run"
 # Without a file, `netstep view` opens the installed default lesson (the error names it).
 err=$(xvfb-run -a netstep view --screenshot "$work/beyond.png" --step 999999 2>&1 >/dev/null) && fail "--step 999999 succeeded"

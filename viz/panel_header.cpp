@@ -67,6 +67,7 @@ namespace {
 
 void draw_menu(const ViewModel& vm, Commands& out) {
     const Strings& t = vm.text;
+#ifndef NETSTEP_WEB  // a lesson in the browser is one run: no scenario files to open
     std::string open = std::string(t.open) + "…###open";
     if (ImGui::Button(open.c_str())) ImGui::OpenPopup("scenarios");
     if (ImGui::BeginPopup("scenarios")) {
@@ -77,6 +78,7 @@ void draw_menu(const ViewModel& vm, Commands& out) {
         ImGui::EndPopup();
     }
     ImGui::SameLine();
+#endif
     if (ImGui::Button("⟳###reload")) out.push_back(cmd::Reload{});
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.reload);
     ImGui::SameLine();

@@ -17,6 +17,9 @@ install(TARGETS netstep RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS netstep-view RUNTIME DESTINATION lib/netstep)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/scenarios/ DESTINATION ${CMAKE_INSTALL_DATADIR}/netstep/scenarios
         FILES_MATCHING PATTERN "*.yaml" PATTERN "README.md")
+# The viewer for the browser, when scripts/build-web.sh has built it (`netstep export --web`).
+install(FILES ${PROJECT_SOURCE_DIR}/build-web/index.html ${PROJECT_SOURCE_DIR}/build-web/netstep-view.js
+              ${PROJECT_SOURCE_DIR}/build-web/netstep-view.wasm DESTINATION ${CMAKE_INSTALL_DATADIR}/netstep/web OPTIONAL)
 
 set(_doc ${CMAKE_INSTALL_DATADIR}/doc/netstep)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${_pkg}/copyright DESTINATION ${_doc})
