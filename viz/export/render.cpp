@@ -158,6 +158,16 @@ Measure cairo_measure() {
 
 void dash(cairo_t* cr, std::initializer_list<double> d) { cairo_set_dash(cr, d.size() ? std::data(d) : nullptr, int(d.size()), 0); }
 
+// A rectangle filled with grey `fill`, outlined in grey `stroke` `width` wide (captions, labels).
+void grey_box(cairo_t* cr, const Rect& r, double fill, double stroke, double width) {
+    cairo_rectangle(cr, r.x0, r.y0, r.w(), r.h());
+    cairo_set_source_rgb(cr, fill, fill, fill);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, stroke, stroke, stroke);
+    cairo_set_line_width(cr, width);
+    cairo_stroke(cr);
+}
+
 // Lifeline names at (x0, y): boxed, cut to their column. Returns the height taken.
 double draw_names(cairo_t* cr, const LadderLayout& L, double x0, double y) {
     double fs = L.font, h = fs * 1.9;
@@ -222,12 +232,7 @@ void draw_ladder_body(cairo_t* cr, const LadderLayout& L, LadderPage page, doubl
             cairo_stroke(cr);
             dash(cr, {});
         }
-        cairo_rectangle(cr, c.box.x0, c.box.y0, c.box.w(), c.box.h());
-        cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
-        cairo_fill_preserve(cr);
-        cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-        cairo_set_line_width(cr, 0.6);
-        cairo_stroke(cr);
+        grey_box(cr, c.box, 0.95, 0.35, 0.6);
         cairo_set_source_rgb(cr, 0, 0, 0);
         font(cr, fs, false, true);
         double y = c.box.y0 + fs * 0.3;
@@ -302,12 +307,7 @@ void draw_topology(cairo_t* cr, const TopologyLayout& T, double x0, double y0, d
         cairo_line_to(cr, b.x1, b.y);
         cairo_stroke(cr);
         dash(cr, {});
-        cairo_rectangle(cr, b.label_box.x0, b.label_box.y0, b.label_box.w(), b.label_box.h());
-        cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_fill_preserve(cr);
-        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-        cairo_set_line_width(cr, 0.8);
-        cairo_stroke(cr);
+        grey_box(cr, b.label_box, 1.0, 0.1, 0.8);
         font(cr, fs, true);
         text_at(cr, b.label_box.x0 + pad, b.label_box.y0 + pad * 0.5, b.label);
     }
