@@ -454,7 +454,7 @@ std::string never_sentence(Kind kind, const std::string& subject) {
 
 struct Candidate {
     Question question;
-    int priority = 3;  // 1: asked first when there are more than `max`
+    int priority = 3;  // 0, then 1: asked first when there are more than `max`
 };
 
 class Generator {
@@ -601,7 +601,8 @@ private:
             q->explanation = tr(lang_, "RFC 826: a frame needs the receiver's MAC address. Not knowing it, {0} broadcasts an ARP request (to ff:ff:ff:ff:ff:ff) \"who has {1}?\"; every host on the network reads it, only the owner answers, by unicast. The packet waits meanwhile.", host, target);
             return;
         }
-        Question* q = add("arp:target", 1, step, Kind::ArpTarget, e.host, e.packet);
+        // Priority 0: where a router is on the way, the question of the lesson (RFC 1122 §3.3.1).
+        Question* q = add("arp:target", 0, step, Kind::ArpTarget, e.host, e.packet);
         if (!q) return;
         q->prompt = tr(lang_, "{0} has a packet for {1}. Whose MAC address does its ARP request ask for?", host, waiting->to_string());
         std::vector<std::string> wrong{waiting->to_string(), "255.255.255.255"};
