@@ -102,7 +102,18 @@ bool Session::rerun() {
     return generation != before;
 }
 
+// A lesson in the browser is one recorded run: no simulator to run it again (viz/web).
+#ifdef NETSTEP_WEB
+constexpr const char* kReadOnly = "open this lesson in netstep to change it";
+#endif
+
 bool Session::what_if(uint32_t packet, Fault fault) {
+#ifdef NETSTEP_WEB
+    (void)packet;
+    (void)fault;
+    error = kReadOnly;
+    return false;
+#endif
     poll(true);
     if (!view || original_file == ":demo" || packet >= view->trace().packets.size()) return false;
     faults.push_back(fault_entry(*view, packet, fault));
@@ -121,6 +132,11 @@ bool Session::type(const sim::TypedLine& line) {
 }
 
 bool Session::begin_type(const sim::TypedLine& line) {
+#ifdef NETSTEP_WEB
+    (void)line;
+    error = kReadOnly;
+    return false;
+#endif
     poll(true);  // one run at a time
     if (!view || original_file == ":demo") return false;
     pending_before_ = journal;
