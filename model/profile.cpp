@@ -135,6 +135,9 @@ Profile Profile::linux() {
     p.rcv_window_growth = true;
     p.initial_rcv_window = 64240;
     p.send_buffer = 65535;
+    // snd_mem stays 0 (bytes) for now: with the buffer in memory the writer also needs the
+    // kernel's TSO deferral (tcp_tso_should_defer), which leaves cwnd unfilled on a duplicate
+    // ACK and so lets the buffer grow (l_fast_retransmit); see tests/data/captures/linux/README.md.
     p.psh_on_send_block = true;
     p.psh_per_gso_packet = true;
     p.window_scale = 10;
@@ -184,7 +187,10 @@ Profile Profile::with_buffers(std::optional<uint32_t> rcvbuf, std::optional<uint
             p.recv_buffer = *rcvbuf;
         }
     }
-    if (sndbuf) p.send_buffer = linux ? 2 * std::min(*sndbuf, kMax) : *sndbuf;
+    if (sndbuf) {
+        p.send_buffer = linux ? 2 * std::min(*sndbuf, kMax) : *sndbuf;
+        p.snd_mem_locked = p.snd_mem > 0;  // SOCK_SNDBUF_LOCK: sk_sndbuf = send_buffer, never grown
+    }
     return p;
 }
 

@@ -90,6 +90,16 @@ struct Profile {
     uint32_t rx_truesize_of(uint32_t payload) const;
     uint32_t rx_tailroom_of(uint32_t payload) const;  // room left after the frame in its head
     uint32_t send_buffer = 65535;
+    // Linux counts the send buffer in memory (sk_sndbuf against sk_wmem_queued), not bytes.
+    // snd_mem (tcp_wmem[1], 16384): sk_sndbuf until ESTABLISHED, then 2 x max(10, cwnd) x the
+    // memory of one segment (tcp_sndbuf_expand: 46080 for 1460 bytes, read back with
+    // SO_MEMINFO), grown on ACKs while cwnd is not full, up to snd_mem_max (tcp_wmem[2]); locked
+    // by SO_SNDBUF (send_buffer, doubled). Each skb queued costs its bytes plus tx_skb_overhead
+    // (832: sk_wmem_queued 32952 for one skb of 32120 bytes). 0: send_buffer counts bytes.
+    uint32_t snd_mem = 0;
+    uint32_t snd_mem_max = 4194304;
+    uint32_t tx_skb_overhead = 832;
+    bool snd_mem_locked = false;
     // PSH on the last segment queued before send() had to wait for buffer space (Linux
     // tcp_sendmsg_locked: tcp_push at wait_for_space), besides the segment that empties the queue.
     bool psh_on_send_block = false;

@@ -16,6 +16,7 @@ TcpConnection TcpConnection::listening(Endpoint local, SeqNum iss, const Profile
     TcpConnection c;
     c.profile_ = profile;
     c.rcvbuf_ = profile.rcv_mem;
+    c.sndbuf_ = profile.snd_mem_locked ? profile.send_buffer : profile.snd_mem;
     c.tuple_.local = local;
     c.state_ = TcpState::Listen;  // a TCB born listening: no transition to record
     c.passive_ = true;
@@ -30,6 +31,7 @@ TcpConnection TcpConnection::connect(FourTuple tuple, SeqNum iss, Instant now, c
     TcpConnection c;
     c.profile_ = profile;
     c.rcvbuf_ = profile.rcv_mem;
+    c.sndbuf_ = profile.snd_mem_locked ? profile.send_buffer : profile.snd_mem;
     c.tuple_ = tuple;
     c.iss_ = c.snd_una_ = c.snd_nxt_ = iss;
     c.send_buf_seq_ = iss + 1;
@@ -81,6 +83,7 @@ void TcpConnection::on_icmp_unreachable(Err err, std::string reason, TcpOutput& 
 // Entering ESTABLISHED (from SYN-SENT or SYN-RECEIVED).
 void TcpConnection::establish() {
     quickacks_left_ = profile_.quickack_segments;
+    if (profile_.snd_mem) sndbuf_expand();  // tcp_init_buffer_space
     // RFC 6298 §5.7: the SYN (or SYN+ACK) timed out and no RTT was measured: RTO = 3 s.
     if (syn_retransmits_ > 0 && !srtt_) rto_ = Duration::seconds(3);
 }
@@ -105,6 +108,11 @@ CallResult<size_t> TcpConnection::send(std::span<const uint8_t> data, Instant no
     }
     if (fin_queued_) return CallResult<size_t>::error(Err::Pipe);
     if (data.empty()) return CallResult<size_t>::ok(0);
+    if (profile_.snd_mem) {
+        size_t taken = queue_in_memory(data, now, out);
+        if (taken == 0) return CallResult<size_t>::would_block();
+        return CallResult<size_t>::ok(taken);
+    }
     size_t n = std::min(data.size(), send_space());
     if (n == 0) return CallResult<size_t>::would_block();
     if (unsent() == 0) gso_base_ = data_end();  // a new skb starts the write queue
@@ -263,7 +271,90 @@ size_t TcpConnection::send_space() const {
     bool open = state_ == TcpState::SynSent || state_ == TcpState::SynReceived ||
                 state_ == TcpState::Established || state_ == TcpState::CloseWait;
     if (!open || fin_queued_ || error_) return 0;
+    if (profile_.snd_mem) {  // at least what a new skb would take (payload's share not counted)
+        if (write_blocked_) return 0;
+        uint32_t goal = size_goal(), tail = std::min(tail_skb_len_, unsent());
+        uint32_t room = tail > 0 && tail < goal ? goal - tail : 0;
+        uint32_t w = wmem_queued();
+        return room + (w < sndbuf_ ? std::max(goal, sndbuf_ - w) : 0);
+    }
     return profile_.send_buffer > send_buf_.size() ? profile_.send_buffer - send_buf_.size() : 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Linux's send buffer in memory (profile snd_mem): net/ipv4/tcp.c tcp_sendmsg_locked
+// ---------------------------------------------------------------------------------------------
+
+// tcp_xmit_size_goal: a write-queue skb holds up to half the largest window the peer offered
+// (tcp_bound_to_half_wnd), in whole segments, at most 64 KB (sk_gso_max_size).
+uint32_t TcpConnection::size_goal() const {
+    uint32_t mss = std::max<uint32_t>(snd_mss_, 1), goal = 65536;
+    uint32_t cutoff = max_snd_wnd_ > 536 ? max_snd_wnd_ / 2 : max_snd_wnd_;
+    if (cutoff && goal > cutoff) goal = std::max<uint32_t>(cutoff, 68 - 20);
+    return std::max(goal / mss * mss, mss);
+}
+
+// sk_wmem_queued: the bytes queued plus one skb's overhead for each GSO packet in flight (each
+// sent packet is its own skb: tso_fragment) and each unsent skb of up to size_goal() bytes.
+uint32_t TcpConnection::wmem_queued() const {
+    uint32_t mss = std::max<uint32_t>(snd_mss_, 1), goal = size_goal();
+    uint32_t queued = uint32_t(send_buf_.size()), u = std::min(unsent(), queued);
+    uint32_t segs = (queued - u + mss - 1) / mss, gso = std::max<uint32_t>(gso_segments(), 1);
+    uint32_t tail = std::min(tail_skb_len_, u);
+    uint32_t skbs = (segs + gso - 1) / gso + (tail > 0 ? 1 : 0) + (u - tail + goal - 1) / goal;
+    return queued + skbs * profile_.tx_skb_overhead;
+}
+
+// tcp_sndbuf_expand: room for 2 x max(10, cwnd, reordering + 1) segments, each costing its
+// skb head rounded to a power of two (MSS + MAX_TCP_HEADER + skb_shared_info) plus the sk_buff:
+// 2304 bytes for 1460 (SO_MEMINFO: sk_sndbuf 46080 on a new connection, cwnd 10).
+void TcpConnection::sndbuf_expand() {
+    if (profile_.snd_mem_locked) return;  // SO_SNDBUF
+    uint32_t mss = std::max<uint32_t>({snd_mss_, profile_.mss, 1}), head = 1;
+    while (head < mss + 256 + 320) head <<= 1;
+    uint32_t segs = std::max<uint32_t>({10, cwnd_ / mss, 4});
+    uint64_t mem = 2ull * segs * (head + 256);
+    sndbuf_ = std::max(sndbuf_, uint32_t(std::min<uint64_t>(mem, profile_.snd_mem_max)));
+}
+
+// tcp_check_space -> tcp_new_space, after an ACK was processed and what it allows was sent: a
+// writer waiting for memory first lets the buffer grow while cwnd is not full
+// (tcp_should_expand_sndbuf), then wakes once a third of the buffer is free
+// (sk_stream_write_space: sk_stream_wspace >= sk_wmem_queued / 2).
+void TcpConnection::check_space() {
+    if (!profile_.snd_mem || !write_blocked_) return;
+    uint32_t mss = std::max<uint32_t>(snd_mss_, 1);
+    if (packets_in_flight() < cwnd_ / mss) sndbuf_expand();
+    uint32_t w = wmem_queued();
+    if (sndbuf_ > w && sndbuf_ - w >= w / 2) write_blocked_ = false;
+}
+
+// The copy loop of tcp_sendmsg_locked: fill the last unsent skb up to size_goal(), a new skb
+// only while sk_wmem_queued < sk_sndbuf (sk_stream_memory_free), push a full skb at once
+// (tcp_push_one, forced_push). When memory runs out the writer waits (SOCK_NOSPACE) and what
+// it queued is pushed with PSH on its end (tcp_push before sk_stream_wait_memory).
+size_t TcpConnection::queue_in_memory(std::span<const uint8_t> data, Instant now, TcpOutput& out) {
+    if (write_blocked_) return 0;
+    size_t taken = 0;
+    while (taken < data.size()) {
+        uint32_t goal = size_goal(), tail = std::min(tail_skb_len_, unsent());
+        if (tail == 0 || tail >= goal) {
+            if (wmem_queued() >= sndbuf_) break;
+            tail = 0;  // tcp_stream_alloc_skb
+        }
+        if (unsent() == 0) gso_base_ = data_end();  // a new skb starts the write queue
+        uint32_t n = uint32_t(std::min<size_t>(goal - tail, data.size() - taken));
+        send_buf_.insert(send_buf_.end(), data.begin() + std::ptrdiff_t(taken), data.begin() + std::ptrdiff_t(taken + n));
+        taken += n;
+        tail_skb_len_ = tail + n;
+        if (tail_skb_len_ >= goal) output(now, out);
+    }
+    if (taken < data.size()) {
+        write_blocked_ = true;
+        if (taken > 0 && profile_.psh_on_send_block) push_marks_.push_back(data_end());
+    }
+    output(now, out);
+    return taken;
 }
 
 TcpVars TcpConnection::vars() const {

@@ -134,6 +134,16 @@ private:
     std::optional<SeqNum> small_end_; // end of the last sub-MSS segment sent (Nagle/Minshall)
     std::vector<SeqNum> psh_ends_;    // ends of segments sent with PSH, above SND.UNA
     std::vector<SeqNum> push_marks_;  // where a send() stopped to wait for space (Linux tcp_push)
+    // Linux's send buffer in memory (profile snd_mem): sk_sndbuf; SOCK_NOSPACE (a send() waits
+    // for sk_stream_write_space); the bytes of the last unsent skb of the write queue.
+    uint32_t sndbuf_ = 0;
+    bool write_blocked_ = false;
+    uint32_t tail_skb_len_ = 0;
+    uint32_t size_goal() const;
+    uint32_t wmem_queued() const;
+    void sndbuf_expand();
+    void check_space();
+    size_t queue_in_memory(std::span<const uint8_t> data, Instant now, TcpOutput& out);
 
     // Receive sequence space.
     SeqNum irs_, rcv_nxt_;

@@ -37,6 +37,7 @@ void TcpConnection::after_input(Instant now, TcpOutput& out) {
         return;
     }
     output(now, out);
+    check_space();  // tcp_data_snd_check: tcp_push_pending_frames, then tcp_check_space
     if (ack_now_) send_ack(out);
 }
 

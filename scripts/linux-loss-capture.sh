@@ -15,6 +15,9 @@
 # programs' and relay's output) unless KEEP_LOGS=0.
 #
 #   scripts/linux-loss-capture.sh [OUTDIR [NAME...]]     (all captures when no NAME)
+#   MEMINFO=1 scripts/linux-loss-capture.sh ...          (the server also logs its socket's memory
+#                                                         as the kernel counts it, on each change:
+#                                                         sk_sndbuf, sk_wmem_queued, SIOCOUTQ, SIOCOUTQNSD)
 #
 # Needs root, iproute2, tcpdump, ethtool (optional) and python3 (stdlib only). Bounded: every
 # program runs under `timeout`, the relay stops by itself, the namespaces are deleted on exit
@@ -130,7 +133,7 @@ cat "$WORK/settings.txt"
 
 # ---- The programs (python3 stdlib): `prog.py server|client NAME`.
 cat >"$WORK/prog.py" <<'EOF'
-import errno, socket, sys, time
+import errno, fcntl, os, socket, struct, sys, threading, time
 
 REQ = b"GET / HTTP/1.0\r\n\r\n"          # 18 bytes
 REPLY = b"HTTP/1.0 200 OK\r\n\r\n!"      # 20 bytes
@@ -154,6 +157,23 @@ def read_all(c, size=65536, pause=0.0):
         if pause:
             time.sleep(pause)
 
+def meminfo(c, stop):
+    # MEMINFO=1: the server socket's memory as the kernel counts it, on each change (SO_MEMINFO:
+    # sk_sndbuf, sk_wmem_queued; SIOCOUTQ: write_seq - snd_una; SIOCOUTQNSD: write_seq - snd_nxt).
+    last = None
+    while not stop.is_set():
+        try:
+            m = struct.unpack("9I", c.getsockopt(socket.SOL_SOCKET, 55, 36))
+            q = struct.unpack("i", fcntl.ioctl(c.fileno(), 0x5411, b"\0" * 4))[0]
+            nsd = struct.unpack("i", fcntl.ioctl(c.fileno(), 0x894B, b"\0" * 4))[0]
+        except (OSError, ValueError):
+            return                           # closed
+        now = (m[3], m[5], q, nsd)
+        if now != last:
+            log(f"mem sndbuf={m[3]} wmem_queued={m[5]} outq={q} notsent={nsd}")
+            last = now
+        time.sleep(0.0002)
+
 def server(name):
     l = socket.socket()
     l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -162,6 +182,9 @@ def server(name):
     print("ready", flush=True)
     c, _ = l.accept()
     log("accepted, congestion control", c.getsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, 16).rstrip(b"\0").decode())
+    stop = threading.Event()
+    if os.environ.get("MEMINFO") == "1":
+        threading.Thread(target=meminfo, args=(c, stop), daemon=True).start()
     if name in ("h_rto", "n_duplicate"):
         while True:                          # answer each request at once; close on EOF
             d = c.recv(100)
@@ -180,6 +203,7 @@ def server(name):
         log("sent", BULK[name])
         c.close()
     log("closed")
+    stop.set()
     l.close()
 
 def client(name):

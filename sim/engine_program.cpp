@@ -382,14 +382,19 @@ private:
                 // programs blocked in a 64 MiB send hold no 6 GiB), a piece longer than the send
                 // buffer (TCP takes from it what it takes from the whole, and sees more to come)
                 // and than any datagram (UDP refuses it as it refuses the whole: EMSGSIZE).
+                // A piece taken whole is followed at once by the next (a send buffer counted in
+                // memory, profile snd_mem, may take more than send_buffer).
                 size_t piece = std::max(kSendPiece, size_t(stack().profile().send_buffer) + 1);
-                auto r = s.payload.data.empty()
-                             ? stack().send(id, filler_bytes(std::min(piece, total - taken), taken), now(), out)
-                             : stack().send(id, payload_span(s.payload).subspan(taken), now(), out);
-                if (r.is_error()) return r;
-                if (r.is_ok()) taken += r.value;
-                if (taken < total) return CallResult<size_t>::would_block();
-                return CallResult<size_t>::ok(taken);
+                for (;;) {
+                    size_t want = s.payload.data.empty() ? std::min(piece, total - taken) : total - taken;
+                    auto r = s.payload.data.empty()
+                                 ? stack().send(id, filler_bytes(want, taken), now(), out)
+                                 : stack().send(id, payload_span(s.payload).subspan(taken), now(), out);
+                    if (r.is_error()) return r;
+                    if (r.is_ok()) taken += r.value;
+                    if (taken == total) return CallResult<size_t>::ok(taken);
+                    if (!r.is_ok() || r.value < want) return CallResult<size_t>::would_block();
+                }
             },
             [](const CallResult<size_t>& r) { return "= " + std::to_string(r.value); });
         return conclude(r.is_error() ? std::optional(r.err) : std::nullopt, text);

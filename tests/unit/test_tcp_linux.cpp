@@ -437,6 +437,49 @@ TEST_CASE("linux rule: a reader that falls behind closes the window, a read reop
     CHECK(o.segments[0].window == 8 * 1460);
 }
 
+TEST_CASE("linux rule: the send buffer counted in memory (sk_sndbuf, sk_wmem_queued) as SO_MEMINFO read it") {
+    // j_bulk re-run with MEMINFO=1 scripts/linux-loss-capture.sh: sndbuf 46080 at accept;
+    // sendall(60000) stopped with 46720 bytes queued (wmem_queued 51712), 14600 of them sent;
+    // after the IW10's ACKs still 46080 (cwnd full); the writer woke when the buffer grew.
+    Profile p = Profile::linux();
+    p.snd_mem = 16384;  // tcp_wmem[1]
+    TcpConnection c = socket_established(p);
+    TcpSegment w = seg(ACK, REMOTE_SEQ, LOCAL_SEQ);
+    w.window = 64240;  // half of it: 22 segments per skb (tcp_xmit_size_goal)
+    send(c, at_ms(1), w);
+    TcpOutput o;
+    auto r = c.send(bytes(60000), at_ms(2), o);
+    REQUIRE(r.is_ok());
+    CHECK(r.value == 46720);
+    size_t data = 0;
+    for (const auto& s : o.segments) data += s.payload.empty() ? 0 : 1;
+    CHECK(data == 10);  // IW10
+    CHECK(c.send_space() == 0);
+    // The ten ACKs of IW10: cwnd 20, 20 in flight: the buffer does not grow, the writer waits.
+    for (uint32_t k = 1; k <= 10; ++k) {
+        TcpSegment a = seg(ACK, REMOTE_SEQ, LOCAL_SEQ + k * 1460);
+        a.window = 64240;
+        send(c, at_ms(40 + k), a);
+    }
+    TcpOutput o2;
+    CHECK(c.send(bytes(60000 - 46720), at_ms(52), o2).would_block_now());
+    // The next flight's first ACKs leave cwnd unfilled: tcp_sndbuf_expand, and with a third
+    // of the buffer free (sk_stream_write_space) the rest is taken.
+    for (uint32_t k = 11; k <= 12; ++k) {
+        TcpSegment a = seg(ACK, REMOTE_SEQ, LOCAL_SEQ + k * 1460);
+        a.window = 64240;
+        send(c, at_ms(80 + k), a);
+    }
+    TcpOutput o3;
+    auto rest = c.send(bytes(60000 - 46720), at_ms(93), o3);
+    REQUIRE(rest.is_ok());
+    CHECK(rest.value == 60000 - 46720);
+    // The textbook profile counts bytes: 65535 of them.
+    TcpConnection t = socket_established(Profile::textbook());
+    TcpOutput ot;
+    CHECK(t.send(bytes(70000), at_ms(2), ot).value == 65535);
+}
+
 TEST_CASE("linux rule: PSH on the last segment queued before send() waits for space") {
     for (const Profile& base : {Profile::textbook(), Profile::linux()}) {
         Profile p = base;
