@@ -35,8 +35,6 @@ Profile Profile::textbook() {
     p.rcv_window_growth = false;
     p.initial_rcv_window = 0;
     p.send_buffer = 65535;
-    p.psh_on_send_block = false;
-    p.psh_per_gso_packet = false;
     p.window_scale = std::nullopt;
     p.rto_initial = Duration::seconds(1);
     p.rto_min = Duration::seconds(1);
@@ -95,9 +93,13 @@ Profile Profile::textbook() {
 //   recv() and the textbook-style byte count when rcv_mem is 0.
 //   Not modelled: receive buffer auto-tuning (tcp_rcv_space_adjust), which grows the buffer
 //   past 128 KiB for a reader that keeps up: the model's window stops near 81 (82944 bytes).
-// PSH where send() waited for buffer space (e_bulk_slow.pcap, segments 5 and 10 of the 14):
-//   tcp_sendmsg_locked calls tcp_push, which marks the last segment queued, before it sleeps
-//   in sk_stream_wait_memory -> psh_on_send_block.
+// The send side as the kernel builds it (snd_mem; j, l, o and k of tests/data/captures/linux):
+//   a send buffer counted in memory (sk_sndbuf 46080 at first, tcp_sndbuf_expand), the write
+//   queue's skbs of up to half the peer's window (tcp_xmit_size_goal), sent as GSO packets of
+//   tcp_tso_autosize segments, PSH on every packet of two or more (__tcp_transmit_skb) and where
+//   the program's write marked its skb (tcp_push, forced_push), small packets held back for the
+//   next ACK (tcp_tso_should_defer); a program woken by the network runs 50 us later
+//   (wakeup_latency), after the rest of the burst.
 // Not visible in the capture, from the kernel's defaults:
 // - delayed ACK: at most TCP_DELACK_MIN = 40 ms once out of quick-ACK mode (TCP_DELACK_MAX is
 //   200 ms, but interactive flows see 40 ms); quick-ACK budget TCP_MAX_QUICKACKS = 16;
@@ -135,11 +137,8 @@ Profile Profile::linux() {
     p.rcv_window_growth = true;
     p.initial_rcv_window = 64240;
     p.send_buffer = 65535;
-    // snd_mem stays 0 (bytes) for now: with the buffer in memory the writer also needs the
-    // kernel's TSO deferral (tcp_tso_should_defer), which leaves cwnd unfilled on a duplicate
-    // ACK and so lets the buffer grow (l_fast_retransmit); see tests/data/captures/linux/README.md.
-    p.psh_on_send_block = true;
-    p.psh_per_gso_packet = true;
+    p.snd_mem = 16384;  // tcp_wmem[1]
+    p.wakeup_latency = Duration::micros(50);
     p.window_scale = 10;
     p.rto_initial = Duration::seconds(1);
     p.rto_min = Duration::millis(200);

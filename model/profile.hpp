@@ -97,18 +97,15 @@ struct Profile {
     // by SO_SNDBUF (send_buffer, doubled). Each skb queued costs its bytes plus tx_skb_overhead
     // (832: sk_wmem_queued 32952 for one skb of 32120 bytes). 0: send_buffer counts bytes.
     uint32_t snd_mem = 0;
+    // A program blocked in send() or recv() that the network wakes (an ACK frees buffer
+    // memory, data arrives) runs this much later, the scheduler's wake-up latency: what arrives
+    // meanwhile is processed first, as the kernel's softirq processes a burst before the woken
+    // task gets a CPU. l_fast_retransmit.pcap: the writer woken by the first duplicate ACK ran
+    // after the second; j_bulk.pcap: the FIN alone, the reader's ACKs of a burst.
+    Duration wakeup_latency{};
     uint32_t snd_mem_max = 4194304;
     uint32_t tx_skb_overhead = 832;
     bool snd_mem_locked = false;
-    // PSH on the last segment queued before send() had to wait for buffer space (Linux
-    // tcp_sendmsg_locked: tcp_push at wait_for_space), besides the segment that empties the queue.
-    bool psh_on_send_block = false;
-    // PSH at the end of each GSO packet as Linux builds them (tcp_tso_autosize): about 1 ms of
-    // the pacing rate (2 x cwnd / SRTT in slow start, 1.2 x after), at least tcp_min_tso_segs
-    // (2) segments, at most 64 KB; the device splits them and the last piece keeps the PSH.
-    // At a 40 ms round trip that is every second full segment (tests/data/captures/linux/
-    // j_bulk.pcap); on a fast LAN the packets are long and the rule rarely shows.
-    bool psh_per_gso_packet = false;
     std::optional<uint8_t> window_scale;  // sent in SYN when set (Linux: 7 or more)
 
     // Timers (RFC 6298; RFC 9293 §3.8.1).

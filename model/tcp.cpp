@@ -59,7 +59,7 @@ void TcpConnection::set_state(TcpState to, std::string cause, TcpOutput& out) {
         send_buf_.clear();
         send_buf_seq_ = snd_nxt_;
         psh_ends_.clear();
-        push_marks_.clear();
+        wq_.clear();
         ooo_.clear();
         ooo_fin_.reset();
         fin_queued_ = false;
@@ -84,6 +84,7 @@ void TcpConnection::on_icmp_unreachable(Err err, std::string reason, TcpOutput& 
 void TcpConnection::establish() {
     quickacks_left_ = profile_.quickack_segments;
     if (profile_.snd_mem) sndbuf_expand();  // tcp_init_buffer_space
+    pushed_seq_ = snd_nxt_;
     // RFC 6298 §5.7: the SYN (or SYN+ACK) timed out and no RTT was measured: RTO = 3 s.
     if (syn_retransmits_ > 0 && !srtt_) rto_ = Duration::seconds(3);
 }
@@ -115,11 +116,7 @@ CallResult<size_t> TcpConnection::send(std::span<const uint8_t> data, Instant no
     }
     size_t n = std::min(data.size(), send_space());
     if (n == 0) return CallResult<size_t>::would_block();
-    if (unsent() == 0) gso_base_ = data_end();  // a new skb starts the write queue
     send_buf_.insert(send_buf_.end(), data.begin(), data.begin() + std::ptrdiff_t(n));
-    // The buffer is full and the program will wait: Linux pushes what it queued first, PSH on
-    // its last segment (tcp_sendmsg_locked, wait_for_space: tcp_push).
-    if (n < data.size() && profile_.psh_on_send_block) push_marks_.push_back(data_end());
     output(now, out);
     return CallResult<size_t>::ok(n);
 }
@@ -271,12 +268,10 @@ size_t TcpConnection::send_space() const {
     bool open = state_ == TcpState::SynSent || state_ == TcpState::SynReceived ||
                 state_ == TcpState::Established || state_ == TcpState::CloseWait;
     if (!open || fin_queued_ || error_) return 0;
-    if (profile_.snd_mem) {  // at least what a new skb would take (payload's share not counted)
+    if (profile_.snd_mem) {  // what the last skb and new skbs would take, payload only
         if (write_blocked_) return 0;
-        uint32_t goal = size_goal(), tail = std::min(tail_skb_len_, unsent());
-        uint32_t room = tail > 0 && tail < goal ? goal - tail : 0;
         uint32_t w = wmem_queued();
-        return room + (w < sndbuf_ ? std::max(goal, sndbuf_ - w) : 0);
+        return w < sndbuf_ ? std::max(size_goal(), sndbuf_ - w) : 0;
     }
     return profile_.send_buffer > send_buf_.size() ? profile_.send_buffer - send_buf_.size() : 0;
 }
@@ -294,15 +289,9 @@ uint32_t TcpConnection::size_goal() const {
     return std::max(goal / mss * mss, mss);
 }
 
-// sk_wmem_queued: the bytes queued plus one skb's overhead for each GSO packet in flight (each
-// sent packet is its own skb: tso_fragment) and each unsent skb of up to size_goal() bytes.
+// sk_wmem_queued: the bytes queued plus one skb's overhead for each skb of the write queue.
 uint32_t TcpConnection::wmem_queued() const {
-    uint32_t mss = std::max<uint32_t>(snd_mss_, 1), goal = size_goal();
-    uint32_t queued = uint32_t(send_buf_.size()), u = std::min(unsent(), queued);
-    uint32_t segs = (queued - u + mss - 1) / mss, gso = std::max<uint32_t>(gso_segments(), 1);
-    uint32_t tail = std::min(tail_skb_len_, u);
-    uint32_t skbs = (segs + gso - 1) / gso + (tail > 0 ? 1 : 0) + (u - tail + goal - 1) / goal;
-    return queued + skbs * profile_.tx_skb_overhead;
+    return uint32_t(send_buf_.size()) + uint32_t(wq_.size()) * profile_.tx_skb_overhead;
 }
 
 // tcp_sndbuf_expand: room for 2 x max(10, cwnd, reordering + 1) segments, each costing its
@@ -329,30 +318,45 @@ void TcpConnection::check_space() {
     if (sndbuf_ > w && sndbuf_ - w >= w / 2) write_blocked_ = false;
 }
 
-// The copy loop of tcp_sendmsg_locked: fill the last unsent skb up to size_goal(), a new skb
-// only while sk_wmem_queued < sk_sndbuf (sk_stream_memory_free), push a full skb at once
-// (tcp_push_one, forced_push). When memory runs out the writer waits (SOCK_NOSPACE) and what
-// it queued is pushed with PSH on its end (tcp_push before sk_stream_wait_memory).
+// The copy loop of tcp_sendmsg_locked: fill the last skb while it is unsent and shorter than
+// size_goal() (its PSH mark cleared by the first byte of a new write), a new skb only while
+// sk_wmem_queued < sk_sndbuf (sk_stream_memory_free). A full skb is pushed at once: all that
+// may go, marked PSH, once half the peer's largest window was written since the last mark
+// (forced_push), else one packet if it is the first unsent skb (tcp_push_one). At the end, or
+// when memory runs out and the writer waits (SOCK_NOSPACE), the last skb is marked PSH and what
+// may go goes (tcp_push).
 size_t TcpConnection::queue_in_memory(std::span<const uint8_t> data, Instant now, TcpOutput& out) {
     if (write_blocked_) return 0;
     size_t taken = 0;
+    auto forced_push = [&] { return data_end() > pushed_seq_ + max_snd_wnd_ / 2; };
+    auto mark_push = [&] { wq_.back().psh = true; pushed_seq_ = data_end(); };
     while (taken < data.size()) {
-        uint32_t goal = size_goal(), tail = std::min(tail_skb_len_, unsent());
-        if (tail == 0 || tail >= goal) {
+        uint32_t goal = size_goal();
+        SeqNum tail_start = wq_.size() >= 2 ? wq_[wq_.size() - 2].end : snd_una_;
+        bool extend = !wq_.empty() && tail_start >= snd_nxt_ && uint32_t(wq_.back().end - tail_start) < goal;
+        uint32_t tail_len = extend ? uint32_t(wq_.back().end - tail_start) : 0;
+        if (!extend) {
             if (wmem_queued() >= sndbuf_) break;
-            tail = 0;  // tcp_stream_alloc_skb
+            wq_.push_back({data_end(), false});  // tcp_stream_alloc_skb, tcp_skb_entail
+        } else if (taken == 0) {
+            wq_.back().psh = false;  // "if (!copied) tcp_flags &= ~TCPHDR_PSH"
         }
-        if (unsent() == 0) gso_base_ = data_end();  // a new skb starts the write queue
-        uint32_t n = uint32_t(std::min<size_t>(goal - tail, data.size() - taken));
+        uint32_t n = uint32_t(std::min<size_t>(goal - tail_len, data.size() - taken));
         send_buf_.insert(send_buf_.end(), data.begin() + std::ptrdiff_t(taken), data.begin() + std::ptrdiff_t(taken + n));
         taken += n;
-        tail_skb_len_ = tail + n;
-        if (tail_skb_len_ >= goal) output(now, out);
+        wq_.back().end = data_end();
+        if (tail_len + n < goal || taken == data.size()) continue;
+        if (forced_push()) {
+            mark_push();
+            output(now, out);
+        } else if ((wq_.size() >= 2 ? wq_[wq_.size() - 2].end : snd_una_) == snd_nxt_) {
+            push_one_ = true;  // the skb is the first one unsent
+            output(now, out);
+            push_one_ = false;
+        }
     }
-    if (taken < data.size()) {
-        write_blocked_ = true;
-        if (taken > 0 && profile_.psh_on_send_block) push_marks_.push_back(data_end());
-    }
+    if (taken < data.size()) write_blocked_ = true;
+    if (taken > 0) mark_push();
     output(now, out);
     return taken;
 }

@@ -133,12 +133,20 @@ private:
     std::optional<SeqNum> fin_seq_;   // our FIN's sequence number, once sent
     std::optional<SeqNum> small_end_; // end of the last sub-MSS segment sent (Nagle/Minshall)
     std::vector<SeqNum> psh_ends_;    // ends of segments sent with PSH, above SND.UNA
-    std::vector<SeqNum> push_marks_;  // where a send() stopped to wait for space (Linux tcp_push)
     // Linux's send buffer in memory (profile snd_mem): sk_sndbuf; SOCK_NOSPACE (a send() waits
     // for sk_stream_write_space); the bytes of the last unsent skb of the write queue.
     uint32_t sndbuf_ = 0;
     bool write_blocked_ = false;
-    uint32_t tail_skb_len_ = 0;
+    // The write queue's skbs from SND.UNA (sent ones are the GSO packets they were sent as,
+    // tso_fragment), each with its end and whether it is marked PSH (tcp_mark_push).
+    struct WqSkb { SeqNum end; bool psh; };
+    std::deque<WqSkb> wq_;
+    SeqNum pushed_seq_;  // tp->pushed_seq: the write_seq at the last mark (forced_push)
+    bool push_one_ = false;  // tcp_push_one: one packet only
+    bool write_xmit(Instant now, TcpOutput& out, bool idle);
+    bool tso_should_defer(uint32_t skb_len, bool is_tail, uint32_t quota, Instant now) const;
+    uint32_t mss_split_point(uint32_t skb_len, bool is_tail, uint32_t max_segs) const;
+    size_t head_unsent_skb() const;
     uint32_t size_goal() const;
     uint32_t wmem_queued() const;
     void sndbuf_expand();
@@ -181,7 +189,6 @@ private:
     // timeout of the last data received (tcp_event_data_sent), left when the delayed ACK timer
     // fires (tcp_delack_timer_handler). In it, no quick ACKs: the ACK waits to ride on a reply.
     bool pingpong_ = false;
-    SeqNum gso_base_;  // where the unsent data began to be built into GSO packets
     uint32_t gso_segments() const;
     std::optional<Instant> last_data_rcvd_;  // icsk_ack.lrcvtime
     // Linux's delayed-ACK timeout (icsk_ack.ato): TCP_ATO_MIN at the first data, then adapted
@@ -305,8 +312,9 @@ private:
     void output(Instant now, TcpOutput& out);
     bool may_send(uint32_t n, uint32_t unsent, bool idle) const;
     void rewind_to_una();
-    void transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& out, bool packet_end = false);
-    bool window_tail_allowed(uint32_t n, uint32_t usable, std::optional<SeqNum> packet_start) const;
+    // psh: -1 on the segment that ends the queued data, 0 or 1 as write_xmit says (snd_mem).
+    void transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& out, int psh = -1);
+    void transmit_built(uint32_t n, bool fin, Bytes payload, uint8_t flags, Instant now, TcpOutput& out);
     bool short_unacked() const;
     uint32_t retransmit_first(uint32_t max_len, Instant now, TcpOutput& out);
     void rtt_sample(Duration r);

@@ -351,7 +351,7 @@ void TcpConnection::on_ack_advanced(SeqNum ack, Instant now, TcpOutput& out) {
         send_buf_seq_ += uint32_t(n);
     }
     std::erase_if(psh_ends_, [&](SeqNum e) { return e <= ack; });
-    std::erase_if(push_marks_, [&](SeqNum m) { return m <= ack; });
+    while (!wq_.empty() && wq_.front().end <= ack) wq_.pop_front();  // tcp_clean_rtx_queue
     snd_una_ = ack;
     retransmits_ = 0;
     bool partial = recover_ && snd_una_ < *recover_ && !probing_;

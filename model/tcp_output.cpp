@@ -91,10 +91,8 @@ void TcpConnection::output(Instant now, TcpOutput& out) {
     bool idle = snd_nxt_ == snd_una_;  // nothing unacknowledged when this output began
     if (idle && unsent() > 0 && !probing_) restart_after_idle(now, out);  // RFC 5681 §4.1
     bool sent_data = false;
-    std::optional<SeqNum> packet_start;  // a GSO packet begun in this pass
-    const uint32_t packet_bytes = profile_.psh_per_gso_packet ? gso_segments() * snd_mss_ : 0;
-    auto packet_boundary = [&] { return snd_nxt_ >= gso_base_ && uint32_t(snd_nxt_ - gso_base_) % packet_bytes == 0; };
-    while (!probing_ && !fin_seq_) {
+    if (profile_.snd_mem) sent_data = write_xmit(now, out, idle);
+    while (!profile_.snd_mem && !probing_ && !fin_seq_) {
         uint32_t left = unsent();
         usable = usable_window();
         // RFC 5681 §2: the lesser of cwnd and the peer's window governs data transmission.
@@ -102,12 +100,9 @@ void TcpConnection::output(Instant now, TcpOutput& out) {
         // The FIN needs one unit of the peer's window; it carries no data, so no cwnd.
         bool fin = fin_queued_ && n == left && usable > n;
         if (n == 0 && !fin) break;
-        bool tail = n > 0 && !may_send(n, left, idle);
-        if (tail && !window_tail_allowed(n, usable, packet_start)) break;
-        if (packet_bytes > 0 && !packet_start && packet_boundary()) packet_start = snd_nxt_;
-        transmit_new(n, fin, now, out, tail);
+        if (n > 0 && !may_send(n, left, idle)) break;
+        transmit_new(n, fin, now, out);
         sent_data = sent_data || n > 0;
-        if (packet_start && packet_boundary()) packet_start.reset();  // complete: the next one begins
     }
     // Linux tcp_write_xmit -> tcp_cwnd_validate: remember whether cwnd was the limit.
     bool cwnd_full = cwnd_ > 0 && flight_size() + snd_mss_ > cwnd_;
@@ -124,6 +119,95 @@ void TcpConnection::output(Instant now, TcpOutput& out) {
         persist_interval_ = rto_;
         arm(TimerKind::Persist, now + persist_interval_, out);
     }
+}
+
+// Linux tcp_write_xmit over the write queue's skbs (profile snd_mem): the first unsent skb goes
+// as one packet of at most tcp_tso_segs segments, cut to cwnd and the peer's window
+// (tcp_mss_split_point; the rest stays a skb of its own: tso_fragment). A packet of two or more
+// segments carries PSH (__tcp_transmit_skb: "to expedite GRO flush at receiver"; software GSO
+// keeps it on the last piece), a packet of one only when its skb was marked. A packet smaller
+// than worth sending may wait for more ACKs (tcp_tso_should_defer); a short last skb waits as
+// Nagle/Minshall say (tcp_nagle_test). tcp_push_one: one packet.
+bool TcpConnection::write_xmit(Instant now, TcpOutput& out, bool idle) {
+    const uint32_t mss = std::max<uint32_t>(snd_mss_, 1);
+    bool sent = false;
+    while (!probing_ && !fin_seq_) {
+        uint32_t left = unsent();
+        if (left == 0) {  // a FIN of its own: one unit of window, no cwnd (tcp_cwnd_test)
+            if (fin_queued_ && usable_window() > 0) transmit_new(0, true, now, out, 0);
+            break;
+        }
+        size_t i = head_unsent_skb();
+        if (i >= wq_.size()) break;
+        uint32_t skb_len = uint32_t(wq_[i].end - snd_nxt_);
+        bool is_tail = i + 1 == wq_.size();
+        bool with_fin = is_tail && fin_queued_;  // tcp_send_fin: the FIN joins the last unsent skb
+        uint32_t quota = cwnd_room() / mss;
+        if (quota == 0) break;                              // tcp_cwnd_test
+        if (std::min(skb_len, mss) > usable_window()) break;  // tcp_snd_wnd_test
+        uint32_t pcount = (skb_len + mss - 1) / mss;
+        if (pcount == 1) {
+            if (skb_len < mss && is_tail && !push_one_ && !may_send(skb_len, left, idle)) break;
+        } else if (!push_one_ && tso_should_defer(skb_len, is_tail, quota, now)) {
+            break;
+        }
+        uint32_t pkt = skb_len;
+        if (pcount > 1) pkt = std::min(skb_len, mss_split_point(skb_len, is_tail, std::min(quota, gso_segments())));
+        if (pkt == 0) break;
+        if (pkt < skb_len) wq_.insert(wq_.begin() + std::ptrdiff_t(i), WqSkb{snd_nxt_ + pkt, false});
+        bool psh = (pkt + mss - 1) / mss > 1 || wq_[i].psh;
+        bool last_skb = wq_[i].end == data_end();
+        while (pkt > 0) {
+            uint32_t n = std::min(mss, pkt);
+            bool last = n == pkt;
+            bool fin = last && with_fin && last_skb && usable_window() > n;
+            transmit_new(n, fin, now, out, last && psh ? 1 : 0);
+            pkt -= n;
+        }
+        sent = true;
+        if (push_one_) break;
+    }
+    return sent;
+}
+
+// The first skb of the write queue not yet sent (wq_.size() when none).
+size_t TcpConnection::head_unsent_skb() const {
+    size_t i = 0;
+    while (i < wq_.size() && wq_[i].end <= snd_nxt_) ++i;
+    return i;
+}
+
+// Linux tcp_tso_should_defer: not in recovery, and only within 1 ms of the last packet sent;
+// send now what fills a whole packet, a middle skb that fits, or a third of the window
+// (tcp_tso_win_divisor 3); else wait while the next ACK is due within min(SRTT/2, 1 ms) of the
+// oldest unacknowledged segment's round trip.
+bool TcpConnection::tso_should_defer(uint32_t skb_len, bool is_tail, uint32_t quota, Instant now) const {
+    if (recover_ && snd_una_ < *recover_) return false;  // icsk_ca_state >= TCP_CA_Recovery
+    if (!last_data_sent_ || now - *last_data_sent_ > Duration::millis(1)) return false;
+    const uint32_t mss = std::max<uint32_t>(snd_mss_, 1);
+    uint32_t limit = std::min(usable_window(), quota * mss);
+    if (limit >= gso_segments() * mss) return false;
+    if (!is_tail && limit >= skb_len) return false;
+    if (limit >= std::min(snd_wnd_, cwnd_) / 3) return false;
+    if (sent_.empty() || !srtt_) return false;
+    Duration threshold = std::min(Duration::nanos(srtt_->ns / 2), Duration::millis(1));
+    Instant expected_ack = sent_.front().at + *srtt_;
+    if (expected_ack > now && expected_ack - now > threshold) return false;
+    return !(is_tail && fin_queued_);  // "If this packet won't get more data, do not wait"
+}
+
+// Linux tcp_mss_split_point: a packet of max_segs segments, or up to the window's edge for the
+// last skb, its short last segment left out while a short segment is unacknowledged (Minshall,
+// tcp_nagle_check).
+uint32_t TcpConnection::mss_split_point(uint32_t skb_len, bool is_tail, uint32_t max_segs) const {
+    const uint32_t mss = std::max<uint32_t>(snd_mss_, 1);
+    uint32_t window = usable_window(), max_len = mss * max_segs;
+    if (max_len <= window && !is_tail) return max_len;
+    uint32_t needed = std::min(skb_len, window);
+    if (max_len <= needed) return max_len;
+    uint32_t partial = needed % mss;
+    if (partial && !push_one_ && flight_size() > 0 && short_unacked()) return needed - partial;
+    return needed;
 }
 
 // A probe octet the peer did not take is sent again with the data that follows it: sending
@@ -149,50 +233,23 @@ bool TcpConnection::may_send(uint32_t n, uint32_t unsent_bytes, bool idle) const
     return profile_.kind == Profile::Kind::Linux && n == unsent_bytes && !short_unacked();
 }
 
-// Linux tcp_mss_split_point: a GSO packet whose first segment fits the peer's window is cut at
-// the window's edge, a last short segment included unless a short segment is unacknowledged
-// (tcp_nagle_check, Minshall): k_zero_window.pcap, a 1256-byte segment up to the edge.
-bool TcpConnection::window_tail_allowed(uint32_t n, uint32_t usable, std::optional<SeqNum> packet_start) const {
-    if (profile_.kind != Profile::Kind::Linux || !profile_.psh_per_gso_packet || !packet_start) return false;
-    if (n != usable || n >= snd_mss_ || snd_nxt_ == *packet_start) return false;
-    return !short_unacked() && !in_fast_recovery();
-}
-
 // A segment shorter than the MSS sent and not yet acknowledged (Minshall; tcp_minshall_check).
 bool TcpConnection::short_unacked() const { return small_end_ && *small_end_ > snd_una_; }
 
-// n new bytes from SND.NXT (and the FIN). PSH on the segment that empties the send queue, as
-// Linux does (the end of the program's write), and on one that holds a push mark (where a
-// send() waited for buffer space, linux profile).
-void TcpConnection::transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& out, bool packet_end) {
+// n new bytes from SND.NXT (and the FIN). PSH as psh says (the linux profile's write queue,
+// write_xmit), else on the segment that empties the send queue (the end of the program's write).
+void TcpConnection::transmit_new(uint32_t n, bool fin, Instant now, TcpOutput& out, int psh) {
     auto first = send_buf_.begin() + std::ptrdiff_t(uint32_t(snd_nxt_ - send_buf_seq_));
     Bytes payload(first, first + n);
     uint8_t flags = ACK;
     SeqNum end = snd_nxt_ + n;
-    if (n > 0 && end == data_end()) flags |= PSH;
-    // With 2-segment GSO packets (a round trip of tens of ms) the mark lands on the end of the
-    // packet being filled when send() waited (k_zero_window.pcap: PSH only on pair ends); with
-    // the long packets of a fast LAN, where send() waited (e_bulk_slow.pcap).
-    bool pairs = profile_.psh_per_gso_packet && gso_segments() == 2 && snd_mss_ > 0;
-    auto marked = [&](SeqNum m) {
-        if (pairs && m > gso_base_) {
-            uint32_t unit = 2u * snd_mss_, off = uint32_t(m - gso_base_) % unit;
-            if (off != 0) m = std::min(m + (unit - off), data_end());
-        }
-        return m > snd_nxt_ && m <= end;
-    };
-    if (n > 0 && std::any_of(push_marks_.begin(), push_marks_.end(), marked)) flags |= PSH;
+    if (psh > 0 || (psh < 0 && n > 0 && end == data_end())) flags |= PSH;
     if (fin) flags |= FIN;
-    if (flags & PSH) psh_ends_.push_back(snd_nxt_ + n);
-    // The last segment of a GSO packet; a retransmission goes alone, without it (not while
-    // recovering a loss either: l_fast_retransmit.pcap).
-    if (profile_.psh_per_gso_packet && n == snd_mss_ && end > gso_base_ &&
-        uint32_t(end - gso_base_) % (gso_segments() * snd_mss_) == 0 && !in_fast_recovery())
-        flags |= PSH;
-    if (packet_end && n > 0) flags |= PSH;  // a packet cut short at the window's edge
-    // In recovery each segment goes alone (a packet of one): the next packet starts after it
-    // (l_fast_retransmit.pcap: PSH on 52561, the second of the first pair after the recovery).
-    if (profile_.psh_per_gso_packet && n > 0 && in_fast_recovery()) gso_base_ = end;
+    if (flags & PSH) psh_ends_.push_back(end);
+    transmit_built(n, fin, std::move(payload), flags, now, out);
+}
+
+void TcpConnection::transmit_built(uint32_t n, bool fin, Bytes payload, uint8_t flags, Instant now, TcpOutput& out) {
     TcpSegment seg = make_segment(flags, snd_nxt_, std::move(payload));
     if (n > 0 && n < snd_mss_) small_end_ = snd_nxt_ + n;
     if (fin) fin_seq_ = snd_nxt_ + n;
@@ -226,8 +283,14 @@ uint32_t TcpConnection::retransmit_first(uint32_t max_len, Instant now, TcpOutpu
     auto first = send_buf_.begin() + std::ptrdiff_t(uint32_t(snd_una_ - send_buf_seq_));
     uint8_t flags = ACK;
     SeqNum end = snd_una_ + n;
-    if (std::any_of(psh_ends_.begin(), psh_ends_.end(), [&](SeqNum e) { return e > snd_una_ && e <= end; }))
+    if (profile_.snd_mem) {
+        // The skb resent as it is in the write queue: PSH only if it was marked (the PSH of a
+        // GSO packet was on the copy sent, not on the skb: __tcp_transmit_skb clones it).
+        auto it = std::find_if(wq_.begin(), wq_.end(), [&](const WqSkb& s) { return s.end > snd_una_; });
+        if (it != wq_.end() && it->psh && it->end == end) flags |= PSH;
+    } else if (std::any_of(psh_ends_.begin(), psh_ends_.end(), [&](SeqNum e) { return e > snd_una_ && e <= end; })) {
         flags |= PSH;
+    }
     if (fin) flags |= FIN;
     if (n > 0) last_data_sent_ = now;
     emit(make_segment(flags, snd_una_, Bytes(first, first + n)), out);
@@ -600,7 +663,17 @@ void TcpConnection::on_persist_timeout(Instant now, TcpOutput& out) {
     if (snd_nxt_ == snd_una_ && usable > 0) {
         probing_ = false;
         uint32_t n = std::min({uint32_t(snd_mss_), left, usable});
-        transmit_new(n, fin_queued_ && n == left && usable > n, now, out);
+        if (profile_.snd_mem) {
+            // tcp_write_wakeup: PSH on the piece sent and, through tcp_fragment, on the rest.
+            size_t i = head_unsent_skb();
+            if (i < wq_.size()) {
+                wq_[i].psh = true;
+                if (wq_[i].end > snd_nxt_ + n) wq_.insert(wq_.begin() + std::ptrdiff_t(i), WqSkb{snd_nxt_ + n, true});
+            }
+            transmit_new(n, fin_queued_ && n == left && usable > n, now, out, 1);
+        } else {
+            transmit_new(n, fin_queued_ && n == left && usable > n, now, out);
+        }
         return output(now, out);  // arms the retransmission timer
     }
     record<Note>(out, "zero-window probe");

@@ -153,6 +153,10 @@ private:
             p().accept_on = verb == "accept" ? event_socket : 0;
             wait_for_change(deadline, text, verb);
             p().accept_on = 0;
+            // Woken by the network, a send() or recv() runs a little later (profile
+            // wakeup_latency): what arrives meanwhile is processed first.
+            if ((verb == "send" || verb == "recv") && stack().profile().wakeup_latency.ns > 0 && !halted())
+                sleep_until(now() + stack().profile().wakeup_latency);
             if (halted()) return CallResult<T>::error(Err::Again);
         }
     }

@@ -20,10 +20,14 @@ set(linux_matches
   "h_rto both"
   "n_duplicate both"
   "m_tail_loss S>C"
+  "j_bulk S>C"
+  "j_bulk C>S 17"
   "k_zero_window C>S 29"
   "k_zero_window S>C 67"
-  "l_fast_retransmit S>C"
-  "l_fast_retransmit C>S 28")
+  "l_fast_retransmit S>C 39"
+  "l_fast_retransmit C>S 28"
+  "o_sockopt_rcvbuf S>C 15"
+  "o_sockopt_rcvbuf C>S 7")
 foreach(entry ${linux_matches})
   string(REPLACE " " ";" parts "${entry}")
   list(GET parts 0 name)
