@@ -330,11 +330,11 @@ size_t TcpConnection::queue_in_memory(std::span<const uint8_t> data, Instant now
     size_t taken = 0;
     auto forced_push = [&] { return data_end() > pushed_seq_ + max_snd_wnd_ / 2; };
     auto mark_push = [&] { wq_.back().psh = true; pushed_seq_ = data_end(); };
+    auto tail_start = [&] { return wq_.size() >= 2 ? wq_[wq_.size() - 2].end : snd_una_; };
     while (taken < data.size()) {
         uint32_t goal = size_goal();
-        SeqNum tail_start = wq_.size() >= 2 ? wq_[wq_.size() - 2].end : snd_una_;
-        bool extend = !wq_.empty() && tail_start >= snd_nxt_ && uint32_t(wq_.back().end - tail_start) < goal;
-        uint32_t tail_len = extend ? uint32_t(wq_.back().end - tail_start) : 0;
+        bool extend = !wq_.empty() && tail_start() >= snd_nxt_ && uint32_t(wq_.back().end - tail_start()) < goal;
+        uint32_t tail_len = extend ? uint32_t(wq_.back().end - tail_start()) : 0;
         if (!extend) {
             if (wmem_queued() >= sndbuf_) break;
             wq_.push_back({data_end(), false});  // tcp_stream_alloc_skb, tcp_skb_entail
@@ -349,7 +349,7 @@ size_t TcpConnection::queue_in_memory(std::span<const uint8_t> data, Instant now
         if (forced_push()) {
             mark_push();
             output(now, out);
-        } else if ((wq_.size() >= 2 ? wq_[wq_.size() - 2].end : snd_una_) == snd_nxt_) {
+        } else if (tail_start() == snd_nxt_) {
             push_one_ = true;  // the skb is the first one unsent
             output(now, out);
             push_one_ = false;
