@@ -107,7 +107,9 @@ Profile Profile::textbook() {
 // - close() with unread data: RST+ACK instead of FIN (tcp_close, "data_was_unread").
 // - ephemeral ports: net.ipv4.ip_local_port_range = 32768 60999.
 // - RTO: TCP_TIMEOUT_INIT 1 s, TCP_RTO_MAX 120 s; SRTT + max(mdev, TCP_RTO_MIN 200 ms)
-//   (tcp_rtt_estimator, __tcp_set_rto): about 240 ms at a 40 ms round trip.
+//   (tcp_rtt_estimator, __tcp_set_rto): about 240 ms at a 40 ms round trip, in whole jiffies.
+// - timers: jiffies at HZ=250 and the timer wheel (KernelClock): i_syn_timeout.pcap's SYNs
+//   1024 ms apart for 1 s, 4160 ms for 4 s; k_zero_window.pcap's probes on a 32 ms grid.
 // - TIME-WAIT: TCP_TIMEWAIT_LEN = 60 s, so msl = 30 s.
 // - SYN: tcp_syn_linear_timeouts = 4 retransmissions 1 s apart, then tcp_syn_retries = 6
 //   doubling: SYNs at 0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67 s, ETIMEDOUT at 131 s (Linux 6.18).
@@ -134,6 +136,7 @@ Profile Profile::linux() {
     p.mss = 1460;
     p.recv_buffer = 86016;
     p.rcv_mem = 131072;  // tcp_rmem[1]
+    p.rcv_autotune = true;  // tcp_moderate_rcvbuf = 1
     p.rcv_window_growth = true;
     p.initial_rcv_window = 64240;
     p.send_buffer = 65535;
@@ -141,6 +144,7 @@ Profile Profile::linux() {
     p.wakeup_latency = Duration::micros(50);
     p.window_scale = 10;
     p.rto_initial = Duration::seconds(1);
+    p.clock.hz = 250;  // CONFIG_HZ_250, Debian's and Fedora's kernels
     p.rto_min = Duration::millis(200);
     p.rto_max = Duration::seconds(120);
     p.msl = Duration::seconds(30);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string_view>
 
+#include "kernel_clock.hpp"
 #include "time.hpp"
 
 namespace netstep {
@@ -82,6 +83,14 @@ struct Profile {
     // SO_RCVBUF was set: the buffer is locked at rcv_mem (SOCK_RCVBUF_LOCK). Else Linux lets it
     // follow the memory queued when that passes it (tcp_clamp_window), up to tcp_rmem[2].
     bool rcv_mem_locked = false;
+    // tcp_rmem[2]: the most an unlocked buffer grows to (tcp_clamp_window, and the receive
+    // buffer auto-tuning, tcp_rcv_space_adjust). 32 MiB since Linux 6.16 (6 MiB before).
+    uint32_t rcv_mem_max = 33554432;
+    // The receive buffer auto-tuning (tcp_rcv_space_adjust, tcp_rcvbuf_grow; sysctl
+    // tcp_moderate_rcvbuf): once per round trip a read measures what the program read in it;
+    // when more than before, the buffer grows to what twice that (and the sender's growth)
+    // needs, and the window may grow with it. Off while the buffer is locked (SO_RCVBUF).
+    bool rcv_autotune = false;
     // The truesize of a received segment. 0: the kernel's kmalloc'd head (a frame copied in by a
     // packet socket or a NIC driver: 16 bytes of headroom, the frame, skb_shared_info, rounded
     // to a kmalloc size, plus the sk_buff: 2304 for 1460 bytes), and a small segment is copied
@@ -109,6 +118,11 @@ struct Profile {
     std::optional<uint8_t> window_scale;  // sent in SYN when set (Linux: 7 or more)
 
     // Timers (RFC 6298; RFC 9293 §3.8.1).
+    // The clock TCP's timers run on. textbook: continuous time. linux: jiffies at HZ=250 and
+    // the timer wheel (kernel/time/timer.c): the RTO in whole jiffies (__tcp_set_rto), each
+    // timer fired at the end of its wheel bucket, up to 1/8 of its timeout late
+    // (i_syn_timeout.pcap: SYNs 1024 ms apart for a 1 s RTO, 4160 ms for 4 s).
+    KernelClock clock;
     // RTT estimation. false: RFC 6298 §2, one segment timed per round trip, RTO = SRTT +
     // 4*RTTVAR clamped to [rto_min, rto_max]. true, as Linux (tcp_rtt_estimator, __tcp_set_rto):
     // a sample from every ACK of new data (the oldest segment it covers, tcp_clean_rtx_queue;

@@ -40,7 +40,7 @@ TcpConnection TcpConnection::connect(FourTuple tuple, SeqNum iss, Instant now, c
     c.set_state(TcpState::SynSent, "connect", out);
     c.send_syn(out);
     c.time_segment(iss, iss + 1, now);
-    c.arm(TimerKind::Retransmission, now + c.rto_, out);
+    c.arm(TimerKind::Retransmission, now, c.rto_, out);
     return c;
 }
 
@@ -125,8 +125,13 @@ CallResult<Bytes> TcpConnection::recv(size_t max, Instant now, TcpOutput& out) {
     if (!recv_buf_.empty()) {
         size_t n = std::min(max, recv_buf_.size());
         Bytes data(recv_buf_.begin(), recv_buf_.begin() + std::ptrdiff_t(n));
+        SeqNum copied_seq = rcv_nxt_ - uint32_t(recv_buf_.size());
+        // tcp_recvmsg_locked calls tcp_rcv_space_adjust after each skb it copies; after the
+        // first, the later ones of the same read find no time gone by.
+        size_t first = rx_skbs_.empty() ? n : std::min<size_t>(n, rx_skbs_.front().len);
         recv_buf_.erase(recv_buf_.begin(), recv_buf_.begin() + std::ptrdiff_t(n));
         rx_consume(n);
+        if (profile_.rcv_autotune) rcv_space_adjust(copied_seq + uint32_t(first), now);
         // §3.8.6.2.2: a window update when the read opens the window enough (window_update_due).
         // Not when a delayed ACK is owed: it goes out anyway with the new window (unless the
         // peer is stalled by a window under one MSS: then the owed ACK leaves now).
@@ -134,7 +139,6 @@ CallResult<Bytes> TcpConnection::recv(size_t max, Instant now, TcpOutput& out) {
                              state_ == TcpState::FinWait2;
         bool ack_owed = timer(TimerKind::DelayedAck).has_value() && rcv_wnd() >= snd_mss_;
         if (peer_may_send && !ack_owed && window_update_due()) send_ack(out);
-        (void)now;
         return CallResult<Bytes>::ok(std::move(data));
     }
     if (fin_received_ || read_shutdown_) return CallResult<Bytes>::ok({});  // EOF

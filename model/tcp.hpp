@@ -98,6 +98,7 @@ public:
     TcpVars vars() const;
     // Linux sk_rmem_alloc: the memory (skb truesize) of what waits unread (profile rcv_mem).
     uint32_t rmem_alloc() const { return rmem_alloc_; }
+    uint32_t rcvbuf() const { return rcvbuf_; }  // sk_rcvbuf (profile rcv_mem)
     bool passive() const;               // opened from LISTEN
     size_t readable() const;            // bytes the program can read now
     bool eof() const;                   // FIN received and all data before it read
@@ -172,6 +173,15 @@ private:
     uint32_t rcvbuf_ = 0;           // sk_rcvbuf: profile rcv_mem, grown by tcp_clamp_window
     uint32_t window_clamp_ = 0;     // tp->window_clamp
     uint32_t scaling_ratio_ = 128;  // tp->scaling_ratio: payload's share of memory, in 1/256
+    // Receive buffer auto-tuning (profile rcv_autotune). The receiver's round-trip estimate
+    // without timestamps (tcp_rcv_rtt_measure): the shortest time one window took to arrive;
+    // rcvq_space: what the program read in the last round trip, from which sequence and when.
+    Duration rcv_rtt_{};
+    SeqNum rcv_rtt_seq_;
+    std::optional<Instant> rcv_rtt_time_;
+    uint32_t rcvq_space_ = 0;
+    SeqNum rcvq_seq_;
+    Instant rcvq_time_{};
     // Reassembly queue (RFC 1122 §4.2.2.20(g)): in-window data beyond RCV.NXT, sorted, disjoint
     // and never touching; a FIN beyond a hole waits in ooo_fin_.
     struct OooBlock { SeqNum seq; Bytes data; SeqNum end() const { return seq + uint32_t(data.size()); } };
@@ -240,7 +250,8 @@ private:
     uint32_t prior_cwnd_ = 0, prr_delivered_ = 0, prr_out_ = 0;
     uint32_t last_max_cwnd_ = 0;
     Duration persist_interval_;
-    std::array<std::optional<Instant>, 4> timers_;  // deadlines, indexed by TimerKind
+    std::array<std::optional<Instant>, 4> timers_;  // when each fires, indexed by TimerKind
+    Instant delack_due_{};                          // the delayed ACK's nominal deadline
 
     // An event for the trace. (emplace with in_place_type: GCC 12 warns falsely on push_back.)
     template <class E, class... Args>
@@ -329,6 +340,11 @@ private:
     void set_window_clamp(uint32_t clamp);
     void rx_charge(uint32_t len);
     void rx_consume(size_t n);
+    void rcv_rtt_measure(Instant now);
+    void rcv_space_adjust(SeqNum copied_seq, Instant now);
+    uint32_t space_from_win(uint64_t win) const {
+        return uint32_t(std::min<uint64_t>((win << 8) / std::max<uint32_t>(scaling_ratio_, 1), UINT32_MAX));
+    }
     void rx_clear();
     uint32_t ooo_mem() const;
     uint32_t win_from_space(int64_t space) const {
@@ -348,7 +364,7 @@ private:
     void on_persist_timeout(Instant now, TcpOutput& out);
     std::optional<Instant>& timer(TimerKind k) { return timers_[size_t(k)]; }
     const std::optional<Instant>& timer(TimerKind k) const { return timers_[size_t(k)]; }
-    void arm(TimerKind k, Instant at, TcpOutput& out);
+    void arm(TimerKind k, Instant now, Duration timeout, TcpOutput& out);
     void cancel(TimerKind k, TcpOutput& out);
 };
 

@@ -74,7 +74,7 @@ void TcpConnection::on_listen(const TcpSegment& seg, Endpoint from, Instant now,
         record<Note>(out, "data on SYN not kept (not acknowledged: the peer sends it again)");
     send_syn(out);
     time_segment(iss_, iss_ + 1, now);
-    arm(TimerKind::Retransmission, now + rto_, out);
+    arm(TimerKind::Retransmission, now, rto_, out);
 }
 
 // What a SYN tells us (§3.10.7.2 third, §3.10.7.3 fourth): IRS, RCV.NXT, the peer's window,
@@ -94,6 +94,9 @@ void TcpConnection::take_peer_syn(const TcpSegment& seg) {
         window_clamp_ = maxwin;
         if (window_clamp_ > 2 * mss && window_clamp_ + mss > maxwin) window_clamp_ = std::max(2 * mss, maxwin - mss);
         rcv_ssthresh_ = std::min(rcv_ssthresh_, window_clamp_);
+        // "tp->rcvq_space.space = min3(tp->rcv_ssthresh, tp->rcv_wnd, TCP_INIT_CWND * advmss)"
+        rcvq_space_ = std::min({rcv_ssthresh_, rcv_wnd_offered_, 10u * mss});
+        rcvq_seq_ = rcv_nxt_;
     }
     snd_mss_ = std::min(profile_.mss, seg.mss.value_or(uint16_t{536}));
     ws_ok_ = profile_.window_scale.has_value() && seg.window_scale.has_value();
@@ -248,7 +251,7 @@ void TcpConnection::reject_sequence(const TcpSegment& seg, Instant now, TcpOutpu
     // TIME-WAIT: "the only thing that can arrive is a retransmission of the remote FIN.
     // Acknowledge it, and restart the 2 MSL timeout" (§3.10.7.4 fifth and eighth checks).
     if (state_ == TcpState::TimeWait && seg.has(FIN)) {
-        arm(TimerKind::TimeWait, now + profile_.msl * 2, out);
+        arm(TimerKind::TimeWait, now, profile_.msl * 2, out);
         return record<Rejected>(out, "FIN retransmitted in TIME-WAIT: ACK again, 2MSL restarted (§3.10.7.4)");
     }
     record<Rejected>(out, "seq outside receive window (§3.10.7.4 first check)");
@@ -318,7 +321,7 @@ bool TcpConnection::process_ack(const TcpSegment& seg, Instant now, TcpOutput& o
     if (profile_.kind == Profile::Kind::Linux && probing_ && snd_nxt_ == snd_una_) {
         uint32_t usable = usable_window();
         if (!(usable > 0 && usable >= std::min(uint32_t(snd_mss_), unsent())))
-            arm(TimerKind::Persist, now + persist_interval_, out);
+            arm(TimerKind::Persist, now, persist_interval_, out);
     }
     switch (state_) {
     case TcpState::FinWait1:
@@ -367,7 +370,7 @@ void TcpConnection::on_ack_advanced(SeqNum ack, Instant now, TcpOutput& out) {
         if (!prr_recovery) recover_.reset();
         return;
     }
-    arm(TimerKind::Retransmission, now + rto_, out);  // RFC 6298 §5.3: restart
+    arm(TimerKind::Retransmission, now, rto_, out);  // RFC 6298 §5.3: restart
     // After a timeout, each ACK that moves SND.UNA below the old SND.NXT reveals the next hole:
     // resend it at once (go-back-N one segment at a time, while cwnd grows in slow start).
     // After a fast retransmit this is NewReno's partial ACK (RFC 6582 §3.2 step 3).
@@ -464,6 +467,7 @@ void TcpConnection::process_text(const TcpSegment& seg, Instant now, TcpOutput& 
     bool gap = !ooo_.empty();
     uint32_t got = deliver_in_order(data, n);
     unacked_bytes_ += got;
+    if (profile_.rcv_autotune && got > 0) rcv_rtt_measure(now);
     if (profile_.rcv_window_growth) grow_window(n);
     if (got > n)
         record<Note>(out, "hole filled: " + std::to_string(got - n) +
@@ -573,7 +577,7 @@ void TcpConnection::enter_time_wait(Instant now, std::string cause, TcpOutput& o
     cancel(TimerKind::Retransmission, out);
     cancel(TimerKind::Persist, out);
     probing_ = false;
-    arm(TimerKind::TimeWait, now + profile_.msl * 2, out);
+    arm(TimerKind::TimeWait, now, profile_.msl * 2, out);
 }
 
 // When to acknowledge (RFC 9293 §3.8.6.3, RFC 1122 §4.2.3.2, RFC 5681 §4.2).
@@ -601,17 +605,17 @@ void TcpConnection::need_ack(AckNeed need, Instant now, TcpOutput& out) {
     }
     const auto& delack = timer(TimerKind::DelayedAck);
     if (profile_.kind != Profile::Kind::Linux) {
-        if (!delack) arm(TimerKind::DelayedAck, now + profile_.ack_delay_max, out);
+        if (!delack) arm(TimerKind::DelayedAck, now, profile_.ack_delay_max, out);
         return;
     }
     // Linux tcp_send_delayed_ack: "if delack timer is about to expire, send ACK now" (due
     // within ato/4); else the earlier of the pending deadline and now + ato.
     Duration ato = delayed_ack_timeout();
-    if (delack && *delack <= now + Duration::nanos(ato.ns / 4)) {
+    if (delack && delack_due_ <= now + Duration::nanos(ato.ns / 4)) {
         ack_now_ = true;
         return;
     }
-    if (!delack || now + ato < *delack) arm(TimerKind::DelayedAck, now + ato, out);
+    if (!delack || now + ato < delack_due_) arm(TimerKind::DelayedAck, now, ato, out);
 }
 
 // Linux tcp_event_data_recv: the ACK timeout follows the gaps between data segments. The

@@ -109,7 +109,7 @@ void TcpConnection::output(Instant now, TcpOutput& out) {
     if (sent_data || cwnd_full) cwnd_validate(cwnd_full);
     // RFC 6298 §5.1: data outstanding and the timer not running: start it.
     if (snd_nxt_ != snd_una_ && !probing_ && !timer(TimerKind::Retransmission))
-        arm(TimerKind::Retransmission, now + rto_, out);
+        arm(TimerKind::Retransmission, now, rto_, out);
     // Data waiting, nothing in flight, and the window holds it back: the persist timer. It
     // probes a zero window (§3.8.6.1; first after one RTO, SHLD-29) and, as BSD does, serves
     // as the override timer of sender SWS avoidance for a window too small (§3.8.6.2.1).
@@ -117,7 +117,7 @@ void TcpConnection::output(Instant now, TcpOutput& out) {
     if (!probing_ && waiting && snd_nxt_ == snd_una_) {
         probing_ = true;
         persist_interval_ = rto_;
-        arm(TimerKind::Persist, now + persist_interval_, out);
+        arm(TimerKind::Persist, now, persist_interval_, out);
     }
 }
 
@@ -327,11 +327,11 @@ void TcpConnection::rx_charge(uint32_t len) {
         uint32_t k = std::min<uint32_t>(len, profile_.mss);
         // tcp_try_rmem_schedule -> tcp_prune_queue -> tcp_clamp_window: the queue already holds
         // more than the buffer (the window offered was worth more than the memory it took):
-        // an unlocked buffer grows to what is queued, at most tcp_rmem[2] (6 MiB). Not
+        // an unlocked buffer grows to what is queued, at most tcp_rmem[2] (rcv_mem_max). Not
         // modelled: collapsing the queue into fewer skbs (tcp_collapse) when it cannot grow.
         if (rmem_alloc_ > rcvbuf_) {
             quickacks_left_ = 0;  // "icsk->icsk_ack.quick = 0"
-            if (!profile_.rcv_mem_locked) rcvbuf_ = std::max(rcvbuf_, std::min<uint32_t>(rmem_alloc_, 6291456));
+            if (!profile_.rcv_mem_locked) rcvbuf_ = std::max(rcvbuf_, std::min<uint32_t>(rmem_alloc_, profile_.rcv_mem_max));
             if (rmem_alloc_ > rcvbuf_) rcv_ssthresh_ = std::min(window_clamp_, 2u * profile_.mss);
         }
         if (!rx_skbs_.empty() && rx_skbs_.back().tailroom >= k) {
@@ -358,6 +358,45 @@ void TcpConnection::rx_consume(size_t n) {
         rmem_alloc_ -= f.truesize;
         rx_skbs_.pop_front();
     }
+}
+
+// Linux tcp_rcv_rtt_measure (tcp_event_data_recv), without timestamps: the time from one
+// in-order segment until RCV.NXT passes the right edge the window then allowed; only a shorter
+// sample replaces the estimate (tcp_rcv_rtt_update, win_dep).
+void TcpConnection::rcv_rtt_measure(Instant now) {
+    if (rcv_rtt_time_) {
+        if (rcv_nxt_ < rcv_rtt_seq_) return;
+        Duration sample = std::max(now - *rcv_rtt_time_, Duration::micros(1));
+        if (rcv_rtt_ == Duration{} || sample < rcv_rtt_) rcv_rtt_ = sample;
+    }
+    rcv_rtt_seq_ = rcv_nxt_ + rcv_wnd_offered_;
+    rcv_rtt_time_ = now;
+}
+
+// Linux tcp_rcv_space_adjust and tcp_rcvbuf_grow (6.18), after a read: at most once per
+// receive round trip, what the program read since the last measure (less what still waits)
+// becomes rcvq_space; when it grew, the buffer grows to the memory of twice that window plus
+// twice its growth ("DRS is always one RTT late", "allow the sender to double its rate"), at
+// most tcp_rmem[2], and the window clamp follows.
+void TcpConnection::rcv_space_adjust(SeqNum copied_seq, Instant now) {
+    if (rcv_rtt_ == Duration{} || now - rcvq_time_ < rcv_rtt_) return;
+    int64_t copied = int64_t(copied_seq - rcvq_seq_) - int64_t(rcv_nxt_ - copied_seq);
+    if (copied > int64_t(rcvq_space_)) {
+        uint64_t oldval = std::max<uint32_t>(rcvq_space_, 1), newval = uint64_t(copied);
+        rcvq_space_ = uint32_t(newval);
+        if (!profile_.rcv_mem_locked) {
+            uint64_t rcvwin = newval << 1;
+            uint64_t grow = rcvwin * (newval - oldval) / oldval;
+            rcvwin += grow << 1;
+            uint32_t rcvbuf = std::min(space_from_win(rcvwin), profile_.rcv_mem_max);
+            if (rcvbuf > rcvbuf_) {
+                rcvbuf_ = rcvbuf;
+                window_clamp_ = win_from_space(rcvbuf_);  // "Make the window clamp follow along."
+            }
+        }
+    }
+    rcvq_seq_ = copied_seq;
+    rcvq_time_ = now;
 }
 
 void TcpConnection::rx_clear() {
@@ -403,12 +442,12 @@ void TcpConnection::grow_window(uint32_t len) {
     if (profile_.rcv_mem) {
         // Check #2: grow if a segment with this overhead will fit the buffer in future: at
         // once when its memory is worth no more than its bytes, else (__tcp_grow_window) while
-        // rcv_ssthresh is small against tcp_rmem[2] (6 MiB) in proportion.
+        // rcv_ssthresh is small against tcp_rmem[2] (rcv_mem_max) in proportion.
         uint32_t truesize = profile_.rx_truesize_of(len);
         if (win_from_space(truesize) <= len) {
             incr = 2u * profile_.mss;
         } else {
-            uint32_t t = win_from_space(truesize) >> 1, window = win_from_space(6291456) >> 1;
+            uint32_t t = win_from_space(truesize) >> 1, window = win_from_space(profile_.rcv_mem_max) >> 1;
             incr = 0;
             for (; rcv_ssthresh_ <= window; t >>= 1, window >>= 1) {
                 if (t <= len) {
@@ -603,7 +642,7 @@ void TcpConnection::linux_rtt_sample(Duration r, SeqNum una) {
         }
     }
     rttvar_ = mdev_ / 4;  // the RFC's RTTVAR, for views
-    rto_ = std::min(*srtt_ + rttvar_term_, profile_.rto_max);
+    rto_ = std::min(profile_.clock.round_up(*srtt_ + rttvar_term_), profile_.rto_max);  // usecs_to_jiffies
 }
 
 // RFC 6298 §2.2 (first measurement) and §2.3 (next ones); K = 4, alpha = 1/8, beta = 1/4,
@@ -649,7 +688,7 @@ void TcpConnection::on_retransmission_timeout(Instant now, TcpOutput& out) {
     if (!syn_sent || retransmits_ > profile_.syn_linear_timeouts) rto_ = std::min(rto_ * 2, profile_.rto_max);
     record<Retransmission>(out, snd_una_, len, retransmits_, rto_);
     recover_ = snd_nxt_;
-    arm(TimerKind::Retransmission, now + rto_, out);     // §5.6
+    arm(TimerKind::Retransmission, now, rto_, out);     // §5.6
 }
 
 // §3.8.6.1: probe the zero window with one octet of new data (or resend the probe), backing
@@ -688,14 +727,18 @@ void TcpConnection::on_persist_timeout(Instant now, TcpOutput& out) {
         retransmit_first(1, now, out);
     }
     persist_interval_ = std::min(persist_interval_ * 2, profile_.rto_max);
-    arm(TimerKind::Persist, now + persist_interval_, out);
+    arm(TimerKind::Persist, now, persist_interval_, out);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Timers are data: a deadline per kind. Each change leaves an event for the trace.
 // ---------------------------------------------------------------------------------------------
 
-void TcpConnection::arm(TimerKind k, Instant at, TcpOutput& out) {
+// The kernel's timers fire on its timer wheel (KernelClock::fire_at); the delayed ACK keeps its
+// nominal deadline (icsk_ack.timeout) for tcp_send_delayed_ack's comparisons.
+void TcpConnection::arm(TimerKind k, Instant now, Duration timeout, TcpOutput& out) {
+    Instant at = profile_.clock.fire_at(now, timeout);
+    if (k == TimerKind::DelayedAck) delack_due_ = now + timeout;
     timer(k) = at;
     record<TimerEvent>(out, k, TimerAction::Armed, at);
 }

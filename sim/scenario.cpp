@@ -263,7 +263,7 @@ void Loader::read_header(const Map& top) {
 
 void Loader::read_options(const Field& f) {
     static const std::vector<std::string> keys{"msl", "isn", "mss", "rto_initial", "link", "syn_retries",
-                                               "syn_linear_timeouts"};
+                                               "syn_linear_timeouts", "jiffies"};
     Map m(src_, f, "options", keys);
     if (auto v = m.find("link")) s_.options.link_layer = one_of(*v, {"ethernet", "none"}) == 0;
     if (auto v = m.find("msl")) s_.options.msl = duration(*v);
@@ -280,6 +280,11 @@ void Loader::read_options(const Field& f) {
         bool linear = std::string(key) == "syn_linear_timeouts";
         auto n = uint32_t(src_.integer(*v, linear ? 0 : 1, 127, "a count"));
         (linear ? s_.options.syn_linear_timeouts : s_.options.syn_retries) = n;
+    }
+    if (auto v = m.find("jiffies")) {
+        if (s_.profile != Profile::Kind::Linux)
+            src_.fail(*v, "jiffies is the Linux kernel's clock (its timer wheel): use it with 'profile: linux'");
+        s_.options.jiffies = src_.integer(*v, 0, uint64_t(1) << 62, "the kernel's jiffies at the start");
     }
 }
 
@@ -1266,6 +1271,7 @@ Profile Scenario::make_profile() const {
     p.link_layer = options.link_layer;
     if (options.syn_retries) p.syn_retries = *options.syn_retries;
     if (options.syn_linear_timeouts) p.syn_linear_timeouts = *options.syn_linear_timeouts;
+    if (options.jiffies) p.clock.jiffies_at_start = *options.jiffies;
     return p;
 }
 

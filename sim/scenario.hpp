@@ -297,6 +297,9 @@ struct Options {
     // The kernel's net.ipv4.tcp_syn_retries and tcp_syn_linear_timeouts (linux profile only);
     // unset: the profile's own (profile.cpp).
     std::optional<uint32_t> syn_retries, syn_linear_timeouts;
+    // The kernel's jiffies when the run starts (linux profile only; default 0): where the timer
+    // wheel's buckets fall (KernelClock), different on every machine and every boot.
+    std::optional<uint64_t> jiffies;
 };
 
 struct Scenario {

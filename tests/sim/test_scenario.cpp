@@ -519,6 +519,13 @@ TEST_CASE("scenario: the linux profile's SYN sysctls as options") {
     Scenario s = load_scenario_text(std::string(kTop) + "hosts: []\nprofile: linux\noptions: { syn_retries: 2, syn_linear_timeouts: 0 }\n", "t.yaml");
     CHECK(s.make_profile().syn_retries == 2);
     CHECK(s.make_profile().syn_linear_timeouts == 0);
+    // The kernel's clock: HZ=250, jiffies 0 at the start unless the file says where.
+    CHECK(d.make_profile().clock.hz == 250);
+    CHECK(d.make_profile().clock.jiffies_at_start == 0);
+    Scenario j = load_scenario_text(std::string(kTop) + "hosts: []\nprofile: linux\noptions: { jiffies: 317 }\n", "t.yaml");
+    CHECK(j.make_profile().clock.jiffies_at_start == 317);
+    Scenario t = load_scenario_text(std::string(kTop) + "hosts: []\n", "t.yaml");
+    CHECK(t.make_profile().clock.hz == 0);  // the textbook's timers fire at their deadline
 }
 
 TEST_CASE("scenario: errors at the top level name line and column") {
@@ -538,6 +545,10 @@ TEST_CASE("scenario: errors at the top level name line and column") {
          "t.yaml:7:17: expected a duration greater than zero, got '0s'"},
         {"a Linux sysctl under textbook", top + "hosts: []\nprograms: []\noptions: { syn_linear_timeouts: 2 }\n",
          "t.yaml:7:33: syn_linear_timeouts is a setting of the Linux kernel (net.ipv4.tcp_syn_linear_timeouts): use it with 'profile: linux'"},
+        {"jiffies under textbook", top + "hosts: []\nprograms: []\noptions: { jiffies: 5 }\n",
+         "t.yaml:7:21: jiffies is the Linux kernel's clock (its timer wheel): use it with 'profile: linux'"},
+        {"jiffies not a count", top + "hosts: []\nprograms: []\nprofile: linux\noptions: { jiffies: -1 }\n",
+         "t.yaml:8:21: expected the kernel's jiffies at the start from 0 to 4611686018427387904, got '-1'"},
         {"syn_retries out of range", top + "hosts: []\nprograms: []\nprofile: linux\noptions: { syn_retries: 0 }\n",
          "t.yaml:8:25: expected a count from 1 to 127, got '0'"},
         {"not a mapping", "- a\n- b\n", "t.yaml:1:1: expected a scenario (a mapping that starts with 'netstep: 1'), got a list"},

@@ -337,7 +337,9 @@ TEST_CASE("linux rule: the receive buffer is counted in memory, freed when a seg
 }
 
 TEST_CASE("linux rule: the delayed-ACK timeout follows the gaps between segments (icsk_ack.ato)") {
-    TcpConnection c = socket_syn_sent(Profile::linux());
+    Profile lin = Profile::linux();
+    lin.clock.hz = 0;  // continuous time: the rule alone (the timer wheel has its own tests)
+    TcpConnection c = socket_syn_sent(lin);
     TcpSegment synack = seg(SYN | ACK, REMOTE_ISS, LOCAL_SEQ);
     synack.mss = 1460;
     synack.window_scale = 7;
@@ -545,4 +547,57 @@ TEST_CASE("textbook rule: PSH on the last segment of the program's write only") 
         else
             CHECK(flags == std::vector<std::string>{".", ".", ".", ".", ".", ".", "P."});
     }
+}
+
+TEST_CASE("linux rule: the receive buffer grows with what the reader reads per round trip (tcp_rcv_space_adjust)") {
+    // A segment every millisecond, the program reading each at once. The receiver's round-trip
+    // estimate (no timestamps, tcp_rcv_rtt_measure) is the time the first window took: from the
+    // first segment (10 ms) until RCV.NXT passes the edge then offered (63 units of 1024 after
+    // it): the 46th segment, 45 ms. The first read at least that long after the last measure
+    // (the connection's start) finds 46 x 1460 bytes read, more than the 14600 of
+    // rcvq_space (10 segments): the buffer grows to the memory of 2 x 67160 plus twice the
+    // sender's growth (tcp_rcvbuf_grow), and the window goes on growing 2920 bytes a segment
+    // where it stopped at the 131072-byte buffer's clamp (k_zero_window.pcap after the reader
+    // starts: win 81, then 84, 87, 90, ...).
+    auto run = [](const Profile& p, std::vector<uint16_t>& fields) {
+        TcpConnection c = socket_syn_sent(p);
+        TcpSegment synack = seg(SYN | ACK, REMOTE_ISS, LOCAL_SEQ);
+        synack.mss = 1460;
+        synack.window_scale = 7;
+        send(c, Instant::zero(), synack);
+        SeqNum seq = REMOTE_SEQ;
+        for (int i = 0; i < 80; ++i, seq += 1460) {
+            auto r = send(c, at_ms(10 + i), seg(ACK, seq, LOCAL_SEQ, bytes(1460)));
+            fields.push_back(r.empty() ? 0 : r.back().window);
+            TcpOutput o;
+            REQUIRE(c.recv(65536, at_ms(10 + i), o).is_ok());
+        }
+        return c;
+    };
+    std::vector<uint16_t> on, off;
+    Profile fixed = Profile::linux();
+    fixed.rcv_autotune = false;
+    TcpConnection a = run(Profile::linux(), on);
+    TcpConnection b = run(fixed, off);
+    CHECK(b.rcvbuf() == 131072);
+    uint64_t copied = 46 * 1460, rcvwin = 2 * copied;
+    rcvwin += 2 * (rcvwin * (copied - 14600) / 14600);
+    CHECK(a.rcvbuf() == uint32_t(rcvwin * 256 / 162));  // scaling_ratio 162/256
+    // Without auto-tuning the window stops at the clamp: 80 units of 1024 (k's, whose buffer
+    // had grown to what was queued while the reader slept, stopped at 81).
+    CHECK(off.back() == 80);
+    CHECK(std::count(off.begin(), off.end(), off.back()) > 40);
+    // With it: the same until the read that grew the buffer, then 2920 bytes a segment more.
+    size_t i = 0;
+    while (i < on.size() && on[i] == off[i]) ++i;
+    CHECK(i == 46);
+    REQUIRE(i + 10 < on.size());
+    CHECK(on[i] == 83);
+    CHECK(on[i + 1] == 86);
+    CHECK(on[i + 2] == 89);
+    CHECK(on.back() == 177);  // 34 segments later: 2920 bytes each, rounded up to units
+    // SO_RCVBUF locks the buffer: no auto-tuning (SOCK_RCVBUF_LOCK).
+    std::vector<uint16_t> locked;
+    TcpConnection l = run(Profile::linux().with_buffers(65536, std::nullopt), locked);
+    CHECK(l.rcvbuf() == 131072);
 }

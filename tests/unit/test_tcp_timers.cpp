@@ -61,7 +61,8 @@ TEST_CASE("tcp: linux rto_min bounds the variance term, not the RTO") {
     // Linux tcp_rtt_estimator: the first sample r gives SRTT = r and rttvar = max(2r, 200 ms).
     TcpConnection c = socket_syn_sent(Profile::linux());
     send(c, at_ms(10), seg(SYN | ACK, REMOTE_ISS, LOCAL_SEQ));
-    CHECK(c.vars().rto == Duration::millis(210));  // 10 + max(20, 200): RFC 6298 would say 200
+    // 10 + max(20, 200) = 210 ms (RFC 6298 would say 200), in whole 4 ms jiffies: 212 ms.
+    CHECK(c.vars().rto == Duration::millis(212));
     // A round trip of 40 ms, sampled on every ACK: 40 + 200 = 240 ms (tests/data/captures/linux/
     // h_rto.pcap: the retransmission came 245 ms after the lost segment).
     TcpConnection d = socket_syn_sent(Profile::linux());
@@ -83,7 +84,8 @@ TEST_CASE("tcp: linux takes no RTT sample from an ACK that covers a retransmissi
     send(d, at_ms(40), seg(SYN | ACK, REMOTE_ISS, LOCAL_SEQ));
     TcpOutput o;
     d.send(bytes(100), at_ms(100), o);
-    poll(d, at_ms(340));  // the RTO: resent, RTO doubled to 480 ms
+    REQUIRE(d.poll_at());
+    poll(d, *d.poll_at());  // the RTO: resent, RTO doubled to 480 ms
     CHECK(d.vars().rto == Duration::millis(480));
     send(d, at_ms(900), seg(ACK, REMOTE_ISS + 1, LOCAL_SEQ + 100));
     CHECK(*d.vars().srtt == Duration::millis(40));  // Karn: no sample of 800 or 560 ms
@@ -107,20 +109,38 @@ TEST_CASE("tcp: SYN retries then ETIMEDOUT") {
         TcpOutput o;
         CHECK(c.send(text("x"), Instant::zero(), o).err == Err::TimedOut);
     }
-    // Linux 6.18: 4 linear retries 1 s apart, then 6 doubling: SYNs at 0, 1, 2, 3, 4, 5, 7, 11,
-    // 19, 35, 67 s and ETIMEDOUT at 131 s (tests/data/captures/linux/i_syn_timeout.pcap).
-    TcpConnection c = socket_syn_sent(Profile::linux());
+    // Linux 6.18: 4 linear retries 1 s apart, then 6 doubling: SYNs due at 0, 1, 2, 3, 4, 5, 7,
+    // 11, 19, 35, 67 s and ETIMEDOUT at 131 s (in continuous time, the timeouts alone)...
+    auto syn_times = [](Profile p, Instant& end) {
+        TcpConnection c = socket_syn_sent(p);
+        std::vector<int64_t> syn_at{0};
+        while (auto t = c.poll_at()) {
+            end = *t;
+            for (auto& s : poll(c, *t).segments)
+                if (s.has(SYN)) syn_at.push_back((*t - Instant::zero()).ns / 1'000'000);
+        }
+        return syn_at;
+    };
+    Profile nominal = Profile::linux();
+    nominal.clock.hz = 0;
     Instant end;
-    std::vector<int64_t> syn_at{0};
-    while (auto t = c.poll_at()) {
-        end = *t;
-        for (auto& s : poll(c, *t).segments)
-            if (s.has(SYN)) syn_at.push_back((*t - Instant::zero()).ns / 1'000'000'000);
-    }
-    CHECK(syn_at == std::vector<int64_t>{0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67});
+    CHECK(syn_times(nominal, end) ==
+          std::vector<int64_t>{0, 1000, 2000, 3000, 4000, 5000, 7000, 11000, 19000, 35000, 67000});
     CHECK(end == at_ms(131'000));
+    // ...and on the kernel's timer wheel, as tests/data/captures/linux/i_syn_timeout.pcap has
+    // them: 1 s is 250 jiffies, fired at the next 8-jiffy (32 ms) bucket: 1024 ms apart; 2 s at
+    // 504 jiffies; 4 s, 8 s, 16 s in 64-jiffy buckets, 32 s and 64 s in 512-jiffy ones. The
+    // capture's SYNs: 0, 1001.6, 2025.6, 3049.7, 4073.6, 5097.6, 7113.6, 11273.6, 19465.6,
+    // 35593.7, 68361.6 ms, connect() failing at 133.956 s; with jiffies where they were then
+    // (317 at the SYN, mod 512), every gap the same, the first 2.4 ms longer (part of a jiffy).
+    Profile wheel = Profile::linux();
+    wheel.clock.jiffies_at_start = 317;
+    CHECK(syn_times(wheel, end) ==
+          std::vector<int64_t>{0, 1004, 2028, 3052, 4076, 5100, 7116, 11276, 19468, 35596, 68364});
+    CHECK(end == at_ms(133'900));
     // tcp_syn_linear_timeouts = 0: the doubling of older kernels, 127 s.
     Profile old = Profile::linux();
+    old.clock.hz = 0;
     old.syn_linear_timeouts = 0;
     TcpConnection o = socket_syn_sent(old);
     while (auto t = o.poll_at()) {
@@ -168,9 +188,11 @@ TEST_CASE("tcp: linux delayed ACK after the quick-ACK phase, at most 40 ms") {
     // The next: delayed.
     auto out = deliver(c, at_ms(2), seg(ACK | PSH, REMOTE_SEQ + 3, LOCAL_SEQ, text("two")));
     CHECK(out.segments.empty());
-    CHECK(c.poll_at() == at_ms(42));
-    recv_nothing(c, at_ms(41));
-    out = poll(c, at_ms(42));
+    // 40 ms = 10 jiffies from the tick it was armed in (jiffies 0), fired at the next tick
+    // after them (the wheel's level 0 rounds up by one): 44 ms.
+    CHECK(c.poll_at() == at_ms(44));
+    recv_nothing(c, at_ms(43));
+    out = poll(c, at_ms(44));
     REQUIRE(out.segments.size() == 1);
     CHECK(brief(out.segments[0]) == "[.] seq=1001 ack=5007 len=0");
     // Delayed again, but a reply in time carries the ACK.
