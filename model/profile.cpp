@@ -120,9 +120,9 @@ Profile Profile::textbook() {
 //   (tcp_init_transfer), byte counting (tcp_slow_start, tcp_cong_avoid_ai), restart after idle
 //   (tcp_slow_start_after_idle = 1, tcp_cwnd_restart), growth only when cwnd-limited
 //   (tcp_is_cwnd_limited), limited transmit (without SACK, each duplicate ACK lets a segment
-//   go: tcp_add_reno_sack). Modelled as Reno/NewReno: Linux's default is CUBIC (after a loss
-//   cwnd*0.7, a cubic growth curve, HyStart may leave slow start early) with PRR (RFC 6937)
-//   during recovery instead of inflating cwnd per duplicate ACK, cwnd counted in segments.
+//   go: tcp_add_reno_sack); CUBIC (after a loss ssthresh = cwnd x 0.7, then the cubic curve or
+//   Reno's estimate, bictcp_update: p_cubic.pcap) with PRR (RFC 6937) during recovery, cwnd
+//   counted in segments. Not modelled: HyStart (may leave slow start early on rising delay).
 Profile Profile::linux() {
     Profile p;
     p.kind = Kind::Linux;
@@ -160,6 +160,7 @@ Profile Profile::linux() {
     p.cwnd_limited_growth = true;
     p.prr = true;
     p.cubic_beta = 717;
+    p.cubic_growth = true;
     p.isn_zero = false;
     p.ttl = 64;
     p.link_layer = false;

@@ -177,6 +177,11 @@ struct Profile {
     // 9438 §4.6, bictcp_recalc_ssthresh): cwnd * beta/1024 segments, at least 2, with fast
     // convergence (W_max lowered when cwnd did not reach it again). Linux: 717 (0.7).
     uint32_t cubic_beta = 0;
+    // Growth in congestion avoidance. false: Reno, + SMSS per cwnd acknowledged. true: CUBIC
+    // (RFC 9438; Linux bictcp_update, tcp_cong_avoid_ai): cwnd follows W(t) = C (t - K)^3 + W_max
+    // from the last loss, C = 0.4, in segments, at least as fast as Reno's estimate with
+    // CUBIC's beta (the TCP-friendly region). Not modelled: HyStart.
+    bool cubic_growth = false;
 
     // Initial sequence numbers: zero (readable for a class) or seeded random.
     bool isn_zero = false;

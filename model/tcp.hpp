@@ -249,6 +249,15 @@ private:
     bool head_lost_ = false, head_retrans_ = false;
     uint32_t prior_cwnd_ = 0, prr_delivered_ = 0, prr_out_ = 0;
     uint32_t last_max_cwnd_ = 0;
+    // CUBIC's state (struct bictcp, profile cubic_growth): the epoch (jiffies since the last
+    // loss's first growth), K and the origin point of the curve, the cwnd increment's divisor
+    // (cnt: +1 segment per cnt acknowledged), Reno's estimate (tcp_cwnd) and its ACK count.
+    struct Cubic {
+        uint32_t cnt = 0, last_cwnd = 0, origin = 0, k = 0, ack_cnt = 0, tcp_cwnd = 0;
+        uint64_t last_time = 0;
+        std::optional<uint64_t> epoch_start;
+    } cubic_;
+    uint32_t cwnd_cnt_ = 0;  // snd_cwnd_cnt: segments acked toward the next +1 (tcp_cong_avoid_ai)
     Duration persist_interval_;
     std::array<std::optional<Instant>, 4> timers_;  // when each fires, indexed by TimerKind
     Instant delack_due_{};                          // the delayed ACK's nominal deadline
@@ -298,7 +307,8 @@ private:
     uint32_t cwnd_room() const;
     bool in_fast_recovery() const { return fast_recovery_ && recover_ && snd_una_ < *recover_; }
     void start_congestion_control();
-    void on_ack_congestion(uint32_t acked, bool partial, TcpOutput& out);
+    void on_ack_congestion(uint32_t acked, bool partial, Instant now, TcpOutput& out);
+    void cubic_update(uint32_t cwnd, uint32_t acked, Instant now);
     void enter_fast_recovery(TcpOutput& out);
     void on_timeout_congestion(TcpOutput& out);
     void restart_after_idle(Instant now, TcpOutput& out);

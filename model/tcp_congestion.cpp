@@ -5,6 +5,7 @@
 // bytes; the sender uses the lesser of cwnd and the peer's window (output(), tcp_output.cpp).
 // Every cut of cwnd leaves a Note with its cause and the rule.
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "tcp.hpp"
@@ -53,7 +54,7 @@ void TcpConnection::start_congestion_control() {
 
 // An ACK of `acked` new bytes of data. `partial`: it leaves data sent before the last loss
 // unacknowledged (SND.UNA < recover).
-void TcpConnection::on_ack_congestion(uint32_t acked, bool partial, TcpOutput& out) {
+void TcpConnection::on_ack_congestion(uint32_t acked, bool partial, Instant now, TcpOutput& out) {
     uint32_t smss = snd_mss_;
     if (profile_.prr && fast_recovery_ && prr_ack(acked, out)) return;
     if (fast_recovery_) {
@@ -88,7 +89,25 @@ void TcpConnection::on_ack_congestion(uint32_t acked, bool partial, TcpOutput& o
                                   ": slow start ends, congestion avoidance (RFC 5681 §3.1)");
         if (acked == 0) return;
     }
-    if (profile_.byte_counting) {
+    if (profile_.cubic_growth) {
+        // Linux cubictcp_cong_avoid: bictcp_update, then tcp_cong_avoid_ai(cnt), in segments.
+        // (cwnd stays in bytes: whole segments are added to it.)
+        uint32_t cw = std::max(cwnd_ / smss, 1u), n = acked / smss, before = cw;
+        if (n == 0) return;
+        cubic_update(cw, n, now);
+        uint32_t w = std::max(cubic_.cnt, 1u);
+        if (cwnd_cnt_ >= w) {  // "credits accumulated at a higher w, apply them gently now"
+            cwnd_cnt_ = 0;
+            ++cw;
+        }
+        cwnd_cnt_ += n;
+        if (cwnd_cnt_ >= w) {
+            uint32_t k = cwnd_cnt_ / w;
+            cwnd_cnt_ -= k * w;
+            cw += k;
+        }
+        cwnd_ = std::min(cwnd_ + (cw - before) * smss, kCwndMax);
+    } else if (profile_.byte_counting) {
         // Congestion avoidance by byte counting (RFC 5681 §3.1, RFC 3465 §2.1; Linux
         // tcp_cong_avoid_ai): + SMSS each time a whole cwnd has been acknowledged.
         ca_acked_ += acked;
@@ -100,6 +119,67 @@ void TcpConnection::on_ack_congestion(uint32_t acked, bool partial, TcpOutput& o
     } else {
         // Congestion avoidance, RFC 5681 §3.1 (3): cwnd += SMSS*SMSS/cwnd, at least 1 byte.
         cwnd_ = std::min(cwnd_ + std::max(1u, uint32_t(uint64_t(smss) * smss / cwnd_)), kCwndMax);
+    }
+}
+
+namespace {
+// The integer cube root, rounded down (Linux's cubic_root approximates it within 0.2%: a
+// table and one Newton-Raphson step).
+uint32_t cube_root(uint64_t a) {
+    uint64_t x = uint64_t(std::cbrt(double(a)));
+    while (x > 0 && x * x * x > a) --x;
+    while ((x + 1) * (x + 1) * (x + 1) <= a) ++x;
+    return uint32_t(x);
+}
+}  // namespace
+
+// Linux bictcp_update (net/ipv4/tcp_cubic.c), cwnd in segments, time in jiffies: the target
+// W(t) = C (t - K)^3 + W_max one minimum RTT ahead (RFC 9438 §4.2), C = bic_scale 41/1024 x 10 =
+// 0.4, t and K in 1/1024 s; cnt, the segments acknowledged per +1, brings cwnd to the target
+// within a round trip; at least as fast as Reno would grow with beta 0.7 (the TCP-friendly
+// region, §4.3: +1 per cwnd x 15/8 acknowledged); 5% per RTT at most before the first loss;
+// at most +1 per 2 segments acknowledged. Updated at most once per jiffy.
+void TcpConnection::cubic_update(uint32_t cwnd, uint32_t acked, Instant now) {
+    Cubic& ca = cubic_;
+    const uint64_t hz = profile_.clock.hz ? profile_.clock.hz : 1000;
+    const uint64_t jif = profile_.clock.ticks() ? profile_.clock.jiffies(now) : uint64_t(now.ns / 1'000'000);
+    ca.ack_cnt += acked;
+    bool update = !(ca.last_cwnd == cwnd && jif - ca.last_time <= hz / 32);
+    if (update && !(ca.epoch_start && jif == ca.last_time)) {
+        ca.last_cwnd = cwnd;
+        ca.last_time = jif;
+        if (!ca.epoch_start) {
+            ca.epoch_start = jif;
+            ca.ack_cnt = acked;
+            ca.tcp_cwnd = cwnd;
+            if (last_max_cwnd_ <= cwnd) {
+                ca.k = 0;
+                ca.origin = cwnd;
+            } else {
+                const uint64_t cube_factor = (uint64_t(1) << 40) / 410;  // 2^(10+3*10) / (bic_scale * 10)
+                ca.k = cube_root(cube_factor * (last_max_cwnd_ - cwnd));
+                ca.origin = last_max_cwnd_;
+            }
+        }
+        uint64_t delay_j = min_rtt_ ? (profile_.clock.ticks() ? profile_.clock.to_jiffies(*min_rtt_)
+                                                              : uint64_t((min_rtt_->ns + 999'999) / 1'000'000))
+                                    : 0;
+        uint64_t t = ((jif - *ca.epoch_start + delay_j) << 10) / hz;
+        uint64_t offs = t < ca.k ? ca.k - t : t - ca.k;
+        uint64_t delta = (410 * offs * offs * offs) >> 40;
+        uint64_t target = t < ca.k ? (ca.origin > delta ? ca.origin - delta : 0) : ca.origin + delta;
+        ca.cnt = target > cwnd ? uint32_t(cwnd / (target - cwnd)) : 100 * cwnd;
+        if (last_max_cwnd_ == 0 && ca.cnt > 20) ca.cnt = 20;  // "increase cwnd 5% per RTT"
+    }
+    if (update) {
+        // TCP friendliness: Reno's cwnd with CUBIC's beta, beta_scale = 8 (1024 + 717) / 3 / 307.
+        uint32_t d = std::max((cwnd * 15u) >> 3, 1u);
+        while (ca.ack_cnt > d) {
+            ca.ack_cnt -= d;
+            ++ca.tcp_cwnd;
+        }
+        if (ca.tcp_cwnd > cwnd) ca.cnt = std::min(ca.cnt, cwnd / (ca.tcp_cwnd - cwnd));
+        ca.cnt = std::max(ca.cnt, 2u);
     }
 }
 
@@ -162,6 +242,10 @@ void TcpConnection::on_timeout_congestion(TcpOutput& out) {
     // Linux tcp_enter_loss: not again when a fast recovery already cut it in this window.
     bool cut = retransmits_ == 0 && !(profile_.prr && fast_recovery_ && recover_ && snd_una_ < *recover_);
     if (cut) ssthresh_ = loss_ssthresh();
+    // tcp_set_ca_state(TCP_CA_Loss) -> cubictcp_state -> bictcp_reset: CUBIC starts afresh.
+    cubic_ = Cubic{};
+    last_max_cwnd_ = 0;
+    cwnd_cnt_ = 0;
     cwnd_ = smss;
     fast_recovery_ = false;
     sacked_out_ = 0;  // tcp_timeout_mark_lost -> tcp_reset_reno_sack
@@ -209,6 +293,7 @@ uint32_t TcpConnection::loss_ssthresh() {
     uint32_t smss = snd_mss_;
     if (profile_.cubic_beta == 0) return std::max(flight_size() / 2, 2 * smss);
     const uint32_t scale = 1024, cw = cwnd_ / smss;
+    cubic_.epoch_start.reset();  // "end of epoch"
     last_max_cwnd_ = cw < last_max_cwnd_ ? cw * (scale + profile_.cubic_beta) / (2 * scale) : cw;
     return std::max(cw * profile_.cubic_beta / scale, 2u) * smss;
 }

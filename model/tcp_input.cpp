@@ -362,7 +362,7 @@ void TcpConnection::on_ack_advanced(SeqNum ack, Instant now, TcpOutput& out) {
         sacked_out_ = 0;  // Linux tcp_reset_reno_sack: the duplicate ACKs are history
         head_lost_ = head_retrans_ = false;
     }
-    if (data_acked) on_ack_congestion(acked, partial, out);
+    if (data_acked) on_ack_congestion(acked, partial, now, out);
     else start_congestion_control();
     bool prr_recovery = profile_.prr && fast_recovery_;  // still recovering (prr_ack)
     if (snd_una_ == snd_nxt_) {

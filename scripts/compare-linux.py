@@ -27,6 +27,11 @@ gap, in the late direction only: a gap that is a round trip (not a timer) gets t
 which also covers the user-space relay's few ms of jitter in the captures. A segment that one side
 has and the other not is not a time mismatch (the shape table reports it). The first time mismatch
 is reported; exit 1 if the shapes or the times differ. --summary prints only the verdict lines.
+--rounds A:B compares, instead of segments one by one, how many data segments the server sent in
+each round trip (a burst: S>C data segments less than 10 ms apart), rounds A to B counted from 1:
+each within 2 segments of the kernel's (a stretch ACK more or less moves a +1 by a round), and
+the growth from round A to round B within 1 segment. For a long transfer, where the growth of cwnd (CUBIC, Reno) is what is compared, not where
+each PSH falls.
 --no-slack leaves the slack out (tol only): for a model that fires its timers on the kernel's
 timer wheel (the linux profile does), where its buckets fall being set by the scenario's
 `jiffies` option.
@@ -164,6 +169,50 @@ def as_at_client(rows, trace, delay):
     return out
 
 
+def rounds(rows):
+    """Data segments per burst of S>C data (bursts: gaps over 10 ms), with each burst's start."""
+    out = []
+    last = None
+    for r in rows:
+        if r["dir"] != "S>C" or r["len"] == 0:
+            continue
+        if last is None or r["t"] - last > 0.010:
+            out.append([r["t"], 0])
+        out[-1][1] += 1
+        last = r["t"]
+    return out
+
+
+def compare_rounds(real, model, first, last):
+    """--rounds: segments per round trip, rounds first..last (from 1)."""
+    a, b = rounds(real), rounds(model)
+    if TABLES:
+        print(f"{'round':>5}  {'real t':>9} {'segs':>5}   {'model t':>9} {'segs':>5}")
+    ok = len(a) >= last and len(b) >= last
+    for i in range(max(len(a), len(b))):
+        x = a[i] if i < len(a) else None
+        y = b[i] if i < len(b) else None
+        inside = first <= i + 1 <= last
+        bad = inside and (x is None or y is None or abs(x[1] - y[1]) > 2)
+        ok &= not bad
+        if TABLES:
+            def col(v):
+                return f"{'':>9} {'':>5}" if v is None else f"{1000 * v[0]:9.1f} {v[1]:5d}"
+            print(f"{i + 1:>5}{'*' if bad else ' '} {col(x)}   {col(y)}")
+    if ok:
+        grow_real = a[last - 1][1] - a[first - 1][1]
+        grow_model = b[last - 1][1] - b[first - 1][1]
+        if abs(grow_real - grow_model) > 1:
+            ok = False
+        print(f"rounds {first}-{last}: growth {grow_real} (real) vs {grow_model} (model) segments"
+              f"{'' if ok else ': differ'}")
+    if ok:
+        print(f"same rounds: {first} to {last}, each within 2 segments")
+    else:
+        print(f"rounds {first}-{last} differ (or too few rounds: {len(a)} real, {len(b)} model)")
+    return ok
+
+
 def time_tolerance(model_gap):
     """(early, late): how much sooner or later than the model's gap the real gap may be."""
     tol = max(TIME_TOL, TIME_TOL_FRAC * model_gap)
@@ -230,6 +279,8 @@ def main():
                          "for the tests of an exchange that matches up to a known difference")
     ap.add_argument("--summary", action="store_true",
                     help="print only the verdicts (same shape / first difference, and with --times the same for times), not the tables")
+    ap.add_argument("--rounds", metavar="A:B", default=None,
+                    help="compare the data segments the server sent per round trip, rounds A to B (above), instead of the segments")
     ap.add_argument("--no-slack", action="store_true",
                     help="with --times: gaps within max(5 ms, 5%%) only, no timer slack (the model fires its timers on the kernel's wheel)")
     args = ap.parse_args()
@@ -266,6 +317,14 @@ def main():
     real, model = segments(real_pcap), segments(model_pcap)
     if args.at_client is not None:
         model = as_at_client(model, trace, args.at_client / 1000.0)
+    if args.rounds:
+        try:
+            first, last = (int(v) for v in args.rounds.split(":"))
+        except ValueError:
+            ap.error("--rounds wants A:B, two round numbers from 1")
+        if not 1 <= first < last:
+            ap.error("--rounds wants A:B with 1 <= A < B")
+        return 0 if compare_rounds(real, model, first, last) else 1
     if args.per_direction or args.direction:
         ok = True
         for d in [args.direction] if args.direction else ["C>S", "S>C"]:

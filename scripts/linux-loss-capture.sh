@@ -23,7 +23,7 @@
 # program runs under `timeout`, the relay stops by itself, the namespaces are deleted on exit
 # whatever happens. Traffic only between the two addresses of the namespaces made here.
 #
-# The exchanges (ports 90-98), relay rules in brackets:
+# The exchanges (ports 90-99), relay rules in brackets:
 #   h_rto            5 request/response exchanges 100 ms apart (18 B / 20 B), then a 6th request
 #                    that the relay loses once [drop:dir=c2s,data,nth=6]: the RTO retransmission;
 #                    the reply, the client closes 100 ms later
@@ -37,6 +37,8 @@
 #   m_tail_loss      the server sends 10000 B (7 segments); the last one is lost once
 #                    [drop:dir=s2c,data,nth=7]; the server closes when the client has closed
 #   n_duplicate      a request delivered twice [dup:dir=c2s,data,nth=1]: the duplicate ACK; reply, close
+#   p_cubic          the server sends 1000000 B; its 40th data segment is lost once
+#                    [drop:dir=s2c,data,nth=40]: the window's growth after the recovery (CUBIC)
 #   o_sockopt_rcvbuf the client sets SO_RCVBUF=16384 before connect(); the server sends 100000 B
 #                    and closes; the client reads 4000 B every 50 ms
 set -euo pipefail
@@ -139,9 +141,10 @@ REQ = b"GET / HTTP/1.0\r\n\r\n"          # 18 bytes
 REPLY = b"HTTP/1.0 200 OK\r\n\r\n!"      # 20 bytes
 PORTS = {"h_rto": 90, "i_syn_timeout": 91, "j_bulk": 92, "k_zero_window": 93,
          "k2_slow_reader": 94, "l_fast_retransmit": 95, "m_tail_loss": 96,
-         "n_duplicate": 97, "o_sockopt_rcvbuf": 98}
+         "n_duplicate": 97, "o_sockopt_rcvbuf": 98, "p_cubic": 99}
 BULK = {"j_bulk": 60000, "k_zero_window": 300000, "k2_slow_reader": 120000,
-        "l_fast_retransmit": 60000, "m_tail_loss": 10000, "o_sockopt_rcvbuf": 100000}
+        "l_fast_retransmit": 60000, "m_tail_loss": 10000, "o_sockopt_rcvbuf": 100000,
+        "p_cubic": 1000000}
 T0 = time.monotonic()
 
 def log(*a):
@@ -230,7 +233,7 @@ def client(name):
             log(f"exchange {i + 1}: {1000 * (time.monotonic() - t):.1f} ms")
         time.sleep(0.1)
         s.close()
-    elif name in ("j_bulk", "l_fast_retransmit", "m_tail_loss"):
+    elif name in ("j_bulk", "l_fast_retransmit", "m_tail_loss", "p_cubic"):
         n = 0
         while n < BULK[name]:
             d = s.recv(65536)
@@ -316,6 +319,7 @@ run_one() {
         m_tail_loss)       capture m_tail_loss 96 20 drop:dir=s2c,data,nth=7 ;;
         n_duplicate)       capture n_duplicate 97 20 dup:dir=c2s,data,nth=1 ;;
         o_sockopt_rcvbuf)  capture o_sockopt_rcvbuf 98 20 ;;
+        p_cubic)           capture p_cubic 99 30 drop:dir=s2c,data,nth=40 ;;
         *) echo "linux-loss-capture: unknown capture $1" >&2; return 1 ;;
     esac
 }
@@ -323,7 +327,7 @@ run_one() {
 set -- "${NAMES[@]}"
 if [ $# -eq 0 ]; then
     set -- h_rto j_bulk k_zero_window k2_slow_reader l_fast_retransmit m_tail_loss n_duplicate \
-        o_sockopt_rcvbuf i_syn_timeout
+        o_sockopt_rcvbuf p_cubic i_syn_timeout
 fi
 for n in "$@"; do run_one "$n"; done
 cp "$WORK/settings.txt" "$OUT/loss-settings.txt"

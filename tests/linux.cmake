@@ -16,6 +16,8 @@ endif()
 # "NAME DIR N": only the first N segments of that direction (up to a difference the README
 # explains). "no-slack": the gaps within max(5 ms, 5%) alone, without the timer slack: the
 # timers fire where the kernel's timer wheel fired them (the linux profile's KernelClock).
+# "rounds=A:B": the data segments sent per round trip, rounds A to B (--rounds: the window's
+# growth over a long transfer, CUBIC's after a loss).
 set(linux_matches
   "i_syn_timeout both no-slack"
   "h_rto both no-slack"
@@ -30,26 +32,33 @@ set(linux_matches
   "l_fast_retransmit S>C 39 no-slack"
   "l_fast_retransmit C>S 28"
   "o_sockopt_rcvbuf S>C 15"
-  "o_sockopt_rcvbuf C>S 7")
+  "o_sockopt_rcvbuf C>S 7"
+  "p_cubic S>C rounds=8:19")
 foreach(entry ${linux_matches})
   string(REPLACE " " ";" parts "${entry}")
   list(GET parts 0 name)
   list(GET parts 1 dir)
   set(first "")
   set(slack "")
+  set(rounds "")
   set(label "${name} ${dir}")
-  list(REMOVE_AT parts 0 1)  # what is left: N and/or no-slack
+  list(REMOVE_AT parts 0 1)  # what is left: N, no-slack, rounds=A:B
   set(rest ${parts})
   foreach(word ${rest})
     if(word STREQUAL "no-slack")
       set(slack --no-slack)
       string(APPEND label " no-slack")
+    elseif(word MATCHES "^rounds=(.*)$")
+      set(rounds --rounds ${CMAKE_MATCH_1})
+      string(APPEND label " rounds ${CMAKE_MATCH_1}")
     else()
       set(first --first ${word})
       string(APPEND label " first ${word}")
     endif()
   endforeach()
-  if(dir STREQUAL "both")
+  if(rounds)
+    set(direction ${rounds})  # per round trip, instead of segment by segment
+  elseif(dir STREQUAL "both")
     set(direction --per-direction)
   else()
     set(direction --direction ${dir})

@@ -1,6 +1,7 @@
 // Congestion control (RFC 5681, NewReno RFC 6582): the initial window per profile, slow start,
 // congestion avoidance, the cuts on a retransmission timeout and on fast retransmit, partial
 // ACKs, the peer's window as the other limit, and the restart after idle.
+#include <cmath>
 #include <set>
 
 #include "test_tcp_fixtures.hpp"
@@ -203,7 +204,9 @@ TEST_CASE("cwnd: congestion avoidance adds about one segment per round trip") {
     for (int i = 0; i < 6; ++i) l.round();
     CHECK(l.cwnd() <= ca_start + SMSS);
     // Below the peer's window (ssthresh cut to 0.7 x cwnd by a timeout, CUBIC) cwnd is the limit
-    // again: + SMSS per cwnd of bytes acknowledged (tcp_cong_avoid_ai).
+    // again. After a timeout CUBIC starts afresh (bictcp_reset in TCP_CA_Loss: W_max forgotten),
+    // and with no W_max it grows at most 5% per round trip ("cnt = 20": +1 per 20 segments
+    // acknowledged); the Reno profile without CUBIC's growth adds 1 segment per round trip.
     uint32_t segments = l.cwnd() / SMSS;
     l.timeout();
     uint32_t ssthresh = l.ssthresh();
@@ -213,8 +216,20 @@ TEST_CASE("cwnd: congestion avoidance adds about one segment per round trip") {
     for (int i = 0; i < 100 && (l.cwnd() < ssthresh || l.pending.size() < 10); ++i) l.round();
     uint32_t ca = l.cwnd();
     for (int i = 0; i < 4; ++i) l.round();
-    CHECK(l.cwnd() - ca >= 3 * SMSS);
-    CHECK(l.cwnd() - ca <= 4 * SMSS);
+    uint32_t grown = (l.cwnd() - ca) / SMSS, five_percent = ca / SMSS / 20;  // per round
+    CHECK(grown >= 4 * five_percent);
+    CHECK(grown <= 4 * (five_percent + 1));
+    Profile reno = Profile::linux();
+    reno.cubic_growth = false;
+    Flow r(reno);
+    for (int i = 0; i < 9; ++i) r.round();
+    r.timeout();
+    uint32_t rs = r.ssthresh();
+    for (int i = 0; i < 100 && (r.cwnd() < rs || r.pending.size() < 10); ++i) r.round();
+    uint32_t rca = r.cwnd();
+    for (int i = 0; i < 4; ++i) r.round();
+    CHECK(r.cwnd() - rca >= 3 * SMSS);
+    CHECK(r.cwnd() - rca <= 4 * SMSS);
 }
 
 TEST_CASE("cwnd: linux grows cwnd only when cwnd limits the sender (tcp_is_cwnd_limited)") {
@@ -511,4 +526,52 @@ TEST_CASE("cwnd: linux PRR after a partial ACK resends the next hole as cwnd all
     REQUIRE(!r.empty());
     CHECK(r[0].seq == LOCAL_SEQ + 3 * SMSS);  // the new head, marked lost (tcp_newreno_mark_lost)
     CHECK(c.vars().cwnd <= 7 * SMSS);         // never above ssthresh while recovering
+}
+
+TEST_CASE("cwnd: linux grows as CUBIC after a fast recovery, Reno's way only where that is faster") {
+    // A segment lost in the second round: cwnd 24 when the third duplicate ACK comes, so W_max
+    // 24 and ssthresh 17 (x 717/1024). RFC 9438 §4.2: W_cubic(t) = C (t - K)^3 + W_max, C = 0.4,
+    // K = cbrt(W_max (1 - beta) / C) = 2.6 s, aimed one round trip ahead; §4.3: at least the
+    // TCP-friendly W_est = W_max beta + 3 (1 - beta) / (1 + beta) t / RTT, 0.53 segments per
+    // round trip. At a 100 ms round trip the curve leads for 10 round trips, then W_est. The
+    // kernel updates cnt once per jiffy and Reno's estimate at the next update, so cwnd climbs
+    // in steps (+2 every few round trips, as in p_cubic.pcap): within a segment below and three
+    // above the larger of the two; about half a segment per round trip, where Reno adds one.
+    auto run = [](bool cubic, uint32_t& base) {
+        Profile p = Profile::linux();
+        p.cubic_growth = cubic;
+        Flow f(p, 20'000'000);
+        f.round();                 // IW10 acknowledged: 20 out
+        REQUIRE(f.pending.size() == 20);
+        f.round({5});              // one lost: 3 duplicate ACKs, PRR, then the hole filled
+        for (int i = 0; i < 3 && !f.noted("fast recovery ends"); ++i) f.round();
+        REQUIRE(f.noted("fast recovery ends"));
+        base = f.ssthresh() / SMSS;
+        std::vector<uint32_t> w;
+        for (int k = 0; k < 20; ++k) {
+            f.round();
+            w.push_back(f.cwnd() / SMSS);
+        }
+        return w;
+    };
+    uint32_t base = 0, reno_base = 0;
+    std::vector<uint32_t> cubic = run(true, base), reno = run(false, reno_base);
+    CHECK(base == 17);
+    CHECK(reno_base == 17);
+    const double beta = 0.7, C = 0.4, w_max = 24, K = std::cbrt(w_max * (1 - beta) / C);
+    for (size_t k = 0; k < cubic.size(); ++k) {
+        double t = 0.1 * double(k + 1);  // the round trips since the recovery ended
+        double w_est = w_max * beta + 3 * (1 - beta) / (1 + beta) * double(k + 1);
+        double w_cubic = C * std::pow(t + 0.1 - K, 3) + w_max;
+        double target = std::max(w_est, w_cubic);
+        CAPTURE(k);
+        CAPTURE(cubic[k]);
+        CAPTURE(target);
+        CHECK(double(cubic[k]) >= target - 1);
+        CHECK(double(cubic[k]) <= target + 3);
+        CHECK(reno[k] == reno_base + k + 1);
+    }
+    double slope = double(cubic.back() - base) / double(cubic.size());
+    CHECK(slope > 0.4);
+    CHECK(slope < 0.6);
 }
