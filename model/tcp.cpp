@@ -139,6 +139,12 @@ CallResult<Bytes> TcpConnection::recv(size_t max, Instant now, TcpOutput& out) {
                              state_ == TcpState::FinWait2;
         bool ack_owed = timer(TimerKind::DelayedAck).has_value() && rcv_wnd() >= snd_mss_;
         if (peer_may_send && !ack_owed && window_update_due()) send_ack(out);
+        // Linux tcp_cleanup_rbuf: a delayed ACK still owed goes now when more than one segment
+        // is unacknowledged ("Once-per-two-segments ACK was not sent by tcp_input.c"), in any
+        // state: after a FIN, the ACK of the data and the FIN before the program's own FIN.
+        else if (profile_.kind == Profile::Kind::Linux && timer(TimerKind::DelayedAck) &&
+                 unacked_bytes_ > rcv_mss_)
+            send_ack(out);
         return CallResult<Bytes>::ok(std::move(data));
     }
     if (fin_received_ || read_shutdown_) return CallResult<Bytes>::ok({});  // EOF

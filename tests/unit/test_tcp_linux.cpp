@@ -601,3 +601,37 @@ TEST_CASE("linux rule: the receive buffer grows with what the reader reads per r
     TcpConnection l = run(Profile::linux().with_buffers(65536, std::nullopt), locked);
     CHECK(l.rcvbuf() == 131072);
 }
+
+TEST_CASE("linux rule: a read ACKs what a delayed ACK still owes when over one segment (tcp_cleanup_rbuf)") {
+    // j_bulk.pcap's end: the last segments and the FIN unacknowledged (the ACK delayed: after a
+    // FIN Linux waits for a reply to carry it), the program reads them: an ACK at once
+    // (ack=60002), then the program's close(): its FIN, a segment of its own.
+    Profile p = Profile::linux();
+    p.quickack_segments = 0;
+    TcpConnection c = socket_syn_sent(p);
+    TcpSegment synack = seg(SYN | ACK, REMOTE_ISS, LOCAL_SEQ);
+    synack.mss = 1460;
+    synack.window_scale = 7;
+    send(c, at_ms(0), synack);
+    REQUIRE(c.state() == TcpState::Established);
+    CHECK(send(c, at_ms(1), seg(ACK, REMOTE_SEQ, LOCAL_SEQ, bytes(1000))).empty());  // delayed
+    CHECK(send(c, at_ms(1), seg(ACK | PSH | FIN, REMOTE_SEQ + 1000, LOCAL_SEQ, bytes(900))).empty());
+    REQUIRE(c.state() == TcpState::CloseWait);
+    REQUIRE(c.vars().delayed_ack_at);
+    TcpOutput o;
+    auto r = c.recv(65536, at_ms(2), o);
+    REQUIRE(r.is_ok());
+    CHECK(r.value.size() == 1900);
+    REQUIRE(o.segments.size() == 1);
+    CHECK(o.segments[0].flags == ACK);
+    CHECK(o.segments[0].ack == REMOTE_SEQ + 1901);  // the data and the FIN
+    CHECK(!c.vars().delayed_ack_at);
+    // One segment's worth or less owed: the read leaves the delayed ACK alone.
+    TcpConnection d = socket_syn_sent(p);
+    send(d, at_ms(0), synack);
+    CHECK(send(d, at_ms(1), seg(ACK | PSH, REMOTE_SEQ, LOCAL_SEQ, bytes(500))).empty());
+    TcpOutput o2;
+    REQUIRE(d.recv(65536, at_ms(2), o2).is_ok());
+    CHECK(o2.segments.empty());
+    CHECK(d.vars().delayed_ack_at);
+}
