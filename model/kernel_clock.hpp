@@ -14,7 +14,7 @@ struct KernelClock {
     uint64_t jiffies_at_start = 0;  // jiffies when the run starts: where the buckets fall
 
     bool ticks() const { return hz != 0; }
-    Duration tick() const { return Duration::nanos(1'000'000'000 / hz); }
+    Duration tick() const { return Duration::nanos(hz ? 1'000'000'000 / hz : 1); }
     uint64_t jiffies(Instant t) const;
     // usecs_to_jiffies: a duration in whole jiffies, rounded up.
     uint64_t to_jiffies(Duration d) const;

@@ -91,8 +91,8 @@ Profile Profile::textbook() {
 //   when it is read to its end; a queue grown past the buffer grows the buffer with it
 //   (tcp_clamp_window; k_zero_window.pcap: the window reopens at 62, not 54). recv_buffer (86016, the buffer's worth at ratio 168/256) bounds
 //   recv() and the textbook-style byte count when rcv_mem is 0.
-//   Not modelled: receive buffer auto-tuning (tcp_rcv_space_adjust), which grows the buffer
-//   past 128 KiB for a reader that keeps up: the model's window stops near 81 (82944 bytes).
+//   Receive buffer auto-tuning (rcv_autotune: tcp_rcv_space_adjust) grows the buffer past
+//   128 KiB for a reader that keeps up (k_zero_window.pcap: win 81, then 84, 87, 90 ...).
 // The send side as the kernel builds it (snd_mem; j, l, o and k of tests/data/captures/linux):
 //   a send buffer counted in memory (sk_sndbuf 46080 at first, tcp_sndbuf_expand), the write
 //   queue's skbs of up to half the peer's window (tcp_xmit_size_goal), sent as GSO packets of

@@ -125,7 +125,8 @@ CallResult<Bytes> TcpConnection::recv(size_t max, Instant now, TcpOutput& out) {
     if (!recv_buf_.empty()) {
         size_t n = std::min(max, recv_buf_.size());
         Bytes data(recv_buf_.begin(), recv_buf_.begin() + std::ptrdiff_t(n));
-        SeqNum copied_seq = rcv_nxt_ - uint32_t(recv_buf_.size());
+        // copied_seq: RCV.NXT counts the peer's FIN, the queue does not.
+        SeqNum copied_seq = rcv_nxt_ - uint32_t(recv_buf_.size()) - (fin_received_ ? 1u : 0u);
         // tcp_recvmsg_locked calls tcp_rcv_space_adjust after each skb it copies; after the
         // first, the later ones of the same read find no time gone by.
         size_t first = rx_skbs_.empty() ? n : std::min<size_t>(n, rx_skbs_.front().len);
@@ -143,7 +144,7 @@ CallResult<Bytes> TcpConnection::recv(size_t max, Instant now, TcpOutput& out) {
         // is unacknowledged ("Once-per-two-segments ACK was not sent by tcp_input.c"), in any
         // state: after a FIN, the ACK of the data and the FIN before the program's own FIN.
         else if (profile_.kind == Profile::Kind::Linux && timer(TimerKind::DelayedAck) &&
-                 unacked_bytes_ > rcv_mss_)
+                 unacked_bytes_ + (fin_received_ ? 1u : 0u) > rcv_mss_)
             send_ack(out);
         return CallResult<Bytes>::ok(std::move(data));
     }

@@ -294,7 +294,7 @@ private:
     uint32_t deliver_in_order(const uint8_t* data, uint32_t n);
     bool is_dup_ack(const TcpSegment& seg) const;
     void on_dup_ack(Instant now, TcpOutput& out);
-    void take_peer_syn(const TcpSegment& seg);
+    void take_peer_syn(const TcpSegment& seg, Instant now);
     void update_send_window(const TcpSegment& seg);
     void on_ack_advanced(SeqNum ack, Instant now, TcpOutput& out);
     void need_ack(AckNeed need, Instant now, TcpOutput& out);
@@ -309,6 +309,8 @@ private:
     void start_congestion_control();
     void on_ack_congestion(uint32_t acked, bool partial, Instant now, TcpOutput& out);
     void cubic_update(uint32_t cwnd, uint32_t acked, Instant now);
+    void cubic_tx_start(Instant now);
+    uint64_t ca_jiffies(Instant t) const;  // tcp_jiffies32 (milliseconds without a kernel clock)
     void enter_fast_recovery(TcpOutput& out);
     void on_timeout_congestion(TcpOutput& out);
     void restart_after_idle(Instant now, TcpOutput& out);

@@ -92,8 +92,8 @@ void TcpConnection::on_ack_congestion(uint32_t acked, bool partial, Instant now,
     if (profile_.cubic_growth) {
         // Linux cubictcp_cong_avoid: bictcp_update, then tcp_cong_avoid_ai(cnt), in segments.
         // (cwnd stays in bytes: whole segments are added to it.)
-        uint32_t cw = std::max(cwnd_ / smss, 1u), n = acked / smss, before = cw;
-        if (n == 0) return;
+        // Packets acknowledged (the kernel counts skbs: a short segment is one).
+        uint32_t cw = std::max(cwnd_ / smss, 1u), n = (acked + smss - 1) / smss, before = cw;
         cubic_update(cw, n, now);
         uint32_t w = std::max(cubic_.cnt, 1u);
         if (cwnd_cnt_ >= w) {  // "credits accumulated at a higher w, apply them gently now"
@@ -142,7 +142,7 @@ uint32_t cube_root(uint64_t a) {
 void TcpConnection::cubic_update(uint32_t cwnd, uint32_t acked, Instant now) {
     Cubic& ca = cubic_;
     const uint64_t hz = profile_.clock.hz ? profile_.clock.hz : 1000;
-    const uint64_t jif = profile_.clock.ticks() ? profile_.clock.jiffies(now) : uint64_t(now.ns / 1'000'000);
+    const uint64_t jif = ca_jiffies(now);
     ca.ack_cnt += acked;
     bool update = !(ca.last_cwnd == cwnd && jif - ca.last_time <= hz / 32);
     if (update && !(ca.epoch_start && jif == ca.last_time)) {
@@ -183,6 +183,20 @@ void TcpConnection::cubic_update(uint32_t cwnd, uint32_t acked, Instant now) {
     }
 }
 
+uint64_t TcpConnection::ca_jiffies(Instant t) const {
+    return profile_.clock.ticks() ? profile_.clock.jiffies(t) : uint64_t(t.ns / 1'000'000);
+}
+
+// Linux cubictcp_cwnd_event(CA_EVENT_TX_START), sending with nothing in flight
+// (tcp_event_data_sent): the time the sender was idle does not count on the cubic curve, the
+// epoch moves forward by it ("Shift epoch_start to keep cwnd growth to cubic curve").
+void TcpConnection::cubic_tx_start(Instant now) {
+    if (!profile_.cubic_growth || !cubic_.epoch_start || !last_data_sent_) return;
+    uint64_t j = ca_jiffies(now), last = ca_jiffies(*last_data_sent_);
+    if (j <= last) return;
+    *cubic_.epoch_start = std::min(*cubic_.epoch_start + (j - last), j);
+}
+
 // After an output (Linux tcp_cwnd_validate): was the sender cwnd-limited, i.e. is the flight so
 // close to cwnd that no full segment more fits (Linux: packets in flight >= cwnd)? The answer
 // holds for the window of data it was measured in: a later output that is not limited changes
@@ -217,6 +231,7 @@ void TcpConnection::enter_fast_recovery(TcpOutput& out) {
         prr_delivered_ = prr_out_ = 0;
         fast_recovery_ = true;
         ca_acked_ = 0;
+        cwnd_cnt_ = 0;  // "tp->snd_cwnd_cnt = 0"
         record<Note>(out, "3 duplicate ACKs: fast retransmit; ssthresh = " + num(ssthresh_) +
                               (profile_.cubic_beta ? " (cwnd x " + num(profile_.cubic_beta) + "/1024, CUBIC, RFC 9438 §4.6)"
                                                    : " (max(FlightSize/2, 2*SMSS))") +

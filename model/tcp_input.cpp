@@ -67,7 +67,7 @@ void TcpConnection::on_listen(const TcpSegment& seg, Endpoint from, Instant now,
     // Third, check for a SYN (the security check is not modelled): RCV.NXT = SEG.SEQ+1,
     // IRS = SEG.SEQ, send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>, SND.NXT = ISS+1, SND.UNA = ISS.
     tuple_.remote = from;
-    take_peer_syn(seg);
+    take_peer_syn(seg, now);
     snd_wl2_ = iss_;
     set_state(TcpState::SynReceived, "rcv SYN", out);
     if (!seg.payload.empty())
@@ -79,7 +79,7 @@ void TcpConnection::on_listen(const TcpSegment& seg, Endpoint from, Instant now,
 
 // What a SYN tells us (§3.10.7.2 third, §3.10.7.3 fourth): IRS, RCV.NXT, the peer's window,
 // its MSS (§3.7.1: 536 when absent) and window scale (RFC 7323 §2.2: only if both SYNs carry it).
-void TcpConnection::take_peer_syn(const TcpSegment& seg) {
+void TcpConnection::take_peer_syn(const TcpSegment& seg, Instant now) {
     irs_ = seg.seq;
     rcv_nxt_ = seg.seq + 1;
     rcv_adv_ = rcv_nxt_ + syn_window();
@@ -97,6 +97,7 @@ void TcpConnection::take_peer_syn(const TcpSegment& seg) {
         // "tp->rcvq_space.space = min3(tp->rcv_ssthresh, tp->rcv_wnd, TCP_INIT_CWND * advmss)"
         rcvq_space_ = std::min({rcv_ssthresh_, rcv_wnd_offered_, 10u * mss});
         rcvq_seq_ = rcv_nxt_;
+        rcvq_time_ = now;
     }
     snd_mss_ = std::min(profile_.mss, seg.mss.value_or(uint16_t{536}));
     ws_ok_ = profile_.window_scale.has_value() && seg.window_scale.has_value();
@@ -129,7 +130,7 @@ void TcpConnection::on_syn_sent(const TcpSegment& seg, Instant now, TcpOutput& o
     if (!seg.has(SYN)) return record<Rejected>(out, "neither SYN nor RST in SYN-SENT (§3.10.7.3 fifth check)");
     if (seg.has(FIN)) return record<Rejected>(out, "SYN+FIN dropped in SYN-SENT");
     // Fourth, check the SYN bit: RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ, SND.UNA = SEG.ACK.
-    take_peer_syn(seg);
+    take_peer_syn(seg, now);
     snd_wl2_ = seg.ack;
     if (!seg.payload.empty())
         record<Note>(out, "data on SYN not kept (not acknowledged: the peer sends it again)");
@@ -648,8 +649,7 @@ Duration TcpConnection::delayed_ack_timeout() const {
     if (ato > ato_min) {
         Duration max_ato = pingpong_ ? delack_max : Duration::millis(500);
         if (srtt_) {
-            const int64_t jiffy = Duration::millis(4).ns;
-            Duration rtt = std::max(Duration::nanos((srtt_->ns + jiffy - 1) / jiffy * jiffy), ato_min);
+            Duration rtt = std::max(profile_.clock.round_up(*srtt_), ato_min);
             max_ato = std::min(max_ato, rtt);
         }
         ato = std::min(ato, max_ato);

@@ -89,7 +89,10 @@ void TcpConnection::output(Instant now, TcpOutput& out) {
         rewind_to_una();
     }
     bool idle = snd_nxt_ == snd_una_;  // nothing unacknowledged when this output began
-    if (idle && unsent() > 0 && !probing_) restart_after_idle(now, out);  // RFC 5681 §4.1
+    if (idle && unsent() > 0 && !probing_) {
+        restart_after_idle(now, out);  // RFC 5681 §4.1
+        cubic_tx_start(now);
+    }
     bool sent_data = false;
     if (profile_.snd_mem) sent_data = write_xmit(now, out, idle);
     while (!profile_.snd_mem && !probing_ && !fin_seq_) {
