@@ -310,7 +310,7 @@ private:
     void on_ack_congestion(uint32_t acked, bool partial, Instant now, TcpOutput& out);
     void cubic_update(uint32_t cwnd, uint32_t acked, Instant now);
     void cubic_tx_start(Instant now);
-    uint64_t ca_jiffies(Instant t) const;  // tcp_jiffies32 (milliseconds without a kernel clock)
+    KernelClock ca_clock() const;  // tcp_jiffies32's clock: the profile's, or 1 ms ticks without one
     void enter_fast_recovery(TcpOutput& out);
     void on_timeout_congestion(TcpOutput& out);
     void restart_after_idle(Instant now, TcpOutput& out);

@@ -141,8 +141,8 @@ uint32_t cube_root(uint64_t a) {
 // at most +1 per 2 segments acknowledged. Updated at most once per jiffy.
 void TcpConnection::cubic_update(uint32_t cwnd, uint32_t acked, Instant now) {
     Cubic& ca = cubic_;
-    const uint64_t hz = profile_.clock.hz ? profile_.clock.hz : 1000;
-    const uint64_t jif = ca_jiffies(now);
+    const KernelClock clock = ca_clock();
+    const uint64_t hz = clock.hz, jif = clock.jiffies(now);
     ca.ack_cnt += acked;
     bool update = !(ca.last_cwnd == cwnd && jif - ca.last_time <= hz / 32);
     if (update && !(ca.epoch_start && jif == ca.last_time)) {
@@ -161,9 +161,7 @@ void TcpConnection::cubic_update(uint32_t cwnd, uint32_t acked, Instant now) {
                 ca.origin = last_max_cwnd_;
             }
         }
-        uint64_t delay_j = min_rtt_ ? (profile_.clock.ticks() ? profile_.clock.to_jiffies(*min_rtt_)
-                                                              : uint64_t((min_rtt_->ns + 999'999) / 1'000'000))
-                                    : 0;
+        uint64_t delay_j = min_rtt_ ? clock.to_jiffies(*min_rtt_) : 0;
         uint64_t t = ((jif - *ca.epoch_start + delay_j) << 10) / hz;
         uint64_t offs = t < ca.k ? ca.k - t : t - ca.k;
         uint64_t delta = (410 * offs * offs * offs) >> 40;
@@ -183,8 +181,8 @@ void TcpConnection::cubic_update(uint32_t cwnd, uint32_t acked, Instant now) {
     }
 }
 
-uint64_t TcpConnection::ca_jiffies(Instant t) const {
-    return profile_.clock.ticks() ? profile_.clock.jiffies(t) : uint64_t(t.ns / 1'000'000);
+KernelClock TcpConnection::ca_clock() const {
+    return profile_.clock.ticks() ? profile_.clock : KernelClock{1000, 0};
 }
 
 // Linux cubictcp_cwnd_event(CA_EVENT_TX_START), sending with nothing in flight
@@ -192,7 +190,8 @@ uint64_t TcpConnection::ca_jiffies(Instant t) const {
 // epoch moves forward by it ("Shift epoch_start to keep cwnd growth to cubic curve").
 void TcpConnection::cubic_tx_start(Instant now) {
     if (!profile_.cubic_growth || !cubic_.epoch_start || !last_data_sent_) return;
-    uint64_t j = ca_jiffies(now), last = ca_jiffies(*last_data_sent_);
+    const KernelClock clock = ca_clock();
+    uint64_t j = clock.jiffies(now), last = clock.jiffies(*last_data_sent_);
     if (j <= last) return;
     *cubic_.epoch_start = std::min(*cubic_.epoch_start + (j - last), j);
 }
